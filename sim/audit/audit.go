@@ -1,0 +1,95 @@
+// Package audit keeps a CloudTrail-style record of every call the offline AWS
+// serves, including the calls a service makes on a caller's behalf (DynamoDB
+// decrypting its table key as the caller). It exists for teaching: the TUI shows
+// who asked KMS for what and whether the key policy said yes.
+//
+// Events never hold secrets or plaintext: only names, ARNs, codes and messages.
+package audit
+
+import (
+	"encoding/json"
+	"io"
+	"sync"
+	"time"
+)
+
+// Event is one recorded call, shaped after a CloudTrail record.
+type Event struct {
+	Time         time.Time    `json:"eventTime"`
+	Source       string       `json:"eventSource"` // kms.amazonaws.com
+	Name         string       `json:"eventName"`   // Decrypt
+	Region       string       `json:"awsRegion"`
+	Identity     UserIdentity `json:"userIdentity"`
+	Decision     string       `json:"decision,omitempty"` // Allow, Deny; empty when no authorization ran
+	ErrorCode    string       `json:"errorCode,omitempty"`
+	ErrorMessage string       `json:"errorMessage,omitempty"`
+	RequestID    string       `json:"requestID"`
+	Resources    []string     `json:"resources,omitempty"`
+	SourceIP     string       `json:"sourceIPAddress,omitempty"`
+	UserAgent    string       `json:"userAgent,omitempty"`
+}
+
+// UserIdentity names the caller. InvokedBy is set when a service made the call
+// for the caller, as CloudTrail does ("dynamodb.amazonaws.com").
+type UserIdentity struct {
+	Type        string `json:"type"` // IAMUser, Root, Unknown
+	ARN         string `json:"arn,omitempty"`
+	AccountID   string `json:"accountId,omitempty"`
+	AccessKeyID string `json:"accessKeyId,omitempty"`
+	UserName    string `json:"userName,omitempty"`
+	InvokedBy   string `json:"invokedBy,omitempty"`
+}
+
+// Log is an append-only, concurrency-safe event list with an optional JSON-lines sink.
+type Log struct {
+	mu     sync.Mutex
+	events []Event
+	sink   io.Writer
+	max    int
+}
+
+// New returns a log keeping at most max events in memory (0 = 10000); older ones are
+// dropped so a long-running `kmslab serve` does not grow without bound.
+func New(max int) *Log {
+	if max <= 0 {
+		max = 10000
+	}
+	return &Log{max: max}
+}
+
+// SetSink makes every later event also be written to w as one JSON line.
+func (l *Log) SetSink(w io.Writer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sink = w
+}
+
+// Record appends e.
+func (l *Log) Record(e Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.events) >= l.max {
+		copy(l.events, l.events[1:])
+		l.events = l.events[:len(l.events)-1]
+	}
+	l.events = append(l.events, e)
+	if l.sink != nil {
+		if b, err := json.Marshal(e); err == nil {
+			_, _ = l.sink.Write(append(b, '\n'))
+		}
+	}
+}
+
+// Events returns a copy of the recorded events, oldest first.
+func (l *Log) Events() []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Event(nil), l.events...)
+}
+
+// Len is the number of events held.
+func (l *Log) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.events)
+}

@@ -1,0 +1,127 @@
+// Package authz is the one place the offline AWS decides whether a caller may
+// perform an action: it gathers the caller's identity policies, the resource's
+// policy (a KMS key policy) and the request's condition keys, and asks the
+// policy engine. Every service calls it before touching state.
+package authz
+
+import (
+	"context"
+	"net/http"
+
+	"kmslab/sim/api"
+	"kmslab/sim/policy"
+)
+
+// Identities supplies the policies attached to a principal (managed and inline).
+type Identities interface {
+	IdentityPolicies(p *api.Principal) ([]policy.Named, error)
+}
+
+// Check is one authorization question.
+type Check struct {
+	Action         string           // "kms:Decrypt"
+	Resource       string           // ARN of the resource acted on
+	ResourcePolicy *policy.Document // the key policy for KMS keys; nil when the resource has none
+	KMS            bool             // the resource is a KMS key: its key policy must allow
+	Context        policy.Context   // extra condition keys (kms:ViaService, kms:EncryptionContext:...)
+}
+
+// Denied is a refusal, with AWS's wording in Message.
+type Denied struct {
+	Message string
+	Outcome policy.Outcome
+}
+
+func (d *Denied) Error() string { return d.Message }
+
+// Authorizer evaluates checks for callers of one account.
+type Authorizer struct {
+	ids Identities
+	env *api.Env
+}
+
+// New returns an authorizer reading identity policies from ids.
+func New(env *api.Env, ids Identities) *Authorizer { return &Authorizer{ids: ids, env: env} }
+
+// Authorize decides c for principal p and returns nil or a *Denied.
+func (a *Authorizer) Authorize(ctx context.Context, p *api.Principal, c Check) error {
+	if p == nil {
+		return &Denied{Message: "no authenticated principal"}
+	}
+	named, err := a.ids.IdentityPolicies(p)
+	if err != nil {
+		return err
+	}
+	in := policy.Input{
+		Request: policy.Request{
+			PrincipalARN:     p.ARN,
+			PrincipalAccount: p.AccountID,
+			Action:           c.Action,
+			Resource:         c.Resource,
+			Context:          a.context(p, c),
+		},
+		Identity: named,
+		Resource: c.ResourcePolicy,
+		KMS:      c.KMS,
+	}
+	out := policy.Evaluate(in)
+	if out.Decision == policy.Allow {
+		return nil
+	}
+	return &Denied{Message: out.Message(p.ARN, c.Action, c.Resource), Outcome: out}
+}
+
+// context merges the global condition keys AWS sets on every request with the check's own.
+func (a *Authorizer) context(p *api.Principal, c Check) policy.Context {
+	ctx := policy.Context{
+		"aws:PrincipalArn":     {p.ARN},
+		"aws:PrincipalAccount": {p.AccountID},
+		"aws:PrincipalType":    {"User"},
+		"aws:userid":           {p.UserID},
+		"aws:SecureTransport":  {"false"},
+		"aws:CurrentTime":      {a.env.Now().Format("2006-01-02T15:04:05Z")},
+	}
+	if p.UserName != "" {
+		ctx["aws:username"] = []string{p.UserName}
+	}
+	if c.KMS {
+		ctx["kms:CallerAccount"] = []string{p.AccountID}
+	}
+	for k, v := range c.Context {
+		ctx[k] = v
+	}
+	return ctx
+}
+
+// Require authorizes the caller of the request in ctx and turns a denial into
+// the service's AccessDenied error: IAM and STS answer 403 AccessDenied, the
+// JSON services 400 AccessDeniedException. It records the decision for the audit trail.
+func (a *Authorizer) Require(ctx context.Context, c Check) error {
+	req := api.RequestFrom(ctx)
+	var p *api.Principal
+	if req != nil {
+		p = req.Principal
+		if c.Resource != "" {
+			req.Touch(c.Resource)
+		}
+	}
+	err := a.Authorize(ctx, p, c)
+	if req != nil {
+		req.Decision = "Allow"
+		if err != nil {
+			req.Decision = "Deny"
+		}
+	}
+	if d, ok := err.(*Denied); ok {
+		return AccessDenied(req, d.Message)
+	}
+	return err
+}
+
+// AccessDenied is the service-specific access denied error.
+func AccessDenied(req *api.Request, msg string) *api.Error {
+	if req != nil && (req.Service == "iam" || req.Service == "sts") {
+		return api.Errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
+	}
+	return api.BadRequest("AccessDeniedException", "%s", msg)
+}

@@ -1,0 +1,263 @@
+// Package sim is kmslab's embedded offline AWS: KMS, DynamoDB, IAM and STS
+// behind one http.Handler on loopback, spoken to by the unmodified AWS SDKs
+// and CLI. It verifies SigV4 on every request, authorizes every operation
+// through IAM and KMS key policies, and encrypts DynamoDB items at rest under
+// the table's KMS key, so that the lab's AccessDenied happens for the same
+// reason it does on AWS.
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"kmslab/sim/api"
+	"kmslab/sim/audit"
+	"kmslab/sim/sigv4"
+	"kmslab/sim/wire"
+)
+
+// maxBody bounds a request body: BatchWriteItem's 16 MB is the largest AWS accepts.
+const maxBody = 16 << 20
+
+// protocol frames one service's responses.
+type protocol interface {
+	writeOK(w http.ResponseWriter, op, requestID string, out any)
+	writeErr(w http.ResponseWriter, requestID string, err error)
+	json() bool
+}
+
+type jsonProto struct{ wire.JSONProtocol }
+
+func (p jsonProto) writeOK(w http.ResponseWriter, _, _ string, out any) { p.WriteJSON(w, out) }
+func (p jsonProto) writeErr(w http.ResponseWriter, _ string, err error) { p.WriteError(w, err) }
+func (jsonProto) json() bool                                            { return true }
+
+type queryProto struct{ wire.QueryProtocol }
+
+func (p queryProto) writeOK(w http.ResponseWriter, op, id string, out any) { p.Write(w, op, id, out) }
+func (p queryProto) writeErr(w http.ResponseWriter, id string, err error) {
+	p.WriteError(w, id, err)
+}
+func (queryProto) json() bool { return false }
+
+// service is one AWS service as the router sees it.
+type service struct {
+	name   string // signing name and audit source prefix: kms, dynamodb, iam, sts
+	proto  protocol
+	json   map[string]api.JSONHandler
+	query  map[string]api.QueryHandler
+	target string // X-Amz-Target prefix for JSON services, with the trailing dot
+}
+
+// CredentialStore resolves access key ids to their secret and principal.
+type CredentialStore interface {
+	LookupAccessKey(accessKeyID string) (secret string, p *api.Principal, ok bool)
+}
+
+// router authenticates every request and dispatches it to its operation.
+type router struct {
+	env      *api.Env
+	creds    CredentialStore
+	audit    *audit.Log
+	byTarget map[string]*service
+	byName   map[string]*service
+	fault    func(service, operation string) *api.Error
+}
+
+func (rt *router) add(s *service) {
+	if rt.byTarget == nil {
+		rt.byTarget = map[string]*service{}
+		rt.byName = map[string]*service{}
+	}
+	if s.target != "" {
+		rt.byTarget[s.target] = s
+	}
+	rt.byName[s.name] = s
+}
+
+func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := rt.env.Now()
+	req := &api.Request{
+		ID:        rt.env.UUID(),
+		Region:    rt.env.Region,
+		Time:      now,
+		SourceIP:  hostOnly(r.RemoteAddr),
+		UserAgent: r.UserAgent(),
+	}
+	w.Header().Set("x-amzn-RequestId", req.ID)
+	w.Header().Set("Date", now.Format(http.TimeFormat))
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil || len(body) > maxBody {
+		jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}.WriteError(w,
+			api.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is too large or unreadable"))
+		return
+	}
+
+	svc, op, form, perr := rt.route(r, body)
+	if svc == nil {
+		rt.unknown(w, req, perr)
+		return
+	}
+	req.Service, req.Operation = svc.name, op
+	if perr != nil {
+		rt.finish(w, req, svc, nil, perr)
+		return
+	}
+
+	params, verr := sigv4.Verify(r, body, now, func(id string) (string, bool) {
+		secret, _, ok := rt.creds.LookupAccessKey(id)
+		return secret, ok
+	})
+	if verr != nil {
+		var se *sigv4.Error
+		if errors.As(verr, &se) {
+			code, status := se.Kind.Code(svc.proto.json())
+			verr = api.Errorf(status, code, "%s", se.Message)
+		}
+		rt.finish(w, req, svc, nil, verr)
+		return
+	}
+	_, principal, _ := rt.creds.LookupAccessKey(params.AccessKeyID)
+	req.Principal = principal
+
+	if rt.fault != nil {
+		if ferr := rt.fault(svc.name, op); ferr != nil {
+			rt.finish(w, req, svc, nil, ferr)
+			return
+		}
+	}
+
+	ctx := api.WithRequest(r.Context(), req)
+	var out any
+	if svc.json != nil {
+		h, ok := svc.json[op]
+		if !ok {
+			rt.finish(w, req, svc, nil, api.BadRequest("UnknownOperationException", ""))
+			return
+		}
+		out, err = safeCall(func() (any, error) { return h(ctx, body) })
+	} else {
+		h, ok := svc.query[op]
+		if !ok {
+			rt.finish(w, req, svc, nil, api.BadRequest("InvalidAction", "Could not find operation %s for version %s", op, form.Get("Version")))
+			return
+		}
+		out, err = safeCall(func() (any, error) { return h(ctx, form) })
+	}
+	rt.finish(w, req, svc, out, err)
+}
+
+// safeCall turns a handler panic into an InternalFailure: a bug must never take
+// the learner's whole lab down with it.
+func safeCall(f func() (any, error)) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, &api.Error{Code: "InternalFailure", Message: fmt.Sprintf("internal error: %v", p), Status: 500}
+		}
+	}()
+	return f()
+}
+
+// route finds the service and operation. JSON services are selected by
+// X-Amz-Target; query services by the credential scope's service name, falling
+// back to the API version in the form.
+func (rt *router) route(r *http.Request, body []byte) (*service, string, map[string][]string, error) {
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		dot := strings.LastIndexByte(t, '.')
+		if dot < 0 {
+			return nil, "", nil, api.BadRequest("UnknownOperationException", "")
+		}
+		svc := rt.byTarget[t[:dot+1]]
+		if svc == nil {
+			return nil, "", nil, api.BadRequest("UnknownOperationException", "")
+		}
+		return svc, t[dot+1:], nil, nil
+	}
+	form, err := wire.ParseForm(r.URL.RawQuery, body)
+	if err != nil {
+		return rt.byName["iam"], "", nil, err
+	}
+	name := ""
+	if p, perr := sigv4.ParseAuthorization(r.Header.Get("Authorization")); perr == nil {
+		name = p.Service
+	}
+	if name != "iam" && name != "sts" {
+		switch form.Get("Version") {
+		case "2011-06-15":
+			name = "sts"
+		default:
+			name = "iam"
+		}
+	}
+	svc := rt.byName[name]
+	if svc == nil || svc.query == nil {
+		return nil, "", nil, nil
+	}
+	op := form.Get("Action")
+	if op == "" {
+		return svc, "", nil, api.BadRequest("MissingAction", "Missing Action")
+	}
+	return svc, op, form, nil
+}
+
+func (rt *router) unknown(w http.ResponseWriter, req *api.Request, err error) {
+	if err == nil {
+		err = api.BadRequest("UnknownOperationException", "")
+	}
+	jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}.WriteError(w, err)
+	rt.record(req, "", err)
+}
+
+func (rt *router) finish(w http.ResponseWriter, req *api.Request, svc *service, out any, err error) {
+	if err != nil {
+		svc.proto.writeErr(w, req.ID, err)
+	} else {
+		svc.proto.writeOK(w, req.Operation, req.ID, out)
+	}
+	rt.record(req, svc.name, err)
+}
+
+func (rt *router) record(req *api.Request, svcName string, err error) {
+	ev := audit.Event{
+		Time:      req.Time,
+		Source:    svcName + ".amazonaws.com",
+		Name:      req.Operation,
+		Region:    req.Region,
+		Decision:  req.Decision,
+		RequestID: req.ID,
+		Resources: req.Resources,
+		SourceIP:  req.SourceIP,
+		UserAgent: req.UserAgent,
+	}
+	ev.Identity = IdentityOf(req.Principal)
+	if err != nil {
+		e := wire.AsAPIError(err)
+		ev.ErrorCode, ev.ErrorMessage = e.Code, e.Message
+	}
+	rt.audit.Record(ev)
+}
+
+// IdentityOf is the audit identity of p (Unknown when unauthenticated).
+func IdentityOf(p *api.Principal) audit.UserIdentity {
+	if p == nil {
+		return audit.UserIdentity{Type: "Unknown"}
+	}
+	typ := "IAMUser"
+	if p.IsRoot {
+		typ = "Root"
+	}
+	return audit.UserIdentity{Type: typ, ARN: p.ARN, AccountID: p.AccountID, AccessKeyID: p.AccessKeyID, UserName: p.UserName}
+}
+
+func hostOnly(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
+}

@@ -1,0 +1,215 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"kmslab/sim/api"
+	"kmslab/sim/audit"
+	"kmslab/sim/authz"
+	"kmslab/sim/dynamodb"
+	"kmslab/sim/iam"
+	"kmslab/sim/kms"
+	"kmslab/sim/sts"
+	"kmslab/sim/wire"
+)
+
+// Defaults of a fresh offline account.
+const (
+	DefaultAccountID  = "111122223333"
+	DefaultRegion     = "us-east-1"
+	DefaultAdminUser  = "lab-admin"
+	DefaultKeyCache   = 5 * time.Minute // DynamoDB's cache lifetime for a decrypted table key
+	NoKeyCache        = -1              // KeyCacheTTL value that checks KMS on every request
+	defaultListenAddr = "127.0.0.1:0"
+)
+
+// Options configures an offline AWS. The zero value is a usable default.
+type Options struct {
+	Addr      string // listen address; default 127.0.0.1:0
+	AccountID string // default 111122223333
+	Region    string // default us-east-1
+
+	// The bootstrap administrator, IAM user lab-admin with AdministratorAccess.
+	// Generated when empty.
+	AdminAccessKeyID     string
+	AdminSecretAccessKey string
+
+	Clock func() time.Time // default time.Now
+	Rand  io.Reader        // default crypto/rand; a seeded reader makes ids deterministic
+
+	// KeyCacheTTL is how long DynamoDB reuses a table key decrypted for one
+	// principal: 0 means DefaultKeyCache, NoKeyCache (negative) means every request asks KMS.
+	KeyCacheTTL time.Duration
+	// AccessKeyDelay makes new access keys unusable for this long, as IAM's
+	// eventual consistency does on AWS.
+	AccessKeyDelay time.Duration
+	// KeyPolicyDelay makes a new key policy take effect only after this long.
+	KeyPolicyDelay time.Duration
+	// TableCreationDelay keeps new tables CREATING for this long (default: ACTIVE at once).
+	TableCreationDelay time.Duration
+
+	// Fault, when set, is asked before every authenticated call; a non-nil error is
+	// answered instead (e.g. ThrottlingException, to test retries).
+	Fault func(service, operation string) *api.Error
+
+	// AuditSink receives every audit event as a JSON line.
+	AuditSink io.Writer
+}
+
+// Credentials is an access key pair.
+type Credentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+}
+
+// Server is a running offline AWS.
+type Server struct {
+	URL       string
+	AccountID string
+	Region    string
+	Admin     Credentials
+	AdminARN  string
+
+	env      *api.Env
+	audit    *audit.Log
+	iam      *iam.Service
+	kms      *kms.Service
+	dynamodb *dynamodb.Service
+	handler  http.Handler
+	srv      *http.Server
+	ln       net.Listener
+	done     chan struct{}
+}
+
+// New builds the offline AWS without listening: use Handler to serve it yourself.
+func New(opts Options) (*Server, error) {
+	if opts.AccountID == "" {
+		opts.AccountID = DefaultAccountID
+	}
+	if opts.Region == "" {
+		opts.Region = DefaultRegion
+	}
+	if len(opts.AccountID) != 12 {
+		return nil, fmt.Errorf("account id %q: must be 12 digits", opts.AccountID)
+	}
+	for _, c := range opts.AccountID {
+		if c < '0' || c > '9' {
+			return nil, fmt.Errorf("account id %q: must be 12 digits", opts.AccountID)
+		}
+	}
+	env := api.NewEnv(opts.AccountID, opts.Region, opts.Clock, opts.Rand)
+	log := audit.New(0)
+	if opts.AuditSink != nil {
+		log.SetSink(opts.AuditSink)
+	}
+
+	iamSvc := iam.New(env, iam.Options{AccessKeyDelay: opts.AccessKeyDelay})
+	az := authz.New(env, iamSvc)
+	iamSvc.SetAuthorizer(az)
+	kmsSvc := kms.New(env, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay})
+	ttl := opts.KeyCacheTTL
+	switch {
+	case ttl == 0:
+		ttl = DefaultKeyCache
+	case ttl < 0:
+		ttl = 0
+	}
+	ddb := dynamodb.New(env, az, kmsSvc, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
+
+	if opts.AdminAccessKeyID == "" {
+		opts.AdminAccessKeyID = env.ID("AKIA", 20)
+	}
+	if opts.AdminSecretAccessKey == "" {
+		opts.AdminSecretAccessKey = env.Secret()
+	}
+	admin, err := iamSvc.Bootstrap(DefaultAdminUser, opts.AdminAccessKeyID, opts.AdminSecretAccessKey)
+	if err != nil {
+		return nil, fmt.Errorf("bootstrap admin: %w", err)
+	}
+
+	rt := &router{env: env, creds: iamSvc, audit: log, fault: opts.Fault}
+	rt.add(&service{name: "kms", target: "TrentService.", json: kmsSvc.Handlers(),
+		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}})
+	rt.add(&service{name: "dynamodb", target: "DynamoDB_20120810.", json: ddb.Handlers(),
+		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#"}}})
+	rt.add(&service{name: "iam", query: iamSvc.Handlers(),
+		proto: queryProto{wire.QueryProtocol{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}}})
+	rt.add(&service{name: "sts", query: sts.New(env).Handlers(),
+		proto: queryProto{wire.QueryProtocol{Namespace: "https://sts.amazonaws.com/doc/2011-06-15/"}}})
+
+	return &Server{
+		AccountID: opts.AccountID,
+		Region:    opts.Region,
+		Admin:     Credentials{AccessKeyID: opts.AdminAccessKeyID, SecretAccessKey: opts.AdminSecretAccessKey},
+		AdminARN:  admin.ARN,
+		env:       env,
+		audit:     log,
+		iam:       iamSvc,
+		kms:       kmsSvc,
+		dynamodb:  ddb,
+		handler:   rt,
+		done:      make(chan struct{}),
+	}, nil
+}
+
+// Start builds the offline AWS and serves it on opts.Addr (127.0.0.1:0 by default)
+// until ctx ends or Close is called.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	addr := opts.Addr
+	if addr == "" {
+		addr = defaultListenAddr
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.URL = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		defer close(s.done)
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			_ = err // the listener closed under us; Close reports nothing more useful
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.done:
+		}
+	}()
+	return s, nil
+}
+
+// Handler is the offline AWS as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close stops serving, waiting briefly for calls in flight.
+func (s *Server) Close() error {
+	if s.srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	<-s.done
+	return err
+}
+
+// Audit returns every call recorded so far, oldest first.
+func (s *Server) Audit() []audit.Event { return s.audit.Events() }
+
+// Inspect shows what DynamoDB stores for a table: wrapped table key and item ciphertexts.
+func (s *Server) Inspect(table string) (dynamodb.AtRest, error) { return s.dynamodb.Inspect(table) }

@@ -1,0 +1,86 @@
+// Package wire frames requests and responses for the two AWS protocols the
+// offline services speak: awsJson (KMS, DynamoDB) and awsQuery (IAM, STS).
+// Handlers return (output, error); only this package writes bytes.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"kmslab/sim/api"
+)
+
+// DecodeJSON decodes an awsJson request body into v. An empty body is an empty
+// object, as the SDKs send for operations without input. Malformed input is a
+// SerializationException, which is what AWS answers, never a 500.
+func DecodeJSON(body []byte, v any) error {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return api.BadRequest("SerializationException",
+				"Unexpected value type in payload for field %s", strconv.Quote(typeErr.Field))
+		}
+		return api.BadRequest("SerializationException", "Malformed request body: %s", err.Error())
+	}
+	if dec.More() {
+		return api.BadRequest("SerializationException", "Malformed request body: trailing data")
+	}
+	return nil
+}
+
+// JSONProtocol describes one awsJson service's framing.
+type JSONProtocol struct {
+	ContentType string // application/x-amz-json-1.1 (KMS) or -1.0 (DynamoDB)
+	ErrorPrefix string // prepended to __type, e.g. "com.amazonaws.dynamodb.v20120810#"
+}
+
+// WriteJSON writes a successful awsJson response.
+func (p JSONProtocol) WriteJSON(w http.ResponseWriter, out any) {
+	if out == nil {
+		out = struct{}{}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		p.WriteError(w, &api.Error{Code: "InternalFailure", Message: "failed to encode response", Status: 500})
+		return
+	}
+	w.Header().Set("Content-Type", p.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
+
+// WriteError writes an awsJson error: {"__type": "...", "message": "..."}.
+func (p JSONProtocol) WriteError(w http.ResponseWriter, err error) {
+	e := AsAPIError(err)
+	b, _ := json.Marshal(map[string]string{"__type": p.ErrorPrefix + e.Code, "message": e.Message})
+	w.Header().Set("Content-Type", p.ContentType)
+	w.Header().Set("X-Amzn-ErrorType", e.Code)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(b)
+}
+
+// AsAPIError converts any handler error to the wire error; unknown errors become
+// InternalFailure so a bug shows as a server fault instead of a lie about the input.
+func AsAPIError(err error) *api.Error {
+	var e *api.Error
+	if errors.As(err, &e) {
+		if e.Status == 0 {
+			c := *e
+			c.Status = http.StatusBadRequest
+			return &c
+		}
+		return e
+	}
+	return &api.Error{Code: "InternalFailure", Message: "internal error: " + err.Error(), Status: http.StatusInternalServerError}
+}
