@@ -1,0 +1,273 @@
+package policy
+
+import (
+	"strings"
+)
+
+// Context holds a request's condition keys and their values. Key names are
+// matched without regard to case, as IAM does; values are compared as the
+// operator says.
+type Context map[string][]string
+
+// Get returns the values of key, matched case-insensitively.
+func (c Context) Get(key string) ([]string, bool) {
+	if v, ok := c[key]; ok {
+		return v, true
+	}
+	for k, v := range c {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// Request is one action a principal attempts on one resource.
+type Request struct {
+	PrincipalARN     string // arn:aws:iam::111122223333:user/alice, or ...:root
+	PrincipalAccount string // derived from PrincipalARN when empty
+	Action           string // "kms:Decrypt"
+	Resource         string // the resource's ARN
+	Context          Context
+}
+
+// Decision is a policy's or a request's verdict.
+type Decision int
+
+const (
+	NoDecision Decision = iota // nothing applied: an implicit deny
+	Allow
+	Deny
+)
+
+func (d Decision) String() string {
+	switch d {
+	case Allow:
+		return "Allow"
+	case Deny:
+		return "Deny"
+	}
+	return "NoDecision"
+}
+
+// Match is a statement that applied to a request.
+type Match struct {
+	Source string // the caller's label for the document: a policy name, "key policy"
+	Sid    string
+	Index  int // position of the statement in the document
+	Effect string
+	// ViaAccount marks a resource policy statement that matched only because it
+	// names the principal's account (its root or bare id), which delegates the
+	// decision to the account's IAM policies rather than granting directly.
+	ViaAccount bool
+}
+
+// Result is one document's verdict on a request.
+type Result struct {
+	Decision Decision
+	Matches  []Match
+}
+
+// evalContext is a request prepared for evaluation: condition keys indexed by
+// lower-case name, with the global keys AWS always supplies filled in.
+type evalContext struct {
+	req  Request
+	who  principalInfo
+	vals map[string][]string
+}
+
+func newEvalContext(req Request) *evalContext {
+	c := &evalContext{req: req, who: describePrincipal(req), vals: make(map[string][]string, len(req.Context)+4)}
+	for k, v := range req.Context {
+		if len(v) > 0 {
+			c.vals[strings.ToLower(k)] = v
+		}
+	}
+	def := func(k, v string) {
+		if _, ok := c.vals[k]; !ok && v != "" {
+			c.vals[k] = []string{v}
+		}
+	}
+	def("aws:principalarn", req.PrincipalARN)
+	def("aws:principalaccount", c.who.account)
+	def("aws:username", c.who.userName)
+	if strings.HasPrefix(strings.ToLower(req.Action), "kms:") {
+		def("kms:calleraccount", c.who.account)
+	}
+	return c
+}
+
+// get returns a key's values; a key with no values counts as absent.
+func (c *evalContext) get(key string) ([]string, bool) {
+	v, ok := c.vals[strings.ToLower(key)]
+	return v, ok
+}
+
+// principalInfo is what principal matching needs to know about the caller.
+type principalInfo struct {
+	arn      string
+	account  string
+	roleARN  string // for an assumed-role session, the role it came from
+	userName string // for an IAM user
+	root     bool
+}
+
+func describePrincipal(req Request) principalInfo {
+	info := principalInfo{arn: req.PrincipalARN, account: req.PrincipalAccount}
+	parts := strings.SplitN(req.PrincipalARN, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return info
+	}
+	if info.account == "" {
+		info.account = parts[4]
+	}
+	res := parts[5]
+	switch {
+	case parts[2] == "iam" && res == "root":
+		info.root = true
+	case parts[2] == "iam" && strings.HasPrefix(res, "user/"):
+		info.userName = res[strings.LastIndexByte(res, '/')+1:]
+	case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
+		if role, _, ok := strings.Cut(strings.TrimPrefix(res, "assumed-role/"), "/"); ok {
+			info.roleARN = "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role
+		}
+	}
+	return info
+}
+
+// match reports whether the principal element names the caller: directly (its
+// ARN, its role, a service name, or everyone) or only through its account.
+func (p *Principal) match(who principalInfo) (matched, viaAccount bool) {
+	if p.Wildcard {
+		return true, false
+	}
+	via := false
+	for _, a := range p.AWS {
+		switch {
+		case a == "*":
+			return true, false
+		case who.arn != "" && (a == who.arn || a == who.roleARN):
+			return true, false
+		case who.account != "" && namesAccount(a, who.account):
+			if who.root { // the root user is the account itself
+				return true, false
+			}
+			via = true
+		}
+	}
+	for _, l := range []StringList{p.Service, p.Federated} {
+		for _, s := range l {
+			if who.arn != "" && s == who.arn {
+				return true, false
+			}
+		}
+	}
+	return via, via
+}
+
+// namesAccount reports whether a principal entry is the account itself:
+// its bare id or its root ARN.
+func namesAccount(entry, account string) bool {
+	if entry == account {
+		return true
+	}
+	parts := strings.SplitN(entry, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[4] == account && parts[5] == "root"
+}
+
+// EvaluateIdentity evaluates the document as an identity policy attached to
+// the caller: Principal elements are ignored.
+func (d *Document) EvaluateIdentity(source string, req Request) Result {
+	return d.evaluate(source, newEvalContext(req), false)
+}
+
+// EvaluateResource evaluates the document as a resource (key) policy: a
+// statement applies only if its Principal names the caller or its NotPrincipal
+// does not.
+func (d *Document) EvaluateResource(source string, req Request) Result {
+	return d.evaluate(source, newEvalContext(req), true)
+}
+
+func (d *Document) evaluate(source string, ctx *evalContext, resource bool) Result {
+	var res Result
+	vars := d.Version == Version2012
+	for i := range d.Statement {
+		s := &d.Statement[i]
+		via := false
+		if resource {
+			var ok bool
+			switch {
+			case s.Principal != nil:
+				ok, via = s.Principal.match(ctx.who)
+			case s.NotPrincipal != nil:
+				named, _ := s.NotPrincipal.match(ctx.who)
+				ok = !named
+			}
+			if !ok {
+				continue
+			}
+		}
+		if !s.applies(ctx, vars) {
+			continue
+		}
+		res.Matches = append(res.Matches, Match{Source: source, Sid: s.Sid, Index: i, Effect: s.Effect, ViaAccount: via})
+		switch s.Effect {
+		case EffectDeny:
+			res.Decision = Deny
+		case EffectAllow:
+			if res.Decision == NoDecision {
+				res.Decision = Allow
+			}
+		}
+	}
+	return res
+}
+
+// applies reports whether the statement's action, resource and conditions all
+// cover the request.
+func (s *Statement) applies(ctx *evalContext, vars bool) bool {
+	if s.Effect != EffectAllow && s.Effect != EffectDeny {
+		return false
+	}
+	switch {
+	case s.Action != nil:
+		if !anyAction(s.Action, ctx.req.Action) {
+			return false
+		}
+	case s.NotAction != nil:
+		if anyAction(s.NotAction, ctx.req.Action) {
+			return false
+		}
+	default:
+		return false
+	}
+	switch {
+	case s.Resource != nil:
+		if !anyResource(s.Resource, ctx, vars) {
+			return false
+		}
+	case s.NotResource != nil:
+		if anyResource(s.NotResource, ctx, vars) {
+			return false
+		}
+	}
+	return conditionsHold(s.Condition, ctx, vars)
+}
+
+func anyAction(patterns StringList, action string) bool {
+	for _, p := range patterns {
+		if actionMatches(p, action) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyResource(patterns StringList, ctx *evalContext, vars bool) bool {
+	for _, r := range patterns {
+		if p, ok := expand(r, vars, ctx); ok && p.match(ctx.req.Resource) {
+			return true
+		}
+	}
+	return false
+}
