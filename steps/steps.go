@@ -1,0 +1,86 @@
+// Package steps is the lab as data and behaviour: each part of the
+// walkthrough is a Step with a title, an explanation in markdown, the
+// equivalent AWS CLI commands and a Run that performs it through awsops.
+package steps
+
+import (
+	"context"
+
+	"kmslab/awsops"
+)
+
+// Status is where a step stands.
+type Status int
+
+// Step states. DeniedAsExpected is part 5's success: the test user was refused.
+const (
+	Pending Status = iota
+	Running
+	Done
+	DeniedAsExpected
+	Failed
+)
+
+// String names the status.
+func (s Status) String() string {
+	switch s {
+	case Pending:
+		return "pending"
+	case Running:
+		return "running"
+	case Done:
+		return "done"
+	case DeniedAsExpected:
+		return "denied as expected"
+	case Failed:
+		return "failed"
+	}
+	return "unknown"
+}
+
+// Succeeded reports whether the step reached the state the lab wants.
+func (s Status) Succeeded() bool { return s == Done || s == DeniedAsExpected }
+
+// Step is one part of the walkthrough.
+type Step struct {
+	Part    int    // 1..6; 7 is cleanup
+	ID      string // stable, e.g. "create-key"
+	Title   string
+	Explain string // markdown, shown beside the step
+	// CLI returns the AWS CLI commands that do the same thing, for the curious.
+	CLI func(awsops.Names, awsops.Identity) []string
+	// Run performs the step. It never panics; a failure is Outcome{Status: Failed, Err}.
+	Run func(ctx context.Context, lab *awsops.Lab) Outcome
+}
+
+// Outcome is what a step produced; only the fields the step fills are set.
+type Outcome struct {
+	Status      Status
+	Err         error
+	Summary     string // one line
+	Key         *awsops.Key
+	Table       *awsops.Table
+	Items       []awsops.Item
+	User        *awsops.TestUser
+	Access      *awsops.Access
+	Explanation *awsops.Explanation
+	Change      *awsops.PolicyChange
+	Cleanup     *awsops.CleanupReport
+}
+
+// All returns parts 1 to 6 then cleanup, in order.
+func All() []Step {
+	return []Step{part1(), part2(), part3(), part4(), part5(), part6(), cleanup()}
+}
+
+// ByID finds a step by its ID.
+func ByID(id string) (Step, bool) {
+	for _, s := range All() {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+func failed(err error) Outcome { return Outcome{Status: Failed, Err: err, Summary: err.Error()} }
