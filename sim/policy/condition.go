@@ -1,9 +1,6 @@
 package policy
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // matcher is one condition operator family's comparison of a single request
 // value with a single policy value. Qualifiers (ForAnyValue:, ForAllValues:),
@@ -171,5 +168,3 @@ func (op *operator) String() string {
 	}
 	return s
 }
-
-var _ fmt.Stringer = (*operator)(nil)

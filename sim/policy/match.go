@@ -1,9 +1,6 @@
 package policy
 
-import (
-	"strings"
-	"unicode"
-)
+import "strings"
 
 // pchar is one character of a pattern. lit marks characters that must match
 // literally even if they are '*' or '?': those produced by ${*}, ${?} and by
@@ -36,14 +33,6 @@ func (p pattern) text() string {
 		b.WriteRune(c.r)
 	}
 	return b.String()
-}
-
-func (p pattern) lower() pattern {
-	out := make(pattern, len(p))
-	for i, c := range p {
-		out[i] = pchar{r: unicode.ToLower(c.r), lit: c.lit}
-	}
-	return out
 }
 
 // match reports whether s matches p, '*' matching any run of characters and
