@@ -271,3 +271,25 @@ func anyResource(patterns StringList, ctx *evalContext, vars bool) bool {
 	}
 	return false
 }
+
+// AWSPrincipals lists every distinct "AWS" entry of the document's Principal
+// and NotPrincipal elements, in order of appearance, so a caller such as
+// PutKeyPolicy can reject principals that do not exist.
+func (d *Document) AWSPrincipals() []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range d.Statement {
+		for _, p := range []*Principal{d.Statement[i].Principal, d.Statement[i].NotPrincipal} {
+			if p == nil {
+				continue
+			}
+			for _, a := range p.AWS {
+				if !seen[a] {
+					seen[a] = true
+					out = append(out, a)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -259,3 +259,27 @@ func TestMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestAWSPrincipals(t *testing.T) {
+	got := load(t, "resource/kms-console.json").AWSPrincipals()
+	want := []string{root, admin, alice}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	got = load(t, "resource/s3-deny-insecure.json").AWSPrincipals()
+	want = []string{"arn:aws:iam::444455556666:user/Bob", other}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if got := load(t, "resource/role-trust-ec2.json").AWSPrincipals(); got != nil {
+		t.Errorf("service-only policy lists %v", got)
+	}
+}
+
+func TestEvalDecision(t *testing.T) {
+	for d, want := range map[Decision]string{Allow: "allowed", Deny: "explicitDeny", NoDecision: "implicitDeny"} {
+		if got := (Outcome{Decision: d}).EvalDecision(); got != want {
+			t.Errorf("%v: %s, want %s", d, got, want)
+		}
+	}
+}

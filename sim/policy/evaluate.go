@@ -149,3 +149,15 @@ func (o Outcome) Message(principalARN, action, resource string) string {
 	}
 	return ""
 }
+
+// EvalDecision is the outcome in IAM SimulatePrincipalPolicy's terms:
+// "allowed", "explicitDeny" or "implicitDeny".
+func (o Outcome) EvalDecision() string {
+	switch o.Decision {
+	case Allow:
+		return "allowed"
+	case Deny:
+		return "explicitDeny"
+	}
+	return "implicitDeny"
+}
