@@ -1,0 +1,74 @@
+package kms
+
+import (
+	"context"
+	"slices"
+
+	"kmslab/sim/api"
+	"kmslab/sim/wire"
+)
+
+type retireGrantInput struct {
+	GrantToken *string
+	KeyId      *string
+	GrantId    *string
+	DryRun     *bool
+}
+
+// retireGrant removes a grant at the request of its retiring principal, its
+// grantee when the grant includes RetireGrant, or a principal the key policy
+// lets retire grants.
+func (s *Service) retireGrant(ctx context.Context, body []byte) (any, error) {
+	var in retireGrantInput
+	if err := wire.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	v.str("grantToken", in.GrantToken, false, 1, 8192)
+	v.str("keyId", in.KeyId, false, 1, 2048)
+	v.str("grantId", in.GrantId, false, 1, 128)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.purge()
+	var k *key
+	idx := -1
+	switch {
+	case in.GrantToken != nil:
+		var err error
+		if k, idx, err = s.grantByToken(*in.GrantToken); err != nil {
+			return nil, err
+		}
+	case in.KeyId != nil && in.GrantId != nil:
+		var err error
+		if k, err = s.resolve(*in.KeyId, false); err != nil {
+			return nil, err
+		}
+		if _, idx, err = findGrant(k, *in.GrantId); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, api.BadRequest("ValidationException", "Grant token OR (grant ID, key ID) must be specified")
+	}
+	g := k.grants[idx]
+	a := direct(ctx)
+	a.touch(k.arn)
+	caller := ""
+	if a.caller != nil {
+		caller = a.caller.ARN
+	}
+	if caller == "" || caller != g.retiring && (caller != g.grantee || !slices.Contains(g.ops, "RetireGrant")) {
+		if err := s.allow(ctx, a, check{action: "kms:RetireGrant", key: k}); err != nil {
+			return nil, err
+		}
+	} else if a.req != nil {
+		a.req.Decision = "Allow" // the grant itself lets this caller retire it
+	}
+	if isTrue(in.DryRun) {
+		return nil, errDryRun()
+	}
+	k.grants = slices.Delete(k.grants, idx, idx+1)
+	return struct{}{}, nil
+}
