@@ -135,34 +135,40 @@ func describePrincipal(req Request) principalInfo {
 	return info
 }
 
-// match reports whether the principal element names the caller: directly (its
-// ARN, its role, a service name, or everyone) or only through its account.
-func (p *Principal) match(who principalInfo) (matched, viaAccount bool) {
+// principalMatch says how a Principal element covers the caller.
+type principalMatch struct {
+	direct  bool // by its own ARN, its role, a service name, or everyone
+	account bool // by its account's root ARN or bare id (everyone and services count too)
+}
+
+// match reports how the principal element names the caller.
+func (p *Principal) match(who principalInfo) principalMatch {
 	if p.Wildcard {
-		return true, false
+		return principalMatch{direct: true, account: true}
 	}
-	via := false
+	var m principalMatch
 	for _, a := range p.AWS {
-		switch {
-		case a == "*":
-			return true, false
-		case who.arn != "" && (a == who.arn || a == who.roleARN):
-			return true, false
-		case who.account != "" && namesAccount(a, who.account):
+		if a == "*" {
+			return principalMatch{direct: true, account: true}
+		}
+		if who.arn != "" && (a == who.arn || a == who.roleARN) {
+			m.direct = true
+		}
+		if who.account != "" && namesAccount(a, who.account) {
+			m.account = true
 			if who.root { // the root user is the account itself
-				return true, false
+				m.direct = true
 			}
-			via = true
 		}
 	}
 	for _, l := range []StringList{p.Service, p.Federated} {
 		for _, s := range l {
 			if who.arn != "" && s == who.arn {
-				return true, false
+				return principalMatch{direct: true, account: true}
 			}
 		}
 	}
-	return via, via
+	return m
 }
 
 // namesAccount reports whether a principal entry is the account itself:
@@ -198,10 +204,14 @@ func (d *Document) evaluate(source string, ctx *evalContext, resource bool) Resu
 			var ok bool
 			switch {
 			case s.Principal != nil:
-				ok, via = s.Principal.match(ctx.who)
+				m := s.Principal.match(ctx.who)
+				ok, via = m.direct || m.account, !m.direct && m.account
 			case s.NotPrincipal != nil:
-				named, _ := s.NotPrincipal.match(ctx.who)
-				ok = !named
+				// AWS exempts a caller only when both the caller and its
+				// account are listed: naming a user without its account, or
+				// the account alone, exempts nobody but the root.
+				m := s.NotPrincipal.match(ctx.who)
+				ok = !(m.direct && m.account)
 			}
 			if !ok {
 				continue

@@ -197,8 +197,9 @@ func TestEvaluateS3Examples(t *testing.T) {
 		ctx                         Context
 		want                        Decision
 	}{
-		{bobOther, "s3:PutObject", "arn:aws:s3:::examplebucket/x", Context{"aws:SecureTransport": {"true"}}, NoDecision}, // NotPrincipal spares Bob
-		{eve, "s3:PutObject", "arn:aws:s3:::examplebucket/x", Context{"aws:SecureTransport": {"true"}}, NoDecision},      // but the account id entry spares everyone in 444455556666 too
+		{bobOther, "s3:PutObject", "arn:aws:s3:::examplebucket/x", Context{"aws:SecureTransport": {"true"}}, NoDecision},                         // NotPrincipal spares Bob
+		{eve, "s3:PutObject", "arn:aws:s3:::examplebucket/x", Context{"aws:SecureTransport": {"true"}}, Deny},                                    // the account entry alone exempts nobody
+		{"arn:aws:iam::444455556666:root", "s3:PutObject", "arn:aws:s3:::examplebucket/x", Context{"aws:SecureTransport": {"true"}}, NoDecision}, // except the account's root
 		{alice, "s3:PutObject", "arn:aws:s3:::examplebucket/x", Context{"aws:SecureTransport": {"true"}}, Deny},
 		{alice, "s3:GetObject", "arn:aws:s3:::examplebucket/x", Context{"aws:SecureTransport": {"true"}}, NoDecision},
 		{alice, "s3:PutObject", "arn:aws:s3:::examplebucket/public/x", Context{"aws:SecureTransport": {"true"}}, NoDecision},
@@ -280,6 +281,32 @@ func TestEvalDecision(t *testing.T) {
 	for d, want := range map[Decision]string{Allow: "allowed", Deny: "explicitDeny", NoDecision: "implicitDeny"} {
 		if got := (Outcome{Decision: d}).EvalDecision(); got != want {
 			t.Errorf("%v: %s, want %s", d, got, want)
+		}
+	}
+}
+
+func TestNotPrincipal(t *testing.T) {
+	deny := func(notPrincipal string) *Document {
+		return mustParse(t, ParseResource, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":`+notPrincipal+`,"Action":"s3:*","Resource":"*"}]}`)
+	}
+	tests := []struct {
+		notPrincipal, caller string
+		want                 Decision
+	}{
+		{`{"AWS":["` + alice + `","` + root + `"]}`, alice, NoDecision},
+		{`{"AWS":["` + alice + `","` + acct + `"]}`, alice, NoDecision},
+		{`{"AWS":["` + alice + `","` + root + `"]}`, bob, Deny},
+		{`{"AWS":"` + alice + `"}`, alice, Deny}, // the account must be listed too
+		{`{"AWS":"` + root + `"}`, alice, Deny},
+		{`{"AWS":"` + root + `"}`, root, NoDecision},
+		{`"*"`, alice, NoDecision},
+		{`{"Service":"ec2.amazonaws.com"}`, "ec2.amazonaws.com", NoDecision},
+		{`{"Service":"ec2.amazonaws.com"}`, alice, Deny},
+	}
+	for _, tt := range tests {
+		r := deny(tt.notPrincipal).EvaluateResource("p", Request{PrincipalARN: tt.caller, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"})
+		if r.Decision != tt.want {
+			t.Errorf("NotPrincipal %s, caller %s: %v, want %v", tt.notPrincipal, tt.caller, r.Decision, tt.want)
 		}
 	}
 }
