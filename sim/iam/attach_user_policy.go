@@ -1,0 +1,52 @@
+package iam
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"kmslab/sim/api"
+	"kmslab/sim/policy"
+)
+
+func (s *Service) attachUserPolicy(ctx context.Context, form url.Values) (any, error) {
+	name, arn, err := userAndPolicyARN(form)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.require(ctx, "iam:AttachUserPolicy", s.userResource(name), policy.Context{"iam:PolicyARN": {arn}}); err != nil {
+		return nil, err
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, err := s.lookupUser(name)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := s.managed[arn]; !ok {
+		return nil, api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s does not exist or is not attachable.", arn)
+	}
+	if contains(u.Attached, arn) {
+		return nil, nil // attaching twice is not an error on AWS
+	}
+	if len(u.Attached) >= maxPoliciesPerUser {
+		return nil, api.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for PoliciesPerUser: %d", maxPoliciesPerUser)
+	}
+	u.Attached = append(u.Attached, arn)
+	return nil, nil
+}
+
+// userAndPolicyARN reads and checks the UserName and PolicyArn parameters.
+func userAndPolicyARN(form url.Values) (string, string, error) {
+	v := newValidator(form)
+	name, _ := v.str("UserName", true, ruleUserName)
+	arn, _ := v.str("PolicyArn", true, ruleARN)
+	if err := v.err(); err != nil {
+		return "", "", err
+	}
+	if _, ok := splitARN(arn); !ok {
+		return "", "", invalidARN(arn)
+	}
+	return name, arn, nil
+}

@@ -1,0 +1,331 @@
+// Package iam is the offline IAM service (awsQuery, Version 2010-05-08): users,
+// their access keys, inline policies and attached AWS managed policies, and the
+// policy simulator. It is also the account's credential store and identity
+// policy source: the router asks it for an access key's secret and principal,
+// the authorizer for a principal's policies, KMS whether a principal exists.
+package iam
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"kmslab/sim/api"
+	"kmslab/sim/authz"
+	"kmslab/sim/policy"
+)
+
+// Quotas AWS enforces on users.
+const (
+	maxAccessKeysPerUser  = 2
+	maxPoliciesPerUser    = 10   // attached managed policies
+	maxInlinePolicyChars  = 2048 // all of a user's inline policies together, whitespace not counted
+	maxTagsPerUser        = 50
+	defaultMaxItems       = 100
+	administratorAccess   = "arn:aws:iam::aws:policy/AdministratorAccess"
+	timestampFormat       = "2006-01-02T15:04:05Z"
+	accessKeyStatusActive = "Active"
+)
+
+// Options tunes behaviours that AWS shows through eventual consistency.
+type Options struct {
+	// AccessKeyDelay keeps new access keys unknown to LookupAccessKey for this long.
+	AccessKeyDelay time.Duration
+}
+
+// Service is the offline IAM of one account.
+type Service struct {
+	env     *api.Env
+	opts    Options
+	az      *authz.Authorizer
+	managed map[string]*managedPolicy // by ARN; read-only after New
+	loadErr error
+
+	mu    sync.RWMutex
+	users map[string]*user      // by lower-case name: IAM names are unique regardless of case
+	keys  map[string]*accessKey // by access key id
+}
+
+type user struct {
+	Name    string
+	Path    string
+	ID      string
+	ARN     string
+	Created time.Time
+	Tags    []tag
+	// Attached holds managed policy ARNs in the order they were attached.
+	Attached []string
+	Inline   map[string]*inlinePolicy // by name (case-sensitive, as IAM keeps them)
+	Keys     []string                 // access key ids, oldest first
+}
+
+type inlinePolicy struct {
+	Name string
+	Text string // as submitted: GetUserPolicy gives it back unchanged
+	Doc  *policy.Document
+}
+
+type tag struct{ Key, Value string }
+
+type accessKey struct {
+	ID       string
+	Secret   string
+	UserName string
+	Status   string
+	Created  time.Time
+	UsableAt time.Time // Created + AccessKeyDelay: before then the key is unknown to SigV4
+}
+
+// New returns an empty IAM for env's account, knowing the AWS managed policies.
+func New(env *api.Env, opts Options) *Service {
+	m, err := loadManaged()
+	return &Service{
+		env:     env,
+		opts:    opts,
+		managed: m,
+		loadErr: err,
+		users:   map[string]*user{},
+		keys:    map[string]*accessKey{},
+	}
+}
+
+// SetAuthorizer sets the authorizer every operation asks first. It is set after
+// New because the authorizer itself reads identity policies from this service.
+func (s *Service) SetAuthorizer(az *authz.Authorizer) { s.az = az }
+
+// Handlers maps Action names to operations.
+func (s *Service) Handlers() map[string]api.QueryHandler {
+	return map[string]api.QueryHandler{
+		"CreateUser":               s.createUser,
+		"GetUser":                  s.getUser,
+		"ListUsers":                s.listUsers,
+		"DeleteUser":               s.deleteUser,
+		"TagUser":                  s.tagUser,
+		"UntagUser":                s.untagUser,
+		"ListUserTags":             s.listUserTags,
+		"AttachUserPolicy":         s.attachUserPolicy,
+		"DetachUserPolicy":         s.detachUserPolicy,
+		"ListAttachedUserPolicies": s.listAttachedUserPolicies,
+		"PutUserPolicy":            s.putUserPolicy,
+		"GetUserPolicy":            s.getUserPolicy,
+		"DeleteUserPolicy":         s.deleteUserPolicy,
+		"ListUserPolicies":         s.listUserPolicies,
+		"CreateAccessKey":          s.createAccessKey,
+		"ListAccessKeys":           s.listAccessKeys,
+		"DeleteAccessKey":          s.deleteAccessKey,
+		"UpdateAccessKey":          s.updateAccessKey,
+		"GetPolicy":                s.getPolicy,
+		"GetPolicyVersion":         s.getPolicyVersion,
+		"ListPolicies":             s.listPolicies,
+		"SimulatePrincipalPolicy":  s.simulatePrincipalPolicy,
+	}
+}
+
+// LookupAccessKey resolves an active access key that has propagated (see
+// Options.AccessKeyDelay) to its secret and principal.
+func (s *Service) LookupAccessKey(id string) (string, *api.Principal, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k, ok := s.keys[id]
+	if !ok || k.Status != accessKeyStatusActive || s.env.Now().Before(k.UsableAt) {
+		return "", nil, false
+	}
+	u, ok := s.users[strings.ToLower(k.UserName)]
+	if !ok {
+		return "", nil, false
+	}
+	p := s.principal(u)
+	p.AccessKeyID = id
+	return k.Secret, p, true
+}
+
+// IdentityPolicies returns the policies that apply to p: attached managed
+// policies first, then inline policies by name. The root user has none (it
+// needs none); a principal whose user is gone has none either.
+func (s *Service) IdentityPolicies(p *api.Principal) ([]policy.Named, error) {
+	if p == nil || p.IsRoot {
+		return nil, nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, ok := s.users[strings.ToLower(p.UserName)]
+	if !ok || u.ARN != p.ARN {
+		return nil, nil
+	}
+	return s.policiesOf(u, nil), nil
+}
+
+// policySource says where one of a user's policies came from, for the simulator.
+type policySource struct {
+	ID   string // SourcePolicyId: the policy's name
+	Type string // SourcePolicyType: aws-managed, user
+}
+
+// policiesOf lists u's policies; when sources is not nil it receives one entry per policy.
+func (s *Service) policiesOf(u *user, sources *[]policySource) []policy.Named {
+	var out []policy.Named
+	for _, arn := range u.Attached {
+		if mp, ok := s.managed[arn]; ok {
+			out = append(out, policy.Named{Name: mp.Name, Doc: mp.doc})
+			if sources != nil {
+				*sources = append(*sources, policySource{ID: mp.Name, Type: "aws-managed"})
+			}
+		}
+	}
+	for _, name := range sortedInline(u) {
+		out = append(out, policy.Named{Name: name, Doc: u.Inline[name].Doc})
+		if sources != nil {
+			*sources = append(*sources, policySource{ID: name, Type: "user"})
+		}
+	}
+	return out
+}
+
+func sortedInline(u *user) []string {
+	names := make([]string, 0, len(u.Inline))
+	for n := range u.Inline {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// PrincipalExists reports whether arn names a principal a KMS key policy may
+// name: an existing user, the account's root, or the bare account id.
+func (s *Service) PrincipalExists(arn string) bool {
+	if arn == s.env.AccountID || arn == s.rootARN() {
+		return true
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, u := range s.users {
+		if u.ARN == arn {
+			return true
+		}
+	}
+	return false
+}
+
+// Bootstrap creates the account's first administrator: user name with
+// AdministratorAccess and the given access key, usable at once.
+func (s *Service) Bootstrap(userName, accessKeyID, secret string) (*api.Principal, error) {
+	if s.loadErr != nil {
+		return nil, fmt.Errorf("load managed policies: %w", s.loadErr)
+	}
+	if !userNameRE.MatchString(userName) || len(userName) > 64 {
+		return nil, fmt.Errorf("bootstrap user name %q is not a valid IAM user name", userName)
+	}
+	if len(accessKeyID) < 16 || len(accessKeyID) > 128 || !accessKeyIDRE.MatchString(accessKeyID) {
+		return nil, fmt.Errorf("bootstrap access key id %q: want 16-128 word characters", accessKeyID)
+	}
+	if secret == "" {
+		return nil, fmt.Errorf("bootstrap access key %s: empty secret", accessKeyID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.users[strings.ToLower(userName)]; ok {
+		return nil, fmt.Errorf("bootstrap user %s: already exists", userName)
+	}
+	if _, ok := s.keys[accessKeyID]; ok {
+		return nil, fmt.Errorf("bootstrap access key %s: already exists", accessKeyID)
+	}
+	u := s.newUser(userName, "/")
+	u.Attached = []string{administratorAccess}
+	now := s.env.Now()
+	s.keys[accessKeyID] = &accessKey{ID: accessKeyID, Secret: secret, UserName: u.Name, Status: accessKeyStatusActive, Created: now, UsableAt: now}
+	u.Keys = []string{accessKeyID}
+	s.users[strings.ToLower(u.Name)] = u
+	return s.principal(u), nil
+}
+
+// Users returns the user names, sorted.
+func (s *Service) Users() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := make([]string, 0, len(s.users))
+	for _, u := range s.sortedUsers() {
+		names = append(names, u.Name)
+	}
+	return names
+}
+
+// sortedUsers returns the users in ListUsers order (by name, ignoring case). Callers hold mu.
+func (s *Service) sortedUsers() []*user {
+	out := make([]*user, 0, len(s.users))
+	for _, u := range s.users {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	return out
+}
+
+func (s *Service) newUser(name, path string) *user {
+	return &user{
+		Name:    name,
+		Path:    path,
+		ID:      s.env.ID("AIDA", 21),
+		ARN:     s.userARN(path, name),
+		Created: s.env.Now(),
+		Inline:  map[string]*inlinePolicy{},
+	}
+}
+
+func (s *Service) principal(u *user) *api.Principal {
+	return &api.Principal{ARN: u.ARN, AccountID: s.env.AccountID, UserName: u.Name, UserID: u.ID}
+}
+
+func (s *Service) userARN(path, name string) string {
+	return "arn:aws:iam::" + s.env.AccountID + ":user" + path + name
+}
+
+func (s *Service) rootARN() string { return "arn:aws:iam::" + s.env.AccountID + ":root" }
+
+// require authorizes the caller for action on resource before any state is read or changed.
+func (s *Service) require(ctx context.Context, action, resource string, extra policy.Context) error {
+	if s.az == nil {
+		return &api.Error{Code: "ServiceFailure", Message: "IAM has no authorizer", Status: 500}
+	}
+	return s.az.Require(ctx, authz.Check{Action: action, Resource: resource, Context: extra})
+}
+
+// userResource is the ARN an operation on user name is authorized against:
+// the user's real ARN (with its path) when it exists, else the path-less form.
+func (s *Service) userResource(name string) string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if u, ok := s.users[strings.ToLower(name)]; ok {
+		return u.ARN
+	}
+	return s.userARN("/", name)
+}
+
+// targetUser resolves an optional UserName parameter: absent means the caller.
+func (s *Service) targetUser(ctx context.Context, form url.Values) (string, error) {
+	if _, ok := form["UserName"]; ok {
+		return form.Get("UserName"), nil
+	}
+	p := api.CallerFrom(ctx)
+	if p == nil || p.UserName == "" {
+		return "", api.BadRequest("ValidationError", "Must specify userName when calling with non-User credentials")
+	}
+	return p.UserName, nil
+}
+
+// lookupUser finds a user by name; callers hold mu.
+func (s *Service) lookupUser(name string) (*user, error) {
+	u, ok := s.users[strings.ToLower(name)]
+	if !ok {
+		return nil, noSuchUser(name)
+	}
+	return u, nil
+}
+
+func noSuchUser(name string) *api.Error {
+	return api.Errorf(404, "NoSuchEntity", "The user with name %s cannot be found.", name)
+}
+
+func timestamp(t time.Time) string { return t.UTC().Format(timestampFormat) }

@@ -1,0 +1,304 @@
+package iam
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"kmslab/sim/api"
+	"kmslab/sim/policy"
+	"kmslab/sim/wire"
+)
+
+type positionXML struct {
+	Line   int `xml:"Line"`
+	Column int `xml:"Column"`
+}
+
+type statementXML struct {
+	SourcePolicyID   string       `xml:"SourcePolicyId"`
+	SourcePolicyType string       `xml:"SourcePolicyType"`
+	StartPosition    *positionXML `xml:"StartPosition"`
+	EndPosition      *positionXML `xml:"EndPosition"`
+}
+
+type resourceResultXML struct {
+	EvalResourceName     string                `xml:"EvalResourceName"`
+	EvalResourceDecision string                `xml:"EvalResourceDecision"`
+	MatchedStatements    members[statementXML] `xml:"MatchedStatements"`
+	MissingContextValues members[string]       `xml:"MissingContextValues"`
+}
+
+type evaluationResultXML struct {
+	EvalActionName          string                      `xml:"EvalActionName"`
+	EvalResourceName        string                      `xml:"EvalResourceName"`
+	EvalDecision            string                      `xml:"EvalDecision"`
+	MatchedStatements       members[statementXML]       `xml:"MatchedStatements"`
+	MissingContextValues    members[string]             `xml:"MissingContextValues"`
+	ResourceSpecificResults *members[resourceResultXML] `xml:"ResourceSpecificResults"`
+}
+
+type simulateResult struct {
+	EvaluationResults members[evaluationResultXML] `xml:"EvaluationResults"`
+	IsTruncated       bool                         `xml:"IsTruncated"`
+	Marker            string                       `xml:"Marker,omitempty"`
+}
+
+// simDoc is one policy taking part in a simulation.
+type simDoc struct {
+	source policySource
+	text   string // for statement positions
+	doc    *policy.Document
+}
+
+var kmsKeyARN = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[^:]*:[^:]*:key/.+$`)
+
+const resourcePolicySource = "ResourcePolicy"
+
+// simulatePrincipalPolicy evaluates the source user's policies (plus any given
+// in PolicyInputList) for every action and resource, with the same engine that
+// authorizes real calls: a KMS key ARN with a ResourcePolicy is judged by the
+// KMS rule (the key policy must allow), anything else by the ordinary rule.
+func (s *Service) simulatePrincipalPolicy(ctx context.Context, form url.Values) (any, error) {
+	v := newValidator(form)
+	sourceARN, _ := v.str("PolicySourceArn", true, ruleARN)
+	actions := v.list("ActionNames", true, 0, ruleActionName)
+	resources := v.list("ResourceArns", false, 0, ruleResourceName)
+	inputs := v.list("PolicyInputList", false, 0, rulePolicyDocument)
+	resourceText, hasResourcePolicy := v.str("ResourcePolicy", false, rulePolicyDocument)
+	callerARN, hasCaller := v.str("CallerArn", false, ruleResourceName)
+	marker, _ := v.str("Marker", false, ruleMarker)
+	maxItems := v.maxItems()
+	entries := v.contextEntries()
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := s.require(ctx, "iam:SimulatePrincipalPolicy", sourceARN, nil); err != nil {
+		return nil, err
+	}
+
+	docs, caller, err := s.simulationPolicies(sourceARN)
+	if err != nil {
+		return nil, err
+	}
+	for i, text := range inputs {
+		doc, err := policy.ParseIdentity([]byte(text))
+		if err != nil {
+			return nil, api.BadRequest("InvalidInput", "PolicyInputList.%d: %s", i+1, errMessage(malformedPolicy(err)))
+		}
+		docs = append(docs, simDoc{source: policySource{ID: fmt.Sprintf("PolicyInputList.%d", i+1), Type: "none"}, text: text, doc: doc})
+	}
+	var resourceDoc *simDoc
+	if hasResourcePolicy {
+		doc, err := policy.ParseResource([]byte(resourceText))
+		if err != nil {
+			return nil, api.BadRequest("InvalidInput", "ResourcePolicy: %s", errMessage(malformedPolicy(err)))
+		}
+		resourceDoc = &simDoc{source: policySource{ID: resourcePolicySource, Type: "resource"}, text: resourceText, doc: doc}
+	}
+	if hasCaller {
+		parts, ok := splitARN(callerARN)
+		if !ok || parts[2] != "iam" || !strings.HasPrefix(parts[5], "user/") {
+			return nil, api.BadRequest("InvalidInput", "Invalid CallerArn %s: only IAM user ARNs can be callers.", callerARN)
+		}
+		caller = callerARN
+	}
+
+	explicit := len(resources) > 0
+	if !explicit {
+		resources = []string{"*"}
+	}
+	var results []evaluationResultXML
+	for _, action := range actions {
+		for _, res := range resources {
+			r := s.simulateOne(docs, resourceDoc, caller, action, res, entries)
+			out := evaluationResultXML{EvalActionName: action, EvalResourceName: res, EvalDecision: r.EvalResourceDecision,
+				MatchedStatements: r.MatchedStatements}
+			if explicit {
+				out.MissingContextValues = list([]string{})
+				out.ResourceSpecificResults = &members[resourceResultXML]{Member: []resourceResultXML{r}}
+			} else {
+				out.MissingContextValues = r.MissingContextValues
+			}
+			results = append(results, out)
+		}
+	}
+
+	type indexed struct {
+		i int
+		r evaluationResultXML
+	}
+	items := make([]indexed, len(results))
+	for i, r := range results {
+		items[i] = indexed{i, r}
+	}
+	got, truncated, next, err := page(items, func(x indexed) string { return padIndex(x.i) }, marker, maxItems)
+	if err != nil {
+		return nil, err
+	}
+	out := simulateResult{IsTruncated: truncated, Marker: next}
+	out.EvaluationResults.Member = make([]evaluationResultXML, 0, len(got))
+	for _, x := range got {
+		out.EvaluationResults.Member = append(out.EvaluationResults.Member, x.r)
+	}
+	return out, nil
+}
+
+// simulationPolicies resolves PolicySourceArn to its user's policies and ARN.
+func (s *Service) simulationPolicies(sourceARN string) ([]simDoc, string, error) {
+	parts, ok := splitARN(sourceARN)
+	if !ok || parts[2] != "iam" {
+		return nil, "", invalidARN(sourceARN)
+	}
+	kind, rest, _ := strings.Cut(parts[5], "/")
+	name := rest[strings.LastIndexByte(rest, '/')+1:]
+	switch kind {
+	case "user":
+	case "role", "group":
+		return nil, "", api.Errorf(http.StatusNotFound, "NoSuchEntity", "The %s with name %s cannot be found.", kind, name)
+	default:
+		return nil, "", invalidARN(sourceARN)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, ok := s.users[strings.ToLower(name)]
+	if !ok || u.ARN != sourceARN || parts[4] != s.env.AccountID {
+		return nil, "", noSuchUser(name)
+	}
+	var sources []policySource
+	named := s.policiesOf(u, &sources)
+	docs := make([]simDoc, len(named))
+	for i, n := range named {
+		docs[i] = simDoc{source: sources[i], doc: n.Doc}
+		switch sources[i].Type {
+		case "aws-managed":
+			for _, mp := range s.managed {
+				if mp.Name == n.Name {
+					docs[i].text = mp.text
+				}
+			}
+		case "user":
+			docs[i].text = u.Inline[n.Name].Text
+		}
+	}
+	return docs, u.ARN, nil
+}
+
+// simulateOne decides one action on one resource.
+func (s *Service) simulateOne(docs []simDoc, resourceDoc *simDoc, caller, action, resource string, entries policy.Context) resourceResultXML {
+	ctx := policy.Context{}
+	for k, v := range entries {
+		ctx[k] = v
+	}
+	s.callerContext(caller, action, ctx)
+	in := policy.Input{
+		Request: policy.Request{PrincipalARN: caller, PrincipalAccount: s.env.AccountID, Action: action, Resource: resource, Context: ctx},
+	}
+	for i, d := range docs {
+		in.Identity = append(in.Identity, policy.Named{Name: docLabel(i), Doc: d.doc})
+	}
+	if resourceDoc != nil {
+		in.Resource = resourceDoc.doc
+		in.KMS = kmsKeyARN.MatchString(resource)
+	}
+	out := policy.Evaluate(in)
+
+	r := resourceResultXML{EvalResourceName: resource}
+	want := ""
+	switch out.Decision {
+	case policy.Allow:
+		r.EvalResourceDecision, want = "allowed", policy.EffectAllow
+	case policy.Deny:
+		r.EvalResourceDecision, want = "explicitDeny", policy.EffectDeny
+	default:
+		r.EvalResourceDecision = "implicitDeny"
+	}
+	r.MatchedStatements.Member = []statementXML{}
+	for _, m := range out.Matches {
+		if m.Effect != want {
+			continue // AWS lists only the statements that decided: the allows, or the denies alone
+		}
+		d := resourceDoc
+		if i, ok := labelIndex(m.Source, len(docs)); ok {
+			d = &docs[i]
+		}
+		if d == nil {
+			continue
+		}
+		st := statementXML{SourcePolicyID: d.source.ID, SourcePolicyType: d.source.Type}
+		if spans := statementSpans(d.text); m.Index < len(spans) {
+			st.StartPosition, st.EndPosition = &spans[m.Index].start, &spans[m.Index].end
+		}
+		r.MatchedStatements.Member = append(r.MatchedStatements.Member, st)
+	}
+	all := make([]*policy.Document, 0, len(docs)+1)
+	for _, d := range docs {
+		all = append(all, d.doc)
+	}
+	if resourceDoc != nil {
+		all = append(all, resourceDoc.doc)
+	}
+	r.MissingContextValues = list(missingContextKeys(all, action, resource, ctx))
+	return r
+}
+
+// callerContext adds the condition keys AWS derives from the caller itself;
+// anything else a policy needs must come from ContextEntries.
+func (s *Service) callerContext(caller, action string, ctx policy.Context) {
+	set := func(k, v string) {
+		if _, ok := ctx.Get(k); !ok && v != "" {
+			ctx[k] = []string{v}
+		}
+	}
+	set("aws:PrincipalArn", caller)
+	set("aws:PrincipalAccount", s.env.AccountID)
+	set("aws:PrincipalType", "User")
+	name := caller[strings.LastIndexByte(caller, '/')+1:]
+	set("aws:username", name)
+	s.mu.RLock()
+	if u, ok := s.users[strings.ToLower(name)]; ok && u.ARN == caller {
+		set("aws:userid", u.ID)
+	}
+	s.mu.RUnlock()
+	if strings.HasPrefix(strings.ToLower(action), "kms:") {
+		set("kms:CallerAccount", s.env.AccountID)
+	}
+}
+
+func docLabel(i int) string { return fmt.Sprintf("#%d", i) }
+
+func labelIndex(label string, n int) (int, bool) {
+	var i int
+	if _, err := fmt.Sscanf(label, "#%d", &i); err != nil || i < 0 || i >= n || docLabel(i) != label {
+		return 0, false
+	}
+	return i, true
+}
+
+// contextEntries reads ContextEntries.member.N.{ContextKeyName,ContextKeyValues,ContextKeyType}.
+func (v *validator) contextEntries() policy.Context {
+	members, err := wire.FormMembers(v.form, "ContextEntries")
+	if err != nil {
+		v.add("Value at 'contextEntries' failed to satisfy constraint: %s", errMessage(err))
+		return nil
+	}
+	out := policy.Context{}
+	for i, m := range members {
+		sub := &validator{form: m}
+		name, _ := sub.str("ContextKeyName", false, ruleContextKeyName)
+		sub.str("ContextKeyType", false, stringRule{enum: []string{"string", "stringList", "numeric", "numericList",
+			"boolean", "booleanList", "ip", "ipList", "binary", "binaryList", "date", "dateList"}})
+		vals := sub.list("ContextKeyValues", false, 0, stringRule{})
+		base := fmt.Sprintf("contextEntries.%d.member.", i+1)
+		for _, e := range sub.errs {
+			v.errs = append(v.errs, strings.Replace(e, "at '", "at '"+base, 1))
+		}
+		if name != "" {
+			out[name] = append(out[name], vals...)
+		}
+	}
+	return out
+}
