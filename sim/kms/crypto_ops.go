@@ -8,7 +8,7 @@ import (
 )
 
 var (
-	algorithms = []string{"SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"}
+	algorithms   = []string{"SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"}
 	dataKeySpecs = []string{"AES_256", "AES_128"}
 )
 

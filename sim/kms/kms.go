@@ -74,8 +74,8 @@ type key struct {
 	// rotationDays and rotationSince date the next rotation GetKeyRotationStatus reports.
 	rotationDays  int32
 	rotationSince time.Time
-	material    []byte // 32 bytes
-	tags        map[string]string
+	material      []byte // 32 bytes
+	tags          map[string]string
 
 	policyText string           // what GetKeyPolicy returns
 	policy     *policy.Document // the newest policy
