@@ -2,10 +2,16 @@ package awsops
 
 import (
 	"context"
-	"errors"
+	"crypto/rand"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // Options tune a Lab. The zero value is usable.
@@ -40,120 +46,191 @@ type Progress struct {
 	Attempt int
 }
 
-// String renders p for a status line.
-func (p Progress) String() string { return "" }
-
 // Lab runs one walkthrough: the admin's clients, the run's names, the ledger,
 // and, once created, the test user's clients. Its methods are meant to be
 // called in lab order from one goroutine at a time.
 type Lab struct {
-	names Names
+	cfg    aws.Config
+	opts   Options
+	names  Names
+	now    func() time.Time
+	ledger *ledgerFile
+
+	kms *kms.Client
+	ddb *dynamodb.Client
+	iam *iam.Client
+	sts *sts.Client
+
+	ident     *Identity
+	principal string // the admin as a key-policy principal (a role, not its session)
+	partition string
+
+	keyID, keyARN string
+	aliasMade     bool
+	table         *Table
+	user          *TestUser
+	test          *testClients
 }
+
+// testClients are the test user's clients; the secret lives only in creds.
+type testClients struct {
+	creds *staticCreds
+	ddb   *dynamodb.Client
+	sts   *sts.Client
+}
+
+// staticCreds hands out the test user's key. It prints as redacted so the
+// secret cannot leak through a log line or a %+v.
+type staticCreds struct{ id, secret string }
+
+func (c *staticCreds) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{AccessKeyID: c.id, SecretAccessKey: c.secret, Source: "kmslab test user"}, nil
+}
+func (c *staticCreds) String() string   { return "credentials(" + c.id + ", secret redacted)" }
+func (c *staticCreds) GoString() string { return c.String() }
+
+// String identifies the lab without any credential.
+func (l *Lab) String() string { return "kmslab lab run " + l.names.RunID }
+
+// GoString is String, so %#v cannot print credentials either.
+func (l *Lab) GoString() string { return l.String() }
 
 // New prepares a lab run on cfg (SDK default chain, a profile, SSO, or a
 // custom endpoint with static keys). It makes no AWS call.
-func New(cfg aws.Config, opts Options) (*Lab, error) { return nil, errors.New("todo") }
+func New(cfg aws.Config, opts Options) (*Lab, error) {
+	if opts.RunID == "" {
+		opts.RunID = NewRunID(rand.Reader)
+	}
+	if !ValidRunID(opts.RunID) {
+		return nil, fmt.Errorf("run id %q: use 1 to 20 lowercase letters and digits", opts.RunID)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.WaitTimeout <= 0 {
+		opts.WaitTimeout = 2 * time.Minute
+	}
+	if opts.InitialBackoff <= 0 {
+		opts.InitialBackoff = 500 * time.Millisecond
+	}
+	if opts.MaxBackoff < opts.InitialBackoff {
+		opts.MaxBackoff = max(8*time.Second, opts.InitialBackoff)
+	}
+	if !opts.DisableLedger && opts.StateDir == "" {
+		dir, err := DefaultStateDir()
+		if err != nil {
+			return nil, err
+		}
+		opts.StateDir = dir
+	}
+	ledger, err := openLedger(opts.StateDir, opts.RunID, !opts.DisableLedger, opts.Clock)
+	if err != nil {
+		return nil, err
+	}
+	cfg = withProbe(cfg)
+	return &Lab{
+		cfg:    cfg,
+		opts:   opts,
+		names:  NewNames(opts.RunID),
+		now:    opts.Clock,
+		ledger: ledger,
+		kms:    kms.NewFromConfig(cfg),
+		ddb:    dynamodb.NewFromConfig(cfg),
+		iam:    iam.NewFromConfig(cfg),
+		sts:    sts.NewFromConfig(cfg),
+	}, nil
+}
+
+// withProbe copies cfg with its credentials wrapped in a probe, so that
+// "no credentials" can be told apart from other failures.
+func withProbe(cfg aws.Config) aws.Config {
+	cfg = cfg.Copy()
+	if _, done := cfg.Credentials.(credentialsProbe); done {
+		return cfg
+	}
+	if cfg.Credentials != nil && aws.IsCredentialsProvider(cfg.Credentials, (*aws.AnonymousCredentials)(nil)) {
+		return cfg
+	}
+	cfg.Credentials = credentialsProbe{inner: cfg.Credentials}
+	return cfg
+}
 
 // Names returns the names of the run's resources.
 func (l *Lab) Names() Names { return l.names }
 
 // LedgerPath is where the run's ledger lives ("" when disabled).
-func (l *Lab) LedgerPath() string { return "" }
+func (l *Lab) LedgerPath() string { return l.ledger.path }
+
+// Ledger returns a copy of the run's ledger as it stands.
+func (l *Lab) Ledger() Ledger { return l.ledger.snapshot() }
 
 // WhoAmI asks STS who the admin is; its answer is what the user confirms
-// before anything is created.
-func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) { return Identity{}, errors.New("todo") }
-
-// CreateKey creates the run's symmetric customer managed key with a
-// console-style policy naming the caller as Key Administrator and Key User,
-// then points the run's alias at it.
-func (l *Lab) CreateKey(ctx context.Context) (Key, error) { return Key{}, errors.New("todo") }
-
-// DescribeKey describes the run's key, its policy included.
-func (l *Lab) DescribeKey(ctx context.Context) (Key, error) { return Key{}, errors.New("todo") }
-
-// GetKeyPolicy returns the key policy, pretty-printed.
-func (l *Lab) GetKeyPolicy(ctx context.Context) (string, error) { return "", errors.New("todo") }
-
-// CreateEncryptedTable creates the run's table encrypted with the run's key
-// and waits until it is ACTIVE.
-func (l *Lab) CreateEncryptedTable(ctx context.Context) (Table, error) {
-	return Table{}, errors.New("todo")
+// before anything is created. GetCallerIdentity needs no permission, so a
+// failure here is about credentials or the network.
+func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) {
+	if l.ident != nil {
+		return *l.ident, nil
+	}
+	if l.cfg.Region == "" {
+		return Identity{}, &Error{Op: "check identity", Message: "no AWS region is set",
+			Hint: "Pass --region, or set AWS_REGION or a region in your profile"}
+	}
+	out, err := l.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return Identity{}, fail("check identity", "", err)
+	}
+	id := Identity{
+		Account: aws.ToString(out.Account),
+		ARN:     aws.ToString(out.Arn),
+		UserID:  aws.ToString(out.UserId),
+		Region:  l.cfg.Region,
+	}
+	l.ident = &id
+	l.partition = partitionOf(id.ARN)
+	if err := l.ledger.setOrigin(id.Account, id.Region, aws.ToString(l.cfg.BaseEndpoint)); err != nil {
+		return Identity{}, fail("check identity", "", err)
+	}
+	return id, nil
 }
 
-// DescribeTableEncryption describes the table and its encryption at rest.
-func (l *Lab) DescribeTableEncryption(ctx context.Context) (Table, error) {
-	return Table{}, errors.New("todo")
+// identity is WhoAmI for methods that need the account before acting.
+func (l *Lab) identity(ctx context.Context) (Identity, error) { return l.WhoAmI(ctx) }
+
+// partitionOf reads the partition ("aws", "aws-cn", ...) from an ARN.
+func partitionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) < 3 || parts[0] != "arn" || parts[1] == "" {
+		return "aws"
+	}
+	return parts[1]
 }
 
-// PutItem writes the sample item as the admin.
-func (l *Lab) PutItem(ctx context.Context) (Item, error) { return nil, errors.New("todo") }
-
-// ScanAsAdmin reads the table as the admin, who may use the key.
-func (l *Lab) ScanAsAdmin(ctx context.Context) ([]Item, error) { return nil, errors.New("todo") }
-
-// CreateTestUser creates the restricted user (AmazonDynamoDBFullAccess, no
-// KMS permission) with an access key, and waits until that key works.
-func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
-	return TestUser{}, errors.New("todo")
+// adminPrincipal is the admin as a key policy can name it: for an assumed
+// role (SSO among them) the role, with its path, rather than the session.
+func (l *Lab) adminPrincipal(ctx context.Context) (string, error) {
+	if l.principal != "" {
+		return l.principal, nil
+	}
+	id, err := l.identity(ctx)
+	if err != nil {
+		return "", err
+	}
+	l.principal = principalFor(ctx, l.iam, id)
+	return l.principal, nil
 }
 
-// ScanAsTestUser reads the table with the test user's key. An access denial
-// is a result, not an error: it comes back as Access.Denied.
-func (l *Lab) ScanAsTestUser(ctx context.Context) (Access, error) {
-	return Access{}, errors.New("todo")
+// principalFor maps an STS identity ARN to the IAM ARN policies use.
+func principalFor(ctx context.Context, c *iam.Client, id Identity) string {
+	// arn:aws:sts::123456789012:assumed-role/RoleName/session
+	parts := strings.SplitN(id.ARN, ":", 6)
+	if len(parts) != 6 || parts[2] != "sts" || !strings.HasPrefix(parts[5], "assumed-role/") {
+		return id.ARN
+	}
+	role := strings.SplitN(strings.TrimPrefix(parts[5], "assumed-role/"), "/", 2)[0]
+	if out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)}); err == nil && out.Role != nil {
+		return aws.ToString(out.Role.Arn) // carries the role's path, which SSO roles have
+	}
+	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role
 }
 
-// DescribeTableAsTestUser describes the table with the test user's key; it
-// works because describing needs no KMS permission.
-func (l *Lab) DescribeTableAsTestUser(ctx context.Context) (Table, error) {
-	return Table{}, errors.New("todo")
-}
 
-// GrantKeyUse adds the test user to the key policy's "Allow use of the key"
-// statement (creating it if absent), keeping every other statement.
-// Calling it again changes nothing.
-func (l *Lab) GrantKeyUse(ctx context.Context) (PolicyChange, error) {
-	return PolicyChange{}, errors.New("todo")
-}
-
-// WaitForAccess retries ScanAsTestUser with backoff until the test user may
-// read the table or the wait times out (the new key policy propagates).
-func (l *Lab) WaitForAccess(ctx context.Context) (Access, error) {
-	return Access{}, errors.New("todo")
-}
-
-// Explain asks IAM's policy simulator why the test user may or may not call
-// kms:Decrypt on the key, with the key policy as the resource policy.
-func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
-	return Explanation{}, errors.New("todo")
-}
-
-// Cleanup removes everything the run created, in dependency order: access
-// keys, policy attachments, user, table, alias, then schedules the key's
-// deletion in 7 days (the minimum AWS allows). It is idempotent: a resource
-// already gone counts as done.
-func (l *Lab) Cleanup(ctx context.Context) (CleanupReport, error) {
-	return CleanupReport{}, errors.New("todo")
-}
-
-// Preflight simulates the admin's IAM policies over every action the lab
-// performs and returns the actions that would be denied; empty means ready.
-func (l *Lab) Preflight(ctx context.Context) ([]string, error) { return nil, errors.New("todo") }
-
-// Leftovers lists what unfinished runs left in cfg's account and region: the
-// resources recorded in the ledgers under stateDir plus those tagged
-// kmslab:run.
-func Leftovers(ctx context.Context, cfg aws.Config, stateDir string) ([]Leftover, error) {
-	return nil, errors.New("todo")
-}
-
-// CleanupLeftovers removes the given leftovers, run by run in dependency
-// order, updating and finally removing their ledgers. progress, when set,
-// hears each fate as it is decided.
-func CleanupLeftovers(ctx context.Context, cfg aws.Config, stateDir string, leftovers []Leftover, progress func(Fate)) (CleanupReport, error) {
-	return CleanupReport{}, errors.New("todo")
-}
-
-// DefaultStateDir is $XDG_STATE_HOME/kmslab, or ~/.local/state/kmslab.
-func DefaultStateDir() (string, error) { return "", errors.New("todo") }

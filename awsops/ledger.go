@@ -1,7 +1,16 @@
 package awsops
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,5 +45,278 @@ const (
 	StateDeleted = "deleted"
 )
 
-// LoadLedgers reads every run ledger under stateDir.
-func LoadLedgers(stateDir string) ([]Ledger, error) { return nil, errors.New("todo") }
+const ledgerVersion = 1
+
+// Pending returns the entries not yet deleted.
+func (l Ledger) Pending() []LedgerEntry {
+	var out []LedgerEntry
+	for _, e := range l.Resources {
+		if e.State != StateDeleted {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// DefaultStateDir is $XDG_STATE_HOME/kmslab, or ~/.local/state/kmslab.
+func DefaultStateDir() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "kmslab"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("state directory: %w (set XDG_STATE_HOME)", err)
+	}
+	return filepath.Join(home, ".local", "state", "kmslab"), nil
+}
+
+func runsDir(stateDir string) string { return filepath.Join(stateDir, "runs") }
+
+func ledgerPath(stateDir, runID string) string {
+	return filepath.Join(runsDir(stateDir), runID+".json")
+}
+
+// LoadLedgers reads every run ledger under stateDir, oldest first. A missing
+// directory means no ledgers. A file that cannot be read is an error naming it.
+func LoadLedgers(stateDir string) ([]Ledger, error) {
+	entries, err := os.ReadDir(runsDir(stateDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read ledgers: %w", err)
+	}
+	var out []Ledger
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		path := filepath.Join(runsDir(stateDir), name)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read ledger %s: %w", path, err)
+		}
+		l, err := decodeLedger(b)
+		if err != nil {
+			return nil, fmt.Errorf("ledger %s: %w", path, err)
+		}
+		if l.RunID+".json" != name {
+			return nil, fmt.Errorf("ledger %s: records run %q", path, l.RunID)
+		}
+		out = append(out, l)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, nil
+}
+
+var knownKinds = map[string]bool{
+	KindAccessKey: true, KindPolicy: true, KindUser: true,
+	KindTable: true, KindAlias: true, KindKey: true,
+}
+
+// decodeLedger parses and checks a ledger file, which anyone with access to
+// the state directory could have edited: cleanup must never act on a name
+// outside the run's own.
+func decodeLedger(b []byte) (Ledger, error) {
+	var l Ledger
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&l); err != nil {
+		return Ledger{}, fmt.Errorf("decode: %w", err)
+	}
+	if dec.More() {
+		return Ledger{}, errors.New("decode: data after the ledger")
+	}
+	if l.Version != ledgerVersion {
+		return Ledger{}, fmt.Errorf("version %d: this kmslab understands version %d", l.Version, ledgerVersion)
+	}
+	if !ValidRunID(l.RunID) {
+		return Ledger{}, fmt.Errorf("run id %q is not a kmslab run id", l.RunID)
+	}
+	for i, e := range l.Resources {
+		if !knownKinds[e.Kind] {
+			return Ledger{}, fmt.Errorf("resource %d: unknown kind %q", i, e.Kind)
+		}
+		switch e.State {
+		case StatePlanned, StateCreated, StateDeleted:
+		default:
+			return Ledger{}, fmt.Errorf("resource %d: unknown state %q", i, e.State)
+		}
+	}
+	return l, nil
+}
+
+// ledgerFile is a run's ledger in memory, written through to disk unless
+// persistence is off. Every change is saved before the method returns, so
+// the file on disk is never behind the AWS calls that follow.
+type ledgerFile struct {
+	mu      sync.Mutex
+	path    string // "" when not persisted
+	now     func() time.Time
+	l       Ledger
+	written bool // the file exists on disk
+}
+
+// openLedger loads the run's ledger from stateDir if one exists, or starts
+// an empty one (written on the first change).
+func openLedger(stateDir, runID string, persist bool, now func() time.Time) (*ledgerFile, error) {
+	f := &ledgerFile{now: now, l: Ledger{Version: ledgerVersion, RunID: runID, Created: now().UTC()}}
+	if !persist {
+		return f, nil
+	}
+	f.path = ledgerPath(stateDir, runID)
+	b, err := os.ReadFile(f.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return f, nil
+	case err != nil:
+		return nil, fmt.Errorf("read ledger %s: %w", f.path, err)
+	}
+	l, err := decodeLedger(b)
+	if err != nil {
+		return nil, fmt.Errorf("ledger %s: %w", f.path, err)
+	}
+	if l.RunID != runID {
+		return nil, fmt.Errorf("ledger %s: records run %q, not %q", f.path, l.RunID, runID)
+	}
+	f.l = l
+	f.written = true
+	return f, nil
+}
+
+func (f *ledgerFile) snapshot() Ledger {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	l := f.l
+	l.Resources = append([]LedgerEntry(nil), f.l.Resources...)
+	return l
+}
+
+func (f *ledgerFile) setOrigin(account, region, endpoint string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.l.Account, f.l.Region, f.l.Endpoint = account, region, endpoint
+	if !f.written {
+		return nil // nothing recorded yet: no file to update
+	}
+	return f.saveLocked()
+}
+
+// plan records a resource about to be created and returns its index. A
+// resource already recorded and not deleted is reused, so retrying a step
+// does not grow the ledger.
+func (f *ledgerFile) plan(kind, name, user string) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, e := range f.l.Resources {
+		if e.Kind == kind && e.Name == name && e.User == user && e.State != StateDeleted {
+			return i, nil
+		}
+	}
+	f.l.Resources = append(f.l.Resources, LedgerEntry{
+		Kind: kind, Name: name, User: user, State: StatePlanned, Updated: f.now().UTC(),
+	})
+	return len(f.l.Resources) - 1, f.saveLocked()
+}
+
+// created confirms the resource at i, filling in what creation revealed.
+func (f *ledgerFile) created(i int, name, arn string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if i < 0 || i >= len(f.l.Resources) {
+		return fmt.Errorf("ledger: no resource %d", i)
+	}
+	e := &f.l.Resources[i]
+	if name != "" {
+		e.Name = name
+	}
+	if arn != "" {
+		e.ARN = arn
+	}
+	e.State = StateCreated
+	e.Updated = f.now().UTC()
+	return f.saveLocked()
+}
+
+// deleted marks every entry of kind gone (for one run there is one user,
+// table, alias and key; access keys and attachments all go with their user),
+// and removes the file once nothing is left.
+func (f *ledgerFile) deleted(kind string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	changed := false
+	for i := range f.l.Resources {
+		e := &f.l.Resources[i]
+		if e.Kind == kind && e.State != StateDeleted {
+			e.State = StateDeleted
+			e.Updated = f.now().UTC()
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return f.saveLocked()
+}
+
+func (f *ledgerFile) saveLocked() error {
+	if f.path == "" {
+		return nil
+	}
+	if len(f.l.Pending()) == 0 {
+		if !f.written {
+			return nil
+		}
+		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove ledger %s: %w", f.path, err)
+		}
+		f.written = false
+		return nil
+	}
+	b, err := json.MarshalIndent(f.l, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode ledger: %w", err)
+	}
+	if err := writeFileAtomic(f.path, append(b, '\n')); err != nil {
+		return fmt.Errorf("write ledger %s: %w", f.path, err)
+	}
+	f.written = true
+	return nil
+}
+
+// writeFileAtomic replaces path with b so that a crash leaves either the old
+// file or the new one, never half of either.
+func writeFileAtomic(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	done = true
+	return nil
+}

@@ -1,7 +1,9 @@
 package awsops
 
 import (
+	"encoding/binary"
 	"io"
+	"time"
 )
 
 // TagKey is the tag carried by every resource a run creates; its value is the run id.
@@ -28,8 +30,36 @@ func NewNames(runID string) Names {
 
 // NewRunID reads random bytes from r (crypto/rand.Reader, or a seeded reader
 // for reproducible runs) and returns a short lowercase id.
-func NewRunID(r io.Reader) string { return "" }
+func NewRunID(r io.Reader) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	var b [8]byte
+	if r == nil || readFull(r, b[:runIDLen]) != nil {
+		// A failing reader should not stop a lab; the clock is unique enough for one person's runs.
+		binary.LittleEndian.PutUint64(b[:], uint64(time.Now().UnixNano()))
+	}
+	id := make([]byte, runIDLen)
+	for i := range id {
+		id[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(id)
+}
 
+const runIDLen = 6
+
+func readFull(r io.Reader, b []byte) error {
+	_, err := io.ReadFull(r, b)
+	return err
+}
 // ValidRunID reports whether id could have come from NewRunID (or a user's
 // --run-id): 1 to 20 characters of a-z and 0-9.
-func ValidRunID(id string) bool { return false }
+func ValidRunID(id string) bool {
+	if id == "" || len(id) > 20 {
+		return false
+	}
+	for _, c := range id {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}

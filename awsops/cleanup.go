@@ -1,0 +1,424 @@
+package awsops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// Outcomes of cleanup, as Fate.Outcome reports them.
+const (
+	OutcomeDeleted          = "deleted"
+	OutcomeGone             = "already gone"
+	OutcomeScheduled        = "scheduled for deletion in 7 days"
+	OutcomeAlreadyScheduled = "already scheduled for deletion"
+)
+
+// keyDeletionDays is the shortest waiting period AWS allows before a KMS key
+// is destroyed; until then the key can still be recovered (and is billed).
+const keyDeletionDays = 7
+
+// Cleanup removes everything the run created, in dependency order: access
+// keys, policy attachments, user, table, alias, then schedules the key's
+// deletion in 7 days (the minimum AWS allows). It is idempotent: a resource
+// already gone counts as done. The error, if any, summarises the failures;
+// the report says what happened to each resource.
+func (l *Lab) Cleanup(ctx context.Context) (CleanupReport, error) {
+	c := l.cleaner(nil)
+	report := c.run(ctx, l.names.RunID, leftoversOf(l.ledger.snapshot()), l.ledger)
+	l.test = nil // the key is gone (or going); its clients must not be reused
+	return report, report.err()
+}
+
+// err summarises a report's failures as one error.
+func (r CleanupReport) err() error {
+	var errs []error
+	for _, f := range r.Resources {
+		if f.Err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: %w", f.Kind, f.Name, f.Err))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &Error{Op: "clean up", Message: fmt.Sprintf("%d resource(s) could not be removed", len(errs)),
+		Hint: "Fix the cause shown for each and run `kmslab cleanup` again", Err: errors.Join(errs...)}
+}
+
+// leftoversOf lists the resources a ledger still holds.
+func leftoversOf(l Ledger) []Leftover {
+	var out []Leftover
+	for _, e := range l.Pending() {
+		lo := Leftover{RunID: l.RunID, Kind: e.Kind, Name: e.Name, User: e.User, ARN: e.ARN, Source: "ledger"}
+		if e.State == StatePlanned {
+			lo.Detail = "recorded before creation; it may not exist"
+		}
+		out = append(out, lo)
+	}
+	return out
+}
+
+// cleaner removes one run's resources with the admin's clients.
+type cleaner struct {
+	kms      *kms.Client
+	ddb      *dynamodb.Client
+	iam      *iam.Client
+	wait     func(ctx context.Context, step, what string, try func(context.Context) (bool, error)) error
+	progress func(Fate)
+}
+
+func (l *Lab) cleaner(progress func(Fate)) *cleaner {
+	return &cleaner{kms: l.kms, ddb: l.ddb, iam: l.iam, wait: l.wait, progress: progress}
+}
+
+// run removes the given resources of one run, in dependency order, marking
+// each kind deleted in the ledger once it is gone. Names outside the run's
+// own are refused, whatever the ledger says.
+func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledger *ledgerFile) CleanupReport {
+	names := NewNames(runID)
+	has := map[string][]Leftover{}
+	for _, it := range items {
+		has[it.Kind] = append(has[it.Kind], it)
+	}
+	var report CleanupReport
+	record := func(f Fate) {
+		if f.Err != nil && f.Outcome == "" {
+			f.Outcome = "failed: " + f.Err.Error()
+		}
+		report.Resources = append(report.Resources, f)
+		if c.progress != nil {
+			c.progress(f)
+		}
+	}
+	// Finish a kind: record its fates and, if none failed, mark it deleted.
+	finish := func(kind string, fates []Fate) {
+		ok := true
+		for _, f := range fates {
+			record(f)
+			ok = ok && f.Err == nil
+		}
+		if ok && ledger != nil {
+			if err := ledger.deleted(kind); err != nil {
+				record(Fate{Kind: kind, Name: "(ledger)", Err: err})
+			}
+		}
+	}
+
+	userListed := len(has[KindUser]) > 0 || len(has[KindAccessKey]) > 0 || len(has[KindPolicy]) > 0
+	for _, kind := range []string{KindAccessKey, KindPolicy, KindUser} {
+		for _, it := range has[kind] {
+			owner := it.User
+			if kind == KindUser {
+				owner = it.Name
+			}
+			if owner != names.User {
+				record(Fate{Kind: kind, Name: owner, Outcome: "skipped: not this run's user " + names.User, Err: errNotOurs})
+				userListed = false
+			}
+		}
+	}
+	if userListed {
+		if len(has[KindAccessKey]) > 0 || len(has[KindUser]) > 0 {
+			finish(KindAccessKey, c.deleteAccessKeys(ctx, names.User))
+		}
+		if len(has[KindPolicy]) > 0 || len(has[KindUser]) > 0 {
+			finish(KindPolicy, c.detachPolicies(ctx, names.User))
+		}
+		if len(has[KindUser]) > 0 {
+			finish(KindUser, []Fate{c.deleteUser(ctx, names.User)})
+		}
+	}
+	if len(has[KindTable]) > 0 {
+		fates := []Fate{}
+		for _, it := range has[KindTable] {
+			if it.Name != names.Table {
+				fates = append(fates, Fate{Kind: KindTable, Name: it.Name, Outcome: "skipped: not this run's table " + names.Table, Err: errNotOurs})
+				continue
+			}
+		}
+		if len(fates) == 0 {
+			fates = append(fates, c.deleteTable(ctx, names.Table))
+		}
+		finish(KindTable, fates)
+	}
+	if len(has[KindAlias]) > 0 {
+		fates := []Fate{}
+		for _, it := range has[KindAlias] {
+			if it.Name != names.Alias {
+				fates = append(fates, Fate{Kind: KindAlias, Name: it.Name, Outcome: "skipped: not this run's alias " + names.Alias, Err: errNotOurs})
+			}
+		}
+		if len(fates) == 0 {
+			fates = append(fates, c.deleteAlias(ctx, names.Alias))
+		}
+		finish(KindAlias, fates)
+	}
+	if len(has[KindKey]) > 0 {
+		finish(KindKey, c.scheduleKeys(ctx, runID, has[KindKey]))
+	}
+	return report
+}
+
+var errNotOurs = errors.New("not created by this run")
+
+func isCode(err error, codes ...string) bool {
+	c := apiCode(err)
+	for _, want := range codes {
+		if c == want {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *cleaner) deleteAccessKeys(ctx context.Context, user string) []Fate {
+	var fates []Fate
+	p := iam.NewListAccessKeysPaginator(c.iam, &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	var keys []iamtypes.AccessKeyMetadata
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if isCode(err, "NoSuchEntity") {
+			return []Fate{{Kind: KindAccessKey, Name: user, Outcome: OutcomeGone}}
+		}
+		if err != nil {
+			return []Fate{{Kind: KindAccessKey, Name: user, Err: fail("list access keys", user, err)}}
+		}
+		keys = append(keys, out.AccessKeyMetadata...)
+	}
+	for _, k := range keys {
+		id := aws.ToString(k.AccessKeyId)
+		_, err := c.iam.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: k.AccessKeyId})
+		fates = append(fates, fate(KindAccessKey, id, err, OutcomeDeleted, "NoSuchEntity"))
+	}
+	if len(fates) == 0 {
+		fates = append(fates, Fate{Kind: KindAccessKey, Name: user, Outcome: OutcomeGone})
+	}
+	return fates
+}
+
+func (c *cleaner) detachPolicies(ctx context.Context, user string) []Fate {
+	var fates []Fate
+	var attached []iamtypes.AttachedPolicy
+	p := iam.NewListAttachedUserPoliciesPaginator(c.iam, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(user)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if isCode(err, "NoSuchEntity") {
+			return []Fate{{Kind: KindPolicy, Name: user, Outcome: OutcomeGone}}
+		}
+		if err != nil {
+			return []Fate{{Kind: KindPolicy, Name: user, Err: fail("list attached policies", user, err)}}
+		}
+		attached = append(attached, out.AttachedPolicies...)
+	}
+	for _, a := range attached {
+		_, err := c.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: aws.String(user), PolicyArn: a.PolicyArn})
+		f := fate(KindPolicy, aws.ToString(a.PolicyName), err, "detached", "NoSuchEntity")
+		if f.Err == nil && f.Outcome == OutcomeGone {
+			f.Outcome = "already detached"
+		}
+		fates = append(fates, f)
+	}
+	if len(fates) == 0 {
+		fates = append(fates, Fate{Kind: KindPolicy, Name: user, Outcome: "none attached"})
+	}
+	return fates
+}
+
+func (c *cleaner) deleteUser(ctx context.Context, user string) Fate {
+	_, err := c.iam.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(user)})
+	f := fate(KindUser, user, err, OutcomeDeleted, "NoSuchEntity")
+	if isCode(err, "DeleteConflict") {
+		f.Err = &Error{Op: "delete user", Resource: user, Code: "DeleteConflict", Message: "the user still has something attached the lab did not create",
+			Hint: "Remove its login profile, inline policies, groups or MFA devices in the IAM console, then run `kmslab cleanup` again", Err: err}
+		f.Outcome = "failed: " + f.Err.Error()
+	}
+	return f
+}
+
+func (c *cleaner) deleteTable(ctx context.Context, table string) Fate {
+	var f Fate
+	// A table still CREATING refuses deletion; wait for it like any other
+	// eventual state rather than give up.
+	err := c.wait(ctx, "Cleanup", "table "+table+" to finish creating before deleting it", func(ctx context.Context) (bool, error) {
+		_, err := c.ddb.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)})
+		var inUse *ddbtypes.ResourceInUseException
+		if errors.As(err, &inUse) {
+			return false, nil
+		}
+		f = fate(KindTable, table, err, OutcomeDeleted, "ResourceNotFoundException")
+		return true, nil
+	})
+	if err != nil {
+		return Fate{Kind: KindTable, Name: table, Err: fail("delete table", table, err)}
+	}
+	return f
+}
+
+func (c *cleaner) deleteAlias(ctx context.Context, alias string) Fate {
+	_, err := c.kms.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(alias)})
+	return fate(KindAlias, alias, err, OutcomeDeleted, "NotFoundException")
+}
+
+// scheduleKeys schedules the deletion of the run's keys: those recorded by
+// id, plus, when an entry has no id (the run stopped while creating it), the
+// keys tagged with the run. Only keys carrying the run's tag are touched.
+func (c *cleaner) scheduleKeys(ctx context.Context, runID string, items []Leftover) []Fate {
+	ids := map[string]bool{}
+	var order []string
+	add := func(id string) {
+		if id != "" && !ids[id] {
+			ids[id] = true
+			order = append(order, id)
+		}
+	}
+	search := false
+	for _, it := range items {
+		if it.Name == "" {
+			search = true
+		}
+		add(it.Name)
+	}
+	if search {
+		found, err := findTaggedKeys(ctx, c.kms, runID)
+		if err != nil {
+			return []Fate{{Kind: KindKey, Name: "(tagged " + TagKey + "=" + runID + ")", Err: fail("find the run's key", "", err)}}
+		}
+		for _, k := range found {
+			add(k)
+		}
+	}
+	var fates []Fate
+	for _, id := range order {
+		fates = append(fates, c.scheduleKey(ctx, runID, id))
+	}
+	if len(fates) == 0 {
+		fates = append(fates, Fate{Kind: KindKey, Name: "(never created)", Outcome: OutcomeGone})
+	}
+	return fates
+}
+
+func (c *cleaner) scheduleKey(ctx context.Context, runID, id string) Fate {
+	d, err := c.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+	if isCode(err, "NotFoundException") {
+		return Fate{Kind: KindKey, Name: id, Outcome: OutcomeGone}
+	}
+	if err != nil {
+		return Fate{Kind: KindKey, Name: id, Err: fail("describe key", id, err)}
+	}
+	switch d.KeyMetadata.KeyState {
+	case kmstypes.KeyStatePendingDeletion, kmstypes.KeyStatePendingReplicaDeletion:
+		return Fate{Kind: KindKey, Name: id, Outcome: OutcomeAlreadyScheduled}
+	}
+	tagged, err := keyHasTag(ctx, c.kms, id, runID)
+	if err != nil {
+		return Fate{Kind: KindKey, Name: id, Err: fail("read key tags", id, err)}
+	}
+	if !tagged {
+		return Fate{Kind: KindKey, Name: id, Outcome: "skipped: not tagged " + TagKey + "=" + runID, Err: errNotOurs}
+	}
+	_, err = c.kms.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(id), PendingWindowInDays: aws.Int32(keyDeletionDays)})
+	switch {
+	case err == nil:
+		return Fate{Kind: KindKey, Name: id, Outcome: OutcomeScheduled}
+	case isCode(err, "NotFoundException"):
+		return Fate{Kind: KindKey, Name: id, Outcome: OutcomeGone}
+	case isCode(err, "KMSInvalidStateException"):
+		return Fate{Kind: KindKey, Name: id, Outcome: OutcomeAlreadyScheduled}
+	}
+	return Fate{Kind: KindKey, Name: id, Err: fail("schedule key deletion", id, err)}
+}
+
+// fate judges a delete call: success is done, the not-found codes mean
+// someone already did it, anything else failed.
+func fate(kind, name string, err error, done string, notFound ...string) Fate {
+	switch {
+	case err == nil:
+		return Fate{Kind: kind, Name: name, Outcome: done}
+	case isCode(err, notFound...):
+		return Fate{Kind: kind, Name: name, Outcome: OutcomeGone}
+	}
+	e := fail("delete "+kind, name, err)
+	return Fate{Kind: kind, Name: name, Outcome: "failed: " + e.Error(), Err: e}
+}
+
+func keyHasTag(ctx context.Context, c *kms.Client, id, runID string) (bool, error) {
+	p := kms.NewListResourceTagsPaginator(c, &kms.ListResourceTagsInput{KeyId: aws.String(id)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, t := range out.Tags {
+			if aws.ToString(t.TagKey) == TagKey && aws.ToString(t.TagValue) == runID {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// findTaggedKeys lists the customer managed keys, not pending deletion,
+// tagged with runID ("" for any run), as key id -> run id.
+func findTaggedKeys(ctx context.Context, c *kms.Client, runID string) ([]string, error) {
+	found, err := taggedKeys(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, k := range found {
+		if k.run == runID {
+			out = append(out, k.id)
+		}
+	}
+	return out, nil
+}
+
+type taggedKey struct{ id, arn, run string }
+
+func taggedKeys(ctx context.Context, c *kms.Client) ([]taggedKey, error) {
+	var out []taggedKey
+	p := kms.NewListKeysPaginator(c, &kms.ListKeysInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list keys: %w", err)
+		}
+		for _, k := range page.Keys {
+			d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
+			if err != nil {
+				if isCode(err, "NotFoundException", "AccessDeniedException") {
+					continue // gone meanwhile, or a key we may not even look at: not ours
+				}
+				return nil, fmt.Errorf("describe key %s: %w", aws.ToString(k.KeyId), err)
+			}
+			m := d.KeyMetadata
+			if m.KeyManager != kmstypes.KeyManagerTypeCustomer || m.KeyState == kmstypes.KeyStatePendingDeletion {
+				continue
+			}
+			tp := kms.NewListResourceTagsPaginator(c, &kms.ListResourceTagsInput{KeyId: k.KeyId})
+			for tp.HasMorePages() {
+				tags, err := tp.NextPage(ctx)
+				if err != nil {
+					if isCode(err, "NotFoundException", "AccessDeniedException") {
+						break
+					}
+					return nil, fmt.Errorf("list tags of key %s: %w", aws.ToString(k.KeyId), err)
+				}
+				for _, t := range tags.Tags {
+					if aws.ToString(t.TagKey) == TagKey && ValidRunID(aws.ToString(t.TagValue)) {
+						out = append(out, taggedKey{id: aws.ToString(m.KeyId), arn: aws.ToString(m.Arn), run: aws.ToString(t.TagValue)})
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,205 @@
+package awsops
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+// Explain asks IAM's policy simulator whether the test user may call
+// kms:Decrypt on the key, with the key policy as the resource policy and the
+// context DynamoDB supplies when it decrypts on the user's behalf.
+func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
+	const op = "explain the decision"
+	if l.user == nil {
+		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Run part 4 first", Err: errNoUser}
+	}
+	id, err := l.identity(ctx)
+	if err != nil {
+		return Explanation{}, err
+	}
+	policy, err := l.rawKeyPolicy(ctx)
+	if err != nil {
+		return Explanation{}, err
+	}
+	const action = "kms:Decrypt"
+	out, err := l.iam.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
+		PolicySourceArn: aws.String(l.user.ARN),
+		ActionNames:     []string{action},
+		ResourceArns:    []string{l.keyARN},
+		ResourcePolicy:  aws.String(policy),
+		ContextEntries: []iamtypes.ContextEntry{
+			{ContextKeyName: aws.String("kms:ViaService"), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: []string{"dynamodb." + id.Region + ".amazonaws.com"}},
+			{ContextKeyName: aws.String("kms:CallerAccount"), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: []string{id.Account}},
+		},
+	})
+	if err != nil {
+		return Explanation{}, fail(op, l.names.User, err)
+	}
+	if len(out.EvaluationResults) == 0 {
+		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
+	}
+	return explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, policy), nil
+}
+
+// explanation turns one simulation result into the lab's terms.
+func explanation(r iamtypes.EvaluationResult, action, keyARN, user, keyPolicy string) Explanation {
+	e := Explanation{Action: action, Resource: keyARN, Decision: string(r.EvalDecision)}
+	matched := r.MatchedStatements
+	missing := r.MissingContextValues
+	details := r.EvalDecisionDetails
+	for _, rr := range r.ResourceSpecificResults {
+		if aws.ToString(rr.EvalResourceName) == keyARN {
+			e.Decision = string(rr.EvalResourceDecision)
+			matched = append(append([]iamtypes.Statement(nil), matched...), rr.MatchedStatements...)
+			missing = append(append([]string(nil), missing...), rr.MissingContextValues...)
+			if len(rr.EvalDecisionDetails) > 0 {
+				details = rr.EvalDecisionDetails
+			}
+		}
+	}
+	seen := map[Statement]bool{}
+	for _, m := range matched {
+		st := Statement{Source: aws.ToString(m.SourcePolicyId)}
+		if m.SourcePolicyType == iamtypes.PolicySourceTypeResource {
+			st.Source = "key policy"
+			st.Sid = sidAt(keyPolicy, m.StartPosition)
+		}
+		if !seen[st] {
+			seen[st] = true
+			e.Matched = append(e.Matched, st)
+		}
+	}
+	for src, d := range details {
+		e.Details = append(e.Details, Detail{Source: src, Decision: string(d)})
+	}
+	sort.Slice(e.Details, func(i, j int) bool { return e.Details[i].Source < e.Details[j].Source })
+	e.Missing = dedupe(missing)
+	e.Summary = summary(e, user)
+	return e
+}
+
+func summary(e Explanation, user string) string {
+	var by []string
+	for _, m := range e.Matched {
+		if m.Sid != "" {
+			by = append(by, fmt.Sprintf("%q in the %s", m.Sid, m.Source))
+		} else {
+			by = append(by, m.Source)
+		}
+	}
+	switch e.Decision {
+	case string(iamtypes.PolicyEvaluationDecisionTypeAllowed):
+		s := fmt.Sprintf("%s may call %s on the key", user, e.Action)
+		if len(by) > 0 {
+			s += ", allowed by " + strings.Join(by, " and ")
+		}
+		return s + "."
+	case string(iamtypes.PolicyEvaluationDecisionTypeExplicitDeny):
+		s := fmt.Sprintf("An explicit Deny refuses %s %s", user, e.Action)
+		if len(by) > 0 {
+			s += " (" + strings.Join(by, ", ") + ")"
+		}
+		return s + "; no Allow can override it."
+	default:
+		return fmt.Sprintf("Nothing allows %s to call %s on the key: the key policy does not name the user, "+
+			"and its IAM policies grant DynamoDB, not this key. DynamoDB accepts the request, "+
+			"then cannot decrypt the table for this user.", user, e.Action)
+	}
+}
+
+// sidAt finds the Sid of the statement of policy that contains pos (1-based
+// line and column, as the simulator reports statement positions).
+func sidAt(policy string, pos *iamtypes.Position) string {
+	if pos == nil {
+		return ""
+	}
+	off := offsetOf(policy, int(pos.Line), int(pos.Column))
+	for _, s := range statementRanges(policy) {
+		if off >= s.start && off < s.end {
+			return s.sid
+		}
+	}
+	return ""
+}
+
+func offsetOf(text string, line, col int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return len(text)
+		}
+		off += i + 1
+	}
+	return off + max(col-1, 0)
+}
+
+type stmtRange struct {
+	start, end int
+	sid        string
+}
+
+// statementRanges finds the byte range and Sid of each statement in policy.
+func statementRanges(policy string) []stmtRange {
+	doc, err := parseObject([]byte(policy))
+	if err != nil {
+		return nil
+	}
+	raw, ok := doc.get("Statement")
+	if !ok {
+		return nil
+	}
+	base := strings.Index(policy, string(raw))
+	if base < 0 {
+		// The raw value is verbatim from the text, so this does not happen;
+		// without it there are no positions to map.
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	var out []stmtRange
+	one := func() bool {
+		var st json.RawMessage
+		start := int(dec.InputOffset())
+		if err := dec.Decode(&st); err != nil {
+			return false
+		}
+		r := stmtRange{start: base + start, end: base + int(dec.InputOffset())}
+		var s struct{ Sid string }
+		_ = json.Unmarshal(st, &s)
+		r.sid = s.Sid
+		out = append(out, r)
+		return true
+	}
+	if strings.HasPrefix(strings.TrimSpace(string(raw)), "{") {
+		one()
+		return out
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil
+	}
+	for dec.More() {
+		if !one() {
+			return out
+		}
+	}
+	return out
+}
+
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range s {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,233 @@
+package awsops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+var kindOrder = map[string]int{KindAccessKey: 0, KindPolicy: 1, KindUser: 2, KindTable: 3, KindAlias: 4, KindKey: 5}
+
+// Leftovers lists what unfinished runs left in cfg's account and region: the
+// resources still recorded in the ledgers under stateDir ("" for the
+// default) plus those tagged kmslab:run (and aliases pointing at such keys).
+// Ledgers of other accounts or regions are left out.
+func Leftovers(ctx context.Context, cfg aws.Config, stateDir string) ([]Leftover, error) {
+	const op = "list leftovers"
+	cfg = withProbe(cfg)
+	if stateDir == "" {
+		d, err := DefaultStateDir()
+		if err != nil {
+			return nil, err
+		}
+		stateDir = d
+	}
+	who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fail(op, "", err)
+	}
+	account := aws.ToString(who.Account)
+	ledgers, err := LoadLedgers(stateDir)
+	if err != nil {
+		return nil, fail(op, stateDir, err)
+	}
+	var out []Leftover
+	for _, l := range ledgers {
+		if (l.Account != "" && l.Account != account) || (l.Region != "" && l.Region != cfg.Region) {
+			continue
+		}
+		out = append(out, leftoversOf(l)...)
+	}
+	tagged, err := taggedLeftovers(ctx, cfg)
+	if err != nil {
+		return nil, fail(op, "", err)
+	}
+	return mergeLeftovers(out, tagged), nil
+}
+
+// mergeLeftovers joins the ledger's view and the account's, one row per
+// resource, sorted by run and cleanup order.
+func mergeLeftovers(ledger, tagged []Leftover) []Leftover {
+	type id struct{ run, kind, name, user string }
+	idx := map[id]int{}
+	out := append([]Leftover(nil), ledger...)
+	for i, lo := range out {
+		idx[id{lo.RunID, lo.Kind, lo.Name, lo.User}] = i
+	}
+	for _, t := range tagged {
+		k := id{t.RunID, t.Kind, t.Name, t.User}
+		if i, ok := idx[k]; ok {
+			out[i].Source = "ledger+tags"
+			out[i].Detail = ""
+			if out[i].ARN == "" {
+				out[i].ARN = t.ARN
+			}
+			continue
+		}
+		idx[k] = len(out)
+		out = append(out, t)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].RunID != out[j].RunID {
+			return out[i].RunID < out[j].RunID
+		}
+		return kindOrder[out[i].Kind] < kindOrder[out[j].Kind]
+	})
+	return out
+}
+
+// taggedLeftovers finds the lab's resources in the account by name prefix
+// and tag. A name is only reported when its tag names the same run.
+func taggedLeftovers(ctx context.Context, cfg aws.Config) ([]Leftover, error) {
+	var out []Leftover
+	iamc := iam.NewFromConfig(cfg)
+	up := iam.NewListUsersPaginator(iamc, &iam.ListUsersInput{})
+	for up.HasMorePages() {
+		page, err := up.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		for _, u := range page.Users {
+			name := aws.ToString(u.UserName)
+			run, ok := strings.CutPrefix(name, "kmslab-user-")
+			if !ok || !ValidRunID(run) {
+				continue
+			}
+			tags, err := iamc.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: u.UserName})
+			if err != nil {
+				if isCode(err, "NoSuchEntity") {
+					continue
+				}
+				return nil, fmt.Errorf("list tags of user %s: %w", name, err)
+			}
+			if !hasIAMTag(tags.Tags, run) {
+				continue
+			}
+			out = append(out, Leftover{RunID: run, Kind: KindUser, Name: name, ARN: aws.ToString(u.Arn), Source: "tags"})
+			keys, err := iamc.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: u.UserName})
+			if err == nil {
+				for _, k := range keys.AccessKeyMetadata {
+					out = append(out, Leftover{RunID: run, Kind: KindAccessKey, Name: aws.ToString(k.AccessKeyId), User: name, Source: "tags"})
+				}
+			}
+			pols, err := iamc.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: u.UserName})
+			if err == nil {
+				for _, p := range pols.AttachedPolicies {
+					out = append(out, Leftover{RunID: run, Kind: KindPolicy, Name: aws.ToString(p.PolicyArn), User: name, ARN: aws.ToString(p.PolicyArn), Source: "tags"})
+				}
+			}
+		}
+	}
+
+	ddb := dynamodb.NewFromConfig(cfg)
+	tp := dynamodb.NewListTablesPaginator(ddb, &dynamodb.ListTablesInput{})
+	for tp.HasMorePages() {
+		page, err := tp.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list tables: %w", err)
+		}
+		for _, name := range page.TableNames {
+			run, ok := strings.CutPrefix(name, "kmslab-")
+			if !ok || !ValidRunID(run) {
+				continue
+			}
+			d, err := ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+			if err != nil {
+				if isCode(err, "ResourceNotFoundException") {
+					continue
+				}
+				return nil, fmt.Errorf("describe table %s: %w", name, err)
+			}
+			arn := aws.ToString(d.Table.TableArn)
+			tags, err := ddb.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(arn)})
+			if err != nil {
+				return nil, fmt.Errorf("list tags of table %s: %w", name, err)
+			}
+			for _, t := range tags.Tags {
+				if aws.ToString(t.Key) == TagKey && aws.ToString(t.Value) == run {
+					out = append(out, Leftover{RunID: run, Kind: KindTable, Name: name, ARN: arn, Source: "tags", Detail: string(d.Table.TableStatus)})
+				}
+			}
+		}
+	}
+
+	kc := kms.NewFromConfig(cfg)
+	keys, err := taggedKeys(ctx, kc)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		out = append(out, Leftover{RunID: k.run, Kind: KindKey, Name: k.id, ARN: k.arn, Source: "tags"})
+	}
+	ap := kms.NewListAliasesPaginator(kc, &kms.ListAliasesInput{})
+	for ap.HasMorePages() {
+		page, err := ap.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list aliases: %w", err)
+		}
+		for _, a := range page.Aliases {
+			name := aws.ToString(a.AliasName)
+			run, ok := strings.CutPrefix(name, "alias/kmslab-")
+			if !ok || !ValidRunID(run) || a.TargetKeyId == nil {
+				continue
+			}
+			// Aliases carry no tags: the key they point at must.
+			tagged, err := keyHasTag(ctx, kc, aws.ToString(a.TargetKeyId), run)
+			if err != nil && !isCode(err, "NotFoundException", "AccessDeniedException") {
+				return nil, fmt.Errorf("list tags of key %s: %w", aws.ToString(a.TargetKeyId), err)
+			}
+			if tagged {
+				out = append(out, Leftover{RunID: run, Kind: KindAlias, Name: name, ARN: aws.ToString(a.AliasArn), Source: "tags"})
+			}
+		}
+	}
+	return out, nil
+}
+
+func hasIAMTag(tags []iamtypes.Tag, run string) bool {
+	for _, t := range tags {
+		if aws.ToString(t.Key) == TagKey && aws.ToString(t.Value) == run {
+			return true
+		}
+	}
+	return false
+}
+
+// CleanupLeftovers removes the given leftovers, run by run in dependency
+// order, updating and finally removing their ledgers under stateDir ("" for
+// the default). progress, when set, hears each fate as it is decided.
+func CleanupLeftovers(ctx context.Context, cfg aws.Config, stateDir string, leftovers []Leftover, progress func(Fate)) (CleanupReport, error) {
+	byRun := map[string][]Leftover{}
+	var runs []string
+	for _, lo := range leftovers {
+		if _, ok := byRun[lo.RunID]; !ok {
+			runs = append(runs, lo.RunID)
+		}
+		byRun[lo.RunID] = append(byRun[lo.RunID], lo)
+	}
+	sort.Strings(runs)
+	var report CleanupReport
+	var errs []error
+	for _, run := range runs {
+		lab, err := New(cfg, Options{RunID: run, StateDir: stateDir})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("run %s: %w", run, err))
+			continue
+		}
+		r := lab.cleaner(progress).run(ctx, run, byRun[run], lab.ledger)
+		report.Resources = append(report.Resources, r.Resources...)
+	}
+	if err := report.err(); err != nil {
+		errs = append(errs, err)
+	}
+	return report, errors.Join(errs...)
+}
