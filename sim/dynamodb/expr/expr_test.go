@@ -518,3 +518,20 @@ func TestReserved(t *testing.T) {
 		}
 	}
 }
+
+func TestNilScopeAndPathString(t *testing.T) {
+	p, err := ParseProjection("a.b[3].c, d", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Paths[0].String(); got != "a.b[3].c" {
+		t.Fatalf("String = %q", got)
+	}
+	if err := (*Scope)(nil).CheckUnused(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseCondition(KindCondition, "a = :v", nil)
+	if got := errMsg(err); got != "Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :v" {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -153,7 +153,7 @@ func (p *parser) syntaxErr() error {
 	} else {
 		to = len(p.src)
 	}
-	return invalid(p.kind, "Syntax error; token: %q, near: %q", t.text, p.src[from:to])
+	return invalid(p.kind, "Syntax error; token: \"%s\", near: \"%s\"", t.text, p.src[from:to])
 }
 
 func (p *parser) enter() error {
