@@ -7,12 +7,12 @@
 package sim
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -170,7 +170,7 @@ func safeCall(f func() (any, error)) (out any, err error) {
 // route finds the service and operation. JSON services are selected by
 // X-Amz-Target; query services by the credential scope's service name, falling
 // back to the API version in the form.
-func (rt *router) route(r *http.Request, body []byte) (*service, string, map[string][]string, error) {
+func (rt *router) route(r *http.Request, body []byte) (*service, string, url.Values, error) {
 	if t := r.Header.Get("X-Amz-Target"); t != "" {
 		dot := strings.LastIndexByte(t, '.')
 		if dot < 0 {
