@@ -7,7 +7,6 @@
 package kms
 
 import (
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -261,18 +260,6 @@ func (s *Service) resolve(ref string, allowAlias bool) (*key, error) {
 		return nil, errNotFound("Key '%s' does not exist", s.keyARN(name))
 	}
 	return k, nil
-}
-
-// aliasesOf lists the alias names pointing at key id, sorted.
-func (s *Service) aliasesOf(id string) []string {
-	var out []string
-	for name, a := range s.aliases {
-		if a.keyID == id {
-			out = append(out, name)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // requireUsable enforces the key state for cryptographic operations.
