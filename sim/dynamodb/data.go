@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"kmslab/sim/api"
 	"kmslab/sim/dynamodb/attr"
@@ -525,12 +524,4 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 // errUnsupportedIndex refuses IndexName: the offline DynamoDB has no secondary indexes.
 func errUnsupportedIndex(name string) error {
 	return validationErr("The table does not have the specified index: %s", name)
-}
-
-// fmtKey is for internal errors only.
-func fmtKey(h attr.Value, r *attr.Value) string {
-	if r == nil {
-		return h.String()
-	}
-	return fmt.Sprintf("%s/%s", h, *r)
 }

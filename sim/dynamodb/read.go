@@ -82,17 +82,16 @@ func (in *readInput) checkSelect() error {
 
 // page accumulates one Query or Scan page.
 type page struct {
-	t        *table
-	limit    int
-	filter   *condition
-	proj     *projection
-	count    bool
-	out      readOutput
-	items    []attr.Item
-	bytes    int
-	lastKey  attr.Item
-	full     bool // stopped by Limit or the 1 MB page size
-	consumed int
+	t       *table
+	limit   int
+	filter  *condition
+	proj    *projection
+	count   bool
+	out     readOutput
+	items   []attr.Item
+	bytes   int
+	lastKey attr.Item
+	full    bool // stopped by Limit or the 1 MB page size
 }
 
 // offer evaluates one item in order; it reports false once the page is full.
