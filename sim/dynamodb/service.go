@@ -76,7 +76,7 @@ type Service struct {
 	// log is the shared audit trail. The router records each DynamoDB call and KMS records
 	// the calls made on the caller's behalf (invokedBy dynamodb.amazonaws.com), so the service
 	// itself has nothing to add today; it keeps the log for events only it could know.
-	log *audit.Log
+	log  *audit.Log
 	opts Options
 	via  string // dynamodb.<region>.amazonaws.com
 
