@@ -1,0 +1,300 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/awsops"
+	"kmslab/steps"
+)
+
+// Fixed values so that every golden file is deterministic.
+const (
+	fxAccount = "111122223333"
+	fxKeyID   = "1234abcd-12ab-34cd-56ef-1234567890ab"
+	fxKeyARN  = "arn:aws:kms:us-east-1:111122223333:key/" + fxKeyID
+	fxAdmin   = "arn:aws:iam::111122223333:user/lab-admin"
+	fxUserARN = "arn:aws:iam::111122223333:user/kmslab-user-demo01"
+)
+
+var (
+	fxNames    = awsops.NewNames("demo01")
+	fxIdentity = awsops.Identity{Account: fxAccount, ARN: fxAdmin, UserID: "AIDAEXAMPLEADMIN", Region: "us-east-1"}
+	fxTime     = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+)
+
+const fxPolicyBefore = `{
+  "Version": "2012-10-17",
+  "Id": "key-consolepolicy-3",
+  "Statement": [
+    {
+      "Sid": "Enable IAM User Permissions",
+      "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+      "Action": "kms:*",
+      "Resource": "*"
+    },
+    {
+      "Sid": "Allow use of the key",
+      "Effect": "Allow",
+      "Principal": {"AWS": ["arn:aws:iam::111122223333:user/lab-admin"]},
+      "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+      "Resource": "*"
+    }
+  ]
+}`
+
+var fxPolicyAfter = strings.Replace(fxPolicyBefore,
+	`{"AWS": ["arn:aws:iam::111122223333:user/lab-admin"]}`,
+	`{"AWS": ["arn:aws:iam::111122223333:user/lab-admin", "`+fxUserARN+`"]}`, 1)
+
+var fxItem = awsops.Item{
+	{Name: "id", Type: "S", Value: "patient-0042"},
+	{Name: "name", Type: "S", Value: "Ada Lovelace"},
+	{Name: "diagnosis", Type: "S", Value: "confidential"},
+	{Name: "age", Type: "N", Value: "36"},
+}
+
+var fxTable = awsops.Table{
+	Name: fxNames.Table, ARN: "arn:aws:dynamodb:us-east-1:111122223333:table/" + fxNames.Table,
+	Status: "ACTIVE", KeySchema: "id (S, HASH)",
+	SSE: awsops.SSE{Status: "ENABLED", Type: "KMS", KMSKeyARN: fxKeyARN},
+}
+
+var fxDenied = &awsops.Denied{
+	Code: "AccessDeniedException", Action: "kms:Decrypt", Resource: fxKeyARN, Principal: fxUserARN,
+	Reason:    "no identity-based policy allows the kms:Decrypt action",
+	Operation: "Scan", Service: "DynamoDB",
+	Message: "KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: User: " + fxUserARN +
+		" is not authorized to perform: kms:Decrypt on resource: " + fxKeyARN +
+		" because no identity-based policy allows the kms:Decrypt action (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 00000000-0000-0000-0000-000000000000; Proxy: null)",
+}
+
+var fxExplanation = &awsops.Explanation{
+	Action: "kms:Decrypt", Resource: fxKeyARN, Decision: "implicitDeny",
+	Details: []awsops.Detail{{Source: "IAM policies", Decision: "implicitDeny"}, {Source: "key policy", Decision: "implicitDeny"}},
+	Summary: "The key policy only delegates to IAM (the account root), and the user's IAM policy AmazonDynamoDBFullAccess allows no kms:Decrypt.",
+}
+
+// fxOutcomes are the outcomes each fixture step returns, in order.
+var fxOutcomes = []steps.Outcome{
+	{Status: steps.Done, Summary: "Created key " + fxKeyID + " with alias " + fxNames.Alias + ".",
+		Key: &awsops.Key{ID: fxKeyID, ARN: fxKeyARN, Alias: fxNames.Alias, State: "Enabled", Spec: "SYMMETRIC_DEFAULT",
+			Usage: "ENCRYPT_DECRYPT", Manager: "CUSTOMER", Created: fxTime, Description: "kmslab run demo01", Policy: fxPolicyBefore}},
+	{Status: steps.Done, Summary: "Table " + fxNames.Table + " is ACTIVE, encrypted with your key.", Table: &fxTable},
+	{Status: steps.Done, Summary: "Wrote one item, then read it back as the admin.", Items: []awsops.Item{fxItem}},
+	{Status: steps.Done, Summary: "Created " + fxNames.User + " with AmazonDynamoDBFullAccess.",
+		User: &awsops.TestUser{Name: fxNames.User, ARN: fxUserARN, AccessKeyID: "AKIAEXAMPLETESTUSER1",
+			Policies: []string{"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}}},
+	{Status: steps.DeniedAsExpected, Summary: "The test user may describe the table but not read it.",
+		Access: &awsops.Access{Denied: fxDenied}, Explanation: fxExplanation, Table: &fxTable},
+	{Status: steps.Done, Summary: "Added the test user to \"Allow use of the key\"; the read now works.",
+		Change: &awsops.PolicyChange{Before: fxPolicyBefore, After: fxPolicyAfter, Added: []string{fxUserARN}, Changed: true},
+		Access: &awsops.Access{Items: []awsops.Item{fxItem}}},
+	{Status: steps.Done, Summary: "Removed 6 resources.", Cleanup: &awsops.CleanupReport{Resources: []awsops.Fate{
+		{Kind: awsops.KindAccessKey, Name: "AKIAEXAMPLETESTUSER1", Outcome: "deleted"},
+		{Kind: awsops.KindPolicy, Name: fxNames.User + "|AmazonDynamoDBFullAccess", Outcome: "deleted"},
+		{Kind: awsops.KindUser, Name: fxNames.User, Outcome: "deleted"},
+		{Kind: awsops.KindTable, Name: fxNames.Table, Outcome: "deleted"},
+		{Kind: awsops.KindAlias, Name: fxNames.Alias, Outcome: "deleted"},
+		{Kind: awsops.KindKey, Name: fxKeyID, Outcome: "scheduled for deletion in 7 days"},
+	}}},
+}
+
+var fxTitles = []string{"Create a KMS key", "Encrypt a table with it", "Add data", "Create a test user",
+	"Read as the test user", "Grant use of the key", "Clean up"}
+
+// fixtureSteps returns steps whose Run returns fxOutcomes[i]; failOnce makes
+// the listed steps fail on their first run only.
+func fixtureSteps(failOnce ...int) []steps.Step {
+	out := make([]steps.Step, len(fxOutcomes))
+	for i := range fxOutcomes {
+		i := i
+		fails := 0
+		for _, f := range failOnce {
+			if f == i {
+				fails = 1
+			}
+		}
+		part := i + 1
+		id := "part" + itoa(part)
+		if i == len(fxOutcomes)-1 {
+			id = "cleanup"
+		}
+		out[i] = steps.Step{
+			Part: part, ID: id, Title: fxTitles[i],
+			Explain: "## " + fxTitles[i] + "\n\nIn this part you **" + strings.ToLower(fxTitles[i]) +
+				"**. A customer managed key lets *you* decide, in its key policy, who may use it.\n\n- one\n- two",
+			CLI: func(n awsops.Names, id awsops.Identity) []string {
+				return []string{"aws kms describe-key --key-id " + n.Alias + " --region " + id.Region}
+			},
+			Run: func(ctx context.Context, _ *awsops.Lab) steps.Outcome {
+				if fails > 0 {
+					fails--
+					err := &awsops.Error{Op: "step " + itoa(part), Resource: fxNames.Table, Code: "ThrottlingException",
+						Message: "Rate exceeded.", Hint: "Wait a moment and retry.", Err: errors.New("rate exceeded")}
+					return steps.Outcome{Status: steps.Failed, Err: err, Summary: err.Error()}
+				}
+				return fxOutcomes[i]
+			},
+		}
+	}
+	return out
+}
+
+type fakeExtras struct{}
+
+func (fakeExtras) AtRest(string) (AtRest, error) {
+	ct := make([]byte, 80)
+	for i := range ct {
+		ct[i] = byte(i*37 + 11)
+	}
+	wk := make([]byte, 40)
+	for i := range wk {
+		wk[i] = byte(255 - i*7)
+	}
+	return AtRest{WrappedKey: wk, Items: []StoredItem{{KeyHash: []byte{1, 2, 3}, Ciphertext: ct}}}, nil
+}
+
+func (fakeExtras) Audit() []AuditEvent {
+	return []AuditEvent{
+		{Time: fxTime, Service: "kms", Operation: "CreateKey", Caller: fxAdmin, Decision: "Allow"},
+		{Time: fxTime.Add(2 * time.Second), Service: "kms", Operation: "GenerateDataKey", Caller: fxAdmin, InvokedBy: "dynamodb.amazonaws.com", Decision: "Allow"},
+		{Time: fxTime.Add(3 * time.Second), Service: "dynamodb", Operation: "Scan", Caller: fxUserARN, Decision: "Allow"},
+		{Time: fxTime.Add(3 * time.Second), Service: "kms", Operation: "Decrypt", Caller: fxUserARN, InvokedBy: "dynamodb.amazonaws.com", Decision: "Deny", ErrorCode: "AccessDeniedException"},
+	}
+}
+
+func newFixtureModel(mode Mode, w, h int, extras Extras, failOnce ...int) Model {
+	dark := true
+	return New(Options{Steps: fixtureSteps(failOnce...), Identity: fxIdentity, Names: fxNames, Mode: mode,
+		Extras: extras, Width: w, Height: h, Dark: &dark})
+}
+
+// withOutcome records step i's outcome as if it had run.
+func withOutcome(m Model, i int) Model {
+	o := fxOutcomes[i]
+	m.steps[i] = stepState{status: fromStepStatus(o.Status), outcome: o, ran: true, run: 0}
+	if items := outcomeItems(o); len(items) > 0 {
+		m.lastItems = items
+	}
+	return m
+}
+
+// atStep returns a model on step i with steps 0..i done.
+func atStep(m Model, i int) Model {
+	for j := 0; j <= i; j++ {
+		m = withOutcome(m, j)
+	}
+	m.goTo(screenStep, i)
+	if m.opts.Extras != nil {
+		if cmd := m.fetchExtras(); cmd != nil {
+			nm, _ := m.Update(cmd())
+			m = nm.(Model)
+		}
+	}
+	m.refresh(true)
+	m.pane.showResult()
+	return m
+}
+
+// press sends key presses and runs the resulting commands to completion
+// (except ticks and quit), returning the final model and whether it quit.
+func press(t testing.TB, m Model, keys ...string) (Model, bool) {
+	t.Helper()
+	quit := false
+	for _, k := range keys {
+		var cmd tea.Cmd
+		var nm tea.Model
+		nm, cmd = m.Update(keyMsg(k))
+		m = nm.(Model)
+		m, quit = drain(m, cmd, quit)
+	}
+	return m, quit
+}
+
+func drain(m Model, cmd tea.Cmd, quit bool) (Model, bool) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+			continue
+		case tea.QuitMsg:
+			quit = true
+			continue
+		case nil:
+			continue
+		}
+		if isTick(msg) {
+			continue
+		}
+		nm, next := m.Update(msg)
+		m = nm.(Model)
+		queue = append(queue, next)
+	}
+	return m, quit
+}
+
+func isTick(msg tea.Msg) bool {
+	name := strings.ToLower(fmt.Sprintf("%T", msg))
+	return strings.Contains(name, "tick") || strings.Contains(name, "clipboard") || strings.Contains(name, "setclipboard")
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// plain renders a view as text without any styling: layout goldens.
+func plain(m Model) string { return ansi.Strip(m.View().Content) }
+
+func downsample(s string, p colorprofile.Profile) string {
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: p}
+	_, _ = w.WriteString(s)
+	return buf.String()
+}

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// TestGolden pins every screen at 100x30 without colors (layout), and the
+// screens whose colors carry meaning (denied, diff) also in ANSI 256.
+func TestGolden(t *testing.T) {
+	const w, h = 100, 30
+	cases := []struct {
+		name   string
+		model  func() Model
+		colors bool
+	}{
+		{"welcome_offline", func() Model { return newFixtureModel(Offline, w, h, nil) }, false},
+		{"welcome_aws", func() Model { return newFixtureModel(AWS, w, h, nil) }, false},
+		{"confirm_aws", func() Model {
+			m := newFixtureModel(AWS, w, h, nil)
+			m.goTo(screenConfirm, 0)
+			return m
+		}, false},
+		{"part1_pending", func() Model {
+			m := newFixtureModel(Offline, w, h, nil)
+			m.goTo(screenStep, 0)
+			return m
+		}, false},
+		{"part1_key", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 0) }, true},
+		{"part2_table", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 1) }, false},
+		{"part3_items", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 2) }, false},
+		{"part3_at_rest", func() Model {
+			m := atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 2)
+			m.pane.vp.GotoBottom()
+			return m
+		}, false},
+		{"part4_user", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 3) }, false},
+		{"part5_denied", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 4) }, true},
+		{"part5_denied_wide", func() Model { return atStep(newFixtureModel(Offline, 160, 50, nil), 4) }, false},
+		{"part5_audit", func() Model {
+			m := atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 4)
+			m.pane.vp.GotoBottom()
+			return m
+		}, true},
+		{"part6_diff", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 5) }, true},
+		{"part6_diff_side_by_side", func() Model { return atStep(newFixtureModel(Offline, 180, 50, nil), 5) }, false},
+		{"failed", func() Model {
+			m := newFixtureModel(Offline, w, h, nil, 0)
+			m, _ = press(t, m, "enter", "enter")
+			return m
+		}, false},
+		{"cleanup_done", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 6) }, false},
+		{"summary", func() Model {
+			m := atStep(newFixtureModel(Offline, w, h, nil), 6)
+			m.goTo(screenSummary, 0)
+			return m
+		}, false},
+		{"quit_prompt_aws", func() Model {
+			m := atStep(newFixtureModel(AWS, w, h, nil), 2)
+			m, _ = press(t, m, "q")
+			return m
+		}, false},
+		{"full_help", func() Model {
+			m := atStep(newFixtureModel(Offline, w, h, nil), 0)
+			m, _ = press(t, m, "?")
+			return m
+		}, false},
+		{"too_small", func() Model { return newFixtureModel(Offline, 40, 10, nil) }, false},
+		{"min_80x24_denied", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 4) }, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := tc.model()
+			golden.RequireEqual(t, plain(m))
+			if tc.colors {
+				t.Run("ansi256", func(t *testing.T) {
+					golden.RequireEqual(t, downsample(m.View().Content, colorprofile.ANSI256))
+				})
+			}
+		})
+	}
+}

@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+)
+
+// pane is the scrollable main area. The root builds its content; the pane
+// owns scrolling (keys and mouse wheel) and remembers where the result starts,
+// so a finished step can bring its result into view.
+type pane struct {
+	c          common
+	vp         viewport.Model
+	width      int
+	height     int
+	resultLine int // first line of the result section, -1 when none
+}
+
+func newPane(c common) pane {
+	vp := viewport.New()
+	// The root's KeyMap drives scrolling: the viewport's own pager keys
+	// (b, f, d, u, ...) would collide with the walkthrough's.
+	vp.KeyMap = viewport.KeyMap{}
+	vp.MouseWheelEnabled = true
+	return pane{c: c, vp: vp, resultLine: -1}
+}
+
+// SetSize sets the pane's outer size.
+func (p *pane) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.vp.SetWidth(w)
+	p.vp.SetHeight(h)
+}
+
+// SetContent replaces the content; resultLine marks the result section.
+// With top the view returns to the beginning (a new screen).
+func (p *pane) SetContent(s string, resultLine int, top bool) {
+	p.vp.SetContent(s)
+	p.resultLine = resultLine
+	if top {
+		p.vp.GotoTop()
+	}
+}
+
+// showResult brings the result section to the top of the pane unless the
+// whole content already fits, so the presenter who pressed Enter sees what
+// happened without scrolling (the explanation is one PgUp away).
+func (p *pane) showResult() {
+	if p.resultLine < 0 || p.vp.TotalLineCount() <= p.height {
+		return
+	}
+	p.vp.SetYOffset(p.resultLine)
+}
+
+// Update handles the mouse wheel.
+func (p pane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	var cmd tea.Cmd
+	p.vp, cmd = p.vp.Update(msg)
+	return p, cmd
+}
+
+// handleKey scrolls for the scroll bindings and reports whether it did.
+func (p pane) handleKey(msg tea.KeyPressMsg) (pane, bool) {
+	k := p.c.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		p.vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		p.vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		p.vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		p.vp.PageDown()
+	case key.Matches(msg, k.Top):
+		p.vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		p.vp.GotoBottom()
+	default:
+		return p, false
+	}
+	return p, true
+}
+
+// KeyMap lists the pane's bindings for help.
+func (p pane) KeyMap() []key.Binding { return p.c.keys.scrollBindings() }
+
+// View renders the visible part.
+func (p pane) View() string { return p.vp.View() }
+
+// scrollHint says whether there is more above or below.
+func (p pane) scrollHint() string {
+	if p.vp.TotalLineCount() <= p.height {
+		return ""
+	}
+	pct := int(p.vp.ScrollPercent()*100 + 0.5)
+	return itoa(pct) + "%"
+}

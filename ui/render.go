@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"charm.land/lipgloss/v2/table"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func stripANSI(s string) string { return ansi.Strip(s) }
+
+// prettyJSON indents a JSON document; text that is not JSON is returned as is
+// (a policy from AWS is always JSON, but the screen must not depend on it).
+func prettyJSON(s string) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(strings.TrimSpace(s)), "", "  "); err != nil {
+		return s
+	}
+	return buf.String()
+}
+
+// highlightJSON colors JSON text token by token. It never reorders or drops
+// bytes: stripping the styles gives back the input, whatever the input is.
+func highlightJSON(st Styles, s string) string {
+	if st.NoColor {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) * 2)
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '"':
+			j := i + 1
+			for j < len(s) && s[j] != '"' && s[j] != '\n' {
+				if s[j] == '\\' && j+1 < len(s) {
+					j++
+				}
+				j++
+			}
+			if j < len(s) && s[j] == '"' {
+				j++
+			}
+			tok := s[i:j]
+			// A string followed by a colon is an object key.
+			k := j
+			for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
+				k++
+			}
+			if k < len(s) && s[k] == ':' {
+				b.WriteString(st.JSONKey.Render(tok))
+			} else {
+				b.WriteString(st.JSONString.Render(tok))
+			}
+			i = j
+		case c == '-' || (c >= '0' && c <= '9'):
+			j := i + 1
+			for j < len(s) && strings.IndexByte("0123456789.eE+-", s[j]) >= 0 {
+				j++
+			}
+			b.WriteString(st.JSONNumber.Render(s[i:j]))
+			i = j
+		case c >= 'a' && c <= 'z':
+			j := i + 1
+			for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
+				j++
+			}
+			b.WriteString(st.JSONLit.Render(s[i:j]))
+			i = j
+		case strings.IndexByte("{}[],:", c) >= 0:
+			b.WriteString(st.JSONPunct.Render(s[i : i+1]))
+			i++
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+// kvLines renders aligned "key  value" lines, wrapping long values.
+func kvLines(st Styles, width int, pairs [][2]string) string {
+	kw := 0
+	for _, p := range pairs {
+		kw = max(kw, lipgloss.Width(p[0]))
+	}
+	vw := max(width-kw-2, 8)
+	var lines []string
+	for _, p := range pairs {
+		v := ansi.Wrap(p[1], vw, " /:,")
+		for i, vl := range strings.Split(v, "\n") {
+			k := ""
+			if i == 0 {
+				k = p[0]
+			}
+			lines = append(lines, st.Key.Render(padRight(k, kw))+"  "+st.Value.Render(vl))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func padRight(s string, w int) string {
+	if n := lipgloss.Width(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// dataTable renders rows under headers within width columns.
+func dataTable(st Styles, width int, headers []string, rows [][]string) string {
+	t := table.New().
+		Border(lipgloss.RoundedBorder()).
+		BorderStyle(st.TableEdge).
+		Headers(headers...).
+		Rows(rows...).
+		Wrap(true).
+		StyleFunc(func(row, _ int) lipgloss.Style {
+			if row == table.HeaderRow {
+				return st.TableHead
+			}
+			return st.TableCell
+		})
+	// Let the table take only what it needs, but never more than width.
+	natural := lipgloss.Width(t.String())
+	if natural > width {
+		t = t.Width(width)
+	}
+	return t.String()
+}
+
+// box wraps body in style, sized to width columns in total.
+func box(style lipgloss.Style, width int, body string) string {
+	inner := max(width-style.GetHorizontalFrameSize(), 1)
+	return style.Width(width).Render(ansi.Wrap(body, inner, ""))
+}
+
+// hexDump shows bytes as rows of hex pairs, at most maxBytes of them.
+func hexDump(b []byte, width, maxBytes int) string {
+	per := max((width+1)/3, 4)
+	per = per / 4 * 4
+	if per == 0 {
+		per = 4
+	}
+	shown := b
+	if len(shown) > maxBytes {
+		shown = shown[:maxBytes]
+	}
+	const digits = "0123456789abcdef"
+	var lines []string
+	for i := 0; i < len(shown); i += per {
+		end := min(i+per, len(shown))
+		var sb strings.Builder
+		for j, c := range shown[i:end] {
+			if j > 0 {
+				sb.WriteByte(' ')
+			}
+			sb.WriteByte(digits[c>>4])
+			sb.WriteByte(digits[c&0xf])
+		}
+		lines = append(lines, sb.String())
+	}
+	if len(b) > maxBytes {
+		lines = append(lines, "… "+itoa(len(b)-maxBytes)+" more bytes")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

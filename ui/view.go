@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// render composes header, sidebar, pane, status line and help. Everything
+// expensive (markdown, result rendering) happened in refresh; this only joins.
+func (m Model) render() string {
+	w, h := m.c.width, m.c.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if m.tooSmall() {
+		return m.renderTooSmall()
+	}
+	header := m.renderHeader()
+	body := m.pane.View()
+	if m.sidebar.width > 0 {
+		body = lipgloss.JoinHorizontal(lipgloss.Top, m.sidebar.View(), " ", body)
+	}
+	if m.quitting {
+		body = lipgloss.Place(w, m.pane.height, lipgloss.Center, lipgloss.Center, m.renderQuitPrompt())
+	}
+	footer := m.renderFooter()
+	out := lipgloss.JoinVertical(lipgloss.Left, header, body, footer)
+	// Never draw more than the terminal holds, whatever the content did.
+	return lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).Render(out)
+}
+
+func (m Model) renderTooSmall() string {
+	w, h := m.c.width, m.c.height
+	msg := "Terminal too small: " + itoa(w) + "×" + itoa(h) + ".\nkmslab needs at least " +
+		itoa(minWidth) + "×" + itoa(minHeight) + " (80×24 or more is best).\nEnlarge the window, or press q to quit."
+	msg = ansi.Wrap(msg, max(w, 1), "")
+	return lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).
+		Render(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.styles.Warn.Render(msg)))
+}
+
+func (m Model) renderHeader() string {
+	st := m.styles
+	w := m.c.width
+	badge := st.Badge.Render("OFFLINE")
+	if m.opts.Mode == AWS {
+		region := m.opts.Identity.Region
+		badge = st.BadgeAWS.Render("AWS " + m.opts.Identity.Account + " " + region)
+	}
+	title := st.Title.Render("kmslab") + st.Muted.Render(" · Encrypt data with AWS KMS")
+	gap := max(w-lipgloss.Width(title)-lipgloss.Width(badge), 1)
+	line1 := ansi.Truncate(title+strings.Repeat(" ", gap)+badge, w, "")
+
+	label, title2 := m.headerLabel()
+	left := st.Bold.Render(label)
+	if title2 != "" {
+		left += st.Muted.Render(" · ") + st.Accent.Render(title2)
+	}
+	barW := min(max(w/4, 10), 30)
+	bar := m.progressBar(barW)
+	gap = max(w-lipgloss.Width(left)-lipgloss.Width(bar), 1)
+	if lipgloss.Width(left)+lipgloss.Width(bar)+1 > w {
+		left = ansi.Truncate(left, max(w-lipgloss.Width(bar)-2, 1), "…")
+		gap = max(w-lipgloss.Width(left)-lipgloss.Width(bar), 1)
+	}
+	line2 := ansi.Truncate(left+strings.Repeat(" ", gap)+bar, w, "")
+	rule := st.TableEdge.Render(strings.Repeat("─", w))
+	return line1 + "\n" + line2 + "\n" + rule
+}
+
+// headerLabel is "Part n of 6" and the step's title, or the screen's name.
+func (m Model) headerLabel() (string, string) {
+	switch m.screen {
+	case screenWelcome:
+		return "Welcome", ""
+	case screenConfirm:
+		return "Before we start", "what will be created in your account"
+	case screenSummary:
+		return "Summary", "what you did"
+	}
+	if m.cur >= len(m.opts.Steps) {
+		return "", ""
+	}
+	s := m.opts.Steps[m.cur]
+	if m.isCleanup(m.cur) {
+		return "Cleanup", s.Title
+	}
+	return "Part " + itoa(s.Part) + " of " + itoa(partCount), s.Title
+}
+
+// progressBar shows how many parts have reached the state the lab wants. It
+// is drawn statically (ViewAs): no animation frames, nothing moves by itself.
+func (m Model) progressBar(width int) string {
+	done := 0
+	for i, s := range m.steps {
+		if !m.isCleanup(i) && (s.status == statusDone || s.status == statusDenied) {
+			done++
+		}
+	}
+	p := progress.New(progress.WithWidth(width), progress.WithColors(m.styles.ProgFull),
+		progress.WithFillCharacters('█', '░'))
+	p.EmptyColor = m.styles.ProgEmpty
+	if m.styles.NoColor {
+		p = progress.New(progress.WithWidth(width), progress.WithFillCharacters('#', '.'))
+	}
+	return p.ViewAs(float64(done) / float64(partCount))
+}
+
+func (m Model) renderFooter() string {
+	st := m.styles
+	w := m.c.width
+	var status string
+	switch {
+	case m.running >= 0:
+		status = st.Spinner.Render(m.spinner.View()) + " " + st.Warn.Render("Waiting: ") + m.waitingLabel()
+	case m.flash != "":
+		status = st.Flash.Render(m.flash)
+	default:
+		status = st.StatusBar.Render(m.hint())
+	}
+	if hint := m.pane.scrollHint(); hint != "" {
+		hint = st.Muted.Render("  ↕ " + hint)
+		status = ansi.Truncate(status, max(w-lipgloss.Width(hint), 1), "…")
+		status = padRight(status, w-lipgloss.Width(hint)) + hint
+	}
+	status = ansi.Truncate(status, w, "…")
+	return status + "\n" + m.help.View(m.helpKeys())
+}
+
+// hint says what Enter does here.
+func (m Model) hint() string {
+	if m.quitting {
+		return "Answer above: y, n or esc."
+	}
+	switch m.screen {
+	case screenWelcome:
+		if m.opts.Mode == AWS {
+			return "Press Enter to review what will be created."
+		}
+		return "Press Enter to begin with part 1."
+	case screenConfirm:
+		return "Press y to create these resources, n to go back."
+	case screenSummary:
+		return "Press Enter or q to quit."
+	}
+	if m.cur >= len(m.steps) {
+		return ""
+	}
+	switch m.steps[m.cur].status {
+	case statusPending:
+		if m.isCleanup(m.cur) {
+			return "Press Enter to remove everything this run created."
+		}
+		return "Press Enter to run part " + itoa(m.opts.Steps[m.cur].Part) + "."
+	case statusFailed:
+		return "This step failed. Press r to retry, ← to go back."
+	default:
+		if m.cur+1 < len(m.steps) {
+			return "Press Enter to continue."
+		}
+		return "Press Enter for the summary."
+	}
+}
+
+// helpKeys are the bindings that do something on the current screen.
+func (m Model) helpKeys() KeyMap {
+	k := m.keys
+	enable := func(b key.Binding, on bool) key.Binding { b.SetEnabled(on); return b }
+	onStep := m.screen == screenStep && !m.quitting
+	var st status
+	if onStep && m.cur < len(m.steps) {
+		st = m.steps[m.cur].status
+	}
+	k.Next = enable(k.Next, !m.quitting && m.screen != screenConfirm)
+	k.Back = enable(k.Back, !m.quitting && m.screen != screenWelcome)
+	k.Forward = enable(k.Forward, onStep && (st == statusDone || st == statusDenied))
+	k.Retry = enable(k.Retry, onStep && st == statusFailed)
+	k.Copy = enable(k.Copy, onStep && len(m.cliLines(m.cur)) > 0)
+	k.ToggleExplain = enable(k.ToggleExplain, onStep)
+	k.ToggleAtRest = enable(k.ToggleAtRest, onStep && m.opts.Extras != nil)
+	k.ToggleAudit = enable(k.ToggleAudit, onStep && m.opts.Extras != nil)
+	dialog := m.quitting || m.screen == screenConfirm
+	k.Yes = enable(k.Yes, dialog)
+	k.No = enable(k.No, dialog)
+	k.Cancel = enable(k.Cancel, m.quitting)
+	return k
+}
