@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"sync"
 	"time"
 
 	"kmslab/sim/policy"
@@ -35,9 +36,13 @@ type managedPolicy struct {
 	doc  *policy.Document
 }
 
-// loadManaged reads and validates the embedded policies. They are part of the
+// loadManaged returns the embedded policies, read once per process: they never
+// change and every offline account shares them read-only.
+var loadManaged = sync.OnceValues(readManaged)
+
+// readManaged reads and validates the embedded policies. They are part of the
 // program, so a failure here is a build defect, reported as an error all the same.
-func loadManaged() (map[string]*managedPolicy, error) {
+func readManaged() (map[string]*managedPolicy, error) {
 	entries, err := fs.Glob(managedFS, "managed/*.json")
 	if err != nil {
 		return nil, fmt.Errorf("list managed policies: %w", err)

@@ -207,19 +207,27 @@ func (s *Service) simulateOne(docs []simDoc, resourceDoc *simDoc, caller, action
 	out := policy.Evaluate(in)
 
 	r := resourceResultXML{EvalResourceName: resource}
+	r.EvalResourceDecision = out.EvalDecision()
 	want := ""
 	switch out.Decision {
 	case policy.Allow:
-		r.EvalResourceDecision, want = "allowed", policy.EffectAllow
+		want = policy.EffectAllow
 	case policy.Deny:
-		r.EvalResourceDecision, want = "explicitDeny", policy.EffectDeny
-	default:
-		r.EvalResourceDecision = "implicitDeny"
+		want = policy.EffectDeny
+	}
+	identityAllow := false
+	for _, m := range out.Matches {
+		if _, ok := labelIndex(m.Source, len(docs)); ok && m.Effect == policy.EffectAllow {
+			identityAllow = true
+		}
 	}
 	r.MatchedStatements.Member = []statementXML{}
 	for _, m := range out.Matches {
 		if m.Effect != want {
 			continue // AWS lists only the statements that decided: the allows, or the denies alone
+		}
+		if m.ViaAccount && !identityAllow {
+			continue // delegation to the account decided nothing: no IAM policy took it up
 		}
 		d := resourceDoc
 		if i, ok := labelIndex(m.Source, len(docs)); ok {
