@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"kmslab/awsops"
+	"kmslab/steps"
+)
+
+func newRunCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the whole lab without a TUI, as plain text",
+		Long: `run performs all six parts of the lab and the cleanup, printing each step's title,
+the equivalent AWS CLI command and the live result. It exits 0 only when the lab behaved
+as it must: the test user denied in part 5, allowed after part 6, everything cleaned up.
+
+kmslab runs this automatically when its output is not a terminal.`,
+		Example: `  kmslab run                 # offline
+  kmslab run --seed 1        # the same bytes every time
+  kmslab run --json | jq .   # one JSON object per step
+  kmslab run --aws --yes     # on your real account`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			g.seeded = cmd.Flags().Changed("seed")
+			return runHeadless(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per step result")
+	return cmd
+}
+
+// newLab builds the lab for a session; offline runs need no ledger, since the
+// embedded AWS and all it holds vanish with the process.
+func newLab(sess *session, g *globals, progress func(awsops.Progress)) (*awsops.Lab, error) {
+	opts := awsops.Options{Progress: progress}
+	if g.seeded {
+		opts.RunID = awsops.NewRunID(seededRand(g.seed + 1))
+	}
+	if sess.mode == Offline {
+		opts.DisableLedger = true
+	} else {
+		dir, err := stateDir(g.stateDir)
+		if err != nil {
+			return nil, err
+		}
+		opts.StateDir = dir
+	}
+	return awsops.New(sess.cfg, opts)
+}
+
+// stepRecord is one line of `run --json`.
+type stepRecord struct {
+	Part        int                  `json:"part"`
+	ID          string               `json:"id"`
+	Title       string               `json:"title"`
+	Status      string               `json:"status"`
+	Summary     string               `json:"summary"`
+	CLI         []string             `json:"cli,omitempty"`
+	Error       string               `json:"error,omitempty"`
+	Key         *awsops.Key          `json:"key,omitempty"`
+	Table       *awsops.Table        `json:"table,omitempty"`
+	Items       []awsops.Item        `json:"items,omitempty"`
+	User        *awsops.TestUser     `json:"user,omitempty"`
+	Access      *awsops.Access       `json:"access,omitempty"`
+	Explanation *awsops.Explanation  `json:"explanation,omitempty"`
+	Change      *awsops.PolicyChange `json:"change,omitempty"`
+	Cleanup     []cleanupRecord      `json:"cleanup,omitempty"`
+}
+
+type cleanupRecord struct {
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	Outcome string `json:"outcome"`
+}
+
+func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON bool) error {
+	if g.aws && !g.yes {
+		return errors.New("run --aws creates a KMS key, a DynamoDB table and an IAM user in your account: pass --yes to go ahead (kmslab cleanup removes them)")
+	}
+	sess, err := openSession(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+
+	progress := func(p awsops.Progress) { fmt.Fprintf(errOut, "  … %s\n", p.String()) }
+	lab, err := newLab(sess, g, progress)
+	if err != nil {
+		return err
+	}
+	id, err := lab.WhoAmI(ctx)
+	if err != nil {
+		return err
+	}
+
+	r := newReport(out, asJSON)
+	r.header(sess.mode, id, lab.Names())
+	var outcomes []steps.Outcome
+	all := steps.All()
+	for _, st := range all {
+		if ctx.Err() != nil {
+			break
+		}
+		r.stepStart(st, lab.Names(), id)
+		o := st.Run(ctx, lab)
+		outcomes = append(outcomes, o)
+		r.stepDone(st, lab.Names(), id, o)
+	}
+	if ctx.Err() != nil && sess.mode != Offline {
+		// Interrupted on a real account: clean up what exists, with a fresh deadline.
+		cctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		rep, cerr := lab.Cleanup(cctx)
+		r.interruptedCleanup(rep, cerr)
+	}
+	if err := r.err(); err != nil {
+		return err
+	}
+	if reason := verdict(all, outcomes); reason != "" {
+		r.verdict(false, reason)
+		return &exitError{code: 2, err: errors.New(reason)}
+	}
+	r.verdict(true, "")
+	return nil
+}
+
+// verdict says why the lab did not behave as it must, or "" when it did.
+func verdict(all []steps.Step, outcomes []steps.Outcome) string {
+	if len(outcomes) < len(all) {
+		return "the lab was interrupted before it finished"
+	}
+	for i, o := range outcomes {
+		st := all[i]
+		switch {
+		case st.Part == 5:
+			if o.Status != steps.DeniedAsExpected {
+				return fmt.Sprintf("part %d: the test user was not denied kms:Decrypt (status %s)", st.Part, o.Status)
+			}
+		case st.Part == 6:
+			if o.Status != steps.Done || o.Access == nil || !o.Access.Allowed() {
+				return fmt.Sprintf("part %d: the test user still cannot read the table after the key policy edit", st.Part)
+			}
+		case o.Status != steps.Done:
+			what := o.Summary
+			if o.Err != nil {
+				what = o.Err.Error()
+			}
+			return fmt.Sprintf("%s failed: %s", st.Title, what)
+		}
+		if st.Part == 7 && (o.Cleanup == nil || !o.Cleanup.OK()) {
+			return "cleanup left resources behind: run kmslab cleanup"
+		}
+	}
+	return ""
+}
+
+// isTerminal reports whether w is a terminal, to pick the TUI or plain output.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	tests := []struct {
+		addr     string
+		allow    bool
+		wantErr  bool
+		wantWarn bool
+	}{
+		{"127.0.0.1:4566", false, false, false},
+		{"localhost:4566", false, false, false},
+		{"[::1]:4566", false, false, false},
+		{"127.1.2.3:0", false, false, false},
+		{"0.0.0.0:4566", false, true, false},
+		{"192.168.1.10:4566", false, true, false},
+		{"0.0.0.0:4566", true, false, true},
+		{":4566", false, true, false},
+		{"no-port", false, true, false},
+	}
+	for _, tt := range tests {
+		warn, err := checkLoopback(tt.addr, tt.allow)
+		if (err != nil) != tt.wantErr || (warn != "") != tt.wantWarn {
+			t.Errorf("checkLoopback(%q, %v) = %q, %v; want err %v warn %v", tt.addr, tt.allow, warn, err, tt.wantErr, tt.wantWarn)
+		}
+	}
+}
+
+// startServe runs `kmslab serve` in-process on a free port and returns the
+// environment its export lines describe, and everything it printed.
+func startServe(t *testing.T, extra ...string) (env []string, printed func() string) {
+	t.Helper()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	root := newRoot()
+	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--key-cache-ttl", "0"}, extra...))
+	root.SetOut(pw)
+	root.SetErr(pw)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx); _ = pw.Close() }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Error("serve did not stop on cancel")
+		}
+	})
+
+	var all strings.Builder
+	exportRE := regexp.MustCompile(`^\s*export (AWS_[A-Z_]+)=(.*)$`)
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line := sc.Text()
+		all.WriteString(line + "\n")
+		if m := exportRE.FindStringSubmatch(line); m != nil {
+			val := m[2]
+			if strings.HasPrefix(val, `"$(cat `) {
+				path := strings.TrimSuffix(strings.TrimPrefix(val, `"$(cat `), `)"`)
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("secret file: %v", err)
+				}
+				if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+					t.Errorf("secret file mode %v, want 0600", fi.Mode().Perm())
+				}
+				val = string(b)
+			}
+			env = append(env, m[1]+"="+val)
+		}
+		if strings.Contains(line, "Ctrl-C") {
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if len(env) != 4 {
+		t.Fatalf("serve printed %d export lines, want 4:\n%s", len(env), all.String())
+	}
+	return env, all.String
+}
+
+func TestServePrintsEnvWithoutSecret(t *testing.T) {
+	env, printed := startServe(t, "--admin-access-key-id", "AKIAEXAMPLEEXAMPLE12", "--admin-secret-access-key", "s3cr3t/value+that/must+never+show12345678")
+	out := printed()
+	if strings.Contains(out, "s3cr3t/value") {
+		t.Fatalf("serve printed the secret access key:\n%s", out)
+	}
+	want := map[string]bool{"AWS_ENDPOINT_URL": false, "AWS_REGION": false, "AWS_ACCESS_KEY_ID": false, "AWS_SECRET_ACCESS_KEY": false}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		want[k] = true
+		if k == "AWS_SECRET_ACCESS_KEY" && v != "s3cr3t/value+that/must+never+show12345678" {
+			t.Errorf("secret file holds the wrong secret")
+		}
+		if k == "AWS_ACCESS_KEY_ID" && v != "AKIAEXAMPLEEXAMPLE12" {
+			t.Errorf("access key id %q", v)
+		}
+	}
+	for k, seen := range want {
+		if !seen {
+			t.Errorf("no export line for %s", k)
+		}
+	}
+}
+
+// TestAWSCLILab runs scripts/awscli-lab.sh, the whole lab with the AWS CLI,
+// unchanged, against `kmslab serve`.
+func TestAWSCLILab(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the AWS CLI many times")
+	}
+	awsBin, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("no AWS CLI on this machine")
+	}
+	if out, err := exec.Command(awsBin, "--version").CombinedOutput(); err != nil {
+		t.Skipf("the AWS CLI does not run here: %v %s", err, out)
+	}
+	env, _ := startServe(t)
+	script, _ := filepath.Abs("../scripts/awscli-lab.sh")
+	cmd := exec.Command("bash", script)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "RUN_ID=clitest")
+	cmd.Env = append(cmd.Env, env...)
+	out, err := cmd.CombinedOutput()
+	secret := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "AWS_SECRET_ACCESS_KEY="); ok {
+			secret = v
+		}
+	}
+	if secret != "" && strings.Contains(string(out), secret) {
+		t.Error("the AWS CLI run printed the admin secret")
+	}
+	if err != nil {
+		t.Fatalf("awscli-lab.sh failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "PASS") {
+		t.Fatalf("no PASS line:\n%s", out)
+	}
+	t.Logf("%s", out)
+}

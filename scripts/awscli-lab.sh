@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The whole lab with the AWS CLI (v1 or v2), unchanged, against any endpoint the
+# environment points at: `kmslab serve` offline, or a real account. It checks
+# every expectation and exits non-zero with the reason when one fails.
+#
+#   eval "$(kmslab serve ...)" in another shell, or set AWS_ENDPOINT_URL, AWS_REGION,
+#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY yourself; then: scripts/awscli-lab.sh
+#
+# Secret access keys are kept in variables and never printed.
+set -euo pipefail
+
+run_id="${RUN_ID:-cli$RANDOM}"
+alias_name="alias/kmslab-$run_id"
+table="kmslab-$run_id"
+user="kmslab-user-$run_id"
+export AWS_PAGER="" AWS_DEFAULT_OUTPUT=json
+export AWS_DEFAULT_REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+say() { echo "== $*"; }
+
+say "who am I"
+admin_arn=$(aws sts get-caller-identity --query Arn --output text)
+account=$(aws sts get-caller-identity --query Account --output text)
+echo "admin: $admin_arn"
+
+say "part 1: create the key"
+# key_policy USE_PRINCIPALS: the console-style key policy, with USE_PRINCIPALS (a
+# JSON string or list) in "Allow use of the key".
+key_policy() {
+  cat <<JSON
+{"Version":"2012-10-17","Id":"key-consolepolicy-3","Statement":[
+ {"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::$account:root"},"Action":"kms:*","Resource":"*"},
+ {"Sid":"Allow access for Key Administrators","Effect":"Allow","Principal":{"AWS":"$admin_arn"},"Action":["kms:Create*","kms:Describe*","kms:Enable*","kms:List*","kms:Put*","kms:Update*","kms:Revoke*","kms:Disable*","kms:Get*","kms:Delete*","kms:TagResource","kms:UntagResource","kms:ScheduleKeyDeletion","kms:CancelKeyDeletion"],"Resource":"*"},
+ {"Sid":"Allow use of the key","Effect":"Allow","Principal":{"AWS":$1},"Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*"},
+ {"Sid":"Allow attachment of persistent resources","Effect":"Allow","Principal":{"AWS":"$admin_arn"},"Action":["kms:CreateGrant","kms:ListGrants","kms:RevokeGrant"],"Resource":"*","Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"}}}
+]}
+JSON
+}
+policy=$(key_policy "\"$admin_arn\"")
+key_arn=$(aws kms create-key --description "kmslab $run_id" --policy "$policy" \
+  --tags TagKey=kmslab:run,TagValue="$run_id" --query KeyMetadata.Arn --output text)
+aws kms create-alias --alias-name "$alias_name" --target-key-id "$key_arn"
+state=$(aws kms describe-key --key-id "$alias_name" --query KeyMetadata.KeyState --output text)
+[ "$state" = Enabled ] || fail "key state $state"
+blob=$(aws kms encrypt --key-id "$alias_name" --plaintext "aGVsbG8=" --query CiphertextBlob --output text)
+[ -n "$blob" ] || fail "encrypt returned nothing"
+echo "key: $key_arn"
+
+say "part 2: create the encrypted table"
+aws dynamodb create-table --table-name "$table" \
+  --attribute-definitions AttributeName=id,AttributeType=S --key-schema AttributeName=id,KeyType=HASH \
+  --billing-mode PAY_PER_REQUEST --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId="$alias_name" \
+  --tags Key=kmslab:run,Value="$run_id" >/dev/null
+aws dynamodb wait table-exists --table-name "$table"
+sse_key=$(aws dynamodb describe-table --table-name "$table" --query Table.SSEDescription.KMSMasterKeyArn --output text)
+[ "$sse_key" = "$key_arn" ] || fail "table SSE key $sse_key, want $key_arn"
+
+say "part 3: put and read back as the admin"
+aws dynamodb put-item --table-name "$table" --item '{"id":{"S":"42"},"note":{"S":"the launch code is 0000"}}'
+note=$(aws dynamodb get-item --table-name "$table" --key '{"id":{"S":"42"}}' --query Item.note.S --output text)
+[ "$note" = "the launch code is 0000" ] || fail "admin read $note"
+count=$(aws dynamodb scan --table-name "$table" --query Count --output text)
+[ "$count" = 1 ] || fail "admin scan count $count"
+
+say "part 4: the test user, with only AmazonDynamoDBFullAccess"
+user_arn=$(aws iam create-user --user-name "$user" --tags Key=kmslab:run,Value="$run_id" --query User.Arn --output text)
+aws iam attach-user-policy --user-name "$user" --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess
+read -r test_key test_secret < <(aws iam create-access-key --user-name "$user" \
+  --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+as_user() { AWS_ACCESS_KEY_ID="$test_key" AWS_SECRET_ACCESS_KEY="$test_secret" AWS_SESSION_TOKEN= "$@"; }
+for i in $(seq 1 30); do
+  as_user aws sts get-caller-identity >/dev/null 2>&1 && break
+  sleep "$((i < 5 ? 1 : 3))"
+done
+echo "user: $user_arn"
+
+say "part 5: the test user reads the table"
+if out=$(as_user aws dynamodb scan --table-name "$table" 2>&1); then
+  fail "the test user could read the table: $out"
+fi
+echo "$out"
+grep -q AccessDeniedException <<<"$out" || fail "expected AccessDeniedException"
+grep -q 'kms:Decrypt' <<<"$out" || fail "expected the denial to name kms:Decrypt"
+as_user aws dynamodb describe-table --table-name "$table" --query Table.TableStatus --output text >/dev/null \
+  || fail "DescribeTable should work without KMS permission"
+
+say "part 6: add the user to the key policy"
+new_policy=$(key_policy "[\"$admin_arn\",\"$user_arn\"]")
+aws kms put-key-policy --key-id "$key_arn" --policy-name default --policy "$new_policy"
+ok=""
+for i in $(seq 1 30); do
+  if as_user aws dynamodb scan --table-name "$table" --query Count --output text >/dev/null 2>&1; then ok=1; break; fi
+  sleep "$((i < 5 ? 1 : 3))"
+done
+[ -n "$ok" ] || fail "the test user still cannot read after the key policy edit"
+echo "the test user reads the table now"
+
+say "cleanup"
+aws iam delete-access-key --user-name "$user" --access-key-id "$test_key"
+aws iam detach-user-policy --user-name "$user" --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess
+aws iam delete-user --user-name "$user"
+aws dynamodb delete-table --table-name "$table" >/dev/null
+aws kms delete-alias --alias-name "$alias_name"
+aws kms schedule-key-deletion --key-id "$key_arn" --pending-window-in-days 7 >/dev/null
+state=$(aws kms describe-key --key-id "$key_arn" --query KeyMetadata.KeyState --output text)
+[ "$state" = PendingDeletion ] || fail "key state after cleanup: $state"
+blob_file=$(mktemp); trap 'rm -f "$blob_file"' EXIT
+base64 -d <<<"$blob" >"$blob_file"
+if out=$(aws kms decrypt --ciphertext-blob "fileb://$blob_file" 2>&1); then fail "decrypt under a key pending deletion worked"; fi
+grep -q KMSInvalidStateException <<<"$out" || fail "expected KMSInvalidStateException, got: $out"
+echo "PASS: the lab behaves as on AWS"
