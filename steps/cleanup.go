@@ -2,15 +2,51 @@ package steps
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"kmslab/awsops"
 )
 
 func cleanup() Step {
 	return Step{
-		Part: 7, ID: "cleanup", Title: "todo",
-		CLI: func(awsops.Names, awsops.Identity) []string { return nil },
-		Run: func(ctx context.Context, lab *awsops.Lab) Outcome { return failed(errors.New("todo")) },
+		Part:    7,
+		ID:      "cleanup",
+		Title:   "Clean up",
+		Explain: text("cleanup"),
+		CLI: func(n awsops.Names, id awsops.Identity) []string {
+			partition, _ := arnParts(id)
+			return []string{
+				fmt.Sprintf("aws iam list-access-keys --user-name %s  # then delete-access-key for each", n.User),
+				fmt.Sprintf("aws iam delete-access-key --user-name %s --access-key-id <access-key-id>", n.User),
+				fmt.Sprintf("aws iam detach-user-policy --user-name %s --policy-arn arn:%s:iam::aws:policy/AmazonDynamoDBFullAccess", n.User, partition),
+				fmt.Sprintf("aws iam delete-user --user-name %s", n.User),
+				fmt.Sprintf("aws dynamodb delete-table --table-name %s", n.Table),
+				fmt.Sprintf("aws kms delete-alias --alias-name %s", n.Alias),
+				"aws kms schedule-key-deletion --key-id <key-id> --pending-window-in-days 7",
+			}
+		},
+		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
+			report, err := lab.Cleanup(ctx)
+			out := Outcome{Cleanup: &report}
+			if err != nil {
+				out.Status, out.Err, out.Summary = Failed, err, err.Error()
+				return out
+			}
+			out.Status = Done
+			removed, scheduled := 0, false
+			for _, f := range report.Resources {
+				switch f.Outcome {
+				case awsops.OutcomeDeleted, "detached":
+					removed++
+				case awsops.OutcomeScheduled, awsops.OutcomeAlreadyScheduled:
+					scheduled = true
+				}
+			}
+			out.Summary = fmt.Sprintf("Removed %d resource(s).", removed)
+			if scheduled {
+				out.Summary += " The key is scheduled for deletion in 7 days and can be recovered until then."
+			}
+			return out
+		},
 	}
 }

@@ -2,15 +2,39 @@ package steps
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"kmslab/awsops"
 )
 
 func part1() Step {
 	return Step{
-		Part: 1, ID: "create-key", Title: "todo",
-		CLI: func(awsops.Names, awsops.Identity) []string { return nil },
-		Run: func(ctx context.Context, lab *awsops.Lab) Outcome { return failed(errors.New("todo")) },
+		Part:    1,
+		ID:      "create-key",
+		Title:   "Create a customer managed KMS key",
+		Explain: text("part1_key"),
+		CLI: func(n awsops.Names, id awsops.Identity) []string {
+			return []string{
+				"# key-policy.json: the console's default policy naming you as Key Administrator and Key User",
+				fmt.Sprintf("aws kms create-key --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT \\\n"+
+					"  --description \"kmslab run %s\" --tags TagKey=%s,TagValue=%s --policy file://key-policy.json",
+					n.RunID, awsops.TagKey, n.RunID),
+				fmt.Sprintf("aws kms create-alias --alias-name %s --target-key-id <key-id>", n.Alias),
+				fmt.Sprintf("aws kms describe-key --key-id %s", n.Alias),
+				fmt.Sprintf("aws kms get-key-policy --key-id %s --policy-name default --query Policy --output text", n.Alias),
+			}
+		},
+		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
+			key, err := lab.CreateKey(ctx)
+			if err != nil {
+				return failed(err)
+			}
+			return Outcome{
+				Status: Done,
+				Key:    &key,
+				Summary: fmt.Sprintf("Key %s (%s) is %s: %s, %s; you are its administrator and user.",
+					key.ID, key.Alias, key.State, key.Spec, key.Usage),
+			}
+		},
 	}
 }

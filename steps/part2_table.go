@@ -2,15 +2,54 @@ package steps
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"kmslab/awsops"
 )
 
 func part2() Step {
 	return Step{
-		Part: 2, ID: "encrypt-table", Title: "todo",
-		CLI: func(awsops.Names, awsops.Identity) []string { return nil },
-		Run: func(ctx context.Context, lab *awsops.Lab) Outcome { return failed(errors.New("todo")) },
+		Part:    2,
+		ID:      "encrypt-table",
+		Title:   "Encrypt a DynamoDB table with the key",
+		Explain: text("part2_table"),
+		CLI: func(n awsops.Names, id awsops.Identity) []string {
+			return []string{
+				fmt.Sprintf("aws dynamodb create-table --table-name %s \\\n"+
+					"  --attribute-definitions AttributeName=id,AttributeType=S --key-schema AttributeName=id,KeyType=HASH \\\n"+
+					"  --billing-mode PAY_PER_REQUEST --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=%s \\\n"+
+					"  --tags Key=%s,Value=%s", n.Table, n.Alias, awsops.TagKey, n.RunID),
+				fmt.Sprintf("aws dynamodb wait table-exists --table-name %s", n.Table),
+				fmt.Sprintf("aws dynamodb describe-table --table-name %s --query Table.SSEDescription", n.Table),
+			}
+		},
+		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
+			table, err := lab.CreateEncryptedTable(ctx)
+			if err != nil {
+				return failed(err)
+			}
+			out := Outcome{Table: &table}
+			if table.SSE.Status != "ENABLED" || table.SSE.Type != "KMS" || table.SSE.KMSKeyARN == "" {
+				out.Status = Failed
+				out.Err = fmt.Errorf("table %s is not encrypted with a KMS key (SSE status %q, type %q)",
+					table.Name, table.SSE.Status, table.SSE.Type)
+				out.Summary = out.Err.Error()
+				return out
+			}
+			key, err := lab.DescribeKey(ctx)
+			if err != nil {
+				return Outcome{Status: Failed, Err: err, Summary: err.Error(), Table: &table}
+			}
+			if key.ARN != table.SSE.KMSKeyARN {
+				out.Status = Failed
+				out.Err = fmt.Errorf("table %s is encrypted with %s, not the lab's key %s", table.Name, table.SSE.KMSKeyARN, key.ARN)
+				out.Summary = out.Err.Error()
+				return out
+			}
+			out.Status = Done
+			out.Key = &key
+			out.Summary = fmt.Sprintf("Table %s is %s and encrypted at rest with your key %s.", table.Name, table.Status, key.ID)
+			return out
+		},
 	}
 }

@@ -2,15 +2,48 @@ package steps
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"kmslab/awsops"
 )
 
 func part3() Step {
 	return Step{
-		Part: 3, ID: "add-data", Title: "todo",
-		CLI: func(awsops.Names, awsops.Identity) []string { return nil },
-		Run: func(ctx context.Context, lab *awsops.Lab) Outcome { return failed(errors.New("todo")) },
+		Part:    3,
+		ID:      "add-data",
+		Title:   "Add an item and read it back",
+		Explain: text("part3_item"),
+		CLI: func(n awsops.Names, id awsops.Identity) []string {
+			return []string{
+				fmt.Sprintf("aws dynamodb put-item --table-name %s --item \\\n"+
+					"  '{\"id\":{\"S\":\"1\"},\"name\":{\"S\":\"Ada Lovelace\"},\"secret\":{\"S\":\"The vault opens with 4-8-15-16\"},\"balance\":{\"N\":\"1815\"}}'", n.Table),
+				fmt.Sprintf("aws dynamodb scan --table-name %s", n.Table),
+			}
+		},
+		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
+			item, err := lab.PutItem(ctx)
+			if err != nil {
+				return failed(err)
+			}
+			items, err := lab.ScanAsAdmin(ctx)
+			if err != nil {
+				return failed(err)
+			}
+			found := false
+			for _, it := range items {
+				if it.Get("id") == item.Get("id") && it.Get("secret") == item.Get("secret") {
+					found = true
+				}
+			}
+			if !found {
+				err := fmt.Errorf("the item with id %q was stored but the scan did not return it", item.Get("id"))
+				return Outcome{Status: Failed, Err: err, Summary: err.Error(), Items: items}
+			}
+			return Outcome{
+				Status:  Done,
+				Items:   items,
+				Summary: fmt.Sprintf("Stored item %s; as a Key User you read %d item(s) back in plain text.", item.Get("id"), len(items)),
+			}
+		},
 	}
 }

@@ -2,15 +2,36 @@ package steps
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"kmslab/awsops"
 )
 
 func part4() Step {
 	return Step{
-		Part: 4, ID: "create-user", Title: "todo",
-		CLI: func(awsops.Names, awsops.Identity) []string { return nil },
-		Run: func(ctx context.Context, lab *awsops.Lab) Outcome { return failed(errors.New("todo")) },
+		Part:    4,
+		ID:      "create-user",
+		Title:   "Create a test user with DynamoDB access only",
+		Explain: text("part4_user"),
+		CLI: func(n awsops.Names, id awsops.Identity) []string {
+			partition, _ := arnParts(id)
+			return []string{
+				fmt.Sprintf("aws iam create-user --user-name %s --tags Key=%s,Value=%s", n.User, awsops.TagKey, n.RunID),
+				fmt.Sprintf("aws iam attach-user-policy --user-name %s --policy-arn arn:%s:iam::aws:policy/AmazonDynamoDBFullAccess", n.User, partition),
+				fmt.Sprintf("aws iam create-access-key --user-name %s", n.User),
+			}
+		},
+		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
+			user, err := lab.CreateTestUser(ctx)
+			if err != nil {
+				return failed(err)
+			}
+			return Outcome{
+				Status: Done,
+				User:   &user,
+				Summary: fmt.Sprintf("User %s has %d managed policy (DynamoDB only, no KMS use) and a working access key %s.",
+					user.Name, len(user.Policies), user.AccessKeyID),
+			}
+		},
 	}
 }

@@ -2,15 +2,75 @@ package steps
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"kmslab/awsops"
 )
 
 func part5() Step {
 	return Step{
-		Part: 5, ID: "test-denied", Title: "todo",
-		CLI: func(awsops.Names, awsops.Identity) []string { return nil },
-		Run: func(ctx context.Context, lab *awsops.Lab) Outcome { return failed(errors.New("todo")) },
+		Part:    5,
+		ID:      "test-denied",
+		Title:   "Read the table as the test user",
+		Explain: text("part5_denied"),
+		CLI: func(n awsops.Names, id awsops.Identity) []string {
+			partition, account := arnParts(id)
+			return []string{
+				"# with the test user's access key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY:",
+				fmt.Sprintf("aws dynamodb scan --table-name %s", n.Table),
+				fmt.Sprintf("aws dynamodb describe-table --table-name %s", n.Table),
+				"# back as yourself: why was it denied?",
+				fmt.Sprintf("aws iam simulate-principal-policy --policy-source-arn arn:%s:iam::%s:user/%s \\\n"+
+					"  --action-names kms:Decrypt --resource-arns <key-arn> \\\n"+
+					"  --resource-policy \"$(aws kms get-key-policy --key-id %s --policy-name default --query Policy --output text)\"",
+					partition, account, n.User, n.Alias),
+			}
+		},
+		Run: runDenied,
 	}
+}
+
+// runDenied succeeds when the test user is refused kms:Decrypt: that refusal
+// is the lesson. Reading the table would mean the key protects nothing.
+func runDenied(ctx context.Context, lab *awsops.Lab) Outcome {
+	access, err := lab.ScanAsTestUser(ctx)
+	if err != nil {
+		return failed(err)
+	}
+	out := Outcome{Access: &access}
+	if access.Allowed() {
+		out.Status = Failed
+		out.Items = access.Items
+		out.Err = fmt.Errorf("the test user read %d item(s): the key policy already lets it use the key, so there is no denial to show", len(access.Items))
+		out.Summary = out.Err.Error()
+		return out
+	}
+	if access.Denied.Action != "kms:Decrypt" {
+		out.Status = Failed
+		out.Err = fmt.Errorf("the test user was refused %s, not kms:Decrypt: %s", orUnknown(access.Denied.Action), access.Denied.Message)
+		out.Summary = out.Err.Error()
+		return out
+	}
+	out.Status = DeniedAsExpected
+	out.Summary = fmt.Sprintf("Denied as expected: %s needs kms:Decrypt on the key, which nothing grants it.", lab.Names().User)
+	// The explanation and the contrast enrich the screen; the denial alone
+	// already makes the point, so their failures are reported, not fatal.
+	if ex, err := lab.Explain(ctx); err == nil {
+		out.Explanation = &ex
+	} else {
+		out.Summary += " (No policy simulation: " + err.Error() + ")"
+	}
+	if t, err := lab.DescribeTableAsTestUser(ctx); err == nil {
+		out.Table = &t
+	} else {
+		out.Summary += " (Describing the table failed too: " + err.Error() + ")"
+	}
+	return out
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "an unnamed action"
+	}
+	return s
 }

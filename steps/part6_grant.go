@@ -2,15 +2,45 @@ package steps
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"kmslab/awsops"
 )
 
 func part6() Step {
 	return Step{
-		Part: 6, ID: "grant-access", Title: "todo",
-		CLI: func(awsops.Names, awsops.Identity) []string { return nil },
-		Run: func(ctx context.Context, lab *awsops.Lab) Outcome { return failed(errors.New("todo")) },
+		Part:    6,
+		ID:      "grant-access",
+		Title:   "Grant the test user use of the key",
+		Explain: text("part6_grant"),
+		CLI: func(n awsops.Names, id awsops.Identity) []string {
+			partition, account := arnParts(id)
+			return []string{
+				fmt.Sprintf("aws kms get-key-policy --key-id %s --policy-name default --query Policy --output text > key-policy.json", n.Alias),
+				fmt.Sprintf("# add \"arn:%s:iam::%s:user/%s\" to Principal.AWS of the \"Allow use of the key\" statement", partition, account, n.User),
+				fmt.Sprintf("aws kms put-key-policy --key-id %s --policy-name default --policy file://key-policy.json", n.Alias),
+				fmt.Sprintf("# with the test user's access key again:\naws dynamodb scan --table-name %s", n.Table),
+			}
+		},
+		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
+			change, err := lab.GrantKeyUse(ctx)
+			if err != nil {
+				return failed(err)
+			}
+			access, err := lab.WaitForAccess(ctx)
+			out := Outcome{Change: &change, Access: &access, Items: access.Items}
+			if err != nil {
+				out.Status, out.Err, out.Summary = Failed, err, err.Error()
+				return out
+			}
+			out.Status = Done
+			what := "is now in"
+			if !change.Changed {
+				what = "was already in"
+			}
+			out.Summary = fmt.Sprintf("%s %s \"Allow use of the key\" and reads %d item(s) in plain text.",
+				lab.Names().User, what, len(access.Items))
+			return out
+		},
 	}
 }

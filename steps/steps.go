@@ -5,9 +5,25 @@ package steps
 
 import (
 	"context"
+	"embed"
+	"fmt"
+	"strings"
 
 	"kmslab/awsops"
 )
+
+//go:embed text/*.md
+var texts embed.FS
+
+// text returns an embedded explanation; the files ship with the binary, so a
+// missing one is a build mistake caught by the tests.
+func text(name string) string {
+	b, err := texts.ReadFile("text/" + name + ".md")
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
 
 // Status is where a step stands.
 type Status int
@@ -70,7 +86,11 @@ type Outcome struct {
 
 // All returns parts 1 to 6 then cleanup, in order.
 func All() []Step {
-	return []Step{part1(), part2(), part3(), part4(), part5(), part6(), cleanup()}
+	steps := []Step{part1(), part2(), part3(), part4(), part5(), part6(), cleanup()}
+	for i := range steps {
+		steps[i].Run = recovered(steps[i].Run)
+	}
+	return steps
 }
 
 // ByID finds a step by its ID.
@@ -84,3 +104,39 @@ func ByID(id string) (Step, bool) {
 }
 
 func failed(err error) Outcome { return Outcome{Status: Failed, Err: err, Summary: err.Error()} }
+
+// recovered turns a panic in a step into a Failed outcome, so one bug cannot
+// take the whole walkthrough down.
+func recovered(run func(context.Context, *awsops.Lab) Outcome) func(context.Context, *awsops.Lab) Outcome {
+	return func(ctx context.Context, lab *awsops.Lab) (out Outcome) {
+		defer func() {
+			if r := recover(); r != nil {
+				out = failed(fmt.Errorf("internal error: %v", r))
+			}
+		}()
+		if lab == nil {
+			return failed(fmt.Errorf("no lab to run on"))
+		}
+		return run(ctx, lab)
+	}
+}
+
+// arnParts returns the partition and account to show in CLI commands,
+// with placeholders before the identity is known.
+func arnParts(id awsops.Identity) (partition, account string) {
+	partition, account = "aws", "<account-id>"
+	if p := strings.SplitN(id.ARN, ":", 3); len(p) == 3 && p[1] != "" {
+		partition = p[1]
+	}
+	if id.Account != "" {
+		account = id.Account
+	}
+	return partition, account
+}
+
+func region(id awsops.Identity) string {
+	if id.Region == "" {
+		return "<region>"
+	}
+	return id.Region
+}

@@ -1,0 +1,73 @@
+package steps
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"kmslab/awsops"
+)
+
+func TestAllShape(t *testing.T) {
+	all := All()
+	if len(all) != 7 {
+		t.Fatalf("%d steps, want 7", len(all))
+	}
+	seen := map[string]bool{}
+	n := awsops.NewNames("abc123")
+	id := awsops.Identity{Account: "111122223333", ARN: "arn:aws:iam::111122223333:user/lab-admin", Region: "eu-west-1"}
+	for i, s := range all {
+		if s.Part != i+1 {
+			t.Errorf("step %d has part %d", i, s.Part)
+		}
+		if s.ID == "" || seen[s.ID] {
+			t.Errorf("step %d: empty or duplicate id %q", i, s.ID)
+		}
+		seen[s.ID] = true
+		if s.Title == "" || !strings.HasPrefix(s.Explain, "# ") || len(s.Explain) < 200 {
+			t.Errorf("step %s: title %q, explanation of %d bytes", s.ID, s.Title, len(s.Explain))
+		}
+		if s.Run == nil || s.CLI == nil {
+			t.Fatalf("step %s lacks Run or CLI", s.ID)
+		}
+		cli := strings.Join(s.CLI(n, id), "\n")
+		if !strings.Contains(cli, "aws ") {
+			t.Errorf("step %s: no AWS CLI command: %q", s.ID, cli)
+		}
+		if strings.Contains(cli, "kmslab-") && !strings.Contains(cli, "abc123") {
+			t.Errorf("step %s: CLI names resources of another run: %q", s.ID, cli)
+		}
+		// Before the identity is known the commands still render, with placeholders.
+		for _, line := range s.CLI(n, awsops.Identity{}) {
+			if strings.Contains(line, "arn::") || strings.Contains(line, "iam:::") {
+				t.Errorf("step %s: broken ARN without identity: %q", s.ID, line)
+			}
+		}
+		if got, ok := ByID(s.ID); !ok || got.Part != s.Part {
+			t.Errorf("ByID(%q) = %v, %v", s.ID, got.Part, ok)
+		}
+	}
+	if _, ok := ByID("nope"); ok {
+		t.Error("ByID found a step that does not exist")
+	}
+}
+
+func TestRunWithoutLabFails(t *testing.T) {
+	for _, s := range All() {
+		out := s.Run(context.Background(), nil)
+		if out.Status != Failed || out.Err == nil {
+			t.Errorf("step %s with no lab: %v, %v", s.ID, out.Status, out.Err)
+		}
+	}
+}
+
+func TestStatus(t *testing.T) {
+	for s, want := range map[Status]string{Pending: "pending", Running: "running", Done: "done", DeniedAsExpected: "denied as expected", Failed: "failed", Status(99): "unknown"} {
+		if s.String() != want {
+			t.Errorf("%d.String() = %q, want %q", int(s), s.String(), want)
+		}
+	}
+	if !Done.Succeeded() || !DeniedAsExpected.Succeeded() || Failed.Succeeded() || Pending.Succeeded() {
+		t.Error("Succeeded is wrong")
+	}
+}
