@@ -60,8 +60,9 @@ const resourcePolicySource = "ResourcePolicy"
 
 // simulatePrincipalPolicy evaluates the source user's policies (plus any given
 // in PolicyInputList) for every action and resource, with the same engine that
-// authorizes real calls: a KMS key ARN with a ResourcePolicy is judged by the
-// KMS rule (the key policy must allow), anything else by the ordinary rule.
+// authorizes real calls: a KMS action on a KMS key ARN with a ResourcePolicy is
+// judged by the KMS rule (the key policy must allow), anything else by the
+// ordinary rule.
 func (s *Service) simulatePrincipalPolicy(ctx context.Context, form url.Values) (any, error) {
 	v := newValidator(form)
 	sourceARN, _ := v.str("PolicySourceArn", true, ruleARN)
@@ -202,7 +203,9 @@ func (s *Service) simulateOne(docs []simDoc, resourceDoc *simDoc, caller, action
 	}
 	if resourceDoc != nil {
 		in.Resource = resourceDoc.doc
-		in.KMS = kmsKeyARN.MatchString(resource)
+		// The key policy rule governs KMS actions on a key; any other service's
+		// action named on a key ARN is judged like any resource.
+		in.KMS = kmsKeyARN.MatchString(resource) && strings.HasPrefix(strings.ToLower(action), "kms:")
 	}
 	out := policy.Evaluate(in)
 

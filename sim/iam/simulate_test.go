@@ -111,6 +111,13 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 			missing:  [][]string{{}},
 		},
 		{
+			name: "a non-KMS action on a key ARN needs no key policy",
+			kv: []string{"PolicySourceArn", userARN + "ddb-user", "ActionNames.member.1", "dynamodb:Scan",
+				"ResourceArns.member.1", keyARN, "ResourcePolicy", keyPolicy([]string{userARN + "lab-admin"}, false)},
+			decision: []string{"allowed"},
+			matched:  [][]statementXML{{ddbStmt}},
+		},
+		{
 			name:     "explicit deny lists only the deny",
 			kv:       []string{"PolicySourceArn", userARN + "denied", "ActionNames.member.1", "dynamodb:Scan"},
 			decision: []string{"explicitDeny"},
