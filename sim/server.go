@@ -91,7 +91,9 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		UserAgent: r.UserAgent(),
 	}
 	w.Header().Set("x-amzn-RequestId", req.ID)
-	w.Header().Set("Date", now.Format(http.TimeFormat))
+	// Date follows the real clock, like signature checks: the SDKs correct their
+	// signing clock from it, so a seeded or test clock here would skew them.
+	w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
 
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
