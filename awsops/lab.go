@@ -232,5 +232,3 @@ func principalFor(ctx context.Context, c *iam.Client, id Identity) string {
 	}
 	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role
 }
-
-

@@ -50,6 +50,7 @@ func readFull(r io.Reader, b []byte) error {
 	_, err := io.ReadFull(r, b)
 	return err
 }
+
 // ValidRunID reports whether id could have come from NewRunID (or a user's
 // --run-id): 1 to 20 characters of a-z and 0-9.
 func ValidRunID(id string) bool {

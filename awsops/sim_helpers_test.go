@@ -2,8 +2,8 @@ package awsops_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"context"
+	"crypto/rand"
 	"io"
 	"net/http"
 	"net/url"
