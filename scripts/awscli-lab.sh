@@ -16,6 +16,10 @@ user="kmslab-user-$run_id"
 export AWS_PAGER="" AWS_DEFAULT_OUTPUT=json
 export AWS_DEFAULT_REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}"
 
+# Older CLIs (v1 before 1.29, v2 before 2.13, such as Debian's 2.9) ignore
+# AWS_ENDPOINT_URL, so pass it explicitly as well.
+aws() { command aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 say() { echo "== $*"; }
 
