@@ -36,6 +36,7 @@ func (m *Model) refresh(top bool) {
 	// Anything a renderer let run past the width wraps here rather than being
 	// cut by the viewport.
 	m.pane.SetContent(ansi.Wrap(strings.Join(sections, "\n"), w, ""), resultLine, top)
+	m.cacheChrome()
 }
 
 func (m Model) section(title string) string {

@@ -12,8 +12,10 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"kmslab/awsops"
@@ -101,12 +103,12 @@ type Model struct {
 	lastItems                          []awsops.Item
 
 	spinner spinner.Model
+	bar     progress.Model
 	help    help.Model
 	sidebar sidebar
 	pane    pane
 
-	// rendered pane content per screen state, rebuilt by refresh
-	contentKey string
+	chrome chrome
 }
 
 // New builds the walkthrough. It makes no AWS call.
@@ -145,6 +147,7 @@ func New(o Options) Model {
 		w, h = 80, 24
 	}
 	m.resize(w, h)
+	m.cacheChrome()
 	return m
 }
 
@@ -165,11 +168,24 @@ func (m *Model) applyStyles() {
 	m.c.mdStyle = markdownStyle(m.isDark, m.opts.NoColor)
 	m.spinner.Style = m.styles.Spinner
 	m.help.Styles = m.styles.Help
+	if m.styles.NoColor {
+		m.bar = progress.New(progress.WithFillCharacters('#', '.'))
+		m.bar.FullColor, m.bar.EmptyColor = lipgloss.NoColor{}, lipgloss.NoColor{}
+	} else {
+		m.bar = progress.New(progress.WithFillCharacters('█', '░'))
+		m.bar.FullColor, m.bar.EmptyColor = m.styles.ProgFull, m.styles.ProgEmpty
+	}
 }
 
 // Update routes messages: sizes, colors, keys and app messages are handled
 // here, scrolling goes to the pane.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.cacheChrome()
+	return m, cmd
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -282,7 +298,7 @@ func (m Model) footerHeight() int {
 }
 
 // handleKey deals with global keys, the quit prompt, then the screen's keys.
-func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	m.flash = ""
 	if m.quitting {
 		return m.handleQuitPrompt(msg)
@@ -318,7 +334,7 @@ func (m Model) scroll(msg tea.KeyPressMsg) (Model, bool) {
 	return m, ok
 }
 
-func (m Model) handleWelcomeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleWelcomeKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Next, m.keys.Forward):
 		if m.opts.Mode == AWS {
@@ -332,7 +348,7 @@ func (m Model) handleWelcomeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) handleConfirmKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleConfirmKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Yes):
 		m.goTo(screenStep, 0)
@@ -348,7 +364,7 @@ func (m Model) handleConfirmKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) handleSummaryKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleSummaryKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Next):
 		return m.askQuit()
@@ -360,7 +376,7 @@ func (m Model) handleSummaryKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) handleStepKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleStepKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	if len(m.steps) == 0 {
 		m.goTo(screenSummary, 0)
 		return m, nil
@@ -480,7 +496,7 @@ func (m Model) cleanupIndex() int {
 	return -1
 }
 
-func (m Model) askQuit() (tea.Model, tea.Cmd) {
+func (m Model) askQuit() (Model, tea.Cmd) {
 	if !m.resourcesPresent() && m.running < 0 {
 		return m, m.quit()
 	}
@@ -495,9 +511,10 @@ func (m Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.ForceQuit):
+		m.quitting = false
 		return m, m.quit()
 	case key.Matches(msg, m.keys.Cancel):
 		m.quitting = false

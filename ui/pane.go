@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // pane is the scrollable main area. The root builds its content; the pane
@@ -15,6 +18,10 @@ type pane struct {
 	width      int
 	height     int
 	resultLine int // first line of the result section, -1 when none
+	// lines is the content cut and padded to exactly width cells, once per
+	// change, so drawing a frame is slicing and joining.
+	lines []string
+	blank string
 }
 
 func newPane(c common) pane {
@@ -31,12 +38,26 @@ func (p *pane) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.vp.SetWidth(w)
 	p.vp.SetHeight(h)
+	p.blank = strings.Repeat(" ", max(w, 0))
 }
 
 // SetContent replaces the content; resultLine marks the result section.
 // With top the view returns to the beginning (a new screen).
 func (p *pane) SetContent(s string, resultLine int, top bool) {
-	p.vp.SetContent(s)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lw := ansi.StringWidth(l)
+		if lw > p.width {
+			l = ansi.Truncate(l, p.width, "")
+			lw = ansi.StringWidth(l)
+		}
+		if lw < p.width {
+			l += p.blank[:p.width-lw]
+		}
+		lines[i] = l
+	}
+	p.lines = lines
+	p.vp.SetContentLines(lines)
 	p.resultLine = resultLine
 	if top {
 		p.vp.GotoTop()
@@ -86,7 +107,21 @@ func (p pane) handleKey(msg tea.KeyPressMsg) (pane, bool) {
 func (p pane) KeyMap() []key.Binding { return p.c.keys.scrollBindings() }
 
 // View renders the visible part.
-func (p pane) View() string { return p.vp.View() }
+func (p pane) View() string { return strings.Join(p.visible(), "\n") }
+
+// visible returns exactly height lines of exactly width cells.
+func (p pane) visible() []string {
+	out := make([]string, p.height)
+	off := p.vp.YOffset()
+	for i := range out {
+		if j := off + i; j >= 0 && j < len(p.lines) {
+			out[i] = p.lines[j]
+		} else {
+			out[i] = p.blank
+		}
+	}
+	return out
+}
 
 // scrollHint says whether there is more above or below.
 func (p pane) scrollHint() string {

@@ -23,7 +23,7 @@ type stepDoneMsg struct {
 type progressMsg struct{ p awsops.Progress }
 
 // startStep runs step i in a command.
-func (m Model) startStep(i int) (tea.Model, tea.Cmd) {
+func (m Model) startStep(i int) (Model, tea.Cmd) {
 	if i < 0 || i >= len(m.opts.Steps) || m.running >= 0 && m.running != i {
 		return m, nil
 	}
@@ -64,7 +64,7 @@ func runSafely(ctx context.Context, step steps.Step, lab *awsops.Lab) (out steps
 	return step.Run(ctx, lab)
 }
 
-func (m Model) handleStepDone(msg stepDoneMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	if msg.index < 0 || msg.index >= len(m.steps) || msg.run != m.steps[msg.index].run {
 		return m, nil // stale: a newer run of this step exists
 	}

@@ -66,15 +66,19 @@ func (s sidebar) icon(st status) string {
 	}
 }
 
-// View renders the entries, the current one highlighted and marked with ▸ so
-// the highlight survives NO_COLOR.
-func (s sidebar) View() string {
+// View renders the sidebar.
+func (s sidebar) View() string { return strings.Join(s.lines(), "\n") }
+
+// lines renders exactly height lines of exactly width cells: the current
+// entry highlighted and marked with ▸ so the highlight survives NO_COLOR.
+func (s sidebar) lines() []string {
 	if s.width <= 0 || s.height <= 0 {
-		return ""
+		return nil
 	}
 	sty := s.c.styles
-	inner := max(s.width-sty.Sidebar.GetHorizontalFrameSize(), 1)
-	lines := []string{sty.SidebarHeading.Render(ansi.Truncate("THE LAB", inner, "…")), ""}
+	inner := max(s.width-2, 1) // one column of air, one of rule
+	var lines []string
+	lines = append(lines, sty.SidebarHeading.Render(ansi.Truncate("THE LAB", inner, "…")), "")
 	for i, e := range s.entries {
 		marker := "  "
 		label := e.label
@@ -90,14 +94,17 @@ func (s sidebar) View() string {
 		label = ansi.Truncate(label, avail, "…")
 		lines = append(lines, marker+s.icon(e.status)+" "+textStyle.Render(label))
 	}
-	for _, l := range []string{"✓ done  ○ to do", "⊘ denied, as expected", "✗ failed"} {
-		if l == "✓ done  ○ to do" {
-			lines = append(lines, "")
-		}
+	for _, l := range []string{"", "✓ done  ○ to do", "⊘ denied, as expected", "✗ failed"} {
 		lines = append(lines, sty.Muted.Render(ansi.Truncate(l, inner, "…")))
 	}
-	if len(lines) > s.height {
-		lines = lines[:s.height]
+	rule := " " + sty.TableEdge.Render("│")
+	out := make([]string, s.height)
+	for i := range out {
+		l := ""
+		if i < len(lines) {
+			l = ansi.Truncate(lines[i], inner, "")
+		}
+		out[i] = padRight(l, inner) + rule
 	}
-	return sty.Sidebar.Width(s.width).Height(s.height).MaxHeight(s.height).Render(strings.Join(lines, "\n"))
+	return out
 }

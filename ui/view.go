@@ -4,13 +4,13 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
-// render composes header, sidebar, pane, status line and help. Everything
-// expensive (markdown, result rendering) happened in refresh; this only joins.
+// render composes the frame from parts rendered when they changed (header,
+// sidebar, pane lines, help: see cacheChrome and refresh); per frame it only
+// joins lines, which keeps View far below a millisecond.
 func (m Model) render() string {
 	w, h := m.c.width, m.c.height
 	if w <= 0 || h <= 0 {
@@ -19,18 +19,51 @@ func (m Model) render() string {
 	if m.tooSmall() {
 		return m.renderTooSmall()
 	}
-	header := m.renderHeader()
-	body := m.pane.View()
-	if m.sidebar.width > 0 {
-		body = lipgloss.JoinHorizontal(lipgloss.Top, m.sidebar.View(), " ", body)
-	}
+	var b strings.Builder
+	b.Grow((w + 32) * h * 2)
+	b.WriteString(m.chrome.header)
 	if m.quitting {
-		body = lipgloss.Place(w, m.pane.height, lipgloss.Center, lipgloss.Center, m.renderQuitPrompt())
+		body := lipgloss.Place(w, m.pane.height, lipgloss.Center, lipgloss.Center, m.renderQuitPrompt())
+		b.WriteString("\n")
+		b.WriteString(lipgloss.NewStyle().MaxWidth(w).MaxHeight(m.pane.height).Render(body))
+	} else {
+		pl := m.pane.visible()
+		for i, l := range pl {
+			b.WriteString("\n")
+			if i < len(m.chrome.side) {
+				b.WriteString(m.chrome.side[i])
+				b.WriteString(" ")
+			}
+			b.WriteString(l)
+		}
 	}
-	footer := m.renderFooter()
-	out := lipgloss.JoinVertical(lipgloss.Left, header, body, footer)
-	// Never draw more than the terminal holds, whatever the content did.
-	return lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).Render(out)
+	b.WriteString("\n")
+	b.WriteString(m.renderStatus())
+	b.WriteString("\n")
+	b.WriteString(m.chrome.help)
+	return b.String()
+}
+
+// chrome is the frame around the pane, rendered in Update when it changes.
+type chrome struct {
+	header string
+	side   []string
+	help   string
+}
+
+// cacheChrome re-renders header, sidebar and help after a state change.
+func (m *Model) cacheChrome() {
+	if m.c.width <= 0 || m.c.styles == nil {
+		return
+	}
+	m.chrome.header = m.renderHeader()
+	m.chrome.side = m.sidebar.lines()
+	help := m.help.View(m.helpKeys())
+	lines := strings.Split(help, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, m.c.width, "")
+	}
+	m.chrome.help = strings.Join(lines, "\n")
 }
 
 func (m Model) renderTooSmall() string {
@@ -100,16 +133,14 @@ func (m Model) progressBar(width int) string {
 			done++
 		}
 	}
-	p := progress.New(progress.WithWidth(width), progress.WithColors(m.styles.ProgFull),
-		progress.WithFillCharacters('█', '░'))
-	p.EmptyColor = m.styles.ProgEmpty
-	if m.styles.NoColor {
-		p = progress.New(progress.WithWidth(width), progress.WithFillCharacters('#', '.'))
-	}
+	p := m.bar
+	p.SetWidth(width)
 	return p.ViewAs(float64(done) / float64(partCount))
 }
 
-func (m Model) renderFooter() string {
+// renderStatus is the line above the help: what is running, a note, or
+// what Enter does here, plus the scroll position.
+func (m Model) renderStatus() string {
 	st := m.styles
 	w := m.c.width
 	var status string
@@ -123,11 +154,11 @@ func (m Model) renderFooter() string {
 	}
 	if hint := m.pane.scrollHint(); hint != "" {
 		hint = st.Muted.Render("  ↕ " + hint)
-		status = ansi.Truncate(status, max(w-lipgloss.Width(hint), 1), "…")
-		status = padRight(status, w-lipgloss.Width(hint)) + hint
+		hw := ansi.StringWidth(hint)
+		status = ansi.Truncate(status, max(w-hw, 1), "…")
+		status = padRight(status, w-hw) + hint
 	}
-	status = ansi.Truncate(status, w, "…")
-	return status + "\n" + m.help.View(m.helpKeys())
+	return ansi.Truncate(status, w, "…")
 }
 
 // hint says what Enter does here.

@@ -1,0 +1,311 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/awsops"
+	"kmslab/steps"
+)
+
+func TestNavigation(t *testing.T) {
+	type want struct {
+		screen  screen
+		cur     int
+		quit    bool
+		prompt  bool
+		statusN map[int]status // expected statuses of some steps
+	}
+	cases := []struct {
+		name     string
+		mode     Mode
+		failOnce []int
+		keys     []string
+		want     want
+	}{
+		{"enter leaves welcome for part 1", Offline, nil, []string{"enter"}, want{screen: screenStep, cur: 0}},
+		{"aws needs confirmation", AWS, nil, []string{"enter"}, want{screen: screenConfirm}},
+		{"aws enter does not confirm", AWS, nil, []string{"enter", "enter"}, want{screen: screenConfirm}},
+		{"aws y confirms", AWS, nil, []string{"enter", "y"}, want{screen: screenStep, cur: 0}},
+		{"aws n goes back", AWS, nil, []string{"enter", "n"}, want{screen: screenWelcome}},
+		{"enter runs then result stays", Offline, nil, []string{"enter", "enter"},
+			want{screen: screenStep, cur: 0, statusN: map[int]status{0: statusDone, 1: statusPending}}},
+		{"enter after result moves on", Offline, nil, []string{"enter", "enter", "enter"},
+			want{screen: screenStep, cur: 1, statusN: map[int]status{0: statusDone, 1: statusPending}}},
+		{"back shows earlier result", Offline, nil, []string{"enter", "enter", "enter", "enter", "left"},
+			want{screen: screenStep, cur: 0, statusN: map[int]status{0: statusDone, 1: statusDone}}},
+		{"back from part 1 is welcome", Offline, nil, []string{"enter", "b"}, want{screen: screenWelcome}},
+		{"forward only over finished steps", Offline, nil, []string{"enter", "right"}, want{screen: screenStep, cur: 0}},
+		{"failed step stays and enter does not retry", Offline, []int{0}, []string{"enter", "enter", "enter"},
+			want{screen: screenStep, cur: 0, statusN: map[int]status{0: statusFailed}}},
+		{"cannot move past a failed step", Offline, []int{0}, []string{"enter", "enter", "right"},
+			want{screen: screenStep, cur: 0, statusN: map[int]status{0: statusFailed}}},
+		{"r retries a failed step", Offline, []int{0}, []string{"enter", "enter", "r"},
+			want{screen: screenStep, cur: 0, statusN: map[int]status{0: statusDone}}},
+		{"r does nothing on success", Offline, nil, []string{"enter", "enter", "r"},
+			want{screen: screenStep, cur: 0, statusN: map[int]status{0: statusDone}}},
+		{"part 5 is denied as expected", Offline, nil, repeat("enter", 10),
+			want{screen: screenStep, cur: 4, statusN: map[int]status{4: statusDenied}}},
+		{"enter alone walks to the summary", Offline, nil, repeat("enter", 15), want{screen: screenSummary}},
+		{"enter on summary quits once cleaned up", Offline, nil, repeat("enter", 16), want{screen: screenSummary, quit: true}},
+		{"quit with nothing created is immediate", Offline, nil, []string{"q"}, want{screen: screenWelcome, quit: true}},
+		{"quit with resources asks", Offline, nil, []string{"enter", "enter", "q"}, want{screen: screenStep, prompt: true}},
+		{"esc closes the prompt", Offline, nil, []string{"enter", "enter", "q", "esc"}, want{screen: screenStep}},
+		{"offline n stays", Offline, nil, []string{"enter", "enter", "q", "n"}, want{screen: screenStep}},
+		{"offline y quits", Offline, nil, []string{"enter", "enter", "q", "y"}, want{screen: screenStep, quit: true}},
+		{"ctrl+c in the prompt quits", Offline, nil, []string{"enter", "enter", "ctrl+c", "ctrl+c"}, want{screen: screenStep, quit: true}},
+		{"aws n quits keeping resources", AWS, nil, []string{"enter", "y", "enter", "q", "n"}, want{screen: screenStep, quit: true}},
+		{"aws y cleans up then quits", AWS, nil, []string{"enter", "y", "enter", "q", "y"},
+			want{screen: screenStep, cur: 6, quit: true, statusN: map[int]status{6: statusDone}}},
+		{"quit after cleanup is immediate", Offline, nil, append(repeat("enter", 14), "q"), want{screen: screenStep, cur: 6, quit: true}},
+		{"keys are ignored while too small", Offline, nil, []string{"resize:30x10", "enter"}, want{screen: screenWelcome}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newFixtureModel(tc.mode, 100, 30, nil, tc.failOnce...)
+			quit := false
+			for _, k := range tc.keys {
+				var q bool
+				if strings.HasPrefix(k, "resize:") {
+					var w, h int
+					_, _ = fmtSscanf(strings.TrimPrefix(k, "resize:"), &w, &h)
+					nm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+					m = nm.(Model)
+					continue
+				}
+				m, q = press(t, m, k)
+				quit = quit || q
+			}
+			if m.screen != tc.want.screen || (tc.want.screen == screenStep && m.cur != tc.want.cur) {
+				t.Errorf("screen %d cur %d, want screen %d cur %d", m.screen, m.cur, tc.want.screen, tc.want.cur)
+			}
+			if quit != tc.want.quit {
+				t.Errorf("quit = %v, want %v", quit, tc.want.quit)
+			}
+			if m.quitting != tc.want.prompt {
+				t.Errorf("quit prompt = %v, want %v", m.quitting, tc.want.prompt)
+			}
+			for i, s := range tc.want.statusN {
+				if m.steps[i].status != s {
+					t.Errorf("step %d status %d, want %d", i, m.steps[i].status, s)
+				}
+			}
+		})
+	}
+}
+
+func repeat(k string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = k
+	}
+	return out
+}
+
+func fmtSscanf(s string, w, h *int) (int, error) {
+	parts := strings.SplitN(s, "x", 2)
+	*w, *h = atoi(parts[0]), atoi(parts[1])
+	return 2, nil
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// A result that arrives after a retry started belongs to the old run: dropped.
+func TestStaleResultDropped(t *testing.T) {
+	m := newFixtureModel(Offline, 100, 30, nil)
+	m, _ = press(t, m, "enter")
+	m, _ = m.startStep(0)
+	first := m.steps[0].run
+	nm, _ := m.Update(stepDoneMsg{index: 0, run: first - 1, outcome: steps.Outcome{Status: steps.Done, Summary: "stale"}})
+	m = nm.(Model)
+	if m.steps[0].status != statusRunning {
+		t.Fatalf("stale result applied: status %d", m.steps[0].status)
+	}
+	nm, _ = m.Update(stepDoneMsg{index: 0, run: first, outcome: fxOutcomes[0]})
+	m = nm.(Model)
+	if m.steps[0].status != statusDone || m.running != -1 {
+		t.Fatalf("current result not applied: status %d running %d", m.steps[0].status, m.running)
+	}
+}
+
+// Progress reports show in the status line while a step runs.
+func TestProgressShown(t *testing.T) {
+	feed := NewProgressFeed()
+	dark := true
+	m := New(Options{Steps: fixtureSteps(), Names: fxNames, Identity: fxIdentity, Progress: feed, Width: 100, Height: 30, Dark: &dark})
+	m, _ = press(t, m, "enter")
+	m.steps[0].status = statusRunning
+	m.running = 0
+	feed.Report(awsops.Progress{Step: "CreateTestUser", Message: "waiting for IAM to accept the new access key"})
+	nm, _ := m.Update(m.listenProgress()())
+	m = nm.(Model)
+	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "waiting for IAM to accept the new access key") {
+		t.Fatalf("progress not shown:\n%s", got)
+	}
+}
+
+// The feed never blocks the AWS call that reports: old reports give way.
+func TestProgressFeedNeverBlocks(t *testing.T) {
+	f := NewProgressFeed()
+	for i := range 100 {
+		f.Report(awsops.Progress{Attempt: i})
+	}
+	var last awsops.Progress
+	for len(f.ch) > 0 {
+		last = <-f.ch
+	}
+	if last.Attempt != 99 {
+		t.Fatalf("latest report lost: %d", last.Attempt)
+	}
+	var nilFeed *ProgressFeed
+	nilFeed.Report(awsops.Progress{}) // must not panic
+}
+
+func TestCopyCLI(t *testing.T) {
+	m := newFixtureModel(Offline, 100, 30, nil)
+	m, _ = press(t, m, "enter")
+	nm, cmd := m.Update(keyMsg("c"))
+	m = nm.(Model)
+	if cmd == nil {
+		t.Fatal("copy returned no command")
+	}
+	if !strings.Contains(m.flash, "Copied") {
+		t.Fatalf("flash = %q", m.flash)
+	}
+	msg := cmd()
+	if got := strings.ToLower(fmt.Sprintf("%T", msg)); !strings.Contains(got, "clipboard") {
+		t.Fatalf("copy command produced %s", got)
+	}
+}
+
+func TestToggles(t *testing.T) {
+	m := atStep(newFixtureModel(Offline, 100, 30, fakeExtras{}), 4)
+	all := ansi.Strip(m.pane.vp.GetContent())
+	for _, s := range []string{"OFFLINE ONLY · AT REST", "OFFLINE ONLY · AUDIT TRAIL", "In this part you"} {
+		if !strings.Contains(all, s) {
+			t.Fatalf("missing %q", s)
+		}
+	}
+	m, _ = press(t, m, "x", "t", "e")
+	all = ansi.Strip(m.pane.vp.GetContent())
+	for _, s := range []string{"AT REST", "AUDIT TRAIL", "In this part you"} {
+		if strings.Contains(all, s) {
+			t.Fatalf("%q still shown after toggling off", s)
+		}
+	}
+	// On AWS the panels are not offered at all.
+	a := atStep(newFixtureModel(AWS, 100, 30, fakeExtras{}), 4)
+	a, _ = press(t, a, "x")
+	if strings.Contains(ansi.Strip(a.pane.vp.GetContent()), "AT REST") || !strings.Contains(a.flash, "offline only") {
+		t.Fatalf("at-rest offered on AWS; flash %q", a.flash)
+	}
+}
+
+func TestNoColor(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	m := atStep(newFixtureModel(Offline, 100, 30, nil), 4)
+	out := m.View().Content
+	for _, sgr := range []string{"\x1b[38;", "\x1b[48;", ";38;", ";48;"} {
+		if i := strings.Index(out, sgr); i >= 0 {
+			t.Fatalf("colors emitted under NO_COLOR: %q", out[max(i-80, 0):min(i+40, len(out))])
+		}
+	}
+	if !strings.Contains(ansi.Strip(out), "ACCESS DENIED") {
+		t.Fatal("denied banner missing")
+	}
+}
+
+func TestPanicInStepIsAFailure(t *testing.T) {
+	st := fixtureSteps()
+	st[0].Run = func(context.Context, *awsops.Lab) steps.Outcome { panic("boom") }
+	dark := false
+	m := New(Options{Steps: st, Names: fxNames, Identity: fxIdentity, Width: 100, Height: 30, Dark: &dark})
+	m, _ = press(t, m, "enter", "enter")
+	if m.steps[0].status != statusFailed || !strings.Contains(m.steps[0].outcome.Err.Error(), "boom") {
+		t.Fatalf("status %d err %v", m.steps[0].status, m.steps[0].outcome.Err)
+	}
+}
+
+// TestEveryKeyEverySize presses every bound key (and a few others) on every
+// screen at sizes from 20x5 to 300x100, rendering after each: nothing panics
+// and no line is wider than the terminal.
+func TestEveryKeyEverySize(t *testing.T) {
+	keys := []string{"enter", "esc", "left", "right", "up", "down", "pgup", "pgdown", "home", "end", "space", "tab",
+		"b", "h", "l", "k", "j", "g", "G", "r", "c", "e", "x", "t", "?", "y", "n", "z", "1", "ctrl+c", "q"}
+	sizes := [][2]int{{20, 5}, {40, 12}, {59, 15}, {60, 16}, {80, 24}, {100, 30}, {132, 43}, {200, 60}, {300, 100}}
+	screens := []func(w, h int) Model{
+		func(w, h int) Model { return newFixtureModel(Offline, w, h, fakeExtras{}) },
+		func(w, h int) Model { m := newFixtureModel(AWS, w, h, nil); m.goTo(screenConfirm, 0); return m },
+		func(w, h int) Model { return atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 4) },
+		func(w, h int) Model { return atStep(newFixtureModel(AWS, w, h, nil), 5) },
+		func(w, h int) Model { return atStep(newFixtureModel(Offline, w, h, nil, 3), 2) },
+		func(w, h int) Model {
+			m := atStep(newFixtureModel(Offline, w, h, nil), 6)
+			m.goTo(screenSummary, 0)
+			return m
+		},
+	}
+	for _, sz := range sizes {
+		for si, mk := range screens {
+			base := mk(sz[0], sz[1])
+			checkFits(t, base, sz[0], sz[1], si, "")
+			for _, k := range keys {
+				m := base
+				m.steps = append([]stepState(nil), base.steps...) // steps are shared by copies
+				m, _ = press(t, m, k)
+				checkFits(t, m, sz[0], sz[1], si, k)
+				// and a resize after the key
+				nm, _ := m.Update(tea.WindowSizeMsg{Width: sz[1] + 50, Height: sz[0]/2 + 3})
+				checkFits(t, nm.(Model), sz[1]+50, sz[0]/2+3, si, k+"+resize")
+			}
+		}
+	}
+}
+
+func checkFits(t *testing.T, m Model, w, h, screen int, k string) {
+	t.Helper()
+	out := m.View().Content
+	lines := strings.Split(out, "\n")
+	if len(lines) > h {
+		t.Fatalf("%dx%d screen %d key %q: %d lines", w, h, screen, k, len(lines))
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > w {
+			t.Fatalf("%dx%d screen %d key %q: line of width %d: %q", w, h, screen, k, ansi.StringWidth(l), ansi.Strip(l))
+		}
+	}
+}
+
+// BenchmarkView renders the denied screen, the busiest one, at 200x60.
+func BenchmarkView(b *testing.B) {
+	m := atStep(newFixtureModel(Offline, 200, 60, fakeExtras{}), 4)
+	_ = m.View()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkStepChange measures the work done in Update when the screen
+// changes (markdown from cache, results re-rendered).
+func BenchmarkStepChange(b *testing.B) {
+	m := atStep(newFixtureModel(Offline, 200, 60, fakeExtras{}), 5)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.goTo(screenStep, 4)
+		m.goTo(screenStep, 5)
+	}
+}
