@@ -7,7 +7,6 @@ package iam
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -290,52 +289,7 @@ func (s *Service) require(ctx context.Context, action, resource string, extra po
 	if s.az == nil {
 		return &api.Error{Code: "ServiceFailure", Message: "IAM has no authorizer", Status: 500}
 	}
-	check := authz.Check{Action: action, Resource: resource, Context: extra}
-	if strings.HasPrefix(resource, "arn:aws:iam::aws:") {
-		return s.requireAWSOwned(ctx, check)
-	}
-	return s.az.Require(ctx, check)
-}
-
-// requireAWSOwned authorizes an action on a resource AWS owns (a managed
-// policy, account "aws"). Such resources have no resource policy and any
-// account's identity policies govern them, but the engine sees a foreign
-// account and would demand a resource policy: an identity Allow decides here.
-func (s *Service) requireAWSOwned(ctx context.Context, check authz.Check) error {
-	req := api.RequestFrom(ctx)
-	var p *api.Principal
-	if req != nil {
-		p = req.Principal
-		req.Touch(check.Resource)
-	}
-	err := s.az.Authorize(ctx, p, check)
-	var d *authz.Denied
-	if errors.As(err, &d) && p != nil && d.Outcome.Reason == policy.NoResourceAllow {
-		err = nil
-		if !identityAllowed(d.Outcome) {
-			err = &authz.Denied{Message: policy.Outcome{Reason: policy.NoIdentityAllow}.Message(p.ARN, check.Action, check.Resource)}
-		}
-	}
-	if req != nil {
-		req.Decision = "Allow"
-		if err != nil {
-			req.Decision = "Deny"
-		}
-	}
-	if errors.As(err, &d) {
-		return authz.AccessDenied(req, d.Message)
-	}
-	return err
-}
-
-// identityAllowed reports whether an identity policy statement allowed the request.
-func identityAllowed(o policy.Outcome) bool {
-	for _, m := range o.Matches {
-		if m.Effect == policy.EffectAllow && m.Source != "resource policy" && m.Source != "key policy" {
-			return true
-		}
-	}
-	return false
+	return s.az.Require(ctx, authz.Check{Action: action, Resource: resource, Context: extra})
 }
 
 // userResource is the ARN an operation on user name is authorized against:

@@ -126,10 +126,19 @@ func Evaluate(in Input) Outcome {
 	return out
 }
 
+// arnAccount is the account owning the resource, or "" when the ARN names no
+// customer account: AWS-owned resources such as managed policies
+// (arn:aws:iam::aws:policy/...) are governed by the caller's identity policies
+// alone, not treated as cross-account.
 func arnAccount(arn string) string {
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	if len(parts) != 6 || parts[0] != "arn" || len(parts[4]) != 12 {
 		return ""
+	}
+	for _, c := range parts[4] {
+		if c < '0' || c > '9' {
+			return ""
+		}
 	}
 	return parts[4]
 }
