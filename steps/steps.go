@@ -133,10 +133,3 @@ func arnParts(id awsops.Identity) (partition, account string) {
 	}
 	return partition, account
 }
-
-func region(id awsops.Identity) string {
-	if id.Region == "" {
-		return "<region>"
-	}
-	return id.Region
-}
