@@ -85,7 +85,13 @@ func (r *report) stepStart(st steps.Step, names awsops.Names, id awsops.Identity
 	r.printf("%s\n", r.st.title.Render("━━ "+heading))
 	if st.CLI != nil {
 		for _, c := range st.CLI(names, id) {
-			r.printf("%s\n", r.st.cmd.Render("$ "+c))
+			for i, line := range strings.Split(c, "\n") {
+				prefix := "$ "
+				if i > 0 {
+					prefix = "  "
+				}
+				r.printf("%s\n", r.st.cmd.Render(prefix+strings.TrimRight(line, " ")))
+			}
 		}
 	}
 }
@@ -114,7 +120,7 @@ func (r *report) stepDone(st steps.Step, names awsops.Names, id awsops.Identity,
 	case steps.Done:
 		r.printf("%s %s\n", r.st.ok.Render("✓"), o.Summary)
 	case steps.DeniedAsExpected:
-		r.printf("%s %s\n", r.st.denied.Render("✗ denied, as expected:"), o.Summary)
+		r.printf("%s %s\n", r.st.denied.Render("✗"), o.Summary)
 	default:
 		r.printf("%s %s\n", r.st.fail.Render("✗ failed:"), o.Summary)
 		if o.Err != nil {
@@ -132,7 +138,7 @@ func (r *report) outcome(o steps.Outcome) {
 			r.printf("%s%-14s %s\n", r.indent, k, v)
 		}
 	}
-	if k := o.Key; k != nil {
+	if k := o.Key; k != nil && o.Table == nil {
 		kv("Key ARN", k.ARN)
 		kv("Alias", k.Alias)
 		kv("State", k.State)
@@ -167,7 +173,9 @@ func (r *report) outcome(o steps.Outcome) {
 			kv("Call", strings.Trim(d.Service+" "+d.Operation, " "))
 			kv("Denied action", d.Action)
 			kv("On resource", d.Resource)
-			r.printf("%s%s\n", r.indent, r.st.dim.Render(wrap(d.Message, 96, r.indent)))
+			for _, line := range strings.Split(wrap(d.Message, 96, ""), "\n") {
+				r.printf("%s%s\n", r.indent, r.st.dim.Render(line))
+			}
 		} else if len(o.Items) == 0 {
 			r.items(a.Items)
 		}
@@ -198,12 +206,16 @@ func (r *report) outcome(o steps.Outcome) {
 		}
 	}
 	if c := o.Cleanup; c != nil {
+		kindW, nameW := 0, 0
+		for _, f := range c.Resources {
+			kindW, nameW = max(kindW, len(f.Kind)), max(nameW, len(f.Name))
+		}
 		for _, f := range c.Resources {
 			mark := r.st.ok.Render("✓")
 			if f.Failed() {
 				mark = r.st.fail.Render("✗")
 			}
-			r.printf("%s%s %-12s %-36s %s\n", r.indent, mark, f.Kind, f.Name, f.Outcome)
+			r.printf("%s%s %-*s  %-*s  %s\n", r.indent, mark, kindW, f.Kind, nameW, f.Name, f.Outcome)
 		}
 	}
 }
