@@ -116,44 +116,71 @@ func TestServePrintsEnvWithoutSecret(t *testing.T) {
 	}
 }
 
+// awsCLIs returns each distinct AWS CLI on this machine: the one on PATH
+// (v1 here, through pyenv) and Debian's v2 at /usr/bin/aws when installed.
+func awsCLIs() []string {
+	var out []string
+	seen := map[string]bool{}
+	cands := []string{"/usr/bin/aws", "/usr/local/bin/aws"}
+	if p, err := exec.LookPath("aws"); err == nil {
+		cands = append([]string{p}, cands...)
+	}
+	for _, c := range cands {
+		v, err := exec.Command(c, "--version").CombinedOutput()
+		if err != nil {
+			continue
+		}
+		version := strings.Fields(string(v))[0] // aws-cli/2.9.19
+		if !seen[version] {
+			seen[version] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // TestAWSCLILab runs scripts/awscli-lab.sh, the whole lab with the AWS CLI,
-// unchanged, against `kmslab serve`.
+// unchanged, against `kmslab serve`, with every AWS CLI version on the machine.
 func TestAWSCLILab(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI many times")
 	}
-	awsBin, err := exec.LookPath("aws")
-	if err != nil {
+	clis := awsCLIs()
+	if len(clis) == 0 {
 		t.Skip("no AWS CLI on this machine")
 	}
-	if out, err := exec.Command(awsBin, "--version").CombinedOutput(); err != nil {
-		t.Skipf("the AWS CLI does not run here: %v %s", err, out)
+	for _, awsBin := range clis {
+		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
+		name := strings.Fields(string(v))[0]
+		t.Run(strings.ReplaceAll(name, "/", "-"), func(t *testing.T) {
+			env, _ := startServe(t)
+			script, _ := filepath.Abs("../scripts/awscli-lab.sh")
+			cmd := exec.Command("bash", script)
+			for _, kv := range os.Environ() {
+				if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "PATH=") {
+					cmd.Env = append(cmd.Env, kv)
+				}
+			}
+			// Put the chosen CLI first on PATH so the script's plain `aws` runs it.
+			binDir := t.TempDir()
+			if err := os.Symlink(awsBin, filepath.Join(binDir, "aws")); err != nil {
+				t.Fatal(err)
+			}
+			cmd.Env = append(cmd.Env, "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
+				"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "RUN_ID=clitest")
+			cmd.Env = append(cmd.Env, env...)
+			out, err := cmd.CombinedOutput()
+			for _, kv := range env {
+				if secret, ok := strings.CutPrefix(kv, "AWS_SECRET_ACCESS_KEY="); ok && strings.Contains(string(out), secret) {
+					t.Error("the AWS CLI run printed the admin secret")
+				}
+			}
+			if err != nil {
+				t.Fatalf("awscli-lab.sh with %s failed: %v\n%s", name, err, out)
+			}
+			if !strings.Contains(string(out), "PASS") {
+				t.Fatalf("no PASS line:\n%s", out)
+			}
+		})
 	}
-	env, _ := startServe(t)
-	script, _ := filepath.Abs("../scripts/awscli-lab.sh")
-	cmd := exec.Command("bash", script)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "RUN_ID=clitest")
-	cmd.Env = append(cmd.Env, env...)
-	out, err := cmd.CombinedOutput()
-	secret := ""
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "AWS_SECRET_ACCESS_KEY="); ok {
-			secret = v
-		}
-	}
-	if secret != "" && strings.Contains(string(out), secret) {
-		t.Error("the AWS CLI run printed the admin secret")
-	}
-	if err != nil {
-		t.Fatalf("awscli-lab.sh failed: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "PASS") {
-		t.Fatalf("no PASS line:\n%s", out)
-	}
-	t.Logf("%s", out)
 }
