@@ -137,7 +137,7 @@ func New(opts Options) (*Server, error) {
 	rt.add(&service{name: "kms", target: "TrentService.", json: kmsSvc.Handlers(),
 		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}})
 	rt.add(&service{name: "dynamodb", target: "DynamoDB_20120810.", json: ddb.Handlers(),
-		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#"}}})
+		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true}}})
 	rt.add(&service{name: "iam", query: iamSvc.Handlers(),
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}}})
 	rt.add(&service{name: "sts", query: sts.New(env).Handlers(),

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"net/http"
 	"strconv"
 
@@ -41,6 +42,19 @@ func DecodeJSON(body []byte, v any) error {
 type JSONProtocol struct {
 	ContentType string // application/x-amz-json-1.1 (KMS) or -1.0 (DynamoDB)
 	ErrorPrefix string // prepended to __type, e.g. "com.amazonaws.dynamodb.v20120810#"
+	// CRC32 adds X-Amz-Crc32 with the body's checksum, as DynamoDB does; its SDK
+	// clients check the body against it (and complain when it is absent).
+	CRC32 bool
+}
+
+func (p JSONProtocol) write(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", p.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	if p.CRC32 {
+		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10))
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
 // WriteJSON writes a successful awsJson response.
@@ -53,21 +67,15 @@ func (p JSONProtocol) WriteJSON(w http.ResponseWriter, out any) {
 		p.WriteError(w, &api.Error{Code: "InternalFailure", Message: "failed to encode response", Status: 500})
 		return
 	}
-	w.Header().Set("Content-Type", p.ContentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	p.write(w, http.StatusOK, b)
 }
 
 // WriteError writes an awsJson error: {"__type": "...", "message": "..."}.
 func (p JSONProtocol) WriteError(w http.ResponseWriter, err error) {
 	e := AsAPIError(err)
 	b, _ := json.Marshal(map[string]string{"__type": p.ErrorPrefix + e.Code, "message": e.Message})
-	w.Header().Set("Content-Type", p.ContentType)
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(e.Status)
-	_, _ = w.Write(b)
+	p.write(w, e.Status, b)
 }
 
 // AsAPIError converts any handler error to the wire error; unknown errors become

@@ -3,8 +3,10 @@ package wire
 import (
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"kmslab/sim/api"
@@ -128,4 +130,23 @@ func FuzzParseForm(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCRC32Header(t *testing.T) {
+	p := JSONProtocol{ContentType: "application/x-amz-json-1.0", CRC32: true}
+	rec := httptest.NewRecorder()
+	p.WriteJSON(rec, map[string]int{"Count": 1})
+	if got, want := rec.Header().Get("X-Amz-Crc32"), strconv.FormatUint(uint64(crc32.ChecksumIEEE(rec.Body.Bytes())), 10); got != want {
+		t.Fatalf("X-Amz-Crc32 %q, want %q", got, want)
+	}
+	rec = httptest.NewRecorder()
+	p.WriteError(rec, api.BadRequest("ValidationException", "bad"))
+	if got, want := rec.Header().Get("X-Amz-Crc32"), strconv.FormatUint(uint64(crc32.ChecksumIEEE(rec.Body.Bytes())), 10); got != want {
+		t.Fatalf("error X-Amz-Crc32 %q, want %q", got, want)
+	}
+	rec = httptest.NewRecorder()
+	JSONProtocol{ContentType: "application/x-amz-json-1.1"}.WriteJSON(rec, nil)
+	if rec.Header().Get("X-Amz-Crc32") != "" {
+		t.Fatal("KMS responses carry no X-Amz-Crc32")
+	}
 }

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"kmslab/awsops"
+	"kmslab/sim"
+)
+
+// runCLI runs the kmslab command line in-process with args and stdin.
+func runCLI(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	root := newRoot()
+	var out bytes.Buffer
+	root.SetArgs(args)
+	root.SetIn(strings.NewReader(stdin))
+	root.SetOut(&out)
+	root.SetErr(&out)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+// TestCleanupCommand: an abandoned run on an AWS endpoint is listed by
+// `kmslab cleanup`, untouched by a dry run or a "no", removed by --yes, and
+// nothing is left afterwards.
+func TestCleanupCommand(t *testing.T) {
+	ctx := context.Background()
+	srv, err := sim.Start(ctx, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	state := t.TempDir()
+	t.Setenv("AWS_ACCESS_KEY_ID", srv.Admin.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", srv.Admin.SecretAccessKey)
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	t.Setenv("AWS_PROFILE", "")
+
+	cfg := aws.Config{Region: srv.Region, BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, "")}
+	lab, err := awsops.New(cfg, awsops.Options{RunID: "abandon1", StateDir: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.CreateKey(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.CreateEncryptedTable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.CreateTestUser(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The run is abandoned here, as after a crash.
+
+	common := []string{"cleanup", "--endpoint-url", srv.URL, "--region", srv.Region, "--state-dir", state}
+	out, err := runCLI(t, "", append(common, "--dry-run")...)
+	if err != nil {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	for _, want := range []string{"kmslab-abandon1", "kmslab-user-abandon1", "alias/kmslab-abandon1", "Dry run"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, srv.Admin.SecretAccessKey) {
+		t.Fatal("cleanup printed the secret access key")
+	}
+
+	out, err = runCLI(t, "n\n", append(common, "--dry-run=false")...)
+	if err != nil || !strings.Contains(out, "Nothing was changed") {
+		t.Fatalf("answering no: %v\n%s", err, out)
+	}
+	if left, _ := awsops.Leftovers(ctx, cfg, state); len(left) == 0 {
+		t.Fatal("a dry run or a 'no' removed resources")
+	}
+
+	out, err = runCLI(t, "", append(common, "--yes")...)
+	if err != nil || !strings.Contains(out, "All cleaned up") {
+		t.Fatalf("cleanup --yes: %v\n%s", err, out)
+	}
+	left, err := awsops.Leftovers(ctx, cfg, state)
+	if err != nil || len(left) != 0 {
+		t.Fatalf("left after cleanup: %v %v", left, err)
+	}
+	out, err = runCLI(t, "", append(common, "--yes")...)
+	if err != nil || !strings.Contains(out, "Nothing left behind") {
+		t.Fatalf("second cleanup: %v\n%s", err, out)
+	}
+}
