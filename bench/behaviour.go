@@ -179,7 +179,7 @@ func runBehaviour(ctx context.Context, ep endpoint) ([]Check, error) {
 	}
 	enc, err := kmsC.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(keyARN), Plaintext: []byte("secret")})
 	if err != nil {
-		return nil, fmt.Errorf("Encrypt: %w", err)
+		return nil, fmt.Errorf("encrypt: %w", err)
 	}
 
 	user := p.cfg(*ak.AccessKey.AccessKeyId, *ak.AccessKey.SecretAccessKey)

@@ -109,7 +109,7 @@ func runPerf(ctx context.Context, ep endpoint, sz sizes) (perf, error) {
 		}
 		out, err := kc.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: blob})
 		if err == nil && string(out.Plaintext) != string(plain) {
-			return fmt.Errorf("Decrypt returned %q", out.Plaintext)
+			return fmt.Errorf("decrypt returned %q", out.Plaintext)
 		}
 		return err
 	}))
