@@ -52,7 +52,7 @@ func runDenied(ctx context.Context, lab *awsops.Lab) Outcome {
 		return out
 	}
 	out.Status = DeniedAsExpected
-	out.Summary = fmt.Sprintf("Denied as expected: %s needs kms:Decrypt on the key, which nothing grants it.", lab.Names().User)
+	out.Summary = fmt.Sprintf("%s needs kms:Decrypt on the key, and nothing grants it.", lab.Names().User)
 	// The explanation and the contrast enrich the screen; the denial alone
 	// already makes the point, so their failures are reported, not fatal.
 	if ex, err := lab.Explain(ctx); err == nil {

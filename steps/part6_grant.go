@@ -28,7 +28,7 @@ func part6() Step {
 				return failed(err)
 			}
 			access, err := lab.WaitForAccess(ctx)
-			out := Outcome{Change: &change, Access: &access, Items: access.Items}
+			out := Outcome{Change: &change, Access: &access}
 			if err != nil {
 				out.Status, out.Err, out.Summary = Failed, err, err.Error()
 				return out

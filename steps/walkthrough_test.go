@@ -83,7 +83,7 @@ func TestWalkthrough(t *testing.T) {
 				t.Errorf("part 5: the contrasting describe is missing: %+v", out.Table)
 			}
 		case 6:
-			if out.Change == nil || !out.Change.Changed || out.Access == nil || !out.Access.Allowed() || len(out.Items) != 1 {
+			if out.Change == nil || !out.Change.Changed || out.Access == nil || !out.Access.Allowed() || len(out.Access.Items) != 1 || len(out.Items) != 0 {
 				t.Errorf("part 6 change %+v access %+v", out.Change, out.Access)
 			}
 		case 7:
