@@ -97,8 +97,11 @@ func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON 
 	if err != nil {
 		return err
 	}
-	id, err := lab.WhoAmI(ctx)
+	id, err := whoAmI(ctx, lab)
 	if err != nil {
+		return err
+	}
+	if err := preflight(ctx, sess, lab); err != nil {
 		return err
 	}
 

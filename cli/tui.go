@@ -32,8 +32,11 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if err != nil {
 		return err
 	}
-	id, err := lab.WhoAmI(ctx)
+	id, err := whoAmI(ctx, lab)
 	if err != nil {
+		return err
+	}
+	if err := preflight(ctx, sess, lab); err != nil {
 		return err
 	}
 	opts := ui.Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}
