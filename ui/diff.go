@@ -18,7 +18,7 @@ const diffContext = 3
 // policyDiff renders the change from before to after: unified, or side by
 // side when width allows. Unchanged policies say so rather than show nothing.
 func policyDiff(st Styles, width int, before, after string) string {
-	before, after = ensureNL(before), ensureNL(after)
+	before, after = ensureNL(sanitize(before)), ensureNL(sanitize(after))
 	if before == after {
 		return st.Muted.Render("(the policy did not change)")
 	}
@@ -49,22 +49,31 @@ func unified(st Styles, width int, u udiff.UnifiedDiff) string {
 			text := strings.TrimSuffix(l.Content, "\n")
 			switch l.Kind {
 			case udiff.Insert:
-				out = append(out, diffLine(st.DiffAdd, "+ ", text, width))
+				out = append(out, diffRows(st.DiffAdd, "+ ", text, width)...)
 			case udiff.Delete:
-				out = append(out, diffLine(st.DiffDel, "- ", text, width))
+				out = append(out, diffRows(st.DiffDel, "- ", text, width)...)
 			default:
-				out = append(out, diffLine(st.DiffCtx, "  ", text, width))
+				out = append(out, diffRows(st.DiffCtx, "  ", text, width)...)
 			}
 		}
 	}
 	return strings.Join(out, "\n")
 }
 
-// diffLine styles one line padded to width so the add/delete background forms
-// a band, truncating rather than wrapping to keep the +/- gutter honest.
-func diffLine(style lipgloss.Style, sign, text string, width int) string {
-	s := ansi.Truncate(sign+text, width, "…")
-	return style.Render(padRight(s, width))
+// diffRows styles one diff line padded to width so the add/delete background
+// forms a band. A line too long is wrapped, each row repeating the sign, so
+// the added principal's ARN is never cut off, even at 80 columns.
+func diffRows(style lipgloss.Style, sign, text string, width int) []string {
+	avail := max(width-len(sign), 1)
+	if ansi.StringWidth(text) <= avail {
+		return []string{style.Render(padRight(sign+text, width))}
+	}
+	var rows []string
+	// Wrap may leave a trailing breakpoint past the width: hard-wrap after.
+	for _, r := range strings.Split(ansi.Hardwrap(ansi.Wrap(text, avail, ":/,"), avail, true), "\n") {
+		rows = append(rows, style.Render(padRight(sign+r, width)))
+	}
+	return rows
 }
 
 func hunkHeader(h *udiff.Hunk) string {
@@ -94,20 +103,30 @@ func sideBySide(st Styles, width int, u udiff.UnifiedDiff) string {
 		left = append(left, st.DiffHunk.Render(padRight(hunkHeader(h), col)))
 		right = append(right, blank)
 		var dels, ins []string
-		flush := func() {
-			n := max(len(dels), len(ins))
-			for i := range n {
-				if i < len(dels) {
-					left = append(left, diffLine(st.DiffDel, "- ", dels[i], col))
+		// pair appends one row group to both columns, padding the shorter.
+		pair := func(l, r []string) {
+			for i := range max(len(l), len(r)) {
+				if i < len(l) {
+					left = append(left, l[i])
 				} else {
 					left = append(left, blank)
 				}
-				if i < len(ins) {
-					right = append(right, diffLine(st.DiffAdd, "+ ", ins[i], col))
+				if i < len(r) {
+					right = append(right, r[i])
 				} else {
 					right = append(right, blank)
 				}
 			}
+		}
+		flush := func() {
+			var l, r []string
+			for _, d := range dels {
+				l = append(l, diffRows(st.DiffDel, "- ", d, col)...)
+			}
+			for _, a := range ins {
+				r = append(r, diffRows(st.DiffAdd, "+ ", a, col)...)
+			}
+			pair(l, r)
 			dels, ins = nil, nil
 		}
 		for _, l := range h.Lines {
@@ -119,8 +138,7 @@ func sideBySide(st Styles, width int, u udiff.UnifiedDiff) string {
 				ins = append(ins, text)
 			default:
 				flush()
-				left = append(left, diffLine(st.DiffCtx, "  ", text, col))
-				right = append(right, diffLine(st.DiffCtx, "  ", text, col))
+				pair(diffRows(st.DiffCtx, "  ", text, col), diffRows(st.DiffCtx, "  ", text, col))
 			}
 		}
 		flush()

@@ -298,13 +298,14 @@ func (m Model) renderDenied(w int, o steps.Outcome) string {
 		pairs = append(pairs, [2]string{"Principal", d.Principal})
 	}
 	body := banner + "\n\n" + kvLines(st, inner, pairs) + "\n\n" +
-		st.DeniedLabel.Render("AWS says:") + "\n" + ansi.Wrap(d.Message, inner, " /:,")
+		st.DeniedLabel.Render("AWS says:") + "\n" + ansi.Wrap(d.Message, inner, "")
 	denied := st.DeniedBox.Width(w).Render(body)
 
 	// The why panel and the contrast sit side by side when there is room.
 	var why []string
-	if d.Reason != "" {
-		why = append(why, st.Bold.Render("Because ")+d.Reason)
+	if r := strings.TrimSpace(d.Reason); r != "" {
+		r = strings.TrimPrefix(strings.TrimPrefix(r, "because "), "Because ")
+		why = append(why, st.Bold.Render("Because ")+r)
 	}
 	if o.Explanation != nil {
 		why = append(why, m.renderExplanation(w, *o.Explanation))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
@@ -12,6 +13,35 @@ import (
 )
 
 func stripANSI(s string) string { return ansi.Strip(s) }
+
+// sanitize makes text from AWS (messages, item values, policies) safe to draw:
+// invalid UTF-8 and control characters, escape sequences included, become
+// U+FFFD so that no value can move the cursor or restyle the terminal, and
+// tabs become spaces so widths are what they seem.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t':
+			return ' '
+		case r == '\n':
+			return r
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
 
 // prettyJSON indents a JSON document; text that is not JSON is returned as is
 // (a policy from AWS is always JSON, but the screen must not depend on it).
@@ -92,7 +122,7 @@ func kvLines(st Styles, width int, pairs [][2]string) string {
 	vw := max(width-kw-2, 8)
 	var lines []string
 	for _, p := range pairs {
-		v := ansi.Wrap(p[1], vw, " /:,")
+		v := ansi.Hardwrap(ansi.Wrap(p[1], vw, " /:,"), vw, true)
 		for i, vl := range strings.Split(v, "\n") {
 			k := ""
 			if i == 0 {
@@ -113,6 +143,14 @@ func padRight(s string, w int) string {
 
 // dataTable renders rows under headers within width columns.
 func dataTable(st Styles, width int, headers []string, rows [][]string) string {
+	clean := make([][]string, len(rows))
+	for i, r := range rows {
+		clean[i] = make([]string, len(r))
+		for j, c := range r {
+			clean[i][j] = sanitize(c)
+		}
+	}
+	rows = clean
 	t := table.New().
 		Border(lipgloss.RoundedBorder()).
 		BorderStyle(st.TableEdge).

@@ -69,7 +69,7 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 		return m, nil // stale: a newer run of this step exists
 	}
 	st := &m.steps[msg.index]
-	st.outcome = msg.outcome
+	st.outcome = sanitizeOutcome(msg.outcome)
 	st.status = fromStepStatus(msg.outcome.Status)
 	if st.status == statusRunning || st.status == statusPending {
 		// A Run that returns without deciding did not succeed.
@@ -148,6 +148,11 @@ func (m *Model) fetchExtras() tea.Cmd {
 	id, table := m.extrasRun, m.opts.Names.Table
 	return func() tea.Msg {
 		msg := extrasMsg{id: id, audit: x.Audit()}
+		for i := range msg.audit {
+			e := &msg.audit[i]
+			e.Service, e.Operation, e.Caller = sanitize(e.Service), sanitize(e.Operation), sanitize(e.Caller)
+			e.InvokedBy, e.Decision, e.ErrorCode = sanitize(e.InvokedBy), sanitize(e.Decision), sanitize(e.ErrorCode)
+		}
 		if table != "" {
 			ar, err := x.AtRest(table)
 			if err != nil {
@@ -158,4 +163,98 @@ func (m *Model) fetchExtras() tea.Cmd {
 		}
 		return msg
 	}
+}
+
+// sanitizeOutcome cleans every string that came from AWS before any of it is
+// drawn (see sanitize). It copies what it changes: the step keeps its own.
+func sanitizeOutcome(o steps.Outcome) steps.Outcome {
+	s := sanitize
+	o.Summary = s(o.Summary)
+	if o.Key != nil {
+		k := *o.Key
+		k.ID, k.ARN, k.Alias, k.State, k.Spec, k.Usage, k.Manager, k.Description, k.Policy =
+			s(k.ID), s(k.ARN), s(k.Alias), s(k.State), s(k.Spec), s(k.Usage), s(k.Manager), s(k.Description), s(k.Policy)
+		o.Key = &k
+	}
+	if o.Table != nil {
+		t := sanitizeTable(*o.Table)
+		o.Table = &t
+	}
+	o.Items = sanitizeItems(o.Items)
+	if o.User != nil {
+		u := *o.User
+		u.Name, u.ARN, u.AccessKeyID = s(u.Name), s(u.ARN), s(u.AccessKeyID)
+		u.Policies = sanitizeAll(u.Policies)
+		o.User = &u
+	}
+	if o.Access != nil {
+		a := awsops.Access{Items: sanitizeItems(o.Access.Items)}
+		if d := o.Access.Denied; d != nil {
+			dd := awsops.Denied{Code: s(d.Code), Action: s(d.Action), Resource: s(d.Resource), Principal: s(d.Principal),
+				Reason: s(d.Reason), Message: s(d.Message), Operation: s(d.Operation), Service: s(d.Service)}
+			a.Denied = &dd
+		}
+		o.Access = &a
+	}
+	if o.Explanation != nil {
+		e := *o.Explanation
+		e.Action, e.Resource, e.Decision, e.Summary = s(e.Action), s(e.Resource), s(e.Decision), s(e.Summary)
+		e.Missing = sanitizeAll(e.Missing)
+		e.Matched = append([]awsops.Statement(nil), e.Matched...)
+		for i := range e.Matched {
+			e.Matched[i].Source, e.Matched[i].Sid = s(e.Matched[i].Source), s(e.Matched[i].Sid)
+		}
+		e.Details = append([]awsops.Detail(nil), e.Details...)
+		for i := range e.Details {
+			e.Details[i].Source, e.Details[i].Decision = s(e.Details[i].Source), s(e.Details[i].Decision)
+		}
+		o.Explanation = &e
+	}
+	if o.Change != nil {
+		c := *o.Change
+		c.Before, c.After, c.Diff = s(c.Before), s(c.After), s(c.Diff)
+		c.Added = sanitizeAll(c.Added)
+		o.Change = &c
+	}
+	if o.Cleanup != nil {
+		r := awsops.CleanupReport{Resources: append([]awsops.Fate(nil), o.Cleanup.Resources...)}
+		for i := range r.Resources {
+			f := &r.Resources[i]
+			f.Kind, f.Name, f.Outcome = s(f.Kind), s(f.Name), s(f.Outcome)
+		}
+		o.Cleanup = &r
+	}
+	return o
+}
+
+func sanitizeTable(t awsops.Table) awsops.Table {
+	s := sanitize
+	t.Name, t.ARN, t.Status, t.KeySchema = s(t.Name), s(t.ARN), s(t.Status), s(t.KeySchema)
+	t.SSE.Status, t.SSE.Type, t.SSE.KMSKeyARN = s(t.SSE.Status), s(t.SSE.Type), s(t.SSE.KMSKeyARN)
+	return t
+}
+
+func sanitizeItems(items []awsops.Item) []awsops.Item {
+	if items == nil {
+		return nil
+	}
+	out := make([]awsops.Item, len(items))
+	for i, it := range items {
+		out[i] = make(awsops.Item, len(it))
+		for j, a := range it {
+			out[i][j] = awsops.Attr{Name: sanitize(a.Name), Type: sanitize(a.Type), Value: sanitize(a.Value)}
+		}
+	}
+	return out
+}
+
+func sanitizeAll(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, v := range ss {
+		out[i] = sanitize(v)
+	}
+	return out
 }

@@ -1,0 +1,179 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"kmslab/awsops"
+	"kmslab/sim"
+	"kmslab/steps"
+)
+
+// simExtras adapts the simulator for the test as main does for the program.
+type simExtras struct{ srv *sim.Server }
+
+func (e simExtras) AtRest(table string) (AtRest, error) {
+	ar, err := e.srv.Inspect(table)
+	if err != nil {
+		return AtRest{}, err
+	}
+	out := AtRest{WrappedKey: ar.WrappedTableKey}
+	for _, it := range ar.Items {
+		out.Items = append(out.Items, StoredItem{KeyHash: it.KeyHash, Ciphertext: it.Ciphertext})
+	}
+	return out, nil
+}
+
+func (e simExtras) Audit() []AuditEvent {
+	var out []AuditEvent
+	for _, ev := range e.srv.Audit() {
+		out = append(out, AuditEvent{Time: ev.Time, Service: strings.TrimSuffix(ev.Source, ".amazonaws.com"),
+			Operation: ev.Name, Caller: ev.Identity.ARN, InvokedBy: ev.Identity.InvokedBy,
+			Decision: ev.Decision, ErrorCode: ev.ErrorCode})
+	}
+	return out
+}
+
+// probeMsg makes the program pass its current model through the filter.
+type probeMsg struct{}
+
+// TestEndToEndOffline drives the real TUI in a teatest program through every
+// part against the offline AWS with Enter alone, then checks the decisive
+// screens: the denial names kms:Decrypt on the key, and the policy diff adds
+// the test user's ARN.
+func TestEndToEndOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := sim.Start(ctx, sim.Options{})
+	if err != nil {
+		t.Fatalf("start sim: %v", err)
+	}
+	defer func() { _ = srv.Close() }()
+	cfg := aws.Config{
+		Region:                     srv.Region,
+		BaseEndpoint:               aws.String(srv.URL),
+		Credentials:                credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
+		DisableClockSkewCorrection: true,
+	}
+	feed := NewProgressFeed()
+	lab, err := awsops.New(cfg, awsops.Options{DisableLedger: true, Progress: feed.Report, RunID: "e2e01"})
+	if err != nil {
+		t.Fatalf("new lab: %v", err)
+	}
+	id, err := lab.WhoAmI(ctx)
+	if err != nil {
+		t.Fatalf("who am i: %v", err)
+	}
+	dark := true
+	m := New(Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: Offline, Extras: simExtras{srv},
+		Progress: feed, Dark: &dark, Context: ctx})
+
+	var mu sync.Mutex
+	var latest Model
+	filter := func(mod tea.Model, msg tea.Msg) tea.Msg {
+		if mm, ok := mod.(Model); ok {
+			// The program keeps mutating its steps slice: snapshot it.
+			mm.steps = append([]stepState(nil), mm.steps...)
+			mu.Lock()
+			latest = mm
+			mu.Unlock()
+		}
+		return msg
+	}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256), tea.WithFilter(filter)))
+
+	waitModel := func(what string, cond func(Model) bool) Model {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			tm.Send(probeMsg{})
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			cur := latest
+			mu.Unlock()
+			if cur.steps != nil && cond(cur) {
+				return cur
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(latest.View().Content))
+		return Model{}
+	}
+	enter := func() { tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) }
+
+	enter() // welcome -> part 1
+	waitModel("part 1", func(m Model) bool { return m.screen == screenStep && m.cur == 0 })
+	all := steps.All()
+	for i := range all {
+		enter() // run
+		got := waitModel("step "+all[i].ID+" to finish", func(m Model) bool {
+			s := m.steps[i].status
+			return m.running < 0 && s != statusPending && s != statusRunning
+		})
+		if s := got.steps[i].status; s == statusFailed {
+			t.Fatalf("step %s failed: %v", all[i].ID, got.steps[i].outcome.Err)
+		}
+		screen := ansi.Strip(got.View().Content)
+		switch all[i].Part {
+		case 5:
+			if got.steps[i].status != statusDenied {
+				t.Fatalf("part 5 status %d, want denied as expected", got.steps[i].status)
+			}
+			d := got.steps[i].outcome.Access.Denied
+			for _, want := range []string{"ACCESS DENIED", "kms:Decrypt", "Denied action"} {
+				if !strings.Contains(screen, want) {
+					t.Errorf("denied screen lacks %q:\n%s", want, screen)
+				}
+			}
+			// The ARN may wrap inside the frame: compare without frame and blanks.
+			flat := strings.NewReplacer("┃", "", "│", "", " ", "", "\n", "").Replace(ansi.Strip(got.pane.vp.GetContent()))
+			if d.Action != "kms:Decrypt" || !strings.Contains(flat, "Key"+d.Resource) {
+				t.Errorf("denied: action %q, key %q not on screen:\n%s", d.Action, d.Resource, screen)
+			}
+		case 6:
+			userARN := got.steps[3].outcome.User.ARN
+			content := ansi.Strip(got.pane.vp.GetContent())
+			if !containsLine(content, "+", userARN) {
+				t.Errorf("diff does not add %s:\n%s", userARN, content)
+			}
+		}
+		enter() // continue
+	}
+	final := waitModel("summary", func(m Model) bool { return m.screen == screenSummary })
+	if final.resourcesPresent() {
+		t.Error("resources still present after cleanup")
+	}
+	enter() // quits: nothing left to clean up
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	out := tm.FinalModel(t).(Model)
+	if out.screen != screenSummary {
+		t.Errorf("final screen %d", out.screen)
+	}
+}
+
+// containsLine reports whether some line starts with prefix (after spaces)
+// and contains s: a diff line that adds s.
+func containsLine(text, prefix, s string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, prefix) && strings.Contains(l, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"kmslab/awsops"
+	"kmslab/steps"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestHighlightJSON(t *testing.T) {
+	st := DefaultStyles(true, false)
+	cases := []struct {
+		in       string
+		keyStyle []string // substrings that must be styled as keys
+	}{
+		{`{"a": 1}`, []string{`"a"`}},
+		{`{"Sid" : "x", "n": -1.5e3, "b": true, "z": null}`, []string{`"Sid"`, `"n"`, `"b"`, `"z"`}},
+		{`["not", "keys"]`, nil},
+		{`{"unterminated`, nil},
+	}
+	for _, tc := range cases {
+		out := highlightJSON(st, tc.in)
+		if got := ansi.Strip(out); got != tc.in {
+			t.Errorf("%q: stripped output %q", tc.in, got)
+		}
+		for _, k := range tc.keyStyle {
+			if !strings.Contains(out, st.JSONKey.Render(k)) {
+				t.Errorf("%q: key %s not styled as a key", tc.in, k)
+			}
+		}
+	}
+	if got := highlightJSON(DefaultStyles(true, true), `{"a":1}`); got != `{"a":1}` {
+		t.Errorf("no-color output styled: %q", got)
+	}
+}
+
+// FuzzHighlightJSON: coloring never changes the text, whatever AWS sends.
+func FuzzHighlightJSON(f *testing.F) {
+	f.Add(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*"}]}`)
+	f.Add(`{"a":"\"esc\\aped\"", "n": 12.5e-3}`)
+	f.Add("\"\\")
+	f.Add("tru\x1b[31mfalse")
+	st := DefaultStyles(true, false)
+	f.Fuzz(func(t *testing.T, s string) {
+		out := highlightJSON(st, s)
+		if sanitize(s) != s {
+			return // raw control bytes are sanitized before highlighting, never drawn
+		}
+		if got := ansi.Strip(out); got != s {
+			t.Fatalf("stripped %q, want %q", got, s)
+		}
+	})
+}
+
+func TestPolicyDiff(t *testing.T) {
+	st := DefaultStyles(true, true)
+	for _, w := range []int{40, 80, 129, 130, 200} {
+		out := ansi.Strip(policyDiff(st, w, prettyJSON(fxPolicyBefore), prettyJSON(fxPolicyAfter)))
+		// Side by side, additions are in the right column: look at each column.
+		cols := out
+		if strings.Contains(out, " │ ") {
+			cols = strings.ReplaceAll(out, " │ ", "\n")
+		}
+		// At narrow widths the ARN wraps at its ':'; the user part stays whole.
+		if !containsLine(cols, "+", "user/kmslab-user-demo01") {
+			t.Errorf("width %d: no added line with the user ARN:\n%s", w, out)
+		}
+		if !containsLine(cols, "-", `user/lab-admin"`) {
+			t.Errorf("width %d: no removed line:\n%s", w, out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("width %d: line too wide (%d): %q", w, ansi.StringWidth(l), l)
+			}
+		}
+		side := strings.Contains(out, " │ ")
+		if side != (w >= sideBySideMin) {
+			t.Errorf("width %d: side by side = %v", w, side)
+		}
+	}
+	if out := ansi.Strip(policyDiff(st, 80, "{}", "{}")); !strings.Contains(out, "did not change") {
+		t.Errorf("unchanged policy: %q", out)
+	}
+}
+
+// FuzzPolicyDiff: any pair of documents renders within the width.
+func FuzzPolicyDiff(f *testing.F) {
+	f.Add(fxPolicyBefore, fxPolicyAfter, 80)
+	f.Add("a\nb\n", "a\nc", 140)
+	f.Add("", "x", 1)
+	st := DefaultStyles(false, false)
+	f.Fuzz(func(t *testing.T, before, after string, w int) {
+		if w < 1 || w > 400 {
+			return
+		}
+		out := policyDiff(st, w, before, after)
+		for _, l := range strings.Split(out, "\n") {
+			if lw := ansi.StringWidth(l); lw > max(w, 30) {
+				t.Fatalf("width %d: line of %d", w, lw)
+			}
+		}
+	})
+}
+
+func TestHexDump(t *testing.T) {
+	b := make([]byte, 100)
+	out := hexDump(b, 47, 64)
+	lines := strings.Split(out, "\n")
+	if !strings.HasPrefix(lines[len(lines)-1], "… 36 more bytes") {
+		t.Errorf("last line %q", lines[len(lines)-1])
+	}
+	for _, l := range lines[:len(lines)-1] {
+		if len(l) > 47 {
+			t.Errorf("line too wide: %q", l)
+		}
+	}
+	if hexDump(nil, 10, 10) != "" {
+		t.Error("empty input")
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	cases := map[string]string{
+		"plain ARN arn:aws:kms:us-east-1:1:key/x": "plain ARN arn:aws:kms:us-east-1:1:key/x",
+		"two\nlines":               "two\nlines",
+		"bell\a and \x1b[2J clear": "bell\uFFFD and \uFFFD[2J clear",
+		"tab\there":                "tab here",
+		"bad \xff utf8":            "bad \uFFFD utf8",
+		"c1 \u009b csi":            "c1 \uFFFD csi",
+	}
+	for in, want := range cases {
+		if got := sanitize(in); got != want {
+			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// An item value written by anyone with table access must not reach the
+// terminal as an escape sequence.
+func TestOutcomeSanitized(t *testing.T) {
+	m := newFixtureModel(Offline, 100, 30, nil)
+	m, _ = press(t, m, "enter")
+	evil := steps.Outcome{Status: steps.Done, Summary: "ok\x1b]52;c;ZXZpbA==\a",
+		Items: []awsops.Item{{{Name: "id", Type: "S", Value: "\x1b[2Jgotcha"}}}}
+	nm, _ := m.Update(stepDoneMsg{index: 0, run: m.steps[0].run, outcome: evil})
+	m = nm.(Model)
+	if c := m.pane.vp.GetContent(); strings.Contains(c, "\x1b[2J") || strings.Contains(c, "\x1b]52") {
+		t.Fatalf("escape sequence from AWS data reached the screen: %q", c)
+	}
+}
