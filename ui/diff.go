@@ -69,8 +69,7 @@ func diffRows(style lipgloss.Style, sign, text string, width int) []string {
 		return []string{style.Render(padRight(sign+text, width))}
 	}
 	var rows []string
-	// Wrap may leave a trailing breakpoint past the width: hard-wrap after.
-	for _, r := range strings.Split(ansi.Hardwrap(ansi.Wrap(text, avail, ":/,"), avail, true), "\n") {
+	for _, r := range strings.Split(wrapText(text, avail, ":/,"), "\n") {
 		rows = append(rows, style.Render(padRight(sign+r, width)))
 	}
 	return rows

@@ -298,7 +298,7 @@ func (m Model) renderDenied(w int, o steps.Outcome) string {
 		pairs = append(pairs, [2]string{"Principal", d.Principal})
 	}
 	body := banner + "\n\n" + kvLines(st, inner, pairs) + "\n\n" +
-		st.DeniedLabel.Render("AWS says:") + "\n" + ansi.Wrap(d.Message, inner, "")
+		st.DeniedLabel.Render("AWS says:") + "\n" + wrapText(d.Message, inner, "/")
 	denied := st.DeniedBox.Width(w).Render(body)
 
 	// The why panel and the contrast sit side by side when there is room.

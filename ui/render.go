@@ -122,7 +122,7 @@ func kvLines(st Styles, width int, pairs [][2]string) string {
 	vw := max(width-kw-2, 8)
 	var lines []string
 	for _, p := range pairs {
-		v := ansi.Hardwrap(ansi.Wrap(p[1], vw, " /:,"), vw, true)
+		v := wrapText(p[1], vw, "/:,")
 		for i, vl := range strings.Split(v, "\n") {
 			k := ""
 			if i == 0 {
@@ -132,6 +132,16 @@ func kvLines(st Styles, width int, pairs [][2]string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wrapText wraps at spaces and the given breakpoints, never at a hyphen: ARNs
+// and key ids are full of hyphens, and "us-east-" / "1" reads as two things.
+// Words longer than the width are cut hard so nothing exceeds it.
+func wrapText(s string, w int, breakpoints string) string {
+	const nbHyphen = "\u2011"
+	s = strings.ReplaceAll(s, "-", nbHyphen)
+	s = ansi.Hardwrap(ansi.Wrap(s, w, breakpoints), w, true)
+	return strings.ReplaceAll(s, nbHyphen, "-")
 }
 
 func padRight(s string, w int) string {
