@@ -1,17 +1,13 @@
 package dynamodb
 
 import (
-	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"net/http"
 
-	"kmslab/sim/api"
-	"kmslab/sim/authz"
 	"kmslab/sim/dynamodb/attr"
 )
 
@@ -141,127 +137,4 @@ func (s *Service) encContext(table string) map[string]string {
 		"aws:dynamodb:tableName":    table,
 		"aws:dynamodb:subscriberId": s.env.AccountID,
 	}
-}
-
-type cacheKey struct {
-	tableID   string
-	gen       uint64
-	principal string
-}
-
-type cacheEntry struct {
-	keys    *tableKeys
-	expires int64 // env clock, unix nanoseconds
-}
-
-// tableKeysFor returns the working keys of t for the caller of ctx. Tables on a KMS key
-// need the table key decrypted as the caller, through KMS (with kms:ViaService), unless this
-// principal's cached copy is still fresh; a denial is never cached.
-func (s *Service) tableKeysFor(ctx context.Context, t *table) (*tableKeys, error) {
-	t.mu.Lock()
-	blob, gen, sse, name, id, arn := t.wrappedKey, t.gen, t.sse, t.name, t.id, t.arn
-	t.mu.Unlock()
-
-	if sse.kind == sseOwned {
-		tk, err := s.unwrapOwned(blob, arn+"/"+id)
-		if err != nil {
-			return nil, fmt.Errorf("unwrap owned table key: %w", err)
-		}
-		return newTableKeys(tk, gen)
-	}
-
-	caller := api.CallerFrom(ctx)
-	principal := ""
-	if caller != nil {
-		principal = caller.ARN
-	}
-	ck := cacheKey{tableID: id, gen: gen, principal: principal}
-	now := s.env.Now().UnixNano()
-	if s.opts.KeyCacheTTL > 0 {
-		s.cacheMu.Lock()
-		e, ok := s.cache[ck]
-		if ok && now < e.expires {
-			s.cacheMu.Unlock()
-			return e.keys, nil
-		}
-		delete(s.cache, ck)
-		s.cacheMu.Unlock()
-	}
-	if s.keys == nil {
-		return nil, errors.New("no KMS configured")
-	}
-	tk, err := s.keys.DecryptFor(ctx, caller, blob, s.encContext(name), s.via)
-	if err != nil {
-		return nil, s.kmsAccessError(err)
-	}
-	keys, err := newTableKeys(tk, gen)
-	clear(tk)
-	if err != nil {
-		return nil, err
-	}
-	if s.opts.KeyCacheTTL > 0 {
-		s.cacheMu.Lock()
-		s.cache[ck] = cacheEntry{keys: keys, expires: now + int64(s.opts.KeyCacheTTL)}
-		s.cacheMu.Unlock()
-	}
-	return keys, nil
-}
-
-// forget drops every cached key of a table (its key changed or it was deleted).
-func (s *Service) forget(tableID string) {
-	s.cacheMu.Lock()
-	defer s.cacheMu.Unlock()
-	for k := range s.cache {
-		if k.tableID == tableID {
-			delete(s.cache, k)
-		}
-	}
-}
-
-// kmsCode extracts the KMS error code and message of err.
-func kmsCode(err error) (code, msg string, ok bool) {
-	var ae *api.Error
-	if errors.As(err, &ae) {
-		return ae.Code, ae.Message, true
-	}
-	var d *authz.Denied
-	if errors.As(err, &d) {
-		return "AccessDeniedException", d.Message, true
-	}
-	return "", "", false
-}
-
-// kmsFrame renders a KMS error the way DynamoDB (a Java service) quotes it.
-func (s *Service) kmsFrame(prefix, code, msg string) string {
-	class := code
-	if code == "AccessDeniedException" {
-		class = "AWSKMSException" // the Java SDK has no modelled class for it
-	}
-	return fmt.Sprintf("%s: com.amazonaws.services.kms.model.%s: %s (Service: AWSKMS; Status Code: 400; Error Code: %s; Request ID: %s; Proxy: null)",
-		prefix, class, msg, code, s.env.UUID())
-}
-
-// kmsAccessError turns a KMS failure on the data plane into DynamoDB's answer.
-func (s *Service) kmsAccessError(err error) error {
-	code, msg, ok := kmsCode(err)
-	if !ok {
-		return fmt.Errorf("kms: %w", err)
-	}
-	text := s.kmsFrame("KMS key access denied error", code, msg)
-	if code == "AccessDeniedException" {
-		return api.BadRequest("AccessDeniedException", "%s", text)
-	}
-	return api.BadRequest("ValidationException", "%s", text)
-}
-
-// kmsValidationError turns a KMS failure while creating or updating a table into DynamoDB's answer.
-func (s *Service) kmsValidationError(err error) error {
-	code, msg, ok := kmsCode(err)
-	if !ok {
-		return fmt.Errorf("kms: %w", err)
-	}
-	if code == "AccessDeniedException" {
-		return api.BadRequest("AccessDeniedException", "%s", s.kmsFrame("KMS key access denied error", code, msg))
-	}
-	return &api.Error{Code: "ValidationException", Message: s.kmsFrame("KMS validation error", code, msg), Status: http.StatusBadRequest, Sender: true}
 }

@@ -1,0 +1,44 @@
+package dynamodb
+
+import (
+	"errors"
+
+	"kmslab/sim/api"
+	"kmslab/sim/dynamodb/attr"
+)
+
+// Messages DynamoDB answers learner mistakes with.
+const (
+	msgKeySchema       = "The provided key element does not match the schema"
+	msgConditionFailed = "The conditional request failed"
+)
+
+func validationErr(format string, args ...any) *api.Error {
+	return api.BadRequest("ValidationException", format, args...)
+}
+
+// asValidation turns an attr or expr validation error into a ValidationException and
+// passes any other error through.
+func asValidation(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ve *attr.ValidationError
+	if errors.As(err, &ve) {
+		return validationErr("%s", ve.Message)
+	}
+	return err
+}
+
+func errNoTable() error {
+	return api.BadRequest("ResourceNotFoundException", "Requested resource not found")
+}
+
+func conditionFailed() error {
+	return api.BadRequest("ConditionalCheckFailedException", msgConditionFailed)
+}
+
+// errUnsupportedIndex refuses IndexName: the offline DynamoDB has no secondary indexes.
+func errUnsupportedIndex(name string) error {
+	return validationErr("The table does not have the specified index: %s", name)
+}

@@ -1,0 +1,84 @@
+package dynamodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"kmslab/sim/api"
+)
+
+type cacheKey struct {
+	tableID   string
+	gen       uint64
+	principal string
+}
+
+type cacheEntry struct {
+	keys    *tableKeys
+	expires int64 // env clock, unix nanoseconds
+}
+
+// tableKeysFor returns the working keys of t for the caller of ctx. Tables on a KMS key
+// need the table key decrypted as the caller, through KMS (with kms:ViaService), unless this
+// principal's cached copy is still fresh; a denial is never cached.
+func (s *Service) tableKeysFor(ctx context.Context, t *table) (*tableKeys, error) {
+	t.mu.Lock()
+	blob, gen, sse, name, id, arn := t.wrappedKey, t.gen, t.sse, t.name, t.id, t.arn
+	t.mu.Unlock()
+
+	if sse.kind == sseOwned {
+		tk, err := s.unwrapOwned(blob, arn+"/"+id)
+		if err != nil {
+			return nil, fmt.Errorf("unwrap owned table key: %w", err)
+		}
+		return newTableKeys(tk, gen)
+	}
+
+	caller := api.CallerFrom(ctx)
+	principal := ""
+	if caller != nil {
+		principal = caller.ARN
+	}
+	ck := cacheKey{tableID: id, gen: gen, principal: principal}
+	now := s.env.Now().UnixNano()
+	if s.opts.KeyCacheTTL > 0 {
+		s.cacheMu.Lock()
+		e, ok := s.cache[ck]
+		if ok && now < e.expires {
+			s.cacheMu.Unlock()
+			return e.keys, nil
+		}
+		delete(s.cache, ck)
+		s.cacheMu.Unlock()
+	}
+	if s.keys == nil {
+		return nil, errors.New("no KMS configured")
+	}
+	tk, err := s.keys.DecryptFor(ctx, caller, blob, s.encContext(name), s.via)
+	if err != nil {
+		return nil, s.kmsAccessError(err)
+	}
+	keys, err := newTableKeys(tk, gen)
+	clear(tk)
+	if err != nil {
+		return nil, err
+	}
+	if s.opts.KeyCacheTTL > 0 {
+		s.cacheMu.Lock()
+		s.cache[ck] = cacheEntry{keys: keys, expires: now + int64(s.opts.KeyCacheTTL)}
+		s.cacheMu.Unlock()
+	}
+	return keys, nil
+}
+
+// forget drops every cached key of a table (its key changed or it was deleted).
+func (s *Service) forget(tableID string) {
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
+	for k := range s.cache {
+		if k.tableID == tableID {
+			delete(s.cache, k)
+		}
+	}
+}

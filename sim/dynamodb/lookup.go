@@ -1,0 +1,73 @@
+package dynamodb
+
+import (
+	"context"
+	"strings"
+
+	"kmslab/sim/api"
+	"kmslab/sim/authz"
+)
+
+func (s *Service) tableARN(name string) string {
+	return "arn:aws:dynamodb:" + s.env.Region + ":" + s.env.AccountID + ":table/" + name
+}
+
+// nameFromRef accepts a table name or a table ARN of this account and region.
+func (s *Service) nameFromRef(ref string) (string, bool) {
+	if !strings.HasPrefix(ref, "arn:") {
+		return ref, true
+	}
+	prefix := s.tableARN("")
+	if !strings.HasPrefix(ref, prefix) || strings.Contains(ref[len(prefix):], "/") || len(ref) == len(prefix) {
+		return "", false
+	}
+	return ref[len(prefix):], true
+}
+
+// authorize requires dynamodb:<op> on the table for the caller.
+func (s *Service) authorize(ctx context.Context, op, resource string) error {
+	return s.az.Require(ctx, authz.Check{Action: "dynamodb:" + op, Resource: resource})
+}
+
+// dataTable authorizes op on the named table and returns it, for data-plane operations: a
+// table that does not exist or is still CREATING is "Requested resource not found".
+func (s *Service) dataTable(ctx context.Context, op, ref string) (*table, error) {
+	name, ok := s.nameFromRef(ref)
+	if !ok {
+		return nil, validationErr("Invalid TableArn: Invalid ResourceArn provided as input %s", ref)
+	}
+	if err := s.authorize(ctx, op, s.tableARN(name)); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	t := s.tables[name]
+	s.mu.Unlock()
+	if t == nil || s.env.Now().Before(t.ready) {
+		return nil, errNoTable()
+	}
+	return t, nil
+}
+
+// controlTable authorizes op on the named table and returns it, with the control plane's
+// not-found message.
+func (s *Service) controlTable(ctx context.Context, op, ref string) (*table, error) {
+	var v validation
+	v.tableName("tableName", ref)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	name, ok := s.nameFromRef(ref)
+	if !ok {
+		return nil, validationErr("Invalid TableArn: Invalid ResourceArn provided as input %s", ref)
+	}
+	if err := s.authorize(ctx, op, s.tableARN(name)); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	t := s.tables[name]
+	s.mu.Unlock()
+	if t == nil {
+		return nil, api.BadRequest("ResourceNotFoundException", "Requested resource not found: Table: %s not found", name)
+	}
+	return t, nil
+}

@@ -1,0 +1,126 @@
+package dynamodb
+
+import "kmslab/sim/dynamodb/attr"
+
+// maxPage is how much data one Query or Scan page reads before it stops, as on AWS.
+const maxPage = 1 << 20
+
+type readInput struct {
+	TableName            string    `json:"TableName"`
+	IndexName            string    `json:"IndexName"`
+	Limit                *int      `json:"Limit"`
+	ExclusiveStartKey    attr.Item `json:"ExclusiveStartKey"`
+	FilterExpression     *string   `json:"FilterExpression"`
+	ProjectionExpression *string   `json:"ProjectionExpression"`
+	Select               string    `json:"Select"`
+	ConsistentRead       *bool     `json:"ConsistentRead"`
+	exprInput
+	capacityInput
+	legacy
+}
+
+type readOutput struct {
+	Items            *[]attr.Item      `json:"Items,omitempty"`
+	Count            int               `json:"Count"`
+	ScannedCount     int               `json:"ScannedCount"`
+	LastEvaluatedKey attr.Item         `json:"LastEvaluatedKey,omitempty"`
+	ConsumedCapacity *consumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// check validates what Query and Scan share, before anything is looked up.
+func (in *readInput) check(v *validation) {
+	v.tableName("tableName", in.TableName)
+	if in.Limit != nil && *in.Limit < 1 {
+		v.add("Value '%d' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *in.Limit)
+	}
+	v.enum("select", in.Select, "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
+	in.capacityInput.check(v)
+}
+
+func (in *readInput) checkSelect() error {
+	if in.IndexName != "" {
+		return errUnsupportedIndex(in.IndexName)
+	}
+	hasProj := in.ProjectionExpression != nil
+	switch in.Select {
+	case "COUNT":
+		if hasProj {
+			return validationErr("Cannot specify the ProjectionExpression when choosing to get only the Count")
+		}
+	case "ALL_ATTRIBUTES":
+		if hasProj {
+			return validationErr("Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES")
+		}
+	case "ALL_PROJECTED_ATTRIBUTES":
+		return validationErr("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+	case "SPECIFIC_ATTRIBUTES":
+		if !hasProj {
+			return validationErr("SPECIFIC_ATTRIBUTES requires a ProjectionExpression")
+		}
+	}
+	return in.legacy.check()
+}
+
+// page accumulates one Query or Scan page.
+type page struct {
+	t       *table
+	limit   int
+	filter  *condition
+	proj    *projection
+	count   bool
+	out     readOutput
+	items   []attr.Item
+	bytes   int
+	lastKey attr.Item
+	full    bool // stopped by Limit or the 1 MB page size
+}
+
+// offer evaluates one item in order; it reports false once the page is full.
+func (p *page) offer(it attr.Item) (bool, error) {
+	if p.full {
+		return false, nil
+	}
+	p.out.ScannedCount++
+	size := it.Size()
+	p.bytes += size
+	h, r := p.t.keyValues(it)
+	p.lastKey = p.t.keyItem(h, r)
+	keep := true
+	if p.filter != nil {
+		keep = p.filter.eval(it)
+	}
+	if keep {
+		p.out.Count++
+		if !p.count {
+			p.items = append(p.items, p.proj.apply(it))
+		}
+	}
+	if p.out.ScannedCount >= p.limit || p.bytes >= maxPage {
+		p.full = true
+	}
+	return true, nil
+}
+
+// finish builds the response; more says whether items remain after the last one offered.
+func (p *page) finish(more bool, mode string, consistent bool) readOutput {
+	out := p.out
+	if !p.count {
+		items := p.items
+		if items == nil {
+			items = []attr.Item{}
+		}
+		out.Items = &items
+	}
+	if p.full && more {
+		out.LastEvaluatedKey = p.lastKey
+	}
+	out.ConsumedCapacity = capacity(mode, p.t.name, p.bytes, false, consistent)
+	return out
+}
+
+func limitOf(l *int) int {
+	if l == nil {
+		return int(^uint(0) >> 1)
+	}
+	return *l
+}

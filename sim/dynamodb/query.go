@@ -1,0 +1,111 @@
+package dynamodb
+
+import (
+	"context"
+
+	"kmslab/sim/dynamodb/attr"
+	"kmslab/sim/dynamodb/expr"
+)
+
+type queryInput struct {
+	readInput
+	KeyConditionExpression *string `json:"KeyConditionExpression"`
+	ScanIndexForward       *bool   `json:"ScanIndexForward"`
+}
+
+func (s *Service) query(ctx context.Context, body []byte) (any, error) {
+	var in queryInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	in.readInput.check(&v)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := in.checkSelect(); err != nil {
+		return nil, err
+	}
+	t, err := s.dataTable(ctx, "Query", in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if in.KeyConditionExpression == nil {
+		return nil, validationErr("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+	}
+	ex := newExprs(in.exprInput)
+	kc, err := ex.keyCondition(*in.KeyConditionExpression, t)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := ex.condition(in.FilterExpression, expr.KindFilter)
+	if err != nil {
+		return nil, err
+	}
+	proj, err := ex.projection(in.ProjectionExpression)
+	if err != nil {
+		return nil, err
+	}
+	if err := ex.done(); err != nil {
+		return nil, err
+	}
+	var start *attr.Value
+	if in.ExclusiveStartKey != nil {
+		h, r, err := t.keyOf(in.ExclusiveStartKey)
+		if err != nil {
+			return nil, validationErr("The provided starting key is invalid: %s", msgKeySchema)
+		}
+		if !attr.Equal(h, kc.hash) {
+			return nil, validationErr("The provided starting key is invalid: The provided key element does not match the schema")
+		}
+		start = r
+		if r == nil {
+			start = &h
+		}
+	}
+	forward := in.ScanIndexForward == nil || *in.ScanIndexForward
+	p := &page{t: t, limit: limitOf(in.Limit), filter: filter, proj: proj, count: in.Select == "COUNT"}
+	var out readOutput
+	err = s.withKeys(ctx, t, func(k *tableKeys) error {
+		items, err := t.partitionItems(k, string(k.partHash(kc.hash)))
+		if err != nil {
+			return err
+		}
+		if !forward {
+			for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
+				items[i], items[j] = items[j], items[i]
+			}
+		}
+		more := false
+		for _, it := range items {
+			if t.rangeKey != nil {
+				rv := it[t.rangeKey.name]
+				if !kc.matches(rv) {
+					continue
+				}
+				if start != nil {
+					c := attr.Compare(rv, *start)
+					if forward && c <= 0 || !forward && c >= 0 {
+						continue
+					}
+				}
+			} else if start != nil {
+				continue // the one item of the partition was already returned
+			}
+			ok, err := p.offer(it)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				more = true
+				break
+			}
+		}
+		out = p.finish(more, in.ReturnConsumedCapacity, in.ConsistentRead != nil && *in.ConsistentRead)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

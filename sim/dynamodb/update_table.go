@@ -1,0 +1,77 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/json"
+
+	"kmslab/sim/api"
+)
+
+type updateTableInput struct {
+	TableName                   string                 `json:"TableName"`
+	BillingMode                 string                 `json:"BillingMode"`
+	ProvisionedThroughput       *provisionedThroughput `json:"ProvisionedThroughput"`
+	SSESpecification            *sseSpecification      `json:"SSESpecification"`
+	DeletionProtectionEnabled   *bool                  `json:"DeletionProtectionEnabled"`
+	AttributeDefinitions        []json.RawMessage      `json:"AttributeDefinitions"`
+	GlobalSecondaryIndexUpdates []json.RawMessage      `json:"GlobalSecondaryIndexUpdates"`
+}
+
+func (s *Service) updateTable(ctx context.Context, body []byte) (any, error) {
+	var in updateTableInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	v.enum("billingMode", in.BillingMode, "PROVISIONED", "PAY_PER_REQUEST")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	t, err := s.controlTable(ctx, "UpdateTable", in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.GlobalSecondaryIndexUpdates) > 0 {
+		return nil, validationErr("kmslab: secondary indexes are not supported by the offline DynamoDB")
+	}
+	if in.BillingMode == "" && in.ProvisionedThroughput == nil && in.SSESpecification == nil && in.DeletionProtectionEnabled == nil {
+		return nil, validationErr("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+	}
+	if s.env.Now().Before(t.ready) {
+		return nil, api.BadRequest("ResourceInUseException", "Attempt to change a resource which is still in use: Table is being created: %s", t.name)
+	}
+	t.mu.Lock()
+	billing, rcu, wcu := t.billing, t.rcu, t.wcu
+	t.mu.Unlock()
+	if in.BillingMode != "" {
+		billing = in.BillingMode
+	}
+	if in.ProvisionedThroughput != nil {
+		pt := in.ProvisionedThroughput
+		if billing == "PAY_PER_REQUEST" {
+			return nil, validationErr("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+		}
+		if pt.ReadCapacityUnits == nil || pt.WriteCapacityUnits == nil || *pt.ReadCapacityUnits < 1 || *pt.WriteCapacityUnits < 1 {
+			return nil, validationErr("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
+		}
+		rcu, wcu = *pt.ReadCapacityUnits, *pt.WriteCapacityUnits
+	}
+	switch {
+	case billing == "PAY_PER_REQUEST":
+		rcu, wcu = 0, 0
+	case rcu == 0 || wcu == 0:
+		return nil, validationErr("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
+	}
+	if in.SSESpecification != nil {
+		if err := s.rekey(ctx, t, in.SSESpecification); err != nil {
+			return nil, err
+		}
+	}
+	t.mu.Lock()
+	t.billing, t.rcu, t.wcu = billing, rcu, wcu
+	if in.DeletionProtectionEnabled != nil {
+		t.protected = *in.DeletionProtectionEnabled
+	}
+	t.mu.Unlock()
+	return tableDescriptionOutput{TableDescription: s.describe(t, "")}, nil
+}
