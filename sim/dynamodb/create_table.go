@@ -106,7 +106,7 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 		billing:    billing,
 		rcu:        rcu,
 		wcu:        wcu,
-		protected:  in.DeletionProtectionEnabled != nil && *in.DeletionProtectionEnabled,
+		protected:  isTrue(in.DeletionProtectionEnabled),
 		tags:       mergeTags(nil, in.Tags),
 		sse:        sse,
 		partitions: map[string]*partition{},

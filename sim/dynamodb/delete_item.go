@@ -8,15 +8,10 @@ import (
 )
 
 type deleteItemInput struct {
-	TableName           string    `json:"TableName"`
+	itemRequest
 	Key                 attr.Item `json:"Key"`
 	ConditionExpression *string   `json:"ConditionExpression"`
-	ReturnValues        string    `json:"ReturnValues"`
-	// ReturnValuesOnConditionCheckFailure is accepted; the failure carries no item offline.
-	ReturnValuesOnConditionCheckFailure string `json:"ReturnValuesOnConditionCheckFailure"`
-	exprInput
-	capacityInput
-	legacy
+	returnValuesInput
 }
 
 func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
@@ -24,48 +19,28 @@ func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.tableName("tableName", in.TableName)
-	if in.Key == nil {
-		v.add("Value null at 'key' failed to satisfy constraint: Member must not be null")
-	}
-	in.capacityInput.check(&v)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "NONE", "ALL_OLD"); err != nil {
-		return nil, err
-	}
-	if err := in.legacy.check(); err != nil {
-		return nil, err
-	}
-	t, err := s.dataTable(ctx, "DeleteItem", in.TableName)
+	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
+		op: "DeleteItem", key: in.Key,
+		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD"},
+	})
 	if err != nil {
 		return nil, err
 	}
-	h, r, err := t.keyOf(in.Key)
+	cond, err := tg.ex.condition(in.ConditionExpression, expr.KindCondition)
 	if err != nil {
 		return nil, err
 	}
-	ex := newExprs(in.exprInput)
-	cond, err := ex.condition(in.ConditionExpression, expr.KindCondition)
-	if err != nil {
-		return nil, err
-	}
-	if err := ex.done(); err != nil {
+	if err := tg.ex.done(); err != nil {
 		return nil, err
 	}
 	var out attributesOutput
-	err = s.withKeys(ctx, t, func(k *tableKeys) error {
-		old, err := t.get(k, h, r)
+	err = s.withKeys(ctx, tg.t, func(k *tableKeys) error {
+		old, err := tg.checked(k, cond)
 		if err != nil {
 			return err
 		}
-		if !cond.eval(old) {
-			return conditionFailed()
-		}
-		t.del(k, h, r)
-		out.ConsumedCapacity = capacity(in.ReturnConsumedCapacity, t.name, old.Size(), true, true)
+		tg.t.del(k, tg.h, tg.r)
+		out.ConsumedCapacity = capacity(in.ReturnConsumedCapacity, tg.t.name, old.Size(), true, true)
 		if in.ReturnValues == "ALL_OLD" {
 			out.Attributes = old
 		}

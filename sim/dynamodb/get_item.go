@@ -7,13 +7,10 @@ import (
 )
 
 type getItemInput struct {
-	TableName            string    `json:"TableName"`
+	itemRequest
 	Key                  attr.Item `json:"Key"`
 	ProjectionExpression *string   `json:"ProjectionExpression"`
 	ConsistentRead       *bool     `json:"ConsistentRead"`
-	exprInput
-	capacityInput
-	legacy
 }
 
 func (s *Service) getItem(ctx context.Context, body []byte) (any, error) {
@@ -21,44 +18,27 @@ func (s *Service) getItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.tableName("tableName", in.TableName)
-	if in.Key == nil {
-		v.add("Value null at 'key' failed to satisfy constraint: Member must not be null")
-	}
-	in.capacityInput.check(&v)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if err := in.legacy.check(); err != nil {
-		return nil, err
-	}
-	t, err := s.dataTable(ctx, "GetItem", in.TableName)
+	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{op: "GetItem", key: in.Key})
 	if err != nil {
 		return nil, err
 	}
-	h, r, err := t.keyOf(in.Key)
+	proj, err := tg.ex.projection(in.ProjectionExpression)
 	if err != nil {
 		return nil, err
 	}
-	ex := newExprs(in.exprInput)
-	proj, err := ex.projection(in.ProjectionExpression)
-	if err != nil {
-		return nil, err
-	}
-	if err := ex.done(); err != nil {
+	if err := tg.ex.done(); err != nil {
 		return nil, err
 	}
 	var out struct {
 		Item             attr.Item         `json:"Item,omitempty"`
 		ConsumedCapacity *consumedCapacity `json:"ConsumedCapacity,omitempty"`
 	}
-	err = s.withKeys(ctx, t, func(k *tableKeys) error {
-		it, err := t.get(k, h, r)
+	err = s.withKeys(ctx, tg.t, func(k *tableKeys) error {
+		it, err := tg.t.get(k, tg.h, tg.r)
 		if err != nil {
 			return err
 		}
-		out.ConsumedCapacity = capacity(in.ReturnConsumedCapacity, t.name, it.Size(), false, in.ConsistentRead != nil && *in.ConsistentRead)
+		out.ConsumedCapacity = capacity(in.ReturnConsumedCapacity, tg.t.name, it.Size(), false, isTrue(in.ConsistentRead))
 		if it != nil {
 			out.Item = proj.apply(it)
 		}

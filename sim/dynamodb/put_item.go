@@ -8,15 +8,10 @@ import (
 )
 
 type putItemInput struct {
-	TableName           string    `json:"TableName"`
+	itemRequest
 	Item                attr.Item `json:"Item"`
 	ConditionExpression *string   `json:"ConditionExpression"`
-	ReturnValues        string    `json:"ReturnValues"`
-	// ReturnValuesOnConditionCheckFailure is accepted; the failure carries no item offline.
-	ReturnValuesOnConditionCheckFailure string `json:"ReturnValuesOnConditionCheckFailure"`
-	exprInput
-	capacityInput
-	legacy
+	returnValuesInput
 }
 
 func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
@@ -24,48 +19,26 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.tableName("tableName", in.TableName)
-	if in.Item == nil {
-		v.add("Value null at 'item' failed to satisfy constraint: Member must not be null")
-	}
-	in.capacityInput.check(&v)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "NONE", "ALL_OLD"); err != nil {
-		return nil, err
-	}
-	if err := in.legacy.check(); err != nil {
-		return nil, err
-	}
-	t, err := s.dataTable(ctx, "PutItem", in.TableName)
+	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
+		op: "PutItem", key: in.Item, whole: true,
+		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD"},
+	})
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := t.itemKey(in.Item); err != nil {
-		return nil, err
-	}
-	if err := asValidation(in.Item.CheckSize()); err != nil {
-		return nil, err
-	}
-	ex := newExprs(in.exprInput)
-	cond, err := ex.condition(in.ConditionExpression, expr.KindCondition)
+	cond, err := tg.ex.condition(in.ConditionExpression, expr.KindCondition)
 	if err != nil {
 		return nil, err
 	}
-	if err := ex.done(); err != nil {
+	if err := tg.ex.done(); err != nil {
 		return nil, err
 	}
+	t := tg.t
 	out := attributesOutput{ConsumedCapacity: capacity(in.ReturnConsumedCapacity, t.name, in.Item.Size(), true, true)}
 	err = s.withKeys(ctx, t, func(k *tableKeys) error {
-		h, r := t.keyValues(in.Item)
-		old, err := t.get(k, h, r)
+		old, err := tg.checked(k, cond)
 		if err != nil {
 			return err
-		}
-		if !cond.eval(old) {
-			return conditionFailed()
 		}
 		if err := s.put(t, k, in.Item); err != nil {
 			return err

@@ -113,3 +113,6 @@ type attributesOutput struct {
 type tableNameInput struct {
 	TableName string `json:"TableName"`
 }
+
+// isTrue reads an optional boolean member, absent meaning false.
+func isTrue(b *bool) bool { return b != nil && *b }

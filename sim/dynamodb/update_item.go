@@ -8,16 +8,11 @@ import (
 )
 
 type updateItemInput struct {
-	TableName           string    `json:"TableName"`
+	itemRequest
 	Key                 attr.Item `json:"Key"`
 	UpdateExpression    *string   `json:"UpdateExpression"`
 	ConditionExpression *string   `json:"ConditionExpression"`
-	ReturnValues        string    `json:"ReturnValues"`
-	// ReturnValuesOnConditionCheckFailure is accepted; the failure carries no item offline.
-	ReturnValuesOnConditionCheckFailure string `json:"ReturnValuesOnConditionCheckFailure"`
-	exprInput
-	capacityInput
-	legacy
+	returnValuesInput
 }
 
 func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
@@ -25,41 +20,25 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.tableName("tableName", in.TableName)
-	if in.Key == nil {
-		v.add("Value null at 'key' failed to satisfy constraint: Member must not be null")
-	}
-	in.capacityInput.check(&v)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"); err != nil {
-		return nil, err
-	}
-	if err := in.legacy.check(); err != nil {
-		return nil, err
-	}
-	t, err := s.dataTable(ctx, "UpdateItem", in.TableName)
+	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
+		op: "UpdateItem", key: in.Key,
+		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"},
+	})
 	if err != nil {
 		return nil, err
 	}
-	h, r, err := t.keyOf(in.Key)
+	upd, err := tg.ex.update(in.UpdateExpression)
 	if err != nil {
 		return nil, err
 	}
-	ex := newExprs(in.exprInput)
-	upd, err := ex.update(in.UpdateExpression)
+	cond, err := tg.ex.condition(in.ConditionExpression, expr.KindCondition)
 	if err != nil {
 		return nil, err
 	}
-	cond, err := ex.condition(in.ConditionExpression, expr.KindCondition)
-	if err != nil {
+	if err := tg.ex.done(); err != nil {
 		return nil, err
 	}
-	if err := ex.done(); err != nil {
-		return nil, err
-	}
+	t := tg.t
 	var keyNames []string
 	for _, k := range t.keyAttrs() {
 		keyNames = append(keyNames, k.name)
@@ -69,16 +48,13 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	}
 	var out attributesOutput
 	err = s.withKeys(ctx, t, func(k *tableKeys) error {
-		old, err := t.get(k, h, r)
+		old, err := tg.checked(k, cond)
 		if err != nil {
 			return err
 		}
-		if !cond.eval(old) {
-			return conditionFailed()
-		}
 		cur := old.Clone()
 		if cur == nil {
-			cur = t.keyItem(h, r)
+			cur = t.keyItem(tg.h, tg.r)
 		}
 		next, err := upd.apply(cur)
 		if err != nil {

@@ -1,0 +1,96 @@
+package dynamodb
+
+import (
+	"context"
+
+	"kmslab/sim/dynamodb/attr"
+)
+
+// itemRequest is what the requests of PutItem, GetItem, DeleteItem and UpdateItem share.
+type itemRequest struct {
+	TableName string `json:"TableName"`
+	exprInput
+	capacityInput
+	legacy
+}
+
+// returnValuesInput holds the ReturnValues members of the single-item writes.
+type returnValuesInput struct {
+	ReturnValues string `json:"ReturnValues"`
+	// ReturnValuesOnConditionCheckFailure is accepted; the failure carries no item offline.
+	ReturnValuesOnConditionCheckFailure string `json:"ReturnValuesOnConditionCheckFailure"`
+}
+
+// itemSpec says how one single-item operation names its item and what it may return.
+type itemSpec struct {
+	op    string    // the action authorized, e.g. "GetItem"
+	key   attr.Item // the Key member, or PutItem's whole Item
+	whole bool      // key is a whole item (PutItem): its size is checked too
+	// returnValues is the request's ReturnValues, which must be one of allowed.
+	returnValues string
+	allowed      []string
+}
+
+// itemTarget is a checked single-item request: its table, the key of its item and the
+// expressions scope the operation parses its own expressions in (then calls ex.done).
+type itemTarget struct {
+	t  *table
+	h  attr.Value
+	r  *attr.Value
+	ex *exprs
+}
+
+// itemTarget checks a single-item request in the order AWS does: request constraints,
+// ReturnValues, legacy parameters, the table (authorizing op on it), then the item's key.
+func (s *Service) itemTarget(ctx context.Context, in *itemRequest, spec itemSpec) (*itemTarget, error) {
+	var v validation
+	v.tableName("tableName", in.TableName)
+	if spec.key == nil {
+		member := "key"
+		if spec.whole {
+			member = "item"
+		}
+		v.add("Value null at '%s' failed to satisfy constraint: Member must not be null", member)
+	}
+	in.capacityInput.check(&v)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := checkReturnValues(spec.returnValues, spec.allowed...); err != nil {
+		return nil, err
+	}
+	if err := in.legacy.check(); err != nil {
+		return nil, err
+	}
+	t, err := s.dataTable(ctx, spec.op, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	tg := &itemTarget{t: t}
+	if spec.whole {
+		tg.h, tg.r, err = t.itemKey(spec.key)
+		if err == nil {
+			err = asValidation(spec.key.CheckSize())
+		}
+	} else {
+		tg.h, tg.r, err = t.keyOf(spec.key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	tg.ex = newExprs(in.exprInput)
+	return tg, nil
+}
+
+// checked returns the stored item a write's condition is evaluated against (nil: none),
+// or ConditionalCheckFailedException if the condition does not hold. Callers hold t.mu.
+func (tg *itemTarget) checked(k *tableKeys, cond *condition) (attr.Item, error) {
+	old, err := tg.t.get(k, tg.h, tg.r)
+	if err != nil {
+		return nil, err
+	}
+	if !cond.eval(old) {
+		return nil, conditionFailed()
+	}
+	return old, nil
+}
