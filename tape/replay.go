@@ -1,0 +1,541 @@
+package tape
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// VHS's defaults for the settings the replay uses.
+const (
+	defaultWidth       = 1200
+	defaultHeight      = 600
+	defaultFontSize    = 22
+	defaultPadding     = 60
+	defaultWaitTimeout = 15 * time.Second
+	defaultWaitPattern = ">$"
+	defaultTypingSpeed = 50 * time.Millisecond
+)
+
+// pollEvery is how often a Wait looks at the screen again.
+const pollEvery = 10 * time.Millisecond
+
+// Replayer plays a tape against a real program in a pseudo-terminal.
+//
+// What VHS does in a shell the replay does directly: the commands between
+// Hide and Show are the recording's setup (building the binary, clearing the
+// screen) and are skipped, since Launch stands for them; the text typed after
+// that up to an Enter is the command line, handed to Launch instead of a
+// shell. From then on every Type and key goes to the program, and every Wait
+// must find its pattern on the virtual screen in time, in tape order.
+type Replayer struct {
+	// Launch returns the program to run for the command line the tape types
+	// (e.g. "./kmslab --seed 1"). The replay gives it a terminal.
+	Launch func(cmdline string) (*exec.Cmd, error)
+	// Cols and Rows override the terminal size the replay estimates from the
+	// tape's Width, Height, FontSize and Padding.
+	Cols, Rows int
+	// SleepScale multiplies the tape's Sleep and typing delays: 0 skips them,
+	// which is the strict setting, since a tape must never need a Sleep to be
+	// in step with the program (that is what its Waits are for).
+	SleepScale float64
+	// MaxWait, when set, caps every Wait's timeout (to fail fast in tests).
+	MaxWait time.Duration
+	// Logf, when set, hears each command as it is played.
+	Logf func(format string, args ...any)
+}
+
+// WaitError is a Wait whose pattern did not show up in time.
+type WaitError struct {
+	Cmd     Command
+	Pattern string
+	Timeout time.Duration
+	Screen  string // the screen (or line) it last looked at
+	Exited  error  // non-nil when the program ended first
+}
+
+func (e *WaitError) Error() string {
+	what := "screen"
+	if e.Cmd.Scope == ScopeLine {
+		what = "cursor line"
+	}
+	msg := fmt.Sprintf("tape line %d: Wait+%s /%s/: not on the %s after %s", e.Cmd.Line, e.Cmd.Scope, e.Pattern, what, e.Timeout)
+	if e.Exited != nil {
+		msg += " (the program ended: " + e.Exited.Error() + ")"
+	}
+	return msg + "; last " + what + ":\n" + e.Screen
+}
+
+// Result is what a replay saw.
+type Result struct {
+	Cols, Rows int
+	Matched    []string // the Wait patterns, in the order they matched
+	Screen     string   // the screen at the end
+}
+
+type settingsState struct {
+	width, height, fontSize, padding int
+	letterSpacing, lineHeight        float64
+	typingSpeed, waitTimeout         time.Duration
+	waitPattern                      *regexp.Regexp
+}
+
+func (s *settingsState) apply(c Command) {
+	atoi := func(v string, def int) int {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+		return def
+	}
+	atof := func(v string, def float64) float64 {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+		return def
+	}
+	switch c.Name {
+	case "Width":
+		s.width = atoi(c.Text, s.width)
+	case "Height":
+		s.height = atoi(c.Text, s.height)
+	case "FontSize":
+		s.fontSize = atoi(c.Text, s.fontSize)
+	case "Padding":
+		s.padding = atoi(c.Text, s.padding)
+	case "LetterSpacing":
+		s.letterSpacing = atof(c.Text, s.letterSpacing)
+	case "LineHeight":
+		s.lineHeight = atof(c.Text, s.lineHeight)
+	case "TypingSpeed":
+		if d, err := parseDuration(c.Text); err == nil {
+			s.typingSpeed = d
+		}
+	case "WaitTimeout":
+		if d, err := parseDuration(c.Text); err == nil {
+			s.waitTimeout = d
+		}
+	case "WaitPattern":
+		if re, err := regexp.Compile(c.Text); err == nil {
+			s.waitPattern = re
+		}
+	}
+}
+
+// TerminalSize estimates the terminal VHS would film, in cells: the frame
+// less its padding, divided by a monospace cell of 0.6 em wide (plus letter
+// spacing) and 1.2 em times the line height tall. xterm.js measures the
+// actual font, so the real size may differ by a few cells; the tape's
+// patterns should not depend on it.
+func TerminalSize(cmds []Command) (cols, rows int) {
+	s := defaults()
+	for _, c := range cmds {
+		if c.Kind == Set {
+			s.apply(c)
+		}
+	}
+	return s.size()
+}
+
+func defaults() settingsState {
+	return settingsState{
+		width: defaultWidth, height: defaultHeight, fontSize: defaultFontSize, padding: defaultPadding,
+		letterSpacing: 1, lineHeight: 1, typingSpeed: defaultTypingSpeed, waitTimeout: defaultWaitTimeout,
+		waitPattern: regexp.MustCompile(defaultWaitPattern),
+	}
+}
+
+func (s settingsState) size() (cols, rows int) {
+	fs := float64(max(s.fontSize, 1))
+	cellW := fs*0.6 + max(s.letterSpacing, 0)
+	cellH := fs * 1.2 * max(s.lineHeight, 0.1)
+	cols = int(float64(max(s.width-2*s.padding, 1)) / cellW)
+	rows = int(float64(max(s.height-2*s.padding, 1)) / cellH)
+	return clamp(cols, 20, 1000), clamp(rows, 5, 500)
+}
+
+// run is one replay in progress.
+type run struct {
+	r      *Replayer
+	set    settingsState
+	screen *Screen
+	ptmx   *os.File
+	wmu    sync.Mutex
+	cmd    *exec.Cmd
+	done   chan struct{} // closed when the program has exited
+	exit   error
+	env    []string
+	res    Result
+}
+
+// Run plays cmds. It returns the first Wait that failed as a *WaitError,
+// and any other problem (an unsupported key, a program that cannot start).
+func (r *Replayer) Run(ctx context.Context, cmds []Command) (res *Result, err error) {
+	if r.Launch == nil {
+		return nil, errors.New("replay: no Launch function")
+	}
+	ru := &run{r: r, set: defaults()}
+	defer ru.stop()
+	hidden := false
+	var line strings.Builder
+	for _, c := range cmds {
+		if err := ctx.Err(); err != nil {
+			return &ru.res, err
+		}
+		r.logf("tape line %d: %s", c.Line, describe(c))
+		switch c.Kind {
+		case Set:
+			ru.set.apply(c)
+			continue
+		case Env:
+			ru.env = append(ru.env, c.Name+"="+c.Text)
+			continue
+		case Output, Screenshot:
+			continue // the replay records nothing
+		case Require:
+			if _, err := exec.LookPath(c.Text); err != nil {
+				return &ru.res, fmt.Errorf("tape line %d: Require %s: %w", c.Line, c.Text, err)
+			}
+			continue
+		case Hide:
+			hidden = true
+			continue
+		case Show:
+			hidden = false
+			continue
+		}
+		if hidden {
+			continue // setup for the recording shell: see Replayer
+		}
+		if ru.cmd == nil {
+			// Before the program runs, typing builds its command line.
+			switch {
+			case c.Kind == Type:
+				line.WriteString(c.Text)
+			case c.Kind == Key && c.Key == "Backspace":
+				s := []rune(line.String())
+				line.Reset()
+				line.WriteString(string(s[:max(len(s)-c.Count, 0)]))
+			case c.Kind == Key && c.Key == "Enter":
+				if err := ru.start(line.String()); err != nil {
+					return &ru.res, fmt.Errorf("tape line %d: %w", c.Line, err)
+				}
+				line.Reset()
+			case c.Kind == Sleep, c.Kind == Wait:
+				// Waiting on the shell before the program starts: nothing to check.
+			default:
+				return &ru.res, fmt.Errorf("tape line %d: %s before the program is started", c.Line, describe(c))
+			}
+			continue
+		}
+		if err := ru.play(ctx, c); err != nil {
+			return &ru.res, err
+		}
+	}
+	if ru.screen != nil {
+		ru.res.Screen = ru.screen.Text()
+	}
+	return &ru.res, nil
+}
+
+func (r *Replayer) logf(format string, args ...any) {
+	if r.Logf != nil {
+		r.Logf(format, args...)
+	}
+}
+
+// shellChars are what a command line would need a shell for.
+const shellChars = "\"'`$|&;<>(){}*?~\\"
+
+func (ru *run) start(cmdline string) error {
+	if strings.TrimSpace(cmdline) == "" {
+		return errors.New("Enter with no command typed: nothing to launch")
+	}
+	if strings.ContainsAny(cmdline, shellChars) {
+		return fmt.Errorf("command line %q needs a shell; the replay runs plain commands only", cmdline)
+	}
+	cmd, err := ru.r.Launch(cmdline)
+	if err != nil {
+		return fmt.Errorf("launch %q: %w", cmdline, err)
+	}
+	cols, rows := ru.set.size()
+	if ru.r.Cols > 0 && ru.r.Rows > 0 {
+		cols, rows = ru.r.Cols, ru.r.Rows
+	}
+	ru.res.Cols, ru.res.Rows = cols, rows
+	cmd.Env = append(cmd.Env, ru.env...)
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	if err != nil {
+		return fmt.Errorf("start %q in a terminal: %w", cmdline, err)
+	}
+	ru.cmd, ru.ptmx, ru.done = cmd, ptmx, make(chan struct{})
+	ru.screen = NewScreen(cols, rows, func(b []byte) { _ = ru.write(b) })
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		_, _ = io.Copy(ru.screen, ptmx) // ends with EIO once the program exits
+	}()
+	go func() {
+		ru.exit = cmd.Wait()
+		<-copied
+		close(ru.done)
+	}()
+	return nil
+}
+
+func (ru *run) write(b []byte) error {
+	ru.wmu.Lock()
+	defer ru.wmu.Unlock()
+	_, err := ru.ptmx.Write(b)
+	return err
+}
+
+func (ru *run) stop() {
+	if ru.cmd == nil {
+		return
+	}
+	select {
+	case <-ru.done:
+	default:
+		_ = ru.cmd.Process.Kill()
+		select {
+		case <-ru.done:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	_ = ru.ptmx.Close()
+}
+
+func (ru *run) sleep(ctx context.Context, d time.Duration) error {
+	d = time.Duration(float64(d) * ru.r.SleepScale)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (ru *run) play(ctx context.Context, c Command) error {
+	switch c.Kind {
+	case Sleep:
+		return ru.sleep(ctx, c.Duration)
+	case Type:
+		speed := c.Speed
+		if speed == 0 {
+			speed = ru.set.typingSpeed
+		}
+		for _, r := range c.Text {
+			if err := ru.send(string(r)); err != nil {
+				return fmt.Errorf("tape line %d: %w", c.Line, err)
+			}
+			if err := ru.sleep(ctx, speed); err != nil {
+				return err
+			}
+		}
+	case Key:
+		seq, err := KeySequence(c.Key)
+		if err != nil {
+			return fmt.Errorf("tape line %d: %w", c.Line, err)
+		}
+		speed := c.Speed
+		if speed == 0 {
+			speed = ru.set.typingSpeed
+		}
+		for range c.Count {
+			if err := ru.send(seq); err != nil {
+				return fmt.Errorf("tape line %d: %w", c.Line, err)
+			}
+			if err := ru.sleep(ctx, speed); err != nil {
+				return err
+			}
+		}
+	case Wait:
+		return ru.wait(ctx, c)
+	default:
+		return fmt.Errorf("tape line %d: cannot replay %s", c.Line, describe(c))
+	}
+	return nil
+}
+
+func (ru *run) send(s string) error {
+	select {
+	case <-ru.done:
+		return fmt.Errorf("the program ended (%v) before the tape did", ru.exit)
+	default:
+	}
+	return ru.write([]byte(s))
+}
+
+func (ru *run) wait(ctx context.Context, c Command) error {
+	re := c.Pattern
+	if re == nil {
+		re = ru.set.waitPattern
+	}
+	timeout := c.Speed
+	if timeout == 0 {
+		timeout = ru.set.waitTimeout
+	}
+	if ru.r.MaxWait > 0 && timeout > ru.r.MaxWait {
+		timeout = ru.r.MaxWait
+	}
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	look := func() string {
+		if c.Scope == ScopeScreen {
+			return ru.screen.Text()
+		}
+		return ru.screen.CursorLine()
+	}
+	for {
+		seen := look()
+		if re.MatchString(seen) {
+			ru.res.Matched = append(ru.res.Matched, re.String())
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ru.done:
+			// The program is gone: the screen will not change any more.
+			seen = look()
+			if re.MatchString(seen) {
+				ru.res.Matched = append(ru.res.Matched, re.String())
+				return nil
+			}
+			return &WaitError{Cmd: c, Pattern: re.String(), Timeout: timeout, Screen: seen, Exited: exitErr(ru.exit)}
+		case <-deadline.C:
+			return &WaitError{Cmd: c, Pattern: re.String(), Timeout: timeout, Screen: look()}
+		case <-tick.C:
+		}
+	}
+}
+
+func exitErr(err error) error {
+	if err == nil {
+		return errors.New("exit status 0")
+	}
+	return err
+}
+
+// KeySequence is what a terminal sends for a VHS key name.
+func KeySequence(name string) (string, error) {
+	plain := map[string]string{
+		"Enter": "\r", "Tab": "\t", "Space": " ", "Backspace": "\x7f", "Escape": "\x1b",
+		"Up": "\x1b[A", "Down": "\x1b[B", "Right": "\x1b[C", "Left": "\x1b[D",
+		"Home": "\x1b[H", "End": "\x1b[F", "Insert": "\x1b[2~", "Delete": "\x1b[3~",
+		"PageUp": "\x1b[5~", "PageDown": "\x1b[6~",
+	}
+	if s, ok := plain[name]; ok {
+		return s, nil
+	}
+	parts := strings.Split(name, "+")
+	key := parts[len(parts)-1]
+	var ctrl, alt, shift bool
+	for _, m := range parts[:len(parts)-1] {
+		switch m {
+		case "Ctrl":
+			ctrl = true
+		case "Alt":
+			alt = true
+		case "Shift":
+			shift = true
+		default:
+			return "", fmt.Errorf("unknown modifier %q in %q", m, name)
+		}
+	}
+	var seq string
+	switch {
+	case len(key) == 1:
+		c := key[0]
+		switch {
+		case ctrl && c >= '@' && c <= '_', ctrl && c >= 'a' && c <= 'z':
+			seq = string(rune(c & 0x1f))
+		case ctrl && c == '?':
+			seq = "\x7f"
+		case ctrl:
+			return "", fmt.Errorf("no control code for %q", name)
+		case shift && c >= 'a' && c <= 'z':
+			seq = string(rune(c - 'a' + 'A'))
+		default:
+			seq = string(rune(c))
+		}
+	case shift && !ctrl && key == "Tab":
+		seq = "\x1b[Z"
+	case ctrl || shift:
+		// xterm's modified cursor and editing keys: CSI 1 ; m X or CSI n ; m ~.
+		base, ok := plain[key]
+		if !ok || !strings.HasPrefix(base, "\x1b[") {
+			return "", fmt.Errorf("no sequence for %q", name)
+		}
+		mod := 1
+		if shift {
+			mod++
+		}
+		if alt {
+			mod += 2
+		}
+		if ctrl {
+			mod += 4
+		}
+		body := base[2:]
+		final := body[len(body)-1:]
+		num := strings.TrimSuffix(body, final)
+		if num == "" {
+			num = "1"
+		}
+		return "\x1b[" + num + ";" + strconv.Itoa(mod) + final, nil
+	default:
+		s, ok := plain[key]
+		if !ok {
+			return "", fmt.Errorf("unknown key %q", name)
+		}
+		seq = s
+	}
+	if alt {
+		seq = "\x1b" + seq
+	}
+	return seq, nil
+}
+
+// describe is a command as the tape would spell it, for logs and errors.
+func describe(c Command) string {
+	switch c.Kind {
+	case Key:
+		s := c.Key
+		if c.Count > 1 {
+			s += " " + strconv.Itoa(c.Count)
+		}
+		return s
+	case Type:
+		return fmt.Sprintf("Type %q", c.Text)
+	case Wait:
+		p := "(WaitPattern)"
+		if c.Pattern != nil {
+			p = "/" + c.Pattern.String() + "/"
+		}
+		return "Wait+" + c.Scope.String() + " " + p
+	case Sleep:
+		return "Sleep " + c.Duration.String()
+	case Set, Env:
+		return c.Kind.String() + " " + c.Name + " " + c.Text
+	default:
+		return strings.TrimSpace(c.Kind.String() + " " + c.Text)
+	}
+}
