@@ -115,21 +115,22 @@ func (m Model) confirmContent(w int) []string {
 
 func (m Model) summaryContent(w int) []string {
 	st := m.styles
-	var rows [][]string
+	out := []string{m.section("What you did")}
 	for i, s := range m.opts.Steps {
-		part := itoa(s.Part)
+		label := itoa(s.Part) + ". " + s.Title
 		if m.isCleanup(i) {
-			part = "–"
+			label = s.Title
 		}
-		o := m.steps[i].outcome
-		rows = append(rows, []string{part, s.Title, statusWord(m.steps[i].status), firstLine(o.Summary)})
+		ss := m.steps[i]
+		out = append(out, m.sidebar.icon(ss.status)+" "+st.Bold.Render(label)+st.Muted.Render("  "+statusWord(ss.status)))
+		if sum := firstLine(ss.outcome.Summary); sum != "" {
+			out = append(out, lipgloss.NewStyle().PaddingLeft(2).Render(st.Muted.Render(wrapText(sum, max(w-2, 10), "/:"))))
+		}
 	}
-	out := []string{
-		m.section("What you did"),
-		dataTable(st, w, []string{"Part", "Step", "Status", "Result"}, rows),
+	out = append(out,
 		m.section("What to remember"),
 		m.markdown(summaryMD, w),
-	}
+	)
 	if m.resourcesPresent() {
 		msg := "Resources from this run still exist."
 		if m.opts.Mode == AWS {
@@ -153,11 +154,11 @@ func statusWord(s status) string {
 	case statusRunning:
 		return "running"
 	case statusDone:
-		return "✓ done"
+		return "done"
 	case statusDenied:
-		return "⊘ denied, as expected"
+		return "denied, as expected"
 	case statusFailed:
-		return "✗ failed"
+		return "failed"
 	default:
 		return "not run"
 	}
@@ -243,11 +244,17 @@ func (m Model) renderQuitPrompt() string {
 }
 
 // cliBlock shows commands as a shell would accept them: a command too long for
-// the width is broken before its options with backslash continuations.
+// the width is broken before its options with backslash continuations, and
+// comments are dimmed. Commands arrive on one line or already continued.
 func (m Model) cliBlock(cmds []string, w int) string {
 	st := m.styles
 	var lines []string
 	for _, c := range cmds {
+		c = joinContinuations(c)
+		if strings.HasPrefix(c, "#") {
+			lines = append(lines, st.Muted.Render(wrapText(c, max(w, 10), "")))
+			continue
+		}
 		if ansi.StringWidth(c)+2 <= w {
 			lines = append(lines, st.CLIPrompt.Render("$ ")+c)
 			continue
@@ -265,4 +272,18 @@ func (m Model) cliBlock(cmds []string, w int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// joinContinuations turns a shell command continued with backslash-newline
+// into one line.
+func joinContinuations(c string) string {
+	if !strings.Contains(c, "\\\n") {
+		return c
+	}
+	parts := strings.Split(c, "\n")
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		parts[i] = strings.TrimSpace(strings.TrimSuffix(p, "\\"))
+	}
+	return strings.Join(parts, " ")
 }

@@ -244,6 +244,9 @@ func TestEveryKeyEverySize(t *testing.T) {
 	keys := []string{"enter", "esc", "left", "right", "up", "down", "pgup", "pgdown", "home", "end", "space", "tab",
 		"b", "h", "l", "k", "j", "g", "G", "r", "c", "e", "x", "t", "?", "y", "n", "z", "1", "ctrl+c", "q"}
 	sizes := [][2]int{{20, 5}, {40, 12}, {59, 15}, {60, 16}, {80, 24}, {100, 30}, {132, 43}, {200, 60}, {300, 100}}
+	if testing.Short() {
+		sizes = [][2]int{{20, 5}, {60, 16}, {80, 24}, {300, 100}}
+	}
 	screens := []func(w, h int) Model{
 		func(w, h int) Model { return newFixtureModel(Offline, w, h, fakeExtras{}) },
 		func(w, h int) Model { m := newFixtureModel(AWS, w, h, nil); m.goTo(screenConfirm, 0); return m },

@@ -12,7 +12,7 @@ import (
 )
 
 // renderOutcome draws whatever a step produced, in a fixed order: summary,
-// failure, denial, key, table, user, items, policy change, cleanup.
+// failure, denial, key, table, user, items, policy change, access, cleanup.
 func (m Model) renderOutcome(w int, ss stepState) string {
 	st := m.styles
 	o := ss.outcome
@@ -42,6 +42,9 @@ func (m Model) renderOutcome(w int, ss stepState) string {
 	if len(o.Items) > 0 {
 		out = append(out, m.section("Items"), itemsTable(st, w, o.Items))
 	}
+	if o.Change != nil {
+		out = append(out, m.renderChange(w, *o.Change))
+	}
 	if o.Access != nil && o.Access.Denied == nil {
 		out = append(out, m.section("Read as the test user"),
 			st.OK.Render("✓ Allowed: ")+itoa(len(o.Access.Items))+" item(s) read and decrypted.")
@@ -51,9 +54,6 @@ func (m Model) renderOutcome(w int, ss stepState) string {
 	}
 	if o.Explanation != nil && (o.Access == nil || o.Access.Denied == nil) {
 		out = append(out, m.section("Policy simulation"), m.renderExplanation(w, *o.Explanation))
-	}
-	if o.Change != nil {
-		out = append(out, m.renderChange(w, *o.Change))
 	}
 	if o.Cleanup != nil {
 		out = append(out, m.renderCleanup(w, *o.Cleanup))
@@ -344,7 +344,7 @@ func (m Model) extrasContent(w int) []string {
 		case x == nil:
 			body = st.Muted.Render("reading…")
 		case x.atRest == nil:
-			body = st.Muted.Render("No table yet: nothing is stored.")
+			body = st.Muted.Render("No table exists (not yet, or no longer): nothing is stored.")
 		default:
 			body = m.renderAtRest(w-4, *x.atRest)
 		}

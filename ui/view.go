@@ -119,6 +119,9 @@ func (m Model) headerLabel() (string, string) {
 	}
 	s := m.opts.Steps[m.cur]
 	if m.isCleanup(m.cur) {
+		if strings.EqualFold(strings.ReplaceAll(s.Title, " ", ""), "cleanup") {
+			return "Cleanup", ""
+		}
 		return "Cleanup", s.Title
 	}
 	return "Part " + itoa(s.Part) + " of " + itoa(partCount), s.Title
