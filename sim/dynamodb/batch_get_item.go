@@ -24,27 +24,14 @@ func (s *Service) batchGetItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	if in.RequestItems == nil {
-		v.add("Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
-	} else if len(in.RequestItems) == 0 {
-		v.add("Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
-	}
-	total := 0
-	for _, name := range sortedTables(in.RequestItems) {
-		v.tableName("requestItems", name)
-		ka := in.RequestItems[name]
+	err := checkBatch("BatchGetItem", maxBatchGet, in.RequestItems, in.capacityInput, func(v *validation, name string, ka keysAndAttributes) int {
 		if len(ka.Keys) == 0 {
 			v.add("Value '[]' at 'requestItems.%s.member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1", name)
 		}
-		total += len(ka.Keys)
-	}
-	in.capacityInput.check(&v)
-	if err := v.err(); err != nil {
+		return len(ka.Keys)
+	})
+	if err != nil {
 		return nil, err
-	}
-	if total > maxBatchGet {
-		return nil, validationErr("Too many items requested for the BatchGetItem call")
 	}
 	type job struct {
 		t    *table
@@ -69,18 +56,16 @@ func (s *Service) batchGetItem(ctx context.Context, body []byte) (any, error) {
 		if err := ex.done(); err != nil {
 			return nil, err
 		}
-		seen := map[string]bool{}
+		seen := keySet{}
 		j := job{t: t, proj: proj}
 		for _, key := range ka.Keys {
 			h, r, err := t.keyOf(key)
 			if err != nil {
 				return nil, err
 			}
-			id := keyID(h, r)
-			if seen[id] {
-				return nil, validationErr(msgDuplicateKeys)
+			if err := seen.add(h, r); err != nil {
+				return nil, err
 			}
-			seen[id] = true
 			j.keys = append(j.keys, itemKey{h, r})
 		}
 		jobs = append(jobs, j)
@@ -110,9 +95,7 @@ func (s *Service) batchGetItem(ctx context.Context, body []byte) (any, error) {
 			return nil, err
 		}
 		out.Responses[j.t.name] = items
-		if c := capacity(in.ReturnConsumedCapacity, j.t.name, size, false, false); c != nil {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
-		}
+		out.ConsumedCapacity = appendCapacity(out.ConsumedCapacity, capacity(in.ReturnConsumedCapacity, j.t.name, size, false, false))
 	}
 	return out, nil
 }

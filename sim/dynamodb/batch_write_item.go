@@ -25,27 +25,14 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	if in.RequestItems == nil {
-		v.add("Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
-	} else if len(in.RequestItems) == 0 {
-		v.add("Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
-	}
-	total := 0
-	for _, name := range sortedTables(in.RequestItems) {
-		v.tableName("requestItems", name)
-		reqs := in.RequestItems[name]
+	err := checkBatch("BatchWriteItem", maxBatchWrite, in.RequestItems, in.capacityInput, func(v *validation, _ string, reqs []writeRequest) int {
 		if len(reqs) < 1 || len(reqs) > maxBatchWrite {
 			v.add("Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
 		}
-		total += len(reqs)
-	}
-	in.capacityInput.check(&v)
-	if err := v.err(); err != nil {
+		return len(reqs)
+	})
+	if err != nil {
 		return nil, err
-	}
-	if total > maxBatchWrite {
-		return nil, validationErr("Too many items requested for the BatchWriteItem call")
 	}
 	type op struct {
 		put  attr.Item // nil for a delete
@@ -63,7 +50,7 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 			return nil, err
 		}
 		j := job{t: t}
-		seen := map[string]bool{}
+		seen := keySet{}
 		for _, w := range in.RequestItems[name] {
 			var o op
 			switch {
@@ -92,11 +79,9 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 				}
 				o = op{key: itemKey{h, r}}
 			}
-			id := keyID(o.key.h, o.key.r)
-			if seen[id] {
-				return nil, validationErr(msgDuplicateKeys)
+			if err := seen.add(o.key.h, o.key.r); err != nil {
+				return nil, err
 			}
-			seen[id] = true
 			j.ops = append(j.ops, o)
 		}
 		jobs = append(jobs, j)
@@ -130,9 +115,7 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 		if err != nil {
 			return nil, err
 		}
-		if c := capacity(in.ReturnConsumedCapacity, j.t.name, size, true, true); c != nil {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
-		}
+		out.ConsumedCapacity = appendCapacity(out.ConsumedCapacity, capacity(in.ReturnConsumedCapacity, j.t.name, size, true, true))
 	}
 	return out, nil
 }

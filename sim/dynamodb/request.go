@@ -105,6 +105,14 @@ func capacity(mode, table string, bytes int, write, consistent bool) *consumedCa
 	return &consumedCapacity{TableName: table, CapacityUnits: units}
 }
 
+// appendCapacity adds c, when reported, to a batch's ConsumedCapacity list.
+func appendCapacity(list []consumedCapacity, c *consumedCapacity) []consumedCapacity {
+	if c == nil {
+		return list
+	}
+	return append(list, *c)
+}
+
 type attributesOutput struct {
 	Attributes       attr.Item         `json:"Attributes,omitempty"`
 	ConsumedCapacity *consumedCapacity `json:"ConsumedCapacity,omitempty"`

@@ -198,6 +198,20 @@ func TestErrorTexts(t *testing.T) {
 	h.must("CreateTable", fmt.Sprintf(usersTable, ""))
 	h.must("CreateTable", eventsTable)
 	big := strings.Repeat("x", 400*1024)
+	puts := func(n int) string {
+		reqs := make([]string, n)
+		for i := range reqs {
+			reqs[i] = fmt.Sprintf(`{"PutRequest":{"Item":{"id":{"S":"k%d"}}}}`, i)
+		}
+		return "[" + strings.Join(reqs, ",") + "]"
+	}
+	keys := func(n int) string {
+		ks := make([]string, n)
+		for i := range ks {
+			ks[i] = fmt.Sprintf(`{"id":{"S":"k%d"}}`, i)
+		}
+		return `{"Keys":[` + strings.Join(ks, ",") + "]}"
+	}
 	cases := []struct{ name, op, body, code, msg string }{
 		{"missing key", "PutItem", `{"TableName":"users","Item":{"name":{"S":"a"}}}`, "ValidationException", "One or more parameter values were invalid: Missing the key id in the item"},
 		{"wrong key type", "PutItem", `{"TableName":"users","Item":{"id":{"N":"1"}}}`, "ValidationException", "One or more parameter values were invalid: Type mismatch for key id expected: S actual: N"},
@@ -232,6 +246,13 @@ func TestErrorTexts(t *testing.T) {
 		{"empty attribute value", "PutItem", `{"TableName":"users","Item":{"id":{"S":"a"},"x":{}}}`, "ValidationException", "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},
 		{"query without key condition", "Query", `{"TableName":"events"}`, "ValidationException", "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."},
 		{"count with projection", "Scan", `{"TableName":"users","Select":"COUNT","ProjectionExpression":"id"}`, "ValidationException", "Cannot specify the ProjectionExpression when choosing to get only the Count"},
+		{"batch get null items", "BatchGetItem", `{}`, "ValidationException", "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null"},
+		{"batch write empty items", "BatchWriteItem", `{"RequestItems":{}}`, "ValidationException", "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"batch get errors per table in order", "BatchGetItem", `{"RequestItems":{"ab":{"Keys":[]},"users":{"Keys":[]}},"ReturnConsumedCapacity":"ALL"}`, "ValidationException", "4 validation errors detected: Value 'ab' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 3; Value '[]' at 'requestItems.ab.member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '[]' at 'requestItems.users.member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1; Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]"},
+		{"batch get too many", "BatchGetItem", `{"RequestItems":{"users":` + keys(60) + `,"events":` + keys(41) + `}}`, "ValidationException", "Too many items requested for the BatchGetItem call"},
+		{"batch write table over 25", "BatchWriteItem", `{"RequestItems":{"users":` + puts(26) + `}}`, "ValidationException", "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"},
+		{"batch write too many", "BatchWriteItem", `{"RequestItems":{"users":` + puts(13) + `,"nope":` + puts(13) + `}}`, "ValidationException", "Too many items requested for the BatchWriteItem call"},
+		{"batch get duplicates", "BatchGetItem", `{"RequestItems":{"users":{"Keys":[{"id":{"S":"a"}},{"id":{"S":"a"}}]}}}`, "ValidationException", "Provided list of item keys contains duplicates"},
 		{"batch duplicates", "BatchWriteItem", `{"RequestItems":{"users":[{"PutRequest":{"Item":{"id":{"S":"a"}}}},{"DeleteRequest":{"Key":{"id":{"S":"a"}}}}]}}`, "ValidationException", "Provided list of item keys contains duplicates"},
 		{"tag unknown table", "ListTagsOfResource", `{"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/nope"}`, "ResourceNotFoundException", "Requested resource not found: ResourcArn: arn:aws:dynamodb:us-east-1:111122223333:table/nope not found"},
 	}
