@@ -67,6 +67,19 @@ func TestGolden(t *testing.T) {
 			m, _ = press(t, m, "?")
 			return m
 		}, false},
+		{"part2_running", func() Model {
+			m := atStep(newFixtureModel(Offline, w, h, nil), 0)
+			m.advance()
+			m, _ = m.startStep(1) // the command is never run: the step stays running
+			m.waiting = "waiting for table kmslab-demo01 to become ACTIVE (attempt 3, 4s)"
+			m.cacheChrome()
+			return m
+		}, false},
+		{"quit_prompt_offline", func() Model {
+			m := atStep(newFixtureModel(Offline, w, h, nil), 0)
+			m, _ = press(t, m, "q")
+			return m
+		}, false},
 		{"too_small", func() Model { return newFixtureModel(Offline, 40, 10, nil) }, false},
 		{"min_80x24_denied", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 4) }, false},
 	}

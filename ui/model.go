@@ -198,7 +198,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.ColorProfileMsg:
-		if msg.Profile <= colorprofile.Ascii && !m.opts.NoColor {
+		if (msg.Profile == colorprofile.Ascii || msg.Profile == colorprofile.NoTTY) && !m.opts.NoColor {
 			m.opts.NoColor = true
 			m.applyStyles()
 			m.refresh(false)
