@@ -1,6 +1,9 @@
 package dynamodb
 
-import "kmslab/sim/dynamodb/attr"
+import (
+	"kmslab/sim/dynamodb/attr"
+	"kmslab/sim/dynamodb/expr"
+)
 
 // maxPage is how much data one Query or Scan page reads before it stops, as on AWS.
 const maxPage = 1 << 20
@@ -61,24 +64,62 @@ func (in *readInput) checkSelect() error {
 	return in.legacy.check()
 }
 
+// newPage parses a Query or Scan's FilterExpression and ProjectionExpression (after any
+// key condition already parsed in ex), checks the request's names and values, and returns
+// the empty page the operation fills.
+func (in *readInput) newPage(t *table, ex *exprs) (*page, error) {
+	filter, err := ex.condition(in.FilterExpression, expr.KindFilter)
+	if err != nil {
+		return nil, err
+	}
+	proj, err := ex.projection(in.ProjectionExpression)
+	if err != nil {
+		return nil, err
+	}
+	if err := ex.done(); err != nil {
+		return nil, err
+	}
+	return &page{
+		t: t, limit: limitOf(in.Limit), filter: filter, proj: proj, count: in.Select == "COUNT",
+		capacity: in.ReturnConsumedCapacity, consistent: isTrue(in.ConsistentRead),
+	}, nil
+}
+
+// startKey checks ExclusiveStartKey (present) against the table's key schema.
+func (in *readInput) startKey(t *table) (attr.Value, *attr.Value, error) {
+	h, r, err := t.keyOf(in.ExclusiveStartKey)
+	if err != nil {
+		return attr.Value{}, nil, errBadStartKey()
+	}
+	return h, r, nil
+}
+
+func errBadStartKey() error {
+	return validationErr("The provided starting key is invalid: %s", msgKeySchema)
+}
+
 // page accumulates one Query or Scan page.
 type page struct {
-	t       *table
-	limit   int
-	filter  *condition
-	proj    *projection
-	count   bool
-	out     readOutput
-	items   []attr.Item
-	bytes   int
-	lastKey attr.Item
-	full    bool // stopped by Limit or the 1 MB page size
+	t          *table
+	limit      int
+	filter     *condition
+	proj       *projection
+	count      bool
+	capacity   string // ReturnConsumedCapacity
+	consistent bool
+	out        readOutput
+	items      []attr.Item
+	bytes      int
+	lastKey    attr.Item
+	full       bool // stopped by Limit or the 1 MB page size
+	more       bool // an item was offered after the page was full
 }
 
 // offer evaluates one item in order; it reports false once the page is full.
-func (p *page) offer(it attr.Item) (bool, error) {
+func (p *page) offer(it attr.Item) bool {
 	if p.full {
-		return false, nil
+		p.more = true
+		return false
 	}
 	p.out.ScannedCount++
 	size := it.Size()
@@ -98,11 +139,11 @@ func (p *page) offer(it attr.Item) (bool, error) {
 	if p.out.ScannedCount >= p.limit || p.bytes >= maxPage {
 		p.full = true
 	}
-	return true, nil
+	return true
 }
 
-// finish builds the response; more says whether items remain after the last one offered.
-func (p *page) finish(more bool, mode string, consistent bool) readOutput {
+// finish builds the response; LastEvaluatedKey is set only if items remain after the page.
+func (p *page) finish() readOutput {
 	out := p.out
 	if !p.count {
 		items := p.items
@@ -111,10 +152,10 @@ func (p *page) finish(more bool, mode string, consistent bool) readOutput {
 		}
 		out.Items = &items
 	}
-	if p.full && more {
+	if p.full && p.more {
 		out.LastEvaluatedKey = p.lastKey
 	}
-	out.ConsumedCapacity = capacity(mode, p.t.name, p.bytes, false, consistent)
+	out.ConsumedCapacity = capacity(p.capacity, p.t.name, p.bytes, false, p.consistent)
 	return out
 }
 

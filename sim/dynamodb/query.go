@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"kmslab/sim/dynamodb/attr"
-	"kmslab/sim/dynamodb/expr"
 )
 
 type queryInput struct {
@@ -38,25 +37,18 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	filter, err := ex.condition(in.FilterExpression, expr.KindFilter)
+	p, err := in.newPage(t, ex)
 	if err != nil {
-		return nil, err
-	}
-	proj, err := ex.projection(in.ProjectionExpression)
-	if err != nil {
-		return nil, err
-	}
-	if err := ex.done(); err != nil {
 		return nil, err
 	}
 	var start *attr.Value
 	if in.ExclusiveStartKey != nil {
-		h, r, err := t.keyOf(in.ExclusiveStartKey)
+		h, r, err := in.startKey(t)
 		if err != nil {
-			return nil, validationErr("The provided starting key is invalid: %s", msgKeySchema)
+			return nil, err
 		}
 		if !attr.Equal(h, kc.hash) {
-			return nil, validationErr("The provided starting key is invalid: The provided key element does not match the schema")
+			return nil, errBadStartKey()
 		}
 		start = r
 		if r == nil {
@@ -64,7 +56,6 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 		}
 	}
 	forward := in.ScanIndexForward == nil || *in.ScanIndexForward
-	p := &page{t: t, limit: limitOf(in.Limit), filter: filter, proj: proj, count: in.Select == "COUNT"}
 	var out readOutput
 	err = s.withKeys(ctx, t, func(k *tableKeys) error {
 		items, err := t.partitionItems(k, string(k.partHash(kc.hash)))
@@ -76,7 +67,6 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 				items[i], items[j] = items[j], items[i]
 			}
 		}
-		more := false
 		for _, it := range items {
 			if t.rangeKey != nil {
 				rv := it[t.rangeKey.name]
@@ -92,16 +82,11 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 			} else if start != nil {
 				continue // the one item of the partition was already returned
 			}
-			ok, err := p.offer(it)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				more = true
+			if !p.offer(it) {
 				break
 			}
 		}
-		out = p.finish(more, in.ReturnConsumedCapacity, in.ConsistentRead != nil && *in.ConsistentRead)
+		out = p.finish()
 		return nil
 	})
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"kmslab/sim/dynamodb/attr"
-	"kmslab/sim/dynamodb/expr"
 )
 
 type scanInput struct {
@@ -59,27 +58,17 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	ex := newExprs(in.exprInput)
-	filter, err := ex.condition(in.FilterExpression, expr.KindFilter)
+	p, err := in.newPage(t, ex)
 	if err != nil {
-		return nil, err
-	}
-	proj, err := ex.projection(in.ProjectionExpression)
-	if err != nil {
-		return nil, err
-	}
-	if err := ex.done(); err != nil {
 		return nil, err
 	}
 	var startH attr.Value
 	var startR *attr.Value
 	if in.ExclusiveStartKey != nil {
-		h, r, err := t.keyOf(in.ExclusiveStartKey)
-		if err != nil {
-			return nil, validationErr("The provided starting key is invalid: %s", msgKeySchema)
+		if startH, startR, err = in.startKey(t); err != nil {
+			return nil, err
 		}
-		startH, startR = h, r
 	}
-	p := &page{t: t, limit: limitOf(in.Limit), filter: filter, proj: proj, count: in.Select == "COUNT"}
 	var out readOutput
 	err = s.withKeys(ctx, t, func(k *tableKeys) error {
 		i := 0
@@ -88,7 +77,6 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 			startPart = string(k.partHash(startH))
 			i = sort.SearchStrings(t.order, startPart)
 		}
-		more := false
 	parts:
 		for ; i < len(t.order); i++ {
 			ph := t.order[i]
@@ -106,17 +94,12 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 				if ph == startPart && attr.Compare(it[t.rangeKey.name], *startR) <= 0 {
 					continue
 				}
-				ok, err := p.offer(it)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					more = true
+				if !p.offer(it) {
 					break parts
 				}
 			}
 		}
-		out = p.finish(more, in.ReturnConsumedCapacity, in.ConsistentRead != nil && *in.ConsistentRead)
+		out = p.finish()
 		return nil
 	})
 	if err != nil {

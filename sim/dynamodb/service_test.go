@@ -442,6 +442,59 @@ func TestScanPagingAndSegments(t *testing.T) {
 	}
 }
 
+// TestPageBoundaries pins when a page carries LastEvaluatedKey: only if items remain after
+// it, so a page that ends exactly at the last item is the last page.
+func TestPageBoundaries(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.must("CreateTable", eventsTable)
+	putEvents(h, 2, 12)
+	query := `{"TableName":"events","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"p1"}}`
+	cases := []struct {
+		op, body string
+		pages    int
+	}{
+		{"Query", query + `,"Limit":12}`, 1},
+		{"Query", query + `,"Limit":11}`, 2},
+		{"Query", query + `,"Limit":4}`, 3},
+		{"Query", query + `,"Limit":4,"ScanIndexForward":false,"Select":"COUNT"}`, 3},
+		{"Scan", `{"TableName":"events","Limit":24}`, 1},
+		{"Scan", `{"TableName":"events","Limit":8}`, 3},
+		{"Scan", `{"TableName":"events","Limit":5}`, 5},
+	}
+	for _, c := range cases {
+		start, pages, items := "", 0, 0
+		for {
+			pages++
+			if pages > 30 {
+				t.Fatalf("%s %s: paging does not end", c.op, c.body)
+			}
+			out := h.must(c.op, c.body[:len(c.body)-1]+start+"}")
+			items += int(out["Count"].(float64))
+			lek, ok := out["LastEvaluatedKey"]
+			if !ok {
+				break
+			}
+			b, _ := json.Marshal(lek)
+			start = `,"ExclusiveStartKey":` + string(b)
+		}
+		want := 12
+		if c.op == "Scan" {
+			want = 24
+		}
+		if pages != c.pages || items != want {
+			t.Errorf("%s %s: %d items in %d pages, want %d in %d", c.op, c.body, items, pages, want, c.pages)
+		}
+	}
+	bad := []struct{ op, body string }{
+		{"Query", query + `,"ExclusiveStartKey":{"pk":{"S":"p0"},"sk":{"N":"1"}}}`},
+		{"Query", query + `,"ExclusiveStartKey":{"pk":{"S":"p1"}}}`},
+		{"Scan", `{"TableName":"events","ExclusiveStartKey":{"pk":{"S":"p1"},"sk":{"S":"1"}}}`},
+	}
+	for _, c := range bad {
+		h.fails(h.admin, c.op, c.body, "ValidationException", "The provided starting key is invalid: The provided key element does not match the schema")
+	}
+}
+
 func TestScanIsFast(t *testing.T) {
 	h := newHarness(t, Options{})
 	h.must("CreateTable", fmt.Sprintf(usersTable, ""))
