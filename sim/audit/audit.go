@@ -41,9 +41,11 @@ type UserIdentity struct {
 }
 
 // Log is an append-only, concurrency-safe event list with an optional JSON-lines sink.
+// It is a ring: once full, each new event replaces the oldest in constant time.
 type Log struct {
 	mu     sync.Mutex
-	events []Event
+	events []Event // ring storage, len <= max
+	next   int     // where the next event goes once the ring is full
 	sink   io.Writer
 	max    int
 }
@@ -68,11 +70,12 @@ func (l *Log) SetSink(w io.Writer) {
 func (l *Log) Record(e Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.events) >= l.max {
-		copy(l.events, l.events[1:])
-		l.events = l.events[:len(l.events)-1]
+	if len(l.events) < l.max {
+		l.events = append(l.events, e)
+	} else {
+		l.events[l.next] = e
+		l.next = (l.next + 1) % l.max
 	}
-	l.events = append(l.events, e)
 	if l.sink != nil {
 		if b, err := json.Marshal(e); err == nil {
 			_, _ = l.sink.Write(append(b, '\n'))
@@ -84,7 +87,9 @@ func (l *Log) Record(e Event) {
 func (l *Log) Events() []Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Event(nil), l.events...)
+	out := make([]Event, 0, len(l.events))
+	out = append(out, l.events[l.next:]...)
+	return append(out, l.events[:l.next]...)
 }
 
 // Len is the number of events held.
