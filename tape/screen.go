@@ -92,6 +92,10 @@ func (s *Screen) Write(p []byte) (int, error) {
 			s.state = ansi.NormalState
 			break
 		}
+		if width > 0 && !utf8.Valid(seq) {
+			// Not UTF-8: show one replacement character per bad byte, as terminals do.
+			seq, n, width = []byte("\uFFFD"), 1, 1
+		}
 		s.state = newState
 		s.handle(seq, width)
 		data = data[n:]
