@@ -9,9 +9,8 @@ import (
 
 type deleteItemInput struct {
 	itemRequest
-	Key                 attr.Item `json:"Key"`
-	ConditionExpression *string   `json:"ConditionExpression"`
-	returnValuesInput
+	Key attr.Item `json:"Key"`
+	writeInput
 }
 
 func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {

@@ -16,7 +16,7 @@ func (s *Service) deleteTable(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	if s.env.Now().Before(t.ready) {
-		return nil, api.BadRequest("ResourceInUseException", "Attempt to change a resource which is still in use: Table is being created: %s", t.name)
+		return nil, errTableInUse("created", t.name)
 	}
 	if t.protected {
 		return nil, api.BadRequest("ResourceInUseException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")

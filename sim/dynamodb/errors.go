@@ -34,6 +34,15 @@ func errNoTable() error {
 	return api.BadRequest("ResourceNotFoundException", "Requested resource not found")
 }
 
+func errInvalidTableARN(ref string) error {
+	return validationErr("Invalid TableArn: Invalid ResourceArn provided as input %s", ref)
+}
+
+// errTableInUse refuses a change to a table that is being created or updated.
+func errTableInUse(state, name string) error {
+	return api.BadRequest("ResourceInUseException", "Attempt to change a resource which is still in use: Table is being %s: %s", state, name)
+}
+
 func conditionFailed() error {
 	return api.BadRequest("ConditionalCheckFailedException", msgConditionFailed)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 
-	"kmslab/sim/api"
 	"kmslab/sim/dynamodb/attr"
 )
 
@@ -30,7 +29,7 @@ func (s *Service) withKeys(ctx context.Context, t *table, f func(k *tableKeys) e
 		t.mu.Unlock()
 		return err
 	}
-	return api.BadRequest("ResourceInUseException", "Attempt to change a resource which is still in use: Table is being updated: %s", t.name)
+	return errTableInUse("updated", t.name)
 }
 
 // get returns the item with the given key, or nil. Callers hold t.mu.

@@ -29,19 +29,28 @@ func (s *Service) authorize(ctx context.Context, op, resource string) error {
 	return s.az.Require(ctx, authz.Check{Action: "dynamodb:" + op, Resource: resource})
 }
 
+// findTable authorizes op on the table ref names (a name, or a table ARN of this account
+// and region) and returns the table's name and the table, nil if there is none.
+func (s *Service) findTable(ctx context.Context, op, ref string) (string, *table, error) {
+	name, ok := s.nameFromRef(ref)
+	if !ok {
+		return "", nil, errInvalidTableARN(ref)
+	}
+	if err := s.authorize(ctx, op, s.tableARN(name)); err != nil {
+		return "", nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return name, s.tables[name], nil
+}
+
 // dataTable authorizes op on the named table and returns it, for data-plane operations: a
 // table that does not exist or is still CREATING is "Requested resource not found".
 func (s *Service) dataTable(ctx context.Context, op, ref string) (*table, error) {
-	name, ok := s.nameFromRef(ref)
-	if !ok {
-		return nil, validationErr("Invalid TableArn: Invalid ResourceArn provided as input %s", ref)
-	}
-	if err := s.authorize(ctx, op, s.tableARN(name)); err != nil {
+	_, t, err := s.findTable(ctx, op, ref)
+	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	t := s.tables[name]
-	s.mu.Unlock()
 	if t == nil || s.env.Now().Before(t.ready) {
 		return nil, errNoTable()
 	}
@@ -56,16 +65,10 @@ func (s *Service) controlTable(ctx context.Context, op, ref string) (*table, err
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	name, ok := s.nameFromRef(ref)
-	if !ok {
-		return nil, validationErr("Invalid TableArn: Invalid ResourceArn provided as input %s", ref)
-	}
-	if err := s.authorize(ctx, op, s.tableARN(name)); err != nil {
+	name, t, err := s.findTable(ctx, op, ref)
+	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	t := s.tables[name]
-	s.mu.Unlock()
 	if t == nil {
 		return nil, api.BadRequest("ResourceNotFoundException", "Requested resource not found: Table: %s not found", name)
 	}

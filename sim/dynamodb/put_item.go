@@ -9,9 +9,8 @@ import (
 
 type putItemInput struct {
 	itemRequest
-	Item                attr.Item `json:"Item"`
-	ConditionExpression *string   `json:"ConditionExpression"`
-	returnValuesInput
+	Item attr.Item `json:"Item"`
+	writeInput
 }
 
 func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {

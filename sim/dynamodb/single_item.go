@@ -14,9 +14,10 @@ type itemRequest struct {
 	legacy
 }
 
-// returnValuesInput holds the ReturnValues members of the single-item writes.
-type returnValuesInput struct {
-	ReturnValues string `json:"ReturnValues"`
+// writeInput holds the members PutItem, DeleteItem and UpdateItem share.
+type writeInput struct {
+	ConditionExpression *string `json:"ConditionExpression"`
+	ReturnValues        string  `json:"ReturnValues"`
 	// ReturnValuesOnConditionCheckFailure is accepted; the failure carries no item offline.
 	ReturnValuesOnConditionCheckFailure string `json:"ReturnValuesOnConditionCheckFailure"`
 }

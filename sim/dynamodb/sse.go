@@ -119,7 +119,7 @@ func (s *Service) rekey(ctx context.Context, t *table, spec *sseSpecification) e
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.gen != oldKeys.gen || t.deleted {
-		return api.BadRequest("ResourceInUseException", "Attempt to change a resource which is still in use: Table is being updated: %s", t.name)
+		return errTableInUse("updated", t.name)
 	}
 	parts := map[string]*partition{}
 	var order []string

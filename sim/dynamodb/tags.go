@@ -26,7 +26,7 @@ func (s *Service) tagTable(ctx context.Context, op, ref string) (*table, error) 
 		return nil, err
 	}
 	if !strings.HasPrefix(ref, "arn:aws:dynamodb:") || !strings.Contains(ref, ":table/") {
-		return nil, validationErr("Invalid TableArn: Invalid ResourceArn provided as input %s", ref)
+		return nil, errInvalidTableARN(ref)
 	}
 	if err := s.authorize(ctx, op, ref); err != nil {
 		return nil, err

@@ -9,10 +9,9 @@ import (
 
 type updateItemInput struct {
 	itemRequest
-	Key                 attr.Item `json:"Key"`
-	UpdateExpression    *string   `json:"UpdateExpression"`
-	ConditionExpression *string   `json:"ConditionExpression"`
-	returnValuesInput
+	Key              attr.Item `json:"Key"`
+	UpdateExpression *string   `json:"UpdateExpression"`
+	writeInput
 }
 
 func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {

@@ -3,8 +3,6 @@ package dynamodb
 import (
 	"context"
 	"encoding/json"
-
-	"kmslab/sim/api"
 )
 
 type updateTableInput struct {
@@ -38,7 +36,7 @@ func (s *Service) updateTable(ctx context.Context, body []byte) (any, error) {
 		return nil, validationErr("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	if s.env.Now().Before(t.ready) {
-		return nil, api.BadRequest("ResourceInUseException", "Attempt to change a resource which is still in use: Table is being created: %s", t.name)
+		return nil, errTableInUse("created", t.name)
 	}
 	t.mu.Lock()
 	billing, rcu, wcu := t.billing, t.rcu, t.wcu
