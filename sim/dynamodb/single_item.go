@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"kmslab/sim/dynamodb/attr"
+	"kmslab/sim/dynamodb/expr"
 )
 
 // itemRequest is what the requests of PutItem, GetItem, DeleteItem and UpdateItem share.
@@ -20,6 +21,19 @@ type writeInput struct {
 	ReturnValues        string  `json:"ReturnValues"`
 	// ReturnValuesOnConditionCheckFailure is accepted; the failure carries no item offline.
 	ReturnValuesOnConditionCheckFailure string `json:"ReturnValuesOnConditionCheckFailure"`
+}
+
+// condition parses the ConditionExpression, a write's last expression, and checks the
+// request's expression names and values.
+func (w *writeInput) condition(ex *exprs) (*condition, error) {
+	cond, err := ex.condition(w.ConditionExpression, expr.KindCondition)
+	if err != nil {
+		return nil, err
+	}
+	if err := ex.done(); err != nil {
+		return nil, err
+	}
+	return cond, nil
 }
 
 // itemSpec says how one single-item operation names its item and what it may return.

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"kmslab/sim/dynamodb/attr"
-	"kmslab/sim/dynamodb/expr"
 )
 
 type updateItemInput struct {
@@ -30,11 +29,8 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cond, err := tg.ex.condition(in.ConditionExpression, expr.KindCondition)
+	cond, err := in.condition(tg.ex)
 	if err != nil {
-		return nil, err
-	}
-	if err := tg.ex.done(); err != nil {
 		return nil, err
 	}
 	t := tg.t
