@@ -258,7 +258,7 @@ const shellChars = "\"'`$|&;<>(){}*?~\\"
 
 func (ru *run) start(cmdline string) error {
 	if strings.TrimSpace(cmdline) == "" {
-		return errors.New("Enter with no command typed: nothing to launch")
+		return errors.New("an Enter with no command typed: nothing to launch")
 	}
 	if strings.ContainsAny(cmdline, shellChars) {
 		return fmt.Errorf("command line %q needs a shell; the replay runs plain commands only", cmdline)

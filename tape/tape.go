@@ -195,17 +195,17 @@ func parseLine(line string) (Command, error) {
 		c.Kind = Sleep
 		d, err := parseDuration(rest)
 		if err != nil {
-			return c, fmt.Errorf("Sleep: %v", err)
+			return c, fmt.Errorf("in Sleep: %v", err)
 		}
 		c.Duration = d
 	case head == "Type":
 		c.Kind, allowSpeed = Type, true
 		text, tail, err := quoted(rest)
 		if err != nil {
-			return c, fmt.Errorf("Type: %v", err)
+			return c, fmt.Errorf("in Type: %v", err)
 		}
 		if tail != "" {
-			return c, fmt.Errorf("Type: unexpected %q after the text", tail)
+			return c, fmt.Errorf("in Type: unexpected %q after the text", tail)
 		}
 		c.Text = text
 	case head == "Hide", head == "Show":
@@ -286,23 +286,23 @@ func checkSetting(name, v string) error {
 	case "Width", "Height", "FontSize", "Padding", "Margin", "BorderRadius", "WindowBarSize", "Framerate":
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 100000 {
-			return fmt.Errorf("Set %s: %q is not a size", name, v)
+			return fmt.Errorf("in Set %s: %q is not a size", name, v)
 		}
 	case "LetterSpacing", "LineHeight", "PlaybackSpeed":
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 0 || f > 1000 {
-			return fmt.Errorf("Set %s: %q is not a number", name, v)
+			return fmt.Errorf("in Set %s: %q is not a number", name, v)
 		}
 	case "TypingSpeed", "WaitTimeout", "LoopOffset":
 		if name == "LoopOffset" {
 			return nil // a frame number or a percentage
 		}
 		if _, err := parseDuration(v); err != nil {
-			return fmt.Errorf("Set %s: %v", name, err)
+			return fmt.Errorf("in Set %s: %v", name, err)
 		}
 	case "WaitPattern":
 		if _, err := regexp.Compile(v); err != nil {
-			return fmt.Errorf("Set WaitPattern: %v", err)
+			return fmt.Errorf("in Set WaitPattern: %v", err)
 		}
 	}
 	return nil
