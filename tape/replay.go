@@ -49,8 +49,6 @@ type Replayer struct {
 	// which is the strict setting, since a tape must never need a Sleep to be
 	// in step with the program (that is what its Waits are for).
 	SleepScale float64
-	// MaxWait, when set, caps every Wait's timeout (to fail fast in tests).
-	MaxWait time.Duration
 	// Logf, when set, hears each command as it is played.
 	Logf func(format string, args ...any)
 }
@@ -389,9 +387,6 @@ func (ru *run) wait(ctx context.Context, c Command) error {
 	timeout := c.Speed
 	if timeout == 0 {
 		timeout = ru.set.waitTimeout
-	}
-	if ru.r.MaxWait > 0 && timeout > ru.r.MaxWait {
-		timeout = ru.r.MaxWait
 	}
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()

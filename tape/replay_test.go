@@ -177,10 +177,13 @@ func TestDemoTapeBrokenPatternFails(t *testing.T) {
 	bin := kmslabBinary(t)
 	src, cmds := readDemo(t)
 	const good = "ACCESS DENIED"
-	if !strings.Contains(src, good) {
-		t.Fatalf("demo.tape no longer waits for %q: pick another pattern to break", good)
+	const line = "Wait+Screen /" + good + "/"
+	if !strings.Contains(src, line) {
+		t.Fatalf("demo.tape no longer has %q: pick another pattern to break", line)
 	}
-	broken, err := Parse(strings.Replace(src, good, "ACCESS GRANTED BY MAGIC", 1))
+	// Only the broken Wait gets a short timeout: the others keep the tape's,
+	// so a slow machine cannot make an earlier Wait fail instead.
+	broken, err := Parse(strings.Replace(src, line, "Wait+Screen@2s /ACCESS GRANTED BY MAGIC/", 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +197,7 @@ func TestDemoTapeBrokenPatternFails(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	r := &Replayer{Launch: launcher(t, bin), MaxWait: 3 * time.Second}
+	r := &Replayer{Launch: launcher(t, bin)}
 	res, err := r.Run(ctx, broken)
 	var we *WaitError
 	if !errors.As(err, &we) {
