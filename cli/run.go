@@ -149,6 +149,9 @@ func verdict(all []steps.Step, outcomes []steps.Outcome) string {
 				return fmt.Sprintf("part %d: the test user was not denied kms:Decrypt (status %s)", st.Part, o.Status)
 			}
 		case st.Part == 6:
+			if o.Err != nil {
+				return fmt.Sprintf("part %d failed: %v", st.Part, o.Err)
+			}
 			if o.Status != steps.Done || o.Access == nil || !o.Access.Allowed() {
 				return fmt.Sprintf("part %d: the test user still cannot read the table after the key policy edit", st.Part)
 			}

@@ -65,11 +65,6 @@ func openSession(ctx context.Context, g *globals) (*session, error) {
 		Region:       srv.Region,
 		Credentials:  credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
 		BaseEndpoint: aws.String(srv.URL),
-		// The embedded AWS checks signatures against this machine's clock, but its
-		// Date header follows its own clock, which --seed pins to a fixed instant.
-		// The SDK would take that header for clock skew, sign every later request
-		// months in the past and be refused; there is no skew to correct on loopback.
-		DisableClockSkewCorrection: true,
 	}
 	return &session{mode: Offline, cfg: cfg, srv: srv}, nil
 }

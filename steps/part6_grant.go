@@ -19,7 +19,8 @@ func part6() Step {
 				fmt.Sprintf("aws kms get-key-policy --key-id %s --policy-name default --query Policy --output text > key-policy.json", n.Alias),
 				fmt.Sprintf("# add \"arn:%s:iam::%s:user/%s\" to Principal.AWS of the \"Allow use of the key\" statement", partition, account, n.User),
 				fmt.Sprintf("aws kms put-key-policy --key-id %s --policy-name default --policy file://key-policy.json", n.Alias),
-				fmt.Sprintf("# with the test user's access key again:\naws dynamodb scan --table-name %s", n.Table),
+				"# with the test user's access key again:",
+				fmt.Sprintf("aws dynamodb scan --table-name %s", n.Table),
 			}
 		},
 		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
