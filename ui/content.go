@@ -144,8 +144,7 @@ func (m Model) summaryContent(w int) []string {
 }
 
 const summaryMD = `- DynamoDB encrypts every table at rest. With a **customer managed key** you decide, in the key policy, who may use it.
-- Every read and write of an encrypted table needs the table key, which DynamoDB decrypts with KMS **as the caller**:
-  full DynamoDB permissions are not enough without ` + "`kms:Decrypt`" + ` on the key.
+- Every read and write of an encrypted table needs the table key, which DynamoDB decrypts with KMS **as the caller**: full DynamoDB permissions are not enough without ` + "`kms:Decrypt`" + ` on the key.
 - Metadata calls such as DescribeTable need no KMS permission: the denial is specifically about the data.
 - Granting access is a key-policy change, visible in a diff and auditable in CloudTrail.`
 
