@@ -25,6 +25,9 @@ import (
 // maxBody bounds a request body: BatchWriteItem's 16 MB is the largest AWS accepts.
 const maxBody = 16 << 20
 
+// maxHeader bounds the request line and headers together.
+const maxHeader = 256 << 10
+
 // protocol frames one service's responses.
 type protocol interface {
 	writeOK(w http.ResponseWriter, op, requestID string, out any)
@@ -95,10 +98,22 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// signing clock from it, so a seeded or test clock here would skew them.
 	w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || len(body) > maxBody {
-		jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}.WriteError(w,
-			api.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is too large or unreadable"))
+	// A panic outside the operation handlers (routing, signature checks,
+	// framing) must not reach net/http either: it would drop the connection
+	// and print to stderr, over the TUI.
+	defer func() {
+		if p := recover(); p != nil {
+			rt.earlyError(w, r, req, errInternal)
+		}
+	}()
+
+	if r.ContentLength > maxBody {
+		rt.earlyError(w, r, req, errTooLarge)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		rt.earlyError(w, r, req, errTooLarge)
 		return
 	}
 
@@ -108,6 +123,9 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Service, req.Operation = svc.name, op
+	if perr == nil {
+		perr = checkMethod(r.Method, svc)
+	}
 	if perr != nil {
 		rt.finish(w, req, svc, nil, perr)
 		return
@@ -119,8 +137,21 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		secret, _, ok := rt.creds.LookupAccessKey(id)
 		return secret, ok
 	})
+	var se *sigv4.Error
+	if verr == nil || errors.As(verr, &se) && se.Kind == sigv4.BadSignature {
+		// A scope that does not fit the endpoint is refused whatever the
+		// signature: AWS never lets a signature made for s3 or another region
+		// be replayed against KMS or DynamoDB.
+		if msg := rt.scopeProblem(svc, params); msg != "" {
+			verr = &sigv4.Error{Kind: sigv4.BadSignature, Message: msg}
+		}
+	}
+	if verr == nil && params.SecurityToken != "" {
+		// The offline AWS issues no session credentials, so any session token is
+		// one it never issued: AWS answers an unknown token as an unknown key.
+		verr = &sigv4.Error{Kind: sigv4.UnknownKey, Message: "The security token included in the request is invalid."}
+	}
 	if verr != nil {
-		var se *sigv4.Error
 		if errors.As(verr, &se) {
 			code, status := se.Kind.Code(svc.proto.json())
 			verr = api.Errorf(status, code, "%s", se.Message)
@@ -158,15 +189,67 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt.finish(w, req, svc, out, err)
 }
 
+// Errors answered before a request reaches a service's own checks.
+var (
+	// errInternal is a bug in the offline AWS. Its message says nothing of the
+	// panic: a panic value can hold request data (a plaintext, a key) that must
+	// not travel back over the wire or into the audit trail.
+	errInternal = &api.Error{Code: "InternalFailure", Message: "The offline AWS hit an internal error (a bug in kmslab).", Status: http.StatusInternalServerError}
+	errTooLarge = api.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is larger than %d bytes or unreadable", maxBody)
+)
+
 // safeCall turns a handler panic into an InternalFailure: a bug must never take
 // the learner's whole lab down with it.
 func safeCall(f func() (any, error)) (out any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, &api.Error{Code: "InternalFailure", Message: fmt.Sprintf("internal error: %v", p), Status: 500}
+			out, err = nil, errInternal
 		}
 	}()
 	return f()
+}
+
+// checkMethod accepts POST everywhere and GET for the query protocols, whose
+// parameters may travel in the URL (as presigned URLs and the SDKs' GET
+// fallback do); AWS's JSON endpoints only take POST.
+func checkMethod(method string, svc *service) error {
+	switch {
+	case method == http.MethodPost:
+		return nil
+	case method == http.MethodGet && svc.query != nil:
+		return nil
+	}
+	if svc.proto.json() {
+		return api.BadRequest("UnknownOperationException", "%s requests are not supported: awsJson operations use POST", method)
+	}
+	return api.Errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s requests are not supported: use GET or POST", method)
+}
+
+// scopeProblem says what is wrong with the credential scope for svc, or "".
+// The scope must name the service called; KMS and DynamoDB are regional and
+// also need this endpoint's region, while IAM and STS accept any region (the
+// SDKs sign them with the client's region when an endpoint is set).
+func (rt *router) scopeProblem(svc *service, p sigv4.Params) string {
+	if p.Service != svc.name {
+		return fmt.Sprintf("Credential should be scoped to correct service: '%s'. ", svc.name)
+	}
+	if svc.json != nil && p.Region != rt.env.Region {
+		return fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. ", p.Region)
+	}
+	return ""
+}
+
+// earlyError answers a request that failed before routing, framed as the
+// protocol it most likely speaks.
+func (rt *router) earlyError(w http.ResponseWriter, r *http.Request, req *api.Request, err error) {
+	if r.Header.Get("X-Amz-Target") == "" {
+		if iam := rt.byName["iam"]; iam != nil {
+			iam.proto.writeErr(w, req.ID, err)
+			rt.record(req, "", err)
+			return
+		}
+	}
+	rt.unknown(w, req, err)
 }
 
 // route finds the service and operation. JSON services are selected by

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"time"
@@ -62,10 +63,49 @@ type Options struct {
 	AuditSink io.Writer
 }
 
-// Credentials is an access key pair.
+// Credentials is an access key pair. It formats with the secret redacted
+// (%v, %+v, %#v, %s alike), so printing a Server or its Admin cannot leak it.
 type Credentials struct {
 	AccessKeyID     string
 	SecretAccessKey string
+}
+
+// Redacted stands for a secret in anything printed.
+const Redacted = "[redacted]"
+
+// Format prints c without its secret, whatever the verb.
+func (c Credentials) Format(f fmt.State, verb rune) {
+	secret := ""
+	if c.SecretAccessKey != "" {
+		secret = Redacted
+	}
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprintf(f, "sim.Credentials{AccessKeyID:%q, SecretAccessKey:%q}", c.AccessKeyID, secret)
+		return
+	}
+	if verb == 'v' && f.Flag('+') {
+		fmt.Fprintf(f, "{AccessKeyID:%s SecretAccessKey:%s}", c.AccessKeyID, secret)
+		return
+	}
+	fmt.Fprintf(f, "{%s %s}", c.AccessKeyID, secret)
+}
+
+// Format prints o with AdminSecretAccessKey redacted, whatever the verb.
+func (o Options) Format(f fmt.State, verb rune) {
+	type plain Options // no methods: formats field by field
+	c := plain(o)
+	if c.AdminSecretAccessKey != "" {
+		c.AdminSecretAccessKey = Redacted
+	}
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprintf(f, "sim.Options%+v", c)
+		return
+	}
+	if verb == 'v' && f.Flag('+') {
+		fmt.Fprintf(f, "%+v", c)
+		return
+	}
+	fmt.Fprintf(f, "%v", c)
 }
 
 // Server is a running offline AWS.
@@ -176,7 +216,20 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s.ln = ln
 	s.URL = "http://" + ln.Addr().String()
-	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{
+		Handler: s.handler,
+		// A client that trickles its headers or body, or parks idle
+		// connections, must not pin goroutines forever.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		// The SDKs send a few hundred bytes of headers; a query-protocol GET
+		// carries its parameters (a policy document at most) in the URL.
+		MaxHeaderBytes: maxHeader,
+		// net/http logs to stderr by default, which would scribble over the TUI.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
 	go func() {
 		defer close(s.done)
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
