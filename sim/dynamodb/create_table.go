@@ -126,7 +126,9 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 			req.Touch(sse.keyARN)
 		}
 	}
-	return tableDescriptionOutput{TableDescription: s.describe(t, "")}, nil
+	// AWS answers CreateTable with CREATING even when the table is usable at
+	// once; DescribeTable (what waiters poll) reports ACTIVE when it is.
+	return tableDescriptionOutput{TableDescription: s.describe(t, "CREATING")}, nil
 }
 
 // checkSchema validates a key schema against its attribute definitions with DynamoDB's messages.

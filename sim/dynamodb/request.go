@@ -85,6 +85,13 @@ func (c capacityInput) check(v *validation) {
 type consumedCapacity struct {
 	TableName     string  `json:"TableName"`
 	CapacityUnits float64 `json:"CapacityUnits"`
+	// Table breaks the total down by table (there are no indexes) when
+	// INDEXES is asked for, as AWS does.
+	Table *capacityUnits `json:"Table,omitempty"`
+}
+
+type capacityUnits struct {
+	CapacityUnits float64 `json:"CapacityUnits"`
 }
 
 // capacity reports consumed capacity when asked: 1 unit per started KB written, 0.5 (1 if
@@ -102,7 +109,11 @@ func capacity(mode, table string, bytes int, write, consistent bool) *consumedCa
 			units /= 2
 		}
 	}
-	return &consumedCapacity{TableName: table, CapacityUnits: units}
+	c := &consumedCapacity{TableName: table, CapacityUnits: units}
+	if mode == "INDEXES" {
+		c.Table = &capacityUnits{CapacityUnits: units}
+	}
+	return c
 }
 
 // appendCapacity adds c, when reported, to a batch's ConsumedCapacity list.

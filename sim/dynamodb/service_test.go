@@ -40,8 +40,11 @@ func get(m map[string]any, path ...string) any {
 func TestOwnedKeyTable(t *testing.T) {
 	h := newHarness(t, Options{})
 	out := h.must("CreateTable", fmt.Sprintf(usersTable, ""))
-	if s := get(out, "TableDescription", "TableStatus"); s != "ACTIVE" {
-		t.Fatalf("status %v", s)
+	if s := get(out, "TableDescription", "TableStatus"); s != "CREATING" {
+		t.Fatalf("CreateTable status %v, AWS always answers CREATING", s)
+	}
+	if s := get(h.must("DescribeTable", `{"TableName":"users"}`), "Table", "TableStatus"); s != "ACTIVE" {
+		t.Fatalf("DescribeTable status %v", s)
 	}
 	if d := get(out, "TableDescription", "SSEDescription"); d != nil {
 		t.Fatalf("owned key table has SSEDescription %v", d)
