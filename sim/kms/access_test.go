@@ -234,7 +234,7 @@ func TestAWSManagedKey(t *testing.T) {
 	if md["KeyManager"] != "AWS" {
 		t.Fatalf("DescribeKey managed: %v", md)
 	}
-	aliases := f.must(f.user, "ListAliases", map[string]any{})["Aliases"].([]any)
+	aliases := f.must(f.user, "ListAliases", map[string]any{"KeyId": ki.KeyID})["Aliases"].([]any)
 	if len(aliases) != 1 || aliases[0].(map[string]any)["AliasName"] != "alias/aws/dynamodb" {
 		t.Fatalf("ListAliases: %v", aliases)
 	}

@@ -1,8 +1,27 @@
 package kms
 
-import "context"
+import (
+	"context"
+	"strings"
+
+	"kmslab/sim/wire"
+)
 
 func (s *Service) describeKey(ctx context.Context, body []byte) (any, error) {
+	var in keyOnly
+	if err := wire.DecodeJSON(body, &in); err == nil && in.KeyId != nil {
+		// A predefined AWS alias gets its AWS managed key on first
+		// DescribeKey: that is how AWS services create them.
+		if name, description, ok := s.predefined(*in.KeyId); ok {
+			s.mu.Lock()
+			s.purge()
+			_, err := s.managedKey(name, strings.TrimPrefix(name, "alias/aws/"), description)
+			s.mu.Unlock()
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
 	return s.keyOp(ctx, body, "kms:DescribeKey", true, func(k *key) (any, error) {
 		return map[string]any{"KeyMetadata": s.metadata(k)}, nil
 	})

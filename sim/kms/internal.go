@@ -3,6 +3,7 @@ package kms
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"kmslab/sim/api"
@@ -58,20 +59,30 @@ func (s *Service) AWSManagedKey(ctx context.Context, aliasName, description stri
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.purge()
+	k, err := s.managedKey(aliasName, service, description)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	return info(k), nil
+}
+
+// managedKey returns the key behind the AWS managed alias aliasName of
+// service, creating it on first use. Callers hold s.mu and have purged.
+func (s *Service) managedKey(aliasName, service, description string) (*key, error) {
 	if al, ok := s.aliases[aliasName]; ok {
 		if k, ok := s.keys[al.keyID]; ok {
-			return info(k), nil
+			return k, nil
 		}
 	}
 	text := managedPolicy(service, s.env.AccountID, s.env.Region)
 	doc, err := policy.ParseResource([]byte(text))
 	if err != nil {
-		return KeyInfo{}, err
+		return nil, fmt.Errorf("managed key policy for %s: %w", aliasName, err)
 	}
 	k := s.addKey(s.env.UUID(), ManagerAWS, description, text, doc)
 	now := s.env.Now()
 	s.aliases[aliasName] = &alias{name: aliasName, keyID: k.id, created: now, updated: now}
-	return info(k), nil
+	return k, nil
 }
 
 // CreateGrantFor creates a grant on keyARN for grantee, as the service does

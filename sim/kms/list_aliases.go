@@ -13,16 +13,19 @@ type listAliasesInput struct {
 	Marker *string
 }
 
+// aliasEntry is one alias; a predefined alias with no key yet has only a
+// name and an ARN.
 type aliasEntry struct {
 	AliasName       string
 	AliasArn        string
-	TargetKeyId     string
-	CreationDate    epoch
-	LastUpdatedDate epoch
+	TargetKeyId     string `json:",omitempty"`
+	CreationDate    *epoch `json:",omitempty"`
+	LastUpdatedDate *epoch `json:",omitempty"`
 }
 
-// listAliases lists the account's aliases, AWS managed ones included once
-// their key exists. IAM alone authorizes it (resource "*").
+// listAliases lists the account's aliases, the predefined AWS ones included
+// (without a TargetKeyId until their key exists). IAM alone authorizes it
+// (resource "*").
 func (s *Service) listAliases(ctx context.Context, body []byte) (any, error) {
 	var in listAliasesInput
 	if err := wire.DecodeJSON(body, &in); err != nil {
@@ -58,9 +61,16 @@ func (s *Service) listAliases(ctx context.Context, body []byte) (any, error) {
 			AliasName:       a.name,
 			AliasArn:        s.aliasARN(a.name),
 			TargetKeyId:     a.keyID,
-			CreationDate:    epoch(a.created),
-			LastUpdatedDate: epoch(a.updated),
+			CreationDate:    epochPtr(a.created),
+			LastUpdatedDate: epochPtr(a.updated),
 		})
+	}
+	if filter == "" {
+		for name := range predefinedAliases {
+			if _, ok := s.aliases[name]; !ok {
+				all = append(all, aliasEntry{AliasName: name, AliasArn: s.aliasARN(name)})
+			}
+		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].AliasName < all[j].AliasName })
 	start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
