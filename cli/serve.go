@@ -5,15 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"kmslab/awsops"
 	"kmslab/sim"
 )
 
@@ -57,7 +61,7 @@ written to a file readable only by you and never printed.`,
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:4566", "listen address (loopback only unless --allow-remote)")
 	fl.StringVar(&f.accountID, "account-id", sim.DefaultAccountID, "12-digit account id")
 	fl.StringVar(&f.accessKeyID, "admin-access-key-id", "", "access key id of the admin user lab-admin (generated when absent)")
-	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret access key of lab-admin (generated when absent)")
+	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret access key of lab-admin (generated when absent; prefer $"+secretEnv+": a flag shows in the process list)")
 	fl.StringVar(&f.auditLog, "audit-log", "", "append every call as a JSON line to this file")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow listening on a non-loopback address (anyone who can reach it can try credentials)")
 	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB reuses a decrypted table key per caller (0 = ask KMS every request)")
@@ -71,11 +75,7 @@ func checkLoopback(addr string, allow bool) (warning string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("--addr %q: %w", addr, err)
 	}
-	if host == "localhost" {
-		return "", nil
-	}
-	ip := net.ParseIP(host)
-	if ip != nil && ip.IsLoopback() {
+	if host == "localhost" || isLoopbackAddr(addr) {
 		return "", nil
 	}
 	if !allow {
@@ -84,7 +84,25 @@ func checkLoopback(addr string, allow bool) (warning string, err error) {
 	return fmt.Sprintf("warning: listening on %s, which is not loopback: anyone who can reach it can call the offline AWS", addr), nil
 }
 
+// isLoopbackAddr reports whether host:port names a loopback IP literally
+// (127.0.0.0/8, ::1, or IPv4-mapped 127.x); names other than "localhost" are
+// never trusted, since they may resolve anywhere.
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Zone() == "" && ip.Unmap().IsLoopback()
+}
+
+// secretEnv may carry the admin's secret instead of the flag, out of sight of ps.
+const secretEnv = "KMSLAB_ADMIN_SECRET_ACCESS_KEY"
+
 func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region string, seed *int64) error {
+	if f.secret == "" {
+		f.secret = os.Getenv(secretEnv)
+	}
 	warn, err := checkLoopback(f.addr, f.allowRemote)
 	if err != nil {
 		return err
@@ -121,6 +139,11 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	if err != nil {
 		return err
 	}
+	// "localhost" is trusted by name, so check what it resolved to.
+	if bound := strings.TrimPrefix(srv.URL, "http://"); !f.allowRemote && !isLoopbackAddr(bound) {
+		_ = srv.Close()
+		return fmt.Errorf("--addr %s resolved to %s, which is not loopback: pass --allow-remote if you really mean it", f.addr, bound)
+	}
 	secretFile, err := writeSecretFile(srv)
 	if err != nil {
 		_ = srv.Close()
@@ -154,30 +177,74 @@ func writeSecretFile(srv *sim.Server) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("create state dir: %w", err)
+	if err := privateDir(dir); err != nil {
+		return "", err
 	}
-	_, port, _ := net.SplitHostPort(srv.URL[len("http://"):])
-	path := filepath.Join(dir, "serve-"+port+".secret")
-	if err := os.WriteFile(path, []byte(srv.Admin.SecretAccessKey), 0o600); err != nil {
+	return writeSecret(filepath.Join(dir, secretFileName(srv.URL)), srv.Admin.SecretAccessKey)
+}
+
+// secretFileName names the secret file after the listen address, so that two
+// servers on different loopback addresses with the same port never share one.
+func secretFileName(url string) string {
+	addr := strings.TrimPrefix(url, "http://")
+	name := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '.' || r == '-' {
+			return r
+		}
+		return '_'
+	}, addr)
+	return "serve-" + name + ".secret"
+}
+
+// privateDir makes dir (and its parents) if needed and leaves it 0700, so no
+// other user can list or swap the files kmslab keeps there.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create state dir: %w", err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("state dir: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("state dir %s is not a directory", dir)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("make state dir %s private: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// writeSecret creates path afresh with mode 0600 and writes secret to it. A
+// file left by a crashed server is replaced; a symlink planted there is
+// removed, never followed (O_EXCL creates or fails, it does not follow links).
+func writeSecret(path, secret string) (string, error) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("replace stale secret file: %w", err)
+	}
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("create admin secret file: %w", err)
+	}
+	_, werr := fh.WriteString(secret)
+	cerr := fh.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		_ = os.Remove(path)
 		return "", fmt.Errorf("write admin secret file: %w", err)
 	}
 	return path, nil
 }
 
-// stateDir is where kmslab keeps per-user state: $XDG_STATE_HOME/kmslab, or ~/.local/state/kmslab.
+// stateDir is where kmslab keeps per-user state: the flag's value, else
+// awsops.DefaultStateDir ($XDG_STATE_HOME/kmslab when absolute, or
+// ~/.local/state/kmslab), so serve and the ledgers agree on one place.
 func stateDir(flag string) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
-	if x := os.Getenv("XDG_STATE_HOME"); x != "" {
-		return filepath.Join(x, "kmslab"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find home directory for kmslab state: %w", err)
-	}
-	return filepath.Join(home, ".local", "state", "kmslab"), nil
+	return awsops.DefaultStateDir()
 }
 
 func shellQuote(s string) string {

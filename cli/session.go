@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"kmslab/sim"
 )
@@ -39,6 +38,15 @@ type session struct {
 	srv  *sim.Server // offline only
 }
 
+// String names the session without its credentials: its fields are
+// unexported, so fmt would print them raw, secret included.
+func (s session) String() string {
+	return "kmslab session (" + s.mode.String() + ", region " + s.cfg.Region + ")"
+}
+
+// GoString is String, for %#v.
+func (s session) GoString() string { return s.String() }
+
 func (s *session) Close() {
 	if s.srv != nil {
 		_ = s.srv.Close()
@@ -63,11 +71,25 @@ func openSession(ctx context.Context, g *globals) (*session, error) {
 	}
 	cfg := aws.Config{
 		Region:       srv.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
+		Credentials:  adminCreds{creds: srv.Admin},
 		BaseEndpoint: aws.String(srv.URL),
 	}
 	return &session{mode: Offline, cfg: cfg, srv: srv}, nil
 }
+
+// adminCreds hands the offline admin's key to the SDK. Unlike the SDK's static
+// provider it formats without the secret, so a %+v of the session's aws.Config
+// (in a log line or a test failure) cannot print it.
+type adminCreds struct{ creds sim.Credentials }
+
+func (c adminCreds) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{AccessKeyID: c.creds.AccessKeyID, SecretAccessKey: c.creds.SecretAccessKey, Source: "kmslab offline admin"}, nil
+}
+
+func (c adminCreds) String() string {
+	return "credentials(" + c.creds.AccessKeyID + ", secret redacted)"
+}
+func (c adminCreds) GoString() string { return c.String() }
 
 func openRemote(ctx context.Context, g *globals) (*session, error) {
 	var opts []func(*config.LoadOptions) error
