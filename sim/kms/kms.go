@@ -151,6 +151,9 @@ func (s *Service) Handlers() map[string]api.JSONHandler {
 		"ListGrants":                      s.listGrants,
 		"RetireGrant":                     s.retireGrant,
 		"RevokeGrant":                     s.revokeGrant,
+		"ListRetirableGrants":             s.listRetirableGrants,
+		"UpdateKeyDescription":            s.updateKeyDescription,
+		"GenerateRandom":                  s.generateRandom,
 	}
 }
 
