@@ -126,6 +126,14 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 		}
 	}
 	if userListed {
+		// A ledger can be edited by hand: the name alone does not make the user
+		// ours, its tag does (the lab tags it in the CreateUser call itself).
+		if f, ok := c.checkOwner(ctx, KindUser, names.User, runID, c.userTagged); !ok {
+			record(f)
+			userListed = false
+		}
+	}
+	if userListed {
 		if len(has[KindAccessKey]) > 0 || len(has[KindUser]) > 0 {
 			finish(KindAccessKey, c.deleteAccessKeys(ctx, names.User))
 		}
@@ -145,7 +153,11 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 			}
 		}
 		if len(fates) == 0 {
-			fates = append(fates, c.deleteTable(ctx, names.Table))
+			if f, ok := c.checkOwner(ctx, KindTable, names.Table, runID, c.tableTagged); !ok {
+				fates = append(fates, f)
+			} else {
+				fates = append(fates, c.deleteTable(ctx, names.Table))
+			}
 		}
 		finish(KindTable, fates)
 	}
@@ -157,7 +169,11 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 			}
 		}
 		if len(fates) == 0 {
-			fates = append(fates, c.deleteAlias(ctx, names.Alias))
+			if f, ok := c.checkOwner(ctx, KindAlias, names.Alias, runID, c.aliasTagged); !ok {
+				fates = append(fates, f)
+			} else {
+				fates = append(fates, c.deleteAlias(ctx, names.Alias))
+			}
 		}
 		finish(KindAlias, fates)
 	}
@@ -168,6 +184,85 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 }
 
 var errNotOurs = errors.New("not created by this run")
+
+// tagCheck reports whether the named resource carries the run's tag; a
+// resource that no longer exists counts as tagged (deleting it is a no-op).
+type tagCheck func(ctx context.Context, name, runID string) (bool, error)
+
+// checkOwner returns ok when the resource may be deleted, else the fate that
+// says why not.
+func (c *cleaner) checkOwner(ctx context.Context, kind, name, runID string, tagged tagCheck) (Fate, bool) {
+	ok, err := tagged(ctx, name, runID)
+	switch {
+	case err != nil:
+		return Fate{Kind: kind, Name: name, Err: fail("check the run tag of "+kind, name, err)}, false
+	case !ok:
+		return Fate{Kind: kind, Name: name, Outcome: "skipped: not tagged " + TagKey + "=" + runID, Err: errNotOurs}, false
+	}
+	return Fate{}, true
+}
+
+func (c *cleaner) userTagged(ctx context.Context, user, runID string) (bool, error) {
+	p := iam.NewListUserTagsPaginator(c.iam, &iam.ListUserTagsInput{UserName: aws.String(user)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if isCode(err, "NoSuchEntity") {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if hasIAMTag(out.Tags, runID) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (c *cleaner) tableTagged(ctx context.Context, table, runID string) (bool, error) {
+	d, err := c.ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+	if isCode(err, "ResourceNotFoundException") {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	in := &dynamodb.ListTagsOfResourceInput{ResourceArn: d.Table.TableArn}
+	for {
+		out, err := c.ddb.ListTagsOfResource(ctx, in)
+		if isCode(err, "ResourceNotFoundException") {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		for _, t := range out.Tags {
+			if aws.ToString(t.Key) == TagKey && aws.ToString(t.Value) == runID {
+				return true, nil
+			}
+		}
+		if out.NextToken == nil {
+			return false, nil
+		}
+		in.NextToken = out.NextToken
+	}
+}
+
+// aliasTagged checks the key the alias points at: aliases carry no tags.
+func (c *cleaner) aliasTagged(ctx context.Context, alias, runID string) (bool, error) {
+	d, err := c.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(alias)})
+	if isCode(err, "NotFoundException") {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	tagged, err := keyHasTag(ctx, c.kms, aws.ToString(d.KeyMetadata.KeyId), runID)
+	if isCode(err, "NotFoundException") {
+		return true, nil
+	}
+	return tagged, err
+}
 
 func isCode(err error, codes ...string) bool {
 	c := apiCode(err)

@@ -291,6 +291,15 @@ func writeFileAtomic(path string, b []byte) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	// MkdirAll leaves an existing directory as it is: a ledger dir others can
+	// list or write would let them read run names or swap a ledger.
+	if fi, err := os.Stat(dir); err != nil {
+		return err
+	} else if fi.Mode().Perm() != 0o700 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return err
+		}
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err

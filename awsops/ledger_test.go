@@ -208,3 +208,25 @@ func assertNoTempFiles(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestLedgerDirIsPrivate: a runs directory created loosely (by hand, or an
+// old version) is tightened to 0700 on the next write; the ledger is 0600.
+func TestLedgerDirIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(runsDir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := openLedger(dir, "run7", true, fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.plan(KindKey, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(runsDir(dir)); fi.Mode().Perm() != 0o700 {
+		t.Errorf("runs dir mode %v, want 0700", fi.Mode().Perm())
+	}
+	if fi, _ := os.Stat(ledgerPath(dir, "run7")); fi.Mode().Perm() != 0o600 {
+		t.Errorf("ledger mode %v, want 0600", fi.Mode().Perm())
+	}
+}
