@@ -122,6 +122,9 @@ func (s *Service) Handlers() map[string]api.QueryHandler {
 		"GetPolicyVersion":         s.getPolicyVersion,
 		"ListPolicies":             s.listPolicies,
 		"SimulatePrincipalPolicy":  s.simulatePrincipalPolicy,
+		"ListPolicyVersions":       s.listPolicyVersions,
+		"ListEntitiesForPolicy":    s.listEntitiesForPolicy,
+		"ListGroupsForUser":        s.listGroupsForUser,
 	}
 }
 
