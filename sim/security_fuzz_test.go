@@ -32,7 +32,9 @@ func FuzzRouter(f *testing.F) {
 	h := srv.Handler()
 	creds := aws.Credentials{AccessKeyID: srv.Admin.AccessKeyID, SecretAccessKey: srv.Admin.SecretAccessKey}
 
-	add := func(method, target, scope, query, body string, sign bool) { f.Add(method, target, scope, query, body, sign) }
+	add := func(method, target, scope, query, body string, sign bool) {
+		f.Add(method, target, scope, query, body, sign)
+	}
 	add("POST", "TrentService.CreateKey", "kms", "", `{"Description":"x","Tags":[{"TagKey":"a","TagValue":"b"}]}`, true)
 	add("POST", "TrentService.Encrypt", "kms", "", `{"KeyId":"alias/nope","Plaintext":"aGk="}`, true)
 	add("POST", "TrentService.Decrypt", "kms", "", `{"CiphertextBlob":"AAAA","EncryptionContext":{"a":"b"}}`, true)
