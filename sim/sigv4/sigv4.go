@@ -163,6 +163,11 @@ func Verify(r *http.Request, body []byte, now time.Time, lookup Lookup) (Params,
 		return p, err
 	}
 
+	if !signsHost(p.SignedHeaders) {
+		// Without the host signed, a captured request could be replayed to
+		// another endpoint within its time window; AWS refuses it too.
+		return p, fail(Incomplete, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+	}
 	t, err := parseAmzDate(amz)
 	if err != nil {
 		return p, err
@@ -194,6 +199,15 @@ func Verify(r *http.Request, body []byte, now time.Time, lookup Lookup) (Params,
 		return p, &Error{Kind: BadSignature, Message: msgBadSignature, CanonicalRequest: cr, StringToSign: sts}
 	}
 	return p, nil
+}
+
+func signsHost(signed []string) bool {
+	for _, h := range signed {
+		if strings.EqualFold(h, "host") || h == ":authority" {
+			return true
+		}
+	}
+	return false
 }
 
 // fromHeader parses the Authorization header and finds the request time,
