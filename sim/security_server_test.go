@@ -314,3 +314,22 @@ func TestSecretsNeverFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestSeededSecretsAreUnpredictable: a seed fixes ids, never the admin's
+// secret; anyone on the machine can reach loopback and knows the seed.
+func TestSeededSecretsAreUnpredictable(t *testing.T) {
+	seeded := func() *sim.Server {
+		srv, err := sim.New(sim.Options{Rand: strings.NewReader(strings.Repeat("kmslab-seed-", 4096))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv
+	}
+	a, b := seeded(), seeded()
+	if a.Admin.AccessKeyID != b.Admin.AccessKeyID {
+		t.Errorf("seeded access key ids differ: %s %s", a.Admin.AccessKeyID, b.Admin.AccessKeyID)
+	}
+	if a.Admin.SecretAccessKey == b.Admin.SecretAccessKey || len(a.Admin.SecretAccessKey) != 40 {
+		t.Errorf("the seed decides the admin secret (%d chars)", len(a.Admin.SecretAccessKey))
+	}
+}

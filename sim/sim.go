@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	cryptorand "crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -166,7 +167,16 @@ func New(opts Options) (*Server, error) {
 		opts.AdminAccessKeyID = env.ID("AKIA", 20)
 	}
 	if opts.AdminSecretAccessKey == "" {
-		opts.AdminSecretAccessKey = env.Secret()
+		// The seeded stream is consumed as before, so seeded ids stay the same,
+		// but the secret itself always comes from crypto/rand: a seed is
+		// public (--seed 1 in the README) and loopback is open to every local
+		// user, so a secret derived from it would be a shared password.
+		_ = env.Secret()
+		secret, err := randomSecret()
+		if err != nil {
+			return nil, err
+		}
+		opts.AdminSecretAccessKey = secret
 	}
 	admin, err := iamSvc.Bootstrap(DefaultAdminUser, opts.AdminAccessKeyID, opts.AdminSecretAccessKey)
 	if err != nil {
@@ -196,6 +206,19 @@ func New(opts Options) (*Server, error) {
 		handler:   rt,
 		done:      make(chan struct{}),
 	}, nil
+}
+
+// randomSecret is a 40-character secret access key from crypto/rand.
+func randomSecret() (string, error) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	b := make([]byte, 40)
+	if _, err := cryptorand.Read(b); err != nil {
+		return "", fmt.Errorf("generate admin secret: %w", err)
+	}
+	for i, c := range b {
+		b[i] = alphabet[int(c)%len(alphabet)] // 64 divides 256: no bias
+	}
+	return string(b), nil
 }
 
 // Start builds the offline AWS and serves it on opts.Addr (127.0.0.1:0 by default)
