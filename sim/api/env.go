@@ -71,11 +71,19 @@ func (e *Env) ID(prefix string, n int) string {
 	return sb.String()
 }
 
-// Secret returns a 40-character secret access key.
+// Secret returns a 40-character secret access key. It always comes from
+// crypto/rand, even in a seeded run: seeds are public (the README uses --seed 1)
+// and loopback is reachable by every local user. The seeded stream is still
+// consumed as before, so every other id of a seeded run stays the same.
 func (e *Env) Secret() string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	_ = e.Bytes(40)
+	b := make([]byte, 40)
+	if _, err := rand.Read(b); err != nil {
+		panic("kmslab/sim: crypto/rand failed: " + err.Error())
+	}
 	var sb strings.Builder
-	for _, c := range e.Bytes(40) {
+	for _, c := range b {
 		sb.WriteByte(alphabet[int(c)%len(alphabet)])
 	}
 	return sb.String()
