@@ -60,12 +60,20 @@ func (m Model) welcomeContent(w int) []string {
 	out := []string{m.markdown(welcomeMD, w), ""}
 	id := m.opts.Identity
 	var mode string
-	if m.opts.Mode == AWS {
+	switch {
+	case m.opts.Mode == AWS && m.opts.Endpoint != "":
+		mode = st.BadgeAWS.Render("CUSTOM ENDPOINT") + " " + st.Warn.Render("This lab creates resources at "+m.opts.Endpoint+".") + "\n\n" +
+			wrapText("What it costs depends on who runs it: nothing for an emulator such as `kmslab serve`, "+
+				"AWS prices if it is AWS itself (a VPC or FIPS endpoint).", w-4, "") + "\n\n" +
+			kvLines(st, w-4, [][2]string{
+				{"Endpoint", m.opts.Endpoint}, {"Account", id.Account}, {"Region", id.Region}, {"Signed in as", id.ARN},
+			}) + "\n\n" + st.Muted.Render(wrapText("Next you will see exactly what will be created, and confirm.", w-4, ""))
+	case m.opts.Mode == AWS:
 		mode = st.BadgeAWS.Render("REAL AWS") + " " + st.Warn.Render("This lab creates real resources in your account.") + "\n\n" +
 			kvLines(st, w-4, [][2]string{
 				{"Account", id.Account}, {"Region", id.Region}, {"Signed in as", id.ARN},
 			}) + "\n\n" + st.Muted.Render("Next you will see exactly what will be created and what it costs, and confirm.")
-	} else {
+	default:
 		mode = st.Badge.Render("OFFLINE") + " " + st.Bold.Render("Nothing leaves this machine and nothing costs money.") + "\n\n" +
 			ansi.Wrap("An AWS simulation runs inside this program on 127.0.0.1 and the unmodified AWS SDK talks to it: "+
 				"KMS, DynamoDB, IAM and STS, with real key policies, real encryption and real AccessDenied errors.", w-4, "") + "\n\n" +
@@ -95,8 +103,17 @@ func (m Model) confirmContent(w int) []string {
 		{"KMS requests", "about 20", "Free tier covers 20,000 a month; then $0.03 per 10,000."},
 	}
 	out := []string{
-		st.Warn.Render("This run creates real resources in AWS account " + id.Account + " (" + id.Region + ")."),
-		st.Muted.Render("Signed in as " + id.ARN),
+		st.Warn.Render(wrapText("This run creates real resources in AWS account "+id.Account+" ("+id.Region+").", w, "")),
+		st.Muted.Render(wrapText("Signed in as "+id.ARN, w, "/")),
+	}
+	if ep := m.opts.Endpoint; ep != "" {
+		out = []string{
+			st.Warn.Render(wrapText("This run creates resources at "+ep+", account "+id.Account+" ("+id.Region+").", w, "/")),
+			st.Muted.Render(wrapText("Signed in as "+id.ARN, w, "/")),
+			"",
+			wrapText("The costs below are AWS's, and apply only if this endpoint is AWS itself; "+
+				"an emulator such as `kmslab serve` charges nothing.", w, ""),
+		}
 	}
 	for _, it := range items {
 		out = append(out, "", st.Bold.Render("• "+it[0])+"  "+st.Accent.Render(it[1]),
@@ -115,7 +132,7 @@ func (m Model) confirmContent(w int) []string {
 
 func (m Model) summaryContent(w int) []string {
 	st := m.styles
-	out := []string{m.section("What you did")}
+	out := []string{st.Section.UnsetMarginTop().Render("▌ What you did")} // no blank line above the first thing on screen
 	for i, s := range m.opts.Steps {
 		label := itoa(s.Part) + ". " + s.Title
 		if m.isCleanup(i) {
@@ -179,7 +196,7 @@ func (m Model) stepContent(w int) (intro, result []string) {
 	step := m.opts.Steps[m.cur]
 	ss := m.steps[m.cur]
 	if m.showExplain && step.Explain != "" {
-		intro = append(intro, m.markdown(step.Explain, w))
+		intro = append(intro, m.markdown(dropTitle(step.Explain), w))
 	} else if step.Explain != "" {
 		intro = append(intro, st.Muted.Render("(explanation hidden: press e to show it)"))
 	}
@@ -209,16 +226,16 @@ func (m Model) stepContent(w int) (intro, result []string) {
 func (m Model) cleanupPreview(w int) string {
 	n := m.opts.Names
 	rows := [][]string{
-		{"IAM access key, policy attachment, user", n.User},
-		{"DynamoDB table", n.Table},
-		{"KMS alias", n.Alias},
-		{"KMS key", "scheduled for deletion in 7 days (the minimum)"},
+		{"IAM user, its access key and policy attachment", n.User, "deleted"},
+		{"DynamoDB table", n.Table, "deleted"},
+		{"KMS alias", n.Alias, "deleted"},
+		{"KMS key behind the alias", "", "deletion scheduled in 7 days (the minimum)"},
 	}
 	note := "Offline, all of it also vanishes when you quit."
 	if m.opts.Mode == AWS {
 		note = "Only resources of this run (tag kmslab:run=" + n.RunID + ") are touched."
 	}
-	return dataTable(m.styles, w, []string{"Will remove", "Name"}, rows) + "\n" + m.styles.Muted.Render(note)
+	return dataTable(m.styles, w, []string{"Will remove", "Name", "How"}, rows) + "\n" + m.styles.Muted.Render(note)
 }
 
 func (m Model) renderQuitPrompt() string {
@@ -226,8 +243,12 @@ func (m Model) renderQuitPrompt() string {
 	w := min(max(m.pane.width-4, 30), 70)
 	var body string
 	if m.opts.Mode == AWS && m.resourcesPresent() {
-		body = st.Warn.Render("Resources from this run still exist in your AWS account.") + "\n\n" +
-			"The KMS key costs $1/month until deleted; the rest is nearly free but clutters your account.\n\n" +
+		where, cost := "in your AWS account.", "The KMS key costs $1/month until deleted; the rest is nearly free but clutters your account."
+		if m.opts.Endpoint != "" {
+			where = "at " + m.opts.Endpoint + "."
+			cost = "If that endpoint is AWS itself, the KMS key costs $1/month until deleted."
+		}
+		body = st.Warn.Render("Resources from this run still exist "+where) + "\n\n" + cost + "\n\n" +
 			st.OK.Render("y") + "  clean up now, then quit (recommended)\n" +
 			st.Error.Render("n") + "  quit and keep them; `kmslab cleanup` removes them later\n" +
 			st.Bold.Render("esc") + "  stay"
@@ -237,52 +258,17 @@ func (m Model) renderQuitPrompt() string {
 			reason = "A step is still running; quitting cancels it. " + reason
 		}
 		body = st.Bold.Render("Quit kmslab?") + "\n\n" + reason + "\n\n" +
-			st.OK.Render("y") + "  quit\n" + st.Bold.Render("n/esc") + "  stay"
+			st.OK.Render("y") + "      quit\n" + st.Bold.Render("n/esc") + "  stay"
 	}
 	return box(st.Dialog, w, body)
 }
 
-// cliBlock shows commands as a shell would accept them: a command too long for
-// the width is broken before its options with backslash continuations, and
-// comments are dimmed. Commands arrive on one line or already continued.
-func (m Model) cliBlock(cmds []string, w int) string {
-	st := m.styles
-	var lines []string
-	for _, c := range cmds {
-		c = joinContinuations(c)
-		if strings.HasPrefix(c, "#") {
-			lines = append(lines, st.Muted.Render(wrapText(c, max(w, 10), "")))
-			continue
-		}
-		if ansi.StringWidth(c)+2 <= w {
-			lines = append(lines, st.CLIPrompt.Render("$ ")+c)
-			continue
-		}
-		parts := strings.Split(c, " --")
-		for i, p := range parts {
-			prefix, suffix := "    --", " \\"
-			if i == 0 {
-				prefix = st.CLIPrompt.Render("$ ")
-			}
-			if i == len(parts)-1 {
-				suffix = ""
-			}
-			lines = append(lines, prefix+p+suffix)
-		}
+// dropTitle removes an explanation's leading "# " heading: the header right
+// above already names the part, and at 80x24 two lines are worth having.
+func dropTitle(md string) string {
+	if !strings.HasPrefix(md, "# ") {
+		return md
 	}
-	return strings.Join(lines, "\n")
-}
-
-// joinContinuations turns a shell command continued with backslash-newline
-// into one line.
-func joinContinuations(c string) string {
-	if !strings.Contains(c, "\\\n") {
-		return c
-	}
-	parts := strings.Split(c, "\n")
-	for i, p := range parts {
-		p = strings.TrimSpace(p)
-		parts[i] = strings.TrimSpace(strings.TrimSuffix(p, "\\"))
-	}
-	return strings.Join(parts, " ")
+	_, rest, _ := strings.Cut(md, "\n")
+	return strings.TrimLeft(rest, "\n")
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 
@@ -57,20 +58,30 @@ func (c *mdCache) render(md string, width int, style string) string {
 	if s, ok := c.out[k]; ok {
 		return s
 	}
-	r, ok := c.renderers[k.mdRendererKey]
+	// Lists get their wrapped lines indented under the item's text (glamour
+	// starts them at the margin), which needs a few columns kept free.
+	lists := hasList(md)
+	wrap := width
+	if lists {
+		wrap = max(width-listHang, 10)
+	}
+	r, ok := c.renderers[mdRendererKey{wrap, style}]
 	if !ok {
 		var err error
-		r, err = glamour.NewTermRenderer(glamour.WithStyles(compactStyle(style)), glamour.WithWordWrap(width))
+		r, err = glamour.NewTermRenderer(glamour.WithStyles(compactStyle(style)), glamour.WithWordWrap(wrap))
 		if err != nil {
 			return md
 		}
-		c.renderers[k.mdRendererKey] = r
+		c.renderers[mdRendererKey{wrap, style}] = r
 	}
 	s, err := r.Render(md)
 	if err != nil {
 		return md
 	}
 	s = trimLines(s)
+	if lists {
+		s = hangListItems(s)
+	}
 	c.out[k] = s
 	return s
 }
@@ -122,4 +133,45 @@ func trimStyledRight(l string) string {
 		return ""
 	}
 	return ansi.Truncate(l, w, "") + "\x1b[m"
+}
+
+// listHang is the most a list item's continuation lines are indented: the
+// width of "10. ", wider than "• ".
+const listHang = 4
+
+var listItem = regexp.MustCompile(`^( *)(• |[0-9]{1,2}\. )`)
+
+func hasList(md string) bool {
+	for _, l := range strings.Split(md, "\n") {
+		l = strings.TrimLeft(l, " ")
+		if strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "+ ") || orderedItem.MatchString(l) {
+			return true
+		}
+	}
+	return false
+}
+
+var orderedItem = regexp.MustCompile(`^[0-9]{1,2}\. `)
+
+// hangListItems indents the wrapped lines of each rendered list item under
+// the item's text, so a bullet's second line no longer reads as a new
+// paragraph. A blank line ends the item.
+func hangListItems(s string) string {
+	lines := strings.Split(s, "\n")
+	lead, hang := -1, 0
+	for i, l := range lines {
+		plain := ansi.Strip(l)
+		if strings.TrimSpace(plain) == "" {
+			lead = -1
+			continue
+		}
+		if mt := listItem.FindStringSubmatch(plain); mt != nil {
+			lead, hang = len(mt[1]), ansi.StringWidth(mt[2])
+			continue
+		}
+		if lead >= 0 && len(plain)-len(strings.TrimLeft(plain, " ")) == lead {
+			lines[i] = strings.Repeat(" ", hang) + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }

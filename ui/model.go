@@ -39,6 +39,10 @@ type Options struct {
 	// Names are the run's resource names; default Lab.Names().
 	Names awsops.Names
 	Mode  Mode
+	// Endpoint is the custom endpoint URL in AWS mode (--endpoint-url), empty
+	// for AWS itself; default: the one the lab's ledger records. The screens
+	// then name it instead of promising real resources and real costs.
+	Endpoint string
 	// Extras, offline only, enables the at-rest and audit-trail panels.
 	Extras Extras
 	// Progress delivers awsops progress reports to the status line.
@@ -101,6 +105,7 @@ type Model struct {
 	extras                             *extrasMsg
 	extrasRun                          int
 	lastItems                          []awsops.Item
+	lastItemsPart                      int // the part whose read produced lastItems
 
 	spinner spinner.Model
 	bar     progress.Model
@@ -121,6 +126,11 @@ func New(o Options) Model {
 	}
 	if o.Mode == AWS {
 		o.Extras = nil // the panels describe the simulator; AWS cannot show them
+		if o.Endpoint == "" && o.Lab != nil {
+			o.Endpoint = o.Lab.Ledger().Endpoint
+		}
+	} else {
+		o.Endpoint = ""
 	}
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		o.NoColor = true
@@ -276,9 +286,9 @@ func (m *Model) layout() {
 func sidebarWidth(w int) int {
 	switch {
 	case w >= 120:
-		return 30
+		return 26
 	case w >= 80:
-		return 25
+		return 22 // every short part title fits whole; the pane keeps 57 columns at 80
 	default:
 		return 0 // narrow: the header still says where we are
 	}
@@ -357,7 +367,7 @@ func (m Model) handleConfirmKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.goTo(screenWelcome, 0)
 		return m, nil
 	case key.Matches(msg, m.keys.Next):
-		m.flash = "Press y to create these resources in your account, or n to go back."
+		m.flash = "Press y to create these resources, or n to go back."
 		return m, nil
 	}
 	m, _ = m.scroll(msg)
@@ -460,6 +470,11 @@ func (m *Model) goTo(s screen, cur int) {
 	m.screen, m.cur = s, cur
 	m.syncSidebar()
 	m.refresh(true)
+	// Going back to a step that ran is going back to its result; the
+	// explanation is one PgUp away.
+	if s == screenStep && cur < len(m.steps) && m.steps[cur].status != statusPending && m.steps[cur].status != statusRunning {
+		m.pane.showResult()
+	}
 }
 
 // resourcesPresent reports whether the run may have created something that
@@ -567,7 +582,7 @@ func (m *Model) syncSidebar() {
 	entries := make([]sideEntry, 0, len(m.steps)+2)
 	entries = append(entries, sideEntry{label: "Welcome", status: statusDone})
 	for i, s := range m.steps {
-		e := sideEntry{label: m.opts.Steps[i].Title, status: s.status}
+		e := sideEntry{label: sidebarTitle(m.opts.Steps[i].ID, m.opts.Steps[i].Title), status: s.status}
 		if !m.isCleanup(i) {
 			e.part = m.opts.Steps[i].Part
 		}

@@ -21,20 +21,25 @@ func (m Model) renderOutcome(w int, ss stepState) string {
 	case statusFailed:
 		out = append(out, m.renderFailure(w, o))
 	case statusDenied:
-		out = append(out, st.StatusDenied.Render("⊘ Denied, as the lab expects.")+" "+o.Summary)
+		out = append(out, wrapText(st.StatusDenied.Render("⊘ Denied, as the lab expects.")+" "+o.Summary, w, "/"))
 	default:
 		if o.Summary != "" {
-			out = append(out, st.OK.Render("✓ ")+o.Summary)
+			out = append(out, wrapText(st.OK.Render("✓ ")+o.Summary, w, "/"))
 		}
 	}
 	if o.Access != nil && o.Access.Denied != nil {
 		out = append(out, m.renderDenied(w, o))
 	}
-	if o.Key != nil {
+	// With a table, the key is a reminder of part 1 (which showed it whole):
+	// the table and its encryption come first, the key in brief after.
+	if o.Key != nil && o.Table == nil {
 		out = append(out, m.renderKey(w, *o.Key, o.Change == nil))
 	}
 	if o.Table != nil && !(o.Access != nil && o.Access.Denied != nil) {
 		out = append(out, m.renderTable(w, *o.Table))
+	}
+	if o.Key != nil && o.Table != nil {
+		out = append(out, m.renderKeyBrief(w, *o.Key))
 	}
 	if o.User != nil {
 		out = append(out, m.renderUser(w, *o.User))
@@ -123,6 +128,16 @@ func (m Model) renderKey(w int, k awsops.Key, withPolicy bool) string {
 	return strings.Join(out, "\n")
 }
 
+// renderKeyBrief names the key a table is encrypted with, without its policy.
+func (m Model) renderKeyBrief(w int, k awsops.Key) string {
+	pairs := [][2]string{}
+	if k.Alias != "" {
+		pairs = append(pairs, [2]string{"Alias", k.Alias})
+	}
+	pairs = append(pairs, [2]string{"Key ID", k.ID}, [2]string{"State", k.State})
+	return m.section("KMS key (created in part 1)") + "\n" + kvLines(m.styles, w, pairs)
+}
+
 // renderJSON shows a JSON document indented and colored, long lines cut
 // rather than wrapped so the indentation keeps meaning.
 func (m Model) renderJSON(w int, doc string) string {
@@ -202,7 +217,7 @@ func (m Model) renderExplanation(w int, e awsops.Explanation) string {
 	st := m.styles
 	var lines []string
 	if e.Summary != "" {
-		lines = append(lines, ansi.Wrap(e.Summary, max(w-4, 10), ""), "")
+		lines = append(lines, wrapText(e.Summary, max(w, 10), ""), "")
 	}
 	pairs := [][2]string{}
 	if e.Action != "" {
@@ -229,7 +244,7 @@ func (m Model) renderExplanation(w int, e awsops.Explanation) string {
 		pairs = append(pairs, [2]string{"Statements", "none allows it"})
 	}
 	if len(pairs) > 0 {
-		lines = append(lines, kvLines(st, max(w-4, 10), pairs))
+		lines = append(lines, kvLines(st, max(w, 10), pairs))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -301,182 +316,41 @@ func (m Model) renderDenied(w int, o steps.Outcome) string {
 		st.DeniedLabel.Render("AWS says:") + "\n" + wrapText(d.Message, inner, "/")
 	denied := st.DeniedBox.Width(w).Render(body)
 
-	// The why panel and the contrast sit side by side when there is room.
+	// The why panel and the contrast sit side by side when there is room;
+	// their text is wrapped to the box it goes in.
+	whyW, conW := w, w
+	if w >= 110 {
+		whyW = (w - 1) / 2
+		conW = w - whyW - 1
+	}
+	whyInner := whyW - st.WhyBox.GetHorizontalFrameSize()
+	conInner := conW - st.ContrastBox.GetHorizontalFrameSize()
 	var why []string
 	if r := strings.TrimSpace(d.Reason); r != "" {
 		r = strings.TrimPrefix(strings.TrimPrefix(r, "because "), "Because ")
-		why = append(why, st.Bold.Render("Because ")+r)
+		why = append(why, wrapText(st.Bold.Render("Because ")+r, whyInner, ""))
 	}
 	if o.Explanation != nil {
-		why = append(why, m.renderExplanation(w, *o.Explanation))
+		why = append(why, m.renderExplanation(whyInner, *o.Explanation))
 	} else {
-		why = append(why, "The key policy delegates to IAM, and the user's only policy, AmazonDynamoDBFullAccess, grants no kms:Decrypt.")
+		why = append(why, wrapText("The key policy delegates to IAM, and the user's only policy, AmazonDynamoDBFullAccess, grants no kms:Decrypt.", whyInner, ""))
 	}
 	contrast := st.OK.Render("✓ DescribeTable works for the same user.") + "\n" +
-		"Describing a table is metadata: no KMS call. Reading items needs the table key, which DynamoDB decrypts with KMS as the caller, and that is what was refused."
+		wrapText("Describing a table is metadata: no KMS call. Reading items needs the table key, which DynamoDB decrypts with KMS as the caller, and that is what was refused.", conInner, "")
 	if o.Table != nil {
-		contrast += "\n\n" + kvLines(st, 40, [][2]string{
+		contrast += "\n\n" + kvLines(st, conInner, [][2]string{
 			{"Table", o.Table.Name}, {"Status", o.Table.Status}, {"SSE", strings.TrimSpace(o.Table.SSE.Status + " " + o.Table.SSE.Type)},
 		})
 	}
-	whyTitle := st.Warn.Render("WHY") + "\n"
-	conTitle := st.OK.Render("CONTRAST") + "\n"
+	whyBody := st.Warn.Render("WHY") + "\n" + strings.Join(why, "\n\n")
+	conBody := st.OK.Render("CONTRAST") + "\n" + contrast
 	if w >= 110 {
-		half := (w - 1) / 2
-		left := box(st.WhyBox, half, whyTitle+strings.Join(why, "\n\n"))
-		right := box(st.ContrastBox, w-half-1, conTitle+contrast)
-		h := max(lipgloss.Height(left), lipgloss.Height(right))
-		left = box(st.WhyBox.Height(h), half, whyTitle+strings.Join(why, "\n\n"))
-		right = box(st.ContrastBox.Height(h), w-half-1, conTitle+contrast)
+		h := max(lipgloss.Height(box(st.WhyBox, whyW, whyBody)), lipgloss.Height(box(st.ContrastBox, conW, conBody)))
+		left := box(st.WhyBox.Height(h), whyW, whyBody)
+		right := box(st.ContrastBox.Height(h), conW, conBody)
 		return denied + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right)
 	}
-	return denied + "\n" + box(st.WhyBox, w, whyTitle+strings.Join(why, "\n\n")) + "\n" + box(st.ContrastBox, w, conTitle+contrast)
-}
-
-// extrasContent draws the offline-only panels, each labelled as such.
-func (m Model) extrasContent(w int) []string {
-	st := m.styles
-	var out []string
-	x := m.extras
-	if m.showAtRest {
-		var body string
-		switch {
-		case x == nil:
-			body = st.Muted.Render("reading…")
-		case x.atRest == nil:
-			body = st.Muted.Render("No table exists (not yet, or no longer): nothing is stored.")
-		default:
-			body = m.renderAtRest(w-4, *x.atRest)
-		}
-		out = append(out, "", box(st.ExtrasBox, w, st.ExtrasTag.Render("OFFLINE ONLY · AT REST")+"  "+
-			st.Muted.Render("what DynamoDB stored; AWS never shows you this")+"\n\n"+body))
-	}
-	if m.showAudit {
-		body := st.Muted.Render("reading…")
-		if x != nil {
-			body = m.renderAudit(w-4, x.audit)
-		}
-		out = append(out, "", box(st.ExtrasBox, w, st.ExtrasTag.Render("OFFLINE ONLY · AUDIT TRAIL")+"  "+
-			st.Muted.Render("KMS calls, like CloudTrail records")+"\n\n"+body))
-	}
-	return out
-}
-
-func (m Model) renderAtRest(w int, a AtRest) string {
-	st := m.styles
-	out := []string{st.Bold.Render("Table key, wrapped under your KMS key") + st.Muted.Render(" ("+itoa(len(a.WrappedKey))+" bytes)"),
-		st.Hex.Render(hexDump(a.WrappedKey, w, 48))}
-	if len(a.Items) == 0 {
-		out = append(out, "", st.Muted.Render("No items stored yet."))
-	}
-	for i, it := range a.Items {
-		title := st.Bold.Render("Item "+itoa(i+1)+" as stored") + st.Muted.Render(" ("+itoa(len(it.Ciphertext))+" bytes of ciphertext)")
-		var plain string
-		if i < len(m.lastItems) {
-			plain = st.Bold.Render("…and decrypted") + "\n" + itemKV(st, m.lastItems[i], w)
-		}
-		if w >= 100 && plain != "" {
-			half := (w - 3) / 2
-			left := title + "\n" + st.Hex.Render(hexDump(it.Ciphertext, half, 96))
-			right := st.Bold.Render("…and decrypted") + "\n" + itemKV(st, m.lastItems[i], half)
-			out = append(out, "", lipgloss.JoinHorizontal(lipgloss.Top,
-				lipgloss.NewStyle().Width(half).Render(left), " │ ", right))
-			continue
-		}
-		out = append(out, "", title, st.Hex.Render(hexDump(it.Ciphertext, w, 96)))
-		if plain != "" {
-			out = append(out, plain)
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
-func itemKV(st Styles, it awsops.Item, w int) string {
-	pairs := make([][2]string, len(it))
-	for i, a := range it {
-		pairs[i] = [2]string{a.Name + " (" + a.Type + ")", a.Value}
-	}
-	return kvLines(st, w, pairs)
-}
-
-// auditRows is how many of the latest KMS calls the panel shows.
-const auditRows = 8
-
-func (m Model) renderAudit(w int, events []AuditEvent) string {
-	st := m.styles
-	var kms []AuditEvent
-	for _, e := range events {
-		if strings.Contains(strings.ToLower(e.Service), "kms") {
-			kms = append(kms, e)
-		}
-	}
-	if len(kms) == 0 {
-		return st.Muted.Render("No KMS calls yet.")
-	}
-	skipped := 0
-	if len(kms) > auditRows {
-		skipped = len(kms) - auditRows
-		kms = kms[skipped:]
-	}
-	headers := []string{"Time", "KMS call", "Caller", "Invoked by", "Decision"}
-	rows := make([][]string, len(kms))
-	for i, e := range kms {
-		dec := "ALLOWED"
-		if e.denied() {
-			dec = "DENIED"
-		}
-		via := strings.TrimSuffix(e.InvokedBy, ".amazonaws.com")
-		if via == "" {
-			via = "(direct)"
-		}
-		t := ""
-		if !e.Time.IsZero() {
-			t = e.Time.UTC().Format("15:04:05")
-		}
-		rows[i] = []string{t, e.Operation, shortARN(e.Caller), via, dec}
-	}
-	widths := make([]int, len(headers))
-	for c, h := range headers {
-		widths[c] = lipgloss.Width(h)
-		for _, r := range rows {
-			widths[c] = max(widths[c], lipgloss.Width(r[c]))
-		}
-	}
-	// The caller column gives way when the panel is narrow.
-	fixed := 0
-	for c, wd := range widths {
-		if c != 2 {
-			fixed += wd + 2
-		}
-	}
-	widths[2] = max(min(widths[2], w-fixed), 6)
-	line := func(cells []string, style func(c int, v string) lipgloss.Style) string {
-		var b strings.Builder
-		for c, v := range cells {
-			v = padRight(ansi.Truncate(v, widths[c], "…"), widths[c])
-			b.WriteString(style(c, v).Render(v))
-			if c < len(cells)-1 {
-				b.WriteString("  ")
-			}
-		}
-		return b.String()
-	}
-	out := []string{line(headers, func(int, string) lipgloss.Style { return st.TableHead.UnsetPadding() })}
-	if skipped > 0 {
-		out = append(out, st.Muted.Render("… "+itoa(skipped)+" earlier call(s)"))
-	}
-	for _, r := range rows {
-		out = append(out, line(r, func(c int, v string) lipgloss.Style {
-			switch {
-			case c == 4 && strings.HasPrefix(v, "DENIED"):
-				return st.AuditDeny
-			case c == 4:
-				return st.AuditAllow
-			}
-			return st.Value
-		}))
-	}
-	return strings.Join(out, "\n")
+	return denied + "\n" + box(st.WhyBox, whyW, whyBody) + "\n" + box(st.ContrastBox, conW, conBody)
 }
 
 // shortARN keeps the last part of an ARN (alice for ...:user/alice), which

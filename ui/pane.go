@@ -18,6 +18,9 @@ type pane struct {
 	width      int
 	height     int
 	resultLine int // first line of the result section, -1 when none
+	// pinned keeps the result at the top across content changes (panels
+	// filled in later, a resize re-wrapping the text) until the user scrolls.
+	pinned bool
 	// lines is the content cut and padded to exactly width cells, once per
 	// change, so drawing a frame is slicing and joining.
 	lines []string
@@ -59,8 +62,12 @@ func (p *pane) SetContent(s string, resultLine int, top bool) {
 	p.lines = lines
 	p.vp.SetContentLines(lines)
 	p.resultLine = resultLine
-	if top {
+	switch {
+	case top:
+		p.pinned = false
 		p.vp.GotoTop()
+	case p.pinned:
+		p.showResult()
 	}
 }
 
@@ -68,7 +75,11 @@ func (p *pane) SetContent(s string, resultLine int, top bool) {
 // whole content already fits, so the presenter who pressed Enter sees what
 // happened without scrolling (the explanation is one PgUp away).
 func (p *pane) showResult() {
-	if p.resultLine < 0 || p.vp.TotalLineCount() <= p.height {
+	if p.resultLine < 0 {
+		return
+	}
+	p.pinned = true
+	if p.vp.TotalLineCount() <= p.height {
 		return
 	}
 	p.vp.SetYOffset(p.resultLine)
@@ -77,6 +88,9 @@ func (p *pane) showResult() {
 // Update handles the mouse wheel.
 func (p pane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	var cmd tea.Cmd
+	if _, ok := msg.(tea.MouseWheelMsg); ok {
+		p.pinned = false
+	}
 	p.vp, cmd = p.vp.Update(msg)
 	return p, cmd
 }
@@ -100,6 +114,7 @@ func (p pane) handleKey(msg tea.KeyPressMsg) (pane, bool) {
 	default:
 		return p, false
 	}
+	p.pinned = false
 	return p, true
 }
 
@@ -123,11 +138,17 @@ func (p pane) visible() []string {
 	return out
 }
 
-// scrollHint says whether there is more above or below.
+// scrollHint says whether there is more above or below, in words at either
+// end: a bare "0%" next to the progress bar's percentage read as progress.
 func (p pane) scrollHint() string {
 	if p.vp.TotalLineCount() <= p.height {
 		return ""
 	}
-	pct := int(p.vp.ScrollPercent()*100 + 0.5)
-	return itoa(pct) + "%"
+	switch {
+	case p.vp.AtTop():
+		return "↓ more below"
+	case p.vp.AtBottom():
+		return "↑ end"
+	}
+	return "↕ " + itoa(int(p.vp.ScrollPercent()*100+0.5)) + "%"
 }

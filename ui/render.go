@@ -187,35 +187,4 @@ func box(style lipgloss.Style, width int, body string) string {
 	return style.Width(width).Render(ansi.Wrap(body, inner, ""))
 }
 
-// hexDump shows bytes as rows of hex pairs, at most maxBytes of them.
-func hexDump(b []byte, width, maxBytes int) string {
-	per := max((width+1)/3, 4)
-	per = per / 4 * 4
-	if per == 0 {
-		per = 4
-	}
-	shown := b
-	if len(shown) > maxBytes {
-		shown = shown[:maxBytes]
-	}
-	const digits = "0123456789abcdef"
-	var lines []string
-	for i := 0; i < len(shown); i += per {
-		end := min(i+per, len(shown))
-		var sb strings.Builder
-		for j, c := range shown[i:end] {
-			if j > 0 {
-				sb.WriteByte(' ')
-			}
-			sb.WriteByte(digits[c>>4])
-			sb.WriteByte(digits[c&0xf])
-		}
-		lines = append(lines, sb.String())
-	}
-	if len(b) > maxBytes {
-		lines = append(lines, "… "+itoa(len(b)-maxBytes)+" more bytes")
-	}
-	return strings.Join(lines, "\n")
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -107,18 +107,64 @@ func FuzzPolicyDiff(f *testing.F) {
 
 func TestHexDump(t *testing.T) {
 	b := make([]byte, 100)
+	copy(b, "ab\x00\xff~ ")
 	out := hexDump(b, 47, 64)
 	lines := strings.Split(out, "\n")
 	if !strings.HasPrefix(lines[len(lines)-1], "… 36 more bytes") {
 		t.Errorf("last line %q", lines[len(lines)-1])
+	}
+	// 47 columns hold 8 bytes a row: 23 of hex, the gap, 8 of text.
+	if want := "61 62 00 ff 7e 20 00 00  ab..~ .."; lines[0] != want {
+		t.Errorf("first row %q, want %q", lines[0], want)
 	}
 	for _, l := range lines[:len(lines)-1] {
 		if len(l) > 47 {
 			t.Errorf("line too wide: %q", l)
 		}
 	}
+	// A short last row keeps its text column aligned with the rows above.
+	short := strings.Split(hexDump([]byte("abcdefghij"), 47, 64), "\n")
+	if len(short) != 2 || len(short[1]) != len("61 62 00 ff 7e 20 00 00  ")+2 {
+		t.Errorf("short row misaligned: %q", short)
+	}
 	if hexDump(nil, 10, 10) != "" {
 		t.Error("empty input")
+	}
+}
+
+func TestAuditStory(t *testing.T) {
+	st := DefaultStyles(true, true)
+	user := "arn:aws:iam::111122223333:user/kmslab-user-demo01"
+	deny := AuditEvent{Service: "kms", Operation: "Decrypt", Caller: user, InvokedBy: "dynamodb.amazonaws.com", Decision: "Deny"}
+	allow := deny
+	allow.Decision = ""
+	cases := []struct {
+		name   string
+		events []AuditEvent
+		want   []string
+		not    []string
+	}{
+		{"none denied", []AuditEvent{allow}, nil, []string{"refused"}},
+		{"denied via DynamoDB", []AuditEvent{deny},
+			[]string{"DynamoDB called KMS Decrypt as kmslab-user-demo01", "KMS refused"}, []string{"Later"}},
+		{"denied then allowed", []AuditEvent{deny, allow}, []string{"KMS refused", "Later, the same call as kmslab-user-demo01 was allowed"}, nil},
+		{"direct call", []AuditEvent{{Service: "kms", Operation: "Decrypt", Caller: user, ErrorCode: "AccessDeniedException"}},
+			[]string{"kmslab-user-demo01 called KMS Decrypt, and KMS refused"}, []string{"DynamoDB"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := strings.Join(strings.Fields(auditStory(st, 200, tc.events)), " ")
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q lacks %q", got, w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(got, w) {
+					t.Errorf("%q has %q", got, w)
+				}
+			}
+		})
 	}
 }
 
@@ -149,5 +195,39 @@ func TestOutcomeSanitized(t *testing.T) {
 	m = nm.(Model)
 	if c := m.pane.vp.GetContent(); strings.Contains(c, "\x1b[2J") || strings.Contains(c, "\x1b]52") {
 		t.Fatalf("escape sequence from AWS data reached the screen: %q", c)
+	}
+}
+
+// TestSidebarTitlesFit: every real step has a short sidebar title, and it fits
+// the narrowest sidebar whole, part number included.
+func TestSidebarTitlesFit(t *testing.T) {
+	avail := sidebarWidth(80) - 2 - 4 // air and rule; marker, icon and space
+	for _, s := range steps.All() {
+		title, ok := sidebarTitles[s.ID]
+		if !ok {
+			t.Errorf("step %q has no sidebar title", s.ID)
+			continue
+		}
+		label := title
+		if s.Part <= partCount {
+			label = itoa(s.Part) + ". " + title
+		}
+		if w := ansi.StringWidth(label); w > avail {
+			t.Errorf("step %q: sidebar label %q is %d wide, sidebar fits %d", s.ID, label, w, avail)
+		}
+	}
+}
+
+func TestDropTitle(t *testing.T) {
+	cases := map[string]string{
+		"# Title\n\nBody.":    "Body.",
+		"## Section\n\nBody.": "## Section\n\nBody.",
+		"Body only.":          "Body only.",
+		"# Title only":        "",
+	}
+	for in, want := range cases {
+		if got := dropTitle(in); got != want {
+			t.Errorf("dropTitle(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -85,6 +85,7 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	}
 	if items := outcomeItems(msg.outcome); len(items) > 0 {
 		m.lastItems = items
+		m.lastItemsPart = m.opts.Steps[msg.index].Part
 	}
 	m.syncSidebar()
 	focus := m.screen == screenStep && m.cur == msg.index

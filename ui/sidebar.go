@@ -19,6 +19,28 @@ const (
 	statusFailed
 )
 
+// sidebarTitles are the parts' titles as the sidebar shows them: short enough
+// to fit its narrowest width whole (the header always shows the full title),
+// since "Create a custom…" and "Create a test u…" read alike from the back
+// of a room. Keyed by step ID; a step without one keeps its full title.
+var sidebarTitles = map[string]string{
+	"create-key":    "Create a key",
+	"encrypt-table": "Encrypt table",
+	"add-data":      "Add an item",
+	"create-user":   "Add test user",
+	"test-denied":   "Read as user",
+	"grant-access":  "Grant key use",
+	"cleanup":       "Clean up",
+}
+
+// sidebarTitle is the sidebar's label for a step.
+func sidebarTitle(id, title string) string {
+	if t, ok := sidebarTitles[id]; ok {
+		return t
+	}
+	return title
+}
+
 // sideEntry is one line of the sidebar.
 type sideEntry struct {
 	label  string
@@ -94,7 +116,7 @@ func (s sidebar) lines() []string {
 		label = ansi.Truncate(label, avail, "…")
 		lines = append(lines, marker+s.icon(e.status)+" "+textStyle.Render(label))
 	}
-	for _, l := range []string{"", "✓ done  ○ to do", "⊘ denied, as expected", "✗ failed"} {
+	for _, l := range []string{"", "✓ done  ○ to do", "⊘ denied (expected)", "✗ failed"} {
 		lines = append(lines, sty.Muted.Render(ansi.Truncate(l, inner, "…")))
 	}
 	rule := " " + sty.TableEdge.Render("│")

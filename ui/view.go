@@ -82,6 +82,9 @@ func (m Model) renderHeader() string {
 	if m.opts.Mode == AWS {
 		region := m.opts.Identity.Region
 		badge = st.BadgeAWS.Render("AWS " + m.opts.Identity.Account + " " + region)
+		if ep := m.opts.Endpoint; ep != "" {
+			badge = st.BadgeAWS.Render("ENDPOINT " + endpointHost(ep) + " " + region)
+		}
 	}
 	title := st.Title.Render("kmslab") + st.Muted.Render(" · Encrypt data with AWS KMS")
 	gap := max(w-lipgloss.Width(title)-lipgloss.Width(badge), 1)
@@ -110,6 +113,9 @@ func (m Model) headerLabel() (string, string) {
 	case screenWelcome:
 		return "Welcome", ""
 	case screenConfirm:
+		if m.opts.Endpoint != "" {
+			return "Before we start", "what will be created at the endpoint"
+		}
 		return "Before we start", "what will be created in your account"
 	case screenSummary:
 		return "Summary", "what you did"
@@ -155,8 +161,8 @@ func (m Model) renderStatus() string {
 	default:
 		status = st.StatusBar.Render(m.hint())
 	}
-	if hint := m.pane.scrollHint(); hint != "" {
-		hint = st.Muted.Render("  ↕ " + hint)
+	if hint := m.pane.scrollHint(); hint != "" && !m.quitting {
+		hint = st.Muted.Render("  " + hint)
 		hw := ansi.StringWidth(hint)
 		status = ansi.Truncate(status, max(w-hw, 1), "…")
 		status = padRight(status, w-hw) + hint
@@ -220,5 +226,20 @@ func (m Model) helpKeys() KeyMap {
 	k.Yes = enable(k.Yes, dialog)
 	k.No = enable(k.No, dialog)
 	k.Cancel = enable(k.Cancel, m.quitting)
+	k.Quit = enable(k.Quit, !m.quitting) // the prompt is already the way out
+	if m.help.ShowAll {
+		k.Help.SetHelp("?", "close")
+	}
 	return k
+}
+
+// endpointHost shortens an endpoint URL to its host for the header badge.
+func endpointHost(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := strings.IndexByte(u, '/'); i >= 0 {
+		u = u[:i]
+	}
+	return u
 }
