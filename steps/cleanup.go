@@ -42,9 +42,9 @@ func cleanup() Step {
 					scheduled = true
 				}
 			}
-			out.Summary = fmt.Sprintf("Removed %d resource(s).", removed)
+			out.Summary = fmt.Sprintf("Removed %s.", count(removed, "resource"))
 			if scheduled {
-				out.Summary += " The key is scheduled for deletion in 7 days and can be recovered until then."
+				out.Summary = fmt.Sprintf("Removed %s; the key is scheduled for deletion in 7 days and can be recovered until then.", count(removed, "resource"))
 			}
 			return out
 		},

@@ -42,7 +42,7 @@ func part3() Step {
 			return Outcome{
 				Status:  Done,
 				Items:   items,
-				Summary: fmt.Sprintf("Stored item %s; as a Key User you read %d item(s) back in plain text.", item.Get("id"), len(items)),
+				Summary: fmt.Sprintf("Stored item %s; as a Key User you read %s back in plain text.", item.Get("id"), count(len(items), "item")),
 			}
 		},
 	}

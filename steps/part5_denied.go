@@ -41,7 +41,7 @@ func runDenied(ctx context.Context, lab *awsops.Lab) Outcome {
 	if access.Allowed() {
 		out.Status = Failed
 		out.Items = access.Items
-		out.Err = fmt.Errorf("the test user read %d item(s): the key policy already lets it use the key, so there is no denial to show", len(access.Items))
+		out.Err = fmt.Errorf("the test user read %s: the key policy already lets it use the key, so there is no denial to show", count(len(access.Items), "item"))
 		out.Summary = out.Err.Error()
 		return out
 	}

@@ -39,8 +39,8 @@ func part6() Step {
 			if !change.Changed {
 				what = "was already in"
 			}
-			out.Summary = fmt.Sprintf("%s %s \"Allow use of the key\" and reads %d item(s) in plain text.",
-				lab.Names().User, what, len(access.Items))
+			out.Summary = fmt.Sprintf("%s %s \"Allow use of the key\" and reads %s in plain text.",
+				lab.Names().User, what, count(len(access.Items), "item"))
 			return out
 		},
 	}

@@ -133,3 +133,11 @@ func arnParts(id awsops.Identity) (partition, account string) {
 	}
 	return partition, account
 }
+
+// count says "1 item" or "3 items": summaries are read aloud by presenters.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -71,3 +71,14 @@ func TestStatus(t *testing.T) {
 		t.Error("Succeeded is wrong")
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 items"}, {1, "1 item"}, {2, "2 items"}} {
+		if got := count(tt.n, "item"); got != tt.want {
+			t.Errorf("count(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
