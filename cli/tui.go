@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"kmslab/sim"
@@ -43,6 +44,10 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if sess.mode == Offline {
 		opts.Mode = ui.Offline
 		opts.Extras = simExtras{sess.srv}
+	} else {
+		// --endpoint-url or AWS_ENDPOINT_URL: the screens name the endpoint
+		// instead of promising real AWS resources and costs.
+		opts.Endpoint = aws.ToString(sess.cfg.BaseEndpoint)
 	}
 	if _, err := tea.NewProgram(ui.New(opts), tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("terminal UI: %w", err)
