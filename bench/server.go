@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
@@ -36,6 +37,7 @@ func (e endpoint) config(id, secret string) aws.Config {
 		Region:           e.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(id, secret, ""),
 		BaseEndpoint:     aws.String(e.URL),
+		HTTPClient:       bodyGuard{awshttp.NewBuildableClient()},
 		RetryMaxAttempts: 1, // every sample is one attempt; errors are counted, not retried away
 	}
 }
