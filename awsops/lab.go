@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"kmslab/internal/sdkhttp"
+
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -127,7 +130,7 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg = withProbe(cfg)
+	cfg = withProbe(sdkhttp.Guard(cfg))
 	return &Lab{
 		cfg:    cfg,
 		opts:   opts,

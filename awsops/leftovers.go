@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"kmslab/internal/sdkhttp"
 	"sort"
 	"strings"
 
@@ -22,6 +23,7 @@ var kindOrder = map[string]int{KindAccessKey: 0, KindPolicy: 1, KindUser: 2, Kin
 // default) plus those tagged kmslab:run (and aliases pointing at such keys).
 // Ledgers of other accounts or regions are left out.
 func Leftovers(ctx context.Context, cfg aws.Config, stateDir string) ([]Leftover, error) {
+	cfg = sdkhttp.Guard(cfg)
 	const op = "list leftovers"
 	cfg = withProbe(cfg)
 	if stateDir == "" {
@@ -206,6 +208,7 @@ func hasIAMTag(tags []iamtypes.Tag, run string) bool {
 // order, updating and finally removing their ledgers under stateDir ("" for
 // the default). progress, when set, hears each fate as it is decided.
 func CleanupLeftovers(ctx context.Context, cfg aws.Config, stateDir string, leftovers []Leftover, progress func(Fate)) (CleanupReport, error) {
+	cfg = sdkhttp.Guard(cfg)
 	byRun := map[string][]Leftover{}
 	var runs []string
 	for _, lo := range leftovers {

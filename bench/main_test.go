@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"kmslab/internal/sdkhttp"
 	"os"
 	"strings"
 	"testing"
@@ -110,5 +111,13 @@ func TestReadProc(t *testing.T) {
 	}
 	if _, err := readProcMem(-1); err == nil {
 		t.Fatal("readProcMem(-1) succeeded")
+	}
+}
+
+// TestEndpointConfigIsGuarded: bench makes one attempt per sample, so its
+// clients need the SDK race fix (internal/sdkhttp) or large Scans fail under load.
+func TestEndpointConfigIsGuarded(t *testing.T) {
+	if !sdkhttp.Guarded(endpoint{URL: "http://127.0.0.1:1", Region: "us-east-1"}.admin()) {
+		t.Fatal("bench clients lack sdkhttp.Guard")
 	}
 }

@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"kmslab/internal/sdkhttp"
 	"kmslab/sim"
 )
 
@@ -33,13 +33,14 @@ type endpoint struct {
 }
 
 func (e endpoint) config(id, secret string) aws.Config {
-	return aws.Config{
+	// sdkhttp.Guard: with one attempt per sample, the SDK/net/http race it fixes
+	// would otherwise fail large responses now and then (see internal/sdkhttp).
+	return sdkhttp.Guard(aws.Config{
 		Region:           e.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(id, secret, ""),
 		BaseEndpoint:     aws.String(e.URL),
-		HTTPClient:       bodyGuard{awshttp.NewBuildableClient()},
 		RetryMaxAttempts: 1, // every sample is one attempt; errors are counted, not retried away
-	}
+	})
 }
 
 func (e endpoint) admin() aws.Config { return e.config(e.ID, e.Secret) }

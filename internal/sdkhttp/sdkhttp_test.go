@@ -1,4 +1,4 @@
-package main
+package sdkhttp
 
 import (
 	"bytes"
@@ -16,10 +16,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// gateConn forces the interleaving behind bodyGuard: it holds the client's
+// gateConn forces the interleaving behind the guard: it holds the client's
 // writeLoop right after the request body is on the wire, lets the response
 // headers through, and releases the writeLoop only once the caller has
 // started reading the rest of the response body, which the SDK does after it
@@ -96,7 +97,7 @@ func (c *gateConn) Close() error {
 
 // scanServer answers every request, after reading it whole, with one Scan page
 // far larger than the transport's 4 KiB read buffer.
-func scanServer(t *testing.T, items int) endpoint {
+func scanServer(t *testing.T, items int) aws.Config {
 	t.Helper()
 	type item = map[string]map[string]string
 	page := struct {
@@ -123,7 +124,8 @@ func scanServer(t *testing.T, items int) endpoint {
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return endpoint{URL: "http://" + ln.Addr().String(), Region: "us-east-1", ID: "AKIDBENCHTEST", Secret: "secret"}
+	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://" + ln.Addr().String()),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDSDKHTTPTEST", "secret", "")}
 }
 
 // gatedClient is an http.Client whose connections are gateConns.
@@ -138,14 +140,11 @@ func gatedClient() *http.Client {
 	}}}
 }
 
-func TestBodyGuardSurvivesEarlyBodyClose(t *testing.T) {
+func TestGuardSurvivesEarlyBodyClose(t *testing.T) {
 	const items = 100 // about 25 KiB
-	ep := scanServer(t, items)
-	if _, ok := ep.config("a", "b").HTTPClient.(bodyGuard); !ok {
-		t.Fatal("endpoint.config does not use bodyGuard")
-	}
+	base := scanServer(t, items)
 	scan := func(hc aws.HTTPClient) (int32, error) {
-		cfg := ep.admin()
+		cfg := base
 		cfg.HTTPClient = hc
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -161,11 +160,27 @@ func TestBodyGuardSurvivesEarlyBodyClose(t *testing.T) {
 	// request write after closing its body, or the gate no longer forces
 	// the race; either way the check below would prove nothing.
 	if _, err := scan(gatedClient()); err == nil || !strings.Contains(err.Error(), "use of closed network connection") {
-		t.Fatalf("bare client under the forced race: err %v, want use of closed network connection (is bodyGuard still needed?)", err)
+		t.Fatalf("bare client under the forced race: err %v, want use of closed network connection (is the guard still needed?)", err)
 	}
 
-	n, err := scan(bodyGuard{gatedClient()})
+	n, err := scan(Guard(aws.Config{HTTPClient: gatedClient()}).HTTPClient)
 	if err != nil || n != items {
 		t.Fatalf("guarded client under the forced race: count %d, err %v", n, err)
+	}
+}
+
+func TestGuardIsIdempotent(t *testing.T) {
+	once := Guard(aws.Config{})
+	twice := Guard(once)
+	if _, ok := twice.HTTPClient.(guard); !ok {
+		t.Fatal("Guard did not install the guard")
+	}
+	if inner := twice.HTTPClient.(guard).next; inner == nil {
+		t.Fatal("no client under the guard")
+	} else if _, nested := inner.(guard); nested {
+		t.Fatal("guarding twice nested the guard")
+	}
+	if !Guarded(once) || Guarded(aws.Config{}) {
+		t.Fatal("Guarded reports wrongly")
 	}
 }
