@@ -2,7 +2,6 @@ package sim_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -62,34 +61,10 @@ func sdkConfig(srv *sim.Server, id, secret string) aws.Config {
 	}
 }
 
-// consolePolicy is the key policy the KMS console writes: root delegation, key
-// administrators, key users and the grant statement for AWS resources.
+// consolePolicy is the key policy the KMS console writes for one key
+// administrator and the given key users.
 func consolePolicy(account, admin string, users ...string) string {
-	p := map[string]any{
-		"Version": "2012-10-17",
-		"Id":      "key-consolepolicy-3",
-		"Statement": []any{
-			map[string]any{"Sid": "Enable IAM User Permissions", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"}, "Action": "kms:*", "Resource": "*"},
-			map[string]any{"Sid": "Allow access for Key Administrators", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": admin},
-				"Action": []string{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-					"kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-					"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"},
-				"Resource": "*"},
-			map[string]any{"Sid": "Allow use of the key", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": users},
-				"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-				"Resource":  "*"},
-			map[string]any{"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": users},
-				"Action":    []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
-				"Resource":  "*",
-				"Condition": map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": "true"}}},
-		},
-	}
-	b, _ := json.Marshal(p)
-	return string(b)
+	return kmsConsolePolicy(account, []string{admin}, users)
 }
 
 // apiError returns the error code and message of an SDK error.
