@@ -62,8 +62,8 @@ rest). With --aws the same calls go to your real account.`,
 	}
 	pf := root.PersistentFlags()
 	pf.BoolVar(&g.aws, "aws", false, "use your real AWS account (SDK default chain: env, shared config, SSO)")
-	pf.StringVar(&g.profile, "profile", "", "AWS shared-config profile (with --aws)")
-	pf.StringVar(&g.region, "region", "", "AWS region (default: from your config, or us-east-1 offline)")
+	pf.StringVar(&g.profile, "profile", "", "profile from your shared AWS config (with --aws)")
+	pf.StringVar(&g.region, "region", "", "region to work in (default: from your AWS config, or us-east-1 offline)")
 	pf.StringVar(&g.endpointURL, "endpoint-url", "", "send every call to this AWS-compatible endpoint (also AWS_ENDPOINT_URL)")
 	pf.Int64Var(&g.seed, "seed", 0, "offline: fix run id, key ids, ARNs, request ids and timestamps")
 	pf.BoolVarP(&g.yes, "yes", "y", false, "do not ask for confirmation")
