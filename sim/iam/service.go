@@ -78,6 +78,7 @@ type accessKey struct {
 	Status   string
 	Created  time.Time
 	UsableAt time.Time // Created + AccessKeyDelay: before then the key is unknown to SigV4
+	LastUsed *lastUse  // nil until the key first authenticates a request
 }
 
 // New returns an empty IAM for env's account, knowing the AWS managed policies.
@@ -125,6 +126,7 @@ func (s *Service) Handlers() map[string]api.QueryHandler {
 		"ListPolicyVersions":       s.listPolicyVersions,
 		"ListEntitiesForPolicy":    s.listEntitiesForPolicy,
 		"ListGroupsForUser":        s.listGroupsForUser,
+		"GetAccessKeyLastUsed":     s.getAccessKeyLastUsed,
 	}
 }
 
