@@ -63,6 +63,12 @@ type CredentialStore interface {
 	LookupAccessKey(accessKeyID string) (secret string, p *api.Principal, ok bool)
 }
 
+// UsageRecorder is a CredentialStore that also keeps when and where each
+// access key was last used, as IAM's GetAccessKeyLastUsed reports it.
+type UsageRecorder interface {
+	RecordKeyUse(accessKeyID, service, region string, at time.Time)
+}
+
 // router authenticates every request and dispatches it to its operation.
 type router struct {
 	env      *api.Env
@@ -161,6 +167,11 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, principal, _ := rt.creds.LookupAccessKey(params.AccessKeyID)
 	req.Principal = principal
+	// AWS counts a key as used once a request it signed authenticates, whether
+	// or not the call is then allowed; it records the service's signing name.
+	if ur, ok := rt.creds.(UsageRecorder); ok {
+		ur.RecordKeyUse(params.AccessKeyID, svc.name, params.Region, now)
+	}
 
 	if rt.fault != nil {
 		if ferr := rt.fault(svc.name, op); ferr != nil {

@@ -208,6 +208,10 @@ func New(opts Options) (*Server, error) {
 	}, nil
 }
 
+// IAM must see every authenticated request for GetAccessKeyLastUsed: the router
+// finds the recorder by a type assertion, which would fail silently without this.
+var _ UsageRecorder = (*iam.Service)(nil)
+
 // randomSecret is a 40-character secret access key from crypto/rand.
 func randomSecret() (string, error) {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
