@@ -70,14 +70,8 @@ func (s *Service) putKeyPolicy(ctx context.Context, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(*in.KeyId, false)
+	k, err := s.changeableKey(ctx, *in.KeyId, "kms:PutKeyPolicy")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.allow(ctx, direct(ctx), check{action: "kms:PutKeyPolicy", key: k}); err != nil {
-		return nil, err
-	}
-	if err := requireNotPending(k); err != nil {
 		return nil, err
 	}
 	if err := policyNameOK(in.PolicyName); err != nil {

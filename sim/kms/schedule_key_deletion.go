@@ -31,14 +31,8 @@ func (s *Service) scheduleKeyDeletion(ctx context.Context, body []byte) (any, er
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(*in.KeyId, false)
+	k, err := s.changeableKey(ctx, *in.KeyId, "kms:ScheduleKeyDeletion")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.allow(ctx, direct(ctx), check{action: "kms:ScheduleKeyDeletion", key: k}); err != nil {
-		return nil, err
-	}
-	if err := requireNotPending(k); err != nil {
 		return nil, err
 	}
 	k.state = StatePendingDeletion

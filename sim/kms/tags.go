@@ -52,14 +52,8 @@ func (s *Service) tagResource(ctx context.Context, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(*in.KeyId, false)
+	k, err := s.changeableKey(ctx, *in.KeyId, "kms:TagResource")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.allow(ctx, direct(ctx), check{action: "kms:TagResource", key: k}); err != nil {
-		return nil, err
-	}
-	if err := requireNotPending(k); err != nil {
 		return nil, err
 	}
 	for _, t := range in.Tags {
@@ -91,14 +85,8 @@ func (s *Service) untagResource(ctx context.Context, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(*in.KeyId, false)
+	k, err := s.changeableKey(ctx, *in.KeyId, "kms:UntagResource")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.allow(ctx, direct(ctx), check{action: "kms:UntagResource", key: k}); err != nil {
-		return nil, err
-	}
-	if err := requireNotPending(k); err != nil {
 		return nil, err
 	}
 	for _, name := range in.TagKeys {
