@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"kmslab/internal/testbin"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -391,43 +392,19 @@ func TestVerdict(t *testing.T) {
 	}
 }
 
-// kmslabBinary builds the real binary once, for the tests that need a process.
-var (
-	buildOnce sync.Once
-	binDir    string
-	binPath   string
-	buildErr  error
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
-	}
+	testbin.Cleanup()
 	os.Exit(code)
 }
 
+// kmslabBinary builds the real binary once, for the tests that need a process.
 func kmslabBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds kmslab")
 	}
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "kmslab-cli-test-")
-		if buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "kmslab")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		cmd.Dir = ".."
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = errors.New("go build: " + err.Error() + "\n" + string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
+	return testbin.Kmslab(t)
 }
 
 // TestRunThroughPipe is `kmslab run | cat` and `kmslab | cat`: a real

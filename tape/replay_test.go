@@ -3,11 +3,11 @@ package tape
 import (
 	"context"
 	"errors"
+	"kmslab/internal/testbin"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -15,18 +15,9 @@ import (
 // The demo tape at the repository root, and the binary its setup builds.
 const demoTape = "../demo.tape"
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	binDir    string
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
-	}
+	testbin.Cleanup()
 	os.Exit(code)
 }
 
@@ -37,23 +28,7 @@ func kmslabBinary(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("builds and runs kmslab in a terminal")
 	}
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "kmslab-tape-")
-		if buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "kmslab")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		cmd.Dir = ".."
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			buildErr = errors.New("go build: " + err.Error() + "\n" + string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
+	return testbin.Kmslab(t)
 }
 
 // launcher runs "./kmslab ARGS" as the tape types it, with the built binary,
