@@ -9,7 +9,7 @@ import (
 	"net/http"
 
 	"kmslab/sim/api"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 // Identities supplies the policies attached to a principal (managed and inline).

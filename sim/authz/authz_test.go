@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"kmslab/sim/api"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 type fakeIdentities map[string][]policy.Named

@@ -15,7 +15,7 @@ import (
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
 	"kmslab/sim/kms"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 const (

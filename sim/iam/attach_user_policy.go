@@ -6,7 +6,7 @@ import (
 	"net/url"
 
 	"kmslab/sim/api"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 func (s *Service) attachUserPolicy(ctx context.Context, form url.Values) (any, error) {

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 // The AWS managed policies the lab uses, with their real documents (as

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"kmslab/sim/api"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 const (

@@ -7,7 +7,7 @@ import (
 	"net/url"
 
 	"kmslab/sim/api"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 func (s *Service) putUserPolicy(ctx context.Context, form url.Values) (any, error) {

@@ -16,7 +16,7 @@ import (
 
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 // Quotas AWS enforces on users.

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 // span is where a statement sits in its policy's text, 1-based as the IAM

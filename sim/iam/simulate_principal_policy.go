@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"kmslab/sim/api"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 	"kmslab/sim/wire"
 )
 

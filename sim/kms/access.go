@@ -7,7 +7,7 @@ import (
 
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 // effectivePolicy is the key policy authorization uses now: a new policy only

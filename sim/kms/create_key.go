@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"kmslab/sim/api"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 	"kmslab/sim/wire"
 )
 

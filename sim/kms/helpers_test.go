@@ -11,7 +11,7 @@ import (
 	"kmslab/sim/api"
 	"kmslab/sim/audit"
 	"kmslab/sim/authz"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 const (

@@ -8,7 +8,7 @@ import (
 
 	"kmslab/sim/api"
 	"kmslab/sim/audit"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 // KeyInfo is what a service acting for a caller learns about a key.

@@ -8,7 +8,7 @@ import (
 
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 // defaultPolicy is the policy CreateKey gives a key when none is supplied,

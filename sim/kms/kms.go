@@ -15,7 +15,7 @@ import (
 	"kmslab/sim/api"
 	"kmslab/sim/audit"
 	"kmslab/sim/authz"
-	"kmslab/sim/policy"
+	"kmslab/policy"
 )
 
 // Options tunes the service.
