@@ -151,7 +151,7 @@ func TestWholeLab(t *testing.T) {
 		t.Fatalf("change %+v", change)
 	}
 	var plus, minus []string
-	for _, line := range strings.Split(change.Diff, "\n") {
+	for _, line := range strings.Split(change.Diff.Unified(), "\n") {
 		switch {
 		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
 		case strings.HasPrefix(line, "+"):
@@ -161,15 +161,15 @@ func TestWholeLab(t *testing.T) {
 		}
 	}
 	if len(minus) != 0 || len(plus) != 1 || !strings.Contains(plus[0], `"`+user.ARN+`"`) {
-		t.Fatalf("diff is not exactly the added principal:\n%s", change.Diff)
+		t.Fatalf("diff is not exactly the added principal:\n%s", change.Diff.Unified())
 	}
 	if stored, err := lab.GetKeyPolicy(ctx); err != nil || stored != change.After {
 		t.Fatalf("stored policy differs from After (err %v):\n%s\n---\n%s", err, stored, change.After)
 	}
-	t.Logf("diff:\n%s\nexplain: %+v", change.Diff, ex)
+	t.Logf("diff:\n%s\nexplain: %+v", change.Diff.Unified(), ex)
 	again, err := lab.GrantKeyUse(ctx)
 	step("GrantKeyUse again", again, err)
-	if again.Changed || again.Diff != "" || len(again.Added) != 0 || again.Before != change.After || again.After != change.After {
+	if again.Changed || !again.Diff.Empty() || len(again.Added) != 0 || again.Before != change.After || again.After != change.After {
 		t.Fatalf("second grant changed something: %+v", again)
 	}
 

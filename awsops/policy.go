@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	udiff "github.com/aymanbagabas/go-udiff"
 )
 
 // Statement ids of the console's default key policy.
@@ -300,14 +298,6 @@ func addPrincipal(st object, principal string) (object, bool, error) {
 	list = append([]string{principal}, list...)
 	p = p.set("AWS", marshalRaw(list))
 	return st.set("Principal", p.bytes()), true, nil
-}
-
-// policyDiff is the unified diff between two pretty-printed policies.
-func policyDiff(before, after string) string {
-	if before == after {
-		return ""
-	}
-	return udiff.Unified("key policy (before)", "key policy (after)", ensureNewline(before), ensureNewline(after))
 }
 
 func ensureNewline(s string) string {

@@ -152,22 +152,56 @@ func TestPolicyDiffShowsOnlyTheAddedPrincipal(t *testing.T) {
 	if err != nil || !added {
 		t.Fatal(added, err)
 	}
-	d := policyDiff(before, after)
+	d := DiffPolicies(before, after)
 	var plus, minus []string
-	for _, line := range strings.Split(d, "\n") {
-		switch {
-		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
-		case strings.HasPrefix(line, "+"):
-			plus = append(plus, line)
-		case strings.HasPrefix(line, "-"):
-			minus = append(minus, line)
+	for _, h := range d.Hunks {
+		if h.Statement != sidUse {
+			t.Errorf("hunk in statement %q, want %q", h.Statement, sidUse)
+		}
+		for _, l := range h.Lines {
+			switch l.Op {
+			case DiffInsert:
+				plus = append(plus, l.Text)
+			case DiffDelete:
+				minus = append(minus, l.Text)
+			}
 		}
 	}
-	if len(minus) != 0 || len(plus) != 1 || strings.TrimSpace(strings.TrimPrefix(plus[0], "+")) != `"`+userARN+`",` {
-		t.Fatalf("diff is not exactly one added principal:\n%s", d)
+	if len(minus) != 0 || len(plus) != 1 || strings.TrimSpace(plus[0]) != `"`+userARN+`",` {
+		t.Fatalf("diff is not exactly one added principal:\n%s", d.Unified())
 	}
-	if policyDiff(before, before) != "" {
+	if !strings.Contains(d.Unified(), "\n+"+plus[0]+"\n") {
+		t.Errorf("unified text lacks the added line:\n%s", d.Unified())
+	}
+	if !DiffPolicies(before, before).Empty() || DiffPolicies(before, before).Unified() != "" {
 		t.Fatal("diff of equal policies is not empty")
+	}
+}
+
+func TestStatementSids(t *testing.T) {
+	pretty := prettyJSON(consolePolicy("aws", "111122223333", adminARN))
+	sids := statementSids(pretty)
+	lines := strings.Split(pretty, "\n")
+	if len(sids) != len(lines) {
+		t.Fatalf("%d sids for %d lines", len(sids), len(lines))
+	}
+	for i, l := range lines {
+		want := ""
+		switch {
+		case strings.Contains(l, "kms:Create*"):
+			want = sidAdmins
+		case strings.Contains(l, "kms:GenerateDataKey*"):
+			want = sidUse
+		case strings.Contains(l, "kms:GrantIsForAWSResource"):
+			want = sidAttach
+		case strings.Contains(l, `"Version"`), strings.Contains(l, `"Statement"`):
+			want = ""
+		default:
+			continue
+		}
+		if sids[i] != want {
+			t.Errorf("line %d %q: sid %q, want %q", i, l, sids[i], want)
+		}
 	}
 }
 
@@ -190,6 +224,30 @@ func FuzzAddKeyUser(f *testing.F) {
 		out2, added2, err := addKeyUser(out, userARN)
 		if err != nil || added2 || out2 != prettyJSON(out) {
 			t.Fatalf("not idempotent: err=%v added=%v\n%s\n%s", err, added2, out, out2)
+		}
+	})
+}
+
+// FuzzDiffPolicies: whatever two documents AWS returns, the diff neither
+// panics nor reports a change between equal documents, and its lines are
+// single lines.
+func FuzzDiffPolicies(f *testing.F) {
+	base := consolePolicy("aws", "111122223333", adminARN)
+	grown, _, _ := addKeyUser(base, userARN)
+	f.Add(base, grown)
+	f.Add(`{"Statement":{"Sid":"x","Effect":"Allow"}}`, `{"Statement":{"Sid":"y","Effect":"Deny"}}`)
+	f.Add("a\nb\n", "a\nc")
+	f.Fuzz(func(t *testing.T, before, after string) {
+		d := DiffPolicies(before, after)
+		if ensureNewline(prettyJSON(before)) == ensureNewline(prettyJSON(after)) && !d.Empty() {
+			t.Fatalf("equal documents, %d hunks", len(d.Hunks))
+		}
+		for _, h := range d.Hunks {
+			for _, l := range h.Lines {
+				if strings.Contains(l.Text, "\n") {
+					t.Fatalf("diff line with a newline: %q", l.Text)
+				}
+			}
 		}
 	})
 }

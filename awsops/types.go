@@ -98,10 +98,10 @@ type Denied struct {
 
 // PolicyChange is an edit of the key policy, for the policy-diff view.
 type PolicyChange struct {
-	Before  string   // pretty-printed policy before the edit
-	After   string   // pretty-printed policy after the edit (equal to Before when unchanged)
-	Diff    string   // unified diff Before -> After; empty when unchanged
-	Added   []string // principals the edit added
+	Before  string     // pretty-printed policy before the edit
+	After   string     // pretty-printed policy after the edit (equal to Before when unchanged)
+	Diff    PolicyDiff // Before -> After; empty when unchanged
+	Added   []string   // principals the edit added
 	Changed bool
 }
 

@@ -248,5 +248,5 @@ func (l *Lab) GrantKeyUse(ctx context.Context) (PolicyChange, error) {
 	if err != nil {
 		return PolicyChange{}, fail(op, l.keyID, err)
 	}
-	return PolicyChange{Before: before, After: after, Diff: policyDiff(before, after), Added: []string{l.user.ARN}, Changed: true}, nil
+	return PolicyChange{Before: before, After: after, Diff: DiffPolicies(before, after), Added: []string{l.user.ARN}, Changed: true}, nil
 }

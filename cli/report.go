@@ -98,18 +98,13 @@ func (r *report) stepStart(st steps.Step, names awsops.Names, id awsops.Identity
 
 func (r *report) stepDone(st steps.Step, names awsops.Names, id awsops.Identity, o steps.Outcome) {
 	if r.json != nil {
-		rec := stepRecord{Part: st.Part, ID: st.ID, Title: st.Title, Status: o.Status.String(), Summary: o.Summary,
-			Key: o.Key, Table: o.Table, Items: o.Items, User: o.User, Access: o.Access, Explanation: o.Explanation, Change: o.Change}
+		rec := stepRecord{Part: st.Part, ID: st.ID, Title: st.Title, Status: o.Status.String(), Summary: o.Summary}
+		rec.setResult(o.Result)
 		if st.CLI != nil {
 			rec.CLI = st.CLI(names, id)
 		}
 		if o.Err != nil {
 			rec.Error = o.Err.Error()
-		}
-		if o.Cleanup != nil {
-			for _, f := range o.Cleanup.Resources {
-				rec.Cleanup = append(rec.Cleanup, cleanupRecord{Kind: f.Kind, Name: f.Name, Outcome: f.Outcome})
-			}
 		}
 		if r.werr == nil {
 			r.werr = r.json.Encode(rec)
@@ -131,92 +126,114 @@ func (r *report) stepDone(st steps.Step, names awsops.Names, id awsops.Identity,
 	r.printf("\n")
 }
 
-// outcome prints the parts of a result that exist.
+// outcome prints a result, by its kind.
 func (r *report) outcome(o steps.Outcome) {
-	kv := func(k, v string) {
-		if v != "" {
-			r.printf("%s%-14s %s\n", r.indent, k, v)
+	switch res := o.Result.(type) {
+	case steps.KeyCreated:
+		r.key(res.Key)
+	case steps.TableEncrypted:
+		r.table(res.Table)
+	case steps.ItemsRead:
+		r.items(res.Items)
+	case steps.UserCreated:
+		u := res.User
+		r.kv("User", u.ARN)
+		r.kv("Access key", u.AccessKeyID+" (secret kept in memory, never shown)")
+		r.kv("Policies", strings.Join(u.Policies, ", "))
+	case steps.ReadDenied:
+		if res.Table != nil {
+			r.table(*res.Table)
 		}
-	}
-	if k := o.Key; k != nil && o.Table == nil {
-		kv("Key ARN", k.ARN)
-		kv("Alias", k.Alias)
-		kv("State", k.State)
-		kv("Spec / usage", strings.Trim(k.Spec+" / "+k.Usage, " /"))
-		kv("Manager", k.Manager)
-		if !k.Created.IsZero() {
-			kv("Created", k.Created.UTC().Format("2006-01-02 15:04:05Z"))
-		}
-	}
-	if t := o.Table; t != nil {
-		kv("Table", t.Name)
-		kv("Status", t.Status)
-		kv("Key schema", t.KeySchema)
-		if t.SSE.KMSKeyARN != "" {
-			kv("Encryption", t.SSE.Status+" "+t.SSE.Type+" with "+t.SSE.KMSKeyARN)
-		} else {
-			kv("Encryption", "AWS owned key (default)")
-		}
-	}
-	if u := o.User; u != nil {
-		kv("User", u.ARN)
-		kv("Access key", u.AccessKeyID+" (secret kept in memory, never shown)")
-		kv("Policies", strings.Join(u.Policies, ", "))
-	}
-	if len(o.Items) > 0 {
-		r.items(o.Items)
-	}
-	if a := o.Access; a != nil {
-		if a.Denied != nil {
-			d := a.Denied
-			kv("Error code", d.Code)
-			kv("Call", strings.Trim(d.Service+" "+d.Operation, " "))
-			kv("Denied action", d.Action)
-			kv("On resource", d.Resource)
-			for _, line := range strings.Split(wrap(d.Message, 96, ""), "\n") {
-				r.printf("%s%s\n", r.indent, r.st.dim.Render(line))
+		r.denied(res.Denied)
+		if e := res.Explanation; e != nil {
+			r.kv("Simulation", e.Decision+" for "+e.Action)
+			for _, d := range e.Details {
+				r.kv("  "+d.Source, d.Decision)
 			}
-		} else if len(o.Items) == 0 {
-			r.items(a.Items)
+			if e.Summary != "" {
+				r.printf("%s%s\n", r.indent, wrap(e.Summary, 96, r.indent))
+			}
 		}
-	}
-	if e := o.Explanation; e != nil {
-		kv("Simulation", e.Decision+" for "+e.Action)
-		for _, d := range e.Details {
-			kv("  "+d.Source, d.Decision)
+	case steps.KeyUseGranted:
+		if res.Access.Denied != nil {
+			r.denied(*res.Access.Denied)
+		} else {
+			r.items(res.Access.Items)
 		}
-		if e.Summary != "" {
-			r.printf("%s%s\n", r.indent, wrap(e.Summary, 96, r.indent))
-		}
-	}
-	if c := o.Change; c != nil {
+		c := res.Change
 		if !c.Changed {
 			r.printf("%skey policy already allowed the user: no change\n", r.indent)
 		} else {
-			kv("Added", strings.Join(c.Added, ", "))
-			for _, line := range strings.Split(strings.TrimRight(c.Diff, "\n"), "\n") {
-				switch {
-				case strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "+++"):
-					line = r.st.add.Render(line)
-				case strings.HasPrefix(line, "-") && !strings.HasPrefix(line, "---"):
-					line = r.st.del.Render(line)
-				}
-				r.printf("%s%s\n", r.indent, line)
-			}
+			r.kv("Added", strings.Join(c.Added, ", "))
+			r.diff(c.Diff)
 		}
+	case steps.CleanedUp:
+		r.cleanup(res.Report)
 	}
-	if c := o.Cleanup; c != nil {
-		kindW, nameW := 0, 0
-		for _, f := range c.Resources {
-			kindW, nameW = max(kindW, len(f.Kind)), max(nameW, len(f.Name))
+}
+
+func (r *report) kv(k, v string) {
+	if v != "" {
+		r.printf("%s%-14s %s\n", r.indent, k, v)
+	}
+}
+
+func (r *report) key(k awsops.Key) {
+	r.kv("Key ARN", k.ARN)
+	r.kv("Alias", k.Alias)
+	r.kv("State", k.State)
+	r.kv("Spec / usage", strings.Trim(k.Spec+" / "+k.Usage, " /"))
+	r.kv("Manager", k.Manager)
+	if !k.Created.IsZero() {
+		r.kv("Created", k.Created.UTC().Format("2006-01-02 15:04:05Z"))
+	}
+}
+
+func (r *report) table(t awsops.Table) {
+	r.kv("Table", t.Name)
+	r.kv("Status", t.Status)
+	r.kv("Key schema", t.KeySchema)
+	if t.SSE.KMSKeyARN != "" {
+		r.kv("Encryption", t.SSE.Status+" "+t.SSE.Type+" with "+t.SSE.KMSKeyARN)
+	} else {
+		r.kv("Encryption", "AWS owned key (default)")
+	}
+}
+
+func (r *report) denied(d awsops.Denied) {
+	r.kv("Error code", d.Code)
+	r.kv("Call", strings.Trim(d.Service+" "+d.Operation, " "))
+	r.kv("Denied action", d.Action)
+	r.kv("On resource", d.Resource)
+	for _, line := range strings.Split(wrap(d.Message, 96, ""), "\n") {
+		r.printf("%s%s\n", r.indent, r.st.dim.Render(line))
+	}
+}
+
+// diff prints the policy diff awsops computed, as unified diff text.
+func (r *report) diff(d awsops.PolicyDiff) {
+	for _, line := range strings.Split(strings.TrimRight(d.Unified(), "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "+++"):
+			line = r.st.add.Render(line)
+		case strings.HasPrefix(line, "-") && !strings.HasPrefix(line, "---"):
+			line = r.st.del.Render(line)
 		}
-		for _, f := range c.Resources {
-			mark := r.st.ok.Render("✓")
-			if f.Failed() {
-				mark = r.st.fail.Render("✗")
-			}
-			r.printf("%s%s %-*s  %-*s  %s\n", r.indent, mark, kindW, f.Kind, nameW, f.Name, f.Outcome)
+		r.printf("%s%s\n", r.indent, line)
+	}
+}
+
+func (r *report) cleanup(c awsops.CleanupReport) {
+	kindW, nameW := 0, 0
+	for _, f := range c.Resources {
+		kindW, nameW = max(kindW, len(f.Kind)), max(nameW, len(f.Name))
+	}
+	for _, f := range c.Resources {
+		mark := r.st.ok.Render("✓")
+		if f.Failed() {
+			mark = r.st.fail.Render("✗")
 		}
+		r.printf("%s%s %-*s  %-*s  %s\n", r.indent, mark, kindW, f.Kind, nameW, f.Name, f.Outcome)
 	}
 }
 
@@ -232,7 +249,7 @@ func (r *report) items(items []awsops.Item) {
 
 func (r *report) interruptedCleanup(rep awsops.CleanupReport, err error) {
 	r.printf("\n%s\n", r.st.title.Render("━━ Interrupted: cleaning up what was created"))
-	r.outcome(steps.Outcome{Cleanup: &rep})
+	r.cleanup(rep)
 	if err != nil {
 		r.printf("%s%s\n", r.indent, err.Error())
 	}

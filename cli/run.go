@@ -76,6 +76,29 @@ type stepRecord struct {
 	Cleanup     []cleanupRecord      `json:"cleanup,omitempty"`
 }
 
+// setResult fills the record's fields from a result, by its kind.
+func (rec *stepRecord) setResult(res steps.Result) {
+	switch res := res.(type) {
+	case steps.KeyCreated:
+		rec.Key = &res.Key
+	case steps.TableEncrypted:
+		rec.Table, rec.Key = &res.Table, res.Key
+	case steps.ItemsRead:
+		rec.Items = res.Items
+	case steps.UserCreated:
+		rec.User = &res.User
+	case steps.ReadDenied:
+		rec.Access = &awsops.Access{Denied: &res.Denied}
+		rec.Explanation, rec.Table = res.Explanation, res.Table
+	case steps.KeyUseGranted:
+		rec.Change, rec.Access = &res.Change, &res.Access
+	case steps.CleanedUp:
+		for _, f := range res.Report.Resources {
+			rec.Cleanup = append(rec.Cleanup, cleanupRecord{Kind: f.Kind, Name: f.Name, Outcome: f.Outcome})
+		}
+	}
+}
+
 type cleanupRecord struct {
 	Kind    string `json:"kind"`
 	Name    string `json:"name"`
@@ -152,7 +175,7 @@ func verdict(all []steps.Step, outcomes []steps.Outcome) string {
 			if o.Err != nil {
 				return fmt.Sprintf("part %d failed: %v", st.Part, o.Err)
 			}
-			if o.Status != steps.Done || o.Access == nil || !o.Access.Allowed() {
+			if g, ok := o.Result.(steps.KeyUseGranted); o.Status != steps.Done || !ok || !g.Access.Allowed() {
 				return fmt.Sprintf("part %d: the test user still cannot read the table after the key policy edit", st.Part)
 			}
 		case o.Status != steps.Done:
@@ -162,7 +185,7 @@ func verdict(all []steps.Step, outcomes []steps.Outcome) string {
 			}
 			return fmt.Sprintf("%s failed: %s", st.Title, what)
 		}
-		if st.Part == 7 && (o.Cleanup == nil || !o.Cleanup.OK()) {
+		if c, ok := o.Result.(steps.CleanedUp); st.IsCleanup() && (!ok || !c.Report.OK()) {
 			return "cleanup left resources behind: run kmslab cleanup"
 		}
 	}

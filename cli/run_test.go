@@ -342,9 +342,9 @@ func TestVerdict(t *testing.T) {
 			case 5:
 				out = append(out, steps.Outcome{Status: steps.DeniedAsExpected})
 			case 6:
-				out = append(out, steps.Outcome{Status: steps.Done, Access: allowedAccess()})
+				out = append(out, steps.Outcome{Status: steps.Done, Result: steps.KeyUseGranted{}})
 			default:
-				out = append(out, steps.Outcome{Status: steps.Done, Cleanup: cleanOK()})
+				out = append(out, steps.Outcome{Status: steps.Done, Result: cleanOK()})
 			}
 		}
 		return out
@@ -378,7 +378,7 @@ func TestVerdict(t *testing.T) {
 			return o
 		}, "boom"},
 		{"cleanup left things", func(o []steps.Outcome) []steps.Outcome {
-			o[len(o)-1] = steps.Outcome{Status: steps.Done, Cleanup: nil}
+			o[len(o)-1] = steps.Outcome{Status: steps.Done}
 			return o
 		}, "cleanup"},
 	}
@@ -457,8 +457,6 @@ func TestRunSeedBinaryIsDeterministic(t *testing.T) {
 	}
 }
 
-func allowedAccess() *awsops.Access { return &awsops.Access{} }
-
-func cleanOK() *awsops.CleanupReport {
-	return &awsops.CleanupReport{Resources: []awsops.Fate{{Kind: "kms key", Name: "k", Outcome: "scheduled for deletion in 7 days"}}}
+func cleanOK() steps.CleanedUp {
+	return steps.CleanedUp{Report: awsops.CleanupReport{Resources: []awsops.Fate{{Kind: "kms key", Name: "k", Outcome: "scheduled for deletion in 7 days"}}}}
 }

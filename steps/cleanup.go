@@ -10,8 +10,10 @@ import (
 func cleanup() Step {
 	return Step{
 		Part:    7,
+		Kind:    KindCleanup,
 		ID:      "cleanup",
 		Title:   "Clean up",
+		Short:   "Clean up",
 		Explain: text("cleanup"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			partition, _ := arnParts(id)
@@ -27,7 +29,7 @@ func cleanup() Step {
 		},
 		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
 			report, err := lab.Cleanup(ctx)
-			out := Outcome{Cleanup: &report}
+			out := Outcome{Result: CleanedUp{Report: report}}
 			if err != nil {
 				out.Status, out.Err, out.Summary = Failed, err, err.Error()
 				return out

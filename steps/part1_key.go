@@ -12,6 +12,7 @@ func part1() Step {
 		Part:    1,
 		ID:      "create-key",
 		Title:   "Create a customer managed KMS key",
+		Short:   "Create a key",
 		Explain: text("part1_key"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			return []string{
@@ -31,7 +32,7 @@ func part1() Step {
 			}
 			return Outcome{
 				Status: Done,
-				Key:    &key,
+				Result: KeyCreated{Key: key},
 				Summary: fmt.Sprintf("Key %s (%s) is %s: %s, %s; you are its administrator and user.",
 					key.ID, key.Alias, key.State, key.Spec, key.Usage),
 			}

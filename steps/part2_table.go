@@ -12,6 +12,7 @@ func part2() Step {
 		Part:    2,
 		ID:      "encrypt-table",
 		Title:   "Encrypt a DynamoDB table with the key",
+		Short:   "Encrypt table",
 		Explain: text("part2_table"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			return []string{
@@ -28,7 +29,7 @@ func part2() Step {
 			if err != nil {
 				return failed(err)
 			}
-			out := Outcome{Table: &table}
+			out := Outcome{Result: TableEncrypted{Table: table}}
 			if table.SSE.Status != "ENABLED" || table.SSE.Type != "KMS" || table.SSE.KMSKeyARN == "" {
 				out.Status = Failed
 				out.Err = fmt.Errorf("table %s is not encrypted with a KMS key (SSE status %q, type %q)",
@@ -38,7 +39,7 @@ func part2() Step {
 			}
 			key, err := lab.DescribeKey(ctx)
 			if err != nil {
-				return Outcome{Status: Failed, Err: err, Summary: err.Error(), Table: &table}
+				return Outcome{Status: Failed, Err: err, Summary: err.Error(), Result: TableEncrypted{Table: table}}
 			}
 			if key.ARN != table.SSE.KMSKeyARN {
 				out.Status = Failed
@@ -47,7 +48,7 @@ func part2() Step {
 				return out
 			}
 			out.Status = Done
-			out.Key = &key
+			out.Result = TableEncrypted{Table: table, Key: &key}
 			out.Summary = fmt.Sprintf("Table %s is %s and encrypted at rest with your key %s.", table.Name, table.Status, key.ID)
 			return out
 		},

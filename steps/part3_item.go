@@ -12,6 +12,7 @@ func part3() Step {
 		Part:    3,
 		ID:      "add-data",
 		Title:   "Add an item and read it back",
+		Short:   "Add an item",
 		Explain: text("part3_item"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			return []string{
@@ -37,11 +38,11 @@ func part3() Step {
 			}
 			if !found {
 				err := fmt.Errorf("the item with id %q was stored but the scan did not return it", item.Get("id"))
-				return Outcome{Status: Failed, Err: err, Summary: err.Error(), Items: items}
+				return Outcome{Status: Failed, Err: err, Summary: err.Error(), Result: ItemsRead{Items: items}}
 			}
 			return Outcome{
 				Status:  Done,
-				Items:   items,
+				Result:  ItemsRead{Items: items},
 				Summary: fmt.Sprintf("Stored item %s; as a Key User you read %s back in plain text.", item.Get("id"), count(len(items), "item")),
 			}
 		},

@@ -12,6 +12,7 @@ func part4() Step {
 		Part:    4,
 		ID:      "create-user",
 		Title:   "Create a test user with DynamoDB access only",
+		Short:   "Add test user",
 		Explain: text("part4_user"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			partition, _ := arnParts(id)
@@ -28,7 +29,7 @@ func part4() Step {
 			}
 			return Outcome{
 				Status: Done,
-				User:   &user,
+				Result: UserCreated{User: user},
 				Summary: fmt.Sprintf("User %s has %d managed policy (DynamoDB only, no KMS use) and a working access key %s.",
 					user.Name, len(user.Policies), user.AccessKeyID),
 			}

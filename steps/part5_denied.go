@@ -12,6 +12,7 @@ func part5() Step {
 		Part:    5,
 		ID:      "test-denied",
 		Title:   "Read the table as the test user",
+		Short:   "Read as user",
 		Explain: text("part5_denied"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			partition, account := arnParts(id)
@@ -37,34 +38,37 @@ func runDenied(ctx context.Context, lab *awsops.Lab) Outcome {
 	if err != nil {
 		return failed(err)
 	}
-	out := Outcome{Access: &access}
+	var out Outcome
 	if access.Allowed() {
 		out.Status = Failed
-		out.Items = access.Items
+		out.Result = ItemsRead{Items: access.Items}
 		out.Err = fmt.Errorf("the test user read %s: the key policy already lets it use the key, so there is no denial to show", count(len(access.Items), "item"))
 		out.Summary = out.Err.Error()
 		return out
 	}
 	if access.Denied.Action != "kms:Decrypt" {
 		out.Status = Failed
+		out.Result = ReadDenied{Denied: *access.Denied}
 		out.Err = fmt.Errorf("the test user was refused %s, not kms:Decrypt: %s", orUnknown(access.Denied.Action), access.Denied.Message)
 		out.Summary = out.Err.Error()
 		return out
 	}
+	res := ReadDenied{Denied: *access.Denied}
 	out.Status = DeniedAsExpected
 	out.Summary = fmt.Sprintf("%s needs kms:Decrypt on the key, and nothing grants it.", lab.Names().User)
 	// The explanation and the contrast enrich the screen; the denial alone
 	// already makes the point, so their failures are reported, not fatal.
 	if ex, err := lab.Explain(ctx); err == nil {
-		out.Explanation = &ex
+		res.Explanation = &ex
 	} else {
 		out.Summary += " (No policy simulation: " + err.Error() + ")"
 	}
 	if t, err := lab.DescribeTableAsTestUser(ctx); err == nil {
-		out.Table = &t
+		res.Table = &t
 	} else {
 		out.Summary += " (Describing the table failed too: " + err.Error() + ")"
 	}
+	out.Result = res
 	return out
 }
 

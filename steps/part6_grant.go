@@ -12,6 +12,7 @@ func part6() Step {
 		Part:    6,
 		ID:      "grant-access",
 		Title:   "Grant the test user use of the key",
+		Short:   "Grant key use",
 		Explain: text("part6_grant"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			partition, account := arnParts(id)
@@ -29,7 +30,7 @@ func part6() Step {
 				return failed(err)
 			}
 			access, err := lab.WaitForAccess(ctx)
-			out := Outcome{Change: &change, Access: &access}
+			out := Outcome{Result: KeyUseGranted{Change: change, Access: access}}
 			if err != nil {
 				out.Status, out.Err, out.Summary = Failed, err, err.Error()
 				return out

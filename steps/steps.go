@@ -57,11 +57,28 @@ func (s Status) String() string {
 // Succeeded reports whether the step reached the state the lab wants.
 func (s Status) Succeeded() bool { return s == Done || s == DeniedAsExpected }
 
-// Step is one part of the walkthrough.
+// Kind says what role a step plays in the walkthrough.
+type Kind int
+
+// Step kinds. Parts are numbered and counted ("Part 2 of 6"); experiments
+// come after the parts and before cleanup, unnumbered; cleanup comes last.
+const (
+	KindPart Kind = iota
+	KindExperiment
+	KindCleanup
+)
+
+// Step is one part of the walkthrough. It carries every fact a screen needs
+// about it, so that no renderer keeps a table keyed by step ID.
 type Step struct {
-	Part    int    // 1..6; 7 is cleanup
-	ID      string // stable, e.g. "create-key"
-	Title   string
+	Part  int    // 1..6 for parts; 7 for cleanup, after them
+	Kind  Kind   // part, experiment or cleanup
+	ID    string // stable, e.g. "create-key"
+	Title string
+	// Short is the title where room is tight (the TUI's sidebar): short enough
+	// to fit whole, since "Create a custom…" and "Create a test u…" read alike
+	// from the back of a room. Empty means Title.
+	Short   string
 	Explain string // markdown, shown beside the step
 	// CLI returns the AWS CLI commands that do the same thing, for the curious.
 	CLI func(awsops.Names, awsops.Identity) []string
@@ -69,19 +86,26 @@ type Step struct {
 	Run func(ctx context.Context, lab *awsops.Lab) Outcome
 }
 
-// Outcome is what a step produced; only the fields the step fills are set.
-type Outcome struct {
-	Status      Status
-	Err         error
-	Summary     string // one line
-	Key         *awsops.Key
-	Table       *awsops.Table
-	Items       []awsops.Item
-	User        *awsops.TestUser
-	Access      *awsops.Access
-	Explanation *awsops.Explanation
-	Change      *awsops.PolicyChange
-	Cleanup     *awsops.CleanupReport
+// IsCleanup reports whether the step removes what the others created.
+func (s Step) IsCleanup() bool { return s.Kind == KindCleanup }
+
+// ShortTitle is the title where room is tight.
+func (s Step) ShortTitle() string {
+	if s.Short != "" {
+		return s.Short
+	}
+	return s.Title
+}
+
+// PartCount is how many numbered parts all has ("Part 2 of 6").
+func PartCount(all []Step) int {
+	n := 0
+	for _, s := range all {
+		if s.Kind == KindPart {
+			n++
+		}
+	}
+	return n
 }
 
 // All returns parts 1 to 6 then cleanup, in order.

@@ -43,9 +43,18 @@ func TestAllShape(t *testing.T) {
 				t.Errorf("step %s: broken ARN without identity: %q", s.ID, line)
 			}
 		}
+		if short := s.ShortTitle(); len(short) > 13 {
+			t.Errorf("step %s: short title %q does not fit the sidebar (16 cells at 80 columns, less the part number)", s.ID, short)
+		}
+		if (i == len(all)-1) != s.IsCleanup() {
+			t.Errorf("step %s: cleanup %v, want cleanup last and only last", s.ID, s.IsCleanup())
+		}
 		if got, ok := ByID(s.ID); !ok || got.Part != s.Part {
 			t.Errorf("ByID(%q) = %v, %v", s.ID, got.Part, ok)
 		}
+	}
+	if n := PartCount(all); n != 6 {
+		t.Errorf("PartCount = %d, want 6", n)
 	}
 	if _, ok := ByID("nope"); ok {
 		t.Error("ByID found a step that does not exist")

@@ -55,41 +55,43 @@ func TestWalkthrough(t *testing.T) {
 		if out.Summary == "" {
 			t.Errorf("part %d: no summary", s.Part)
 		}
-		switch s.Part {
-		case 1:
-			if out.Key == nil || out.Key.State != "Enabled" {
-				t.Errorf("part 1 key %+v", out.Key)
+		switch r := out.Result.(type) {
+		case steps.KeyCreated:
+			if s.Part != 1 || r.Key.State != "Enabled" {
+				t.Errorf("part %d key %+v", s.Part, r.Key)
 			}
-		case 2:
-			if out.Table == nil || out.Key == nil || out.Table.SSE.KMSKeyARN != out.Key.ARN {
-				t.Errorf("part 2 table %+v", out.Table)
+		case steps.TableEncrypted:
+			if s.Part != 2 || r.Key == nil || r.Table.SSE.KMSKeyARN != r.Key.ARN {
+				t.Errorf("part %d table %+v", s.Part, r.Table)
 			}
-		case 3:
-			if len(out.Items) != 1 || out.Items[0].Get("name") == "" {
-				t.Errorf("part 3 items %+v", out.Items)
+		case steps.ItemsRead:
+			if s.Part != 3 || len(r.Items) != 1 || r.Items[0].Get("name") == "" {
+				t.Errorf("part %d items %+v", s.Part, r.Items)
 			}
-		case 4:
-			if out.User == nil || out.User.Name != lab.Names().User {
-				t.Errorf("part 4 user %+v", out.User)
+		case steps.UserCreated:
+			if s.Part != 4 || r.User.Name != lab.Names().User {
+				t.Errorf("part %d user %+v", s.Part, r.User)
 			}
-		case 5:
-			if out.Access == nil || out.Access.Denied == nil || out.Access.Denied.Action != "kms:Decrypt" {
-				t.Fatalf("part 5 access %+v", out.Access)
+		case steps.ReadDenied:
+			if s.Part != 5 || r.Denied.Action != "kms:Decrypt" {
+				t.Fatalf("part %d denied %+v", s.Part, r.Denied)
 			}
-			if out.Explanation == nil || out.Explanation.Decision != "implicitDeny" {
-				t.Errorf("part 5 explanation %+v", out.Explanation)
+			if r.Explanation == nil || r.Explanation.Decision != "implicitDeny" {
+				t.Errorf("part 5 explanation %+v", r.Explanation)
 			}
-			if out.Table == nil || out.Table.Name != lab.Names().Table {
-				t.Errorf("part 5: the contrasting describe is missing: %+v", out.Table)
+			if r.Table == nil || r.Table.Name != lab.Names().Table {
+				t.Errorf("part 5: the contrasting describe is missing: %+v", r.Table)
 			}
-		case 6:
-			if out.Change == nil || !out.Change.Changed || out.Access == nil || !out.Access.Allowed() || len(out.Access.Items) != 1 || len(out.Items) != 0 {
-				t.Errorf("part 6 change %+v access %+v", out.Change, out.Access)
+		case steps.KeyUseGranted:
+			if s.Part != 6 || !r.Change.Changed || !r.Access.Allowed() || len(r.Access.Items) != 1 {
+				t.Errorf("part %d change %+v access %+v", s.Part, r.Change, r.Access)
 			}
-		case 7:
-			if out.Cleanup == nil || !out.Cleanup.OK() || len(out.Cleanup.Resources) != 6 {
-				t.Errorf("cleanup %+v", out.Cleanup)
+		case steps.CleanedUp:
+			if !s.IsCleanup() || !r.Report.OK() || len(r.Report.Resources) != 6 {
+				t.Errorf("cleanup %+v", r.Report)
 			}
+		default:
+			t.Errorf("part %d: result %T", s.Part, out.Result)
 		}
 	}
 }
@@ -104,7 +106,7 @@ func TestPart5FailsWhenNotDenied(t *testing.T) {
 		}
 	}
 	out := all[4].Run(ctx, lab)
-	if out.Status != steps.Failed || out.Err == nil || len(out.Items) != 1 {
+	if r, ok := out.Result.(steps.ItemsRead); out.Status != steps.Failed || out.Err == nil || !ok || len(r.Items) != 1 {
 		t.Fatalf("part 5 after the grant: %v %v", out.Status, out.Err)
 	}
 	if out := all[6].Run(ctx, lab); out.Status != steps.Done {

@@ -12,8 +12,7 @@ import (
 // gets the value on a line of its own, and comments wrap as comments. Commands
 // arrive on one line or already continued. What c copies is the command as the
 // step gave it, not these lines.
-func (m Model) cliBlock(cmds []string, w int) string {
-	st := m.styles
+func cliBlock(st Styles, cmds []string, w int) string {
 	w = max(w, 20)
 	var lines []string
 	for _, c := range cmds {

@@ -55,8 +55,7 @@ func TestShellLines(t *testing.T) {
 }
 
 func TestCLIBlockComments(t *testing.T) {
-	m := newFixtureModel(Offline, 100, 30, nil)
-	out := ansi.Strip(m.cliBlock([]string{"# with the test user's access key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY:"}, 40))
+	out := ansi.Strip(cliBlock(DefaultStyles(true, false), []string{"# with the test user's access key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY:"}, 40))
 	lines := strings.Split(out, "\n")
 	if len(lines) < 2 {
 		t.Fatalf("a long comment should wrap: %q", out)

@@ -1,19 +1,59 @@
 package ui
 
 import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+
 	"kmslab/awsops"
 )
 
-// common is the context every component shares: sizes, styles, keys and the
-// markdown cache. Components keep their own copy and receive a new one when
-// the root re-lays out (SetSize), as soft-serve's common.Common does.
+// common is the context every component shares: size, styles, keys, the
+// markdown cache and what the run is (mode, names, identity). Components keep
+// their own copy and receive a new one through SetSize or setCommon when the
+// root re-lays out or restyles, as soft-serve's common.Common does.
 type common struct {
 	width, height int
 	styles        *Styles
-	keys          *KeyMap
-	md            *mdCache
-	mdStyle       string
+	// keys is the walkthrough's one KeyMap. The root enables on it the keys
+	// that do something on the current screen (updateKeybindings) before a key
+	// press is matched, so a disabled key stops matching, and help shows it.
+	keys    *KeyMap
+	md      *mdCache
+	mdStyle string
+	run     runInfo
 }
+
+// runInfo is what every screen may say about the run.
+type runInfo struct {
+	mode     Mode
+	names    awsops.Names
+	identity awsops.Identity
+	endpoint string
+	lab      *awsops.Lab // for the ledger's path; nil in tests
+}
+
+func (c common) section(title string) string {
+	return c.styles.Section.Render("▌ " + title)
+}
+
+func (c common) markdown(md string, w int) string {
+	return c.md.render(md, w, c.mdStyle)
+}
+
+// component is what every screen and every result view is: a value with a
+// size, a view and the keys it answers to (soft-serve's common.Component,
+// bubbles' list). Update is on each concrete type, returning that type.
+type component interface {
+	help.KeyMap
+	SetSize(w, h int)
+	View() string
+}
+
+// noKeys is the help of a component without keys of its own.
+type noKeys struct{}
+
+func (noKeys) ShortHelp() []key.Binding  { return nil }
+func (noKeys) FullHelp() [][]key.Binding { return nil }
 
 // ProgressFeed carries awsops progress reports (waits, retries) from the
 // goroutine running a step into the program. Pass Report as

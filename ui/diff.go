@@ -3,57 +3,87 @@ package ui
 import (
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/aymanbagabas/go-udiff"
 	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/awsops"
+	"kmslab/steps"
 )
+
+func init() {
+	registerResult(func(c common, r steps.KeyUseGranted) resultView { return &grantView{staticView{c: c}, r} })
+}
+
+// grantView is part 6: the key policy change as a diff (computed by awsops,
+// drawn here), then the read that now works.
+type grantView struct {
+	staticView
+	r steps.KeyUseGranted
+}
+
+func (v *grantView) Update(tea.Msg) (resultView, tea.Cmd, bool) { return v, nil, false }
+
+func (v *grantView) View() string {
+	c, w := v.c, v.width
+	st := *c.styles
+	out := []string{renderChange(c, w, v.r.Change)}
+	a := v.r.Access
+	if a.Denied != nil {
+		out = append(out, renderDenied(c, w, *a.Denied, nil, nil))
+		return strings.Join(out, "\n")
+	}
+	out = append(out, c.section("Read as the test user"),
+		st.OK.Render("✓ Allowed: ")+itoa(len(a.Items))+" item(s) read and decrypted.")
+	if len(a.Items) > 0 {
+		out = append(out, itemsTable(st, w, a.Items))
+	}
+	return strings.Join(out, "\n")
+}
 
 // sideBySideMin is the pane width from which the policy diff is shown as two
 // columns (before | after) instead of one unified column.
 const sideBySideMin = 130
 
-// diffContext is how many unchanged lines surround each change.
-const diffContext = 3
-
-// policyDiff renders the change from before to after: unified, or side by
-// side when width allows. Unchanged policies say so rather than show nothing.
-func policyDiff(st Styles, width int, before, after string) string {
-	before, after = ensureNL(sanitize(before)), ensureNL(sanitize(after))
-	if before == after {
-		return st.Muted.Render("(the policy did not change)")
+func renderChange(c common, w int, ch awsops.PolicyChange) string {
+	st := *c.styles
+	out := []string{c.section("Key policy change")}
+	if !ch.Changed && ch.Before == ch.After {
+		out = append(out, st.Muted.Render("The policy already allowed the test user: nothing changed."))
+		return strings.Join(out, "\n")
 	}
-	edits := udiff.Lines(before, after)
-	u, err := udiff.ToUnifiedDiff("before", "after", before, edits, diffContext)
-	if err != nil || len(u.Hunks) == 0 {
+	for _, p := range ch.Added {
+		out = append(out, st.OK.Render("+ principal ")+p)
+	}
+	out = append(out, policyDiff(st, w, ch.Diff))
+	return strings.Join(out, "\n")
+}
+
+// policyDiff draws a diff unified, or side by side when width allows.
+// Unchanged policies say so rather than show nothing.
+func policyDiff(st Styles, width int, d awsops.PolicyDiff) string {
+	if d.Empty() {
 		return st.Muted.Render("(the policy did not change)")
 	}
 	if width >= sideBySideMin {
-		return sideBySide(st, width, u)
+		return sideBySide(st, width, d)
 	}
-	return unified(st, width, u)
+	return unified(st, width, d)
 }
 
-func ensureNL(s string) string {
-	if s != "" && !strings.HasSuffix(s, "\n") {
-		return s + "\n"
-	}
-	return s
-}
-
-func unified(st Styles, width int, u udiff.UnifiedDiff) string {
+func unified(st Styles, width int, d awsops.PolicyDiff) string {
 	var out []string
 	out = append(out, st.DiffDel.Render("--- key policy before"), st.DiffAdd.Render("+++ key policy after"))
-	for _, h := range u.Hunks {
+	for _, h := range d.Hunks {
 		out = append(out, st.DiffHunk.Render(hunkHeader(h)))
 		for _, l := range h.Lines {
-			text := strings.TrimSuffix(l.Content, "\n")
-			switch l.Kind {
-			case udiff.Insert:
-				out = append(out, diffRows(st.DiffAdd, "+ ", text, width)...)
-			case udiff.Delete:
-				out = append(out, diffRows(st.DiffDel, "- ", text, width)...)
-			default:
-				out = append(out, diffRows(st.DiffCtx, "  ", text, width)...)
+			switch l.Op {
+			case awsops.DiffInsert:
+				out = append(out, diffRows(st.DiffAdd, "+ ", l.Text, width)...)
+			case awsops.DiffDelete:
+				out = append(out, diffRows(st.DiffDel, "- ", l.Text, width)...)
+			case awsops.DiffSame:
+				out = append(out, diffRows(st.DiffCtx, "  ", l.Text, width)...)
 			}
 		}
 	}
@@ -75,30 +105,19 @@ func diffRows(style lipgloss.Style, sign, text string, width int) []string {
 	return rows
 }
 
-func hunkHeader(h *udiff.Hunk) string {
-	var del, ins int
-	for _, l := range h.Lines {
-		switch l.Kind {
-		case udiff.Delete:
-			del++
-		case udiff.Insert:
-			ins++
-		default:
-			del++
-			ins++
-		}
-	}
+func hunkHeader(h awsops.DiffHunk) string {
+	del, ins := h.Counts()
 	return "@@ -" + itoa(h.FromLine) + "," + itoa(del) + " +" + itoa(h.ToLine) + "," + itoa(ins) + " @@"
 }
 
 // sideBySide pairs deletions with insertions row by row, as review tools do.
-func sideBySide(st Styles, width int, u udiff.UnifiedDiff) string {
+func sideBySide(st Styles, width int, d awsops.PolicyDiff) string {
 	col := (width - 3) / 2
 	var left, right []string
 	left = append(left, st.DiffHeader.Render(padRight("before", col)))
 	right = append(right, st.DiffHeader.Render(padRight("after", col)))
 	blank := padRight("", col)
-	for _, h := range u.Hunks {
+	for _, h := range d.Hunks {
 		left = append(left, st.DiffHunk.Render(padRight(hunkHeader(h), col)))
 		right = append(right, blank)
 		var dels, ins []string
@@ -129,15 +148,14 @@ func sideBySide(st Styles, width int, u udiff.UnifiedDiff) string {
 			dels, ins = nil, nil
 		}
 		for _, l := range h.Lines {
-			text := strings.TrimSuffix(l.Content, "\n")
-			switch l.Kind {
-			case udiff.Delete:
-				dels = append(dels, text)
-			case udiff.Insert:
-				ins = append(ins, text)
-			default:
+			switch l.Op {
+			case awsops.DiffDelete:
+				dels = append(dels, l.Text)
+			case awsops.DiffInsert:
+				ins = append(ins, l.Text)
+			case awsops.DiffSame:
 				flush()
-				pair(diffRows(st.DiffCtx, "  ", text, col), diffRows(st.DiffCtx, "  ", text, col))
+				pair(diffRows(st.DiffCtx, "  ", l.Text, col), diffRows(st.DiffCtx, "  ", l.Text, col))
 			}
 		}
 		flush()

@@ -134,22 +134,25 @@ func TestEndToEndOffline(t *testing.T) {
 			if got.steps[i].status != statusDenied {
 				t.Fatalf("part 5 status %d, want denied as expected", got.steps[i].status)
 			}
-			d := got.steps[i].outcome.Access.Denied
+			r, ok := got.steps[i].outcome.Result.(steps.ReadDenied)
+			if !ok {
+				t.Fatalf("part 5 result %T", got.steps[i].outcome.Result)
+			}
+			d := r.Denied
 			for _, want := range []string{"ACCESS DENIED", "kms:Decrypt", "Denied action"} {
 				if !strings.Contains(screen, want) {
 					t.Errorf("denied screen lacks %q:\n%s", want, screen)
 				}
 			}
 			// The ARN may wrap inside the frame: compare without frame and blanks.
-			flat := strings.NewReplacer("┃", "", "│", "", " ", "", "\n", "").Replace(ansi.Strip(got.pane.vp.GetContent()))
+			flat := strings.NewReplacer("┃", "", "│", "", " ", "", "\n", "").Replace(content(got))
 			if d.Action != "kms:Decrypt" || !strings.Contains(flat, "Key"+d.Resource) {
 				t.Errorf("denied: action %q, key %q not on screen:\n%s", d.Action, d.Resource, screen)
 			}
 		case 6:
-			userARN := got.steps[3].outcome.User.ARN
-			content := ansi.Strip(got.pane.vp.GetContent())
-			if !containsLine(content, "+", userARN) {
-				t.Errorf("diff does not add %s:\n%s", userARN, content)
+			userARN := got.steps[3].outcome.Result.(steps.UserCreated).User.ARN
+			if c := content(got); !containsLine(c, "+", userARN) {
+				t.Errorf("diff does not add %s:\n%s", userARN, c)
 			}
 		}
 		enter() // continue

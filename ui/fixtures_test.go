@@ -88,29 +88,34 @@ var fxExplanation = &awsops.Explanation{
 // fxOutcomes are the outcomes each fixture step returns, in order.
 var fxOutcomes = []steps.Outcome{
 	{Status: steps.Done, Summary: "Created key " + fxKeyID + " with alias " + fxNames.Alias + ".",
-		Key: &awsops.Key{ID: fxKeyID, ARN: fxKeyARN, Alias: fxNames.Alias, State: "Enabled", Spec: "SYMMETRIC_DEFAULT",
-			Usage: "ENCRYPT_DECRYPT", Manager: "CUSTOMER", Created: fxTime, Description: "kmslab run demo01", Policy: fxPolicyBefore}},
-	{Status: steps.Done, Summary: "Table " + fxNames.Table + " is ACTIVE, encrypted with your key.", Table: &fxTable},
-	{Status: steps.Done, Summary: "Wrote one item, then read it back as the admin.", Items: []awsops.Item{fxItem}},
+		Result: steps.KeyCreated{Key: awsops.Key{ID: fxKeyID, ARN: fxKeyARN, Alias: fxNames.Alias, State: "Enabled", Spec: "SYMMETRIC_DEFAULT",
+			Usage: "ENCRYPT_DECRYPT", Manager: "CUSTOMER", Created: fxTime, Description: "kmslab run demo01", Policy: fxPolicyBefore}}},
+	{Status: steps.Done, Summary: "Table " + fxNames.Table + " is ACTIVE, encrypted with your key.", Result: steps.TableEncrypted{Table: fxTable}},
+	{Status: steps.Done, Summary: "Wrote one item, then read it back as the admin.", Result: steps.ItemsRead{Items: []awsops.Item{fxItem}}},
 	{Status: steps.Done, Summary: "Created " + fxNames.User + " with AmazonDynamoDBFullAccess.",
-		User: &awsops.TestUser{Name: fxNames.User, ARN: fxUserARN, AccessKeyID: "AKIAEXAMPLETESTUSER1",
-			Policies: []string{"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}}},
+		Result: steps.UserCreated{User: awsops.TestUser{Name: fxNames.User, ARN: fxUserARN, AccessKeyID: "AKIAEXAMPLETESTUSER1",
+			Policies: []string{"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}}}},
 	{Status: steps.DeniedAsExpected, Summary: "The test user may describe the table but not read it.",
-		Access: &awsops.Access{Denied: fxDenied}, Explanation: fxExplanation, Table: &fxTable},
+		Result: steps.ReadDenied{Denied: *fxDenied, Explanation: fxExplanation, Table: &fxTable}},
 	{Status: steps.Done, Summary: "Added the test user to \"Allow use of the key\"; the read now works.",
-		Change: &awsops.PolicyChange{Before: fxPolicyBefore, After: fxPolicyAfter, Added: []string{fxUserARN}, Changed: true},
-		Access: &awsops.Access{Items: []awsops.Item{fxItem}}},
-	{Status: steps.Done, Summary: "Removed 6 resources.", Cleanup: &awsops.CleanupReport{Resources: []awsops.Fate{
+		Result: steps.KeyUseGranted{
+			Change: awsops.PolicyChange{Before: fxPolicyBefore, After: fxPolicyAfter, Added: []string{fxUserARN}, Changed: true,
+				Diff: awsops.DiffPolicies(fxPolicyBefore, fxPolicyAfter)},
+			Access: awsops.Access{Items: []awsops.Item{fxItem}}}},
+	{Status: steps.Done, Summary: "Removed 6 resources.", Result: steps.CleanedUp{Report: awsops.CleanupReport{Resources: []awsops.Fate{
 		{Kind: awsops.KindAccessKey, Name: "AKIAEXAMPLETESTUSER1", Outcome: "deleted"},
 		{Kind: awsops.KindPolicy, Name: fxNames.User + "|AmazonDynamoDBFullAccess", Outcome: "deleted"},
 		{Kind: awsops.KindUser, Name: fxNames.User, Outcome: "deleted"},
 		{Kind: awsops.KindTable, Name: fxNames.Table, Outcome: "deleted"},
 		{Kind: awsops.KindAlias, Name: fxNames.Alias, Outcome: "deleted"},
 		{Kind: awsops.KindKey, Name: fxKeyID, Outcome: "scheduled for deletion in 7 days"},
-	}}},
+	}}}},
 }
 
 var fxIDs = []string{"create-key", "encrypt-table", "add-data", "create-user", "test-denied", "grant-access", "cleanup"}
+
+// fxShorts are the real steps' sidebar titles.
+var fxShorts = []string{"Create a key", "Encrypt table", "Add an item", "Add test user", "Read as user", "Grant key use", "Clean up"}
 
 var fxTitles = []string{"Create a KMS key", "Encrypt a table with it", "Add data", "Create a test user",
 	"Read as the test user", "Grant use of the key", "Clean up"}
@@ -128,9 +133,12 @@ func fixtureSteps(failOnce ...int) []steps.Step {
 			}
 		}
 		part := i + 1
-		id := fxIDs[i] // the real steps' IDs, so the sidebar shows their short titles
+		kind := steps.KindPart
+		if i == len(fxOutcomes)-1 {
+			kind = steps.KindCleanup
+		}
 		out[i] = steps.Step{
-			Part: part, ID: id, Title: fxTitles[i],
+			Part: part, Kind: kind, ID: fxIDs[i], Title: fxTitles[i], Short: fxShorts[i],
 			Explain: "## " + fxTitles[i] + "\n\nIn this part you **" + strings.ToLower(fxTitles[i]) +
 				"**. A customer managed key lets *you* decide, in its key policy, who may use it.\n\n- one\n- two",
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
@@ -183,10 +191,6 @@ func newFixtureModel(mode Mode, w, h int, extras Extras, failOnce ...int) Model 
 func withOutcome(m Model, i int) Model {
 	o := fxOutcomes[i]
 	m.steps[i] = stepState{status: fromStepStatus(o.Status), outcome: o, ran: true, run: 0}
-	if items := outcomeItems(o); len(items) > 0 {
-		m.lastItems = items
-		m.lastItemsPart = i + 1
-	}
 	return m
 }
 
@@ -196,16 +200,18 @@ func atStep(m Model, i int) Model {
 		m = withOutcome(m, j)
 	}
 	m.goTo(screenStep, i)
-	if m.opts.Extras != nil {
-		if cmd := m.fetchExtras(); cmd != nil {
-			nm, _ := m.Update(cmd())
-			m = nm.(Model)
-		}
+	if cmd := m.part.panels.fetch(m.opts.Names.Table); cmd != nil {
+		nm, _ := m.Update(cmd())
+		m = nm.(Model)
 	}
-	m.refresh(true)
-	m.pane.showResult()
+	m.part.refresh(true)
+	m.part.showResult()
+	m.cacheChrome()
 	return m
 }
+
+// content is the active screen's whole content, without styles.
+func content(m Model) string { return ansi.Strip(m.active().scroller().vp.GetContent()) }
 
 // press sends key presses and runs the resulting commands to completion
 // (except ticks and quit), returning the final model and whether it quit.

@@ -33,7 +33,7 @@ func TestGolden(t *testing.T) {
 		{"part3_items", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 2) }, false},
 		{"part3_at_rest", func() Model {
 			m := atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 2)
-			m.pane.vp.GotoBottom()
+			m.part.vp.GotoBottom()
 			return m
 		}, false},
 		{"part4_user", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 3) }, false},
@@ -41,7 +41,7 @@ func TestGolden(t *testing.T) {
 		{"part5_denied_wide", func() Model { return atStep(newFixtureModel(Offline, 160, 50, nil), 4) }, false},
 		{"part5_audit", func() Model {
 			m := atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 4)
-			m.pane.vp.GotoBottom()
+			m.part.vp.GotoBottom()
 			return m
 		}, true},
 		{"part6_diff", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 5) }, true},

@@ -2,9 +2,10 @@ package ui
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap holds every binding of the walkthrough. Bindings that make no sense on
-// the current screen are disabled by the root (setEnabled) so they drop out of
-// the help bar and stop matching.
+// KeyMap holds every binding of the walkthrough. Before each key press the
+// root enables on this very KeyMap the bindings that do something in the
+// current state (updateKeybindings, as bubbles' list does), so a disabled key
+// stops matching, and the help bar, built from the same bindings, drops it.
 type KeyMap struct {
 	Next          key.Binding
 	Forward       key.Binding
@@ -56,22 +57,40 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the one-line help bar.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Yes, k.No, k.Cancel, k.Next, k.Back, k.Retry, k.Copy, k.ToggleAtRest, k.ToggleAudit, k.Help, k.Quit}
-}
-
-// FullHelp is the help shown with '?'.
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Next, k.Forward, k.Back, k.Retry},
-		{k.Copy, k.ToggleExplain, k.ToggleAtRest, k.ToggleAudit},
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Yes, k.No, k.Cancel, k.Help, k.Quit},
-	}
-}
-
 // scrollBindings are the keys the content pane consumes.
 func (k KeyMap) scrollBindings() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+}
+
+// updateKeybindings enables the bindings that act in the current state. The
+// help bar lists the active screen's bindings, so what it shows and what
+// answers are the same keys.
+func (m *Model) updateKeybindings() {
+	k := m.c.keys
+	onStep := m.screen == screenStep && !m.quitting
+	var st status
+	if onStep && m.cur < len(m.steps) {
+		st = m.steps[m.cur].status
+	}
+	// On the confirmation Enter only explains that y is the answer: it
+	// answers, but is not offered.
+	k.Next.SetEnabled(!m.quitting)
+	k.Back.SetEnabled(!m.quitting && m.screen != screenWelcome)
+	k.Forward.SetEnabled(!m.quitting && (m.screen == screenWelcome || onStep && (st == statusDone || st == statusDenied)))
+	k.Retry.SetEnabled(onStep && st == statusFailed)
+	k.Copy.SetEnabled(onStep && len(m.part.cli) > 0)
+	k.ToggleExplain.SetEnabled(onStep)
+	// On AWS, x and t answer that the panels exist offline only.
+	k.ToggleAtRest.SetEnabled(onStep)
+	k.ToggleAudit.SetEnabled(onStep)
+	dialog := m.quitting || m.screen == screenConfirm
+	k.Yes.SetEnabled(dialog)
+	k.No.SetEnabled(dialog)
+	k.Cancel.SetEnabled(m.quitting)
+	k.Quit.SetEnabled(!m.quitting) // the prompt is already the way out
+	if m.help.ShowAll {
+		k.Help.SetHelp("?", "close")
+	} else {
+		k.Help.SetHelp("?", "keys")
+	}
 }

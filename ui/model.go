@@ -3,12 +3,17 @@
 // equivalent and live result, cleanup and a summary. The lab itself runs in
 // package steps (through awsops); the ui only issues commands and renders
 // their typed outcomes.
+//
+// Each screen is a component (welcome.go, confirm.go, part.go, summary.go)
+// and each kind of step result has its view (result.go registers them:
+// resources.go, denied.go, diff.go, cleanup.go), as do the offline-only
+// panels (atrest.go, audit.go). The root Model routes messages to the active
+// screen and draws the chrome around it: header, sidebar, status and help.
 package ui
 
 import (
 	"context"
 	"os"
-	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -34,7 +39,7 @@ const (
 // Options configure the walkthrough.
 type Options struct {
 	Lab      *awsops.Lab
-	Steps    []steps.Step // parts 1-6 then cleanup (Part 7), as steps.All returns
+	Steps    []steps.Step // parts, experiments, then cleanup, as steps.All returns
 	Identity awsops.Identity
 	// Names are the run's resource names; default Lab.Names().
 	Names awsops.Names
@@ -57,6 +62,7 @@ type Options struct {
 	Context context.Context
 }
 
+// screen is which screen is active; every switch over it is exhaustive.
 type screen int
 
 const (
@@ -80,40 +86,40 @@ type stepState struct {
 	run     int // id of the latest run, to drop stale results
 }
 
+// runner is the step being run, if any.
+type runner struct {
+	running int // index of the running step, -1 when idle
+	nextRun int
+	cancel  context.CancelFunc
+	waiting string // what the running step waits for
+}
+
 // Model is the root of the walkthrough and the only tea.Model.
 type Model struct {
 	opts   Options
 	c      common
 	styles Styles
-	keys   KeyMap
 	isDark bool
 
 	screen screen
-	cur    int
+	cur    int // the step shown on screenStep
 	steps  []stepState
+	runner
 
-	running  int // index of the running step, -1 when idle
-	nextRun  int
-	cancel   context.CancelFunc
-	waiting  string // what the running step waits for
 	flash    string // one-shot note, cleared by the next key
 	quitting bool   // the quit prompt is open
 	// quitAfterCleanup makes a successful cleanup end the program (chosen in the quit prompt).
 	quitAfterCleanup bool
 
-	showExplain, showAtRest, showAudit bool
-	extras                             *extrasMsg
-	extrasRun                          int
-	lastItems                          []awsops.Item
-	lastItemsPart                      int // the part whose read produced lastItems
-
+	welcome welcomeView
+	confirm confirmView
+	part    partView
+	summary summaryView
+	sidebar sidebar
 	spinner spinner.Model
 	bar     progress.Model
 	help    help.Model
-	sidebar sidebar
-	pane    pane
-
-	chrome chrome
+	chrome  chrome
 }
 
 // New builds the walkthrough. It makes no AWS call.
@@ -135,28 +141,33 @@ func New(o Options) Model {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		o.NoColor = true
 	}
+	keys := DefaultKeyMap()
 	m := Model{
-		opts:        o,
-		keys:        DefaultKeyMap(),
-		isDark:      true,
-		steps:       make([]stepState, len(o.Steps)),
-		running:     -1,
-		showExplain: true,
-		showAtRest:  o.Extras != nil,
-		showAudit:   o.Extras != nil,
-		help:        help.New(),
+		opts:   o,
+		isDark: true,
+		steps:  make([]stepState, len(o.Steps)),
+		runner: runner{running: -1},
+		help:   help.New(),
 	}
 	if o.Dark != nil {
 		m.isDark = *o.Dark
 	}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	m.c = common{md: newMDCache(), keys: &m.keys}
+	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
+		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab,
+	}}
+	m.welcome = newWelcomeView(m.c, o.Steps)
+	m.confirm = newConfirmView(m.c)
+	m.part = newPartView(m.c, o.Extras)
+	m.summary = newSummaryView(m.c)
+	m.sidebar = newSidebar(m.c)
 	m.applyStyles()
 	w, h := o.Width, o.Height
 	if w == 0 || h == 0 {
 		w, h = 80, 24
 	}
 	m.resize(w, h)
+	m.showStep(false)
 	m.cacheChrome()
 	return m
 }
@@ -174,7 +185,8 @@ func (m Model) Init() tea.Cmd {
 
 func (m *Model) applyStyles() {
 	m.styles = DefaultStyles(m.isDark, m.opts.NoColor)
-	m.c.styles = &m.styles
+	st := m.styles // a copy per palette: components hold a pointer to it
+	m.c.styles = &st
 	m.c.mdStyle = markdownStyle(m.isDark, m.opts.NoColor)
 	m.spinner.Style = m.styles.Spinner
 	m.help.Styles = m.styles.Help
@@ -185,10 +197,11 @@ func (m *Model) applyStyles() {
 		m.bar = progress.New(progress.WithFillCharacters('█', '░'))
 		m.bar.FullColor, m.bar.EmptyColor = m.styles.ProgFull, m.styles.ProgEmpty
 	}
+	m.layout()
 }
 
-// Update routes messages: sizes, colors, keys and app messages are handled
-// here, scrolling goes to the pane.
+// Update routes messages: sizes, colors, global keys and app messages are
+// handled here, everything else goes to the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := m.update(msg)
 	m.cacheChrome()
@@ -204,22 +217,16 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if m.opts.Dark == nil {
 			m.isDark = msg.IsDark()
 			m.applyStyles()
-			m.refresh(false)
 		}
 		return m, nil
 	case tea.ColorProfileMsg:
 		if (msg.Profile == colorprofile.Ascii || msg.Profile == colorprofile.NoTTY) && !m.opts.NoColor {
 			m.opts.NoColor = true
 			m.applyStyles()
-			m.refresh(false)
 		}
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
-	case tea.MouseWheelMsg:
-		var cmd tea.Cmd
-		m.pane, cmd = m.pane.Update(msg)
-		return m, cmd
 	case spinner.TickMsg:
 		if m.running < 0 {
 			return m, nil // let the spinner stop: nothing is being waited for
@@ -236,16 +243,74 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			if m.waiting == "" {
 				m.waiting = msg.p.Message
 			}
+			m.part.ctx.waiting = m.waitingLabel()
 		}
 		return m, m.listenProgress()
-	case extrasMsg:
-		if msg.id == m.extrasRun {
-			m.extras = &msg
-			m.refresh(false)
+	case navMsg:
+		m.goTo(msg.to, msg.cur)
+		return m, nil
+	case beginMsg:
+		if m.opts.Mode == AWS {
+			m.goTo(screenConfirm, 0)
+		} else {
+			m.goTo(screenStep, 0)
 		}
 		return m, nil
+	case nextMsg:
+		m.advance()
+		return m, nil
+	case runStepMsg:
+		return m.startStep(msg.index)
+	case askQuitMsg:
+		return m.askQuit()
+	case flashMsg:
+		m.flash = string(msg)
+		return m, nil
 	}
-	return m, nil
+	return m.updateActive(msg)
+}
+
+// updateActive hands a message to the active screen.
+func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.screen {
+	case screenWelcome:
+		m.welcome, cmd = m.welcome.Update(msg)
+	case screenConfirm:
+		m.confirm, cmd = m.confirm.Update(msg)
+	case screenStep:
+		m.part, cmd = m.part.Update(msg)
+	case screenSummary:
+		m.summary, cmd = m.summary.Update(msg)
+	}
+	// Panels read after a step ran arrive whatever the screen.
+	if _, ok := msg.(extrasMsg); ok && m.screen != screenStep {
+		m.part, cmd = m.part.Update(msg)
+	}
+	// What the screen asked for is done now, not in a later message: a
+	// second Enter typed fast must meet the screen the first one opened.
+	cmds := []tea.Cmd{cmd}
+	for _, ask := range m.active().scroller().takeAsks() {
+		var c tea.Cmd
+		m, c = m.update(ask)
+		cmds = append(cmds, c)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// active is the screen on display.
+func (m *Model) active() screenComponent {
+	switch m.screen {
+	case screenWelcome:
+		return &m.welcome
+	case screenConfirm:
+		return &m.confirm
+	case screenStep:
+		return &m.part
+	case screenSummary:
+		return &m.summary
+	}
+	return &m.welcome
 }
 
 // View draws the whole screen.
@@ -260,27 +325,27 @@ func (m Model) View() tea.View {
 func (m *Model) resize(w, h int) {
 	m.c.width, m.c.height = w, h
 	m.layout()
-	m.refresh(false)
 }
 
-// layout computes the frame's parts from the terminal size.
+// layout computes the frame's parts from the terminal size and cascades the
+// sizes and the shared context to every component.
 func (m *Model) layout() {
 	w, h := m.c.width, m.c.height
 	m.help.SetWidth(w)
 	side := sidebarWidth(w)
 	bodyH := max(h-headerHeight-m.footerHeight(), 1)
-	m.sidebar = newSidebar(m.c)
+	m.sidebar.c = m.c
 	m.sidebar.SetSize(side, bodyH)
 	m.syncSidebar()
 	paneW := max(w-side, 1)
 	if side > 0 {
 		paneW = max(w-side-1, 1) // one column of air after the sidebar's rule
 	}
-	if m.pane.c.styles == nil {
-		m.pane = newPane(m.c)
+	for _, s := range []screenComponent{&m.welcome, &m.confirm, &m.part, &m.summary} {
+		s.setCommon(m.c)
+		s.SetSize(paneW, bodyH)
 	}
-	m.pane.c = m.c
-	m.pane.SetSize(paneW, bodyH)
+	m.syncSummary()
 }
 
 func sidebarWidth(w int) int {
@@ -299,7 +364,7 @@ const headerHeight = 3
 func (m Model) footerHeight() int {
 	if m.help.ShowAll {
 		n := 0
-		for _, g := range m.keys.FullHelp() {
+		for _, g := range m.helpKeys().FullHelp() {
 			n = max(n, len(g))
 		}
 		return 1 + n
@@ -307,154 +372,28 @@ func (m Model) footerHeight() int {
 	return 2
 }
 
-// handleKey deals with global keys, the quit prompt, then the screen's keys.
+// handleKey deals with global keys and the quit prompt, then hands the key
+// to the active screen. The keys are enabled for the state first, so a key
+// that means nothing here does not match.
 func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	m.flash = ""
+	m.updateKeybindings()
+	keys := m.c.keys
 	if m.quitting {
 		return m.handleQuitPrompt(msg)
 	}
 	switch {
-	case key.Matches(msg, m.keys.Quit):
+	case key.Matches(msg, keys.Quit):
 		return m.askQuit()
-	case key.Matches(msg, m.keys.Help):
+	case key.Matches(msg, keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
-		m.refresh(false)
 		return m, nil
 	}
 	if m.tooSmall() {
 		return m, nil
 	}
-	switch m.screen {
-	case screenWelcome:
-		return m.handleWelcomeKey(msg)
-	case screenConfirm:
-		return m.handleConfirmKey(msg)
-	case screenStep:
-		return m.handleStepKey(msg)
-	case screenSummary:
-		return m.handleSummaryKey(msg)
-	}
-	return m, nil
-}
-
-func (m Model) scroll(msg tea.KeyPressMsg) (Model, bool) {
-	var ok bool
-	m.pane, ok = m.pane.handleKey(msg)
-	return m, ok
-}
-
-func (m Model) handleWelcomeKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Next, m.keys.Forward):
-		if m.opts.Mode == AWS {
-			m.goTo(screenConfirm, 0)
-		} else {
-			m.goTo(screenStep, 0)
-		}
-		return m, nil
-	}
-	m, _ = m.scroll(msg)
-	return m, nil
-}
-
-func (m Model) handleConfirmKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Yes):
-		m.goTo(screenStep, 0)
-		return m, nil
-	case key.Matches(msg, m.keys.No, m.keys.Cancel, m.keys.Back):
-		m.goTo(screenWelcome, 0)
-		return m, nil
-	case key.Matches(msg, m.keys.Next):
-		m.flash = "Press y to create these resources, or n to go back."
-		return m, nil
-	}
-	m, _ = m.scroll(msg)
-	return m, nil
-}
-
-func (m Model) handleSummaryKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Next):
-		return m.askQuit()
-	case key.Matches(msg, m.keys.Back):
-		m.goTo(screenStep, len(m.steps)-1)
-		return m, nil
-	}
-	m, _ = m.scroll(msg)
-	return m, nil
-}
-
-func (m Model) handleStepKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	if len(m.steps) == 0 {
-		m.goTo(screenSummary, 0)
-		return m, nil
-	}
-	st := m.steps[m.cur]
-	switch {
-	case key.Matches(msg, m.keys.Next):
-		switch {
-		case st.status == statusPending:
-			return m.startStep(m.cur)
-		case st.status == statusRunning:
-			m.flash = "Still running: " + m.waitingLabel()
-			return m, nil
-		case st.status == statusFailed:
-			m.flash = "This step failed: press r to retry it."
-			return m, nil
-		default:
-			m.advance()
-			return m, nil
-		}
-	case key.Matches(msg, m.keys.Forward):
-		if st.status == statusDone || st.status == statusDenied {
-			m.advance()
-		}
-		return m, nil
-	case key.Matches(msg, m.keys.Back):
-		if m.cur == 0 {
-			m.goTo(screenWelcome, 0)
-		} else {
-			m.goTo(screenStep, m.cur-1)
-		}
-		return m, nil
-	case key.Matches(msg, m.keys.Retry):
-		if st.status == statusFailed {
-			return m.startStep(m.cur)
-		}
-		return m, nil
-	case key.Matches(msg, m.keys.Copy):
-		cli := m.cliLines(m.cur)
-		if len(cli) == 0 {
-			m.flash = "This step has no CLI equivalent to copy."
-			return m, nil
-		}
-		m.flash = "Copied the AWS CLI command to the clipboard (OSC 52)."
-		return m, tea.SetClipboard(strings.Join(cli, "\n"))
-	case key.Matches(msg, m.keys.ToggleExplain):
-		m.showExplain = !m.showExplain
-		m.refresh(true)
-		return m, nil
-	case key.Matches(msg, m.keys.ToggleAtRest):
-		if m.opts.Extras == nil {
-			m.flash = "The at-rest view exists offline only: AWS does not show stored ciphertext."
-			return m, nil
-		}
-		m.showAtRest = !m.showAtRest
-		m.refresh(false)
-		return m, m.fetchExtras()
-	case key.Matches(msg, m.keys.ToggleAudit):
-		if m.opts.Extras == nil {
-			m.flash = "The audit panel exists offline only: on AWS, look in CloudTrail."
-			return m, nil
-		}
-		m.showAudit = !m.showAudit
-		m.refresh(false)
-		return m, m.fetchExtras()
-	}
-	m, _ = m.scroll(msg)
-	return m, nil
+	return m.updateActive(msg)
 }
 
 // advance moves past a finished step: to the next one, or to the summary.
@@ -469,12 +408,49 @@ func (m *Model) advance() {
 func (m *Model) goTo(s screen, cur int) {
 	m.screen, m.cur = s, cur
 	m.syncSidebar()
-	m.refresh(true)
-	// Going back to a step that ran is going back to its result; the
-	// explanation is one PgUp away.
-	if s == screenStep && cur < len(m.steps) && m.steps[cur].status != statusPending && m.steps[cur].status != statusRunning {
-		m.pane.showResult()
+	switch s {
+	case screenStep:
+		m.showStep(true)
+		// Going back to a step that ran is going back to its result; the
+		// explanation is one PgUp away.
+		if cur < len(m.steps) && m.steps[cur].status != statusPending && m.steps[cur].status != statusRunning {
+			m.part.showResult()
+		}
+	case screenSummary:
+		m.syncSummary()
+		m.summary.GotoTop()
+	case screenWelcome:
+		m.welcome.GotoTop()
+	case screenConfirm:
+		m.confirm.GotoTop()
 	}
+	m.cacheChrome()
+}
+
+// showStep hands the current step and what the walkthrough knows around it
+// to the part pane.
+func (m *Model) showStep(top bool) {
+	if len(m.opts.Steps) == 0 {
+		return
+	}
+	i := min(m.cur, len(m.opts.Steps)-1)
+	ctx := partContext{
+		index:     i,
+		last:      i == len(m.opts.Steps)-1,
+		partCount: steps.PartCount(m.opts.Steps),
+		waiting:   m.waitingLabel(),
+	}
+	// The at-rest view shows the latest items read beside their ciphertext,
+	// and recognises the lab key's id inside the wrapped table key.
+	for j, s := range m.steps {
+		if items := steps.Items(s.outcome.Result); len(items) > 0 {
+			ctx.lastItems, ctx.lastItemsPart = items, m.opts.Steps[j].Part
+		}
+		if k := steps.KeyOf(s.outcome.Result); k != nil && k.ID != "" && ctx.keyID == "" {
+			ctx.keyID = k.ID
+		}
+	}
+	m.part.show(m.opts.Steps[i], m.steps[i], ctx, top)
 }
 
 // resourcesPresent reports whether the run may have created something that
@@ -482,9 +458,11 @@ func (m *Model) goTo(s screen, cur int) {
 func (m Model) resourcesPresent() bool {
 	created := false
 	for i, s := range m.steps {
-		if m.isCleanup(i) {
-			if s.status == statusDone && (s.outcome.Cleanup == nil || s.outcome.Cleanup.OK()) {
-				return false
+		if m.opts.Steps[i].IsCleanup() {
+			if s.status == statusDone {
+				if r, ok := s.outcome.Result.(steps.CleanedUp); !ok || r.Report.OK() {
+					return false
+				}
 			}
 			continue
 		}
@@ -495,16 +473,9 @@ func (m Model) resourcesPresent() bool {
 	return created
 }
 
-func (m Model) isCleanup(i int) bool {
-	return i >= 0 && i < len(m.opts.Steps) && (m.opts.Steps[i].Part > partCount || m.opts.Steps[i].ID == "cleanup")
-}
-
-// partCount is how many parts the lab has; the cleanup step comes after them.
-const partCount = 6
-
 func (m Model) cleanupIndex() int {
-	for i := range m.opts.Steps {
-		if m.isCleanup(i) {
+	for i, s := range m.opts.Steps {
+		if s.IsCleanup() {
 			return i
 		}
 	}
@@ -527,14 +498,15 @@ func (m Model) quit() tea.Cmd {
 }
 
 func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	keys := m.c.keys
 	switch {
-	case key.Matches(msg, m.keys.ForceQuit):
+	case key.Matches(msg, keys.ForceQuit):
 		m.quitting = false
 		return m, m.quit()
-	case key.Matches(msg, m.keys.Cancel):
+	case key.Matches(msg, keys.Cancel):
 		m.quitting = false
 		return m, nil
-	case key.Matches(msg, m.keys.Yes):
+	case key.Matches(msg, keys.Yes):
 		m.quitting = false
 		if m.opts.Mode == Offline || !m.resourcesPresent() {
 			return m, m.quit()
@@ -549,7 +521,7 @@ func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.quitAfterCleanup = true
 		m.goTo(screenStep, ci)
 		return m.startStep(ci)
-	case key.Matches(msg, m.keys.No):
+	case key.Matches(msg, keys.No):
 		m.quitting = false
 		if m.opts.Mode == Offline {
 			return m, nil
@@ -560,13 +532,6 @@ func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 }
 
 func (m Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
-
-func (m Model) cliLines(i int) []string {
-	if i < 0 || i >= len(m.opts.Steps) || m.opts.Steps[i].CLI == nil {
-		return nil
-	}
-	return m.opts.Steps[i].CLI(m.opts.Names, m.opts.Identity)
-}
 
 func (m Model) waitingLabel() string {
 	if m.waiting != "" {
@@ -582,9 +547,10 @@ func (m *Model) syncSidebar() {
 	entries := make([]sideEntry, 0, len(m.steps)+2)
 	entries = append(entries, sideEntry{label: "Welcome", status: statusDone})
 	for i, s := range m.steps {
-		e := sideEntry{label: sidebarTitle(m.opts.Steps[i].ID, m.opts.Steps[i].Title), status: s.status}
-		if !m.isCleanup(i) {
-			e.part = m.opts.Steps[i].Part
+		st := m.opts.Steps[i]
+		e := sideEntry{label: st.ShortTitle(), status: s.status}
+		if st.Kind == steps.KindPart {
+			e.part = st.Part
 		}
 		entries = append(entries, e)
 	}
@@ -606,7 +572,11 @@ func (m *Model) syncSidebar() {
 		m.sidebar.current = len(entries) - 1
 	}
 	m.sidebar.spin = m.spinner.View()
-	m.sidebar.c = m.c
+}
+
+// syncSummary hands the summary what every step did.
+func (m *Model) syncSummary() {
+	m.summary.show(m.opts.Steps, m.steps, m.resourcesPresent())
 }
 
 func (m Model) locationLabel() string {
@@ -617,13 +587,18 @@ func (m Model) locationLabel() string {
 		return "Confirm"
 	case screenSummary:
 		return "Summary"
+	case screenStep:
 	}
 	if m.cur < len(m.opts.Steps) {
 		s := m.opts.Steps[m.cur]
-		if m.isCleanup(m.cur) {
+		switch s.Kind {
+		case steps.KindCleanup:
 			return "Cleanup"
+		case steps.KindExperiment:
+			return "Experiment"
+		case steps.KindPart:
 		}
-		return "Part " + itoa(s.Part) + " of " + itoa(partCount)
+		return "Part " + itoa(s.Part) + " of " + itoa(steps.PartCount(m.opts.Steps))
 	}
 	return ""
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// pane is the scrollable main area. The root builds its content; the pane
-// owns scrolling (keys and mouse wheel) and remembers where the result starts,
-// so a finished step can bring its result into view.
+// pane is the scrollable area every screen embeds: the screen builds the
+// content, the pane owns scrolling (keys and mouse wheel) and remembers where
+// the result starts, so a finished step can bring its result into view.
 type pane struct {
 	c          common
 	vp         viewport.Model
@@ -25,6 +25,20 @@ type pane struct {
 	// change, so drawing a frame is slicing and joining.
 	lines []string
 	blank string
+	// asks are what the screen asked of the root during an Update
+	// (navigate, run a step, a note): the root acts on them before the next
+	// message, so a fast second Enter meets the screen the first one opened.
+	asks []tea.Msg
+}
+
+// ask queues a request for the root (navMsg, runStepMsg, flashMsg, ...).
+func (p *pane) ask(msg tea.Msg) { p.asks = append(p.asks, msg) }
+
+// takeAsks returns and forgets the queued requests.
+func (p *pane) takeAsks() []tea.Msg {
+	a := p.asks
+	p.asks = nil
+	return a
 }
 
 func newPane(c common) pane {
@@ -42,6 +56,33 @@ func (p *pane) SetSize(w, h int) {
 	p.vp.SetWidth(w)
 	p.vp.SetHeight(h)
 	p.blank = strings.Repeat(" ", max(w, 0))
+}
+
+// screenComponent is a screen the root can route to: a component that
+// scrolls, takes the shared context and says what Enter does on it.
+type screenComponent interface {
+	component
+	setCommon(common)
+	scroller() *pane
+	hint() string
+}
+
+func (p *pane) scroller() *pane { return p }
+
+// GotoTop scrolls back to the beginning.
+func (p *pane) GotoTop() {
+	p.pinned = false
+	p.vp.GotoTop()
+}
+
+// contentWidth is the width screens lay their text out to: one column of
+// air on the right.
+func (p pane) contentWidth() int { return max(p.width-1, 10) }
+
+// setSections joins a screen's sections and sets them as content. Anything a
+// renderer let run past the width wraps here rather than being cut.
+func (p *pane) setSections(sections []string, resultLine int, top bool) {
+	p.SetContent(ansi.Wrap(strings.Join(sections, "\n"), p.contentWidth(), ""), resultLine, top)
 }
 
 // SetContent replaces the content; resultLine marks the result section.

@@ -58,7 +58,7 @@ func FuzzHighlightJSON(f *testing.F) {
 func TestPolicyDiff(t *testing.T) {
 	st := DefaultStyles(true, true)
 	for _, w := range []int{40, 80, 129, 130, 200} {
-		out := ansi.Strip(policyDiff(st, w, prettyJSON(fxPolicyBefore), prettyJSON(fxPolicyAfter)))
+		out := ansi.Strip(policyDiff(st, w, awsops.DiffPolicies(fxPolicyBefore, fxPolicyAfter)))
 		// Side by side, additions are in the right column: look at each column.
 		cols := out
 		if strings.Contains(out, " │ ") {
@@ -81,7 +81,7 @@ func TestPolicyDiff(t *testing.T) {
 			t.Errorf("width %d: side by side = %v", w, side)
 		}
 	}
-	if out := ansi.Strip(policyDiff(st, 80, "{}", "{}")); !strings.Contains(out, "did not change") {
+	if out := ansi.Strip(policyDiff(st, 80, awsops.DiffPolicies("{}", "{}"))); !strings.Contains(out, "did not change") {
 		t.Errorf("unchanged policy: %q", out)
 	}
 }
@@ -96,7 +96,7 @@ func FuzzPolicyDiff(f *testing.F) {
 		if w < 1 || w > 400 {
 			return
 		}
-		out := policyDiff(st, w, before, after)
+		out := policyDiff(st, w, awsops.DiffPolicies(sanitize(before), sanitize(after)))
 		for _, l := range strings.Split(out, "\n") {
 			if lw := ansi.StringWidth(l); lw > max(w, 30) {
 				t.Fatalf("width %d: line of %d", w, lw)
@@ -190,27 +190,22 @@ func TestOutcomeSanitized(t *testing.T) {
 	m := newFixtureModel(Offline, 100, 30, nil)
 	m, _ = press(t, m, "enter")
 	evil := steps.Outcome{Status: steps.Done, Summary: "ok\x1b]52;c;ZXZpbA==\a",
-		Items: []awsops.Item{{{Name: "id", Type: "S", Value: "\x1b[2Jgotcha"}}}}
+		Result: steps.ItemsRead{Items: []awsops.Item{{{Name: "id", Type: "S", Value: "\x1b[2Jgotcha"}}}}}
 	nm, _ := m.Update(stepDoneMsg{index: 0, run: m.steps[0].run, outcome: evil})
 	m = nm.(Model)
-	if c := m.pane.vp.GetContent(); strings.Contains(c, "\x1b[2J") || strings.Contains(c, "\x1b]52") {
+	if c := m.part.vp.GetContent(); strings.Contains(c, "\x1b[2J") || strings.Contains(c, "\x1b]52") {
 		t.Fatalf("escape sequence from AWS data reached the screen: %q", c)
 	}
 }
 
-// TestSidebarTitlesFit: every real step has a short sidebar title, and it fits
-// the narrowest sidebar whole, part number included.
+// TestSidebarTitlesFit: every real step's short title fits the narrowest
+// sidebar whole, part number included.
 func TestSidebarTitlesFit(t *testing.T) {
 	avail := sidebarWidth(80) - 2 - 4 // air and rule; marker, icon and space
 	for _, s := range steps.All() {
-		title, ok := sidebarTitles[s.ID]
-		if !ok {
-			t.Errorf("step %q has no sidebar title", s.ID)
-			continue
-		}
-		label := title
-		if s.Part <= partCount {
-			label = itoa(s.Part) + ". " + title
+		label := s.ShortTitle()
+		if s.Kind == steps.KindPart {
+			label = itoa(s.Part) + ". " + label
 		}
 		if w := ansi.StringWidth(label); w > avail {
 			t.Errorf("step %q: sidebar label %q is %d wide, sidebar fits %d", s.ID, label, w, avail)

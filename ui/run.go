@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -21,6 +22,20 @@ type stepDoneMsg struct {
 
 // progressMsg is one awsops progress report.
 type progressMsg struct{ p awsops.Progress }
+
+// The screens ask the root to navigate with these messages; the root refuses
+// what the state does not allow (a second step while one runs).
+type (
+	navMsg struct {
+		to  screen
+		cur int
+	} // show a screen (and step)
+	beginMsg   struct{}            // leave the welcome screen
+	nextMsg    struct{}            // past a finished step
+	runStepMsg struct{ index int } // run (or retry) a step
+	askQuitMsg struct{}            // quit, asking first if resources remain
+	flashMsg   string              // a one-shot note on the status line
+)
 
 // startStep runs step i in a command.
 func (m Model) startStep(i int) (Model, tea.Cmd) {
@@ -41,7 +56,7 @@ func (m Model) startStep(i int) (Model, tea.Cmd) {
 	m.steps[i].ran = true
 	m.steps[i].outcome = steps.Outcome{}
 	m.syncSidebar()
-	m.refresh(false)
+	m.showStep(false)
 	step, lab := m.opts.Steps[i], m.opts.Lab
 	runCmd := func() tea.Msg {
 		return stepDoneMsg{index: i, run: run, outcome: runSafely(ctx, step, lab)}
@@ -83,33 +98,20 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 			m.cancel = nil
 		}
 	}
-	if items := outcomeItems(msg.outcome); len(items) > 0 {
-		m.lastItems = items
-		m.lastItemsPart = m.opts.Steps[msg.index].Part
-	}
 	m.syncSidebar()
 	focus := m.screen == screenStep && m.cur == msg.index
-	m.refresh(false)
+	m.showStep(false)
+	m.syncSummary()
 	if focus {
-		m.pane.showResult()
+		m.part.showResult()
 	}
-	if m.quitAfterCleanup && m.isCleanup(msg.index) {
+	if m.quitAfterCleanup && m.opts.Steps[msg.index].IsCleanup() {
 		m.quitAfterCleanup = false
 		if st.status == statusDone && !m.resourcesPresent() {
 			return m, tea.Quit
 		}
 	}
-	return m, m.fetchExtras()
-}
-
-func outcomeItems(o steps.Outcome) []awsops.Item {
-	if len(o.Items) > 0 {
-		return o.Items
-	}
-	if o.Access != nil && len(o.Access.Items) > 0 {
-		return o.Access.Items
-	}
-	return nil
+	return m, m.part.panels.fetch(m.opts.Names.Table)
 }
 
 func fromStepStatus(s steps.Status) status {
@@ -139,123 +141,55 @@ func (m Model) listenProgress() tea.Cmd {
 	}
 }
 
-// fetchExtras reads the offline-only panels' data when one of them is shown.
-func (m *Model) fetchExtras() tea.Cmd {
-	x := m.opts.Extras
-	if x == nil || (!m.showAtRest && !m.showAudit) {
-		return nil
-	}
-	m.extrasRun++
-	id, table := m.extrasRun, m.opts.Names.Table
-	return func() tea.Msg {
-		msg := extrasMsg{id: id, audit: x.Audit()}
-		for i := range msg.audit {
-			e := &msg.audit[i]
-			e.Service, e.Operation, e.Caller = sanitize(e.Service), sanitize(e.Operation), sanitize(e.Caller)
-			e.InvokedBy, e.Decision, e.ErrorCode = sanitize(e.InvokedBy), sanitize(e.Decision), sanitize(e.ErrorCode)
-		}
-		if table != "" {
-			ar, err := x.AtRest(table)
-			if err != nil {
-				msg.err = err
-			} else {
-				msg.atRest = &ar
-			}
-		}
-		return msg
-	}
-}
-
 // sanitizeOutcome cleans every string that came from AWS before any of it is
-// drawn (see sanitize). It copies what it changes: the step keeps its own.
+// drawn (see sanitize), whatever the kind of result: it walks the result's
+// fields, so a new kind of result needs nothing here. It copies what it
+// changes: the step keeps its own.
 func sanitizeOutcome(o steps.Outcome) steps.Outcome {
-	s := sanitize
-	o.Summary = s(o.Summary)
-	if o.Key != nil {
-		k := *o.Key
-		k.ID, k.ARN, k.Alias, k.State, k.Spec, k.Usage, k.Manager, k.Description, k.Policy =
-			s(k.ID), s(k.ARN), s(k.Alias), s(k.State), s(k.Spec), s(k.Usage), s(k.Manager), s(k.Description), s(k.Policy)
-		o.Key = &k
-	}
-	if o.Table != nil {
-		t := sanitizeTable(*o.Table)
-		o.Table = &t
-	}
-	o.Items = sanitizeItems(o.Items)
-	if o.User != nil {
-		u := *o.User
-		u.Name, u.ARN, u.AccessKeyID = s(u.Name), s(u.ARN), s(u.AccessKeyID)
-		u.Policies = sanitizeAll(u.Policies)
-		o.User = &u
-	}
-	if o.Access != nil {
-		a := awsops.Access{Items: sanitizeItems(o.Access.Items)}
-		if d := o.Access.Denied; d != nil {
-			dd := awsops.Denied{Code: s(d.Code), Action: s(d.Action), Resource: s(d.Resource), Principal: s(d.Principal),
-				Reason: s(d.Reason), Message: s(d.Message), Operation: s(d.Operation), Service: s(d.Service)}
-			a.Denied = &dd
+	o.Summary = sanitize(o.Summary)
+	if o.Result != nil {
+		v := sanitizeValue(reflect.ValueOf(o.Result))
+		if r, ok := v.Interface().(steps.Result); ok {
+			o.Result = r
 		}
-		o.Access = &a
-	}
-	if o.Explanation != nil {
-		e := *o.Explanation
-		e.Action, e.Resource, e.Decision, e.Summary = s(e.Action), s(e.Resource), s(e.Decision), s(e.Summary)
-		e.Missing = sanitizeAll(e.Missing)
-		e.Matched = append([]awsops.Statement(nil), e.Matched...)
-		for i := range e.Matched {
-			e.Matched[i].Source, e.Matched[i].Sid = s(e.Matched[i].Source), s(e.Matched[i].Sid)
-		}
-		e.Details = append([]awsops.Detail(nil), e.Details...)
-		for i := range e.Details {
-			e.Details[i].Source, e.Details[i].Decision = s(e.Details[i].Source), s(e.Details[i].Decision)
-		}
-		o.Explanation = &e
-	}
-	if o.Change != nil {
-		c := *o.Change
-		c.Before, c.After, c.Diff = s(c.Before), s(c.After), s(c.Diff)
-		c.Added = sanitizeAll(c.Added)
-		o.Change = &c
-	}
-	if o.Cleanup != nil {
-		r := awsops.CleanupReport{Resources: append([]awsops.Fate(nil), o.Cleanup.Resources...)}
-		for i := range r.Resources {
-			f := &r.Resources[i]
-			f.Kind, f.Name, f.Outcome = s(f.Kind), s(f.Name), s(f.Outcome)
-		}
-		o.Cleanup = &r
 	}
 	return o
 }
 
-func sanitizeTable(t awsops.Table) awsops.Table {
-	s := sanitize
-	t.Name, t.ARN, t.Status, t.KeySchema = s(t.Name), s(t.ARN), s(t.Status), s(t.KeySchema)
-	t.SSE.Status, t.SSE.Type, t.SSE.KMSKeyARN = s(t.SSE.Status), s(t.SSE.Type), s(t.SSE.KMSKeyARN)
-	return t
-}
-
-func sanitizeItems(items []awsops.Item) []awsops.Item {
-	if items == nil {
-		return nil
-	}
-	out := make([]awsops.Item, len(items))
-	for i, it := range items {
-		out[i] = make(awsops.Item, len(it))
-		for j, a := range it {
-			out[i][j] = awsops.Attr{Name: sanitize(a.Name), Type: sanitize(a.Type), Value: sanitize(a.Value)}
+// sanitizeValue returns a copy of v with every string sanitized. Errors and
+// other interfaces are kept as they are: they are drawn through their
+// sentence, itself passed through sanitize by whoever draws it.
+func sanitizeValue(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.String:
+		out := reflect.New(v.Type()).Elem()
+		out.SetString(sanitize(v.String()))
+		return out
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
 		}
+		out := reflect.New(v.Type().Elem())
+		out.Elem().Set(sanitizeValue(v.Elem()))
+		return out
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(sanitizeValue(v.Index(i)))
+		}
+		return out
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		out.Set(v)
+		for i := range v.NumField() {
+			if out.Field(i).CanSet() {
+				out.Field(i).Set(sanitizeValue(v.Field(i)))
+			}
+		}
+		return out
 	}
-	return out
-}
-
-func sanitizeAll(ss []string) []string {
-	if ss == nil {
-		return nil
-	}
-	out := make([]string, len(ss))
-	for i, v := range ss {
-		out[i] = sanitize(v)
-	}
-	return out
+	return v
 }

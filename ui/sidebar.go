@@ -19,28 +19,6 @@ const (
 	statusFailed
 )
 
-// sidebarTitles are the parts' titles as the sidebar shows them: short enough
-// to fit its narrowest width whole (the header always shows the full title),
-// since "Create a custom…" and "Create a test u…" read alike from the back
-// of a room. Keyed by step ID; a step without one keeps its full title.
-var sidebarTitles = map[string]string{
-	"create-key":    "Create a key",
-	"encrypt-table": "Encrypt table",
-	"add-data":      "Add an item",
-	"create-user":   "Add test user",
-	"test-denied":   "Read as user",
-	"grant-access":  "Grant key use",
-	"cleanup":       "Clean up",
-}
-
-// sidebarTitle is the sidebar's label for a step.
-func sidebarTitle(id, title string) string {
-	if t, ok := sidebarTitles[id]; ok {
-		return t
-	}
-	return title
-}
-
 // sideEntry is one line of the sidebar.
 type sideEntry struct {
 	label  string
@@ -69,14 +47,19 @@ func (s *sidebar) SetSize(w, h int) { s.width, s.height = w, h }
 // driven like every other component.
 func (s sidebar) Update(tea.Msg) (sidebar, tea.Cmd) { return s, nil }
 
-// KeyMap is empty: the sidebar is not focusable.
-func (s sidebar) KeyMap() []key.Binding { return nil }
+// ShortHelp is empty: the sidebar is not focusable.
+func (s sidebar) ShortHelp() []key.Binding { return nil }
 
-func (s sidebar) icon(st status) string {
-	sty := s.c.styles
+// FullHelp is empty: the sidebar is not focusable.
+func (s sidebar) FullHelp() [][]key.Binding { return nil }
+
+func (s sidebar) icon(st status) string { return statusIcon(*s.c.styles, st, s.spin) }
+
+// statusIcon is a step's status as one symbol; spin is the running frame.
+func statusIcon(sty Styles, st status, spin string) string {
 	switch st {
 	case statusRunning:
-		return sty.StatusRunning.Render(s.spin)
+		return sty.StatusRunning.Render(spin)
 	case statusDone:
 		return sty.StatusDone.Render("✓")
 	case statusDenied:

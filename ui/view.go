@@ -3,15 +3,18 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/steps"
 )
 
 // render composes the frame from parts rendered when they changed (header,
 // sidebar, pane lines, help: see cacheChrome and refresh); per frame it only
 // joins lines, which keeps View far below a millisecond.
-func (m Model) render() string {
+func (m *Model) render() string {
 	w, h := m.c.width, m.c.height
 	if w <= 0 || h <= 0 {
 		return ""
@@ -22,12 +25,14 @@ func (m Model) render() string {
 	var b strings.Builder
 	b.Grow((w + 32) * h * 2)
 	b.WriteString(m.chrome.header)
+	active := m.active()
 	if m.quitting {
-		body := lipgloss.Place(w, m.pane.height, lipgloss.Center, lipgloss.Center, m.renderQuitPrompt())
+		ph := active.scroller().height
+		body := lipgloss.Place(w, ph, lipgloss.Center, lipgloss.Center, m.renderQuitPrompt())
 		b.WriteString("\n")
-		b.WriteString(lipgloss.NewStyle().MaxWidth(w).MaxHeight(m.pane.height).Render(body))
+		b.WriteString(lipgloss.NewStyle().MaxWidth(w).MaxHeight(ph).Render(body))
 	} else {
-		pl := m.pane.visible()
+		pl := active.scroller().visible()
 		for i, l := range pl {
 			b.WriteString("\n")
 			if i < len(m.chrome.side) {
@@ -56,6 +61,7 @@ func (m *Model) cacheChrome() {
 	if m.c.width <= 0 || m.c.styles == nil {
 		return
 	}
+	m.updateKeybindings()
 	m.chrome.header = m.renderHeader()
 	m.chrome.side = m.sidebar.lines()
 	help := m.help.View(m.helpKeys())
@@ -119,18 +125,23 @@ func (m Model) headerLabel() (string, string) {
 		return "Before we start", "what will be created in your account"
 	case screenSummary:
 		return "Summary", "what you did"
+	case screenStep:
 	}
 	if m.cur >= len(m.opts.Steps) {
 		return "", ""
 	}
 	s := m.opts.Steps[m.cur]
-	if m.isCleanup(m.cur) {
+	switch s.Kind {
+	case steps.KindCleanup:
 		if strings.EqualFold(strings.ReplaceAll(s.Title, " ", ""), "cleanup") {
 			return "Cleanup", ""
 		}
 		return "Cleanup", s.Title
+	case steps.KindExperiment:
+		return "Experiment", s.Title
+	case steps.KindPart:
 	}
-	return "Part " + itoa(s.Part) + " of " + itoa(partCount), s.Title
+	return "Part " + itoa(s.Part) + " of " + itoa(steps.PartCount(m.opts.Steps)), s.Title
 }
 
 // progressBar shows how many parts have reached the state the lab wants. It
@@ -138,18 +149,18 @@ func (m Model) headerLabel() (string, string) {
 func (m Model) progressBar(width int) string {
 	done := 0
 	for i, s := range m.steps {
-		if !m.isCleanup(i) && (s.status == statusDone || s.status == statusDenied) {
+		if m.opts.Steps[i].Kind == steps.KindPart && (s.status == statusDone || s.status == statusDenied) {
 			done++
 		}
 	}
 	p := m.bar
 	p.SetWidth(width)
-	return p.ViewAs(float64(done) / float64(partCount))
+	return p.ViewAs(float64(done) / float64(max(steps.PartCount(m.opts.Steps), 1)))
 }
 
 // renderStatus is the line above the help: what is running, a note, or
 // what Enter does here, plus the scroll position.
-func (m Model) renderStatus() string {
+func (m *Model) renderStatus() string {
 	st := m.styles
 	w := m.c.width
 	var status string
@@ -161,7 +172,7 @@ func (m Model) renderStatus() string {
 	default:
 		status = st.StatusBar.Render(m.hint())
 	}
-	if hint := m.pane.scrollHint(); hint != "" && !m.quitting {
+	if hint := m.active().scroller().scrollHint(); hint != "" && !m.quitting {
 		hint = st.Muted.Render("  " + hint)
 		hw := ansi.StringWidth(hint)
 		status = ansi.Truncate(status, max(w-hw, 1), "…")
@@ -171,67 +182,35 @@ func (m Model) renderStatus() string {
 }
 
 // hint says what Enter does here.
-func (m Model) hint() string {
+func (m *Model) hint() string {
 	if m.quitting {
 		return "Answer above: y, n or esc."
 	}
-	switch m.screen {
-	case screenWelcome:
-		if m.opts.Mode == AWS {
-			return "Press Enter to review what will be created."
-		}
-		return "Press Enter to begin with part 1."
-	case screenConfirm:
-		return "Press y to create these resources, n to go back."
-	case screenSummary:
-		return "Press Enter or q to quit."
+	return m.active().hint()
+}
+
+// helpKeys are the active screen's bindings, then the dialog's and the
+// global ones; disabled bindings drop out by themselves.
+func (m *Model) helpKeys() help.KeyMap {
+	k := m.c.keys
+	var own help.KeyMap = noKeys{}
+	if !m.quitting {
+		own = m.active()
 	}
-	if m.cur >= len(m.steps) {
-		return ""
-	}
-	switch m.steps[m.cur].status {
-	case statusPending:
-		if m.isCleanup(m.cur) {
-			return "Press Enter to remove everything this run created."
-		}
-		return "Press Enter to run part " + itoa(m.opts.Steps[m.cur].Part) + "."
-	case statusFailed:
-		return "This step failed. Press r to retry, ← to go back."
-	default:
-		if m.cur+1 < len(m.steps) {
-			return "Press Enter to continue."
-		}
-		return "Press Enter for the summary."
+	return helpKeys{
+		short: append(append([]key.Binding{k.Yes, k.No, k.Cancel}, own.ShortHelp()...), k.Help, k.Quit),
+		full:  append(own.FullHelp(), []key.Binding{k.Yes, k.No, k.Cancel, k.Help, k.Quit}),
 	}
 }
 
-// helpKeys are the bindings that do something on the current screen.
-func (m Model) helpKeys() KeyMap {
-	k := m.keys
-	enable := func(b key.Binding, on bool) key.Binding { b.SetEnabled(on); return b }
-	onStep := m.screen == screenStep && !m.quitting
-	var st status
-	if onStep && m.cur < len(m.steps) {
-		st = m.steps[m.cur].status
-	}
-	k.Next = enable(k.Next, !m.quitting && m.screen != screenConfirm)
-	k.Back = enable(k.Back, !m.quitting && m.screen != screenWelcome)
-	k.Forward = enable(k.Forward, onStep && (st == statusDone || st == statusDenied))
-	k.Retry = enable(k.Retry, onStep && st == statusFailed)
-	k.Copy = enable(k.Copy, onStep && len(m.cliLines(m.cur)) > 0)
-	k.ToggleExplain = enable(k.ToggleExplain, onStep)
-	k.ToggleAtRest = enable(k.ToggleAtRest, onStep && m.opts.Extras != nil)
-	k.ToggleAudit = enable(k.ToggleAudit, onStep && m.opts.Extras != nil)
-	dialog := m.quitting || m.screen == screenConfirm
-	k.Yes = enable(k.Yes, dialog)
-	k.No = enable(k.No, dialog)
-	k.Cancel = enable(k.Cancel, m.quitting)
-	k.Quit = enable(k.Quit, !m.quitting) // the prompt is already the way out
-	if m.help.ShowAll {
-		k.Help.SetHelp("?", "close")
-	}
-	return k
+// helpKeys is a help.KeyMap made of fixed lists.
+type helpKeys struct {
+	short []key.Binding
+	full  [][]key.Binding
 }
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
 // endpointHost shortens an endpoint URL to its host for the header badge.
 func endpointHost(u string) string {

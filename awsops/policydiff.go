@@ -1,0 +1,191 @@
+package awsops
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+)
+
+// PolicyDiff is the line diff between two key policies, both pretty-printed
+// the same way. It is computed once, here; the TUI and the plain report only
+// draw it.
+type PolicyDiff struct {
+	Hunks []DiffHunk
+}
+
+// DiffHunk is one run of changed lines with its surrounding context.
+type DiffHunk struct {
+	FromLine, ToLine int // 1-based first line of the hunk in before and after
+	// Statement is the Sid of the policy statement the change is in (empty
+	// when the statement has none), so a reader sees which statement changed
+	// without counting lines.
+	Statement string
+	Lines     []DiffLine
+}
+
+// DiffOp is what happened to a line.
+type DiffOp int
+
+// Diff line operations.
+const (
+	DiffSame DiffOp = iota
+	DiffDelete
+	DiffInsert
+)
+
+// DiffLine is one line of a hunk, without its newline.
+type DiffLine struct {
+	Op   DiffOp
+	Text string
+}
+
+// DiffContext is how many unchanged lines surround each change.
+const DiffContext = 3
+
+// DiffPolicies diffs two key policies after pretty-printing both (text that
+// is not JSON is diffed as it is). Equal policies give an empty diff.
+func DiffPolicies(before, after string) PolicyDiff {
+	before, after = ensureNewline(prettyJSON(before)), ensureNewline(prettyJSON(after))
+	if before == after {
+		return PolicyDiff{}
+	}
+	u, err := udiff.ToUnifiedDiff("before", "after", before, udiff.Lines(before, after), DiffContext)
+	if err != nil {
+		return PolicyDiff{}
+	}
+	fromSids, toSids := statementSids(before), statementSids(after)
+	var d PolicyDiff
+	for _, h := range u.Hunks {
+		dh := DiffHunk{FromLine: h.FromLine, ToLine: h.ToLine}
+		from, to := h.FromLine-1, h.ToLine-1 // 0-based line indexes as the hunk advances
+		for _, l := range h.Lines {
+			op := DiffSame
+			switch l.Kind {
+			case udiff.Delete:
+				op = DiffDelete
+				if dh.Statement == "" && from < len(fromSids) {
+					dh.Statement = fromSids[from]
+				}
+				from++
+			case udiff.Insert:
+				op = DiffInsert
+				if dh.Statement == "" && to < len(toSids) {
+					dh.Statement = toSids[to]
+				}
+				to++
+			default:
+				from++
+				to++
+			}
+			dh.Lines = append(dh.Lines, DiffLine{Op: op, Text: strings.TrimSuffix(l.Content, "\n")})
+		}
+		d.Hunks = append(d.Hunks, dh)
+	}
+	return d
+}
+
+// Empty reports whether nothing changed.
+func (d PolicyDiff) Empty() bool { return len(d.Hunks) == 0 }
+
+// Counts returns how many lines of before and of after a hunk covers, as a
+// unified diff's "@@ -from,n +to,m @@" header gives them.
+func (h DiffHunk) Counts() (from, to int) {
+	for _, l := range h.Lines {
+		switch l.Op {
+		case DiffDelete:
+			from++
+		case DiffInsert:
+			to++
+		default:
+			from++
+			to++
+		}
+	}
+	return from, to
+}
+
+// Unified is the diff as unified diff text, for tools and --json.
+func (d PolicyDiff) Unified() string {
+	if d.Empty() {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("--- key policy (before)\n+++ key policy (after)\n")
+	for _, h := range d.Hunks {
+		from, to := h.Counts()
+		b.WriteString("@@ -" + strconv.Itoa(h.FromLine) + "," + strconv.Itoa(from) +
+			" +" + strconv.Itoa(h.ToLine) + "," + strconv.Itoa(to) + " @@")
+		if h.Statement != "" {
+			b.WriteString(" " + h.Statement)
+		}
+		b.WriteByte('\n')
+		for _, l := range h.Lines {
+			b.WriteString([]string{" ", "-", "+"}[l.Op] + l.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// MarshalJSON writes the diff as unified diff text: one string a reader of
+// `run --json` can pipe to any diff viewer.
+func (d PolicyDiff) MarshalJSON() ([]byte, error) { return json.Marshal(d.Unified()) }
+
+// statementSids gives, for each line of a pretty-printed policy, the Sid of
+// the statement the line belongs to ("" outside statements or without Sid).
+// It follows bracket depth outside strings: the document is depth 1, the
+// Statement list 2, each statement 3.
+func statementSids(pretty string) []string {
+	lines := strings.Split(strings.TrimSuffix(pretty, "\n"), "\n")
+	out := make([]string, len(lines))
+	depth, inStatements, start := 0, false, -1
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if depth == 1 && strings.HasPrefix(t, `"Statement"`) {
+			inStatements = true
+		}
+		if inStatements && depth == 2 && strings.HasPrefix(t, "{") {
+			start = i
+		}
+		depth += bracketDelta(t)
+		if inStatements && depth < 2 {
+			inStatements = false
+		}
+		if start >= 0 && depth == 2 { // the statement opened at start closed on line i
+			sid := ""
+			for _, sl := range lines[start : i+1] {
+				if v, ok := strings.CutPrefix(strings.TrimSpace(sl), `"Sid": `); ok {
+					var s string
+					if json.Unmarshal(bytes.TrimSuffix([]byte(v), []byte(",")), &s) == nil {
+						sid = s
+					}
+				}
+			}
+			for j := start; j <= i; j++ {
+				out[j] = sid
+			}
+			start = -1
+		}
+	}
+	return out
+}
+
+// bracketDelta is the change in nesting depth a line makes, strings skipped.
+func bracketDelta(l string) int {
+	d, in := 0, false
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case in && c == '\\':
+			i++
+		case c == '"':
+			in = !in
+		case !in && (c == '{' || c == '['):
+			d++
+		case !in && (c == '}' || c == ']'):
+			d--
+		}
+	}
+	return d
+}

@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// confirmView is real AWS's confirmation: what will be created, what it
+// costs, y to go ahead.
+type confirmView struct {
+	pane
+	c common
+}
+
+func newConfirmView(c common) confirmView { return confirmView{pane: newPane(c), c: c} }
+
+func (v *confirmView) setCommon(c common) { v.c, v.pane.c = c, c }
+
+// SetSize lays the text out again for the new size.
+func (v *confirmView) SetSize(w, h int) {
+	v.pane.SetSize(w, h)
+	v.refresh()
+}
+
+// Update answers y (go ahead), n, esc or ← (back to the welcome); Enter
+// only points at y, so that a habit of pressing Enter creates nothing.
+func (v confirmView) Update(msg tea.Msg) (confirmView, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		var cmd tea.Cmd
+		v.pane, cmd = v.pane.Update(msg)
+		return v, cmd
+	}
+	keys := v.c.keys
+	switch {
+	case key.Matches(k, keys.Yes):
+		v.ask(navMsg{to: screenStep})
+		return v, nil
+	case key.Matches(k, keys.No, keys.Cancel, keys.Back):
+		v.ask(navMsg{to: screenWelcome})
+		return v, nil
+	case key.Matches(k, keys.Next):
+		v.ask(flashMsg("Press y to create these resources, or n to go back."))
+		return v, nil
+	}
+	v.pane, _ = v.pane.handleKey(k)
+	return v, nil
+}
+
+// ShortHelp lists back: y and n are the dialog's, listed by the root.
+func (v confirmView) ShortHelp() []key.Binding { return []key.Binding{v.c.keys.Back} }
+
+// FullHelp lists back and scrolling.
+func (v confirmView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{v.c.keys.Back}, v.c.keys.scrollBindings()}
+}
+
+func (v confirmView) hint() string { return "Press y to create these resources, n to go back." }
+
+func (v *confirmView) refresh() {
+	if v.c.styles == nil {
+		return
+	}
+	st := v.c.styles
+	w := v.contentWidth()
+	n, id := v.c.run.names, v.c.run.identity
+	items := [][3]string{
+		{"KMS key + alias", n.Alias, "$1/month, prorated hourly, while the key exists: cents for this lab. " +
+			"Cleanup schedules its deletion after 7 days, the minimum AWS allows; a key pending deletion is not charged."},
+		{"DynamoDB table", n.Table, "On-demand, encrypted with the key; a few requests and bytes: well under $0.01."},
+		{"IAM user + access key", n.User, "Free. AmazonDynamoDBFullAccess only: no KMS permission."},
+		{"KMS requests", "about 20", "Free tier covers 20,000 a month; then $0.03 per 10,000."},
+	}
+	out := []string{
+		st.Warn.Render(wrapText("This run creates real resources in AWS account "+id.Account+" ("+id.Region+").", w, "")),
+		st.Muted.Render(wrapText("Signed in as "+id.ARN, w, "/")),
+	}
+	if ep := v.c.run.endpoint; ep != "" {
+		out = []string{
+			st.Warn.Render(wrapText("This run creates resources at "+ep+", account "+id.Account+" ("+id.Region+").", w, "/")),
+			st.Muted.Render(wrapText("Signed in as "+id.ARN, w, "/")),
+			"",
+			wrapText("The costs below are AWS's, and apply only if this endpoint is AWS itself; "+
+				"an emulator such as `kmslab serve` charges nothing.", w, ""),
+		}
+	}
+	for _, it := range items {
+		out = append(out, "", st.Bold.Render("• "+it[0])+"  "+st.Accent.Render(it[1]),
+			lipgloss.NewStyle().PaddingLeft(2).Render(ansi.Wrap(it[2], max(w-2, 10), "")))
+	}
+	out = append(out, "",
+		ansi.Wrap("Every resource is tagged "+st.Bold.Render("kmslab:run="+n.RunID)+
+			" and recorded in the run ledger before it is created, so `kmslab cleanup` can always remove it, even after a crash.", w, ""),
+	)
+	if lab := v.c.run.lab; lab != nil && lab.LedgerPath() != "" {
+		out = append(out, st.Muted.Render("Ledger: "+lab.LedgerPath()))
+	}
+	out = append(out, "", st.Bold.Render("Create these resources?  ")+st.OK.Render("y")+" yes   "+st.Error.Render("n")+" go back")
+	v.setSections(out, -1, false)
+}

@@ -1,0 +1,115 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/awsops"
+)
+
+// panels are the offline-only views under a step's result: the at-rest view
+// and the audit trail. They read the Extras in a command after each change
+// and draw the latest reading.
+type panels struct {
+	c                     common
+	extras                Extras
+	showAtRest, showAudit bool
+	reading               *extrasMsg // the latest reading; nil until one arrives
+	readID                int        // id of the latest read asked for; older ones are dropped
+	atRest                atRestView
+	audit                 auditView
+	items                 []awsops.Item // the latest items read, shown beside their ciphertext
+	itemsPart             int           // the part that read them
+	keyID                 string        // the lab key's id
+}
+
+func newPanels(c common, x Extras) panels {
+	return panels{c: c, extras: x, showAtRest: x != nil, showAudit: x != nil,
+		atRest: atRestView{c: c}, audit: auditView{c: c}}
+}
+
+func (p *panels) setCommon(c common) { p.c, p.atRest.c, p.audit.c = c, c, c }
+
+// fetch reads the panels' data when one of them is shown.
+func (p *panels) fetch(table string) tea.Cmd {
+	x := p.extras
+	if x == nil || (!p.showAtRest && !p.showAudit) {
+		return nil
+	}
+	p.readID++
+	id := p.readID
+	return func() tea.Msg {
+		msg := extrasMsg{id: id, audit: x.Audit()}
+		for i := range msg.audit {
+			e := &msg.audit[i]
+			e.Service, e.Operation, e.Caller = sanitize(e.Service), sanitize(e.Operation), sanitize(e.Caller)
+			e.InvokedBy, e.Decision, e.ErrorCode = sanitize(e.InvokedBy), sanitize(e.Decision), sanitize(e.ErrorCode)
+		}
+		if table != "" {
+			ar, err := x.AtRest(table)
+			if err != nil {
+				msg.err = err
+			} else {
+				msg.atRest = &ar
+			}
+		}
+		return msg
+	}
+}
+
+// take keeps a reading unless a newer one was asked for.
+func (p *panels) take(msg extrasMsg) bool {
+	if msg.id != p.readID {
+		return false
+	}
+	p.reading = &msg
+	return true
+}
+
+// View draws the panels shown, each boxed and labelled as offline only.
+func (p *panels) View(w int) []string {
+	if p.extras == nil {
+		return nil
+	}
+	st := *p.c.styles
+	var out []string
+	inner := w - st.ExtrasBox.GetHorizontalFrameSize()
+	x := p.reading
+	if p.showAtRest {
+		var body string
+		switch {
+		case x == nil:
+			body = st.Muted.Render("reading…")
+		case x.atRest == nil:
+			body = st.Muted.Render("No table exists (not yet, or no longer): nothing is stored.")
+		default:
+			p.atRest.data, p.atRest.items, p.atRest.itemsPart, p.atRest.keyID = *x.atRest, p.items, p.itemsPart, p.keyID
+			p.atRest.SetSize(inner, 0)
+			body = p.atRest.View()
+		}
+		out = append(out, "", box(st.ExtrasBox, w, panelHeading(st, inner, "OFFLINE ONLY · AT REST",
+			"bytes on disk; AWS never shows you these")+"\n\n"+body))
+	}
+	if p.showAudit {
+		body := st.Muted.Render("reading…")
+		if x != nil {
+			p.audit.events = x.audit
+			p.audit.SetSize(inner, 0)
+			body = p.audit.View()
+		}
+		out = append(out, "", box(st.ExtrasBox, w, panelHeading(st, inner, "OFFLINE ONLY · AUDIT TRAIL",
+			"every KMS call, as CloudTrail records it")+"\n\n"+body))
+	}
+	return out
+}
+
+// panelHeading is a panel's tag with its subtitle beside it, or below it when
+// both do not fit on one line (a subtitle broken mid-phrase reads badly).
+func panelHeading(st Styles, w int, tag, sub string) string {
+	t := st.ExtrasTag.Render(tag)
+	if lipgloss.Width(t)+2+ansi.StringWidth(sub) <= w {
+		return t + "  " + st.Muted.Render(sub)
+	}
+	return t + "\n" + st.Muted.Render(wrapText(sub, max(w, 10), ""))
+}

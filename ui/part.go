@@ -1,0 +1,313 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"kmslab/awsops"
+	"kmslab/steps"
+)
+
+// partView is the screen of one step (a part, an experiment or cleanup): its
+// explanation, the AWS CLI equivalent, then the result, drawn by the view
+// registered for the outcome's kind of result, and the offline-only panels.
+type partView struct {
+	pane
+	c      common
+	step   steps.Step
+	state  stepState
+	ctx    partContext
+	cli    []string
+	result resultView // nil until the step produced a result
+
+	showExplain bool
+	panels      panels
+}
+
+// partContext is what the part pane needs to know beyond its own step.
+type partContext struct {
+	index     int  // the step's index, for the messages it sends
+	last      bool // Enter after it goes to the summary
+	partCount int
+	waiting   string // what the running step waits for
+	// lastItems are the latest items read, by part lastItemsPart, shown
+	// beside their ciphertext at rest; keyID is the lab key's.
+	lastItems     []awsops.Item
+	lastItemsPart int
+	keyID         string
+}
+
+func newPartView(c common, x Extras) partView {
+	return partView{pane: newPane(c), c: c, showExplain: true, panels: newPanels(c, x)}
+}
+
+func (v *partView) setCommon(c common) {
+	v.c, v.pane.c = c, c
+	v.panels.setCommon(c)
+	if v.result != nil {
+		v.result = resultViewFor(c, v.state.outcome.Result)
+	}
+}
+
+// SetSize lays the content out again for the new size.
+func (v *partView) SetSize(w, h int) {
+	v.pane.SetSize(w, h)
+	v.refresh(false)
+}
+
+// show switches to step (or updates it in place), with top starting from the
+// beginning of its text.
+func (v *partView) show(step steps.Step, state stepState, ctx partContext, top bool) {
+	v.step, v.state, v.ctx = step, state, ctx
+	v.cli = nil
+	if step.CLI != nil {
+		v.cli = step.CLI(v.c.run.names, v.c.run.identity)
+	}
+	v.result = nil
+	if state.status != statusPending && state.status != statusRunning && state.outcome.Result != nil {
+		v.result = resultViewFor(v.c, state.outcome.Result)
+	}
+	v.panels.items, v.panels.itemsPart, v.panels.keyID = ctx.lastItems, ctx.lastItemsPart, ctx.keyID
+	v.refresh(top)
+}
+
+// Update answers the step's keys; other keys go to the result view, then
+// scroll. Navigation is asked of the root by message.
+func (v partView) Update(msg tea.Msg) (partView, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return v.handleKey(msg)
+	case extrasMsg:
+		if v.panels.take(msg) {
+			v.refresh(false)
+		}
+		return v, nil
+	}
+	var cmd tea.Cmd
+	v.pane, cmd = v.pane.Update(msg)
+	return v, cmd
+}
+
+func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
+	keys, st := v.c.keys, v.state.status
+	switch {
+	case key.Matches(msg, keys.Next):
+		switch st {
+		case statusPending:
+			v.ask(runStepMsg{index: v.ctx.index})
+			return v, nil
+		case statusRunning:
+			v.ask(flashMsg("Still running: " + v.ctx.waiting))
+			return v, nil
+		case statusFailed:
+			v.ask(flashMsg("This step failed: press r to retry it."))
+			return v, nil
+		case statusDone, statusDenied:
+		}
+		v.ask(nextMsg{})
+		return v, nil
+	case key.Matches(msg, keys.Forward):
+		v.ask(nextMsg{})
+		return v, nil
+	case key.Matches(msg, keys.Back):
+		if v.ctx.index == 0 {
+			v.ask(navMsg{to: screenWelcome})
+			return v, nil
+		}
+		v.ask(navMsg{to: screenStep, cur: v.ctx.index - 1})
+		return v, nil
+	case key.Matches(msg, keys.Retry):
+		v.ask(runStepMsg{index: v.ctx.index})
+		return v, nil
+	case key.Matches(msg, keys.Copy):
+		v.ask(flashMsg("Copied the AWS CLI command to the clipboard (OSC 52)."))
+		return v, tea.SetClipboard(strings.Join(v.cli, "\n"))
+	case key.Matches(msg, keys.ToggleExplain):
+		v.showExplain = !v.showExplain
+		v.refresh(true)
+		return v, nil
+	case key.Matches(msg, keys.ToggleAtRest, keys.ToggleAudit):
+		if v.panels.extras == nil {
+			if key.Matches(msg, keys.ToggleAtRest) {
+				v.ask(flashMsg("The at-rest view exists offline only: AWS does not show stored ciphertext."))
+				return v, nil
+			}
+			v.ask(flashMsg("The audit panel exists offline only: on AWS, look in CloudTrail."))
+			return v, nil
+		}
+		if key.Matches(msg, keys.ToggleAtRest) {
+			v.panels.showAtRest = !v.panels.showAtRest
+		} else {
+			v.panels.showAudit = !v.panels.showAudit
+		}
+		v.refresh(false)
+		return v, v.panels.fetch(v.c.run.names.Table)
+	}
+	if v.result != nil {
+		var cmd tea.Cmd
+		var used bool
+		if v.result, cmd, used = v.result.Update(msg); used {
+			v.refresh(false)
+			return v, cmd
+		}
+	}
+	v.pane, _ = v.pane.handleKey(msg)
+	return v, nil
+}
+
+// ShortHelp lists the step's keys; x and t only where the panels exist.
+func (v partView) ShortHelp() []key.Binding {
+	k := v.c.keys
+	out := []key.Binding{k.Next, k.Back, k.Retry, k.Copy}
+	if v.panels.extras != nil {
+		out = append(out, k.ToggleAtRest, k.ToggleAudit)
+	}
+	return out
+}
+
+// FullHelp lists navigation, the step's own keys and the result view's, and scrolling.
+func (v partView) FullHelp() [][]key.Binding {
+	k := v.c.keys
+	own := []key.Binding{k.Copy, k.ToggleExplain}
+	if v.panels.extras != nil {
+		own = append(own, k.ToggleAtRest, k.ToggleAudit)
+	}
+	cols := [][]key.Binding{{k.Next, k.Forward, k.Back, k.Retry}, own}
+	if v.result != nil {
+		cols = append(cols, v.result.FullHelp()...)
+	}
+	return append(cols, k.scrollBindings())
+}
+
+// hint says what Enter does on this step.
+func (v partView) hint() string {
+	switch v.state.status {
+	case statusPending:
+		if v.step.IsCleanup() {
+			return "Press Enter to remove everything this run created."
+		}
+		if v.step.Kind == steps.KindExperiment {
+			return "Press Enter to run this experiment."
+		}
+		return "Press Enter to run part " + itoa(v.step.Part) + "."
+	case statusFailed:
+		return "This step failed. Press r to retry, ← to go back."
+	case statusRunning, statusDone, statusDenied:
+	}
+	if !v.ctx.last {
+		return "Press Enter to continue."
+	}
+	return "Press Enter for the summary."
+}
+
+// refresh rebuilds the content. It runs in Update, never in View, so
+// glamour and result rendering are paid once per change rather than once
+// per frame. With top the pane scrolls back up.
+func (v *partView) refresh(top bool) {
+	if v.c.styles == nil || v.width <= 0 {
+		return
+	}
+	st := v.c.styles
+	w := v.contentWidth()
+	var intro, result []string
+	if v.showExplain && v.step.Explain != "" {
+		intro = append(intro, v.c.markdown(dropTitle(v.step.Explain), w))
+	} else if v.step.Explain != "" {
+		intro = append(intro, st.Muted.Render("(explanation hidden: press e to show it)"))
+	}
+	if len(v.cli) > 0 {
+		intro = append(intro, v.c.section("AWS CLI equivalent")+st.Muted.Render("   c copies it"))
+		intro = append(intro, box(st.CLIBox, w, cliBlock(*st, v.cli, w-st.CLIBox.GetHorizontalFrameSize())))
+	}
+	result = append(result, v.c.section("Result"))
+	switch v.state.status {
+	case statusPending:
+		if v.step.IsCleanup() {
+			result = append(result, cleanupPreview(v.c, w))
+		}
+		result = append(result, st.Muted.Render("Not run yet. Press Enter to run it."))
+	case statusRunning:
+		result = append(result, st.Warn.Render("Running… the status line below says what it is waiting for."))
+	case statusDone, statusDenied, statusFailed:
+		if head := v.outcomeHead(w); head != "" {
+			result = append(result, head)
+		}
+		if v.result != nil {
+			v.result.SetSize(w, v.height)
+			if r := v.result.View(); r != "" {
+				result = append(result, r)
+			}
+		}
+		result = append(result, v.panels.View(w)...)
+	}
+	resultLine := lipgloss.Height(strings.Join(intro, "\n")) + 1
+	v.setSections(append(intro, result...), resultLine, top)
+}
+
+// outcomeHead is the line (or box) that says how the step ended.
+func (v partView) outcomeHead(w int) string {
+	st := v.c.styles
+	o := v.state.outcome
+	switch v.state.status {
+	case statusFailed:
+		return renderFailure(*st, w, o)
+	case statusDenied:
+		return wrapText(st.StatusDenied.Render("⊘ Denied, as the lab expects.")+" "+o.Summary, w, "/")
+	case statusPending, statusRunning, statusDone:
+	}
+	if o.Summary == "" {
+		return ""
+	}
+	return wrapText(st.OK.Render("✓ ")+o.Summary, w, "/")
+}
+
+func renderFailure(st Styles, w int, o steps.Outcome) string {
+	inner := max(w-st.ErrorBox.GetHorizontalFrameSize(), 10)
+	var ae *awsops.Error
+	if !errors.As(o.Err, &ae) {
+		msg := "the step failed"
+		if o.Err != nil {
+			msg = o.Err.Error()
+		} else if o.Summary != "" {
+			msg = o.Summary
+		}
+		return box(st.ErrorBox, w, st.Error.Render("✗ FAILED")+"  "+msg+"\n\n"+st.Muted.Render("Press r to retry this step."))
+	}
+	// An awsops.Error is already taken apart: show its parts, not its sentence.
+	var pairs [][2]string
+	if ae.Resource != "" {
+		pairs = append(pairs, [2]string{"Resource", ae.Resource})
+	}
+	if ae.Code != "" {
+		pairs = append(pairs, [2]string{"AWS error", ae.Code})
+	}
+	if ae.Message != "" {
+		pairs = append(pairs, [2]string{"What happened", ae.Message})
+	}
+	if ae.Err != nil && ae.Err.Error() != ae.Message {
+		pairs = append(pairs, [2]string{"Details", ae.Err.Error()})
+	}
+	body := st.Error.Render("✗ FAILED") + "  " + st.Bold.Render(ae.Op)
+	if len(pairs) > 0 {
+		body += "\n\n" + kvLines(st, inner, pairs)
+	}
+	if ae.Hint != "" {
+		body += "\n\n" + st.Bold.Render("What to do: ") + ae.Hint
+	}
+	body += "\n\n" + st.Muted.Render("Press r to retry this step.")
+	return box(st.ErrorBox, w, body)
+}
+
+// dropTitle removes an explanation's leading "# " heading: the header right
+// above already names the part, and at 80x24 two lines are worth having.
+func dropTitle(md string) string {
+	if !strings.HasPrefix(md, "# ") {
+		return md
+	}
+	_, rest, _ := strings.Cut(md, "\n")
+	return strings.TrimLeft(rest, "\n")
+}

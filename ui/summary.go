@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"kmslab/steps"
+)
+
+// summaryView is the last screen: what each step did and what to remember.
+type summaryView struct {
+	pane
+	c         common
+	steps     []steps.Step
+	states    []stepState
+	remaining bool // resources of this run may still exist
+}
+
+func newSummaryView(c common) summaryView { return summaryView{pane: newPane(c), c: c} }
+
+func (v *summaryView) setCommon(c common) { v.c, v.pane.c = c, c }
+
+// SetSize lays the text out again for the new size.
+func (v *summaryView) SetSize(w, h int) {
+	v.pane.SetSize(w, h)
+	v.refresh()
+}
+
+// show takes what every step did.
+func (v *summaryView) show(all []steps.Step, states []stepState, remaining bool) {
+	v.steps, v.states, v.remaining = all, states, remaining
+	v.refresh()
+}
+
+// Update answers Enter (quit) and ← (back to the last step); other keys scroll.
+func (v summaryView) Update(msg tea.Msg) (summaryView, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		var cmd tea.Cmd
+		v.pane, cmd = v.pane.Update(msg)
+		return v, cmd
+	}
+	switch {
+	case key.Matches(k, v.c.keys.Next):
+		v.ask(askQuitMsg{})
+		return v, nil
+	case key.Matches(k, v.c.keys.Back):
+		v.ask(navMsg{to: screenStep, cur: len(v.steps) - 1})
+		return v, nil
+	}
+	v.pane, _ = v.pane.handleKey(k)
+	return v, nil
+}
+
+// ShortHelp lists Enter and back.
+func (v summaryView) ShortHelp() []key.Binding {
+	return []key.Binding{v.c.keys.Next, v.c.keys.Back}
+}
+
+// FullHelp lists Enter, back and scrolling.
+func (v summaryView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{v.c.keys.Next, v.c.keys.Back}, v.c.keys.scrollBindings()}
+}
+
+func (v summaryView) hint() string { return "Press Enter or q to quit." }
+
+const summaryMD = `- DynamoDB encrypts every table at rest. With a **customer managed key** you decide, in the key policy, who may use it.
+- Every read and write of an encrypted table needs the table key, which DynamoDB decrypts with KMS **as the caller**: full DynamoDB permissions are not enough without ` + "`kms:Decrypt`" + ` on the key.
+- Metadata calls such as DescribeTable need no KMS permission: the denial is specifically about the data.
+- Granting access is a key-policy change, visible in a diff and auditable in CloudTrail.`
+
+func (v *summaryView) refresh() {
+	if v.c.styles == nil {
+		return
+	}
+	st := v.c.styles
+	w := v.contentWidth()
+	out := []string{st.Section.UnsetMarginTop().Render("▌ What you did")} // no blank line above the first thing on screen
+	for i, s := range v.steps {
+		label := itoa(s.Part) + ". " + s.Title
+		if s.Kind != steps.KindPart {
+			label = s.Title
+		}
+		var ss stepState
+		if i < len(v.states) {
+			ss = v.states[i]
+		}
+		out = append(out, statusIcon(*st, ss.status, "")+" "+st.Bold.Render(label)+st.Muted.Render("  "+statusWord(ss.status)))
+		if sum := firstLine(ss.outcome.Summary); sum != "" {
+			out = append(out, lipgloss.NewStyle().PaddingLeft(2).Render(st.Muted.Render(wrapText(sum, max(w-2, 10), "/:"))))
+		}
+	}
+	out = append(out,
+		v.c.section("What to remember"),
+		v.c.markdown(summaryMD, w),
+	)
+	if v.remaining {
+		msg := "Resources from this run still exist."
+		if v.c.run.mode == AWS {
+			msg += " Go back to Cleanup, or run `kmslab cleanup` later."
+		} else {
+			msg += " Offline, they vanish when you quit."
+		}
+		out = append(out, "", st.Warn.Render(msg))
+	}
+	v.setSections(out, -1, false)
+}
+
+func statusWord(s status) string {
+	switch s {
+	case statusRunning:
+		return "running"
+	case statusDone:
+		return "done"
+	case statusDenied:
+		return "denied, as expected"
+	case statusFailed:
+		return "failed"
+	default:
+		return "not run"
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/steps"
+)
+
+// welcomeView is the first screen: what the lab does, where it runs and its parts.
+type welcomeView struct {
+	pane
+	c     common
+	steps []steps.Step
+}
+
+func newWelcomeView(c common, all []steps.Step) welcomeView {
+	return welcomeView{pane: newPane(c), c: c, steps: all}
+}
+
+func (v *welcomeView) setCommon(c common) { v.c, v.pane.c = c, c }
+
+// SetSize lays the text out again for the new size.
+func (v *welcomeView) SetSize(w, h int) {
+	v.pane.SetSize(w, h)
+	v.refresh()
+}
+
+// Update answers Enter (and →) by beginning; other keys scroll.
+func (v welcomeView) Update(msg tea.Msg) (welcomeView, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if key.Matches(k, v.c.keys.Next, v.c.keys.Forward) {
+			v.ask(beginMsg{})
+			return v, nil
+		}
+		v.pane, _ = v.pane.handleKey(k)
+		return v, nil
+	}
+	var cmd tea.Cmd
+	v.pane, cmd = v.pane.Update(msg)
+	return v, cmd
+}
+
+// ShortHelp lists Enter.
+func (v welcomeView) ShortHelp() []key.Binding { return []key.Binding{v.c.keys.Next} }
+
+// FullHelp lists Enter and scrolling.
+func (v welcomeView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{v.c.keys.Next}, v.c.keys.scrollBindings()}
+}
+
+func (v welcomeView) hint() string {
+	if v.c.run.mode == AWS {
+		return "Press Enter to review what will be created."
+	}
+	return "Press Enter to begin with part 1."
+}
+
+const welcomeMD = `**kmslab** walks you through encrypting data with **AWS KMS**, one part at a time.
+
+You will create a customer managed KMS key, encrypt a DynamoDB table with it, store an item, and then
+watch a user with *full DynamoDB access* be refused: reading data encrypted under a customer managed
+key also needs ` + "`kms:Decrypt`" + ` on that key. Finally you grant it in the key policy and read again.
+
+Every screen shows a live result, the AWS CLI command that does the same, and why it behaves as it does.`
+
+func (v *welcomeView) refresh() {
+	if v.c.styles == nil {
+		return
+	}
+	st := v.c.styles
+	w := v.contentWidth()
+	out := []string{v.c.markdown(welcomeMD, w), ""}
+	run := v.c.run
+	id := run.identity
+	var mode string
+	switch {
+	case run.mode == AWS && run.endpoint != "":
+		mode = st.BadgeAWS.Render("CUSTOM ENDPOINT") + " " + st.Warn.Render("This lab creates resources at "+run.endpoint+".") + "\n\n" +
+			wrapText("What it costs depends on who runs it: nothing for an emulator such as `kmslab serve`, "+
+				"AWS prices if it is AWS itself (a VPC or FIPS endpoint).", w-4, "") + "\n\n" +
+			kvLines(*st, w-4, [][2]string{
+				{"Endpoint", run.endpoint}, {"Account", id.Account}, {"Region", id.Region}, {"Signed in as", id.ARN},
+			}) + "\n\n" + st.Muted.Render(wrapText("Next you will see exactly what will be created, and confirm.", w-4, ""))
+	case run.mode == AWS:
+		mode = st.BadgeAWS.Render("REAL AWS") + " " + st.Warn.Render("This lab creates real resources in your account.") + "\n\n" +
+			kvLines(*st, w-4, [][2]string{
+				{"Account", id.Account}, {"Region", id.Region}, {"Signed in as", id.ARN},
+			}) + "\n\n" + st.Muted.Render("Next you will see exactly what will be created and what it costs, and confirm.")
+	default:
+		mode = st.Badge.Render("OFFLINE") + " " + st.Bold.Render("Nothing leaves this machine and nothing costs money.") + "\n\n" +
+			ansi.Wrap("An AWS simulation runs inside this program on 127.0.0.1 and the unmodified AWS SDK talks to it: "+
+				"KMS, DynamoDB, IAM and STS, with real key policies, real encryption and real AccessDenied errors.", w-4, "") + "\n\n" +
+			kvLines(*st, w-4, [][2]string{
+				{"Account", id.Account}, {"Region", id.Region}, {"Signed in as", id.ARN},
+			})
+	}
+	out = append(out, box(st.CLIBox, w, mode), v.c.section("The parts"))
+	for _, s := range v.steps {
+		label := "   "
+		if s.Kind == steps.KindPart {
+			label = itoa(s.Part) + ". "
+		}
+		out = append(out, "  "+st.Muted.Render(label)+s.Title)
+	}
+	v.setSections(out, -1, false)
+}
