@@ -2,10 +2,8 @@ package iam
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
 )
 
@@ -24,17 +22,7 @@ func (s *Service) attachUserPolicy(ctx context.Context, form url.Values) (any, e
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := s.managed[arn]; !ok {
-		return nil, api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s does not exist or is not attachable.", arn)
-	}
-	if contains(u.Attached, arn) {
-		return nil, nil // attaching twice is not an error on AWS
-	}
-	if len(u.Attached) >= maxPoliciesPerUser {
-		return nil, api.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for PoliciesPerUser: %d", maxPoliciesPerUser)
-	}
-	u.Attached = append(u.Attached, arn)
-	return nil, nil
+	return nil, s.attach(&u.policyHolder, arn, "PoliciesPerUser", maxPoliciesPerUser)
 }
 
 // userAndPolicyARN reads and checks the UserName and PolicyArn parameters.

@@ -2,10 +2,8 @@ package iam
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
 )
 
@@ -24,11 +22,5 @@ func (s *Service) detachUserPolicy(ctx context.Context, form url.Values) (any, e
 	if err != nil {
 		return nil, err
 	}
-	for i, a := range u.Attached {
-		if a == arn {
-			u.Attached = append(u.Attached[:i:i], u.Attached[i+1:]...)
-			return nil, nil
-		}
-	}
-	return nil, api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s was not found.", arn)
+	return nil, detach(&u.policyHolder, arn)
 }

@@ -2,24 +2,22 @@ package iam
 
 import (
 	"context"
-	"net/http"
 	"net/url"
-
-	"kmslab/sim/api"
 )
 
 type policyXML struct {
-	PolicyName                    string `xml:"PolicyName"`
-	PolicyID                      string `xml:"PolicyId"`
-	Arn                           string `xml:"Arn"`
-	Path                          string `xml:"Path"`
-	DefaultVersionID              string `xml:"DefaultVersionId"`
-	AttachmentCount               int    `xml:"AttachmentCount"`
-	PermissionsBoundaryUsageCount int    `xml:"PermissionsBoundaryUsageCount"`
-	IsAttachable                  bool   `xml:"IsAttachable"`
-	Description                   string `xml:"Description,omitempty"`
-	CreateDate                    string `xml:"CreateDate"`
-	UpdateDate                    string `xml:"UpdateDate"`
+	PolicyName                    string           `xml:"PolicyName"`
+	PolicyID                      string           `xml:"PolicyId"`
+	Arn                           string           `xml:"Arn"`
+	Path                          string           `xml:"Path"`
+	DefaultVersionID              string           `xml:"DefaultVersionId"`
+	AttachmentCount               int              `xml:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int              `xml:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool             `xml:"IsAttachable"`
+	Description                   string           `xml:"Description,omitempty"`
+	CreateDate                    string           `xml:"CreateDate"`
+	UpdateDate                    string           `xml:"UpdateDate"`
+	Tags                          *members[tagXML] `xml:"Tags,omitempty"`
 }
 
 type getPolicyResult struct {
@@ -34,45 +32,31 @@ func (s *Service) getPolicy(ctx context.Context, form url.Values) (any, error) {
 	if err := s.require(ctx, "iam:GetPolicy", arn, nil); err != nil {
 		return nil, err
 	}
-	mp, err := s.lookupManaged(arn)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	mp, err := s.findPolicy(arn)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	return getPolicyResult{Policy: s.policyXML(mp, true)}, nil
 }
 
-// policyXML describes mp; callers hold mu (for the attachment count).
-func (s *Service) policyXML(mp *managedPolicy, withDescription bool) policyXML {
+// policyXML describes mp; detail adds what only GetPolicy and CreatePolicy
+// show (description, tags). Callers hold mu (for the attachment count).
+func (s *Service) policyXML(mp *managedPolicy, detail bool) policyXML {
 	out := policyXML{
 		PolicyName: mp.Name, PolicyID: mp.id, Arn: mp.ARN, Path: mp.Path, DefaultVersionID: mp.DefaultVersionID,
 		AttachmentCount: s.attachments(mp.ARN), IsAttachable: true,
 		CreateDate: timestamp(mp.Created), UpdateDate: timestamp(mp.Updated),
 	}
-	if withDescription {
+	if detail {
 		out.Description = mp.Description
-	}
-	return out
-}
-
-// attachments counts the users mp is attached to; callers hold mu.
-func (s *Service) attachments(arn string) int {
-	n := 0
-	for _, u := range s.users {
-		if contains(u.Attached, arn) {
-			n++
+		if len(mp.tags) > 0 {
+			t := list(tagsXML(mp.tags))
+			out.Tags = &t
 		}
 	}
-	return n
-}
-
-func (s *Service) lookupManaged(arn string) (*managedPolicy, error) {
-	mp, ok := s.managed[arn]
-	if !ok {
-		return nil, api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s was not found.", arn)
-	}
-	return mp, nil
+	return out
 }
 
 // policyARNParam reads PolicyArn and whatever else extra validates.

@@ -2,14 +2,11 @@ package iam
 
 import (
 	"context"
-	"net/http"
 	"net/url"
-
-	"kmslab/sim/api"
 )
 
 type policyVersionXML struct {
-	Document         string `xml:"Document"` // URL-encoded, as IAM sends it
+	Document         string `xml:"Document,omitempty"` // URL-encoded, as IAM sends it
 	VersionID        string `xml:"VersionId"`
 	IsDefaultVersion bool   `xml:"IsDefaultVersion"`
 	CreateDate       string `xml:"CreateDate"`
@@ -19,8 +16,9 @@ type getPolicyVersionResult struct {
 	PolicyVersion policyVersionXML `xml:"PolicyVersion"`
 }
 
-// getPolicyVersion serves the default version of a managed policy, the only
-// version we ship (older AWS versions are history the lab never needs).
+// getPolicyVersion serves one version of a managed policy. AWS managed policies
+// have only their default version offline (older AWS versions are history the
+// lab never needs).
 func (s *Service) getPolicyVersion(ctx context.Context, form url.Values) (any, error) {
 	var version string
 	arn, err := policyARNParam(form, func(v *validator) {
@@ -32,14 +30,24 @@ func (s *Service) getPolicyVersion(ctx context.Context, form url.Values) (any, e
 	if err := s.require(ctx, "iam:GetPolicyVersion", arn, nil); err != nil {
 		return nil, err
 	}
-	mp, err := s.lookupManaged(arn)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	mp, err := s.findPolicy(arn)
 	if err != nil {
 		return nil, err
 	}
-	if version != mp.DefaultVersionID {
-		return nil, api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", arn, version)
+	v := mp.version(version)
+	if v == nil {
+		return nil, noSuchPolicyVersion(arn, version)
 	}
-	return getPolicyVersionResult{PolicyVersion: policyVersionXML{
-		Document: encodeDocument(mp.text), VersionID: mp.DefaultVersionID, IsDefaultVersion: true, CreateDate: timestamp(mp.Updated),
-	}}, nil
+	return getPolicyVersionResult{PolicyVersion: versionXML(mp, v, true)}, nil
+}
+
+// versionXML describes v of mp, with its document when withDocument.
+func versionXML(mp *managedPolicy, v *policyVersion, withDocument bool) policyVersionXML {
+	out := policyVersionXML{VersionID: v.ID, IsDefaultVersion: v.ID == mp.DefaultVersionID, CreateDate: timestamp(v.Created)}
+	if withDocument {
+		out.Document = encodeDocument(v.Text)
+	}
+	return out
 }

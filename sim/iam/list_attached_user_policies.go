@@ -38,7 +38,7 @@ func (s *Service) listAttachedUserPolicies(ctx context.Context, form url.Values)
 	var attached []attachedPolicyXML
 	if err == nil {
 		for _, arn := range u.Attached {
-			if mp, ok := s.managed[arn]; ok && strings.HasPrefix(mp.Path, prefix) {
+			if mp, ok := s.lookupPolicy(arn); ok && strings.HasPrefix(mp.Path, prefix) {
 				attached = append(attached, attachedPolicyXML{PolicyName: mp.Name, PolicyArn: arn})
 			}
 		}

@@ -43,19 +43,20 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (a
 	if err := s.require(ctx, "iam:ListEntitiesForPolicy", arn, nil); err != nil {
 		return nil, err
 	}
-	if _, err := s.lookupManaged(arn); err != nil {
-		return nil, err
-	}
+	s.mu.RLock()
+	mp, err := s.findPolicy(arn)
 	// Only permissions-policy attachments to users exist here.
 	var users []*user
-	if filter == "" || filter == "User" {
-		s.mu.RLock()
+	if err == nil && (filter == "" || filter == "User" || filter == entityFilterFor(mp)) {
 		for _, u := range s.sortedUsers() {
 			if contains(u.Attached, arn) && strings.HasPrefix(u.Path, prefix) {
 				users = append(users, u)
 			}
 		}
-		s.mu.RUnlock()
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
 	}
 	if form.Get("PolicyUsageFilter") == "PermissionsBoundary" {
 		users = nil
@@ -72,4 +73,14 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (a
 		PolicyGroups: list([]struct{}{}), PolicyUsers: list(out), PolicyRoles: list([]struct{}{}),
 		IsTruncated: truncated, Marker: next,
 	}, nil
+}
+
+// entityFilterFor is the EntityFilter value that selects every kind of entity
+// mp may be attached to: AWS documents LocalManagedPolicy and AWSManagedPolicy
+// as filters on the policy's own kind.
+func entityFilterFor(mp *managedPolicy) string {
+	if mp.local {
+		return "LocalManagedPolicy"
+	}
+	return "AWSManagedPolicy"
 }

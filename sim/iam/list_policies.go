@@ -13,8 +13,8 @@ type listPoliciesResult struct {
 	Marker      string             `xml:"Marker,omitempty"`
 }
 
-// listPolicies lists managed policies. Only AWS managed policies exist offline
-// (the lab creates none), so Scope=Local is always empty.
+// listPolicies lists managed policies: Scope AWS the shipped AWS managed
+// policies, Local this account's customer managed ones, All both.
 func (s *Service) listPolicies(ctx context.Context, form url.Values) (any, error) {
 	v := newValidator(form)
 	scope, hasScope := v.str("Scope", false, ruleScope)
@@ -37,10 +37,20 @@ func (s *Service) listPolicies(ctx context.Context, form url.Values) (any, error
 	}
 
 	var items []policyXML
-	if scope != "Local" && usage != "PermissionsBoundary" { // no boundaries are ever set offline
+	if usage != "PermissionsBoundary" { // no boundaries are ever set offline
 		s.mu.RLock()
-		for _, arn := range managedARNs(s.managed) {
-			mp := s.managed[arn]
+		var candidates []*managedPolicy
+		if scope != "Local" {
+			for _, arn := range managedARNs(s.managed) {
+				candidates = append(candidates, s.managed[arn])
+			}
+		}
+		if scope != "AWS" {
+			for _, mp := range s.policies {
+				candidates = append(candidates, mp)
+			}
+		}
+		for _, mp := range candidates {
 			if !strings.HasPrefix(mp.Path, prefix) {
 				continue
 			}
@@ -52,8 +62,10 @@ func (s *Service) listPolicies(ctx context.Context, form url.Values) (any, error
 		}
 		s.mu.RUnlock()
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].PolicyName < items[j].PolicyName })
-	got, truncated, next, err := page(items, func(p policyXML) string { return p.PolicyName }, marker, maxItems)
+	// By name; an AWS and a customer policy may share a name, the ARN breaks the tie.
+	key := func(p policyXML) string { return p.PolicyName + "\x00" + p.Arn }
+	sort.Slice(items, func(i, j int) bool { return key(items[i]) < key(items[j]) })
+	got, truncated, next, err := page(items, key, marker, maxItems)
 	if err != nil {
 		return nil, err
 	}

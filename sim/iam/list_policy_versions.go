@@ -5,21 +5,15 @@ import (
 	"net/url"
 )
 
-type policyVersionMetaXML struct {
-	VersionID        string `xml:"VersionId"`
-	IsDefaultVersion bool   `xml:"IsDefaultVersion"`
-	CreateDate       string `xml:"CreateDate"`
-}
-
 type listPolicyVersionsResult struct {
-	Versions    members[policyVersionMetaXML] `xml:"Versions"`
-	IsTruncated bool                          `xml:"IsTruncated"`
-	Marker      string                        `xml:"Marker,omitempty"`
+	Versions    members[policyVersionXML] `xml:"Versions"`
+	IsTruncated bool                      `xml:"IsTruncated"`
+	Marker      string                    `xml:"Marker,omitempty"`
 }
 
-// listPolicyVersions lists a managed policy's versions: only the default one,
-// the only version we ship (see getPolicyVersion). It is how a learner finds
-// the VersionId GetPolicyVersion wants.
+// listPolicyVersions lists a managed policy's versions, newest first as IAM
+// does, without their documents. It is how a learner finds the VersionId
+// GetPolicyVersion wants.
 func (s *Service) listPolicyVersions(ctx context.Context, form url.Values) (any, error) {
 	var marker string
 	maxItems := defaultMaxItems
@@ -33,14 +27,36 @@ func (s *Service) listPolicyVersions(ctx context.Context, form url.Values) (any,
 	if err := s.require(ctx, "iam:ListPolicyVersions", arn, nil); err != nil {
 		return nil, err
 	}
-	mp, err := s.lookupManaged(arn)
+	s.mu.RLock()
+	mp, err := s.findPolicy(arn)
+	var versions []policyVersionXML
+	if err == nil {
+		for i := len(mp.versions) - 1; i >= 0; i-- {
+			versions = append(versions, versionXML(mp, mp.versions[i], false))
+		}
+	}
+	s.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	versions := []policyVersionMetaXML{{VersionID: mp.DefaultVersionID, IsDefaultVersion: true, CreateDate: timestamp(mp.Updated)}}
-	got, truncated, next, err := page(versions, func(v policyVersionMetaXML) string { return v.VersionID }, marker, maxItems)
+	// The marker is the position from the newest version: ids sort as text
+	// (v10 < v9), so they cannot order the pages themselves.
+	type indexed struct {
+		i int
+		v policyVersionXML
+	}
+	items := make([]indexed, len(versions))
+	for i, v := range versions {
+		items[i] = indexed{i, v}
+	}
+	got, truncated, next, err := page(items, func(x indexed) string { return padIndex(x.i) }, marker, maxItems)
 	if err != nil {
 		return nil, err
 	}
-	return listPolicyVersionsResult{Versions: list(append([]policyVersionMetaXML{}, got...)), IsTruncated: truncated, Marker: next}, nil
+	out := listPolicyVersionsResult{IsTruncated: truncated, Marker: next}
+	out.Versions.Member = make([]policyVersionXML, 0, len(got))
+	for _, x := range got {
+		out.Versions.Member = append(out.Versions.Member, x.v)
+	}
+	return out, nil
 }

@@ -26,7 +26,7 @@ func (s *Service) listUserPolicies(ctx context.Context, form url.Values) (any, e
 	u, err := s.lookupUser(name)
 	var names []string
 	if err == nil {
-		names = sortedInline(u)
+		names = sortedInline(&u.policyHolder)
 	}
 	s.mu.RUnlock()
 	if err != nil {

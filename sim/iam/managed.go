@@ -20,7 +20,9 @@ import (
 //go:embed managed/*.json
 var managedFS embed.FS
 
-// managedPolicy is an AWS managed policy: read-only, attachable, one version.
+// managedPolicy is a managed policy: an AWS managed one (read-only, shared by
+// every offline account, one version) or a customer managed one (Local, up to
+// five versions, owned by one Service and changed under its mu).
 type managedPolicy struct {
 	Name             string          `json:"PolicyName"`
 	ARN              string          `json:"Arn"`
@@ -31,9 +33,32 @@ type managedPolicy struct {
 	Updated          time.Time       `json:"UpdateDate"`
 	Document         json.RawMessage `json:"Document"`
 
-	id   string
-	text string // the document as GetPolicyVersion shows it, indented like AWS's
-	doc  *policy.Document
+	id       string
+	local    bool             // customer managed: created in this account
+	versions []*policyVersion // oldest first
+	next     int              // the number of the next version: ids are never reused
+	tags     []tag
+}
+
+// policyVersion is one version of a managed policy's document.
+type policyVersion struct {
+	ID      string
+	Text    string // as GetPolicyVersion shows it: AWS's own indentation, or the customer's text unchanged
+	Doc     *policy.Document
+	Created time.Time
+}
+
+// defaultVersion is the version that applies to whoever the policy is attached to.
+func (mp *managedPolicy) defaultVersion() *policyVersion { return mp.version(mp.DefaultVersionID) }
+
+// version finds a version by id, or nil.
+func (mp *managedPolicy) version(id string) *policyVersion {
+	for _, v := range mp.versions {
+		if v.ID == id {
+			return v
+		}
+	}
+	return nil
 }
 
 // loadManaged returns the embedded policies, read once per process: they never
@@ -57,7 +82,7 @@ func readManaged() (map[string]*managedPolicy, error) {
 		if err := json.Unmarshal(raw, &mp); err != nil {
 			return nil, fmt.Errorf("decode %s: %w", name, err)
 		}
-		mp.doc, err = policy.ParseIdentity(mp.Document)
+		doc, err := policy.ParseIdentity(mp.Document)
 		if err != nil {
 			return nil, fmt.Errorf("parse document of %s: %w", name, err)
 		}
@@ -68,7 +93,7 @@ func readManaged() (map[string]*managedPolicy, error) {
 		if err := json.Indent(&buf, mp.Document, "", "    "); err != nil {
 			return nil, fmt.Errorf("indent document of %s: %w", name, err)
 		}
-		mp.text = buf.String()
+		mp.versions = []*policyVersion{{ID: mp.DefaultVersionID, Text: buf.String(), Doc: doc, Created: mp.Updated}}
 		mp.id = policyID(mp.ARN)
 		out[mp.ARN] = &mp
 	}

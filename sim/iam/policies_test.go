@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
+	"kmslab/sim/api"
 )
 
 const (
@@ -50,14 +50,14 @@ func TestManagedPolicies(t *testing.T) {
 				want    policy.Decision
 			}{{tt.allows, policy.Allow}, {tt.denies, policy.NoDecision}} {
 				for _, a := range list.actions {
-					r := mp.doc.EvaluateIdentity(tt.name, policy.Request{PrincipalARN: "arn:aws:iam::111122223333:user/u", Action: a, Resource: "*"})
+					r := mp.defaultVersion().Doc.EvaluateIdentity(tt.name, policy.Request{PrincipalARN: "arn:aws:iam::111122223333:user/u", Action: a, Resource: "*"})
 					if r.Decision != list.want {
 						t.Errorf("%s: %s = %v, want %v", tt.name, a, r.Decision, list.want)
 					}
 				}
 			}
-			if !strings.HasPrefix(mp.text, "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [") {
-				t.Errorf("document text is not AWS-indented:\n%.80s", mp.text)
+			if !strings.HasPrefix(mp.defaultVersion().Text, "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [") {
+				t.Errorf("document text is not AWS-indented:\n%.80s", mp.defaultVersion().Text)
 			}
 		})
 	}

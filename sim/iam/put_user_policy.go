@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"net/url"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
+	"kmslab/sim/api"
 )
 
 func (s *Service) putUserPolicy(ctx context.Context, form url.Values) (any, error) {

@@ -14,9 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"kmslab/policy"
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
-	"kmslab/policy"
 )
 
 // Quotas AWS enforces on users.
@@ -45,9 +45,10 @@ type Service struct {
 	managed map[string]*managedPolicy // by ARN; read-only after New
 	loadErr error
 
-	mu    sync.RWMutex
-	users map[string]*user      // by lower-case name: IAM names are unique regardless of case
-	keys  map[string]*accessKey // by access key id
+	mu       sync.RWMutex
+	users    map[string]*user          // by lower-case name: IAM names are unique regardless of case
+	keys     map[string]*accessKey     // by access key id
+	policies map[string]*managedPolicy // customer managed policies, by ARN
 }
 
 type user struct {
@@ -57,10 +58,15 @@ type user struct {
 	ARN     string
 	Created time.Time
 	Tags    []tag
+	policyHolder
+	Keys []string // access key ids, oldest first
+}
+
+// policyHolder is what policies attach to: a user, a group or a role.
+type policyHolder struct {
 	// Attached holds managed policy ARNs in the order they were attached.
 	Attached []string
 	Inline   map[string]*inlinePolicy // by name (case-sensitive, as IAM keeps them)
-	Keys     []string                 // access key ids, oldest first
 }
 
 type inlinePolicy struct {
@@ -85,12 +91,13 @@ type accessKey struct {
 func New(env *api.Env, opts Options) *Service {
 	m, err := loadManaged()
 	return &Service{
-		env:     env,
-		opts:    opts,
-		managed: m,
-		loadErr: err,
-		users:   map[string]*user{},
-		keys:    map[string]*accessKey{},
+		env:      env,
+		opts:     opts,
+		managed:  m,
+		loadErr:  err,
+		users:    map[string]*user{},
+		keys:     map[string]*accessKey{},
+		policies: map[string]*managedPolicy{},
 	}
 }
 
@@ -127,6 +134,11 @@ func (s *Service) Handlers() map[string]api.QueryHandler {
 		"ListEntitiesForPolicy":    s.listEntitiesForPolicy,
 		"ListGroupsForUser":        s.listGroupsForUser,
 		"GetAccessKeyLastUsed":     s.getAccessKeyLastUsed,
+		"CreatePolicy":             s.createPolicy,
+		"CreatePolicyVersion":      s.createPolicyVersion,
+		"DeletePolicyVersion":      s.deletePolicyVersion,
+		"SetDefaultPolicyVersion":  s.setDefaultPolicyVersion,
+		"DeletePolicy":             s.deletePolicy,
 	}
 }
 
@@ -164,35 +176,51 @@ func (s *Service) IdentityPolicies(p *api.Principal) ([]policy.Named, error) {
 	return s.policiesOf(u, nil), nil
 }
 
-// policySource says where one of a user's policies came from, for the simulator.
+// policySource says where one of a principal's policies came from, for the simulator.
 type policySource struct {
 	ID   string // SourcePolicyId: the policy's name
-	Type string // SourcePolicyType: aws-managed, user
+	Type string // SourcePolicyType: aws-managed, user-managed, user, group, role
+	Text string // the document the statement positions refer to
 }
 
 // policiesOf lists u's policies; when sources is not nil it receives one entry per policy.
+// Callers hold mu.
 func (s *Service) policiesOf(u *user, sources *[]policySource) []policy.Named {
-	var out []policy.Named
-	for _, arn := range u.Attached {
-		if mp, ok := s.managed[arn]; ok {
-			out = append(out, policy.Named{Name: mp.Name, Doc: mp.doc})
-			if sources != nil {
-				*sources = append(*sources, policySource{ID: mp.Name, Type: "aws-managed"})
+	return s.holderPolicies(nil, &u.policyHolder, "user", sources)
+}
+
+// holderPolicies appends h's policies to out: attached managed policies (their
+// default version) in attachment order, then inline policies by name. inlineType
+// is the SourcePolicyType of its inline policies. Callers hold mu.
+func (s *Service) holderPolicies(out []policy.Named, h *policyHolder, inlineType string, sources *[]policySource) []policy.Named {
+	for _, arn := range h.Attached {
+		mp, ok := s.lookupPolicy(arn)
+		if !ok {
+			continue
+		}
+		v := mp.defaultVersion()
+		out = append(out, policy.Named{Name: mp.Name, Doc: v.Doc})
+		if sources != nil {
+			typ := "aws-managed"
+			if mp.local {
+				typ = "user-managed"
 			}
+			*sources = append(*sources, policySource{ID: mp.Name, Type: typ, Text: v.Text})
 		}
 	}
-	for _, name := range sortedInline(u) {
-		out = append(out, policy.Named{Name: name, Doc: u.Inline[name].Doc})
+	for _, name := range sortedInline(h) {
+		p := h.Inline[name]
+		out = append(out, policy.Named{Name: name, Doc: p.Doc})
 		if sources != nil {
-			*sources = append(*sources, policySource{ID: name, Type: "user"})
+			*sources = append(*sources, policySource{ID: name, Type: inlineType, Text: p.Text})
 		}
 	}
 	return out
 }
 
-func sortedInline(u *user) []string {
-	names := make([]string, 0, len(u.Inline))
-	for n := range u.Inline {
+func sortedInline(h *policyHolder) []string {
+	names := make([]string, 0, len(h.Inline))
+	for n := range h.Inline {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -275,7 +303,8 @@ func (s *Service) newUser(name, path string) *user {
 		ID:      s.env.ID("AIDA", 21),
 		ARN:     s.userARN(path, name),
 		Created: s.env.Now(),
-		Inline:  map[string]*inlinePolicy{},
+
+		policyHolder: policyHolder{Inline: map[string]*inlinePolicy{}},
 	}
 }
 

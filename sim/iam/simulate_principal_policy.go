@@ -8,8 +8,8 @@ import (
 	"regexp"
 	"strings"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
+	"kmslab/sim/api"
 	"kmslab/sim/wire"
 )
 
@@ -173,17 +173,7 @@ func (s *Service) simulationPolicies(sourceARN string) ([]simDoc, string, error)
 	named := s.policiesOf(u, &sources)
 	docs := make([]simDoc, len(named))
 	for i, n := range named {
-		docs[i] = simDoc{source: sources[i], doc: n.Doc}
-		switch sources[i].Type {
-		case "aws-managed":
-			for _, mp := range s.managed {
-				if mp.Name == n.Name {
-					docs[i].text = mp.text
-				}
-			}
-		case "user":
-			docs[i].text = u.Inline[n.Name].Text
-		}
+		docs[i] = simDoc{source: sources[i], text: sources[i].Text, doc: n.Doc}
 	}
 	return docs, u.ARN, nil
 }
