@@ -20,6 +20,9 @@ type Error struct {
 	Status  int
 	// Sender marks client faults in query protocol responses (<Type>Sender</Type>).
 	Sender bool
+	// Fields are the error shape's members beyond the message (DynamoDB's
+	// CancellationReasons, a failed condition's Item), written by the JSON protocol.
+	Fields map[string]any
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

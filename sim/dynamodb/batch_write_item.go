@@ -68,6 +68,9 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 				if err := asValidation(it.CheckSize()); err != nil {
 					return nil, err
 				}
+				if err := t.checkIndexKeysLocked(it); err != nil {
+					return nil, err
+				}
 				o = op{put: it, key: itemKey{h, r}, size: it.Size()}
 			default:
 				if w.DeleteRequest.Key == nil {

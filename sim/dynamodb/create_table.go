@@ -2,7 +2,6 @@ package dynamodb
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -20,8 +19,8 @@ type createTableInput struct {
 	Tags                      []tag                   `json:"Tags"`
 	DeletionProtectionEnabled *bool                   `json:"DeletionProtectionEnabled"`
 	TableClass                string                  `json:"TableClass"`
-	GlobalSecondaryIndexes    []json.RawMessage       `json:"GlobalSecondaryIndexes"`
-	LocalSecondaryIndexes     []json.RawMessage       `json:"LocalSecondaryIndexes"`
+	GlobalSecondaryIndexes    []indexSpec             `json:"GlobalSecondaryIndexes"`
+	LocalSecondaryIndexes     []indexSpec             `json:"LocalSecondaryIndexes"`
 	StreamSpecification       *map[string]interface{} `json:"StreamSpecification"`
 }
 
@@ -47,6 +46,8 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 		v.enum("attributeDefinitions."+strconv.Itoa(i+1)+".member.attributeType", a.AttributeType, "B", "N", "S")
 	}
 	v.enum("billingMode", in.BillingMode, "PROVISIONED", "PAY_PER_REQUEST")
+	v.indexShapes("globalSecondaryIndexes", in.GlobalSecondaryIndexes)
+	v.indexShapes("localSecondaryIndexes", in.LocalSecondaryIndexes)
 	v.tags("tags", in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -57,16 +58,27 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 	if strings.HasPrefix(in.TableName, "arn:") {
 		return nil, validationErr("Invalid table name: a table ARN cannot be used to create a table")
 	}
-	if len(in.GlobalSecondaryIndexes) > 0 || len(in.LocalSecondaryIndexes) > 0 {
-		return nil, validationErr("kmslab: secondary indexes are not supported by the offline DynamoDB")
-	}
-	hash, rng, defs, err := checkSchema(in.KeySchema, in.AttributeDefinitions)
+	hasIndexes := in.GlobalSecondaryIndexes != nil || in.LocalSecondaryIndexes != nil
+	hash, rng, defs, err := checkSchema(in.KeySchema, in.AttributeDefinitions, hasIndexes)
 	if err != nil {
 		return nil, err
 	}
 	billing := in.BillingMode
 	if billing == "" {
 		billing = "PROVISIONED"
+	}
+	var indexes []*index
+	if hasIndexes {
+		keys := append(indexKeyNames(in.GlobalSecondaryIndexes, in.LocalSecondaryIndexes), hash.name)
+		if rng != nil {
+			keys = append(keys, rng.name)
+		}
+		if err := checkAttributeUse(defs, keys); err != nil {
+			return nil, err
+		}
+		if indexes, err = buildIndexes(in.GlobalSecondaryIndexes, in.LocalSecondaryIndexes, hash, rng, attrTypes(defs), billing); err != nil {
+			return nil, err
+		}
 	}
 	var rcu, wcu int64
 	if billing == "PROVISIONED" {
@@ -110,6 +122,7 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 		tags:       mergeTags(nil, in.Tags),
 		sse:        sse,
 		partitions: map[string]*partition{},
+		indexes:    indexes,
 	}
 	if t.wrappedKey, err = s.newTableKey(ctx, sse, t.name, t.arn, t.id); err != nil {
 		return nil, err
@@ -131,8 +144,10 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 	return tableDescriptionOutput{TableDescription: s.describe(t, "CREATING")}, nil
 }
 
-// checkSchema validates a key schema against its attribute definitions with DynamoDB's messages.
-func checkSchema(ks []keySchemaElement, defs []attributeDefinition) (keyAttr, *keyAttr, []attributeDefinition, error) {
+// checkSchema validates a key schema against its attribute definitions with DynamoDB's
+// messages. With indexes, definitions the table's key does not use are checked against the
+// indexes afterwards (checkAttributeUse).
+func checkSchema(ks []keySchemaElement, defs []attributeDefinition, hasIndexes bool) (keyAttr, *keyAttr, []attributeDefinition, error) {
 	if ks[0].KeyType != "HASH" {
 		return keyAttr{}, nil, nil, validationErr("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 	}
@@ -163,11 +178,11 @@ func checkSchema(ks []keySchemaElement, defs []attributeDefinition) (keyAttr, *k
 		}
 		keys = append(keys, keyAttr{name: k.AttributeName, typ: t})
 	}
-	if missing {
+	if missing && !hasIndexes {
 		return keyAttr{}, nil, nil, validationErr("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]",
 			strings.Join(keyNames, ", "), strings.Join(names, ", "))
 	}
-	if len(defs) != len(ks) {
+	if !hasIndexes && len(defs) != len(ks) {
 		return keyAttr{}, nil, nil, validationErr("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 	var rng *keyAttr
@@ -175,4 +190,13 @@ func checkSchema(ks []keySchemaElement, defs []attributeDefinition) (keyAttr, *k
 		rng = &keys[1]
 	}
 	return keys[0], rng, append([]attributeDefinition(nil), defs...), nil
+}
+
+// attrTypes maps each defined attribute to its type.
+func attrTypes(defs []attributeDefinition) map[string]attr.Type {
+	types := map[string]attr.Type{}
+	for _, d := range defs {
+		types[d.AttributeName], _ = attr.ParseType(d.AttributeType)
+	}
+	return types
 }

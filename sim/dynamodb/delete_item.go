@@ -20,6 +20,7 @@ func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
 	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
 		op: "DeleteItem", key: in.Key,
 		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD"},
+		onFailure: in.ReturnValuesOnConditionCheckFailure,
 	})
 	if err != nil {
 		return nil, err

@@ -47,6 +47,16 @@ func conditionFailed() error {
 	return api.BadRequest("ConditionalCheckFailedException", msgConditionFailed)
 }
 
+// conditionFailedWith is conditionFailed carrying the item as it was when the request asked
+// for it with ReturnValuesOnConditionCheckFailure ALL_OLD (and there was one).
+func conditionFailedWith(old attr.Item, onFailure string) error {
+	e := api.BadRequest("ConditionalCheckFailedException", msgConditionFailed)
+	if onFailure == "ALL_OLD" && old != nil {
+		e.Fields = map[string]any{"Item": old}
+	}
+	return e
+}
+
 // errUnsupportedIndex refuses IndexName: the offline DynamoDB has no secondary indexes.
 func errUnsupportedIndex(name string) error {
 	return validationErr("The table does not have the specified index: %s", name)

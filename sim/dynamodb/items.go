@@ -25,7 +25,10 @@ func (s *Service) withKeys(ctx context.Context, t *table, f func(k *tableKeys) e
 			t.mu.Unlock()
 			continue
 		}
-		err = f(k)
+		err = t.countIndexes(k)
+		if err == nil {
+			err = f(k)
+		}
 		t.mu.Unlock()
 		return err
 	}
@@ -51,12 +54,15 @@ func (s *Service) put(t *table, k *tableKeys, it attr.Item) error {
 		return err
 	}
 	t.insert(string(k.partHash(h)), &stored{hash: ih, sealed: sealed, size: it.Size()})
+	t.indexPut(ih, it)
 	return nil
 }
 
 // del removes the item with the given key. Callers hold t.mu.
 func (t *table) del(k *tableKeys, h attr.Value, r *attr.Value) {
-	t.remove(string(k.partHash(h)), string(k.itemHash(h, r)))
+	ih := k.itemHash(h, r)
+	t.remove(string(k.partHash(h)), string(ih))
+	t.indexDel(ih)
 }
 
 // partitionItems decrypts the items of one partition, ordered by sort key. Callers hold t.mu.

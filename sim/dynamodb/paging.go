@@ -41,9 +41,6 @@ func (in *readInput) check(v *validation) {
 }
 
 func (in *readInput) checkSelect() error {
-	if in.IndexName != "" {
-		return errUnsupportedIndex(in.IndexName)
-	}
 	hasProj := in.ProjectionExpression != nil
 	switch in.Select {
 	case "COUNT":
@@ -55,7 +52,12 @@ func (in *readInput) checkSelect() error {
 			return validationErr("Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES")
 		}
 	case "ALL_PROJECTED_ATTRIBUTES":
-		return validationErr("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+		if in.IndexName == "" {
+			return validationErr("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+		}
+		if hasProj {
+			return validationErr("Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES")
+		}
 	case "SPECIFIC_ATTRIBUTES":
 		if !hasProj {
 			return validationErr("SPECIFIC_ATTRIBUTES requires a ProjectionExpression")
@@ -66,8 +68,8 @@ func (in *readInput) checkSelect() error {
 
 // newPage parses a Query or Scan's FilterExpression and ProjectionExpression (after any
 // key condition already parsed in ex), checks the request's names and values, and returns
-// the empty page the operation fills.
-func (in *readInput) newPage(t *table, ex *exprs) (*page, error) {
+// the empty page the operation fills. ix is the index read, nil for the table.
+func (in *readInput) newPage(t *table, ix *index, ex *exprs) (*page, error) {
 	filter, err := ex.condition(in.FilterExpression, expr.KindFilter)
 	if err != nil {
 		return nil, err
@@ -79,10 +81,14 @@ func (in *readInput) newPage(t *table, ex *exprs) (*page, error) {
 	if err := ex.done(); err != nil {
 		return nil, err
 	}
-	return &page{
+	p := &page{
 		t: t, limit: limitOf(in.Limit), filter: filter, proj: proj, count: in.Select == "COUNT",
 		capacity: in.ReturnConsumedCapacity, consistent: isTrue(in.ConsistentRead),
-	}, nil
+	}
+	if ix != nil {
+		p.iv = &indexView{t: t, ix: ix, whole: in.Select == "ALL_ATTRIBUTES"}
+	}
+	return p, nil
 }
 
 // startKey checks ExclusiveStartKey (present) against the table's key schema.
@@ -101,6 +107,7 @@ func errBadStartKey() error {
 // page accumulates one Query or Scan page.
 type page struct {
 	t          *table
+	iv         *indexView // nil when reading the table
 	limit      int
 	filter     *condition
 	proj       *projection
@@ -124,15 +131,25 @@ func (p *page) offer(it attr.Item) bool {
 	p.out.ScannedCount++
 	size := it.Size()
 	p.bytes += size
-	h, r := p.t.keyValues(it)
-	p.lastKey = p.t.keyItem(h, r)
+	view := it
+	if p.iv != nil {
+		p.lastKey = p.iv.lastKey(it)
+		view = p.iv.view(it)
+	} else {
+		h, r := p.t.keyValues(it)
+		p.lastKey = p.t.keyItem(h, r)
+	}
 	keep := true
 	if p.filter != nil {
-		keep = p.filter.eval(it)
+		keep = p.filter.eval(view)
 	}
 	if keep {
 		p.out.Count++
-		if !p.count {
+		switch {
+		case p.count:
+		case p.iv != nil:
+			p.items = append(p.items, p.iv.result(it, p.proj))
+		default:
 			p.items = append(p.items, p.proj.apply(it))
 		}
 	}

@@ -20,6 +20,7 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
 		op: "PutItem", key: in.Item, whole: true,
 		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD"},
+		onFailure: in.ReturnValuesOnConditionCheckFailure,
 	})
 	if err != nil {
 		return nil, err
@@ -31,6 +32,9 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	t := tg.t
 	out := attributesOutput{ConsumedCapacity: capacity(in.ReturnConsumedCapacity, t.name, in.Item.Size(), true, true)}
 	err = s.withKeys(ctx, t, func(k *tableKeys) error {
+		if err := t.checkIndexKeys(in.Item); err != nil {
+			return err
+		}
 		old, err := tg.checked(k, cond)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"context"
+	"slices"
 
 	"kmslab/sim/dynamodb/attr"
 )
@@ -32,14 +33,26 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 	if in.KeyConditionExpression == nil {
 		return nil, validationErr("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 	}
-	ex := newExprs(in.exprInput)
-	kc, err := ex.keyCondition(*in.KeyConditionExpression, t)
+	ix, err := in.readIndex(t, s.env.Now())
 	if err != nil {
 		return nil, err
 	}
-	p, err := in.newPage(t, ex)
+	ex := newExprs(in.exprInput)
+	var kc *keyCondition
+	if ix == nil {
+		kc, err = ex.keyCondition(*in.KeyConditionExpression, t)
+	} else {
+		kc, err = ex.indexKeyCondition(*in.KeyConditionExpression, ix)
+	}
 	if err != nil {
 		return nil, err
+	}
+	p, err := in.newPage(t, ix, ex)
+	if err != nil {
+		return nil, err
+	}
+	if ix != nil {
+		return s.queryIndex(ctx, &in, t, ix, kc, p)
 	}
 	var start *attr.Value
 	if in.ExclusiveStartKey != nil {
@@ -83,6 +96,55 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 				continue // the one item of the partition was already returned
 			}
 			if !p.offer(it) {
+				break
+			}
+		}
+		out = p.finish()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// queryIndex is Query on a secondary index: the items of one index partition that match the
+// key condition, in index order.
+func (s *Service) queryIndex(ctx context.Context, in *queryInput, t *table, ix *index, kc *keyCondition, p *page) (any, error) {
+	var start attr.Item
+	if in.ExclusiveStartKey != nil {
+		var err error
+		if start, err = in.indexStartKey(t, ix); err != nil {
+			return nil, err
+		}
+		if !attr.Equal(start[ix.hashKey.name], kc.hash) {
+			return nil, errBadStartKey()
+		}
+	}
+	forward := in.ScanIndexForward == nil || *in.ScanIndexForward
+	var out readOutput
+	err := s.withKeys(ctx, t, func(k *tableKeys) error {
+		entries, err := t.indexItems(k, ix, string(k.partHash(kc.hash)))
+		if err != nil {
+			return err
+		}
+		if !forward {
+			slices.Reverse(entries)
+		}
+		for _, e := range entries {
+			if !attr.Equal(e.it[ix.hashKey.name], kc.hash) {
+				continue
+			}
+			if ix.rangeKey != nil && !kc.matches(e.it[ix.rangeKey.name]) {
+				continue
+			}
+			if start != nil {
+				c := t.cmpInPartition(ix, e.it, start)
+				if forward && c <= 0 || !forward && c >= 0 {
+					continue
+				}
+			}
+			if !p.offer(e.it) {
 				break
 			}
 		}

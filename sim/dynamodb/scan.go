@@ -57,10 +57,17 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex := newExprs(in.exprInput)
-	p, err := in.newPage(t, ex)
+	ix, err := in.readIndex(t, s.env.Now())
 	if err != nil {
 		return nil, err
+	}
+	ex := newExprs(in.exprInput)
+	p, err := in.newPage(t, ix, ex)
+	if err != nil {
+		return nil, err
+	}
+	if ix != nil {
+		return s.scanIndex(ctx, &in, t, ix, p, segment, total)
 	}
 	var startH attr.Value
 	var startR *attr.Value
@@ -97,6 +104,45 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 				if !p.offer(it) {
 					break parts
 				}
+			}
+		}
+		out = p.finish()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanIndex is Scan on a secondary index: every item the index holds, in index order.
+func (s *Service) scanIndex(ctx context.Context, in *scanInput, t *table, ix *index, p *page, segment, total int) (any, error) {
+	var start attr.Item
+	if in.ExclusiveStartKey != nil {
+		var err error
+		if start, err = in.indexStartKey(t, ix); err != nil {
+			return nil, err
+		}
+	}
+	var out readOutput
+	err := s.withKeys(ctx, t, func(k *tableKeys) error {
+		entries, err := t.indexItems(k, ix, "")
+		if err != nil {
+			return err
+		}
+		startPart := ""
+		if start != nil {
+			startPart = string(k.partHash(start[ix.hashKey.name]))
+		}
+		for _, e := range entries {
+			if total > 1 && segmentOf(e.ph, total) != segment {
+				continue
+			}
+			if start != nil && (e.ph < startPart || e.ph == startPart && t.cmpInPartition(ix, e.it, start) <= 0) {
+				continue
+			}
+			if !p.offer(e.it) {
+				break
 			}
 		}
 		out = p.finish()

@@ -84,8 +84,9 @@ type Service struct {
 	// keep no plaintext key in the store.
 	serviceKey []byte
 
-	mu     sync.Mutex
-	tables map[string]*table
+	mu       sync.Mutex
+	tables   map[string]*table
+	txTokens txTokens // guarded by mu
 
 	cacheMu sync.Mutex
 	cache   map[cacheKey]cacheEntry
@@ -125,6 +126,8 @@ func (s *Service) Handlers() map[string]api.JSONHandler {
 		"Scan":               s.scan,
 		"BatchWriteItem":     s.batchWriteItem,
 		"BatchGetItem":       s.batchGetItem,
+		"TransactWriteItems": s.transactWriteItems,
+		"TransactGetItems":   s.transactGetItems,
 	}
 }
 

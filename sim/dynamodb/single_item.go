@@ -19,7 +19,8 @@ type itemRequest struct {
 type writeInput struct {
 	ConditionExpression *string `json:"ConditionExpression"`
 	ReturnValues        string  `json:"ReturnValues"`
-	// ReturnValuesOnConditionCheckFailure is accepted; the failure carries no item offline.
+	// ReturnValuesOnConditionCheckFailure ALL_OLD puts the item into the
+	// ConditionalCheckFailedException.
 	ReturnValuesOnConditionCheckFailure string `json:"ReturnValuesOnConditionCheckFailure"`
 }
 
@@ -44,15 +45,18 @@ type itemSpec struct {
 	// returnValues is the request's ReturnValues, which must be one of allowed.
 	returnValues string
 	allowed      []string
+	// onFailure is the request's ReturnValuesOnConditionCheckFailure (writes only).
+	onFailure string
 }
 
 // itemTarget is a checked single-item request: its table, the key of its item and the
 // expressions scope the operation parses its own expressions in (then calls ex.done).
 type itemTarget struct {
-	t  *table
-	h  attr.Value
-	r  *attr.Value
-	ex *exprs
+	t         *table
+	h         attr.Value
+	r         *attr.Value
+	ex        *exprs
+	onFailure string
 }
 
 // itemTarget checks a single-item request in the order AWS does: request constraints,
@@ -68,6 +72,7 @@ func (s *Service) itemTarget(ctx context.Context, in *itemRequest, spec itemSpec
 		v.add("Value null at '%s' failed to satisfy constraint: Member must not be null", member)
 	}
 	in.capacityInput.check(&v)
+	v.enum("returnValuesOnConditionCheckFailure", spec.onFailure, "ALL_OLD", "NONE")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -81,7 +86,7 @@ func (s *Service) itemTarget(ctx context.Context, in *itemRequest, spec itemSpec
 	if err != nil {
 		return nil, err
 	}
-	tg := &itemTarget{t: t}
+	tg := &itemTarget{t: t, onFailure: spec.onFailure}
 	if spec.whole {
 		tg.h, tg.r, err = t.itemKey(spec.key)
 		if err == nil {
@@ -105,7 +110,7 @@ func (tg *itemTarget) checked(k *tableKeys, cond *condition) (attr.Item, error) 
 		return nil, err
 	}
 	if !cond.eval(old) {
-		return nil, conditionFailed()
+		return nil, conditionFailedWith(old, tg.onFailure)
 	}
 	return old, nil
 }

@@ -147,6 +147,9 @@ func (s *Service) rekey(ctx context.Context, t *table, spec *sseSpecification) e
 	}
 	sort.Strings(order)
 	t.partitions, t.order = parts, order
+	for _, ix := range t.indexes {
+		ix.members = nil // item hashes changed with the key: counted again on next use
+	}
 	t.sse, t.wrappedKey, t.gen = sse, wrapped, oldKeys.gen+1
 	s.forget(t.id)
 	return nil

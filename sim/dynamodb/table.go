@@ -65,6 +65,7 @@ type table struct {
 	gen        uint64 // bumped whenever the table key changes, so cached keys go stale
 	deleted    bool
 	partitions map[string]*partition
+	indexes    []*index // secondary indexes, in creation order
 	order      []string // partition hashes, sorted: Scan's order, as DynamoDB scans in hash order
 	count      int64
 	size       int64

@@ -48,6 +48,8 @@ type tableDescription struct {
 	BillingModeSummary        *billingModeSummary   `json:"BillingModeSummary,omitempty"`
 	SSEDescription            *sseDescription       `json:"SSEDescription,omitempty"`
 	DeletionProtectionEnabled bool                  `json:"DeletionProtectionEnabled"`
+	GlobalSecondaryIndexes    []indexDescription    `json:"GlobalSecondaryIndexes,omitempty"`
+	LocalSecondaryIndexes     []indexDescription    `json:"LocalSecondaryIndexes,omitempty"`
 }
 
 type tableDescriptionOutput struct {
@@ -58,6 +60,11 @@ func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
 // describe renders t as AWS does; status overrides the computed one (DELETING).
 func (s *Service) describe(t *table, status string) tableDescription {
+	return s.describeWith(t, status, nil)
+}
+
+// describeWith is describe with index statuses overridden (UpdateTable's DELETING index).
+func (s *Service) describeWith(t *table, status string, indexStatus map[string]string) tableDescription {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if status == "" {
@@ -84,6 +91,7 @@ func (s *Service) describe(t *table, status string) tableDescription {
 		BillingModeSummary:        &billingModeSummary{BillingMode: t.billing},
 		DeletionProtectionEnabled: t.protected,
 	}
+	d.GlobalSecondaryIndexes, d.LocalSecondaryIndexes = t.describeIndexes(s.env.Now(), indexStatus)
 	if t.billing == "PAY_PER_REQUEST" {
 		c := epoch(t.created)
 		d.BillingModeSummary.LastUpdateToPayPerRequestDateTime = &c

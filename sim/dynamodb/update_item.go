@@ -21,6 +21,7 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
 		op: "UpdateItem", key: in.Key,
 		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"},
+		onFailure: in.ReturnValuesOnConditionCheckFailure,
 	})
 	if err != nil {
 		return nil, err
@@ -57,6 +58,9 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 		}
 		if next.Size() > attr.MaxItemSize {
 			return validationErr(attr.MsgUpdateTooLarge)
+		}
+		if err := t.checkIndexKeys(next); err != nil {
+			return err
 		}
 		if err := s.put(t, k, next); err != nil {
 			return err

@@ -2,7 +2,7 @@ package dynamodb
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 )
 
 type updateTableInput struct {
@@ -11,8 +11,8 @@ type updateTableInput struct {
 	ProvisionedThroughput       *provisionedThroughput `json:"ProvisionedThroughput"`
 	SSESpecification            *sseSpecification      `json:"SSESpecification"`
 	DeletionProtectionEnabled   *bool                  `json:"DeletionProtectionEnabled"`
-	AttributeDefinitions        []json.RawMessage      `json:"AttributeDefinitions"`
-	GlobalSecondaryIndexUpdates []json.RawMessage      `json:"GlobalSecondaryIndexUpdates"`
+	AttributeDefinitions        []attributeDefinition  `json:"AttributeDefinitions"`
+	GlobalSecondaryIndexUpdates []gsiUpdate            `json:"GlobalSecondaryIndexUpdates"`
 }
 
 func (s *Service) updateTable(ctx context.Context, body []byte) (any, error) {
@@ -22,6 +22,10 @@ func (s *Service) updateTable(ctx context.Context, body []byte) (any, error) {
 	}
 	var v validation
 	v.enum("billingMode", in.BillingMode, "PROVISIONED", "PAY_PER_REQUEST")
+	for i, a := range in.AttributeDefinitions {
+		v.enum(fmt.Sprintf("attributeDefinitions.%d.member.attributeType", i+1), a.AttributeType, "B", "N", "S")
+	}
+	v.gsiShapes(in.GlobalSecondaryIndexUpdates)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -29,10 +33,7 @@ func (s *Service) updateTable(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(in.GlobalSecondaryIndexUpdates) > 0 {
-		return nil, validationErr("kmslab: secondary indexes are not supported by the offline DynamoDB")
-	}
-	if in.BillingMode == "" && in.ProvisionedThroughput == nil && in.SSESpecification == nil && in.DeletionProtectionEnabled == nil {
+	if in.BillingMode == "" && in.ProvisionedThroughput == nil && in.SSESpecification == nil && in.DeletionProtectionEnabled == nil && len(in.GlobalSecondaryIndexUpdates) == 0 {
 		return nil, validationErr("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	if s.env.Now().Before(t.ready) {
@@ -65,11 +66,39 @@ func (s *Service) updateTable(ctx context.Context, body []byte) (any, error) {
 			return nil, err
 		}
 	}
+	var changes *indexChanges
+	if len(in.GlobalSecondaryIndexUpdates) > 0 {
+		t.mu.Lock()
+		changes, err = t.planIndexChanges(in.GlobalSecondaryIndexUpdates, in.AttributeDefinitions, billing)
+		t.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+	}
 	t.mu.Lock()
 	t.billing, t.rcu, t.wcu = billing, rcu, wcu
 	if in.DeletionProtectionEnabled != nil {
 		t.protected = *in.DeletionProtectionEnabled
 	}
+	if changes != nil {
+		t.applyIndexChanges(changes, s.env.Now().Add(s.opts.CreationDelay))
+	}
 	t.mu.Unlock()
-	return tableDescriptionOutput{TableDescription: s.describe(t, "")}, nil
+	if changes == nil {
+		return tableDescriptionOutput{TableDescription: s.describe(t, "")}, nil
+	}
+	// AWS answers an index change with the table UPDATING, the new index CREATING and a
+	// deleted one DELETING, whatever the table looks like a moment later.
+	status := map[string]string{}
+	if changes.create != nil {
+		status[changes.create.name] = "CREATING"
+	}
+	for _, n := range changes.deletes {
+		status[n] = "DELETING"
+	}
+	d := s.describeWith(t, "UPDATING", status)
+	t.mu.Lock()
+	t.dropIndexes(changes.deletes)
+	t.mu.Unlock()
+	return tableDescriptionOutput{TableDescription: d}, nil
 }

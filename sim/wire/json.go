@@ -70,10 +70,17 @@ func (p JSONProtocol) WriteJSON(w http.ResponseWriter, out any) {
 	p.write(w, http.StatusOK, b)
 }
 
-// WriteError writes an awsJson error: {"__type": "...", "message": "..."}.
+// WriteError writes an awsJson error: {"__type": "...", "message": "..."} and the error's Fields.
 func (p JSONProtocol) WriteError(w http.ResponseWriter, err error) {
 	e := AsAPIError(err)
-	b, _ := json.Marshal(map[string]string{"__type": p.ErrorPrefix + e.Code, "message": e.Message})
+	doc := map[string]any{"__type": p.ErrorPrefix + e.Code, "message": e.Message}
+	for k, v := range e.Fields {
+		doc[k] = v
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		b, _ = json.Marshal(map[string]string{"__type": p.ErrorPrefix + "InternalFailure", "message": "failed to encode error"})
+	}
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
 	p.write(w, e.Status, b)
 }
