@@ -39,7 +39,7 @@ type transactWriteInput struct {
 // action it needs and its member name in validation messages.
 func (w transactWriteItem) action() (a *txAction, kind, iamOp, member string, n int) {
 	for _, c := range []struct {
-		a                     *txAction
+		a                   *txAction
 		kind, iamOp, member string
 	}{
 		{w.ConditionCheck, "ConditionCheck", "ConditionCheckItem", "conditionCheck"},
