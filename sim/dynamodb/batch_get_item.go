@@ -34,6 +34,7 @@ func (s *Service) batchGetItem(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	type job struct {
+		ref  string // the table as the request names it: the answer is keyed the same way
 		t    *table
 		keys []itemKey
 		proj *projection
@@ -42,6 +43,9 @@ func (s *Service) batchGetItem(ctx context.Context, body []byte) (any, error) {
 	for _, name := range sortedTables(in.RequestItems) {
 		ka := in.RequestItems[name]
 		if err := ka.legacy.check(); err != nil {
+			return nil, err
+		}
+		if err := earlyExprChecks(ka.exprInput, nil, nil, ka.ProjectionExpression); err != nil {
 			return nil, err
 		}
 		t, err := s.dataTable(ctx, "BatchGetItem", name)
@@ -57,7 +61,7 @@ func (s *Service) batchGetItem(ctx context.Context, body []byte) (any, error) {
 			return nil, err
 		}
 		seen := keySet{}
-		j := job{t: t, proj: proj}
+		j := job{ref: name, t: t, proj: proj}
 		for _, key := range ka.Keys {
 			h, r, err := t.keyOf(key)
 			if err != nil {
@@ -94,7 +98,7 @@ func (s *Service) batchGetItem(ctx context.Context, body []byte) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.Responses[j.t.name] = items
+		out.Responses[j.ref] = items
 		out.ConsumedCapacity = appendCapacity(out.ConsumedCapacity, capacity(in.ReturnConsumedCapacity, j.t.name, size, false, false))
 	}
 	return out, nil

@@ -17,15 +17,17 @@ func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	var cond *condition
 	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
 		op: "DeleteItem", key: in.Key,
 		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD"},
 		onFailure: in.ReturnValuesOnConditionCheckFailure,
+		exprs:     []*string{in.ConditionExpression},
+		parse: func(ex *exprs) (err error) {
+			cond, err = in.condition(ex)
+			return err
+		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	cond, err := in.condition(tg.ex)
 	if err != nil {
 		return nil, err
 	}

@@ -117,23 +117,11 @@ func (e *exprs) keyCondition(src string, t *table) (*keyCondition, error) {
 	return &keyCondition{hash: kc.HashValue, kc: kc}, nil
 }
 
-// done checks the request's names and values once every expression is parsed.
+// done checks, once every expression is parsed, that the request's names and values were
+// all used (precheck has checked them beforehand).
 func (e *exprs) done() error {
-	if e.in.ExpressionAttributeNames != nil {
-		if !e.parsed {
-			return validationErr("ExpressionAttributeNames can only be specified when using expressions")
-		}
-		if len(e.in.ExpressionAttributeNames) == 0 {
-			return validationErr("ExpressionAttributeNames must not be empty")
-		}
-	}
-	if e.in.ExpressionAttributeValues != nil {
-		if !e.parsed {
-			return validationErr("ExpressionAttributeValues can only be specified when using expressions")
-		}
-		if len(e.in.ExpressionAttributeValues) == 0 {
-			return validationErr("ExpressionAttributeValues must not be empty")
-		}
+	if err := e.precheck(e.parsed); err != nil {
+		return err
 	}
 	return asValidation(e.sc.CheckUnused())
 }

@@ -18,15 +18,16 @@ func (s *Service) getItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{op: "GetItem", key: in.Key})
+	var proj *projection
+	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
+		op: "GetItem", key: in.Key,
+		exprs: []*string{in.ProjectionExpression},
+		parse: func(ex *exprs) (err error) {
+			proj, err = ex.projection(in.ProjectionExpression)
+			return err
+		},
+	})
 	if err != nil {
-		return nil, err
-	}
-	proj, err := tg.ex.projection(in.ProjectionExpression)
-	if err != nil {
-		return nil, err
-	}
-	if err := tg.ex.done(); err != nil {
 		return nil, err
 	}
 	var out struct {

@@ -26,6 +26,9 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 	if err := in.checkSelect(); err != nil {
 		return nil, err
 	}
+	if err := earlyExprChecks(in.exprInput, in.KeyConditionExpression, in.FilterExpression, in.ProjectionExpression); err != nil {
+		return nil, err
+	}
 	t, err := s.dataTable(ctx, "Query", in.TableName)
 	if err != nil {
 		return nil, err

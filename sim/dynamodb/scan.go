@@ -53,6 +53,9 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 			return nil, validationErr("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", segment, total)
 		}
 	}
+	if err := earlyExprChecks(in.exprInput, nil, in.FilterExpression, in.ProjectionExpression); err != nil {
+		return nil, err
+	}
 	t, err := s.dataTable(ctx, "Scan", in.TableName)
 	if err != nil {
 		return nil, err

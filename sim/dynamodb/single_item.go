@@ -24,17 +24,9 @@ type writeInput struct {
 	ReturnValuesOnConditionCheckFailure string `json:"ReturnValuesOnConditionCheckFailure"`
 }
 
-// condition parses the ConditionExpression, a write's last expression, and checks the
-// request's expression names and values.
+// condition parses the ConditionExpression, a write's last expression.
 func (w *writeInput) condition(ex *exprs) (*condition, error) {
-	cond, err := ex.condition(w.ConditionExpression, expr.KindCondition)
-	if err != nil {
-		return nil, err
-	}
-	if err := ex.done(); err != nil {
-		return nil, err
-	}
-	return cond, nil
+	return ex.condition(w.ConditionExpression, expr.KindCondition)
 }
 
 // itemSpec says how one single-item operation names its item and what it may return.
@@ -47,20 +39,23 @@ type itemSpec struct {
 	allowed      []string
 	// onFailure is the request's ReturnValuesOnConditionCheckFailure (writes only).
 	onFailure string
+	// exprs are the request's expression members; parse parses them (all of them, before
+	// the table is looked up, as AWS checks expressions first).
+	exprs []*string
+	parse func(ex *exprs) error
 }
 
-// itemTarget is a checked single-item request: its table, the key of its item and the
-// expressions scope the operation parses its own expressions in (then calls ex.done).
+// itemTarget is a checked single-item request: its table and the key of its item.
 type itemTarget struct {
 	t         *table
 	h         attr.Value
 	r         *attr.Value
-	ex        *exprs
 	onFailure string
 }
 
 // itemTarget checks a single-item request in the order AWS does: request constraints,
-// ReturnValues, legacy parameters, the table (authorizing op on it), then the item's key.
+// ReturnValues, legacy parameters, expression names and values (unused ones included), the
+// table (authorizing op on it), the item's key, then the expressions themselves.
 func (s *Service) itemTarget(ctx context.Context, in *itemRequest, spec itemSpec) (*itemTarget, error) {
 	var v validation
 	v.tableName("tableName", in.TableName)
@@ -82,6 +77,22 @@ func (s *Service) itemTarget(ctx context.Context, in *itemRequest, spec itemSpec
 	if err := in.legacy.check(); err != nil {
 		return nil, err
 	}
+	// Names and values are checked before the table is looked up, unused ones included;
+	// an expression that does not parse (or names an undefined placeholder) is reported
+	// only after the item's key and size, as AWS does.
+	ex := newExprs(in.exprInput)
+	if err := ex.precheck(anySet(spec.exprs...)); err != nil {
+		return nil, err
+	}
+	var parseErr error
+	if spec.parse != nil {
+		parseErr = spec.parse(ex)
+	}
+	if parseErr == nil {
+		if err := ex.done(); err != nil {
+			return nil, err
+		}
+	}
 	t, err := s.dataTable(ctx, spec.op, in.TableName)
 	if err != nil {
 		return nil, err
@@ -98,7 +109,9 @@ func (s *Service) itemTarget(ctx context.Context, in *itemRequest, spec itemSpec
 	if err != nil {
 		return nil, err
 	}
-	tg.ex = newExprs(in.exprInput)
+	if parseErr != nil {
+		return nil, parseErr
+	}
 	return tg, nil
 }
 

@@ -114,24 +114,32 @@ func (s *Service) transactWriteItems(ctx context.Context, body []byte) (any, err
 			return nil, validationErr("TransactItems can only contain one of Check, Put, Update or Delete")
 		}
 	}
-	// Expressions are checked before any table is looked up, as for single-item requests.
+	// As for single-item requests, names and values are checked before any table is looked
+	// up and the expressions themselves after the item's key.
 	writes := make([]txWrite, len(in.TransactItems))
+	parseErrs := make([]error, len(in.TransactItems))
 	for i, w := range in.TransactItems {
 		a, kind, _, _, _ := w.action()
 		ex := newExprs(a.exprInput)
+		if err := ex.precheck(anySet(a.UpdateExpression, a.ConditionExpression)); err != nil {
+			return nil, err
+		}
+		wr := &writes[i]
+		wr.kind, wr.onFailure = kind, a.ReturnValuesOnConditionCheckFailure
 		var err error
 		if kind == "Update" {
-			if writes[i].upd, err = ex.update(a.UpdateExpression); err != nil {
-				return nil, err
-			}
+			wr.upd, err = ex.update(a.UpdateExpression)
 		}
-		if writes[i].cond, err = ex.condition(a.ConditionExpression, expr.KindCondition); err != nil {
-			return nil, err
+		if err == nil {
+			wr.cond, err = ex.condition(a.ConditionExpression, expr.KindCondition)
+		}
+		if err != nil {
+			parseErrs[i] = err
+			continue
 		}
 		if err := ex.done(); err != nil {
 			return nil, err
 		}
-		writes[i].kind, writes[i].onFailure = kind, a.ReturnValuesOnConditionCheckFailure
 	}
 	seen := map[txTarget]bool{}
 	var tables []*table
@@ -156,6 +164,9 @@ func (s *Service) transactWriteItems(ctx context.Context, body []byte) (any, err
 		}
 		if err != nil {
 			return nil, err
+		}
+		if parseErrs[i] != nil {
+			return nil, parseErrs[i]
 		}
 		if wr.upd != nil {
 			var names []string

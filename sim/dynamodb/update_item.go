@@ -18,19 +18,21 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	var upd *update
+	var cond *condition
 	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
 		op: "UpdateItem", key: in.Key,
 		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"},
 		onFailure: in.ReturnValuesOnConditionCheckFailure,
+		exprs:     []*string{in.UpdateExpression, in.ConditionExpression},
+		parse: func(ex *exprs) (err error) {
+			if upd, err = ex.update(in.UpdateExpression); err != nil {
+				return err
+			}
+			cond, err = in.condition(ex)
+			return err
+		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	upd, err := tg.ex.update(in.UpdateExpression)
-	if err != nil {
-		return nil, err
-	}
-	cond, err := in.condition(tg.ex)
 	if err != nil {
 		return nil, err
 	}
