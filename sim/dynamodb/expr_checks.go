@@ -54,7 +54,6 @@ func anySet(exprs ...*string) bool {
 	return false
 }
 
-
 // earlyExprChecks is what a read's expressions are checked for before its table is looked
 // up: precheck, then unused names and values if the expressions parse without the table's
 // schema. Errors of the expressions themselves are left to the real parse after the table
