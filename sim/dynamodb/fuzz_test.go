@@ -26,6 +26,12 @@ func FuzzHandlers(f *testing.F) {
 		`{"TableName":"users","SSESpecification":{"Enabled":true,"KMSMasterKeyId":"alias/lab"}}`,
 		`{"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/users","Tags":[{"Key":"k","Value":"v"}]}`,
 		`{"TableName":"users","Limit":0}`, `[]`, `null`, `{"TableName":1}`,
+		fmt.Sprintf(ordersTable, ""),
+		`{"TableName":"orders","IndexName":"by-status","KeyConditionExpression":"#s = :o AND amount > :a","ExpressionAttributeNames":{"#s":"status"},"ExpressionAttributeValues":{":o":{"S":"open"},":a":{"N":"1"}},"Limit":1,"ScanIndexForward":false}`,
+		`{"TableName":"orders","IndexName":"by-amount","ExclusiveStartKey":{"cust":{"S":"c1"},"id":{"N":"1"},"amount":{"N":"3"}},"Select":"ALL_PROJECTED_ATTRIBUTES"}`,
+		`{"TableName":"orders","AttributeDefinitions":[{"AttributeName":"total","AttributeType":"N"}],"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-total","KeySchema":[{"AttributeName":"total","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}},{"Delete":{"IndexName":"by-status"}}]}`,
+		`{"ClientRequestToken":"t","TransactItems":[{"Put":{"TableName":"users","Item":{"id":{"S":"u2"}},"ConditionExpression":"attribute_not_exists(id)","ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},{"Update":{"TableName":"events","Key":{"pk":{"S":"p"},"sk":{"N":"1"}},"UpdateExpression":"ADD c :one","ExpressionAttributeValues":{":one":{"N":"1"}}}},{"ConditionCheck":{"TableName":"orders","Key":{"cust":{"S":"c1"},"id":{"N":"1"}},"ConditionExpression":"attribute_exists(cust)"}},{"Delete":{"TableName":"users","Key":{"id":{"S":"u1"}}}}]}`,
+		`{"TransactItems":[{"Get":{"TableName":"users","Key":{"id":{"S":"u1"}},"ProjectionExpression":"#n","ExpressionAttributeNames":{"#n":"n"}}}]}`,
 	}
 	h0 := newHarness(&testing.T{}, Options{})
 	var ops []string
@@ -43,6 +49,8 @@ func FuzzHandlers(f *testing.F) {
 		h.must("CreateTable", eventsTable)
 		h.must("PutItem", `{"TableName":"users","Item":{"id":{"S":"u1"},"n":{"N":"1"}}}`)
 		h.must("PutItem", `{"TableName":"events","Item":{"pk":{"S":"p"},"sk":{"N":"1"}}}`)
+		h.must("CreateTable", fmt.Sprintf(ordersTable, ""))
+		h.must("PutItem", `{"TableName":"orders","Item":{"cust":{"S":"c1"},"id":{"N":"1"},"status":{"S":"open"},"amount":{"N":"3"},"total":{"N":"9"}}}`)
 		op := ops[int(which)%len(ops)]
 		for _, p := range []*api.Principal{h.admin, h.user} {
 			ctx := api.WithRequest(context.Background(), &api.Request{ID: "r", Service: "dynamodb", Operation: op, Principal: p})
