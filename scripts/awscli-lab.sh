@@ -100,6 +100,67 @@ done
 [ -n "$ok" ] || fail "the test user still cannot read after the key policy edit"
 echo "the test user reads the table now"
 
+# --- beyond the lab: a table with a global secondary index, and transactions -------------
+# ddb_index_and_transactions: a second table on the same key with a GSI, queried by the
+# admin and by the (now admitted) test user, and transactions that commit or cancel as a
+# whole. It cleans up its own table.
+ddb_index_and_transactions() {
+  local orders="$table-orders"
+  say "beyond the lab: a global secondary index and transactions"
+  aws dynamodb create-table --table-name "$orders" --billing-mode PAY_PER_REQUEST \
+    --attribute-definitions AttributeName=cust,AttributeType=S AttributeName=id,AttributeType=N \
+      AttributeName=status,AttributeType=S AttributeName=amount,AttributeType=N \
+    --key-schema AttributeName=cust,KeyType=HASH AttributeName=id,KeyType=RANGE \
+    --global-secondary-indexes '[{"IndexName":"by-status","KeySchema":[{"AttributeName":"status","KeyType":"HASH"},{"AttributeName":"amount","KeyType":"RANGE"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["total"]}}]' \
+    --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId="$alias_name" >/dev/null
+  aws dynamodb wait table-exists --table-name "$orders"
+  local status
+  status=$(aws dynamodb describe-table --table-name "$orders" --query 'Table.GlobalSecondaryIndexes[0].IndexStatus' --output text)
+  [ "$status" = ACTIVE ] || fail "GSI status $status"
+  aws dynamodb put-item --table-name "$orders" --item '{"cust":{"S":"c1"},"id":{"N":"1"},"status":{"S":"open"},"amount":{"N":"30"},"total":{"N":"300"},"note":{"S":"secret"}}'
+  aws dynamodb put-item --table-name "$orders" --item '{"cust":{"S":"c2"},"id":{"N":"2"},"status":{"S":"open"},"amount":{"N":"10"},"total":{"N":"100"}}'
+  aws dynamodb put-item --table-name "$orders" --item '{"cust":{"S":"c3"},"id":{"N":"3"},"total":{"N":"0"}}'
+  local query=(dynamodb query --table-name "$orders" --index-name by-status
+    --key-condition-expression '#s = :open' --expression-attribute-names '{"#s":"status"}'
+    --expression-attribute-values '{":open":{"S":"open"}}')
+  local ids
+  ids=$(aws "${query[@]}" --query 'Items[].id.N' --output text)
+  [ "$ids" = "$(printf '2\t1')" ] || fail "GSI query returned ids '$ids', want 2 then 1 (by amount)"
+  local note
+  note=$(aws "${query[@]}" --query 'Items[0].note' --output text)
+  [ "$note" = None ] || fail "the INCLUDE projection returned a non-projected attribute: $note"
+  local count
+  count=$(aws dynamodb scan --table-name "$orders" --index-name by-status --query Count --output text)
+  [ "$count" = 2 ] || fail "GSI scan count $count, want 2 (the index is sparse)"
+  count=$(as_user aws "${query[@]}" --query Count --output text) || fail "the admitted test user cannot query the index"
+  [ "$count" = 2 ] || fail "user GSI query count $count"
+
+  aws dynamodb transact-write-items --client-request-token "pay-$run_id" --transact-items '[
+    {"Put":{"TableName":"'"$orders"'","Item":{"cust":{"S":"c4"},"id":{"N":"4"},"status":{"S":"open"},"amount":{"N":"5"}},"ConditionExpression":"attribute_not_exists(cust)"}},
+    {"Update":{"TableName":"'"$orders"'","Key":{"cust":{"S":"c1"},"id":{"N":"1"}},"UpdateExpression":"SET #s = :paid","ConditionExpression":"#s = :open",
+      "ExpressionAttributeNames":{"#s":"status"},"ExpressionAttributeValues":{":paid":{"S":"paid"},":open":{"S":"open"}}}}]'
+  ids=$(aws "${query[@]}" --query 'Items[].id.N' --output text)
+  [ "$ids" = "$(printf '4\t2')" ] || fail "after the transaction the GSI holds '$ids', want 4 then 2"
+  local out
+  if out=$(aws dynamodb transact-write-items --transact-items '[
+    {"Put":{"TableName":"'"$orders"'","Item":{"cust":{"S":"c5"},"id":{"N":"5"}}}},
+    {"ConditionCheck":{"TableName":"'"$orders"'","Key":{"cust":{"S":"c1"},"id":{"N":"1"}},"ConditionExpression":"#s = :open",
+      "ExpressionAttributeNames":{"#s":"status"},"ExpressionAttributeValues":{":open":{"S":"open"}}}}]' 2>&1); then
+    fail "a transaction whose condition fails went through"
+  fi
+  grep -q TransactionCanceledException <<<"$out" || fail "expected TransactionCanceledException, got: $out"
+  grep -q ConditionalCheckFailed <<<"$out" || fail "expected the ConditionalCheckFailed reason, got: $out"
+  count=$(aws dynamodb get-item --table-name "$orders" --key '{"cust":{"S":"c5"},"id":{"N":"5"}}' --query 'length(keys(@))' --output text)
+  [ "$count" = 0 ] || fail "the cancelled transaction wrote its put"
+  local got
+  got=$(aws dynamodb transact-get-items --transact-items '[{"Get":{"TableName":"'"$orders"'","Key":{"cust":{"S":"c1"},"id":{"N":"1"}}}}]' \
+    --query 'Responses[0].Item.status.S' --output text)
+  [ "$got" = paid ] || fail "transact-get-items read status $got"
+  aws dynamodb delete-table --table-name "$orders" >/dev/null
+  echo "the index and the transactions behave as on AWS"
+}
+ddb_index_and_transactions
+
 say "cleanup"
 aws iam delete-access-key --user-name "$user" --access-key-id "$test_key"
 aws iam detach-user-policy --user-name "$user" --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess
