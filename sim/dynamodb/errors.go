@@ -43,12 +43,8 @@ func errTableInUse(state, name string) error {
 	return api.BadRequest("ResourceInUseException", "Attempt to change a resource which is still in use: Table is being %s: %s", state, name)
 }
 
-func conditionFailed() error {
-	return api.BadRequest("ConditionalCheckFailedException", msgConditionFailed)
-}
-
-// conditionFailedWith is conditionFailed carrying the item as it was when the request asked
-// for it with ReturnValuesOnConditionCheckFailure ALL_OLD (and there was one).
+// conditionFailedWith is ConditionalCheckFailedException, carrying the item as it was when
+// the request asked for it with ReturnValuesOnConditionCheckFailure ALL_OLD (and there was one).
 func conditionFailedWith(old attr.Item, onFailure string) error {
 	e := api.BadRequest("ConditionalCheckFailedException", msgConditionFailed)
 	if onFailure == "ALL_OLD" && old != nil {
@@ -57,7 +53,7 @@ func conditionFailedWith(old attr.Item, onFailure string) error {
 	return e
 }
 
-// errUnsupportedIndex refuses IndexName: the offline DynamoDB has no secondary indexes.
+// errUnsupportedIndex refuses an IndexName the table has no index by.
 func errUnsupportedIndex(name string) error {
 	return validationErr("The table does not have the specified index: %s", name)
 }

@@ -2,9 +2,11 @@ package dynamodb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"kmslab/sim/api"
@@ -65,6 +67,46 @@ func FuzzHandlers(f *testing.F) {
 			if ae.Status >= 500 {
 				t.Fatalf("%s %q: server fault %v", op, body, ae)
 			}
+		}
+	})
+}
+
+// FuzzTransactWriteItems sends arbitrary transactions: a transaction that is refused must
+// leave every table exactly as it was (all or nothing), and none may cause a server fault.
+func FuzzTransactWriteItems(f *testing.F) {
+	for _, s := range []string{
+		`{"TransactItems":[{"Put":{"TableName":"users","Item":{"id":{"S":"u2"}}}},{"Delete":{"TableName":"users","Key":{"id":{"S":"u1"}},"ConditionExpression":"n > :z","ExpressionAttributeValues":{":z":{"N":"5"}}}}]}`,
+		`{"TransactItems":[{"Update":{"TableName":"users","Key":{"id":{"S":"u1"}},"UpdateExpression":"SET n = n + :o","ExpressionAttributeValues":{":o":{"S":"x"}}}},{"Put":{"TableName":"events","Item":{"pk":{"S":"q"},"sk":{"N":"2"}}}}]}`,
+		`{"TransactItems":[{"Put":{"TableName":"orders","Item":{"cust":{"S":"c"},"id":{"N":"1"},"status":{"N":"1"}}}},{"Put":{"TableName":"users","Item":{"id":{"S":"u3"}}}}]}`,
+		`{"ClientRequestToken":"a","TransactItems":[{"ConditionCheck":{"TableName":"events","Key":{"pk":{"S":"p"},"sk":{"N":"1"}},"ConditionExpression":"attribute_not_exists(pk)","ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},{"Put":{"TableName":"users","Item":{"id":{"S":"u4"}}}}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h := newHarness(t, Options{})
+		h.must("CreateTable", fmt.Sprintf(usersTable, ""))
+		h.must("CreateTable", eventsTable)
+		h.must("CreateTable", fmt.Sprintf(ordersTable, ""))
+		h.must("PutItem", `{"TableName":"users","Item":{"id":{"S":"u1"},"n":{"N":"1"}}}`)
+		h.must("PutItem", `{"TableName":"events","Item":{"pk":{"S":"p"},"sk":{"N":"1"}}}`)
+		snapshot := func() string {
+			var parts []string
+			for _, table := range []string{"users", "events", "orders"} {
+				b, _ := json.Marshal(h.must("Scan", `{"TableName":"`+table+`"}`)["Items"])
+				parts = append(parts, string(b))
+			}
+			return strings.Join(parts, "|")
+		}
+		before := snapshot()
+		_, err := h.call(h.admin, "TransactWriteItems", string(body))
+		if err == nil {
+			return
+		}
+		if err.Status >= 500 {
+			t.Fatalf("%q: server fault %v", body, err)
+		}
+		if after := snapshot(); after != before {
+			t.Fatalf("%q: refused with %v but changed the tables:\n%s\n%s", body, err, before, after)
 		}
 	})
 }

@@ -7,7 +7,9 @@
 // Storage holds no plaintext: a table keeps only the KMS-wrapped table key (or, for the
 // AWS owned default key, the table key wrapped under an internal service key), and each
 // item is AES-256-GCM ciphertext of its canonical encoding, key attributes included,
-// indexed by an HMAC of its key. Inspect shows those bytes for teaching.
+// indexed by an HMAC of its key. Inspect shows those bytes for teaching. Secondary indexes
+// and transactions read and write only through the table key obtained as the caller, so the
+// key policy guards an index Query and a TransactWriteItems exactly as it guards a GetItem.
 //
 // Error wording follows AWS. Where AWS's text for a KMS failure seen through DynamoDB is not
 // documented, we wrap the KMS error the way DynamoDB wraps the AccessDenied case:
