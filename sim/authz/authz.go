@@ -8,8 +8,8 @@ import (
 	"context"
 	"net/http"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
+	"kmslab/sim/api"
 )
 
 // Identities supplies the policies attached to a principal (managed and inline).

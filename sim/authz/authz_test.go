@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
+	"kmslab/sim/api"
 )
 
 type fakeIdentities map[string][]policy.Named

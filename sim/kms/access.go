@@ -5,9 +5,9 @@ import (
 	"errors"
 	"strings"
 
+	"kmslab/policy"
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
-	"kmslab/policy"
 )
 
 // effectivePolicy is the key policy authorization uses now: a new policy only

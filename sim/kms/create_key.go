@@ -3,8 +3,8 @@ package kms
 import (
 	"context"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
+	"kmslab/sim/api"
 	"kmslab/sim/wire"
 )
 

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"kmslab/sim/api"
 	"kmslab/policy"
+	"kmslab/sim/api"
 )
 
 var grantOperations = []string{"Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",

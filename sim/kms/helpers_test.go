@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"kmslab/policy"
 	"kmslab/sim/api"
 	"kmslab/sim/audit"
 	"kmslab/sim/authz"
-	"kmslab/policy"
 )
 
 const (

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"kmslab/policy"
 	"kmslab/sim/api"
 	"kmslab/sim/audit"
-	"kmslab/policy"
 )
 
 // KeyInfo is what a service acting for a caller learns about a key.

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"kmslab/policy"
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
-	"kmslab/policy"
 )
 
 // defaultPolicy is the policy CreateKey gives a key when none is supplied,

@@ -12,10 +12,10 @@ import (
 	"sync"
 	"time"
 
+	"kmslab/policy"
 	"kmslab/sim/api"
 	"kmslab/sim/audit"
 	"kmslab/sim/authz"
-	"kmslab/policy"
 )
 
 // Options tunes the service.
