@@ -25,7 +25,7 @@ func loadB(b *testing.B, parse func([]byte) (*Document, error), name string) *Do
 // AmazonDynamoDBFullAccess.
 func BenchmarkEvaluateDecrypt(b *testing.B) {
 	key := loadB(b, ParseResource, "resource/kms-console.json")
-	ddbFull := Named{"AmazonDynamoDBFullAccess", loadB(b, ParseIdentity, "identity/AmazonDynamoDBFullAccess.json")}
+	ddbFull := Named{Name: "AmazonDynamoDBFullAccess", Doc: loadB(b, ParseIdentity, "identity/AmazonDynamoDBFullAccess.json")}
 	ctx := Context{
 		"kms:ViaService":    {"dynamodb.us-east-1.amazonaws.com"},
 		"kms:CallerAccount": {acct},

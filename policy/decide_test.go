@@ -50,11 +50,11 @@ func TestEvaluate(t *testing.T) {
 	consoleKey := load(t, "resource/kms-console.json")
 	viaServiceKey := load(t, "resource/kms-via-service.json")
 	awsDynamoKey := load(t, "resource/kms-aws-dynamodb.json")
-	ddbFull := Named{"AmazonDynamoDBFullAccess", load(t, "identity/AmazonDynamoDBFullAccess.json")}
-	adminAccess := Named{"AdministratorAccess", load(t, "identity/AdministratorAccess.json")}
-	powerUser := Named{"PowerUserAccess", load(t, "identity/PowerUserAccess.json")}
-	changePassword := Named{"IAMUserChangePassword", load(t, "identity/IAMUserChangePassword.json")}
-	denyDecrypt := Named{"DenyDecrypt", mustParse(t, ParseIdentity,
+	ddbFull := Named{Name: "AmazonDynamoDBFullAccess", Doc: load(t, "identity/AmazonDynamoDBFullAccess.json")}
+	adminAccess := Named{Name: "AdministratorAccess", Doc: load(t, "identity/AdministratorAccess.json")}
+	powerUser := Named{Name: "PowerUserAccess", Doc: load(t, "identity/PowerUserAccess.json")}
+	changePassword := Named{Name: "IAMUserChangePassword", Doc: load(t, "identity/IAMUserChangePassword.json")}
+	denyDecrypt := Named{Name: "DenyDecrypt", Doc: mustParse(t, ParseIdentity,
 		`{"Version":"2012-10-17","Statement":[{"Sid":"NoDecrypt","Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}]}`)}
 	keyDenyAlice := mustParse(t, ParseResource, `{"Version":"2012-10-17","Statement":[
 		{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kms:*","Resource":"*"},
@@ -69,7 +69,7 @@ func TestEvaluate(t *testing.T) {
 		"Principal":{"Service":"dynamodb.amazonaws.com"},"Action":"kms:Describe*","Resource":"*"}]}`)
 	everyoneKey := mustParse(t, ParseResource, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 		"Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}}}]}`)
-	notResourceDeny := Named{"DenyOutsideTable", mustParse(t, ParseIdentity, `{"Version":"2012-10-17","Statement":[
+	notResourceDeny := Named{Name: "DenyOutsideTable", Doc: mustParse(t, ParseIdentity, `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"},
 		{"Effect":"Deny","Action":"dynamodb:*","NotResource":"`+table+`"}]}`)}
 
@@ -161,7 +161,7 @@ func TestEvaluateMatches(t *testing.T) {
 	consoleKey := load(t, "resource/kms-console.json")
 	out := Evaluate(Input{
 		Request:  Request{PrincipalARN: alice, Action: "kms:Decrypt", Resource: keyARN},
-		Identity: []Named{{"AdministratorAccess", load(t, "identity/AdministratorAccess.json")}, {"empty", nil}},
+		Identity: []Named{{Name: "AdministratorAccess", Doc: load(t, "identity/AdministratorAccess.json")}, {Name: "empty"}},
 		Resource: consoleKey,
 		KMS:      true,
 	})
@@ -247,7 +247,7 @@ func TestMessages(t *testing.T) {
 	// End to end, the exact text DynamoDB wraps in its AccessDeniedException.
 	out := Evaluate(Input{
 		Request:  Request{PrincipalARN: alice, Action: "kms:Decrypt", Resource: keyARN},
-		Identity: []Named{{"AmazonDynamoDBFullAccess", load(t, "identity/AmazonDynamoDBFullAccess.json")}},
+		Identity: []Named{{Name: "AmazonDynamoDBFullAccess", Doc: load(t, "identity/AmazonDynamoDBFullAccess.json")}},
 		Resource: load(t, "resource/kms-default.json"),
 		KMS:      true,
 	})

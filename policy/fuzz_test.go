@@ -81,7 +81,12 @@ func FuzzEvaluate(f *testing.F) {
 				t.Fatalf("decision %v with matches %+v", r.Decision, r.Matches)
 			}
 		}
-		out := Evaluate(Input{Request: req, Identity: []Named{{"p", d}}, Resource: d, KMS: isKMS})
+		in := Input{Request: req, Identity: []Named{{Name: "p", Doc: d}}, Resource: d, KMS: isKMS}
+		out := Evaluate(in)
+		// The trace walks every element Evaluate skips; it must still agree.
+		if tr := Explain(in); tr.Decision != out.Decision || tr.Reason != out.Reason {
+			t.Fatalf("trace decided %v (%v), Evaluate %v (%v)", tr.Decision, tr.Reason, out.Decision, out.Reason)
+		}
 		if (out.Decision == Allow) != (out.Reason == Allowed) {
 			t.Fatalf("decision %v with reason %v", out.Decision, out.Reason)
 		}

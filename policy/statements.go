@@ -184,40 +184,45 @@ func namesAccount(entry, account string) bool {
 // EvaluateIdentity evaluates the document as an identity policy attached to
 // the caller: Principal elements are ignored.
 func (d *Document) EvaluateIdentity(source string, req Request) Result {
-	return d.evaluate(source, newEvalContext(req), false)
+	return d.evaluate(source, newEvalContext(req), false, nil)
 }
 
 // EvaluateResource evaluates the document as a resource (key) policy: a
 // statement applies only if its Principal names the caller or its NotPrincipal
 // does not.
 func (d *Document) EvaluateResource(source string, req Request) Result {
-	return d.evaluate(source, newEvalContext(req), true)
+	return d.evaluate(source, newEvalContext(req), true, nil)
 }
 
-func (d *Document) evaluate(source string, ctx *evalContext, resource bool) Result {
+// evaluate is the one walk over a document's statements. With pt nil it stops
+// at the first element that does not match and allocates nothing beyond the
+// matches; with pt set it checks every element of every statement and records
+// why each matched or not, so a trace and a decision cannot disagree.
+func (d *Document) evaluate(source string, ctx *evalContext, resource bool, pt *PolicyTrace) Result {
 	var res Result
 	vars := d.Version == Version2012
+	if pt != nil {
+		pt.Statements = make([]StatementTrace, 0, len(d.Statement))
+	}
 	for i := range d.Statement {
 		s := &d.Statement[i]
-		via := false
+		var st *StatementTrace
+		if pt != nil {
+			pt.Statements = append(pt.Statements, StatementTrace{Index: i, Sid: s.Sid, Effect: s.Effect})
+			st = &pt.Statements[len(pt.Statements)-1]
+		}
+		ok, via := true, false
 		if resource {
-			var ok bool
-			switch {
-			case s.Principal != nil:
-				m := s.Principal.match(ctx.who)
-				ok, via = m.direct || m.account, !m.direct && m.account
-			case s.NotPrincipal != nil:
-				// AWS exempts a caller only when both the caller and its
-				// account are listed: naming a user without its account, or
-				// the account alone, exempts nobody but the root.
-				m := s.NotPrincipal.match(ctx.who)
-				ok = !(m.direct && m.account)
-			}
-			if !ok {
+			ok, via = s.principalApplies(ctx.who, st)
+			if !ok && st == nil {
 				continue
 			}
 		}
-		if !s.applies(ctx, vars) {
+		applies := s.applies(ctx, vars, st) && ok
+		if st != nil {
+			st.Applies, st.Delegates = applies, applies && via
+		}
+		if !applies {
 			continue
 		}
 		res.Matches = append(res.Matches, Match{Source: source, Sid: s.Sid, Index: i, Effect: s.Effect, ViaAccount: via})
@@ -230,56 +235,100 @@ func (d *Document) evaluate(source string, ctx *evalContext, resource bool) Resu
 			}
 		}
 	}
+	if pt != nil {
+		pt.Decision = res.Decision
+	}
 	return res
 }
 
+// principalApplies reports whether a resource policy statement covers the
+// caller, and whether only through the caller's account (a delegation to IAM).
+func (s *Statement) principalApplies(who principalInfo, st *StatementTrace) (ok, via bool) {
+	switch {
+	case s.Principal != nil:
+		m := s.Principal.match(who)
+		ok, via = m.direct || m.account, !m.direct && m.account
+	case s.NotPrincipal != nil:
+		// AWS exempts a caller only when both the caller and its account are
+		// listed: naming a user without its account, or the account alone,
+		// exempts nobody but the root.
+		m := s.NotPrincipal.match(who)
+		ok = !(m.direct && m.account)
+	}
+	if st != nil {
+		st.Principal = &Check{Match: ok, Why: principalWhy(s, who, ok, via)}
+	}
+	return ok, via
+}
+
 // applies reports whether the statement's action, resource and conditions all
-// cover the request.
-func (s *Statement) applies(ctx *evalContext, vars bool) bool {
+// cover the request. Traced (st set), it evaluates every element.
+func (s *Statement) applies(ctx *evalContext, vars bool, st *StatementTrace) bool {
 	if s.Effect != EffectAllow && s.Effect != EffectDeny {
+		if st != nil {
+			st.Action = Check{Why: "effect " + s.Effect + " is neither Allow nor Deny"}
+		}
 		return false
 	}
+	act := s.actionApplies(ctx.req.Action)
+	if st == nil && !act {
+		return false
+	}
+	res := s.resourceApplies(ctx, vars)
+	if st == nil {
+		return res && conditionsHold(s.Condition, ctx, vars)
+	}
+	st.Action = Check{Match: act, Why: actionWhy(s, ctx.req.Action, act)}
+	st.Resource = Check{Match: res, Why: resourceWhy(s, ctx, vars, res)}
+	cond := traceConditions(s.Condition, ctx, vars, st)
+	return act && res && cond
+}
+
+func (s *Statement) actionApplies(action string) bool {
 	switch {
 	case s.Action != nil:
-		if !anyAction(s.Action, ctx.req.Action) {
-			return false
-		}
+		return anyAction(s.Action, action)
 	case s.NotAction != nil:
-		if anyAction(s.NotAction, ctx.req.Action) {
-			return false
-		}
-	default:
-		return false
+		return !anyAction(s.NotAction, action)
 	}
+	return false
+}
+
+func (s *Statement) resourceApplies(ctx *evalContext, vars bool) bool {
 	switch {
 	case s.Resource != nil:
-		if !anyResource(s.Resource, ctx, vars) {
-			return false
-		}
+		return anyResource(s.Resource, ctx, vars)
 	case s.NotResource != nil:
-		if anyResource(s.NotResource, ctx, vars) {
-			return false
-		}
+		return !anyResource(s.NotResource, ctx, vars)
 	}
-	return conditionsHold(s.Condition, ctx, vars)
+	return true
 }
 
 func anyAction(patterns StringList, action string) bool {
-	for _, p := range patterns {
+	return firstAction(patterns, action) >= 0
+}
+
+// firstAction is the index of the first pattern covering action, or -1.
+func firstAction(patterns StringList, action string) int {
+	for i, p := range patterns {
 		if actionMatches(p, action) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 func anyResource(patterns StringList, ctx *evalContext, vars bool) bool {
-	for _, r := range patterns {
+	return firstResource(patterns, ctx, vars) >= 0
+}
+
+func firstResource(patterns StringList, ctx *evalContext, vars bool) int {
+	for i, r := range patterns {
 		if p, ok := expand(r, vars, ctx); ok && p.match(ctx.req.Resource) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // AWSPrincipals lists every distinct "AWS" entry of the document's Principal
