@@ -24,6 +24,10 @@ type Check struct {
 	ResourcePolicy *policy.Document // the key policy for KMS keys; nil when the resource has none
 	KMS            bool             // the resource is a KMS key: its key policy must allow
 	Context        policy.Context   // extra condition keys (kms:ViaService, kms:EncryptionContext:...)
+	// Grants to the caller and the request's encryption context: KMS grants
+	// allow in the same evaluation that produces the policy trace.
+	Grants            []policy.Grant
+	EncryptionContext map[string]string
 }
 
 // Denied is a refusal, with AWS's wording in Message.
@@ -60,9 +64,11 @@ func (a *Authorizer) Authorize(ctx context.Context, p *api.Principal, c Check) e
 			Resource:         c.Resource,
 			Context:          a.context(p, c),
 		},
-		Identity: named,
-		Resource: c.ResourcePolicy,
-		KMS:      c.KMS,
+		Identity:          named,
+		Resource:          c.ResourcePolicy,
+		KMS:               c.KMS,
+		Grants:            c.Grants,
+		EncryptionContext: c.EncryptionContext,
 	}
 	out := policy.Evaluate(in)
 	if out.Decision == policy.Allow {

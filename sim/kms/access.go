@@ -3,7 +3,6 @@ package kms
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"kmslab/policy"
 	"kmslab/sim/api"
@@ -69,27 +68,39 @@ func (s *Service) authorize(ctx context.Context, caller *api.Principal, c check)
 	if caller != nil {
 		cond["kms:CallerAccount"] = []string{caller.AccountID}
 	}
-	err := s.az.Authorize(ctx, caller, authz.Check{
-		Action:         c.action,
-		Resource:       c.key.arn,
-		ResourcePolicy: s.effectivePolicy(c.key),
-		KMS:            true,
-		Context:        cond,
+	return s.az.Authorize(ctx, caller, authz.Check{
+		Action:            c.action,
+		Resource:          c.key.arn,
+		ResourcePolicy:    s.effectivePolicy(c.key),
+		KMS:               true,
+		Context:           cond,
+		Grants:            grantsFor(c.key, caller),
+		EncryptionContext: c.encCtx,
 	})
-	var d *authz.Denied
-	if err == nil || !errors.As(err, &d) || caller == nil {
-		return err
+}
+
+// grantsFor is the key's grants to caller in the policy engine's terms; nil
+// (no allocation) when there are none, the common case.
+func grantsFor(k *key, caller *api.Principal) []policy.Grant {
+	if caller == nil {
+		return nil
 	}
-	if d.Outcome.Reason == policy.ExplicitDenyIdentity || d.Outcome.Reason == policy.ExplicitDenyResource {
-		return err
-	}
-	op := strings.TrimPrefix(c.action, "kms:")
-	for _, g := range c.key.grants {
-		if g.grantee == caller.ARN && g.allows(op, c.encCtx) {
-			return nil
+	var out []policy.Grant
+	for _, g := range k.grants {
+		if g.grantee == caller.ARN {
+			out = append(out, g.policyGrant())
 		}
 	}
-	return err
+	return out
+}
+
+// policyGrant is the grant as the policy engine evaluates it.
+func (g *grant) policyGrant() policy.Grant {
+	pg := policy.Grant{ID: g.id, Name: g.name, Grantee: g.grantee, Operations: g.ops}
+	if g.constraints {
+		pg.EncryptionContextEquals, pg.EncryptionContextSubset = g.ctxEquals, g.ctxSubset
+	}
+	return pg
 }
 
 // actor is who an operation runs for: the caller of a direct request, or a
@@ -148,52 +159,4 @@ func (s *Service) allow(ctx context.Context, a *actor, c check) error {
 // (CreateKey, ListKeys, ListAliases, an alias): IAM alone decides.
 func (s *Service) requireIAM(ctx context.Context, action, resource string) error {
 	return s.az.Require(ctx, authz.Check{Action: action, Resource: resource})
-}
-
-// allows reports whether the grant permits op under its encryption context constraints.
-func (g *grant) allows(op string, encCtx map[string]string) bool {
-	found := false
-	for _, o := range g.ops {
-		if o == op {
-			found = true
-			break
-		}
-	}
-	if !found {
-		return false
-	}
-	if !g.constraints || !constrained(op) {
-		return true
-	}
-	// Grant constraint keys are case-insensitive, values case-sensitive.
-	fold := map[string]string{}
-	for k, v := range encCtx {
-		fold[strings.ToLower(k)] = v
-	}
-	if g.ctxEquals != nil {
-		if len(g.ctxEquals) != len(fold) {
-			return false
-		}
-		for k, v := range g.ctxEquals {
-			if got, ok := fold[strings.ToLower(k)]; !ok || got != v {
-				return false
-			}
-		}
-	}
-	for k, v := range g.ctxSubset {
-		if got, ok := fold[strings.ToLower(k)]; !ok || got != v {
-			return false
-		}
-	}
-	return true
-}
-
-// constrained reports whether grant constraints apply to op: only to
-// cryptographic operations that take an encryption context.
-func constrained(op string) bool {
-	switch op {
-	case "Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo":
-		return true
-	}
-	return false
 }
