@@ -45,7 +45,15 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	if len(out.EvaluationResults) == 0 {
 		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
 	}
-	return explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, policy), nil
+	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, policy)
+	ex := &Explainer{kms: l.kms, iam: l.iam, region: id.Region}
+	tr, err := ex.Explain(ctx, TraceRequest{Principal: l.user.ARN, Action: action, Key: l.keyARN, Via: "dynamodb"})
+	if err != nil {
+		e.TraceError = err.Error()
+	} else {
+		e.Trace = tr
+	}
+	return e, nil
 }
 
 // explanation turns one simulation result into the lab's terms.

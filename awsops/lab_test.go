@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"kmslab/awsops"
+	"kmslab/policy"
 	"kmslab/sim"
 )
 
@@ -144,6 +145,11 @@ func TestWholeLab(t *testing.T) {
 	if ex.Decision != "implicitDeny" || ex.Action != "kms:Decrypt" || ex.Resource != key.ARN || ex.Summary == "" {
 		t.Fatalf("explanation %+v", ex)
 	}
+	// The lab's denial, traced from the real documents: the key policy's root
+	// statement hands the decision to IAM, where nothing allows.
+	if tr := ex.Trace; tr == nil || tr.Verdict() != "AccessDenied" || tr.Reason != policy.NoIdentityAllow || tr.Disagreement != "" {
+		t.Fatalf("trace %+v (error %q)", tr, ex.TraceError)
+	}
 
 	change, err := lab.GrantKeyUse(ctx)
 	step("GrantKeyUse", change, err)
@@ -190,6 +196,9 @@ func TestWholeLab(t *testing.T) {
 	if !foundSid {
 		t.Errorf("the allowing statement is not named: %+v", ex2.Matched)
 	}
+	if tr := ex2.Trace; tr == nil || tr.Verdict() != "Allowed" || !appliesDirectly(tr, "Allow use of the key") {
+		t.Errorf("trace after grant %+v (error %q)", tr, ex2.TraceError)
+	}
 
 	missing, err := lab.Preflight(ctx)
 	step("Preflight", missing, err)
@@ -233,4 +242,18 @@ func TestWholeLab(t *testing.T) {
 		t.Fatalf("saw %d access keys created, want 1", len(secrets))
 	}
 	watch.check(t, append(secrets, e.srv.Admin.SecretAccessKey)...)
+}
+
+// appliesDirectly reports whether the key policy statement sid lets the caller in by name.
+func appliesDirectly(tr *awsops.Trace, sid string) bool {
+	kp := tr.Policy(policy.KindKeyPolicy)
+	if kp == nil {
+		return false
+	}
+	for _, s := range kp.Statements {
+		if s.Sid == sid && s.Applies && !s.Delegates {
+			return true
+		}
+	}
+	return false
 }

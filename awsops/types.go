@@ -115,6 +115,10 @@ type Explanation struct {
 	Details  []Detail    // the decision per policy type (IAM policy, resource policy)
 	Missing  []string    // context keys the simulation lacked
 	Summary  string      // one or two plain sentences
+	// Trace is the local evaluation of the real documents, statement by
+	// statement (nil when it could not be made; TraceError says why).
+	Trace      *Trace `json:",omitempty"`
+	TraceError string `json:",omitempty"`
 }
 
 // Statement identifies one policy statement.

@@ -42,6 +42,10 @@ func part6() Step {
 			}
 			out.Summary = fmt.Sprintf("%s %s \"Allow use of the key\" and reads %s in plain text.",
 				lab.Names().User, what, count(len(access.Items), "item"))
+			// The same trace as part 5's, now with the statement that lets the user in.
+			if ex, err := lab.Explain(ctx); err == nil {
+				out.Explanation = &ex
+			}
 			return out
 		},
 	}
