@@ -201,7 +201,12 @@ func (e *Explainer) identityPolicies(ctx context.Context, user string, in *polic
 		in.Identity = append(append(in.Identity, attached...), inline...)
 	}
 	for _, n := range in.Identity {
-		if n.Unreadable != "" {
+		switch {
+		case n.Unreadable == "":
+		case n.Doc == nil && strings.HasPrefix(n.Name, "("):
+			// a whole list the caller may not read
+			out.Missing = append(out.Missing, fmt.Sprintf("The %s could not be listed: the caller has %s.", strings.Trim(n.Name, "()"), n.Unreadable))
+		default:
 			out.Missing = append(out.Missing, fmt.Sprintf("The %s %s could not be read: the caller has %s.", n.Kind, n.Name, n.Unreadable))
 		}
 	}
@@ -358,6 +363,7 @@ func (e *Explainer) grants(ctx context.Context, keyARN string, in *policy.Input,
 		page, err := p.NextPage(ctx)
 		if denied(err) {
 			out.Missing = append(out.Missing, "The key's grants could not be listed: the caller may not call kms:ListGrants on this key, so grants are missing from this trace.")
+			in.GrantsUnreadable = "no permission for kms:ListGrants"
 			return nil
 		}
 		if err != nil {

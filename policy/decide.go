@@ -32,6 +32,9 @@ type Input struct {
 	// Grants are the key's grants. One whose grantee is the caller allows the
 	// operations it lists when no policy explicitly denies.
 	Grants []Grant
+	// GrantsUnreadable says why Grants is empty although the key may have
+	// some (the caller may not list them); for the trace.
+	GrantsUnreadable string
 	// EncryptionContext is the request's, for grant constraints.
 	EncryptionContext map[string]string
 	// KeyState is the key's state; KMS refuses a disabled or deleting key
@@ -298,7 +301,10 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		if !resourceDirect || crossAccount {
 			finding := identity
 			if !resourceVia && !resourceDirect {
-				finding = "Not reached: " + identity
+				finding = "Not reached: the " + name + " does not hand the decision to IAM."
+				if identityAllow {
+					finding += " An IAM policy would allow (" + firstApplying(tr, EffectAllow, true) + ")."
+				}
 			}
 			st = append(st, Step{Rule: "Where the " + name + " hands the decision to IAM, an IAM policy of the caller must allow the action too.",
 				Finding: finding, Decisive: out.Reason == NoIdentityAllow})
@@ -312,6 +318,8 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		switch {
 		case out.Reason == AllowedByGrant:
 			finding = "Grant " + out.Grant + " allows " + strings.TrimPrefix(tr.Action, "kms:") + "."
+		case out.Decision != Allow && in.GrantsUnreadable != "":
+			finding = "The grants could not be listed (" + in.GrantsUnreadable + ")."
 		case out.Decision != Allow && len(in.Grants) == 0:
 			finding = "The key has no grants."
 		case out.Decision != Allow:
