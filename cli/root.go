@@ -69,7 +69,7 @@ rest). With --aws the same calls go to your real account.`,
 	pf.BoolVarP(&g.yes, "yes", "y", false, "do not ask for confirmation")
 	pf.StringVar(&g.stateDir, "state-dir", "", "where run ledgers are kept (default $XDG_STATE_HOME/kmslab)")
 
-	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), newVersionCmd())
+	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), newExplainCmd(g), newVersionCmd())
 	return root
 }
 

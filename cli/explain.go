@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"kmslab/awsops"
+	"kmslab/policy"
+)
+
+func newExplainCmd(g *globals) *cobra.Command {
+	var req awsops.TraceRequest
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "explain",
+		Short: "Explain, statement by statement, why a user may or may not use a KMS key",
+		Long: `explain reads the key, its key policy and grants, and the user's managed, inline and
+group policies, then evaluates the request with AWS's rules: an explicit deny first; the
+key policy must allow, by naming the user or by handing the decision to IAM through the
+account root; then an IAM policy must allow too; grants allow the operations they list.
+It also asks IAM's policy simulator and says when the two disagree.
+
+It only reads. Against the offline AWS, start kmslab serve and pass its --endpoint-url;
+against your account, pass --aws (with --profile and --region as needed). Each document
+your credentials may not read is named in the output.`,
+		Example: `  kmslab explain --endpoint-url http://127.0.0.1:4566 --principal kmslab-user-abc --key alias/kmslab-abc --via dynamodb
+  kmslab explain --aws --profile dev --principal arn:aws:iam::111122223333:user/bob --key 1234abcd-... --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !g.aws && g.endpointURL == "" {
+				return fmt.Errorf("explain reads an existing account: pass --endpoint-url (the address kmslab serve prints) or --aws")
+			}
+			rg := *g
+			rg.aws = true
+			sess, err := openSession(cmd.Context(), &rg)
+			if err != nil {
+				return err
+			}
+			defer sess.Close()
+			tr, err := awsops.NewExplainer(sess.cfg).Explain(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(tr)
+			}
+			writeTrace(cmd.OutOrStdout(), tr)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&req.Principal, "principal", "", "the IAM user, by name or ARN")
+	f.StringVar(&req.Action, "action", "kms:Decrypt", "the KMS action")
+	f.StringVar(&req.Key, "key", "", "the key: id, alias/name, or ARN")
+	f.StringVar(&req.Via, "via", "", "a service calling KMS for the user, e.g. dynamodb (sets kms:ViaService)")
+	f.BoolVar(&asJSON, "json", false, "print the whole trace as JSON")
+	_ = cmd.MarkFlagRequired("principal")
+	_ = cmd.MarkFlagRequired("key")
+	return cmd
+}
+
+// writeTrace prints a trace for people: the decision, the rules that led
+// to it, then every policy and statement with why it did or did not apply.
+func writeTrace(w io.Writer, tr *awsops.Trace) {
+	fmt.Fprintf(w, "%s by %s\non %s\n", tr.Action, tr.Principal, tr.Resource)
+	for _, c := range tr.Context {
+		if c.Key == "kms:ViaService" {
+			fmt.Fprintf(w, "through %s\n", strings.Join(c.Values, ", "))
+		}
+	}
+	fmt.Fprintf(w, "\nDecision: %s\n", verdictWords(tr))
+	if tr.Disagreement != "" {
+		fmt.Fprintf(w, "Warning: %s\n", tr.Disagreement)
+	} else if tr.Simulator != "" {
+		fmt.Fprintf(w, "IAM's policy simulator agrees (%s).\n", tr.Simulator)
+	}
+
+	fmt.Fprintln(w, "\nHow AWS decides:")
+	for i, s := range tr.Steps {
+		mark := " "
+		if s.Decisive {
+			mark = ">"
+		}
+		fmt.Fprintf(w, "%s %d. %s\n     %s\n", mark, i+1, s.Rule, s.Finding)
+	}
+
+	for _, p := range tr.Policies {
+		fmt.Fprintf(w, "\n%s: %s\n", capitalize(p.Label()), policyWords(p))
+		for _, s := range p.Statements {
+			state := "does not apply"
+			if s.Applies {
+				state = strings.ToLower(s.Effect) + "s"
+			}
+			fmt.Fprintf(w, "  %-5s %-40s %-15s %s\n", s.Effect, clip(s.Label(), 40), state, s.Why())
+			for _, c := range s.Conditions {
+				mark := "holds"
+				if !c.Holds {
+					mark = "fails"
+				}
+				fmt.Fprintf(w, "        condition %s: %s\n", mark, c.Why)
+			}
+		}
+	}
+	if len(tr.Grants) > 0 {
+		fmt.Fprintln(w, "\nGrants:")
+		for _, g := range tr.Grants {
+			state := "does not apply"
+			if g.Applies {
+				state = "allows"
+			}
+			fmt.Fprintf(w, "  %s to %s (%s): %s, %s\n", clip(g.ID, 16), g.Grantee, strings.Join(g.Operations, ", "), state, g.Why)
+		}
+	}
+	if len(tr.Missing) > 0 {
+		fmt.Fprintln(w, "\nNot read (this trace may be incomplete):")
+		for _, m := range tr.Missing {
+			fmt.Fprintf(w, "  - %s\n", m)
+		}
+	}
+}
+
+func verdictWords(tr *awsops.Trace) string {
+	switch v := tr.Verdict(); {
+	case v == "Allowed" && tr.Reason == policy.AllowedByGrant:
+		return "allowed, by grant " + tr.Grant
+	case v == "Allowed":
+		return "allowed"
+	case tr.Decision == policy.Deny:
+		return "denied: an explicit deny"
+	case v == "AccessDenied":
+		return "denied: an implicit deny (nothing allows it, so AWS refuses by default)"
+	default:
+		return "the policies allow it, but KMS refuses with " + v + " (the key is " + tr.KeyState + ")"
+	}
+}
+
+func policyWords(p policy.PolicyTrace) string {
+	if p.Unreadable != "" {
+		return "not read (" + p.Unreadable + ")"
+	}
+	switch p.Decision {
+	case policy.Allow:
+		for _, s := range p.Statements {
+			if s.Applies && s.Effect == policy.EffectAllow && !s.Delegates {
+				return "allows"
+			}
+		}
+		return "hands the decision to IAM"
+	case policy.Deny:
+		return "denies"
+	}
+	return "nothing applies"
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
