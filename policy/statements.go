@@ -208,7 +208,7 @@ func (d *Document) evaluate(source string, ctx *evalContext, resource bool, pt *
 		s := &d.Statement[i]
 		var st *StatementTrace
 		if pt != nil {
-			pt.Statements = append(pt.Statements, StatementTrace{Index: i, Sid: s.Sid, Effect: s.Effect})
+			pt.Statements = append(pt.Statements, StatementTrace{Index: i, Sid: s.Sid, Effect: s.Effect, Actions: s.actionList()})
 			st = &pt.Statements[len(pt.Statements)-1]
 		}
 		ok, via := true, false
@@ -257,6 +257,11 @@ func (s *Statement) principalApplies(who principalInfo, st *StatementTrace) (ok,
 	}
 	if st != nil {
 		st.Principal = &Check{Match: ok, Why: principalWhy(s, who, ok, via)}
+		if p := s.Principal; p != nil {
+			st.Principals = principalEntries(p)
+		} else if p := s.NotPrincipal; p != nil {
+			st.Principals = principalEntries(p)
+		}
 	}
 	return ok, via
 }
@@ -282,6 +287,14 @@ func (s *Statement) applies(ctx *evalContext, vars bool, st *StatementTrace) boo
 	st.Resource = Check{Match: res, Why: resourceWhy(s, ctx, vars, res)}
 	cond := traceConditions(s.Condition, ctx, vars, st)
 	return act && res && cond
+}
+
+// actionList is the Action (or NotAction) element's entries.
+func (s *Statement) actionList() []string {
+	if s.Action != nil {
+		return s.Action
+	}
+	return s.NotAction
 }
 
 func (s *Statement) actionApplies(action string) bool {

@@ -61,10 +61,14 @@ type PolicyTrace struct {
 
 // StatementTrace is one statement checked against the request.
 type StatementTrace struct {
-	Index      int // position in the document, from 0
-	Sid        string
-	Effect     string
-	Principal  *Check `json:",omitempty"` // resource policies only
+	Index     int // position in the document, from 0
+	Sid       string
+	Effect    string
+	Principal *Check `json:",omitempty"` // resource policies only
+	// Principals and Actions are the statement's own lists (NotPrincipal and
+	// NotAction entries too), so a reader can say whom it lets in for what.
+	Principals []string `json:",omitempty"`
+	Actions    []string `json:",omitempty"`
 	Action     Check
 	Resource   Check
 	Conditions []ConditionCheck `json:",omitempty"`

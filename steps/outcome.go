@@ -49,6 +49,8 @@ type ReadDenied struct {
 type KeyUseGranted struct {
 	Change awsops.PolicyChange
 	Access awsops.Access
+	// Explanation is the decision traced again after the edit; nil when it failed.
+	Explanation *awsops.Explanation
 }
 
 // CleanedUp is what cleanup did with each resource.

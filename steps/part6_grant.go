@@ -44,7 +44,7 @@ func part6() Step {
 				lab.Names().User, what, count(len(access.Items), "item"))
 			// The same trace as part 5's, now with the statement that lets the user in.
 			if ex, err := lab.Explain(ctx); err == nil {
-				out.Explanation = &ex
+				out.Result = KeyUseGranted{Change: change, Access: access, Explanation: &ex}
 			}
 			return out
 		},

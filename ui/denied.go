@@ -48,10 +48,12 @@ func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, tabl
 		st.DeniedLabel.Render("AWS says:") + "\n" + wrapText(d.Message, inner, "/")
 	denied := st.DeniedBox.Width(w).Render(body)
 
-	// The why panel and the contrast sit side by side when there is room;
-	// their text is wrapped to the box it goes in.
+	// With a trace the why panel takes the whole width (its statement table
+	// needs it) and the contrast follows; without, the two sit side by side
+	// when there is room. Their text is wrapped to the box it goes in.
 	whyW, conW := w, w
-	if w >= 110 {
+	traced := ex != nil && ex.Trace != nil
+	if w >= 110 && !traced {
 		whyW = (w - 1) / 2
 		conW = w - whyW - 1
 	}
@@ -62,9 +64,12 @@ func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, tabl
 		r = strings.TrimPrefix(strings.TrimPrefix(r, "because "), "Because ")
 		why = append(why, wrapText(st.Bold.Render("Because ")+r, whyInner, ""))
 	}
-	if ex != nil {
+	switch {
+	case traced:
+		why = []string{whyPanel{st: st, tr: ex.Trace}.View(whyInner)}
+	case ex != nil:
 		why = append(why, renderExplanation(st, whyInner, *ex))
-	} else {
+	default:
 		why = append(why, wrapText("The key policy delegates to IAM, and the user's only policy, AmazonDynamoDBFullAccess, grants no kms:Decrypt.", whyInner, ""))
 	}
 	contrast := st.OK.Render("✓ DescribeTable works for the same user.") + "\n" +
@@ -76,7 +81,7 @@ func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, tabl
 	}
 	whyBody := st.Warn.Render("WHY") + "\n" + strings.Join(why, "\n\n")
 	conBody := st.OK.Render("CONTRAST") + "\n" + contrast
-	if w >= 110 {
+	if w >= 110 && !traced {
 		h := max(lipgloss.Height(box(st.WhyBox, whyW, whyBody)), lipgloss.Height(box(st.ContrastBox, conW, conBody)))
 		left := box(st.WhyBox.Height(h), whyW, whyBody)
 		right := box(st.ContrastBox.Height(h), conW, conBody)

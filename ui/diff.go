@@ -38,6 +38,10 @@ func (v *grantView) View() string {
 	if len(a.Items) > 0 {
 		out = append(out, itemsTable(st, w, a.Items))
 	}
+	if ex := v.r.Explanation; ex != nil && ex.Trace != nil {
+		body := st.OK.Render("WHY IT WORKS NOW") + "\n" + whyPanel{st: st, tr: ex.Trace, after: true}.View(w-st.WhyBox.GetHorizontalFrameSize())
+		out = append(out, box(st.WhyBox, w, body))
+	}
 	return strings.Join(out, "\n")
 }
 

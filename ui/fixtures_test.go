@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
+	"kmslab/policy"
 	"kmslab/steps"
 )
 
@@ -83,6 +84,33 @@ var fxExplanation = &awsops.Explanation{
 	Action: "kms:Decrypt", Resource: fxKeyARN, Decision: "implicitDeny",
 	Details: []awsops.Detail{{Source: "IAM policies", Decision: "implicitDeny"}, {Source: "key policy", Decision: "implicitDeny"}},
 	Summary: "The key policy only delegates to IAM (the account root), and the user's IAM policy AmazonDynamoDBFullAccess allows no kms:Decrypt.",
+	Trace:   fxTrace(fxPolicyBefore),
+}
+
+// fxDynamoDBFullAccess is the first two statements of the AWS managed policy,
+// enough for the trace to show why it does not reach KMS.
+const fxDynamoDBFullAccess = `{"Version":"2012-10-17","Statement":[
+  {"Action":["dynamodb:*","dax:*","application-autoscaling:DeleteScalingPolicy"],"Effect":"Allow","Resource":"*"},
+  {"Action":"iam:PassRole","Effect":"Allow","Resource":"*","Condition":{"StringLike":{"iam:PassedToService":["dax.amazonaws.com"]}}}]}`
+
+// fxTrace is the trace of the test user's kms:Decrypt through DynamoDB
+// under keyPolicy, made by the policy engine as awsops makes it.
+func fxTrace(keyPolicy string) *awsops.Trace {
+	key, err := policy.ParseResource([]byte(keyPolicy))
+	if err != nil {
+		panic(err)
+	}
+	ddb, err := policy.ParseIdentity([]byte(fxDynamoDBFullAccess))
+	if err != nil {
+		panic(err)
+	}
+	tr := policy.Explain(policy.Input{
+		Request: policy.Request{PrincipalARN: fxUserARN, Action: "kms:Decrypt", Resource: fxKeyARN,
+			Context: policy.Context{"kms:ViaService": {"dynamodb.us-east-1.amazonaws.com"}}},
+		Identity: []policy.Named{{Name: "AmazonDynamoDBFullAccess", Doc: ddb, Kind: policy.KindManaged}},
+		Resource: key, KMS: true, KeyState: "Enabled",
+	})
+	return &awsops.Trace{Trace: tr, Simulator: tr.EvalDecision()}
 }
 
 // fxOutcomes are the outcomes each fixture step returns, in order.
@@ -101,7 +129,8 @@ var fxOutcomes = []steps.Outcome{
 		Result: steps.KeyUseGranted{
 			Change: awsops.PolicyChange{Before: fxPolicyBefore, After: fxPolicyAfter, Added: []string{fxUserARN}, Changed: true,
 				Diff: awsops.DiffPolicies(fxPolicyBefore, fxPolicyAfter)},
-			Access: awsops.Access{Items: []awsops.Item{fxItem}}}},
+			Access:      awsops.Access{Items: []awsops.Item{fxItem}},
+			Explanation: &awsops.Explanation{Action: "kms:Decrypt", Resource: fxKeyARN, Decision: "allowed", Trace: fxTrace(fxPolicyAfter)}}},
 	{Status: steps.Done, Summary: "Removed 6 resources.", Result: steps.CleanedUp{Report: awsops.CleanupReport{Resources: []awsops.Fate{
 		{Kind: awsops.KindAccessKey, Name: "AKIAEXAMPLETESTUSER1", Outcome: "deleted"},
 		{Kind: awsops.KindPolicy, Name: fxNames.User + "|AmazonDynamoDBFullAccess", Outcome: "deleted"},

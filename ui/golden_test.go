@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 )
 
@@ -44,6 +46,16 @@ func TestGolden(t *testing.T) {
 			m.part.vp.GotoBottom()
 			return m
 		}, true},
+		// The WHY panel at the two sizes it must serve: 80x24 scrolled to it,
+		// and 120x40.
+		{"part5_why_80x24", func() Model { return scrolledTo(t, atStep(newFixtureModel(Offline, 80, 24, nil), 4), "WHY") }, false},
+		{"part5_why_120x40", func() Model { return scrolledTo(t, atStep(newFixtureModel(Offline, 120, 40, nil), 4), "WHY") }, false},
+		{"part6_why_80x24", func() Model {
+			return scrolledTo(t, atStep(newFixtureModel(Offline, 80, 24, nil), 5), "WHY IT WORKS NOW")
+		}, false},
+		{"part6_why_120x40", func() Model {
+			return scrolledTo(t, atStep(newFixtureModel(Offline, 120, 40, nil), 5), "WHY IT WORKS NOW")
+		}, false},
 		{"part6_diff", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 5) }, true},
 		{"part6_diff_side_by_side", func() Model { return atStep(newFixtureModel(Offline, 180, 50, nil), 5) }, false},
 		{"failed", func() Model {
@@ -94,4 +106,20 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scrolledTo scrolls the step pane so the first line containing marker is
+// at the top, as a learner scrolling down to it would see it.
+func scrolledTo(t *testing.T, m Model, marker string) Model {
+	t.Helper()
+	for i, l := range m.part.lines {
+		if strings.Contains(ansi.Strip(l), marker) {
+			m.part.pinned = false
+			m.part.vp.SetYOffset(max(i-1, 0))
+			m.cacheChrome()
+			return m
+		}
+	}
+	t.Fatalf("%q is not on the screen", marker)
+	return m
 }

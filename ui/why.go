@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"kmslab/awsops"
+	"kmslab/policy"
+)
+
+// whyPanel draws the policy evaluation trace of parts 5 and 6: first the key
+// policy in plain words and what it means for this user (and, when denied,
+// both ways to fix it), then every statement as a compact row, then what
+// "implicit deny" means. It is a value redrawn for its width, like the
+// other result views' parts.
+type whyPanel struct {
+	st    Styles
+	tr    *awsops.Trace
+	after bool // part 6: the same trace after the key policy edit
+}
+
+// View renders the panel's body for an inner width of w columns.
+func (p whyPanel) View(w int) string {
+	w = max(w, 20)
+	tr := p.tr
+	var out []string
+	out = append(out, wrapText(p.lead(), w, "/"))
+	if tr.Disagreement != "" {
+		out = append(out, wrapText(p.st.Warn.Render("⚠ Check: ")+tr.Disagreement, w, "/"))
+	}
+	out = append(out, p.st.Bold.Render("Statement by statement"), p.table(w))
+	if tr.Verdict() == "AccessDenied" && tr.Decision == policy.NoDecision {
+		out = append(out, wrapText(p.st.Bold.Render("Implicit deny: ")+
+			"AWS refuses every request that no statement allows, even when none denies it.", w, ""))
+	}
+	if len(tr.Missing) > 0 {
+		var m []string
+		for _, s := range tr.Missing {
+			m = append(m, wrapText("• "+s, w, "/"))
+		}
+		out = append(out, p.st.Warn.Render("Not read, so this may be incomplete:")+"\n"+strings.Join(m, "\n"))
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// lead says, in plain words, what the key policy lets in and what that
+// means for this user.
+func (p whyPanel) lead() string {
+	tr := p.tr
+	user := shortARN(tr.Principal)
+	kp := tr.Policy(policy.KindKeyPolicy)
+	if kp == nil || kp.Unreadable != "" {
+		return "The key policy could not be read, so the decision below is partial."
+	}
+	var in []string
+	var root, direct *policy.StatementTrace
+	for i := range kp.Statements {
+		s := &kp.Statements[i]
+		if s.Effect != policy.EffectAllow || s.Principal == nil {
+			continue
+		}
+		if s.Applies && s.Delegates && root == nil {
+			root = s
+		}
+		if s.Applies && !s.Delegates && direct == nil {
+			direct = s
+		}
+		in = append(in, whoFor(s))
+	}
+	var b strings.Builder
+	if len(in) > 0 {
+		b.WriteString("The key policy lets in " + joinAnd(in) + ". ")
+	}
+	action := tr.Action
+	switch {
+	case tr.Decision == policy.Deny:
+		b.WriteString("An explicit deny applies to " + user + ", and nothing can override it.")
+	case direct != nil && p.after:
+		fmt.Fprintf(&b, "%s now names %s, so it allows %s by itself: no IAM policy is needed.", direct.Label(), user, action)
+	case direct != nil:
+		fmt.Fprintf(&b, "%s names %s, so it allows %s by itself.", direct.Label(), user, action)
+	case tr.Reason == policy.AllowedByGrant:
+		fmt.Fprintf(&b, "A grant (%s) lets %s call %s.", tr.Grant, user, action)
+	case root != nil && tr.Decision == policy.Allow:
+		fmt.Fprintf(&b, "Its %s statement names the account root, which hands the decision to IAM, and an IAM policy of %s allows %s.", root.Label(), user, action)
+	case root != nil:
+		fmt.Fprintf(&b, "It does not name %s, but its %s statement names the account root, which hands the decision to IAM; "+
+			"and none of %s's IAM policies (%s) allows %s on this key. ", user, root.Label(), user, identityNames(tr), action)
+		fmt.Fprintf(&b, "So there are two ways in: name %s in the key policy (part 6 does this), or attach an IAM policy that allows %s on this key.", user, action)
+	default:
+		fmt.Fprintf(&b, "It neither names %s nor hands the decision to IAM, so only a key policy edit can let %s in.", user, user)
+	}
+	return b.String()
+}
+
+// whoFor says whom a key policy statement lets in, for what: "lab-admin
+// (kms:Encrypt, kms:Decrypt, … 3 more)", "the account, through IAM (kms:*)".
+func whoFor(s *policy.StatementTrace) string {
+	var who []string
+	for _, p := range s.Principals {
+		switch {
+		case p == "*":
+			who = append(who, "everyone")
+		case strings.HasSuffix(p, ":root") || (len(p) == 12 && strings.Trim(p, "0123456789") == ""):
+			who = append(who, "the account root")
+		default:
+			who = append(who, shortARN(p))
+		}
+	}
+	acts := s.Actions
+	what := strings.Join(acts, ", ")
+	if len(acts) > 2 {
+		what = fmt.Sprintf("%s, %s, … %d more", acts[0], acts[1], len(acts)-2)
+	}
+	return joinAnd(who) + " (" + what + ")"
+}
+
+func joinAnd(l []string) string {
+	switch len(l) {
+	case 0:
+		return ""
+	case 1:
+		return l[0]
+	}
+	return strings.Join(l[:len(l)-1], ", ") + " and " + l[len(l)-1]
+}
+
+// shortARNs writes the IAM user and role ARNs in a why as their names:
+// within one account the name is what tells callers apart.
+var iamARN = regexp.MustCompile(`arn:aws[a-z-]*:iam::\d{12}:(?:user|role)/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)`)
+
+func shortARNs(s string) string { return iamARN.ReplaceAllString(s, "$1") }
+
+// identityNames lists the caller's IAM policies by name.
+func identityNames(tr *awsops.Trace) string {
+	var n []string
+	for _, p := range tr.Policies {
+		if p.Kind != policy.KindKeyPolicy && p.Kind != policy.KindResource {
+			n = append(n, p.Name)
+		}
+	}
+	if len(n) == 0 {
+		return "it has none"
+	}
+	return strings.Join(n, ", ")
+}
+
+// table is one row per statement: its name, its verdict, and why in a few
+// words, under the policy it belongs to. The statement that lets the user
+// in is marked. Narrow, the verdict and why go under the name.
+func (p whyPanel) table(w int) string {
+	const verdictW = 15
+	narrow := w < 70
+	nameW := min(30, max(12, w/3))
+	whyW := max(w-nameW-verdictW-4, 10)
+	if narrow {
+		nameW, whyW = w-2, max(w-verdictW-5, 10)
+	}
+	var rows []string
+	row := func(name, verdict string, style lipgloss.Style, why string) {
+		whyLines := strings.Split(wrapText(shortARNs(why), whyW, "/:,"), "\n")
+		nameLines := strings.Split(wrapText(name, nameW, ""), "\n")
+		if narrow {
+			for _, l := range nameLines {
+				rows = append(rows, "  "+l)
+			}
+			for i, y := range whyLines {
+				v := ""
+				if i == 0 {
+					v = verdict
+				}
+				rows = append(rows, "    "+style.Render(padRight(v, verdictW))+" "+p.st.Muted.Render(y))
+			}
+			return
+		}
+		for i := 0; i < max(len(whyLines), len(nameLines)); i++ {
+			n, v, y := "", "", ""
+			if i < len(nameLines) {
+				n = nameLines[i]
+			}
+			if i == 0 {
+				v = verdict
+			}
+			if i < len(whyLines) {
+				y = whyLines[i]
+			}
+			rows = append(rows, "  "+padRight(n, nameW)+" "+style.Render(padRight(v, verdictW))+" "+p.st.Muted.Render(y))
+		}
+	}
+	for _, pol := range p.tr.Policies {
+		head := pol.Label()
+		if pol.Unreadable != "" {
+			head += ": not read (" + pol.Unreadable + ")"
+		}
+		rows = append(rows, p.st.Key.Render(wrapText(head, w, "/")))
+		for _, s := range pol.Statements {
+			verdict, style := "does not apply", p.st.Muted
+			switch {
+			case s.Applies && s.Effect == policy.EffectDeny:
+				verdict, style = "DENIES", p.st.Error
+			case s.Applies && s.Delegates:
+				verdict, style = "→ IAM decides", p.st.Warn
+			case s.Applies:
+				verdict, style = "✓ allows", p.st.OK
+			}
+			why := s.Why()
+			if s.Applies && !s.Delegates && s.Effect == policy.EffectAllow && s.Principal != nil {
+				why = s.Principal.Why
+				if p.after {
+					why = "◀ now matches: " + why
+				}
+			}
+			row(s.Label(), verdict, style, why)
+		}
+	}
+	for _, g := range p.tr.Grants {
+		verdict, style := "does not apply", p.st.Muted
+		if g.Applies {
+			verdict, style = "✓ allows", p.st.OK
+		}
+		row("grant "+g.ID, verdict, style, g.Why)
+	}
+	return strings.Join(rows, "\n")
+}
