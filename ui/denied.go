@@ -69,6 +69,9 @@ func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, tabl
 		why = []string{whyPanel{st: st, tr: ex.Trace}.View(whyInner)}
 	case ex != nil:
 		why = append(why, renderExplanation(st, whyInner, *ex))
+		if ex.TraceError != "" {
+			why = append(why, wrapText(st.Warn.Render("No statement-by-statement trace: ")+ex.TraceError, whyInner, "/"))
+		}
 	default:
 		why = append(why, wrapText("The key policy delegates to IAM, and the user's only policy, AmazonDynamoDBFullAccess, grants no kms:Decrypt.", whyInner, ""))
 	}
