@@ -46,7 +46,7 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
 	}
 	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, policy)
-	ex := &Explainer{kms: l.kms, iam: l.iam, region: id.Region}
+	ex := &Explainer{kms: l.kms, iam: l.iam, region: id.Region, secure: secureEndpoint(l.cfg), now: l.now}
 	tr, err := ex.Explain(ctx, TraceRequest{Principal: l.user.ARN, Action: action, Key: l.keyARN, Via: "dynamodb"})
 	if err != nil {
 		e.TraceError = err.Error()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -45,12 +47,21 @@ type Explainer struct {
 	kms    *kms.Client
 	iam    *iam.Client
 	region string
+	// secure is whether calls travel over TLS (aws:SecureTransport): always
+	// on AWS, not on a plain-http endpoint such as kmslab serve's.
+	secure bool
+	now    func() time.Time
 }
 
 // NewExplainer prepares read-only clients on cfg. It makes no AWS call.
 func NewExplainer(cfg aws.Config) *Explainer {
 	cfg = withProbe(sdkhttp.Guard(cfg))
-	return &Explainer{kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), region: cfg.Region}
+	return &Explainer{kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), region: cfg.Region,
+		secure: secureEndpoint(cfg), now: time.Now}
+}
+
+func secureEndpoint(cfg aws.Config) bool {
+	return cfg.BaseEndpoint == nil || !strings.HasPrefix(strings.ToLower(*cfg.BaseEndpoint), "http://")
 }
 
 // Explain reads the key, its policy and grants, and the user's managed,
@@ -77,7 +88,7 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 			PrincipalARN: aws.ToString(user.Arn),
 			Action:       r.Action,
 			Resource:     keyARN,
-			Context:      requestContext(user, r, e.region),
+			Context:      e.requestContext(user, r),
 		},
 		KMS:      true,
 		KeyState: string(md.KeyState),
@@ -133,7 +144,7 @@ func (e *Explainer) user(ctx context.Context, principal string) (*iamtypes.User,
 
 // requestContext is the condition keys KMS supplies for the call, as the
 // offline AWS and AWS set them for an IAM user.
-func requestContext(user *iamtypes.User, r TraceRequest, region string) policy.Context {
+func (e *Explainer) requestContext(user *iamtypes.User, r TraceRequest) policy.Context {
 	arn := aws.ToString(user.Arn)
 	account := ""
 	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
@@ -145,12 +156,16 @@ func requestContext(user *iamtypes.User, r TraceRequest, region string) policy.C
 		"aws:PrincipalType":    {"User"},
 		"aws:username":         {aws.ToString(user.UserName)},
 		"kms:CallerAccount":    {account},
+		"aws:SecureTransport":  {strconv.FormatBool(e.secure)},
+	}
+	if e.now != nil {
+		c["aws:CurrentTime"] = []string{e.now().UTC().Format("2006-01-02T15:04:05Z")}
 	}
 	if id := aws.ToString(user.UserId); id != "" {
 		c["aws:userid"] = []string{id}
 	}
 	if r.Via != "" {
-		c["kms:ViaService"] = []string{viaService(r.Via, region)}
+		c["kms:ViaService"] = []string{viaService(r.Via, e.region)}
 	}
 	return c
 }

@@ -46,6 +46,7 @@ const (
 	idDecrypt   = `{"Sid":"DecryptTheKey","Effect":"Allow","Action":"kms:Decrypt","Resource":"%KEY%"}`
 	idKMSAll    = `{"Sid":"AllKMS","Effect":"Allow","Action":"kms:*","Resource":"*"}`
 	idDeny      = `{"Sid":"NoDecrypt","Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}`
+	idTLSOnly   = `{"Sid":"TLSOnly","Effect":"Deny","Action":"kms:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`
 	idOtherKey  = `{"Sid":"OtherKey","Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000"}`
 	stAdminTmpl = `{"Sid":"Admin","Effect":"Allow","Principal":{"AWS":"%ADMIN%"},"Action":"kms:*","Resource":"*"}`
 )
@@ -100,7 +101,7 @@ func TestTraceMatchesEnforcementRandom(t *testing.T) {
 	idSts := []struct {
 		st   string
 		odds int
-	}{{idDecrypt, 5}, {idKMSAll, 3}, {idDeny, 2}, {idOtherKey, 4}}
+	}{{idDecrypt, 5}, {idKMSAll, 3}, {idDeny, 2}, {idOtherKey, 4}, {idTLSOnly, 1}}
 	e := startTraceSim(t)
 	for i := range n {
 		var c scenario
