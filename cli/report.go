@@ -154,6 +154,7 @@ func (r *report) outcome(o steps.Outcome) {
 				r.printf("%s%s\n", r.indent, wrap(e.Summary, 96, r.indent))
 			}
 		}
+		r.trace(res.Explanation)
 	case steps.KeyUseGranted:
 		if res.Access.Denied != nil {
 			r.denied(*res.Access.Denied)
@@ -167,8 +168,26 @@ func (r *report) outcome(o steps.Outcome) {
 			r.kv("Added", strings.Join(c.Added, ", "))
 			r.diff(c.Diff)
 		}
+		r.trace(res.Explanation)
 	case steps.CleanedUp:
 		r.cleanup(res.Report)
+	}
+}
+
+// trace prints the rule that decided, from the statement-by-statement
+// trace (kmslab explain prints all of it), and any disagreement with IAM's
+// policy simulator.
+func (r *report) trace(e *awsops.Explanation) {
+	if e == nil || e.Trace == nil {
+		return
+	}
+	for _, s := range e.Trace.Steps {
+		if s.Decisive {
+			r.printf("%sWhy            %s\n", r.indent, wrap(s.Finding, 96, r.indent+"               "))
+		}
+	}
+	if d := e.Trace.Disagreement; d != "" {
+		r.kv("Warning", d)
 	}
 }
 

@@ -265,6 +265,9 @@ func (o Outcome) EvalDecision() string {
 func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identityAllow, crossAccount bool) []Step {
 	var st []Step
 	who := tr.Principal
+	// With the policies allowing, a key that is not enabled decides instead.
+	keyOK := !in.KMS || in.KeyState == "" || in.KeyState == "Enabled"
+	allowed := out.Reason == Allowed && keyOK
 	denial := "No statement denies."
 	if out.Reason == ExplicitDenyIdentity || out.Reason == ExplicitDenyResource {
 		denial = "Denied by " + firstApplying(tr, EffectDeny, false) + ". No allow can override it."
@@ -297,7 +300,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 			key = "No statement of the " + name + " applies to " + who + "."
 		}
 		st = append(st, Step{Rule: "The " + name + " must allow: a statement naming the caller allows by itself; one naming the account (its root) hands the decision to the account's IAM policies.",
-			Finding: key, Decisive: out.Reason == NoResourceAllow})
+			Finding: key, Decisive: out.Reason == NoResourceAllow || (allowed && resourceDirect && !crossAccount)})
 		if !resourceDirect || crossAccount {
 			finding := identity
 			if !resourceVia && !resourceDirect {
@@ -307,11 +310,11 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 				}
 			}
 			st = append(st, Step{Rule: "Where the " + name + " hands the decision to IAM, an IAM policy of the caller must allow the action too.",
-				Finding: finding, Decisive: out.Reason == NoIdentityAllow})
+				Finding: finding, Decisive: out.Reason == NoIdentityAllow || (allowed && (!resourceDirect || crossAccount))})
 		}
 	} else {
 		st = append(st, Step{Rule: "An IAM policy of the caller, or a resource policy statement naming the caller, must allow.",
-			Finding: identity, Decisive: out.Reason == NoIdentityAllow})
+			Finding: identity, Decisive: out.Reason == NoIdentityAllow || allowed})
 	}
 	if in.KMS {
 		finding := "Not needed: the policies allow."
@@ -326,28 +329,16 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 			finding = "No grant lets " + who + " perform " + strings.TrimPrefix(tr.Action, "kms:") + "."
 		}
 		st = append(st, Step{Rule: "A grant lets its grantee perform the operations it lists, when no policy explicitly denies.",
-			Finding: finding, Decisive: out.Reason == AllowedByGrant})
+			Finding: finding, Decisive: out.Reason == AllowedByGrant && keyOK})
 		if out.Decision == Allow && in.KeyState != "" {
 			finding := "The key is enabled."
 			if in.KeyState != "Enabled" {
 				finding = "The key is " + in.KeyState + ": KMS refuses the request with " + tr.Verdict() + "."
 			}
-			st = append(st, Step{Rule: "The key must be enabled for cryptographic operations.", Finding: finding, Decisive: in.KeyState != "Enabled"})
+			st = append(st, Step{Rule: "The key must be enabled for cryptographic operations.", Finding: finding, Decisive: !keyOK})
 		}
-	}
-	if out.Decision == Allow && out.Reason == Allowed {
-		st[len(st)-1].Decisive = st[len(st)-1].Decisive || !anyDecisive(st)
 	}
 	return st
-}
-
-func anyDecisive(st []Step) bool {
-	for _, s := range st {
-		if s.Decisive {
-			return true
-		}
-	}
-	return false
 }
 
 // firstApplying names the first applying statement with effect, in an identity

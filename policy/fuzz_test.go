@@ -87,6 +87,15 @@ func FuzzEvaluate(f *testing.F) {
 		if tr := Explain(in); tr.Decision != out.Decision || tr.Reason != out.Reason {
 			t.Fatalf("trace decided %v (%v), Evaluate %v (%v)", tr.Decision, tr.Reason, out.Decision, out.Reason)
 		}
+		decisive := 0
+		for _, st := range Explain(in).Steps {
+			if st.Decisive {
+				decisive++
+			}
+		}
+		if decisive != 1 {
+			t.Fatalf("%d decisive steps for %v (%v)", decisive, out.Decision, out.Reason)
+		}
 		if (out.Decision == Allow) != (out.Reason == Allowed) {
 			t.Fatalf("decision %v with reason %v", out.Decision, out.Reason)
 		}
