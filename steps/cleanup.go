@@ -18,13 +18,14 @@ func cleanup() Step {
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			partition, _ := arnParts(id)
 			return []string{
-				fmt.Sprintf("aws iam list-access-keys --user-name %s  # then delete-access-key for each", n.User),
-				fmt.Sprintf("aws iam delete-access-key --user-name %s --access-key-id <access-key-id>", n.User),
+				fmt.Sprintf("for k in $(aws iam list-access-keys --user-name %s --query 'AccessKeyMetadata[].AccessKeyId' --output text); do "+
+					"aws iam delete-access-key --user-name %s --access-key-id \"$k\"; done", n.User, n.User),
 				fmt.Sprintf("aws iam detach-user-policy --user-name %s --policy-arn arn:%s:iam::aws:policy/AmazonDynamoDBFullAccess", n.User, partition),
 				fmt.Sprintf("aws iam delete-user --user-name %s", n.User),
 				fmt.Sprintf("aws dynamodb delete-table --table-name %s", n.Table),
+				keyIDByAlias(n),
 				fmt.Sprintf("aws kms delete-alias --alias-name %s", n.Alias),
-				"aws kms schedule-key-deletion --key-id <key-id> --pending-window-in-days 7",
+				fmt.Sprintf("aws kms schedule-key-deletion --key-id \"$%s\" --pending-window-in-days 7", varKeyID),
 			}
 		},
 		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {

@@ -15,15 +15,18 @@ func part1() Step {
 		Short:   "Create a key",
 		Explain: text("part1_key"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
-			return []string{
-				"# key-policy.json: the console's default policy naming you as Key Administrator and Key User",
-				fmt.Sprintf("aws kms create-key --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT \\\n"+
-					"  --description \"kmslab run %s\" --tags TagKey=%s,TagValue=%s --policy file://key-policy.json",
-					n.RunID, awsops.TagKey, n.RunID),
-				fmt.Sprintf("aws kms create-alias --alias-name %s --target-key-id <key-id>", n.Alias),
+			setup, partition, account, me := who(id)
+			return append(setup,
+				"# key-policy.json: the console's default policy, naming you as Key Administrator and Key User",
+				writeFile("key-policy.json", awsops.ConsolePolicy(partition, account, me)),
+				fmt.Sprintf("%s=$(aws kms create-key --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT \\\n"+
+					"  --description \"kmslab run %s\" --tags TagKey=%s,TagValue=%s --policy file://key-policy.json \\\n"+
+					"  --query KeyMetadata.KeyId --output text)",
+					varKeyID, n.RunID, awsops.TagKey, n.RunID),
+				fmt.Sprintf("aws kms create-alias --alias-name %s --target-key-id \"$%s\"", n.Alias, varKeyID),
 				fmt.Sprintf("aws kms describe-key --key-id %s", n.Alias),
-				fmt.Sprintf("aws kms get-key-policy --key-id %s --policy-name default --query Policy --output text", n.Alias),
-			}
+				fmt.Sprintf("aws kms get-key-policy --key-id \"$%s\" --policy-name default --query Policy --output text", varKeyID),
+			)
 		},
 		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
 			key, err := lab.CreateKey(ctx)

@@ -19,7 +19,10 @@ func part4() Step {
 			return []string{
 				fmt.Sprintf("aws iam create-user --user-name %s --tags Key=%s,Value=%s", n.User, awsops.TagKey, n.RunID),
 				fmt.Sprintf("aws iam attach-user-policy --user-name %s --policy-arn arn:%s:iam::aws:policy/AmazonDynamoDBFullAccess", n.User, partition),
-				fmt.Sprintf("aws iam create-access-key --user-name %s", n.User),
+				"# keep the new access key in shell variables: the secret stays off the screen",
+				fmt.Sprintf("read -r %s %s <<< \"$(aws iam create-access-key --user-name %s \\\n"+
+					"  --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)\"", varTestKeyID, varTestSecret, n.User),
+				fmt.Sprintf("echo \"test user's access key: $%s\"", varTestKeyID),
 			}
 		},
 		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {

@@ -15,17 +15,19 @@ func part5() Step {
 		Short:   "Read as user",
 		Explain: text("part5_denied"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
-			partition, account := arnParts(id)
-			return []string{
-				"# with the test user's access key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY:",
-				fmt.Sprintf("aws dynamodb scan --table-name %s", n.Table),
-				fmt.Sprintf("aws dynamodb describe-table --table-name %s", n.Table),
+			setup, partition, account, _ := who(id)
+			return append(setup,
+				"# as the test user, with the access key part 4 kept: the scan is refused (AccessDeniedException on kms:Decrypt)",
+				asTestUser(fmt.Sprintf("aws dynamodb scan --table-name %s", n.Table)),
+				"# describing the table needs no key, so that works",
+				asTestUser(fmt.Sprintf("aws dynamodb describe-table --table-name %s --query Table.SSEDescription", n.Table)),
 				"# back as yourself: why was it denied?",
-				fmt.Sprintf("aws iam simulate-principal-policy --policy-source-arn arn:%s:iam::%s:user/%s \\\n"+
-					"  --action-names kms:Decrypt --resource-arns <key-arn> \\\n"+
-					"  --resource-policy \"$(aws kms get-key-policy --key-id %s --policy-name default --query Policy --output text)\"",
-					partition, account, n.User, n.Alias),
-			}
+				keyIDByAlias(n),
+				fmt.Sprintf("aws iam simulate-principal-policy --policy-source-arn %s \\\n"+
+					"  --action-names kms:Decrypt --resource-arns \"$(aws kms describe-key --key-id \"$%s\" --query KeyMetadata.Arn --output text)\" \\\n"+
+					"  --resource-policy \"$(aws kms get-key-policy --key-id \"$%s\" --policy-name default --query Policy --output text)\"",
+					userARN(partition, account, n), varKeyID, varKeyID),
+			)
 		},
 		Run: runDenied,
 	}

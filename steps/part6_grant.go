@@ -15,14 +15,20 @@ func part6() Step {
 		Short:   "Grant key use",
 		Explain: text("part6_grant"),
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
-			partition, account := arnParts(id)
-			return []string{
-				fmt.Sprintf("aws kms get-key-policy --key-id %s --policy-name default --query Policy --output text > key-policy.json", n.Alias),
-				fmt.Sprintf("# add \"arn:%s:iam::%s:user/%s\" to Principal.AWS of the \"Allow use of the key\" statement", partition, account, n.User),
-				fmt.Sprintf("aws kms put-key-policy --key-id %s --policy-name default --policy file://key-policy.json", n.Alias),
-				"# with the test user's access key again:",
-				fmt.Sprintf("aws dynamodb scan --table-name %s", n.Table),
+			setup, partition, account, me := who(id)
+			user := userARN(partition, account, n)
+			policy, err := awsops.WithKeyUser(awsops.ConsolePolicy(partition, account, me), user)
+			if err != nil {
+				panic(err) // the lab's own policy always has the statement to add to
 			}
+			return append(setup,
+				fmt.Sprintf("# key-policy.json: part 1's policy with %s added to \"Allow use of the key\"", user),
+				writeFile("key-policy.json", policy),
+				keyIDByAlias(n),
+				fmt.Sprintf("aws kms put-key-policy --key-id \"$%s\" --policy-name default --policy file://key-policy.json", varKeyID),
+				"# as the test user again: the scan now returns the item",
+				asTestUser(fmt.Sprintf("aws dynamodb scan --table-name %s", n.Table)),
+			)
 		},
 		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
 			change, err := lab.GrantKeyUse(ctx)

@@ -2,11 +2,14 @@ package steps
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
 	"kmslab/awsops"
 )
+
+var placeholder = regexp.MustCompile(`<[a-z][a-z-]*>`)
 
 func TestAllShape(t *testing.T) {
 	all := All()
@@ -37,7 +40,8 @@ func TestAllShape(t *testing.T) {
 		if strings.Contains(cli, "kmslab-") && !strings.Contains(cli, "abc123") {
 			t.Errorf("step %s: CLI names resources of another run: %q", s.ID, cli)
 		}
-		// Before the identity is known the commands still render, with placeholders.
+		// Before the identity is known the commands still render, with shell
+		// variables where the account goes.
 		for _, line := range s.CLI(n, awsops.Identity{}) {
 			if strings.Contains(line, "arn::") || strings.Contains(line, "iam:::") {
 				t.Errorf("step %s: broken ARN without identity: %q", s.ID, line)
@@ -48,6 +52,15 @@ func TestAllShape(t *testing.T) {
 		}
 		if (i == len(all)-1) != s.IsCleanup() {
 			t.Errorf("step %s: cleanup %v, want cleanup last and only last", s.ID, s.IsCleanup())
+		}
+		// Nothing to fill in by hand: a placeholder like <key-id> breaks bash
+		// (TestCopiedCommandsRunAsPasted in cli runs them all).
+		for _, who := range []awsops.Identity{id, {}} {
+			for _, line := range s.CLI(n, who) {
+				if m := placeholder.FindString(line); m != "" {
+					t.Errorf("step %s: placeholder %s in %q", s.ID, m, line)
+				}
+			}
 		}
 		if got, ok := ByID(s.ID); !ok || got.Part != s.Part {
 			t.Errorf("ByID(%q) = %v, %v", s.ID, got.Part, ok)

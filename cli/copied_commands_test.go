@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kmslab/awsops"
+	"kmslab/steps"
+)
+
+// pastedLab is what bash printed while running every step's copied commands.
+type pastedLab struct {
+	out    string            // everything
+	byStep map[string]string // the output of each step's commands, by step id
+}
+
+// pasteLab pastes the commands every step shows, in order and as the c key
+// copies them (joined by newlines), into one bash reading standard input,
+// with the AWS CLI awsBin pointed at serve's environment. Only the shell's
+// surroundings are set by the test: the endpoint (older CLIs ignore
+// AWS_ENDPOINT_URL, as scripts/awscli-lab.sh notes), no pager, a marker
+// before each step and an ERR trap that names every failing command.
+func pasteLab(t *testing.T, awsBin string, env []string, names awsops.Names, id awsops.Identity) pastedLab {
+	t.Helper()
+	var script strings.Builder
+	script.WriteString(`aws() { command aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }` + "\n")
+	script.WriteString(`trap 'echo "__FAILED__ rc=$? $BASH_COMMAND"' ERR` + "\n")
+	for _, st := range steps.All() {
+		script.WriteString("echo __STEP__ " + st.ID + "\n")
+		script.WriteString(strings.Join(st.CLI(names, id), "\n") + "\n")
+	}
+	// After the lab, the key must be waiting for deletion.
+	script.WriteString("echo __STEP__ check\n")
+	script.WriteString("aws kms describe-key --key-id \"$KEY_ID\" --query KeyMetadata.KeyState --output text\n")
+
+	cmd := exec.Command("bash")
+	cmd.Dir = t.TempDir() // key-policy.json lands here
+	cmd.Stdin = strings.NewReader(script.String())
+	binDir := t.TempDir()
+	if err := os.Symlink(awsBin, filepath.Join(binDir, "aws")); err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "PATH=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
+	cmd.Env = append(cmd.Env, env...)
+	for _, kv := range env {
+		if region, ok := strings.CutPrefix(kv, "AWS_REGION="); ok {
+			cmd.Env = append(cmd.Env, "AWS_DEFAULT_REGION="+region) // CLI v1 reads only this one
+		}
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("bash: %v\n%s", err, out)
+	}
+	lab := pastedLab{out: string(out), byStep: map[string]string{}}
+	var cur string
+	for _, line := range strings.SplitAfter(string(out), "\n") {
+		if id, ok := strings.CutPrefix(line, "__STEP__ "); ok {
+			cur = strings.TrimSpace(id)
+			continue
+		}
+		lab.byStep[cur] += line
+	}
+	return lab
+}
+
+// TestCopiedCommandsRunAsPasted runs the whole lab from the AWS CLI commands
+// the steps show, pasted into bash against `kmslab serve`, with every AWS CLI
+// on the machine: once with the identity known (real account and ARN in the
+// commands) and once before it is (shell variables instead).
+func TestCopiedCommandsRunAsPasted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the AWS CLI many times")
+	}
+	clis := awsCLIs()
+	if len(clis) == 0 {
+		t.Skip("no AWS CLI on this machine")
+	}
+	for i, awsBin := range clis {
+		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
+		version := strings.ReplaceAll(strings.Fields(string(v))[0], "/", "-")
+		modes := []string{"identity-known"}
+		if i == 0 {
+			modes = append(modes, "identity-unknown") // the same shell code for every CLI; once is enough
+		}
+		for _, mode := range modes {
+			t.Run(version+"/"+mode, func(t *testing.T) {
+				env, _ := startServe(t)
+				var id awsops.Identity
+				if mode == "identity-known" {
+					id = callerIdentity(t, awsBin, env)
+				}
+				lab := pasteLab(t, awsBin, env, awsops.NewNames("pasted"), id)
+				checkPastedLab(t, lab, env)
+			})
+		}
+	}
+}
+
+func checkPastedLab(t *testing.T, lab pastedLab, env []string) {
+	t.Helper()
+	for _, kv := range env {
+		if secret, ok := strings.CutPrefix(kv, "AWS_SECRET_ACCESS_KEY="); ok && strings.Contains(lab.out, secret) {
+			t.Error("the pasted commands printed the admin's secret access key")
+		}
+	}
+	for _, st := range steps.All() {
+		out := lab.byStep[st.ID]
+		failures := strings.Count(out, "__FAILED__")
+		want := 0
+		if st.ID == "test-denied" {
+			want = 1 // the test user's scan, refused as the lab expects
+		}
+		if failures != want {
+			t.Errorf("step %s: %d commands failed, want %d:\n%s", st.ID, failures, want, out)
+		}
+	}
+	for _, tt := range []struct{ step, want string }{
+		{"create-key", `"Sid": "Allow use of the key"`},
+		{"create-key", `"KeyState": "Enabled"`},
+		{"encrypt-table", "ENABLED"},
+		{"add-data", "Ada Lovelace"},
+		{"create-user", "test user's access key: AKIA"},
+		{"test-denied", "AccessDeniedException"},
+		{"test-denied", "kms:Decrypt"},
+		{"test-denied", "implicitDeny"},
+		{"grant-access", "The vault opens with 4-8-15-16"},
+		{"check", "PendingDeletion"},
+	} {
+		if !strings.Contains(lab.byStep[tt.step], tt.want) {
+			t.Errorf("step %s printed no %q:\n%s", tt.step, tt.want, lab.byStep[tt.step])
+		}
+	}
+	if t.Failed() {
+		t.Logf("whole output:\n%s", lab.out)
+	}
+}
+
+// callerIdentity asks serve who the admin is, as preflight does before the
+// TUI shows any command.
+func callerIdentity(t *testing.T, awsBin string, env []string) awsops.Identity {
+	t.Helper()
+	args := []string{"sts", "get-caller-identity", "--query", "[Account,Arn]", "--output", "text"}
+	for _, kv := range env {
+		if u, ok := strings.CutPrefix(kv, "AWS_ENDPOINT_URL="); ok {
+			args = append([]string{"--endpoint-url", u}, args...)
+		}
+	}
+	cmd := exec.Command(awsBin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"}, env...)
+	for _, kv := range env {
+		if region, ok := strings.CutPrefix(kv, "AWS_REGION="); ok {
+			cmd.Env = append(cmd.Env, "AWS_DEFAULT_REGION="+region)
+		}
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("get-caller-identity: %v\n%s", err, out)
+	}
+	f := strings.Fields(string(out))
+	if len(f) != 2 {
+		t.Fatalf("get-caller-identity printed %q", out)
+	}
+	return awsops.Identity{Account: f[0], ARN: f[1]}
+}
