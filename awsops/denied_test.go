@@ -103,7 +103,7 @@ func TestFail(t *testing.T) {
 			[]string{"SSO session has expired", "aws sso login"}},
 		{"no credentials", &credentialsError{errors.New("no EC2 IMDS role found")}, "", []string{"No usable AWS credentials", "aws configure"}},
 		{"cancelled", fmt.Errorf("op: %w", context.Canceled), "", []string{"interrupted", "kmslab cleanup"}},
-		{"other", errors.New("connection refused"), "", []string{"connection refused", "Retry"}},
+		{"other", errors.New("connection refused"), "", []string{"connection refused", "retry the step"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,9 +2,14 @@ package awsops
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
@@ -22,6 +27,8 @@ type Error struct {
 	Err      error
 }
 
+// Error is one sentence without its full stop (a caller may wrap it or add
+// one): what failed, why, and after a semicolon what to do.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Op)
@@ -32,11 +39,20 @@ func (e *Error) Error() string {
 	if e.Code != "" && !strings.Contains(e.Message, e.Code) {
 		b.WriteString(e.Code + ": ")
 	}
-	b.WriteString(strings.TrimSuffix(e.Message, "."))
+	b.WriteString(strings.TrimRight(e.Message, ". "))
 	if e.Hint != "" {
-		b.WriteString(". " + e.Hint)
+		b.WriteString("; " + lowerFirst(strings.TrimRight(e.Hint, ". ")))
 	}
 	return b.String()
+}
+
+// lowerFirst lowers a leading capital, unless the word is an acronym or a
+// name (AWS, IAM, KMS): hints are written as sentences of their own.
+func lowerFirst(s string) string {
+	if len(s) < 2 || s[0] < 'A' || s[0] > 'Z' || (s[1] >= 'A' && s[1] <= 'Z') {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -76,6 +92,57 @@ func CredentialsProblem(err error) (string, bool) {
 	return "", false
 }
 
+// ConnectionProblem reports whether err means AWS could not be reached at
+// all (no network, a wrong --endpoint-url, a host name that does not
+// resolve, an untrusted certificate), with one sentence saying what failed,
+// why and what to do. Nothing can have been created by a call that never
+// arrived, so it does not send the user to cleanup.
+func ConnectionProblem(err error) (string, bool) {
+	why, ok := unreachable(err)
+	if !ok {
+		return "", false
+	}
+	return "AWS could not be reached " + why + ": " + connectionHint + ".", true
+}
+
+const connectionHint = "check your network connection, proxy settings and --endpoint-url, then try again"
+
+// unreachable says where and why a request never reached AWS, from the
+// errors the SDK wraps (url.Error around net and TLS errors).
+func unreachable(err error) (string, bool) {
+	if err == nil {
+		return "", false
+	}
+	where := ""
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			where = "at " + u.Host + " "
+		}
+	}
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var nerr net.Error
+	var op *net.OpError
+	switch {
+	case errors.As(err, &dns):
+		return fmt.Sprintf("%s(the host name %s does not resolve)", where, dns.Name), true
+	case errors.As(err, &cert), errors.As(err, &unknownCA), errors.As(err, &hostname):
+		return where + "(its TLS certificate is not trusted, as behind an intercepting proxy)", true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return where + "(the connection was refused)", true
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return where + "(no network route to it)", true
+	case errors.As(err, &nerr) && nerr.Timeout() && !errors.Is(err, context.DeadlineExceeded):
+		return where + "(it did not answer in time)", true
+	case errors.As(err, &op):
+		return where + "(the connection failed)", true
+	}
+	return "", false
+}
+
 // fail wraps err as an *Error for op on resource, choosing a hint from what
 // the error is. It returns nil for a nil err.
 func fail(op, resource string, err error) error {
@@ -93,6 +160,11 @@ func fail(op, resource string, err error) error {
 		if errors.As(err, &ae) {
 			e.Code = ae.ErrorCode()
 		}
+		return e
+	}
+	if why, ok := unreachable(err); ok {
+		e.Message = "AWS could not be reached " + why
+		e.Hint = connectionHint
 		return e
 	}
 	if errors.Is(err, context.Canceled) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"kmslab/awsops"
@@ -26,9 +27,12 @@ are scheduled for deletion in 7 days, the minimum AWS allows.
 Offline runs leave nothing behind (the embedded AWS vanishes with the process), so
 cleanup always talks to AWS through the SDK default chain, or to --endpoint-url.
 Without a terminal it is a dry run unless --yes is given.`,
-		Example: `  kmslab cleanup --profile dev          # list, then ask
-  kmslab cleanup --dry-run              # only list
-  kmslab cleanup --yes --region eu-west-1`,
+		Example: `# list, then ask
+kmslab cleanup --profile dev
+# only list
+kmslab cleanup --dry-run
+# remove without asking
+kmslab cleanup --yes --region eu-west-1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("dry-run") {
@@ -37,7 +41,8 @@ Without a terminal it is a dry run unless --yes is given.`,
 			return cleanup(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), g, dryRun)
 		},
 	}
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only list what would be removed (default when not interactive)")
+	g.addFlags(cmd, flagProfile, flagRegion, flagEndpointURL, flagYes, flagStateDir)
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only list what would go (the default without a terminal)")
 	return cmd
 }
 
@@ -62,8 +67,9 @@ func cleanup(ctx context.Context, in io.Reader, out io.Writer, g *globals, dryRu
 		return nil
 	}
 	fmt.Fprintf(out, "Left behind by earlier runs (region %s):\n", sess.cfg.Region)
+	cols := columnsFor(left)
 	for _, l := range left {
-		fmt.Fprintf(out, "  %-12s %-40s %s\n", l.Kind, l.Name, strings.Trim(l.Source+", "+l.Detail, ", "))
+		fmt.Fprintln(out, cols.row(l.Kind, l.Name, strings.Trim(l.Source+", "+l.Detail, ", ")))
 	}
 	if dryRun {
 		fmt.Fprintln(out, "\nDry run: nothing was changed. Run again with --yes (or interactively) to remove them.")
@@ -77,8 +83,11 @@ func cleanup(ctx context.Context, in io.Reader, out io.Writer, g *globals, dryRu
 			return nil
 		}
 	}
+	if g.yes {
+		fmt.Fprintln(out) // the prompt's answer separates the listing otherwise
+	}
 	rep, err := awsops.CleanupLeftovers(ctx, sess.cfg, dir, left, func(f awsops.Fate) {
-		fmt.Fprintf(out, "  %-12s %-40s %s\n", f.Kind, f.Name, f.Outcome)
+		fmt.Fprintln(out, cols.row(f.Kind, f.Name, f.Outcome))
 	})
 	if err != nil {
 		return err
@@ -88,4 +97,23 @@ func cleanup(ctx context.Context, in io.Reader, out io.Writer, g *globals, dryRu
 	}
 	fmt.Fprintln(out, "All cleaned up.")
 	return nil
+}
+
+// cleanupColumns are the widths of the kind and name columns of cleanup's
+// table: those of the longest entries, so the last column lines up however
+// long a name (a policy ARN, a user of a long run id) is.
+type cleanupColumns struct{ kind, name int }
+
+func columnsFor(left []awsops.Leftover) cleanupColumns {
+	var c cleanupColumns
+	for _, l := range left {
+		c.kind = max(c.kind, ansi.StringWidth(l.Kind))
+		c.name = max(c.name, ansi.StringWidth(l.Name))
+	}
+	return c
+}
+
+func (c cleanupColumns) row(kind, name, rest string) string {
+	pad := func(s string, w int) string { return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0)) }
+	return strings.TrimRight("  "+pad(kind, c.kind)+"  "+pad(name, c.name)+"  "+rest, " ")
 }

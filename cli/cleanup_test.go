@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestCleanupCommand(t *testing.T) {
 
 	cfg := aws.Config{Region: srv.Region, BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, "")}
-	lab, err := awsops.New(cfg, awsops.Options{RunID: "abandon1", StateDir: state})
+	lab, err := awsops.New(cfg, awsops.Options{RunID: "abandoned1longrunid2", StateDir: state})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestCleanupCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
-	for _, want := range []string{"kmslab-abandon1", "kmslab-user-abandon1", "alias/kmslab-abandon1", "Dry run"} {
+	for _, want := range []string{"kmslab-abandoned1longrunid2", "kmslab-user-abandoned1longrunid2", "alias/kmslab-abandoned1longrunid2", "Dry run"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
 		}
@@ -73,6 +74,7 @@ func TestCleanupCommand(t *testing.T) {
 	if strings.Contains(out, srv.Admin.SecretAccessKey) {
 		t.Fatal("cleanup printed the secret access key")
 	}
+	checkLastColumnAligned(t, out, regexp.MustCompile(`  (ledger|tags)`))
 
 	out, err = runCLI(t, "n\n", append(common, "--dry-run=false")...)
 	if err != nil || !strings.Contains(out, "Nothing was changed") {
@@ -86,6 +88,8 @@ func TestCleanupCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, "All cleaned up") {
 		t.Fatalf("cleanup --yes: %v\n%s", err, out)
 	}
+	// The listing, then what happened to each, in the same columns.
+	checkLastColumnAligned(t, out, regexp.MustCompile(`  (ledger|tags|deleted|detached|scheduled|already)`))
 	left, err := awsops.Leftovers(ctx, cfg, state)
 	if err != nil || len(left) != 0 {
 		t.Fatalf("left after cleanup: %v %v", left, err)
@@ -93,5 +97,46 @@ func TestCleanupCommand(t *testing.T) {
 	out, err = runCLI(t, "", append(common, "--yes")...)
 	if err != nil || !strings.Contains(out, "Nothing left behind") {
 		t.Fatalf("second cleanup: %v\n%s", err, out)
+	}
+}
+
+// checkLastColumnAligned checks that in every table row of out (a line
+// indented two spaces) the last column, found by lastCol, starts at the
+// same column, with names of any length before it.
+func checkLastColumnAligned(t *testing.T, out string, lastCol *regexp.Regexp) {
+	t.Helper()
+	at, rows := -1, 0
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "  ") {
+			continue
+		}
+		loc := lastCol.FindStringIndex(line)
+		if loc == nil {
+			t.Errorf("table row without its last column: %q", line)
+			continue
+		}
+		rows++
+		if at == -1 {
+			at = loc[0]
+		} else if loc[0] != at {
+			t.Errorf("last column at %d, not %d, in %q\n%s", loc[0], at, line, out)
+		}
+	}
+	if rows < 4 {
+		t.Errorf("%d table rows, want the key, alias, table, user and more:\n%s", rows, out)
+	}
+}
+
+func TestCleanupColumns(t *testing.T) {
+	cols := columnsFor([]awsops.Leftover{{Kind: "kms key", Name: "k"}, {Kind: "policy attachment", Name: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}})
+	for _, tt := range []struct{ kind, name, rest, want string }{
+		{"kms key", "k", "ledger", "  kms key            k                                                 ledger"},
+		{"policy attachment", "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess", "tags",
+			"  policy attachment  arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess  tags"},
+		{"kms key", "k", "", "  kms key            k"},
+	} {
+		if got := cols.row(tt.kind, tt.name, tt.rest); got != tt.want {
+			t.Errorf("row(%q, %q, %q)\n got %q\nwant %q", tt.kind, tt.name, tt.rest, got, tt.want)
+		}
 	}
 }

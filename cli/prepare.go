@@ -10,16 +10,38 @@ import (
 )
 
 // whoAmI asks who the lab runs as, turning credential trouble (expired SSO
-// token, no credentials, unknown key) into the one sentence that says what to do.
+// token, no credentials, unknown key) and an unreachable AWS into the one
+// sentence that says what to do. Nothing exists yet, so none mentions cleanup.
 func whoAmI(ctx context.Context, lab *awsops.Lab) (awsops.Identity, error) {
 	id, err := lab.WhoAmI(ctx)
 	if err != nil {
-		if sentence, ok := awsops.CredentialsProblem(err); ok {
-			return id, errors.New(sentence)
-		}
-		return id, err
+		return id, beforeAnything("check who you are in AWS", err)
 	}
 	return id, nil
+}
+
+// beforeAnything words a failure of a call made before the lab created
+// anything: the one sentence for credentials or the network, else what
+// failed and AWS's reason.
+func beforeAnything(what string, err error) error {
+	if sentence, ok := awsops.CredentialsProblem(err); ok {
+		return errors.New(sentence)
+	}
+	if sentence, ok := awsops.ConnectionProblem(err); ok {
+		return errors.New(sentence)
+	}
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted while trying to %s; nothing was created", what)
+	}
+	reason := err.Error()
+	var ae *awsops.Error
+	if errors.As(err, &ae) {
+		reason = strings.TrimRight(ae.Message, ". ")
+		if ae.Code != "" && !strings.Contains(reason, ae.Code) {
+			reason = ae.Code + ": " + reason
+		}
+	}
+	return fmt.Errorf("could not %s (%s); nothing was created, so fix that and run kmslab again", what, reason)
 }
 
 // preflight checks, before anything is created on a real account, that the
@@ -30,7 +52,7 @@ func preflight(ctx context.Context, sess *session, lab *awsops.Lab) error {
 	}
 	missing, err := lab.Preflight(ctx)
 	if err != nil {
-		return fmt.Errorf("checking your permissions before creating anything: %w", err)
+		return beforeAnything("check your permissions", err)
 	}
 	if len(missing) == 0 {
 		return nil

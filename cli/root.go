@@ -5,6 +5,8 @@ package cli
 import (
 	"context"
 	"os"
+	"slices"
+	"strings"
 
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
@@ -13,7 +15,8 @@ import (
 // Version is set at build time with -ldflags "-X kmslab/cli.Version=...".
 var Version = "dev"
 
-// globals are the flags every lab command shares.
+// globals are the flags the lab commands share; each command registers
+// only those that mean something for it (see labFlag).
 type globals struct {
 	aws         bool
 	profile     string
@@ -25,10 +28,57 @@ type globals struct {
 	stateDir    string
 }
 
+// labFlag names one of the shared flags.
+type labFlag int
+
+const (
+	flagAWS labFlag = iota
+	flagProfile
+	flagRegion
+	flagEndpointURL
+	flagSeed
+	flagYes
+	flagStateDir
+)
+
+// addFlags registers the given shared flags on cmd, bound to g. Flag
+// descriptions start with a lowercase word that reads well capitalised:
+// fang capitalises the first word (and only it).
+func (g *globals) addFlags(cmd *cobra.Command, which ...labFlag) {
+	fs := cmd.Flags()
+	profileNote := ""
+	if slices.Contains(which, flagAWS) {
+		profileNote = " (with --aws)"
+	}
+	for _, f := range which {
+		switch f {
+		case flagAWS:
+			fs.BoolVar(&g.aws, "aws", false, "use your real AWS account (SDK default credential chain)")
+		case flagProfile:
+			fs.StringVar(&g.profile, "profile", "", "profile from your shared AWS config"+profileNote)
+		case flagRegion:
+			fs.StringVar(&g.region, "region", "", "region to work in (default: AWS config, us-east-1 offline)")
+		case flagEndpointURL:
+			fs.StringVar(&g.endpointURL, "endpoint-url", "", "send every call to this endpoint (or AWS_ENDPOINT_URL)")
+		case flagSeed:
+			fs.Int64Var(&g.seed, "seed", 0, "offline: the same ids, ARNs and times on every run")
+		case flagYes:
+			fs.BoolVarP(&g.yes, "yes", "y", false, "do not ask for confirmation")
+		case flagStateDir:
+			fs.StringVar(&g.stateDir, "state-dir", "", "run ledger folder (default $XDG_STATE_HOME/kmslab)")
+		}
+	}
+}
+
 // Execute runs the kmslab command line and returns the process exit code.
 func Execute(ctx context.Context) int {
 	root := newRoot()
-	if err := fang.Execute(ctx, root, fang.WithVersion(Version), fang.WithNotifySignal(os.Interrupt)); err != nil {
+	if !isTerminal(os.Stdout) {
+		// Piped help is laid out 120 columns wide and padded with spaces to
+		// that width; the padding is noise in a pager or a file.
+		root.SetOut(&trimTrailingSpace{w: os.Stdout})
+	}
+	if err := fang.Execute(ctx, root, fang.WithVersion(Version), fang.WithNotifySignal(os.Interrupt), fang.WithErrorHandler(errorHandler)); err != nil {
 		if code, ok := exitCode(err); ok {
 			return code
 		}
@@ -49,10 +99,14 @@ full DynamoDB access and is still refused, until the key policy lets them in.
 By default every call goes to an offline AWS embedded in kmslab (KMS, DynamoDB, IAM
 and STS that check signatures, IAM policies and key policies, and really encrypt at
 rest). With --aws the same calls go to your real account.`,
-		Example: `  kmslab                      # the walkthrough, offline
-  kmslab --aws --profile dev  # the walkthrough on a real AWS account
-  kmslab run                  # the whole lab as plain text, no TUI
-  kmslab serve                # the offline AWS for the AWS CLI and SDKs`,
+		Example: `# the walkthrough, offline
+kmslab
+# the walkthrough on a real AWS account
+kmslab --aws --profile dev
+# the whole lab as plain text, no TUI
+kmslab run
+# the offline AWS for the AWS CLI and SDKs
+kmslab serve`,
 		SilenceUsage: true,
 		Args:         cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -60,17 +114,25 @@ rest). With --aws the same calls go to your real account.`,
 			return runTUI(cmd, g)
 		},
 	}
-	pf := root.PersistentFlags()
-	pf.BoolVar(&g.aws, "aws", false, "use your real AWS account (SDK default chain: env, shared config, SSO)")
-	pf.StringVar(&g.profile, "profile", "", "profile from your shared AWS config (with --aws)")
-	pf.StringVar(&g.region, "region", "", "region to work in (default: from your AWS config, or us-east-1 offline)")
-	pf.StringVar(&g.endpointURL, "endpoint-url", "", "send every call to this AWS-compatible endpoint (also AWS_ENDPOINT_URL)")
-	pf.Int64Var(&g.seed, "seed", 0, "offline: fix run id, key ids, ARNs, request ids and timestamps")
-	pf.BoolVarP(&g.yes, "yes", "y", false, "do not ask for confirmation")
-	pf.StringVar(&g.stateDir, "state-dir", "", "where run ledgers are kept (default $XDG_STATE_HOME/kmslab)")
-
-	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), newExplainCmd(g), newVersionCmd())
+	g.addFlags(root, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagStateDir)
+	explain := newExplainCmd(g)
+	g.addFlags(explain, flagAWS, flagProfile, flagRegion, flagEndpointURL)
+	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), explain, newVersionCmd())
+	for _, c := range append(root.Commands(), root) {
+		c.Long = unwrapParagraphs(c.Long)
+	}
 	return root
+}
+
+// unwrapParagraphs joins the lines of each paragraph: the source wraps long
+// help at 90 columns for reading, and fang wraps it again at the terminal's
+// width, which would leave a short line after every source line.
+func unwrapParagraphs(s string) string {
+	paras := strings.Split(s, "\n\n")
+	for i, p := range paras {
+		paras[i] = strings.Join(strings.Fields(p), " ")
+	}
+	return strings.Join(paras, "\n\n")
 }
 
 func newVersionCmd() *cobra.Command {

@@ -24,16 +24,21 @@ the equivalent AWS CLI command and the live result. It exits 0 only when the lab
 as it must: the test user denied in part 5, allowed after part 6, everything cleaned up.
 
 kmslab runs this automatically when its output is not a terminal.`,
-		Example: `  kmslab run                 # offline
-  kmslab run --seed 1        # the same bytes every time
-  kmslab run --json | jq .   # one JSON object per step
-  kmslab run --aws --yes     # on your real account`,
+		Example: `# offline
+kmslab run
+# the same bytes every time
+kmslab run --seed 1
+# one JSON object per step
+kmslab run --json | jq .
+# on your real account
+kmslab run --aws --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			g.seeded = cmd.Flags().Changed("seed")
 			return runHeadless(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, asJSON)
 		},
 	}
+	g.addFlags(cmd, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagYes, flagStateDir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per step result")
 	return cmd
 }

@@ -106,7 +106,7 @@ func TestRunPlainText(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Part 1 of 6", "Part 5 of 6", "Part 6 of 6", "Clean up",
-		"$ aws kms create-key", "AccessDeniedException", "Denied action  kms:Decrypt",
+		"$ KEY_ID=$(aws kms create-key", "AccessDeniedException", "Denied action  kms:Decrypt",
 		"The lab behaved as on AWS",
 	} {
 		if !strings.Contains(out, want) {

@@ -42,8 +42,10 @@ and SDKs see the same AccessDenied a real account would give.
 
 It prints the environment to point the AWS CLI at it. The admin's secret access key is
 written to a file readable only by you and never printed.`,
-		Example: `  kmslab serve
-  kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl`,
+		Example: `# then paste the export lines it prints into another shell
+kmslab serve
+# a fixed port, every call logged
+kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			region := g.region
@@ -59,12 +61,13 @@ written to a file readable only by you and never printed.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:4566", "listen address (loopback only unless --allow-remote)")
-	fl.StringVar(&f.accountID, "account-id", sim.DefaultAccountID, "12-digit account id")
+	fl.StringVar(&f.accountID, "account-id", sim.DefaultAccountID, "account id of the offline AWS (12 digits)")
 	fl.StringVar(&f.accessKeyID, "admin-access-key-id", "", "access key id of the admin user lab-admin (generated when absent)")
 	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret access key of lab-admin (generated when absent; prefer $"+secretEnv+": a flag shows in the process list)")
 	fl.StringVar(&f.auditLog, "audit-log", "", "append every call as a JSON line to this file")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow listening on a non-loopback address (anyone who can reach it can try credentials)")
 	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB reuses a decrypted table key per caller (0 = ask KMS every request)")
+	g.addFlags(cmd, flagRegion, flagSeed)
 	cmd.Flags().SortFlags = false
 	return cmd
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 
 	"kmslab/sim"
 )
@@ -92,7 +93,9 @@ func (c adminCreds) String() string {
 func (c adminCreds) GoString() string { return c.String() }
 
 func openRemote(ctx context.Context, g *globals) (*session, error) {
-	var opts []func(*config.LoadOptions) error
+	// The SDK logs some fallbacks (IMDSv1, a retried clock skew) to stderr;
+	// everything the user needs reaches them as an error instead.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{}), config.WithClientLogMode(0)}
 	if g.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(g.profile))
 	}

@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestRealAWSErrorsAreOneSentence runs the real binary on the real-AWS path
+// (the SDK default chain) where it cannot get anywhere: AWS unreachable, an
+// access key AWS does not know, no credentials at all with an instance
+// metadata service that makes the SDK log a warning. Each must print one
+// sentence saying what failed, why and what to do, and nothing else: no SDK
+// log line, no SDK error chain, no cleanup advice when nothing was created.
+func TestRealAWSErrorsAreOneSentence(t *testing.T) {
+	bin := kmslabBinary(t)
+	srv := startSimForCLI(t)
+
+	// A port nothing listens on: bind one, then close it.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	_ = l.Close()
+
+	// IMDS that refuses the IMDSv2 token (404): the SDK then logs
+	// "WARN falling back to IMDSv1" and finds no role either.
+	var imdsCalls atomic.Int32
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		imdsCalls.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer imds.Close()
+
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  []string
+		want []string
+	}{
+		{"unreachable", []string{"run", "--aws", "--yes", "--endpoint-url", closed},
+			[]string{"AWS_ACCESS_KEY_ID=AKIAEXAMPLEEXAMPLE12", "AWS_SECRET_ACCESS_KEY=secretsecretsecret", "AWS_REGION=us-east-1"},
+			[]string{"AWS could not be reached at " + strings.TrimPrefix(closed, "http://"), "refused", "check your network"}},
+		{"unknown host", []string{"run", "--aws", "--yes", "--endpoint-url", "http://kmslab-test.invalid"},
+			[]string{"AWS_ACCESS_KEY_ID=AKIAEXAMPLEEXAMPLE12", "AWS_SECRET_ACCESS_KEY=secretsecretsecret", "AWS_REGION=us-east-1"},
+			[]string{"AWS could not be reached", "kmslab-test.invalid does not resolve"}},
+		{"unknown access key", []string{"run", "--aws", "--yes", "--endpoint-url", srv.URL, "--region", srv.Region},
+			[]string{"AWS_ACCESS_KEY_ID=AKIAUNKNOWNUNKNOWN00", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+			[]string{"AWS does not recognise the access key in use", "aws configure"}},
+		{"no credentials", []string{"run", "--aws", "--yes", "--endpoint-url", srv.URL, "--region", srv.Region},
+			[]string{"AWS_EC2_METADATA_SERVICE_ENDPOINT=" + imds.URL},
+			[]string{"No usable AWS credentials were found", "aws configure"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, tt.args...)
+			home := t.TempDir()
+			cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_STATE_HOME=" + home,
+				"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"}, tt.env...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) {
+				t.Fatalf("kmslab did not fail: %v\n%s%s", err, stdout.String(), stderr.String())
+			}
+			all := stdout.String() + stderr.String()
+			msg := strings.TrimSpace(all)
+			if strings.Count(msg, "\n") != 0 {
+				t.Errorf("printed %d lines, want one sentence:\n%s", strings.Count(msg, "\n")+1, all)
+			}
+			if !strings.HasSuffix(msg, ".") || strings.HasSuffix(msg, "..") || strings.Count(msg, ". ") != 0 {
+				t.Errorf("not one sentence with one full stop: %q", msg)
+			}
+			for _, bad := range []string{"SDK", "WARN", "IMDS", "operation error", "StatusCode", "RequestID", "kmslab cleanup", "secretsecret", "wJalrXUtnFEMI"} {
+				if strings.Contains(all, bad) {
+					t.Errorf("printed %q: %s", bad, all)
+				}
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("no %q in %q", w, msg)
+				}
+			}
+		})
+	}
+	if imdsCalls.Load() == 0 {
+		t.Error("the no-credentials case never reached the instance metadata service, so it tested no SDK log line")
+	}
+}

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var flagRE = regexp.MustCompile(`(?m)^\s+(?:-\w )?(--[a-z-]+)`)
+
+// TestHelpListsOnlyMeaningfulFlags reads each command's --help as a person
+// piping it would (the real binary, fang's layout): every command lists the
+// flags it uses and no other, no line carries padding, and fang's
+// capitalisation of a description's first word reads well.
+func TestHelpListsOnlyMeaningfulFlags(t *testing.T) {
+	bin := kmslabBinary(t)
+	for _, tt := range []struct {
+		args  []string
+		flags []string
+	}{
+		{nil, []string{"--aws", "--endpoint-url", "--help", "--profile", "--region", "--seed", "--state-dir", "--version"}},
+		{[]string{"run"}, []string{"--aws", "--endpoint-url", "--help", "--json", "--profile", "--region", "--seed", "--state-dir", "--yes"}},
+		{[]string{"cleanup"}, []string{"--dry-run", "--endpoint-url", "--help", "--profile", "--region", "--state-dir", "--yes"}},
+		{[]string{"serve"}, []string{"--account-id", "--addr", "--admin-access-key-id", "--admin-secret-access-key", "--allow-remote",
+			"--audit-log", "--help", "--key-cache-ttl", "--region", "--seed"}},
+		{[]string{"version"}, []string{"--help"}},
+	} {
+		name := strings.Join(append([]string{"kmslab"}, tt.args...), " ")
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(bin, append(tt.args, "--help")...)
+			cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
+			b, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s --help: %v", name, err)
+			}
+			out := string(b)
+			_, flagPart, ok := strings.Cut(out, "FLAGS")
+			if !ok {
+				t.Fatalf("no FLAGS section:\n%s", out)
+			}
+			var got []string
+			for _, m := range flagRE.FindAllStringSubmatch(flagPart, -1) {
+				got = append(got, m[1])
+			}
+			slices.Sort(got)
+			if strings.Join(got, " ") != strings.Join(tt.flags, " ") {
+				t.Errorf("flags\n got %v\nwant %v", got, tt.flags)
+			}
+			for i, line := range strings.Split(out, "\n") {
+				if strings.TrimRight(line, " ") != line {
+					t.Errorf("line %d padded with spaces: %q", i+1, line)
+				}
+			}
+			for _, odd := range []string{"12-Digit", "Aws ", "Iam ", "Kms "} {
+				if strings.Contains(out, odd) {
+					t.Errorf("help reads %q:\n%s", odd, out)
+				}
+			}
+		})
+	}
+}
+
+// TestExampleCommentsStandAlone: fang squeezes the spaces that would align
+// a trailing comment, so every example's comment sits on its own line above
+// the command.
+func TestExampleCommentsStandAlone(t *testing.T) {
+	root := newRoot()
+	for _, c := range append(root.Commands(), root) {
+		for _, line := range strings.Split(c.Example, "\n") {
+			line = strings.TrimSpace(line)
+			if !strings.HasPrefix(line, "#") && strings.Contains(line, " #") {
+				t.Errorf("%s: example with a trailing comment: %q", c.Name(), line)
+			}
+		}
+	}
+}
