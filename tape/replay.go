@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 )
 
@@ -311,6 +312,7 @@ func (ru *run) stop() {
 		}
 	}
 	_ = ru.ptmx.Close()
+	ru.screen.Close()
 }
 
 func (ru *run) sleep(ctx context.Context, d time.Duration) error {
@@ -346,16 +348,26 @@ func (ru *run) play(ctx context.Context, c Command) error {
 			}
 		}
 	case Key:
-		seq, err := KeySequence(c.Key)
-		if err != nil {
-			return fmt.Errorf("tape line %d: %w", c.Line, err)
+		// vt encodes the keys it covers, as the program's modes want them;
+		// KeySequence spells out the others.
+		k, byVT := keyEvent(c.Key)
+		var seq string
+		if !byVT {
+			var err error
+			if seq, err = KeySequence(c.Key); err != nil {
+				return fmt.Errorf("tape line %d: %w", c.Line, err)
+			}
 		}
 		speed := c.Speed
 		if speed == 0 {
 			speed = ru.set.typingSpeed
 		}
 		for range c.Count {
-			if err := ru.send(seq); err != nil {
+			send := func() error { return ru.send(seq) }
+			if byVT {
+				send = func() error { return ru.sendKey(k) }
+			}
+			if err := send(); err != nil {
 				return fmt.Errorf("tape line %d: %w", c.Line, err)
 			}
 			if err := ru.sleep(ctx, speed); err != nil {
@@ -370,13 +382,31 @@ func (ru *run) play(ctx context.Context, c Command) error {
 	return nil
 }
 
+// send types s. Typed text and keys both go through the screen's input,
+// which hands them to the program in the order they were sent.
 func (ru *run) send(s string) error {
+	if err := ru.ended(); err != nil {
+		return err
+	}
+	ru.screen.SendText(s)
+	return nil
+}
+
+func (ru *run) sendKey(k vt.KeyPressEvent) error {
+	if err := ru.ended(); err != nil {
+		return err
+	}
+	ru.screen.SendKey(k)
+	return nil
+}
+
+func (ru *run) ended() error {
 	select {
 	case <-ru.done:
 		return fmt.Errorf("the program ended (%v) before the tape did", ru.exit)
 	default:
+		return nil
 	}
-	return ru.write([]byte(s))
 }
 
 func (ru *run) wait(ctx context.Context, c Command) error {
@@ -534,3 +564,5 @@ func describe(c Command) string {
 		return strings.TrimSpace(c.Kind.String() + " " + c.Text)
 	}
 }
+
+func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }

@@ -38,7 +38,7 @@ func TestScreen(t *testing.T) {
 		{"reverse index at top", "1\r\n2\x1b[H\x1bM", "|1|2|"},
 		{"save and restore", "\x1b[2;2H\x1b7\x1b[4;4H\x1b8x", "| x||"},
 		{"alt screen", "main\x1b[?1049halt\x1b[?1049l", "main|||"},
-		{"alt screen shows alt", "main\x1b[?1049halt", "    alt|||"},
+		{"alt screen shows alt", "main\x1b[?1049h\x1b[1;5Halt", "    alt|||"},
 		{"wide characters", "⛔x\r\n✓ok", "⛔x|✓ok||"},
 		{"overwrite half a wide char", "⛔\x1b[1;2Hx", " x|||"},
 		{"strings are not text", "\x1b]2;title\x07\x1bP1$r\x1b\\a\x1b_apc\x1b\\b", "ab|||"},
@@ -49,6 +49,7 @@ func TestScreen(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, chunk := range []int{0, 1, 2} {
 				s := NewScreen(10, 4, nil)
+				defer s.Close()
 				write(s, tt.in, chunk)
 				got := strings.ReplaceAll(s.Text(), "\n", "|")
 				if got != tt.want {
@@ -75,6 +76,7 @@ func TestScreenReplies(t *testing.T) {
 	var got []string
 	s := NewScreen(10, 4, func(b []byte) { got = append(got, string(b)) })
 	_, _ = s.Write([]byte("\x1b[2;5H\x1b[6n\x1b[c"))
+	s.Close() // every answer has been handed over once Close returns
 	if len(got) != 2 || got[0] != "\x1b[2;5R" || !strings.HasPrefix(got[1], "\x1b[?") {
 		t.Errorf("replies = %q", got)
 	}
@@ -82,6 +84,7 @@ func TestScreenReplies(t *testing.T) {
 
 func TestScreenCursorLine(t *testing.T) {
 	s := NewScreen(10, 4, nil)
+	defer s.Close()
 	_, _ = s.Write([]byte("one\r\ntwo  \x1b[H"))
 	if got := s.CursorLine(); got != "one" {
 		t.Errorf("CursorLine = %q, want the row the cursor is on", got)
@@ -95,6 +98,7 @@ func FuzzScreen(f *testing.F) {
 	f.Add([]byte("e\u0301\xf0\x9f\x91\x8d\xe2\x80"), uint8(2))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint8) {
 		s := NewScreen(12, 5, func([]byte) {})
+		defer s.Close()
 		write(s, string(data), int(chunk%8))
 		lines := strings.Split(s.Text(), "\n")
 		if len(lines) != 5 {

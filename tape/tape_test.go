@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/vt"
 )
 
 func TestParse(t *testing.T) {
@@ -174,6 +176,7 @@ func FuzzParseTape(f *testing.F) {
 					t.Fatalf("count %d", c.Count)
 				}
 				_, _ = KeySequence(c.Key) // may refuse, must not panic
+				_, _ = keyEvent(c.Key)
 			case Sleep:
 				if c.Duration < 0 {
 					t.Fatalf("negative sleep %v", c.Duration)
@@ -183,4 +186,46 @@ func FuzzParseTape(f *testing.F) {
 		}
 		_, _ = TerminalSize(cmds)
 	})
+}
+
+// vtBytes is what the screen sends the program for key, after the program
+// wrote setup (e.g. a mode change).
+func vtBytes(t *testing.T, setup string, k vt.KeyPressEvent) string {
+	t.Helper()
+	var got []byte
+	s := NewScreen(10, 4, func(b []byte) { got = append(got, b...) })
+	_, _ = s.Write([]byte(setup))
+	s.SendKey(k)
+	s.Close()
+	return string(got)
+}
+
+// TestKeyEvent: the keys vt encodes give the bytes a terminal sends, the
+// same as KeySequence's in the default modes, and the cursor keys follow
+// the program's application cursor-key mode as a real terminal does.
+func TestKeyEvent(t *testing.T) {
+	for _, name := range []string{"Enter", "Escape", "Backspace", "Tab", "Space", "Up", "Left", "PageDown", "Home", "Delete",
+		"Ctrl+C", "Ctrl+c", "Ctrl+[", "Alt+x", "Alt+Enter", "Shift+a", "Shift+Tab", "Ctrl+Alt+x", "q", "?", "→"} {
+		k, ok := keyEvent(name)
+		if !ok {
+			t.Errorf("keyEvent(%q): vt should encode it", name)
+			continue
+		}
+		want, err := KeySequence(name)
+		if name == "→" {
+			want, err = "→", nil
+		}
+		if got := vtBytes(t, "", k); err != nil || got != want {
+			t.Errorf("%s: vt sends %q, want %q (%v)", name, got, want, err)
+		}
+	}
+	up, _ := keyEvent("Up")
+	if got := vtBytes(t, "\x1b[?1h", up); got != "\x1bOA" {
+		t.Errorf("Up in application cursor-key mode: %q, want ESC O A", got)
+	}
+	for _, name := range []string{"Ctrl+Up", "Shift+Delete", "Ctrl+?", "Ctrl+1", "Meta+a", "Nope", "Ctrl+Enter"} {
+		if _, ok := keyEvent(name); ok {
+			t.Errorf("keyEvent(%q) claims vt encodes it", name)
+		}
+	}
 }
