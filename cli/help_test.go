@@ -77,3 +77,34 @@ func TestExampleCommentsStandAlone(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapAtSpaces(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		width int
+		want  []string
+	}{
+		{"AWS could not be reached: check --endpoint-url, then try again.", 30,
+			[]string{"AWS could not be reached:", "check --endpoint-url, then try", "again."}},
+		{"lacks 2 permissions:\n  kms:CreateKey\n  iam:CreateUser\nUse a role that has them.", 40,
+			[]string{"lacks 2 permissions:", "  kms:CreateKey", "  iam:CreateUser", "Use a role that has them."}},
+		{"a-very-long-word-that-does-not-fit here", 10, []string{"a-very-long-word-that-does-not-fit", "here"}},
+	} {
+		if got := wrapAtSpaces(tt.in, tt.width); !slices.Equal(got, tt.want) {
+			t.Errorf("wrapAtSpaces(%q, %d) = %q, want %q", tt.in, tt.width, got, tt.want)
+		}
+	}
+}
+
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"could not check your permissions (x); nothing was created": "Could not check your permissions (x); nothing was created.",
+		"AWS could not be reached: try again.":                      "AWS could not be reached: try again.",
+		"No usable AWS credentials were found..":                    "No usable AWS credentials were found.",
+		"unknown flag: --bogus":                                     "Unknown flag: --bogus.",
+	} {
+		if got := sentence(in); got != want {
+			t.Errorf("sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

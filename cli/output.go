@@ -99,20 +99,25 @@ func (t *trimTrailingSpace) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// wrapAtSpaces breaks s into lines of at most width columns at spaces; a
-// word longer than width gets a line of its own.
+// wrapAtSpaces breaks each line of s into lines of at most width columns
+// at spaces, keeping its indentation; a word longer than width gets a line
+// of its own.
 func wrapAtSpaces(s string, width int) []string {
 	var lines []string
-	var cur strings.Builder
-	for _, word := range strings.Fields(s) {
-		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+1+utf8.RuneCountInString(word) > width {
-			lines = append(lines, cur.String())
-			cur.Reset()
+	for _, in := range strings.Split(s, "\n") {
+		indent := in[:len(in)-len(strings.TrimLeft(in, " "))]
+		cur := indent
+		for _, word := range strings.Fields(in) {
+			if cur != indent && utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(word) > width {
+				lines = append(lines, cur)
+				cur = indent
+			}
+			if cur != indent {
+				cur += " "
+			}
+			cur += word
 		}
-		if cur.Len() > 0 {
-			cur.WriteByte(' ')
-		}
-		cur.WriteString(word)
+		lines = append(lines, cur)
 	}
-	return append(lines, cur.String())
+	return lines
 }
