@@ -53,11 +53,11 @@ func (g *globals) addFlags(cmd *cobra.Command, which ...labFlag) {
 	for _, f := range which {
 		switch f {
 		case flagAWS:
-			fs.BoolVar(&g.aws, "aws", false, "use your real AWS account (SDK default credential chain)")
+			fs.BoolVar(&g.aws, "aws", false, "use your real AWS account (SDK credential chain)")
 		case flagProfile:
 			fs.StringVar(&g.profile, "profile", "", "profile from your shared AWS config"+profileNote)
 		case flagRegion:
-			fs.StringVar(&g.region, "region", "", "region to work in (default: AWS config, us-east-1 offline)")
+			fs.StringVar(&g.region, "region", "", "region to work in (default: AWS config or us-east-1)")
 		case flagEndpointURL:
 			fs.StringVar(&g.endpointURL, "endpoint-url", "", "send every call to this endpoint (or AWS_ENDPOINT_URL)")
 		case flagSeed:

@@ -35,7 +35,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	f := &serveFlags{}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the offline AWS (KMS, DynamoDB, IAM, STS) for the AWS CLI and SDKs",
+		Short: "Serve the offline AWS to the AWS CLI and SDKs",
 		Long: `serve runs kmslab's offline AWS as a standalone endpoint. It checks SigV4
 signatures, IAM and KMS key policies, and encrypts DynamoDB items at rest, so the AWS CLI
 and SDKs see the same AccessDenied a real account would give.
@@ -60,13 +60,13 @@ kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.addr, "addr", "127.0.0.1:4566", "listen address (loopback only unless --allow-remote)")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:4566", "listen address (loopback unless --allow-remote)")
 	fl.StringVar(&f.accountID, "account-id", sim.DefaultAccountID, "account id of the offline AWS (12 digits)")
-	fl.StringVar(&f.accessKeyID, "admin-access-key-id", "", "access key id of the admin user lab-admin (generated when absent)")
-	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret access key of lab-admin (generated when absent; prefer $"+secretEnv+": a flag shows in the process list)")
+	fl.StringVar(&f.accessKeyID, "admin-access-key-id", "", "access key id of lab-admin (generated when absent)")
+	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret of lab-admin; prefer $"+secretEnv+" (flags show in ps)")
 	fl.StringVar(&f.auditLog, "audit-log", "", "append every call as a JSON line to this file")
-	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow listening on a non-loopback address (anyone who can reach it can try credentials)")
-	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB reuses a decrypted table key per caller (0 = ask KMS every request)")
+	fl.BoolVar(&f.allowRemote, "allow-remote", false, "listen beyond loopback (anyone reaching it may try keys)")
+	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB reuses a table key (0: ask KMS each time)")
 	g.addFlags(cmd, flagRegion, flagSeed)
 	cmd.Flags().SortFlags = false
 	return cmd
