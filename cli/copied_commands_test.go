@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,16 +85,23 @@ func TestCopiedCommandsRunAsPasted(t *testing.T) {
 	if len(clis) == 0 {
 		t.Skip("no AWS CLI on this machine")
 	}
+	bin := kmslabBinary(t)
 	for i, awsBin := range clis {
 		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
 		version := strings.ReplaceAll(strings.Fields(string(v))[0], "/", "-")
+		// Both modes run the same shell code whatever the CLI, so with more
+		// than one CLI the first pastes the commands as shown before the
+		// identity is known and the others those shown after.
 		modes := []string{"identity-known"}
-		if i == 0 {
-			modes = append(modes, "identity-unknown") // the same shell code for every CLI; once is enough
+		switch {
+		case len(clis) == 1:
+			modes = append(modes, "identity-unknown")
+		case i == 0:
+			modes = []string{"identity-unknown"}
 		}
 		for _, mode := range modes {
 			t.Run(version+"/"+mode, func(t *testing.T) {
-				env, _ := startServe(t)
+				env := startServeBinary(t, bin)
 				var id awsops.Identity
 				if mode == "identity-known" {
 					id = callerIdentity(t, awsBin, env)
@@ -171,4 +179,29 @@ func callerIdentity(t *testing.T, awsBin string, env []string) awsops.Identity {
 		t.Fatalf("get-caller-identity printed %q", out)
 	}
 	return awsops.Identity{Account: f[0], ARN: f[1]}
+}
+
+// startServeBinary runs the built kmslab serve as its own process (not
+// under the race detector, which would slow the many AWS CLI calls tenfold)
+// and returns the environment its export lines describe.
+func startServeBinary(t *testing.T, bin string) []string {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--key-cache-ttl", "0")
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_STATE_HOME="+home)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	})
+	env, _ := readServeEnv(t, out)
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return env
 }

@@ -60,9 +60,19 @@ func startServe(t *testing.T, extra ...string) (env []string, printed func() str
 		}
 	})
 
+	env, printed = readServeEnv(t, pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	return env, printed
+}
+
+// readServeEnv reads serve's output up to its "Ctrl-C" line and returns the
+// environment its export lines describe (the secret read from its file),
+// and everything it printed.
+func readServeEnv(t *testing.T, r io.Reader) (env []string, printed func() string) {
+	t.Helper()
 	var all strings.Builder
 	exportRE := regexp.MustCompile(`^\s*export (AWS_[A-Z_]+)=(.*)$`)
-	sc := bufio.NewScanner(pr)
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
 		all.WriteString(line + "\n")
@@ -85,7 +95,6 @@ func startServe(t *testing.T, extra ...string) (env []string, printed func() str
 			break
 		}
 	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	if len(env) != 4 {
 		t.Fatalf("serve printed %d export lines, want 4:\n%s", len(env), all.String())
 	}
