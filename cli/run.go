@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"kmslab/awsops"
@@ -59,8 +60,9 @@ func newLab(sess *session, g *globals, progress func(awsops.Progress)) (*awsops.
 
 // stepRecord is one line of `run --json`.
 type stepRecord struct {
-	Part        int                  `json:"part"`
 	ID          string               `json:"id"`
+	Kind        string               `json:"kind"`           // part, experiment or cleanup
+	Part        int                  `json:"part,omitempty"` // parts only: cleanup is no part 7
 	Title       string               `json:"title"`
 	Status      string               `json:"status"`
 	Summary     string               `json:"summary"`
@@ -128,7 +130,7 @@ func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON 
 		return err
 	}
 
-	r := newReport(out, asJSON)
+	r := newReport(out, asJSON, terminalWidth(out))
 	r.header(sess.mode, id, lab.Names())
 	var outcomes []steps.Outcome
 	all := steps.All()
@@ -190,6 +192,19 @@ func verdict(all []steps.Step, outcomes []steps.Outcome) string {
 		}
 	}
 	return ""
+}
+
+// terminalWidth is w's width in columns when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(w) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return width
 }
 
 // isTerminal reports whether w is a terminal, to pick the TUI or plain output.
