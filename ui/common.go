@@ -30,6 +30,7 @@ type runInfo struct {
 	identity awsops.Identity
 	endpoint string
 	lab      *awsops.Lab // for the ledger's path; nil in tests
+	saveDir  string      // where c saves a step's commands; "" for the temporary directory
 }
 
 func (c common) section(title string) string {

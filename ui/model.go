@@ -14,6 +14,8 @@ package ui
 import (
 	"context"
 	"os"
+	"path/filepath"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -60,6 +62,9 @@ type Options struct {
 	NoColor bool
 	// Context is the parent of every step's context; default Background.
 	Context context.Context
+	// SaveDir is where c saves a step's commands; default: beside the
+	// run's ledger, or the temporary directory when there is none.
+	SaveDir string
 }
 
 // screen is which screen is active; every switch over it is exhaustive.
@@ -106,7 +111,8 @@ type Model struct {
 	steps  []stepState
 	runner
 
-	flash    string // one-shot note, cleared by the next key
+	flash    string // one-shot note, cleared by the next key or after flashTTL
+	flashSeq int    // which note a flashTickMsg is for
 	quitting bool   // the quit prompt is open
 	// quitAfterCleanup makes a successful cleanup end the program (chosen in the quit prompt).
 	quitAfterCleanup bool
@@ -141,6 +147,9 @@ func New(o Options) Model {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		o.NoColor = true
 	}
+	if o.SaveDir == "" && o.Lab != nil && o.Lab.LedgerPath() != "" {
+		o.SaveDir = filepath.Dir(o.Lab.LedgerPath())
+	}
 	keys := DefaultKeyMap()
 	m := Model{
 		opts:   o,
@@ -154,7 +163,7 @@ func New(o Options) Model {
 	}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
-		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab,
+		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
 	}}
 	m.welcome = newWelcomeView(m.c, o.Steps)
 	m.confirm = newConfirmView(m.c)
@@ -264,10 +273,24 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case askQuitMsg:
 		return m.askQuit()
 	case flashMsg:
-		m.flash = string(msg)
+		return m.note(string(msg))
+	case copiedMsg:
+		return m.note(copiedNote(msg))
+	case flashTickMsg:
+		if msg.seq == m.flashSeq {
+			m.flash = ""
+		}
 		return m, nil
 	}
 	return m.updateActive(msg)
+}
+
+// note shows a one-shot note on the status line and lets it fade.
+func (m Model) note(s string) (Model, tea.Cmd) {
+	m.flash = s
+	m.flashSeq++
+	seq := m.flashSeq
+	return m, tea.Tick(flashTTL, func(time.Time) tea.Msg { return flashTickMsg{seq} })
 }
 
 // updateActive hands a message to the active screen.

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -172,23 +174,38 @@ func TestProgressFeedNeverBlocks(t *testing.T) {
 	nilFeed.Report(awsops.Progress{}) // must not panic
 }
 
+// TestCopyCLI: c sends the commands with OSC 52, saves them to a file it
+// names, and says exactly that.
 func TestCopyCLI(t *testing.T) {
+	fxSaveDir = t.TempDir()
+	defer func() { fxSaveDir = os.TempDir() }()
 	m := newFixtureModel(Offline, 100, 30, nil)
 	m, _ = press(t, m, "enter")
 	nm, cmd := m.Update(keyMsg("c"))
 	m = nm.(Model)
-	if cmd == nil {
-		t.Fatal("copy returned no command")
-	}
-	if !strings.Contains(m.flash, "Copied") {
-		t.Fatalf("flash = %q", m.flash)
-	}
 	clip := false
 	for _, msg := range runAll(cmd) {
+		if c, ok := msg.(copiedMsg); ok {
+			nm, _ = m.Update(c)
+			m = nm.(Model)
+		}
 		clip = clip || strings.Contains(strings.ToLower(fmt.Sprintf("%T", msg)), "clipboard")
 	}
 	if !clip {
 		t.Fatal("copy sent nothing to the clipboard")
+	}
+	path := filepath.Join(fxSaveDir, "kmslab-demo01-create-key.sh")
+	if !strings.Contains(m.flash, "terminal clipboard (OSC 52)") || !strings.Contains(m.flash, path) {
+		t.Fatalf("flash = %q", m.flash)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "aws kms describe-key --key-id alias/kmslab-demo01") {
+		t.Fatalf("saved file: %v %q", err, b)
+	}
+	// The note fades; the hint comes back.
+	nm, _ = m.Update(flashTickMsg{seq: m.flashSeq})
+	if m = nm.(Model); m.flash != "" || !strings.Contains(plain(m), "Press Enter to run part 1.") {
+		t.Fatalf("note did not fade: %q\n%s", m.flash, plain(m))
 	}
 }
 

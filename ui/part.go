@@ -124,8 +124,7 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		v.ask(runStepMsg{index: v.ctx.index})
 		return v, nil
 	case key.Matches(msg, keys.Copy):
-		v.ask(flashMsg("Copied the AWS CLI command to the clipboard (OSC 52)."))
-		return v, tea.SetClipboard(strings.Join(v.cli, "\n"))
+		return v, copyCommands(v.c.run.saveDir, v.c.run.names.RunID, v.step, v.cli)
 	case key.Matches(msg, keys.ToggleExplain):
 		v.showExplain = !v.showExplain
 		v.refresh(true)

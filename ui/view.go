@@ -168,7 +168,11 @@ func (m *Model) renderStatus() string {
 	case m.running >= 0:
 		status = st.Spinner.Render(m.spinner.View()) + " " + st.Warn.Render("Waiting: ") + m.waitingLabel()
 	case m.flash != "":
+		// The hint stays when there is room: the note adds, it does not replace.
 		status = st.Flash.Render(m.flash)
+		if hint := m.hint(); ansi.StringWidth(m.flash+"  "+hint) <= w {
+			status += "  " + st.StatusBar.Render(hint)
+		}
 	default:
 		status = st.StatusBar.Render(m.hint())
 	}
