@@ -94,6 +94,12 @@ func TestGolden(t *testing.T) {
 		}, false},
 		{"too_small", func() Model { return newFixtureModel(Offline, 40, 10, nil) }, false},
 		{"min_80x24_denied", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 4) }, false},
+		// x off then on again: the note says so and the panel is in view.
+		{"panel_on_80x24", func() Model {
+			m := atStep(newFixtureModel(Offline, 80, 24, fakeExtras{}), 2)
+			m, _ = press(t, m, "x", "x")
+			return m
+		}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

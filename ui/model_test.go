@@ -252,6 +252,22 @@ func TestToggles(t *testing.T) {
 	}
 }
 
+// TestPanelsComeIntoView: at 80x24 the panels sit pages below the result;
+// turning one on says so and scrolls it into view.
+func TestPanelsComeIntoView(t *testing.T) {
+	for _, tc := range []struct{ key, tag string }{{"x", "AT REST"}, {"t", "AUDIT TRAIL"}} {
+		m := atStep(newFixtureModel(Offline, 80, 24, fakeExtras{}), 4)
+		m, _ = press(t, m, tc.key)
+		if !strings.Contains(m.flash, "hidden") {
+			t.Errorf("%s off: note %q", tc.key, m.flash)
+		}
+		m, _ = press(t, m, tc.key)
+		if screen := plain(m); !strings.Contains(screen, "OFFLINE ONLY · "+tc.tag) || !strings.Contains(m.flash, "shown below") {
+			t.Errorf("%s on: note %q, panel not in view:\n%s", tc.key, m.flash, screen)
+		}
+	}
+}
+
 func TestNoColor(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	m := atStep(newFixtureModel(Offline, 100, 30, nil), 4)

@@ -26,6 +26,9 @@ type partView struct {
 
 	showExplain bool
 	panels      panels
+	// atRestLine and auditLine are the content lines where the panels
+	// begin (-1 when not shown), to scroll one into view when turned on.
+	atRestLine, auditLine int
 }
 
 // partContext is what the part pane needs to know beyond its own step.
@@ -138,12 +141,23 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 			v.ask(flashMsg("The audit panel exists offline only: on AWS, look in CloudTrail."))
 			return v, nil
 		}
-		if key.Matches(msg, keys.ToggleAtRest) {
+		atRest := key.Matches(msg, keys.ToggleAtRest)
+		var on bool
+		if atRest {
 			v.panels.showAtRest = !v.panels.showAtRest
+			on = v.panels.showAtRest
 		} else {
 			v.panels.showAudit = !v.panels.showAudit
+			on = v.panels.showAudit
 		}
 		v.refresh(false)
+		v.ask(flashMsg(v.panelNote(atRest, on)))
+		// A panel turned on is brought into view: at 80x24 it sits pages
+		// below, and a key that changes nothing visible seems broken.
+		if line := map[bool]int{true: v.atRestLine, false: v.auditLine}[atRest]; on && line >= 0 {
+			v.pinned = false
+			v.vp.SetYOffset(line)
+		}
 		return v, v.panels.fetch(v.c.run.names.Table)
 	}
 	if v.result != nil {
@@ -156,6 +170,21 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 	}
 	v.pane, _ = v.pane.handleKey(msg)
 	return v, nil
+}
+
+// panelNote says what x or t just did.
+func (v partView) panelNote(atRest, on bool) string {
+	name, k := "Audit trail", "t"
+	if atRest {
+		name, k = "At-rest view", "x"
+	}
+	switch {
+	case !on:
+		return name + " hidden; " + k + " shows it again."
+	case v.state.status == statusPending || v.state.status == statusRunning:
+		return name + " on: it appears under the result once the step has run."
+	}
+	return name + " shown below the result; " + k + " hides it."
 }
 
 // ShortHelp lists the step's keys; x and t only where the panels exist.
@@ -213,6 +242,7 @@ func (v *partView) refresh(top bool) {
 	st := v.c.styles
 	w := v.contentWidth()
 	var intro, result []string
+	v.atRestLine, v.auditLine = -1, -1
 	if v.showExplain && v.step.Explain != "" {
 		intro = append(intro, v.c.markdown(dropTitle(v.step.Explain), w))
 	} else if v.step.Explain != "" {
@@ -241,7 +271,17 @@ func (v *partView) refresh(top bool) {
 				result = append(result, r)
 			}
 		}
-		result = append(result, v.panels.View(w)...)
+		panels, atRest, audit := v.panels.sections(w)
+		// A panel's first line: everything above it, then its blank line.
+		above := lipgloss.Height(strings.Join(append(append([]string(nil), intro...), result...), "\n"))
+		lineOf := func(i int) int {
+			if i < 0 {
+				return -1
+			}
+			return above + lipgloss.Height(strings.Join(panels[:i], "\n"))
+		}
+		v.atRestLine, v.auditLine = lineOf(atRest), lineOf(audit)
+		result = append(result, panels...)
 	}
 	resultLine := lipgloss.Height(strings.Join(intro, "\n")) + 1
 	v.setSections(append(intro, result...), resultLine, top)

@@ -163,6 +163,11 @@ func (m Model) progressBar(width int) string {
 func (m *Model) renderStatus() string {
 	st := m.styles
 	w := m.c.width
+	scroll := ""
+	if hint := m.active().scroller().scrollHint(); hint != "" && !m.quitting {
+		scroll = st.Muted.Render("  " + hint)
+	}
+	room := w - ansi.StringWidth(scroll)
 	var status string
 	switch {
 	case m.running >= 0:
@@ -170,17 +175,15 @@ func (m *Model) renderStatus() string {
 	case m.flash != "":
 		// The hint stays when there is room: the note adds, it does not replace.
 		status = st.Flash.Render(m.flash)
-		if hint := m.hint(); ansi.StringWidth(m.flash+"  "+hint) <= w {
+		if hint := m.hint(); ansi.StringWidth(m.flash+"  "+hint) <= room {
 			status += "  " + st.StatusBar.Render(hint)
 		}
 	default:
 		status = st.StatusBar.Render(m.hint())
 	}
-	if hint := m.active().scroller().scrollHint(); hint != "" && !m.quitting {
-		hint = st.Muted.Render("  " + hint)
-		hw := ansi.StringWidth(hint)
-		status = ansi.Truncate(status, max(w-hw, 1), "…")
-		status = padRight(status, w-hw) + hint
+	if scroll != "" {
+		status = ansi.Truncate(status, max(room, 1), "…")
+		status = padRight(status, room) + scroll
 	}
 	return ansi.Truncate(status, w, "…")
 }
