@@ -57,6 +57,7 @@ func TestGolden(t *testing.T) {
 			return scrolledTo(t, atStep(newFixtureModel(Offline, 120, 40, nil), 5), "WHY IT WORKS NOW")
 		}, false},
 		{"part6_diff", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 5) }, true},
+		{"part6_diff_80x24", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 5) }, false},
 		{"part6_diff_side_by_side", func() Model { return atStep(newFixtureModel(Offline, 180, 50, nil), 5) }, false},
 		{"failed", func() Model {
 			m := newFixtureModel(Offline, w, h, nil, 0)
