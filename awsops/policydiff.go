@@ -64,7 +64,7 @@ func DiffPolicies(before, after string) PolicyDiff {
 	for _, h := range u.Hunks {
 		dh := DiffHunk{FromLine: h.FromLine, ToLine: h.ToLine}
 		from, to := h.FromLine-1, h.ToLine-1 // 0-based line indexes as the hunk advances
-		sidLine := -1                         // where the changed statement's Sid is, in after
+		sidLine := -1                        // where the changed statement's Sid is, in after
 		for _, l := range h.Lines {
 			op := DiffSame
 			switch l.Kind {
