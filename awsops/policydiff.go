@@ -66,7 +66,7 @@ func DiffPolicies(before, after string) PolicyDiff {
 		from, to := h.FromLine-1, h.ToLine-1 // 0-based line indexes as the hunk advances
 		sidLine := -1                        // where the changed statement's Sid is, in after
 		for _, l := range h.Lines {
-			op := DiffSame
+			op, at := DiffSame, to // at: the line of after this one is, or comes before
 			switch l.Kind {
 			case udiff.Delete:
 				op = DiffDelete
@@ -84,8 +84,8 @@ func DiffPolicies(before, after string) PolicyDiff {
 				from++
 				to++
 			}
-			if op != DiffSame && sidLine < 0 && to > 0 && to-1 < len(toSidLines) {
-				sidLine = toSidLines[min(to, len(toSidLines)-1)]
+			if op != DiffSame && sidLine < 0 && len(toSidLines) > 0 {
+				sidLine = toSidLines[min(at, len(toSidLines)-1)]
 			}
 			dh.Lines = append(dh.Lines, DiffLine{Op: op, Text: strings.TrimSuffix(l.Content, "\n")})
 		}
