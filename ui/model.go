@@ -476,24 +476,67 @@ func (m *Model) showStep(top bool) {
 	m.part.show(m.opts.Steps[i], m.steps[i], ctx, top)
 }
 
-// resourcesPresent reports whether the run may have created something that
-// cleanup has not yet removed.
+// resourcesPresent reports whether the run created something that cleanup
+// has not yet removed.
 func (m Model) resourcesPresent() bool {
-	created := false
+	sure, _ := m.leftovers()
+	return sure
+}
+
+// leftovers says what the run may have left behind: sure when a resource is
+// known to exist, maybe when a step failed while creating one (it may or may
+// not exist). The run's ledger knows exactly; without one (offline, tests) a
+// step that produced something created it.
+func (m Model) leftovers() (sure, maybe bool) {
+	if lab := m.opts.Lab; lab != nil && lab.LedgerPath() != "" {
+		for _, e := range lab.Ledger().Pending() {
+			if e.State == awsops.StateCreated {
+				sure = true
+			} else {
+				maybe = true
+			}
+		}
+		return sure, maybe && !sure
+	}
 	for i, s := range m.steps {
 		if m.opts.Steps[i].IsCleanup() {
 			if s.status == statusDone {
 				if r, ok := s.outcome.Result.(steps.CleanedUp); !ok || r.Report.OK() {
-					return false
+					return false, false
 				}
 			}
 			continue
 		}
-		if s.ran {
-			created = true
+		switch {
+		case s.status == statusDone || s.status == statusDenied || s.outcome.Result != nil:
+			sure = true
+		case s.ran:
+			maybe = true
 		}
 	}
-	return created
+	return sure, maybe && !sure
+}
+
+// ExitNote is what to tell the learner once the program has ended: on AWS,
+// that resources remain and `kmslab cleanup` removes them. Empty when
+// nothing remains (and always offline: the embedded AWS vanished).
+func (m Model) ExitNote() string {
+	if m.opts.Mode != AWS {
+		return ""
+	}
+	where := "your AWS account " + m.opts.Identity.Account + " (" + m.opts.Identity.Region + ")"
+	if m.opts.Endpoint != "" {
+		where = m.opts.Endpoint
+	}
+	sure, maybe := m.leftovers()
+	switch {
+	case sure:
+		return "Resources of kmslab run " + m.opts.Names.RunID + " remain in " + where + ": `kmslab cleanup` removes them."
+	case maybe:
+		return "A step of kmslab run " + m.opts.Names.RunID + " failed while creating a resource in " + where +
+			": `kmslab cleanup` finds and removes it if it exists."
+	}
+	return ""
 }
 
 func (m Model) cleanupIndex() int {

@@ -268,6 +268,34 @@ func TestPanelsComeIntoView(t *testing.T) {
 	}
 }
 
+// TestExitNote: quitting AWS with resources kept leaves a reminder of
+// kmslab cleanup; a part 1 that failed created nothing, so no prompt claims
+// resources exist.
+func TestExitNote(t *testing.T) {
+	m := newFixtureModel(AWS, 100, 30, nil)
+	m, quit := press(t, m, "enter", "y", "enter", "q", "n")
+	if note := m.ExitNote(); !quit || !strings.Contains(note, "kmslab cleanup") || !strings.Contains(note, "remain") {
+		t.Fatalf("quit %v, note %q", quit, note)
+	}
+
+	m = newFixtureModel(AWS, 100, 30, nil, 0)
+	m, _ = press(t, m, "enter", "y", "enter")
+	if m.steps[0].status != statusFailed {
+		t.Fatalf("part 1 status %d", m.steps[0].status)
+	}
+	m, quit = press(t, m, "q")
+	if !quit || m.quitting {
+		t.Fatal("a failed part 1 created nothing, yet quitting asks about resources")
+	}
+	if note := m.ExitNote(); strings.Contains(note, "remain") || !strings.Contains(note, "kmslab cleanup") {
+		t.Errorf("note after a failed create: %q", note)
+	}
+
+	if note := newFixtureModel(Offline, 100, 30, nil).ExitNote(); note != "" {
+		t.Errorf("offline note %q", note)
+	}
+}
+
 func TestNoColor(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	m := atStep(newFixtureModel(Offline, 100, 30, nil), 4)
