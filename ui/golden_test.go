@@ -80,6 +80,11 @@ func TestGolden(t *testing.T) {
 			m, _ = press(t, m, "?")
 			return m
 		}, false},
+		{"help_60x16", func() Model {
+			m := atStep(newFixtureModel(Offline, 60, 16, nil), 0)
+			m, _ = press(t, m, "?")
+			return m
+		}, false},
 		{"part2_running", func() Model {
 			m := atStep(newFixtureModel(Offline, w, h, nil), 0)
 			m.advance()

@@ -388,7 +388,13 @@ func (m Model) footerHeight() int {
 	if m.help.ShowAll {
 		n := 0
 		for _, g := range m.helpKeys().FullHelp() {
-			n = max(n, len(g))
+			shown := 0
+			for _, b := range g {
+				if b.Enabled() {
+					shown++
+				}
+			}
+			n = max(n, shown)
 		}
 		return 1 + n
 	}

@@ -296,6 +296,19 @@ func TestExitNote(t *testing.T) {
 	}
 }
 
+// TestForwardExplains: → on a step that has not run says why it stays.
+func TestForwardExplains(t *testing.T) {
+	m := newFixtureModel(Offline, 100, 30, nil, 1)
+	m, _ = press(t, m, "enter", "right")
+	if m.cur != 0 || !strings.Contains(m.flash, "press Enter to run it") {
+		t.Fatalf("→ on a pending part: cur %d, note %q", m.cur, m.flash)
+	}
+	m, _ = press(t, m, "enter", "right", "enter", "right")
+	if m.cur != 1 || !strings.Contains(m.flash, "press r to retry") {
+		t.Fatalf("→ on a failed part: cur %d, note %q", m.cur, m.flash)
+	}
+}
+
 func TestNoColor(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	m := atStep(newFixtureModel(Offline, 100, 30, nil), 4)

@@ -114,7 +114,16 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		v.ask(nextMsg{})
 		return v, nil
 	case key.Matches(msg, keys.Forward):
-		v.ask(nextMsg{})
+		switch st {
+		case statusPending:
+			v.ask(flashMsg("Not run yet: press Enter to run it first."))
+		case statusRunning:
+			v.ask(flashMsg("Still running: " + v.ctx.waiting))
+		case statusFailed:
+			v.ask(flashMsg("This step failed: press r to retry it before moving on."))
+		case statusDone, statusDenied:
+			v.ask(nextMsg{})
+		}
 		return v, nil
 	case key.Matches(msg, keys.Back):
 		if v.ctx.index == 0 {
