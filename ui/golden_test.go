@@ -33,6 +33,7 @@ func TestGolden(t *testing.T) {
 		{"part1_key", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 0) }, true},
 		{"part2_table", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 1) }, false},
 		{"part3_items", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 2) }, false},
+		{"part3_items_80x24", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 2) }, false},
 		{"part3_at_rest", func() Model {
 			m := atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 2)
 			m.part.vp.GotoBottom()
