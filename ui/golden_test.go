@@ -59,6 +59,7 @@ func TestGolden(t *testing.T) {
 		}, false},
 		{"part6_diff", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 5) }, true},
 		{"part6_diff_80x24", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 5) }, false},
+		{"part1_wide_200x40", func() Model { return atStep(newFixtureModel(Offline, 200, 40, nil), 0) }, false},
 		{"part6_diff_side_by_side", func() Model { return atStep(newFixtureModel(Offline, 180, 50, nil), 5) }, false},
 		{"failed", func() Model {
 			m := newFixtureModel(Offline, w, h, nil, 0)

@@ -304,13 +304,13 @@ func (v partView) outcomeHead(w int) string {
 	case statusFailed:
 		return renderFailure(*st, w, o)
 	case statusDenied:
-		return wrapText(st.StatusDenied.Render("⊘ Denied, as the lab expects.")+" "+o.Summary, w, "")
+		return wrapText(st.StatusDenied.Render("⊘ Denied, as the lab expects.")+" "+o.Summary, min(w, proseWidth), "")
 	case statusPending, statusRunning, statusDone:
 	}
 	if o.Summary == "" {
 		return ""
 	}
-	return wrapText(st.OK.Render("✓ ")+o.Summary, w, "")
+	return wrapText(st.OK.Render("✓ ")+o.Summary, min(w, proseWidth), "")
 }
 
 func renderFailure(st Styles, w int, o steps.Outcome) string {
