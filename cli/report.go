@@ -225,6 +225,11 @@ func (r *report) outcome(o steps.Outcome) {
 		r.trace(res.Explanation)
 	case steps.CleanedUp:
 		r.cleanup(res.Report)
+	case steps.Facter:
+		// A kind of result with no layout here (an experiment's): its facts.
+		for _, f := range res.Facts() {
+			r.kv(f[0], f[1])
+		}
 	}
 }
 

@@ -114,3 +114,21 @@ func TestReportGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestReportNote: a step returning a plain steps.Note (an experiment's first
+// version) is reported with its values, in text and in JSON, with no change here.
+func TestReportNote(t *testing.T) {
+	st := steps.Step{Kind: steps.KindExperiment, ID: "rotate", Title: "Rotate the key"}
+	o := steps.Outcome{Status: steps.Done, Summary: "Rotated.", Result: steps.Note{Pairs: [][2]string{{"Rotation", "on demand"}}}}
+	for _, asJSON := range []bool{false, true} {
+		var buf bytes.Buffer
+		r := newReport(&buf, asJSON, 80)
+		r.stepStart(st, rxNames, rxID)
+		r.stepDone(st, rxNames, rxID, o)
+		out := buf.String()
+		if !strings.Contains(out, "on demand") || (!asJSON && !strings.Contains(out, "Experiment · Rotate the key")) ||
+			(asJSON && (!strings.Contains(out, `"kind":"experiment"`) || strings.Contains(out, `"part"`))) {
+			t.Errorf("json %v:\n%s", asJSON, out)
+		}
+	}
+}

@@ -76,6 +76,7 @@ type stepRecord struct {
 	Explanation *awsops.Explanation  `json:"explanation,omitempty"`
 	Change      *awsops.PolicyChange `json:"change,omitempty"`
 	Cleanup     []cleanupRecord      `json:"cleanup,omitempty"`
+	Result      steps.Result         `json:"result,omitempty"`
 }
 
 // setResult fills the record's fields from a result, by its kind.
@@ -98,6 +99,9 @@ func (rec *stepRecord) setResult(res steps.Result) {
 		for _, f := range res.Report.Resources {
 			rec.Cleanup = append(rec.Cleanup, cleanupRecord{Kind: f.Kind, Name: f.Name, Outcome: f.Outcome})
 		}
+	case nil:
+	default:
+		rec.Result = res // a kind this record has no field for (an experiment's)
 	}
 }
 

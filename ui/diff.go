@@ -34,7 +34,7 @@ func (v *grantView) View() string {
 		return strings.Join(out, "\n")
 	}
 	out = append(out, c.section("Read as the test user"),
-		st.OK.Render("✓ Allowed: ")+itoa(len(a.Items))+" item(s) read and decrypted.")
+		st.OK.Render("✓ Allowed: ")+items(len(a.Items))+" read and decrypted.")
 	if len(a.Items) > 0 {
 		out = append(out, itemsTable(st, w, a.Items))
 	}
@@ -232,4 +232,12 @@ func sideBySide(st Styles, width int, d awsops.PolicyDiff) string {
 		rows[i] = left[i] + sep + right[i]
 	}
 	return strings.Join(rows, "\n")
+}
+
+// items says "1 item" or "2 items".
+func items(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return itoa(n) + " items"
 }

@@ -309,6 +309,35 @@ func TestForwardExplains(t *testing.T) {
 	}
 }
 
+// TestExperiment: a step of kind experiment, placed after the parts and
+// before cleanup, returning a plain steps.Note, needs nothing from ui: it is
+// not counted as a part, has its own header and hint, and its result shows.
+func TestExperiment(t *testing.T) {
+	all := fixtureSteps()
+	exp := steps.Step{Kind: steps.KindExperiment, ID: "rotate", Title: "Rotate the key", Short: "Rotate",
+		Run: func(context.Context, *awsops.Lab) steps.Outcome {
+			return steps.Outcome{Status: steps.Done, Summary: "Rotated.", Result: steps.Note{Pairs: [][2]string{{"Rotation", "on demand"}}}}
+		}}
+	all = append(all[:6], append([]steps.Step{exp}, all[6:]...)...)
+	dark := true
+	m := New(Options{Steps: all, Identity: fxIdentity, Names: fxNames, Mode: Offline, Width: 100, Height: 30, Dark: &dark})
+	for j := 0; j < 6; j++ {
+		m = withOutcome(m, j)
+	}
+	m.goTo(screenStep, 6)
+	if got := plain(m); !strings.Contains(got, "Experiment · Rotate the key") || !strings.Contains(got, "Press Enter to run this experiment.") ||
+		!strings.Contains(got, "100%") || !strings.Contains(got, "Rotate") {
+		t.Fatalf("experiment screen:\n%s", got)
+	}
+	m, _ = press(t, m, "enter")
+	if got := content(m); !strings.Contains(got, "Rotation") || !strings.Contains(got, "on demand") {
+		t.Fatalf("experiment result:\n%s", got)
+	}
+	if m.locationLabel() != "Experiment" {
+		t.Errorf("location %q", m.locationLabel())
+	}
+}
+
 func TestNoColor(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	m := atStep(newFixtureModel(Offline, 100, 30, nil), 4)
