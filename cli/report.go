@@ -242,7 +242,7 @@ func (r *report) trace(e *awsops.Explanation) {
 	}
 	for _, s := range e.Trace.Steps {
 		if s.Decisive {
-			r.printf("%sWhy            %s\n", r.indent, wrap(s.Finding, 96, r.indent+"               "))
+			r.kv("Why", s.Finding)
 		}
 	}
 	if d := e.Trace.Disagreement; d != "" {
