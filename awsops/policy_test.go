@@ -2,6 +2,7 @@ package awsops
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -170,17 +171,53 @@ func TestPolicyDiffShowsOnlyTheAddedPrincipal(t *testing.T) {
 	if len(minus) != 0 || len(plus) != 1 || strings.TrimSpace(plus[0]) != `"`+userARN+`",` {
 		t.Fatalf("diff is not exactly one added principal:\n%s", d.Unified())
 	}
+	// The context reaches up to the statement's Sid.
+	if len(d.Hunks) != 1 || !strings.Contains(d.Hunks[0].Lines[0].Text, `"Sid": "`+sidUse+`"`) {
+		t.Errorf("the hunk does not open at the statement's Sid:\n%s", d.Unified())
+	}
 	if !strings.Contains(d.Unified(), "\n+"+plus[0]+"\n") {
 		t.Errorf("unified text lacks the added line:\n%s", d.Unified())
+	}
+	// The hunks are a true diff: applied to before, they give after.
+	if got, err := applyDiff(prettyJSON(before), d); err != nil || got != ensureNewline(prettyJSON(after)) {
+		t.Errorf("applying the unified diff: %v\n%s", err, got)
 	}
 	if !DiffPolicies(before, before).Empty() || DiffPolicies(before, before).Unified() != "" {
 		t.Fatal("diff of equal policies is not empty")
 	}
 }
 
+// applyDiff applies d's hunks to before, checking every context and deleted
+// line against it.
+func applyDiff(before string, d PolicyDiff) (string, error) {
+	b := strings.Split(strings.TrimSuffix(ensureNewline(before), "\n"), "\n")
+	var out []string
+	i := 0
+	for _, h := range d.Hunks {
+		if h.FromLine-1 < i || h.FromLine-1 > len(b) {
+			return "", fmt.Errorf("hunk at line %d overlaps or overruns", h.FromLine)
+		}
+		out = append(out, b[i:h.FromLine-1]...)
+		i = h.FromLine - 1
+		for _, l := range h.Lines {
+			if l.Op != DiffInsert {
+				if i >= len(b) || b[i] != l.Text {
+					return "", fmt.Errorf("line %d is not %q", i+1, l.Text)
+				}
+				i++
+			}
+			if l.Op != DiffDelete {
+				out = append(out, l.Text)
+			}
+		}
+	}
+	out = append(out, b[i:]...)
+	return strings.Join(out, "\n") + "\n", nil
+}
+
 func TestStatementSids(t *testing.T) {
 	pretty := prettyJSON(consolePolicy("aws", "111122223333", adminARN))
-	sids := statementSids(pretty)
+	sids, at := statementSids(pretty)
 	lines := strings.Split(pretty, "\n")
 	if len(sids) != len(lines) {
 		t.Fatalf("%d sids for %d lines", len(sids), len(lines))
@@ -201,6 +238,9 @@ func TestStatementSids(t *testing.T) {
 		}
 		if sids[i] != want {
 			t.Errorf("line %d %q: sid %q, want %q", i, l, sids[i], want)
+		}
+		if want != "" && (at[i] < 0 || !strings.Contains(lines[at[i]], `"Sid": "`+want+`"`)) {
+			t.Errorf("line %d %q: Sid line %d", i, l, at[i])
 		}
 	}
 }
@@ -229,8 +269,8 @@ func FuzzAddKeyUser(f *testing.F) {
 }
 
 // FuzzDiffPolicies: whatever two documents AWS returns, the diff neither
-// panics nor reports a change between equal documents, and its lines are
-// single lines.
+// panics nor reports a change between equal documents, its hunks turn before
+// into after, and its lines are single lines.
 func FuzzDiffPolicies(f *testing.F) {
 	base := consolePolicy("aws", "111122223333", adminARN)
 	grown, _, _ := addKeyUser(base, userARN)
@@ -241,6 +281,9 @@ func FuzzDiffPolicies(f *testing.F) {
 		d := DiffPolicies(before, after)
 		if ensureNewline(prettyJSON(before)) == ensureNewline(prettyJSON(after)) && !d.Empty() {
 			t.Fatalf("equal documents, %d hunks", len(d.Hunks))
+		}
+		if got, err := applyDiff(prettyJSON(before), d); !d.Empty() && (err != nil || got != ensureNewline(prettyJSON(after))) {
+			t.Fatalf("the hunks do not turn before into after: %v\n%s", err, got)
 		}
 		for _, h := range d.Hunks {
 			for _, l := range h.Lines {

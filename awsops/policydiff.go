@@ -56,13 +56,17 @@ func DiffPolicies(before, after string) PolicyDiff {
 	if err != nil {
 		return PolicyDiff{}
 	}
-	fromSids, toSids := statementSids(before), statementSids(after)
+	fromSids, _ := statementSids(before)
+	toSids, toSidLines := statementSids(after)
+	afterLines := strings.Split(strings.TrimSuffix(after, "\n"), "\n")
 	var d PolicyDiff
+	prevEnd := 0 // the first line of after that no earlier hunk covers
 	for _, h := range u.Hunks {
 		dh := DiffHunk{FromLine: h.FromLine, ToLine: h.ToLine}
 		from, to := h.FromLine-1, h.ToLine-1 // 0-based line indexes as the hunk advances
+		sidLine := -1                        // where the changed statement's Sid is, in after
 		for _, l := range h.Lines {
-			op := DiffSame
+			op, at := DiffSame, to // at: the line of after this one is, or comes before
 			switch l.Kind {
 			case udiff.Delete:
 				op = DiffDelete
@@ -80,12 +84,32 @@ func DiffPolicies(before, after string) PolicyDiff {
 				from++
 				to++
 			}
+			if op != DiffSame && sidLine < 0 && len(toSidLines) > 0 {
+				sidLine = toSidLines[min(at, len(toSidLines)-1)]
+			}
 			dh.Lines = append(dh.Lines, DiffLine{Op: op, Text: strings.TrimSuffix(l.Content, "\n")})
 		}
+		// The context reaches up to the statement's Sid when it is a few
+		// lines above: the reader sees which statement changed, in the
+		// document itself. Lines between hunks are unchanged on both sides.
+		if start := h.ToLine - 1; sidLine >= prevEnd && sidLine < start && start-sidLine <= sidReach {
+			var lead []DiffLine
+			for _, l := range afterLines[sidLine:start] {
+				lead = append(lead, DiffLine{Op: DiffSame, Text: l})
+			}
+			dh.Lines = append(lead, dh.Lines...)
+			dh.FromLine -= start - sidLine
+			dh.ToLine -= start - sidLine
+		}
+		prevEnd = to
 		d.Hunks = append(d.Hunks, dh)
 	}
 	return d
 }
+
+// sidReach is how many lines above a hunk its context grows to show the
+// statement's Sid.
+const sidReach = 4
 
 // Empty reports whether nothing changed.
 func (d PolicyDiff) Empty() bool { return len(d.Hunks) == 0 }
@@ -134,12 +158,17 @@ func (d PolicyDiff) Unified() string {
 func (d PolicyDiff) MarshalJSON() ([]byte, error) { return json.Marshal(d.Unified()) }
 
 // statementSids gives, for each line of a pretty-printed policy, the Sid of
-// the statement the line belongs to ("" outside statements or without Sid).
-// It follows bracket depth outside strings: the document is depth 1, the
-// Statement list 2, each statement 3.
-func statementSids(pretty string) []string {
+// the statement the line belongs to ("" outside statements or without Sid)
+// and the index of the line that holds that Sid (-1 when none). It follows
+// bracket depth outside strings: the document is depth 1, the Statement list
+// 2, each statement 3.
+func statementSids(pretty string) ([]string, []int) {
 	lines := strings.Split(strings.TrimSuffix(pretty, "\n"), "\n")
 	out := make([]string, len(lines))
+	at := make([]int, len(lines))
+	for i := range at {
+		at[i] = -1
+	}
 	depth, inStatements, start := 0, false, -1
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
@@ -154,22 +183,22 @@ func statementSids(pretty string) []string {
 			inStatements = false
 		}
 		if start >= 0 && depth == 2 { // the statement opened at start closed on line i
-			sid := ""
-			for _, sl := range lines[start : i+1] {
+			sid, sidAt := "", -1
+			for j, sl := range lines[start : i+1] {
 				if v, ok := strings.CutPrefix(strings.TrimSpace(sl), `"Sid": `); ok {
 					var s string
 					if json.Unmarshal(bytes.TrimSuffix([]byte(v), []byte(",")), &s) == nil {
-						sid = s
+						sid, sidAt = s, start+j
 					}
 				}
 			}
 			for j := start; j <= i; j++ {
-				out[j] = sid
+				out[j], at[j] = sid, sidAt
 			}
 			start = -1
 		}
 	}
-	return out
+	return out, at
 }
 
 // bracketDelta is the change in nesting depth a line makes, strings skipped.

@@ -9,8 +9,10 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
+	"kmslab/internal/shellfmt"
 	"kmslab/steps"
 )
 
@@ -22,14 +24,18 @@ type report struct {
 	werr   error
 	st     reportStyles
 	indent string
+	// width is the terminal's, to wrap at between words; 0 when the output
+	// is not a terminal, so that lines stay whole for grep and logs.
+	width     int
+	partCount int
 }
 
 type reportStyles struct {
 	title, ok, denied, fail, dim, cmd, label, add, del lipgloss.Style
 }
 
-func newReport(out io.Writer, asJSON bool) *report {
-	r := &report{indent: "  "}
+func newReport(out io.Writer, asJSON bool, width int) *report {
+	r := &report{indent: "  ", width: width, partCount: steps.PartCount(steps.All())}
 	if asJSON {
 		r.json = json.NewEncoder(out)
 		r.w = io.Discard
@@ -69,9 +75,10 @@ func (r *report) header(mode Mode, id awsops.Identity, names awsops.Names) {
 		where = "custom endpoint"
 	}
 	r.printf("%s\n", r.st.title.Render("kmslab · Encrypt data with AWS KMS"))
-	r.printf("%s %s · account %s · region %s\n", r.st.label.Render("Where:"), where, id.Account, id.Region)
-	r.printf("%s %s\n", r.st.label.Render("Caller:"), id.ARN)
-	r.printf("%s %s (key %s, table %s, user %s)\n\n", r.st.label.Render("Run:"), names.RunID, names.Alias, names.Table, names.User)
+	r.para("  ", fmt.Sprintf("%s %s · account %s · region %s", r.st.label.Render("Where:"), where, id.Account, id.Region))
+	r.para("  ", fmt.Sprintf("%s %s", r.st.label.Render("Caller:"), id.ARN))
+	r.para("  ", fmt.Sprintf("%s %s (key %s, table %s, user %s)", r.st.label.Render("Run:"), names.RunID, names.Alias, names.Table, names.User))
+	r.printf("\n")
 }
 
 func (r *report) stepStart(st steps.Step, names awsops.Names, id awsops.Identity) {
@@ -79,26 +86,40 @@ func (r *report) stepStart(st steps.Step, names awsops.Names, id awsops.Identity
 		return
 	}
 	heading := st.Title
-	if st.Part >= 1 && st.Part <= 6 {
-		heading = fmt.Sprintf("Part %d of 6 · %s", st.Part, st.Title)
+	switch st.Kind {
+	case steps.KindPart:
+		heading = fmt.Sprintf("Part %d of %d · %s", st.Part, r.partCount, st.Title)
+	case steps.KindExperiment:
+		heading = "Experiment · " + st.Title
+	case steps.KindCleanup:
 	}
-	r.printf("%s\n", r.st.title.Render("━━ "+heading))
-	if st.CLI != nil {
-		for _, c := range st.CLI(names, id) {
-			for i, line := range strings.Split(c, "\n") {
-				prefix := "$ "
-				if i > 0 {
-					prefix = "  "
-				}
-				r.printf("%s\n", r.st.cmd.Render(prefix+strings.TrimRight(line, " ")))
+	r.para("", r.st.title.Render("━━ "+heading))
+	if st.CLI == nil {
+		return
+	}
+	for _, c := range st.CLI(names, id) {
+		lines := strings.Split(c, "\n")
+		if r.width > 0 {
+			// On a terminal a command breaks before its options, with
+			// continuations, rather than where the terminal runs out.
+			lines = shellfmt.Lines(shellfmt.JoinContinuations(c), r.width-2)
+		}
+		for i, line := range lines {
+			prefix := "$ "
+			if i > 0 {
+				prefix = "  "
 			}
+			r.printf("%s\n", r.st.cmd.Render(prefix+strings.TrimRight(line, " ")))
 		}
 	}
 }
 
 func (r *report) stepDone(st steps.Step, names awsops.Names, id awsops.Identity, o steps.Outcome) {
 	if r.json != nil {
-		rec := stepRecord{Part: st.Part, ID: st.ID, Title: st.Title, Status: o.Status.String(), Summary: o.Summary}
+		rec := stepRecord{ID: st.ID, Kind: kindName(st.Kind), Title: st.Title, Status: o.Status.String(), Summary: o.Summary}
+		if st.Kind == steps.KindPart {
+			rec.Part = st.Part
+		}
 		rec.setResult(o.Result)
 		if st.CLI != nil {
 			rec.CLI = st.CLI(names, id)
@@ -113,17 +134,46 @@ func (r *report) stepDone(st steps.Step, names awsops.Names, id awsops.Identity,
 	}
 	switch o.Status {
 	case steps.Done:
-		r.printf("%s %s\n", r.st.ok.Render("✓"), o.Summary)
+		r.para("  ", r.st.ok.Render("✓")+" "+o.Summary)
 	case steps.DeniedAsExpected:
-		r.printf("%s %s\n", r.st.denied.Render("✗"), o.Summary)
+		// The lab's point, not a failure: the TUI's mark and words.
+		r.para("  ", r.st.denied.Render("⊘ Denied, as the lab expects.")+" "+o.Summary)
 	default:
-		r.printf("%s %s\n", r.st.fail.Render("✗ failed:"), o.Summary)
-		if o.Err != nil {
-			r.printf("%s%s\n", r.indent, o.Err.Error())
+		r.para("  ", r.st.fail.Render("✗ failed:")+" "+o.Summary)
+		if o.Err != nil && o.Err.Error() != o.Summary {
+			r.para(r.indent, r.indent+o.Err.Error())
 		}
 	}
 	r.outcome(o)
 	r.printf("\n")
+}
+
+// para prints text wrapped between words at the terminal's width, its
+// continuation lines indented by hang.
+func (r *report) para(hang, text string) {
+	if r.width > len(hang)+10 {
+		text = wordwrap(text, r.width, hang)
+	}
+	r.printf("%s\n", text)
+}
+
+// wordwrap wraps s at width between words, never at a hyphen (ARNs and ids
+// are full of them) and never inside a word; continuation lines start with hang.
+func wordwrap(s string, width int, hang string) string {
+	const nbHyphen = "\u2011"
+	s = strings.ReplaceAll(s, "-", nbHyphen)
+	head, rest, more := strings.Cut(ansi.Wordwrap(s, width, ""), "\n")
+	if more {
+		lines := strings.Split(ansi.Wordwrap(strings.ReplaceAll(rest, "\n", " "), width-len(hang), ""), "\n")
+		for _, l := range lines {
+			h := hang
+			if len(hang) > 4 && ansi.StringWidth(hang+l) > width {
+				h = "    " // a word too long for the hang (an ARN): less indent, still whole
+			}
+			head += "\n" + h + l
+		}
+	}
+	return strings.ReplaceAll(head, nbHyphen, "-")
 }
 
 // outcome prints a result, by its kind.
@@ -151,7 +201,11 @@ func (r *report) outcome(o steps.Outcome) {
 				r.kv("  "+d.Source, d.Decision)
 			}
 			if e.Summary != "" {
-				r.printf("%s%s\n", r.indent, wrap(e.Summary, 96, r.indent))
+				width := 96 + len(r.indent)
+				if r.width > 0 {
+					width = r.width
+				}
+				r.printf("%s\n", wordwrap(r.indent+e.Summary, width, r.indent))
 			}
 		}
 		r.trace(res.Explanation)
@@ -171,6 +225,11 @@ func (r *report) outcome(o steps.Outcome) {
 		r.trace(res.Explanation)
 	case steps.CleanedUp:
 		r.cleanup(res.Report)
+	case steps.Facter:
+		// A kind of result with no layout here (an experiment's): its facts.
+		for _, f := range res.Facts() {
+			r.kv(f[0], f[1])
+		}
 	}
 }
 
@@ -183,7 +242,7 @@ func (r *report) trace(e *awsops.Explanation) {
 	}
 	for _, s := range e.Trace.Steps {
 		if s.Decisive {
-			r.printf("%sWhy            %s\n", r.indent, wrap(s.Finding, 96, r.indent+"               "))
+			r.kv("Why", s.Finding)
 		}
 	}
 	if d := e.Trace.Disagreement; d != "" {
@@ -193,7 +252,7 @@ func (r *report) trace(e *awsops.Explanation) {
 
 func (r *report) kv(k, v string) {
 	if v != "" {
-		r.printf("%s%-14s %s\n", r.indent, k, v)
+		r.para(r.indent+strings.Repeat(" ", 15), fmt.Sprintf("%s%-14s %s", r.indent, k, v))
 	}
 }
 
@@ -224,8 +283,12 @@ func (r *report) denied(d awsops.Denied) {
 	r.kv("Call", strings.Trim(d.Service+" "+d.Operation, " "))
 	r.kv("Denied action", d.Action)
 	r.kv("On resource", d.Resource)
-	for _, line := range strings.Split(wrap(d.Message, 96, ""), "\n") {
-		r.printf("%s%s\n", r.indent, r.st.dim.Render(line))
+	width := 96 + len(r.indent) // AWS's message is long: wrapped even in a log
+	if r.width > 0 {
+		width = r.width
+	}
+	for _, line := range strings.Split(wordwrap(r.indent+d.Message, width, r.indent), "\n") {
+		r.printf("%s\n", r.st.dim.Render(line))
 	}
 }
 
@@ -262,7 +325,7 @@ func (r *report) items(items []awsops.Item) {
 		for _, a := range it {
 			parts = append(parts, fmt.Sprintf("%s=%s", a.Name, a.Value))
 		}
-		r.printf("%s• %s\n", r.indent, strings.Join(parts, "  "))
+		r.para(r.indent+"  ", r.indent+"• "+strings.Join(parts, "  "))
 	}
 }
 
@@ -279,28 +342,19 @@ func (r *report) verdict(ok bool, reason string) {
 		return
 	}
 	if ok {
-		r.printf("%s\n", r.st.ok.Render("The lab behaved as on AWS: denied without the key policy, allowed with it, all cleaned up."))
+		r.para("", r.st.ok.Render("The lab behaved as on AWS: denied without the key policy, allowed with it, all cleaned up."))
 		return
 	}
-	r.printf("%s %s\n", r.st.fail.Render("The lab did not behave as it must:"), reason)
+	r.para("", r.st.fail.Render("The lab did not behave as it must:")+" "+reason)
 }
 
-// wrap breaks s into lines of at most width runes, continuing with indent.
-func wrap(s string, width int, indent string) string {
-	var b strings.Builder
-	n := 0
-	for i, word := range strings.Fields(s) {
-		if i > 0 {
-			if n+1+len(word) > width {
-				b.WriteString("\n" + indent)
-				n = 0
-			} else {
-				b.WriteByte(' ')
-				n++
-			}
-		}
-		b.WriteString(word)
-		n += len(word)
+func kindName(k steps.Kind) string {
+	switch k {
+	case steps.KindExperiment:
+		return "experiment"
+	case steps.KindCleanup:
+		return "cleanup"
+	case steps.KindPart:
 	}
-	return b.String()
+	return "part"
 }

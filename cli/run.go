@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"kmslab/awsops"
@@ -64,8 +65,9 @@ func newLab(sess *session, g *globals, progress func(awsops.Progress)) (*awsops.
 
 // stepRecord is one line of `run --json`.
 type stepRecord struct {
-	Part        int                  `json:"part"`
 	ID          string               `json:"id"`
+	Kind        string               `json:"kind"`           // part, experiment or cleanup
+	Part        int                  `json:"part,omitempty"` // parts only: cleanup is no part 7
 	Title       string               `json:"title"`
 	Status      string               `json:"status"`
 	Summary     string               `json:"summary"`
@@ -79,6 +81,7 @@ type stepRecord struct {
 	Explanation *awsops.Explanation  `json:"explanation,omitempty"`
 	Change      *awsops.PolicyChange `json:"change,omitempty"`
 	Cleanup     []cleanupRecord      `json:"cleanup,omitempty"`
+	Result      steps.Result         `json:"result,omitempty"`
 }
 
 // setResult fills the record's fields from a result, by its kind.
@@ -101,6 +104,9 @@ func (rec *stepRecord) setResult(res steps.Result) {
 		for _, f := range res.Report.Resources {
 			rec.Cleanup = append(rec.Cleanup, cleanupRecord{Kind: f.Kind, Name: f.Name, Outcome: f.Outcome})
 		}
+	case nil:
+	default:
+		rec.Result = res // a kind this record has no field for (an experiment's)
 	}
 }
 
@@ -133,7 +139,7 @@ func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON 
 		return err
 	}
 
-	r := newReport(out, asJSON)
+	r := newReport(out, asJSON, terminalWidth(out))
 	r.header(sess.mode, id, lab.Names())
 	var outcomes []steps.Outcome
 	all := steps.All()
@@ -195,6 +201,19 @@ func verdict(all []steps.Step, outcomes []steps.Outcome) string {
 		}
 	}
 	return ""
+}
+
+// terminalWidth is w's width in columns when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(w) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return width
 }
 
 // isTerminal reports whether w is a terminal, to pick the TUI or plain output.

@@ -49,8 +49,15 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 		// instead of promising real AWS resources and costs.
 		opts.Endpoint = aws.ToString(sess.cfg.BaseEndpoint)
 	}
-	if _, err := tea.NewProgram(ui.New(opts), tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	final, err := tea.NewProgram(ui.New(opts), tea.WithContext(ctx)).Run()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("terminal UI: %w", err)
+	}
+	// Kept resources are worth a line in the scrollback, once the screen is gone.
+	if m, ok := final.(ui.Model); ok {
+		if note := m.ExitNote(); note != "" {
+			fmt.Fprintln(cmd.OutOrStdout(), note)
+		}
 	}
 	return nil
 }

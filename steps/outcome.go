@@ -16,9 +16,27 @@ type Outcome struct {
 }
 
 // Result is one kind of step result: KeyCreated, TableEncrypted, ItemsRead,
-// UserCreated, ReadDenied, KeyUseGranted or CleanedUp. A new kind of step (an
-// experiment) adds its own type here and one view in ui.
+// UserCreated, ReadDenied, KeyUseGranted, CleanedUp, or a plain Note. A new
+// step (an experiment) can return a Note and touch nothing outside steps;
+// a kind of its own adds its type here and one view in ui (result.go).
 type Result interface{ isResult() }
+
+// Facter is a result that can describe itself as labelled values. A
+// renderer with no view of its own for a kind (the TUI, `kmslab run`) shows
+// these, so a new kind of result is shown before anyone draws it better.
+type Facter interface {
+	Facts() [][2]string
+}
+
+// Note is a result that is just labelled values, in order: what a new step
+// (an experiment) can return before it deserves a view of its own, shown
+// as it is by the TUI and `kmslab run`.
+type Note struct {
+	Pairs [][2]string
+}
+
+// Facts returns the note's values.
+func (n Note) Facts() [][2]string { return n.Pairs }
 
 // KeyCreated is part 1's key, shown whole with its policy.
 type KeyCreated struct{ Key awsops.Key }
@@ -56,6 +74,7 @@ type KeyUseGranted struct {
 // CleanedUp is what cleanup did with each resource.
 type CleanedUp struct{ Report awsops.CleanupReport }
 
+func (Note) isResult()           {}
 func (KeyCreated) isResult()     {}
 func (TableEncrypted) isResult() {}
 func (ItemsRead) isResult()      {}

@@ -30,14 +30,20 @@ type runInfo struct {
 	identity awsops.Identity
 	endpoint string
 	lab      *awsops.Lab // for the ledger's path; nil in tests
+	saveDir  string      // where c saves a step's commands; "" for the temporary directory
 }
 
 func (c common) section(title string) string {
 	return c.styles.Section.Render("▌ " + title)
 }
 
+// proseWidth is the widest a paragraph is set: lines of about 100 columns
+// read well; on a 200-column terminal prose would otherwise run 170 wide.
+const proseWidth = 100
+
+// markdown renders md at w columns, or proseWidth when w is wider.
 func (c common) markdown(md string, w int) string {
-	return c.md.render(md, w, c.mdStyle)
+	return c.md.render(md, min(w, proseWidth), c.mdStyle)
 }
 
 // component is what every screen and every result view is: a value with a

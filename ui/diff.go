@@ -34,7 +34,7 @@ func (v *grantView) View() string {
 		return strings.Join(out, "\n")
 	}
 	out = append(out, c.section("Read as the test user"),
-		st.OK.Render("✓ Allowed: ")+itoa(len(a.Items))+" item(s) read and decrypted.")
+		st.OK.Render("✓ Allowed: ")+items(len(a.Items))+" read and decrypted.")
 	if len(a.Items) > 0 {
 		out = append(out, itemsTable(st, w, a.Items))
 	}
@@ -57,7 +57,12 @@ func renderChange(c common, w int, ch awsops.PolicyChange) string {
 		return strings.Join(out, "\n")
 	}
 	for _, p := range ch.Added {
-		out = append(out, st.OK.Render("+ principal ")+p)
+		if ansi.StringWidth("+ principal "+p) <= w {
+			out = append(out, st.OK.Render("+ principal ")+p)
+			continue
+		}
+		// The ARN whole on a line of its own rather than broken at a hyphen.
+		out = append(out, st.OK.Render("+ principal"), "  "+p)
 	}
 	out = append(out, policyDiff(st, w, ch.Diff))
 	return strings.Join(out, "\n")
@@ -76,27 +81,88 @@ func policyDiff(st Styles, width int, d awsops.PolicyDiff) string {
 }
 
 func unified(st Styles, width int, d awsops.PolicyDiff) string {
-	var out []string
-	out = append(out, st.DiffDel.Render("--- key policy before"), st.DiffAdd.Render("+++ key policy after"))
+	out := []string{st.DiffDel.Render("- before") + "  " + st.DiffAdd.Render("+ after")}
 	for _, h := range d.Hunks {
-		out = append(out, st.DiffHunk.Render(hunkHeader(h)))
-		for _, l := range h.Lines {
+		out = append(out, st.DiffHunk.Render(hunkTitle(h)))
+		texts, gap := fitHunk(h, width)
+		for i, l := range h.Lines {
 			switch l.Op {
 			case awsops.DiffInsert:
-				out = append(out, diffRows(st.DiffAdd, "+ ", l.Text, width)...)
+				out = append(out, diffRows(st.DiffAdd, "+"+gap, texts[i], width)...)
 			case awsops.DiffDelete:
-				out = append(out, diffRows(st.DiffDel, "- ", l.Text, width)...)
+				out = append(out, diffRows(st.DiffDel, "-"+gap, texts[i], width)...)
 			case awsops.DiffSame:
-				out = append(out, diffRows(st.DiffCtx, "  ", l.Text, width)...)
+				out = append(out, diffRows(st.DiffCtx, " "+gap, texts[i], width)...)
 			}
 		}
 	}
 	return strings.Join(out, "\n")
 }
 
+// hunkTitle names what a hunk changes: the statement, which a reader knows
+// by its Sid, rather than a unified diff's line numbers.
+func hunkTitle(h awsops.DiffHunk) string {
+	if h.Statement != "" {
+		return "in statement \"" + h.Statement + "\""
+	}
+	return "at line " + itoa(h.ToLine)
+}
+
+// fitHunk shortens a hunk's indentation until its changed lines fit width
+// whole, since the lab promises one added line and a wrapped ARN reads as
+// two: first the indentation all lines share goes, then each level counts
+// one space instead of two, then the space after the sign. gap is what goes
+// after the sign; a line that still does not fit is wrapped by diffRows.
+func fitHunk(h awsops.DiffHunk, width int) (texts []string, gap string) {
+	texts = make([]string, len(h.Lines))
+	common := -1
+	for i, l := range h.Lines {
+		texts[i] = l.Text
+		if strings.TrimSpace(l.Text) != "" {
+			if n := leadingSpaces(l.Text); common < 0 || n < common {
+				common = n
+			}
+		}
+	}
+	fits := func(avail int) bool {
+		for i, l := range h.Lines {
+			if l.Op != awsops.DiffSame && ansi.StringWidth(texts[i]) > avail {
+				return false
+			}
+		}
+		return true
+	}
+	if fits(width - 2) {
+		return texts, " "
+	}
+	for i, t := range texts {
+		texts[i] = t[min(max(common, 0), leadingSpaces(t)):]
+	}
+	if fits(width - 2) {
+		return texts, " "
+	}
+	for i, t := range texts {
+		n := leadingSpaces(t)
+		texts[i] = strings.Repeat(" ", n/2) + t[n:]
+	}
+	if fits(width - 2) {
+		return texts, " "
+	}
+	if fits(width - 1) {
+		return texts, ""
+	}
+	// Wrapped anyway: the document's own indentation reads best.
+	for i, l := range h.Lines {
+		texts[i] = l.Text
+	}
+	return texts, " "
+}
+
+func leadingSpaces(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
+
 // diffRows styles one diff line padded to width so the add/delete background
-// forms a band. A line too long is wrapped, each row repeating the sign, so
-// the added principal's ARN is never cut off, even at 80 columns.
+// forms a band. A line too long even after fitHunk is wrapped, each row
+// repeating the sign, so nothing is cut off.
 func diffRows(style lipgloss.Style, sign, text string, width int) []string {
 	avail := max(width-len(sign), 1)
 	if ansi.StringWidth(text) <= avail {
@@ -109,11 +175,6 @@ func diffRows(style lipgloss.Style, sign, text string, width int) []string {
 	return rows
 }
 
-func hunkHeader(h awsops.DiffHunk) string {
-	del, ins := h.Counts()
-	return "@@ -" + itoa(h.FromLine) + "," + itoa(del) + " +" + itoa(h.ToLine) + "," + itoa(ins) + " @@"
-}
-
 // sideBySide pairs deletions with insertions row by row, as review tools do.
 func sideBySide(st Styles, width int, d awsops.PolicyDiff) string {
 	col := (width - 3) / 2
@@ -122,8 +183,9 @@ func sideBySide(st Styles, width int, d awsops.PolicyDiff) string {
 	right = append(right, st.DiffHeader.Render(padRight("after", col)))
 	blank := padRight("", col)
 	for _, h := range d.Hunks {
-		left = append(left, st.DiffHunk.Render(padRight(hunkHeader(h), col)))
+		left = append(left, st.DiffHunk.Render(padRight(hunkTitle(h), col)))
 		right = append(right, blank)
+		texts, gap := fitHunk(h, col)
 		var dels, ins []string
 		// pair appends one row group to both columns, padding the shorter.
 		pair := func(l, r []string) {
@@ -143,23 +205,23 @@ func sideBySide(st Styles, width int, d awsops.PolicyDiff) string {
 		flush := func() {
 			var l, r []string
 			for _, d := range dels {
-				l = append(l, diffRows(st.DiffDel, "- ", d, col)...)
+				l = append(l, diffRows(st.DiffDel, "-"+gap, d, col)...)
 			}
 			for _, a := range ins {
-				r = append(r, diffRows(st.DiffAdd, "+ ", a, col)...)
+				r = append(r, diffRows(st.DiffAdd, "+"+gap, a, col)...)
 			}
 			pair(l, r)
 			dels, ins = nil, nil
 		}
-		for _, l := range h.Lines {
+		for i, l := range h.Lines {
 			switch l.Op {
 			case awsops.DiffDelete:
-				dels = append(dels, l.Text)
+				dels = append(dels, texts[i])
 			case awsops.DiffInsert:
-				ins = append(ins, l.Text)
+				ins = append(ins, texts[i])
 			case awsops.DiffSame:
 				flush()
-				pair(diffRows(st.DiffCtx, "  ", l.Text, col), diffRows(st.DiffCtx, "  ", l.Text, col))
+				pair(diffRows(st.DiffCtx, " "+gap, texts[i], col), diffRows(st.DiffCtx, " "+gap, texts[i], col))
 			}
 		}
 		flush()
@@ -170,4 +232,12 @@ func sideBySide(st Styles, width int, d awsops.PolicyDiff) string {
 		rows[i] = left[i] + sep + right[i]
 	}
 	return strings.Join(rows, "\n")
+}
+
+// items says "1 item" or "2 items".
+func items(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return itoa(n) + " items"
 }

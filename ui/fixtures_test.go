@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -210,10 +211,17 @@ func (fakeExtras) Audit() []AuditEvent {
 	}
 }
 
+// Notes fade at once in tests: press runs every command to completion, and
+// drain drops the fading tick itself.
+func init() { flashTTL = time.Millisecond }
+
+// fxSaveDir is where the fixtures' c saves commands.
+var fxSaveDir = os.TempDir()
+
 func newFixtureModel(mode Mode, w, h int, extras Extras, failOnce ...int) Model {
 	dark := true
 	return New(Options{Steps: fixtureSteps(failOnce...), Identity: fxIdentity, Names: fxNames, Mode: mode,
-		Extras: extras, Width: w, Height: h, Dark: &dark})
+		Extras: extras, Width: w, Height: h, Dark: &dark, SaveDir: fxSaveDir})
 }
 
 // withOutcome records step i's outcome as if it had run.

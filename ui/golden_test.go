@@ -33,6 +33,7 @@ func TestGolden(t *testing.T) {
 		{"part1_key", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 0) }, true},
 		{"part2_table", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 1) }, false},
 		{"part3_items", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 2) }, false},
+		{"part3_items_80x24", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 2) }, false},
 		{"part3_at_rest", func() Model {
 			m := atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 2)
 			m.part.vp.GotoBottom()
@@ -57,6 +58,8 @@ func TestGolden(t *testing.T) {
 			return scrolledTo(t, atStep(newFixtureModel(Offline, 120, 40, nil), 5), "WHY IT WORKS NOW")
 		}, false},
 		{"part6_diff", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 5) }, true},
+		{"part6_diff_80x24", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 5) }, false},
+		{"part1_wide_200x40", func() Model { return atStep(newFixtureModel(Offline, 200, 40, nil), 0) }, false},
 		{"part6_diff_side_by_side", func() Model { return atStep(newFixtureModel(Offline, 180, 50, nil), 5) }, false},
 		{"failed", func() Model {
 			m := newFixtureModel(Offline, w, h, nil, 0)
@@ -79,6 +82,11 @@ func TestGolden(t *testing.T) {
 			m, _ = press(t, m, "?")
 			return m
 		}, false},
+		{"help_60x16", func() Model {
+			m := atStep(newFixtureModel(Offline, 60, 16, nil), 0)
+			m, _ = press(t, m, "?")
+			return m
+		}, false},
 		{"part2_running", func() Model {
 			m := atStep(newFixtureModel(Offline, w, h, nil), 0)
 			m.advance()
@@ -94,6 +102,12 @@ func TestGolden(t *testing.T) {
 		}, false},
 		{"too_small", func() Model { return newFixtureModel(Offline, 40, 10, nil) }, false},
 		{"min_80x24_denied", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 4) }, false},
+		// x off then on again: the note says so and the panel is in view.
+		{"panel_on_80x24", func() Model {
+			m := atStep(newFixtureModel(Offline, 80, 24, fakeExtras{}), 2)
+			m, _ = press(t, m, "x", "x")
+			return m
+		}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -62,6 +62,18 @@ func (k KeyMap) scrollBindings() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 }
 
+// compactScroll lists the scroll keys in three lines, for the help of a
+// narrow terminal; they are the same keys, described together.
+func (k KeyMap) compactScroll() []key.Binding {
+	on := k.Up.Enabled()
+	b := func(keys, desc string) key.Binding {
+		kb := key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
+		kb.SetEnabled(on)
+		return kb
+	}
+	return []key.Binding{b("↑↓/jk", "scroll"), b("pgup/pgdn", "page"), b("g/G", "top/end")}
+}
+
 // updateKeybindings enables the bindings that act in the current state. The
 // help bar lists the active screen's bindings, so what it shows and what
 // answers are the same keys.
@@ -76,7 +88,8 @@ func (m *Model) updateKeybindings() {
 	// answers, but is not offered.
 	k.Next.SetEnabled(!m.quitting)
 	k.Back.SetEnabled(!m.quitting && m.screen != screenWelcome)
-	k.Forward.SetEnabled(!m.quitting && (m.screen == screenWelcome || onStep && (st == statusDone || st == statusDenied)))
+	// → answers on every step: past a finished one, or with why not.
+	k.Forward.SetEnabled(!m.quitting && (m.screen == screenWelcome || onStep))
 	k.Retry.SetEnabled(onStep && st == statusFailed)
 	k.Copy.SetEnabled(onStep && len(m.part.cli) > 0)
 	k.ToggleExplain.SetEnabled(onStep)

@@ -14,6 +14,8 @@ package ui
 import (
 	"context"
 	"os"
+	"path/filepath"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -60,6 +62,9 @@ type Options struct {
 	NoColor bool
 	// Context is the parent of every step's context; default Background.
 	Context context.Context
+	// SaveDir is where c saves a step's commands; default: beside the
+	// run's ledger, or the temporary directory when there is none.
+	SaveDir string
 }
 
 // screen is which screen is active; every switch over it is exhaustive.
@@ -106,7 +111,8 @@ type Model struct {
 	steps  []stepState
 	runner
 
-	flash    string // one-shot note, cleared by the next key
+	flash    string // one-shot note, cleared by the next key or after flashTTL
+	flashSeq int    // which note a flashTickMsg is for
 	quitting bool   // the quit prompt is open
 	// quitAfterCleanup makes a successful cleanup end the program (chosen in the quit prompt).
 	quitAfterCleanup bool
@@ -141,6 +147,9 @@ func New(o Options) Model {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		o.NoColor = true
 	}
+	if o.SaveDir == "" && o.Lab != nil && o.Lab.LedgerPath() != "" {
+		o.SaveDir = filepath.Dir(o.Lab.LedgerPath())
+	}
 	keys := DefaultKeyMap()
 	m := Model{
 		opts:   o,
@@ -154,7 +163,7 @@ func New(o Options) Model {
 	}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
-		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab,
+		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
 	}}
 	m.welcome = newWelcomeView(m.c, o.Steps)
 	m.confirm = newConfirmView(m.c)
@@ -264,10 +273,24 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case askQuitMsg:
 		return m.askQuit()
 	case flashMsg:
-		m.flash = string(msg)
+		return m.note(string(msg))
+	case copiedMsg:
+		return m.note(copiedNote(msg))
+	case flashTickMsg:
+		if msg.seq == m.flashSeq {
+			m.flash = ""
+		}
 		return m, nil
 	}
 	return m.updateActive(msg)
+}
+
+// note shows a one-shot note on the status line and lets it fade.
+func (m Model) note(s string) (Model, tea.Cmd) {
+	m.flash = s
+	m.flashSeq++
+	seq := m.flashSeq
+	return m, tea.Tick(flashTTL, func(time.Time) tea.Msg { return flashTickMsg{seq} })
 }
 
 // updateActive hands a message to the active screen.
@@ -365,7 +388,13 @@ func (m Model) footerHeight() int {
 	if m.help.ShowAll {
 		n := 0
 		for _, g := range m.helpKeys().FullHelp() {
-			n = max(n, len(g))
+			shown := 0
+			for _, b := range g {
+				if b.Enabled() {
+					shown++
+				}
+			}
+			n = max(n, shown)
 		}
 		return 1 + n
 	}
@@ -453,24 +482,67 @@ func (m *Model) showStep(top bool) {
 	m.part.show(m.opts.Steps[i], m.steps[i], ctx, top)
 }
 
-// resourcesPresent reports whether the run may have created something that
-// cleanup has not yet removed.
+// resourcesPresent reports whether the run created something that cleanup
+// has not yet removed.
 func (m Model) resourcesPresent() bool {
-	created := false
+	sure, _ := m.leftovers()
+	return sure
+}
+
+// leftovers says what the run may have left behind: sure when a resource is
+// known to exist, maybe when a step failed while creating one (it may or may
+// not exist). The run's ledger knows exactly; without one (offline, tests) a
+// step that produced something created it.
+func (m Model) leftovers() (sure, maybe bool) {
+	if lab := m.opts.Lab; lab != nil && lab.LedgerPath() != "" {
+		for _, e := range lab.Ledger().Pending() {
+			if e.State == awsops.StateCreated {
+				sure = true
+			} else {
+				maybe = true
+			}
+		}
+		return sure, maybe && !sure
+	}
 	for i, s := range m.steps {
 		if m.opts.Steps[i].IsCleanup() {
 			if s.status == statusDone {
 				if r, ok := s.outcome.Result.(steps.CleanedUp); !ok || r.Report.OK() {
-					return false
+					return false, false
 				}
 			}
 			continue
 		}
-		if s.ran {
-			created = true
+		switch {
+		case s.status == statusDone || s.status == statusDenied || s.outcome.Result != nil:
+			sure = true
+		case s.ran:
+			maybe = true
 		}
 	}
-	return created
+	return sure, maybe && !sure
+}
+
+// ExitNote is what to tell the learner once the program has ended: on AWS,
+// that resources remain and `kmslab cleanup` removes them. Empty when
+// nothing remains (and always offline: the embedded AWS vanished).
+func (m Model) ExitNote() string {
+	if m.opts.Mode != AWS {
+		return ""
+	}
+	where := "your AWS account " + m.opts.Identity.Account + " (" + m.opts.Identity.Region + ")"
+	if m.opts.Endpoint != "" {
+		where = m.opts.Endpoint
+	}
+	sure, maybe := m.leftovers()
+	switch {
+	case sure:
+		return "Resources of kmslab run " + m.opts.Names.RunID + " remain in " + where + ": `kmslab cleanup` removes them."
+	case maybe:
+		return "A step of kmslab run " + m.opts.Names.RunID + " failed while creating a resource in " + where +
+			": `kmslab cleanup` finds and removes it if it exists."
+	}
+	return ""
 }
 
 func (m Model) cleanupIndex() int {

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -172,23 +174,38 @@ func TestProgressFeedNeverBlocks(t *testing.T) {
 	nilFeed.Report(awsops.Progress{}) // must not panic
 }
 
+// TestCopyCLI: c sends the commands with OSC 52, saves them to a file it
+// names, and says exactly that.
 func TestCopyCLI(t *testing.T) {
+	fxSaveDir = t.TempDir()
+	defer func() { fxSaveDir = os.TempDir() }()
 	m := newFixtureModel(Offline, 100, 30, nil)
 	m, _ = press(t, m, "enter")
 	nm, cmd := m.Update(keyMsg("c"))
 	m = nm.(Model)
-	if cmd == nil {
-		t.Fatal("copy returned no command")
-	}
-	if !strings.Contains(m.flash, "Copied") {
-		t.Fatalf("flash = %q", m.flash)
-	}
 	clip := false
 	for _, msg := range runAll(cmd) {
+		if c, ok := msg.(copiedMsg); ok {
+			nm, _ = m.Update(c)
+			m = nm.(Model)
+		}
 		clip = clip || strings.Contains(strings.ToLower(fmt.Sprintf("%T", msg)), "clipboard")
 	}
 	if !clip {
 		t.Fatal("copy sent nothing to the clipboard")
+	}
+	path := filepath.Join(fxSaveDir, "kmslab-demo01-create-key.sh")
+	if !strings.Contains(m.flash, "terminal clipboard (OSC 52)") || !strings.Contains(m.flash, path) {
+		t.Fatalf("flash = %q", m.flash)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "aws kms describe-key --key-id alias/kmslab-demo01") {
+		t.Fatalf("saved file: %v %q", err, b)
+	}
+	// The note fades; the hint comes back.
+	nm, _ = m.Update(flashTickMsg{seq: m.flashSeq})
+	if m = nm.(Model); m.flash != "" || !strings.Contains(plain(m), "Press Enter to run part 1.") {
+		t.Fatalf("note did not fade: %q\n%s", m.flash, plain(m))
 	}
 }
 
@@ -232,6 +249,92 @@ func TestToggles(t *testing.T) {
 	a, _ = press(t, a, "x")
 	if strings.Contains(content(a), "AT REST") || !strings.Contains(a.flash, "offline only") {
 		t.Fatalf("at-rest offered on AWS; flash %q", a.flash)
+	}
+}
+
+// TestPanelsComeIntoView: at 80x24 the panels sit pages below the result;
+// turning one on says so and scrolls it into view.
+func TestPanelsComeIntoView(t *testing.T) {
+	for _, tc := range []struct{ key, tag string }{{"x", "AT REST"}, {"t", "AUDIT TRAIL"}} {
+		m := atStep(newFixtureModel(Offline, 80, 24, fakeExtras{}), 4)
+		m, _ = press(t, m, tc.key)
+		if !strings.Contains(m.flash, "hidden") {
+			t.Errorf("%s off: note %q", tc.key, m.flash)
+		}
+		m, _ = press(t, m, tc.key)
+		if screen := plain(m); !strings.Contains(screen, "OFFLINE ONLY · "+tc.tag) || !strings.Contains(m.flash, "shown below") {
+			t.Errorf("%s on: note %q, panel not in view:\n%s", tc.key, m.flash, screen)
+		}
+	}
+}
+
+// TestExitNote: quitting AWS with resources kept leaves a reminder of
+// kmslab cleanup; a part 1 that failed created nothing, so no prompt claims
+// resources exist.
+func TestExitNote(t *testing.T) {
+	m := newFixtureModel(AWS, 100, 30, nil)
+	m, quit := press(t, m, "enter", "y", "enter", "q", "n")
+	if note := m.ExitNote(); !quit || !strings.Contains(note, "kmslab cleanup") || !strings.Contains(note, "remain") {
+		t.Fatalf("quit %v, note %q", quit, note)
+	}
+
+	m = newFixtureModel(AWS, 100, 30, nil, 0)
+	m, _ = press(t, m, "enter", "y", "enter")
+	if m.steps[0].status != statusFailed {
+		t.Fatalf("part 1 status %d", m.steps[0].status)
+	}
+	m, quit = press(t, m, "q")
+	if !quit || m.quitting {
+		t.Fatal("a failed part 1 created nothing, yet quitting asks about resources")
+	}
+	if note := m.ExitNote(); strings.Contains(note, "remain") || !strings.Contains(note, "kmslab cleanup") {
+		t.Errorf("note after a failed create: %q", note)
+	}
+
+	if note := newFixtureModel(Offline, 100, 30, nil).ExitNote(); note != "" {
+		t.Errorf("offline note %q", note)
+	}
+}
+
+// TestForwardExplains: → on a step that has not run says why it stays.
+func TestForwardExplains(t *testing.T) {
+	m := newFixtureModel(Offline, 100, 30, nil, 1)
+	m, _ = press(t, m, "enter", "right")
+	if m.cur != 0 || !strings.Contains(m.flash, "press Enter to run it") {
+		t.Fatalf("→ on a pending part: cur %d, note %q", m.cur, m.flash)
+	}
+	m, _ = press(t, m, "enter", "right", "enter", "right")
+	if m.cur != 1 || !strings.Contains(m.flash, "press r to retry") {
+		t.Fatalf("→ on a failed part: cur %d, note %q", m.cur, m.flash)
+	}
+}
+
+// TestExperiment: a step of kind experiment, placed after the parts and
+// before cleanup, returning a plain steps.Note, needs nothing from ui: it is
+// not counted as a part, has its own header and hint, and its result shows.
+func TestExperiment(t *testing.T) {
+	all := fixtureSteps()
+	exp := steps.Step{Kind: steps.KindExperiment, ID: "rotate", Title: "Rotate the key", Short: "Rotate",
+		Run: func(context.Context, *awsops.Lab) steps.Outcome {
+			return steps.Outcome{Status: steps.Done, Summary: "Rotated.", Result: steps.Note{Pairs: [][2]string{{"Rotation", "on demand"}}}}
+		}}
+	all = append(all[:6], append([]steps.Step{exp}, all[6:]...)...)
+	dark := true
+	m := New(Options{Steps: all, Identity: fxIdentity, Names: fxNames, Mode: Offline, Width: 100, Height: 30, Dark: &dark})
+	for j := 0; j < 6; j++ {
+		m = withOutcome(m, j)
+	}
+	m.goTo(screenStep, 6)
+	if got := plain(m); !strings.Contains(got, "Experiment · Rotate the key") || !strings.Contains(got, "Press Enter to run this experiment.") ||
+		!strings.Contains(got, "100%") || !strings.Contains(got, "Rotate") {
+		t.Fatalf("experiment screen:\n%s", got)
+	}
+	m, _ = press(t, m, "enter")
+	if got := content(m); !strings.Contains(got, "Rotation") || !strings.Contains(got, "on demand") {
+		t.Fatalf("experiment result:\n%s", got)
+	}
+	if m.locationLabel() != "Experiment" {
+		t.Errorf("location %q", m.locationLabel())
 	}
 }
 

@@ -67,13 +67,21 @@ func (p *panels) take(msg extrasMsg) bool {
 	return true
 }
 
-// View draws the panels shown, each boxed and labelled as offline only.
+// View draws the panels shown, each boxed and labelled as offline only,
+// preceded by a blank line.
 func (p *panels) View(w int) []string {
+	out, _, _ := p.sections(w)
+	return out
+}
+
+// sections draws the panels and says at which of the returned sections each
+// begins (-1 when hidden), so the part pane can scroll one into view.
+func (p *panels) sections(w int) (out []string, atRest, audit int) {
+	atRest, audit = -1, -1
 	if p.extras == nil {
-		return nil
+		return nil, atRest, audit
 	}
 	st := *p.c.styles
-	var out []string
 	inner := w - st.ExtrasBox.GetHorizontalFrameSize()
 	x := p.reading
 	if p.showAtRest {
@@ -88,6 +96,7 @@ func (p *panels) View(w int) []string {
 			p.atRest.SetSize(inner, 0)
 			body = p.atRest.View()
 		}
+		atRest = len(out) + 1
 		out = append(out, "", box(st.ExtrasBox, w, panelHeading(st, inner, "OFFLINE ONLY · AT REST",
 			"bytes on disk; AWS never shows you these")+"\n\n"+body))
 	}
@@ -98,10 +107,11 @@ func (p *panels) View(w int) []string {
 			p.audit.SetSize(inner, 0)
 			body = p.audit.View()
 		}
+		audit = len(out) + 1
 		out = append(out, "", box(st.ExtrasBox, w, panelHeading(st, inner, "OFFLINE ONLY · AUDIT TRAIL",
 			"every KMS call, as CloudTrail records it")+"\n\n"+body))
 	}
-	return out
+	return out, atRest, audit
 }
 
 // panelHeading is a panel's tag with its subtitle beside it, or below it when

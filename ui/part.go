@@ -26,6 +26,9 @@ type partView struct {
 
 	showExplain bool
 	panels      panels
+	// atRestLine and auditLine are the content lines where the panels
+	// begin (-1 when not shown), to scroll one into view when turned on.
+	atRestLine, auditLine int
 }
 
 // partContext is what the part pane needs to know beyond its own step.
@@ -111,7 +114,16 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		v.ask(nextMsg{})
 		return v, nil
 	case key.Matches(msg, keys.Forward):
-		v.ask(nextMsg{})
+		switch st {
+		case statusPending:
+			v.ask(flashMsg("Not run yet: press Enter to run it first."))
+		case statusRunning:
+			v.ask(flashMsg("Still running: " + v.ctx.waiting))
+		case statusFailed:
+			v.ask(flashMsg("This step failed: press r to retry it before moving on."))
+		case statusDone, statusDenied:
+			v.ask(nextMsg{})
+		}
 		return v, nil
 	case key.Matches(msg, keys.Back):
 		if v.ctx.index == 0 {
@@ -124,8 +136,7 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		v.ask(runStepMsg{index: v.ctx.index})
 		return v, nil
 	case key.Matches(msg, keys.Copy):
-		v.ask(flashMsg("Copied the AWS CLI command to the clipboard (OSC 52)."))
-		return v, tea.SetClipboard(strings.Join(v.cli, "\n"))
+		return v, copyCommands(v.c.run.saveDir, v.c.run.names.RunID, v.step, v.cli)
 	case key.Matches(msg, keys.ToggleExplain):
 		v.showExplain = !v.showExplain
 		v.refresh(true)
@@ -139,12 +150,23 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 			v.ask(flashMsg("The audit panel exists offline only: on AWS, look in CloudTrail."))
 			return v, nil
 		}
-		if key.Matches(msg, keys.ToggleAtRest) {
+		atRest := key.Matches(msg, keys.ToggleAtRest)
+		var on bool
+		if atRest {
 			v.panels.showAtRest = !v.panels.showAtRest
+			on = v.panels.showAtRest
 		} else {
 			v.panels.showAudit = !v.panels.showAudit
+			on = v.panels.showAudit
 		}
 		v.refresh(false)
+		v.ask(flashMsg(v.panelNote(atRest, on)))
+		// A panel turned on is brought into view: at 80x24 it sits pages
+		// below, and a key that changes nothing visible seems broken.
+		if line := map[bool]int{true: v.atRestLine, false: v.auditLine}[atRest]; on && line >= 0 {
+			v.pinned = false
+			v.vp.SetYOffset(line)
+		}
 		return v, v.panels.fetch(v.c.run.names.Table)
 	}
 	if v.result != nil {
@@ -157,6 +179,21 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 	}
 	v.pane, _ = v.pane.handleKey(msg)
 	return v, nil
+}
+
+// panelNote says what x or t just did.
+func (v partView) panelNote(atRest, on bool) string {
+	name, k := "Audit trail", "t"
+	if atRest {
+		name, k = "At-rest view", "x"
+	}
+	switch {
+	case !on:
+		return name + " hidden; " + k + " shows it again."
+	case v.state.status == statusPending || v.state.status == statusRunning:
+		return name + " on: it appears under the result once the step has run."
+	}
+	return name + " shown below the result; " + k + " hides it."
 }
 
 // ShortHelp lists the step's keys; x and t only where the panels exist.
@@ -214,6 +251,7 @@ func (v *partView) refresh(top bool) {
 	st := v.c.styles
 	w := v.contentWidth()
 	var intro, result []string
+	v.atRestLine, v.auditLine = -1, -1
 	if v.showExplain && v.step.Explain != "" {
 		intro = append(intro, v.c.markdown(dropTitle(v.step.Explain), w))
 	} else if v.step.Explain != "" {
@@ -242,7 +280,17 @@ func (v *partView) refresh(top bool) {
 				result = append(result, r)
 			}
 		}
-		result = append(result, v.panels.View(w)...)
+		panels, atRest, audit := v.panels.sections(w)
+		// A panel's first line: everything above it, then its blank line.
+		above := lipgloss.Height(strings.Join(append(append([]string(nil), intro...), result...), "\n"))
+		lineOf := func(i int) int {
+			if i < 0 {
+				return -1
+			}
+			return above + lipgloss.Height(strings.Join(panels[:i], "\n"))
+		}
+		v.atRestLine, v.auditLine = lineOf(atRest), lineOf(audit)
+		result = append(result, panels...)
 	}
 	resultLine := lipgloss.Height(strings.Join(intro, "\n")) + 1
 	v.setSections(append(intro, result...), resultLine, top)
@@ -256,13 +304,13 @@ func (v partView) outcomeHead(w int) string {
 	case statusFailed:
 		return renderFailure(*st, w, o)
 	case statusDenied:
-		return wrapText(st.StatusDenied.Render("⊘ Denied, as the lab expects.")+" "+o.Summary, w, "/")
+		return wrapText(st.StatusDenied.Render("⊘ Denied, as the lab expects.")+" "+o.Summary, min(w, proseWidth), "")
 	case statusPending, statusRunning, statusDone:
 	}
 	if o.Summary == "" {
 		return ""
 	}
-	return wrapText(st.OK.Render("✓ ")+o.Summary, w, "/")
+	return wrapText(st.OK.Render("✓ ")+o.Summary, min(w, proseWidth), "")
 }
 
 func renderFailure(st Styles, w int, o steps.Outcome) string {

@@ -13,8 +13,8 @@ func (m *Model) renderQuitPrompt() string {
 			cost = "If that endpoint is AWS itself, the KMS key costs $1/month until deleted."
 		}
 		body = st.Warn.Render("Resources from this run still exist "+where) + "\n\n" + cost + "\n\n" +
-			st.OK.Render("y") + "  clean up now, then quit (recommended)\n" +
-			st.Error.Render("n") + "  quit and keep them; `kmslab cleanup` removes them later\n" +
+			st.OK.Render("y  ") + "  clean up now, then quit (recommended)\n" +
+			st.Error.Render("n  ") + "  quit and keep them; `kmslab cleanup` removes them later\n" +
 			st.Bold.Render("esc") + "  stay"
 	} else {
 		reason := "Offline: nothing to keep. The simulated AWS and all it holds vanish with the program."

@@ -173,12 +173,32 @@ func dataTable(st Styles, width int, headers []string, rows [][]string) string {
 			}
 			return st.TableCell
 		})
-	// Let the table take only what it needs, but never more than width.
-	natural := lipgloss.Width(t.String())
-	if natural > width {
-		t = t.Width(width)
+	// A table wider than the pane would be cut (lipgloss cuts, it does not
+	// shrink columns): each row becomes a block of "header  value" lines
+	// instead, every value whole.
+	if lipgloss.Width(t.String()) > width {
+		return recordBlocks(st, width, headers, rows)
 	}
 	return t.String()
+}
+
+// recordBlocks shows rows one under another, each as aligned "header  value"
+// lines, separated by a thin rule.
+func recordBlocks(st Styles, width int, headers []string, rows [][]string) string {
+	var out []string
+	for i, r := range rows {
+		if i > 0 {
+			out = append(out, st.TableEdge.Render(strings.Repeat("─", min(width, 20))))
+		}
+		pairs := make([][2]string, 0, len(r))
+		for j, v := range r {
+			if j < len(headers) {
+				pairs = append(pairs, [2]string{headers[j], v})
+			}
+		}
+		out = append(out, kvLines(st, width, pairs))
+	}
+	return strings.Join(out, "\n")
 }
 
 // box wraps body in style, sized to width columns in total.

@@ -36,8 +36,22 @@ func resultViewFor(c common, r steps.Result) resultView {
 	if newView, ok := resultViews[reflect.TypeOf(r)]; ok {
 		return newView(c, r)
 	}
+	if f, ok := r.(steps.Facter); ok {
+		return &factsView{staticView{c: c}, f}
+	}
 	return nil
 }
+
+// factsView draws a kind of result no view is registered for, from the
+// labelled values it gives.
+type factsView struct {
+	staticView
+	r steps.Facter
+}
+
+func (v *factsView) Update(tea.Msg) (resultView, tea.Cmd, bool) { return v, nil, false }
+
+func (v *factsView) View() string { return kvLines(*v.c.styles, v.width, v.r.Facts()) }
 
 // staticView is the part of a result view that neither scrolls nor takes
 // keys: its width, and no help of its own.

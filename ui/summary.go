@@ -90,7 +90,7 @@ func (v *summaryView) refresh() {
 		}
 		out = append(out, statusIcon(*st, ss.status, "")+" "+st.Bold.Render(label)+st.Muted.Render("  "+statusWord(ss.status)))
 		if sum := firstLine(ss.outcome.Summary); sum != "" {
-			out = append(out, lipgloss.NewStyle().PaddingLeft(2).Render(st.Muted.Render(wrapText(sum, max(w-2, 10), "/:"))))
+			out = append(out, lipgloss.NewStyle().PaddingLeft(2).Render(st.Muted.Render(wrapText(sum, max(min(w, proseWidth)-2, 10), ""))))
 		}
 	}
 	out = append(out,

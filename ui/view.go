@@ -163,20 +163,27 @@ func (m Model) progressBar(width int) string {
 func (m *Model) renderStatus() string {
 	st := m.styles
 	w := m.c.width
+	scroll := ""
+	if hint := m.active().scroller().scrollHint(); hint != "" && !m.quitting {
+		scroll = st.Muted.Render("  " + hint)
+	}
+	room := w - ansi.StringWidth(scroll)
 	var status string
 	switch {
 	case m.running >= 0:
 		status = st.Spinner.Render(m.spinner.View()) + " " + st.Warn.Render("Waiting: ") + m.waitingLabel()
 	case m.flash != "":
+		// The hint stays when there is room: the note adds, it does not replace.
 		status = st.Flash.Render(m.flash)
+		if hint := m.hint(); ansi.StringWidth(m.flash+"  "+hint) <= room {
+			status += "  " + st.StatusBar.Render(hint)
+		}
 	default:
 		status = st.StatusBar.Render(m.hint())
 	}
-	if hint := m.active().scroller().scrollHint(); hint != "" && !m.quitting {
-		hint = st.Muted.Render("  " + hint)
-		hw := ansi.StringWidth(hint)
-		status = ansi.Truncate(status, max(w-hw, 1), "…")
-		status = padRight(status, w-hw) + hint
+	if scroll != "" {
+		status = ansi.Truncate(status, max(room, 1), "…")
+		status = padRight(status, room) + scroll
 	}
 	return ansi.Truncate(status, w, "…")
 }
@@ -190,16 +197,35 @@ func (m *Model) hint() string {
 }
 
 // helpKeys are the active screen's bindings, then the dialog's and the
-// global ones; disabled bindings drop out by themselves.
+// global ones; disabled bindings drop out by themselves. Below 80 columns
+// the full help packs them into two columns, scrolling abbreviated, so quit
+// and scrolling stay on screen (help drops the columns that do not fit).
 func (m *Model) helpKeys() help.KeyMap {
 	k := m.c.keys
 	var own help.KeyMap = noKeys{}
 	if !m.quitting {
 		own = m.active()
 	}
+	global := []key.Binding{k.Yes, k.No, k.Cancel, k.Help, k.Quit}
+	full := append(own.FullHelp(), global)
+	if m.c.width < 80 {
+		cols := own.FullHelp()
+		var first, second []key.Binding
+		if len(cols) > 0 {
+			first = cols[0]
+		}
+		first = append(append([]key.Binding(nil), first...), global...)
+		for _, c := range cols[min(1, len(cols)):] {
+			if len(c) > 0 && c[0].Help() == k.Up.Help() {
+				continue // the scroll column, abbreviated below
+			}
+			second = append(second, c...)
+		}
+		full = [][]key.Binding{first, append(second, k.compactScroll()...)}
+	}
 	return helpKeys{
 		short: append(append([]key.Binding{k.Yes, k.No, k.Cancel}, own.ShortHelp()...), k.Help, k.Quit),
-		full:  append(own.FullHelp(), []key.Binding{k.Yes, k.No, k.Cancel, k.Help, k.Quit}),
+		full:  full,
 	}
 }
 

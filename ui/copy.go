@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"kmslab/steps"
+)
+
+// copiedMsg says where a step's commands were saved, or why they were not.
+type copiedMsg struct {
+	path string
+	err  error
+}
+
+// flashTTL is how long a note stays on the status line before the hint
+// returns.
+var flashTTL = 8 * time.Second
+
+// flashTickMsg clears the note it was armed for, unless a newer one replaced it.
+type flashTickMsg struct{ seq int }
+
+// copyCommands sends a step's commands to the terminal clipboard with OSC 52
+// and saves them to a file: OSC 52 reaches no clipboard under tmux's default
+// settings or in many terminals, and nothing tells us whether it did.
+func copyCommands(dir, runID string, step steps.Step, cmds []string) tea.Cmd {
+	text := strings.Join(cmds, "\n") + "\n"
+	save := func() tea.Msg {
+		if dir == "" {
+			dir = os.TempDir()
+		}
+		path := filepath.Join(dir, "kmslab-"+runID+"-"+step.ID+".sh")
+		head := "# kmslab run " + runID + ": " + step.Title + "\n"
+		err := os.WriteFile(path, []byte(head+text), 0o600)
+		return copiedMsg{path: path, err: err}
+	}
+	return tea.Batch(tea.SetClipboard(text), save)
+}
+
+// copiedNote is the status line after c: what was really done.
+func copiedNote(msg copiedMsg) string {
+	if msg.err != nil {
+		return "Sent to the terminal clipboard (OSC 52); saving them to a file failed: " + msg.err.Error()
+	}
+	return "Sent to the terminal clipboard (OSC 52) and saved to " + msg.path
+}
