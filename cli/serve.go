@@ -100,8 +100,13 @@ func isLoopbackAddr(addr string) bool {
 const secretEnv = "KMSLAB_ADMIN_SECRET_ACCESS_KEY"
 
 func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region string, seed *int64) error {
+	// secretExpr is how the export line obtains the admin secret. A secret the
+	// user supplied is theirs to keep: writing it to a file would put a copy
+	// where a SIGKILL can leave it behind, so only a generated one gets a file.
+	secretExpr := "'<the value of --admin-secret-access-key>'"
 	if f.secret == "" {
 		f.secret = os.Getenv(secretEnv)
+		secretExpr = `"$` + secretEnv + `"` // unused when the variable is empty too
 	}
 	warn, err := checkLoopback(f.addr, f.allowRemote)
 	if err != nil {
@@ -144,17 +149,29 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 		_ = srv.Close()
 		return fmt.Errorf("--addr %s resolved to %s, which is not loopback: pass --allow-remote if you really mean it", f.addr, bound)
 	}
-	secretFile, err := writeSecretFile(srv)
+	secretFile, err := secretFilePath(srv)
+	if err == nil {
+		// A serve killed by SIGKILL on this address left its file behind.
+		err = removeStale(secretFile)
+	}
+	if err == nil && f.secret == "" {
+		_, err = writeSecret(secretFile, srv.Admin.SecretAccessKey)
+		secretExpr = `"$(cat ` + shellQuote(secretFile) + `)"`
+		defer os.Remove(secretFile)
+	}
 	if err != nil {
 		_ = srv.Close()
 		return err
 	}
-	defer os.Remove(secretFile)
 
 	fmt.Fprintf(out, "kmslab offline AWS listening on %s (account %s, region %s)\n", srv.URL, srv.AccountID, srv.Region)
 	fmt.Fprintf(out, "Services: KMS, DynamoDB, IAM, STS. Admin: %s\n\n", srv.AdminARN)
-	fmt.Fprintln(out, "Point the AWS CLI or an SDK at it (the secret is read from a 0600 file, never printed):")
-	fmt.Fprint(out, exportLines(srv, secretFile))
+	if f.secret == "" {
+		fmt.Fprintln(out, "Point the AWS CLI or an SDK at it (the secret is read from a 0600 file, never printed):")
+	} else {
+		fmt.Fprintln(out, "Point the AWS CLI or an SDK at it (with the secret you supplied, never printed):")
+	}
+	fmt.Fprint(out, exportLines(srv, secretExpr))
 	fmt.Fprintln(out, "\nPress Ctrl-C to stop.")
 
 	<-ctx.Done()
@@ -165,14 +182,14 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	return nil
 }
 
-func exportLines(srv *sim.Server, secretFile string) string {
-	return fmt.Sprintf("  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=\"$(cat %s)\"\n",
-		srv.URL, srv.Region, srv.Admin.AccessKeyID, shellQuote(secretFile))
+func exportLines(srv *sim.Server, secretExpr string) string {
+	return fmt.Sprintf("  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=%s\n",
+		srv.URL, srv.Region, srv.Admin.AccessKeyID, secretExpr)
 }
 
-// writeSecretFile keeps the admin secret where only the user can read it, so
-// the terminal, scrollback and recordings never show it.
-func writeSecretFile(srv *sim.Server) (string, error) {
+// secretFilePath is where a generated admin secret is kept, readable only by
+// the user, so the terminal, scrollback and recordings never show it.
+func secretFilePath(srv *sim.Server) (string, error) {
 	dir, err := stateDir("")
 	if err != nil {
 		return "", err
@@ -180,7 +197,15 @@ func writeSecretFile(srv *sim.Server) (string, error) {
 	if err := privateDir(dir); err != nil {
 		return "", err
 	}
-	return writeSecret(filepath.Join(dir, secretFileName(srv.URL)), srv.Admin.SecretAccessKey)
+	return filepath.Join(dir, secretFileName(srv.URL)), nil
+}
+
+// removeStale removes a file a killed process left at path, if any.
+func removeStale(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove stale secret file: %w", err)
+	}
+	return nil
 }
 
 // secretFileName names the secret file after the listen address, so that two
