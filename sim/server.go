@@ -25,8 +25,13 @@ import (
 // maxBody bounds a request body: BatchWriteItem's 16 MB is the largest AWS accepts.
 const maxBody = 16 << 20
 
-// maxHeader bounds the request line and headers together.
-const maxHeader = 256 << 10
+// maxHeader bounds the request line and headers together. The router checks
+// it itself, so the answer comes in the protocol's error shape; net/http's own
+// limit (hardMaxHeader) sits above it and only stops what would cost memory.
+const (
+	maxHeader     = 256 << 10
+	hardMaxHeader = 1 << 20
+)
 
 // protocol frames one service's responses.
 type protocol interface {
@@ -113,6 +118,10 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
+	if headerSize(r) > maxHeader {
+		rt.earlyError(w, r, req, errHeaderTooLarge)
+		return
+	}
 	if r.ContentLength > maxBody {
 		rt.earlyError(w, r, req, errTooLarge)
 		return
@@ -207,7 +216,22 @@ var (
 	// not travel back over the wire or into the audit trail.
 	errInternal = &api.Error{Code: "InternalFailure", Message: "The offline AWS hit an internal error (a bug in kmslab).", Status: http.StatusInternalServerError}
 	errTooLarge = api.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is larger than %d bytes or unreadable", maxBody)
+
+	errHeaderTooLarge = api.Errorf(http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderSectionTooLarge", "Request header section is larger than %d bytes", maxHeader)
 )
+
+// headerSize is the request line and header section as they came on the wire,
+// give or take the spelling of line ends.
+func headerSize(r *http.Request) int {
+	n := len(r.Method) + 1 + len(r.RequestURI) + 1 + len(r.Proto) + 2
+	n += len("Host: ") + len(r.Host) + 2
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + 2 + len(v) + 2
+		}
+	}
+	return n
+}
 
 // safeCall turns a handler panic into an InternalFailure: a bug must never take
 // the learner's whole lab down with it.
@@ -253,7 +277,15 @@ func (rt *router) scopeProblem(svc *service, p sigv4.Params) string {
 // earlyError answers a request that failed before routing, framed as the
 // protocol it most likely speaks.
 func (rt *router) earlyError(w http.ResponseWriter, r *http.Request, req *api.Request, err error) {
-	if r.Header.Get("X-Amz-Target") == "" {
+	t := r.Header.Get("X-Amz-Target")
+	if dot := strings.LastIndexByte(t, '.'); dot >= 0 {
+		if svc := rt.byTarget[t[:dot+1]]; svc != nil {
+			svc.proto.writeErr(w, req.ID, err)
+			rt.record(req, svc.name, err)
+			return
+		}
+	}
+	if t == "" {
 		if iam := rt.byName["iam"]; iam != nil {
 			iam.proto.writeErr(w, req.ID, err)
 			rt.record(req, "", err)

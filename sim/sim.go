@@ -253,7 +253,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		IdleTimeout:       2 * time.Minute,
 		// The SDKs send a few hundred bytes of headers; a query-protocol GET
 		// carries its parameters (a policy document at most) in the URL.
-		MaxHeaderBytes: maxHeader,
+		MaxHeaderBytes: hardMaxHeader,
 		// net/http logs to stderr by default, which would scribble over the TUI.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
