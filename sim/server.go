@@ -56,11 +56,14 @@ func (queryProto) json() bool { return false }
 
 // service is one AWS service as the router sees it.
 type service struct {
-	name   string // signing name and audit source prefix: kms, dynamodb, iam, sts
-	proto  protocol
-	json   map[string]api.JSONHandler
-	query  map[string]api.QueryHandler
-	target string // X-Amz-Target prefix for JSON services, with the trailing dot
+	name  string // signing name and audit source prefix: kms, dynamodb, iam, sts
+	proto protocol
+	json  map[string]api.JSONHandler
+	query map[string]api.QueryHandler
+	// inRegion, for a regional service, is its operations in another region
+	// than the default one (json).
+	inRegion func(region string) map[string]api.JSONHandler
+	target   string // X-Amz-Target prefix for JSON services, with the trailing dot
 }
 
 // CredentialStore resolves access key ids to their secret and principal.
@@ -176,6 +179,9 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, principal, _ := rt.creds.LookupAccessKey(params.AccessKeyID)
 	req.Principal = principal
+	if svc.inRegion != nil {
+		req.Region = params.Region
+	}
 	// AWS counts a key as used once a request it signed authenticates, whether
 	// or not the call is then allowed; it records the service's signing name.
 	if ur, ok := rt.creds.(UsageRecorder); ok {
@@ -192,7 +198,11 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := api.WithRequest(r.Context(), req)
 	var out any
 	if svc.json != nil {
-		h, ok := svc.json[op]
+		ops := svc.json
+		if svc.inRegion != nil && params.Region != rt.env.Region {
+			ops = svc.inRegion(params.Region)
+		}
+		h, ok := ops[op]
 		if !ok {
 			rt.finish(w, req, svc, nil, api.BadRequest("UnknownOperationException", ""))
 			return
@@ -262,13 +272,14 @@ func checkMethod(method string, svc *service) error {
 
 // scopeProblem says what is wrong with the credential scope for svc, or "".
 // The scope must name the service called; KMS and DynamoDB are regional and
-// also need this endpoint's region, while IAM and STS accept any region (the
-// SDKs sign them with the client's region when an endpoint is set).
+// need a region of the aws partition (the one the scope names is the one
+// called), while IAM and STS accept any region (the SDKs sign them with the
+// client's region when an endpoint is set).
 func (rt *router) scopeProblem(svc *service, p sigv4.Params) string {
 	if p.Service != svc.name {
 		return fmt.Sprintf("Credential should be scoped to correct service: '%s'. ", svc.name)
 	}
-	if svc.json != nil && p.Region != rt.env.Region {
+	if svc.json != nil && !validRegion(p.Region) {
 		return fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. ", p.Region)
 	}
 	return ""

@@ -120,8 +120,8 @@ type Server struct {
 	env      *api.Env
 	audit    *audit.Log
 	iam      *iam.Service
-	kms      *kms.Service
-	dynamodb *dynamodb.Service
+	regions  *regions
+	dynamodb *dynamodb.Service // the default region's, for Inspect
 	handler  http.Handler
 	srv      *http.Server
 	ln       net.Listener
@@ -153,7 +153,6 @@ func New(opts Options) (*Server, error) {
 	iamSvc := iam.New(env, iam.Options{AccessKeyDelay: opts.AccessKeyDelay})
 	az := authz.New(env, iamSvc)
 	iamSvc.SetAuthorizer(az)
-	kmsSvc := kms.New(env, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay})
 	ttl := opts.KeyCacheTTL
 	switch {
 	case ttl == 0:
@@ -161,7 +160,16 @@ func New(opts Options) (*Server, error) {
 	case ttl < 0:
 		ttl = 0
 	}
-	ddb := dynamodb.New(env, az, kmsSvc, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
+	regs := &regions{build: func(region string) *regional {
+		renv := env
+		if region != env.Region {
+			renv = env.InRegion(region)
+		}
+		k := kms.New(renv, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay})
+		d := dynamodb.New(renv, az, k, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
+		return &regional{name: region, kms: k, dynamodb: d, kmsOps: k.Handlers(), ddbOps: d.Handlers()}
+	}}
+	home := regs.get(opts.Region)
 
 	if opts.AdminAccessKeyID == "" {
 		opts.AdminAccessKeyID = env.ID("AKIA", 20)
@@ -184,10 +192,12 @@ func New(opts Options) (*Server, error) {
 	}
 
 	rt := &router{env: env, creds: iamSvc, audit: log, fault: opts.Fault}
-	rt.add(&service{name: "kms", target: "TrentService.", json: kmsSvc.Handlers(),
-		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}})
-	rt.add(&service{name: "dynamodb", target: "DynamoDB_20120810.", json: ddb.Handlers(),
-		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true}}})
+	rt.add(&service{name: "kms", target: "TrentService.", json: home.kmsOps,
+		inRegion: func(r string) map[string]api.JSONHandler { return regs.get(r).kmsOps },
+		proto:    jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}})
+	rt.add(&service{name: "dynamodb", target: "DynamoDB_20120810.", json: home.ddbOps,
+		inRegion: func(r string) map[string]api.JSONHandler { return regs.get(r).ddbOps },
+		proto:    jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true}}})
 	rt.add(&service{name: "iam", query: iamSvc.Handlers(),
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}}})
 	rt.add(&service{name: "sts", query: sts.New(env).Handlers(),
@@ -201,8 +211,8 @@ func New(opts Options) (*Server, error) {
 		env:       env,
 		audit:     log,
 		iam:       iamSvc,
-		kms:       kmsSvc,
-		dynamodb:  ddb,
+		regions:   regs,
+		dynamodb:  home.dynamodb,
 		handler:   rt,
 		done:      make(chan struct{}),
 	}, nil
