@@ -85,6 +85,9 @@ type router struct {
 	byTarget map[string]*service
 	byName   map[string]*service
 	fault    func(service, operation string) *api.Error
+	// persist, with a data dir, saves what a call changed; it runs before the
+	// response is written.
+	persist func(service, region, operation string) error
 }
 
 func (rt *router) add(s *service) {
@@ -216,6 +219,13 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		out, err = safeCall(func() (any, error) { return h(ctx, form) })
 	}
+	if rt.persist != nil {
+		// Whatever the outcome: a failed call may have changed some state
+		// (a batch half done), and what is in memory is what must be on disk.
+		if perr := rt.persist(svc.name, params.Region, op); perr != nil {
+			out, err = nil, errNotSaved
+		}
+	}
 	rt.finish(w, req, svc, out, err)
 }
 
@@ -226,6 +236,8 @@ var (
 	// not travel back over the wire or into the audit trail.
 	errInternal = &api.Error{Code: "InternalFailure", Message: "The offline AWS hit an internal error (a bug in kmslab).", Status: http.StatusInternalServerError}
 	errTooLarge = api.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is larger than %d bytes or unreadable", maxBody)
+
+	errNotSaved = &api.Error{Code: "InternalFailure", Message: "The offline AWS could not save the change to its data dir; check the disk and restart kmslab serve.", Status: http.StatusInternalServerError}
 
 	errHeaderTooLarge = api.Errorf(http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderSectionTooLarge", "Request header section is larger than %d bytes", maxHeader)
 )
