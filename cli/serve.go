@@ -29,6 +29,7 @@ type serveFlags struct {
 	auditLog    string
 	allowRemote bool
 	keyCacheTTL time.Duration
+	dataDir     string
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -38,12 +39,16 @@ func newServeCmd(g *globals) *cobra.Command {
 		Short: "Serve the offline AWS (KMS, DynamoDB, IAM, STS) for the AWS CLI and SDKs",
 		Long: `serve runs kmslab's offline AWS as a standalone endpoint. It checks SigV4
 signatures, IAM and KMS key policies, and encrypts DynamoDB items at rest, so the AWS CLI
-and SDKs see the same AccessDenied a real account would give.
+and SDKs see the same AccessDenied a real account would give. Every region works: KMS
+keys and DynamoDB tables belong to the region a request is signed for, IAM is global;
+--region only sets the region printed below. With --data-dir the account survives a
+restart, every acknowledged write on disk before its answer.
 
 It prints the environment to point the AWS CLI at it. The admin's secret access key is
 written to a file readable only by you and never printed.`,
 		Example: `  kmslab serve
-  kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl`,
+  kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl
+  kmslab serve --data-dir ~/.local/state/kmslab/account`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			region := g.region
@@ -64,6 +69,7 @@ written to a file readable only by you and never printed.`,
 	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret access key of lab-admin (generated when absent; prefer $"+secretEnv+": a flag shows in the process list)")
 	fl.StringVar(&f.auditLog, "audit-log", "", "append every call as a JSON line to this file")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow listening on a non-loopback address (anyone who can reach it can try credentials)")
+	fl.StringVar(&f.dataDir, "data-dir", "", "keep the whole account (key material and secrets included) in this directory (0700) across restarts; in memory when absent")
 	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB reuses a decrypted table key per caller (0 = ask KMS every request)")
 	cmd.Flags().SortFlags = false
 	return cmd
@@ -122,6 +128,7 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 		AdminAccessKeyID:     f.accessKeyID,
 		AdminSecretAccessKey: f.secret,
 		KeyCacheTTL:          f.keyCacheTTL,
+		DataDir:              f.dataDir,
 	}
 	if f.keyCacheTTL == 0 {
 		opts.KeyCacheTTL = sim.NoKeyCache
@@ -165,7 +172,11 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	}
 
 	fmt.Fprintf(out, "kmslab offline AWS listening on %s (account %s, region %s)\n", srv.URL, srv.AccountID, srv.Region)
-	fmt.Fprintf(out, "Services: KMS, DynamoDB, IAM, STS. Admin: %s\n\n", srv.AdminARN)
+	fmt.Fprintf(out, "Services: KMS, DynamoDB, IAM, STS, in every region. Admin: %s\n", srv.AdminARN)
+	if f.dataDir != "" {
+		fmt.Fprintf(out, "State kept in %s (key material and secret access keys included).\n", f.dataDir)
+	}
+	fmt.Fprintln(out)
 	if f.secret == "" {
 		fmt.Fprintln(out, "Point the AWS CLI or an SDK at it (the secret is read from a 0600 file, never printed):")
 	} else {
