@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -29,7 +30,8 @@ const (
 // until it is ready.
 func startServeBinary(t *testing.T, bin, addr, dataDir, state string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dataDir, "--admin-access-key-id", killKeyID)
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dataDir, "--admin-access-key-id", killKeyID,
+		"--audit-log", filepath.Join(state, "audit.jsonl"))
 	cmd.Env = append(cmd.Environ(), "XDG_STATE_HOME="+state, secretEnv+"="+killSecret)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -165,6 +167,26 @@ func TestServeSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 		}
 	}
 	t.Logf("%d writes acknowledged before SIGKILL, %d items after restart", nAcked.Load(), len(got))
+
+	// The audit log file was appended to, not truncated, and holds an event
+	// for every acknowledged write (events are written before the answer).
+	b, err := os.ReadFile(filepath.Join(state, "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	puts := 0
+	for line := range strings.Lines(string(b)) {
+		var e struct{ EventName, ErrorCode string }
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("audit log line %q: %v", line, err)
+		}
+		if e.EventName == "PutItem" && e.ErrorCode == "" {
+			puts++
+		}
+	}
+	if puts < int(nAcked.Load()) {
+		t.Errorf("audit log has %d successful PutItem events, %d writes were acknowledged", puts, nAcked.Load())
+	}
 	// The table answers writes again.
 	if _, err := c2.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("load"), Item: map[string]ddbtypes.AttributeValue{
 		"pk": &ddbtypes.AttributeValueMemberS{Value: "after"}, "v": &ddbtypes.AttributeValueMemberS{Value: strconv.Itoa(len(got))},

@@ -219,14 +219,18 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		out, err = safeCall(func() (any, error) { return h(ctx, form) })
 	}
-	if rt.persist != nil {
-		// Whatever the outcome: a failed call may have changed some state
-		// (a batch half done), and what is in memory is what must be on disk.
-		if perr := rt.persist(svc.name, params.Region, op); perr != nil {
-			out, err = nil, errNotSaved
-		}
+	if rt.persist == nil {
+		rt.finish(w, req, svc, out, err)
+		return
 	}
-	rt.finish(w, req, svc, out, err)
+	// Recorded first, so the audit event of a change is saved with it.
+	rt.record(req, svc.name, err)
+	// Whatever the outcome: a failed call may have changed some state (a
+	// batch half done), and what is in memory is what must be on disk.
+	if perr := rt.persist(svc.name, params.Region, op); perr != nil {
+		out, err = nil, errNotSaved
+	}
+	rt.write(w, req, svc, out, err)
 }
 
 // Errors answered before a request reaches a service's own checks.
@@ -369,12 +373,16 @@ func (rt *router) unknown(w http.ResponseWriter, req *api.Request, err error) {
 }
 
 func (rt *router) finish(w http.ResponseWriter, req *api.Request, svc *service, out any, err error) {
+	rt.write(w, req, svc, out, err)
+	rt.record(req, svc.name, err)
+}
+
+func (rt *router) write(w http.ResponseWriter, req *api.Request, svc *service, out any, err error) {
 	if err != nil {
 		svc.proto.writeErr(w, req.ID, err)
 	} else {
 		svc.proto.writeOK(w, req.Operation, req.ID, out)
 	}
-	rt.record(req, svc.name, err)
 }
 
 func (rt *router) record(req *api.Request, svcName string, err error) {
