@@ -12,6 +12,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"kmslab/sim/audit"
 	"kmslab/sim/dynamodb"
@@ -83,7 +84,7 @@ func openDurable(dir string) (*durable, error) {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
 	db, err := bolt.Open(filepath.Join(dir, dataFile), 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("data dir %s is in use by another kmslab serve: stop it or pick another --data-dir", dir)
 	}
 	if err != nil {
@@ -333,7 +334,7 @@ func (d *durable) syncTables(all *bolt.Bucket, ddb *dynamodb.Service, region str
 			continue
 		}
 		// Re-encrypted under a new table key: every stored item changed.
-		if err := all.DeleteBucket([]byte(t.ID)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+		if err := all.DeleteBucket([]byte(t.ID)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 			return err
 		}
 		b, err := all.CreateBucket([]byte(t.ID))
@@ -353,7 +354,7 @@ func (d *durable) syncTables(all *bolt.Bucket, ddb *dynamodb.Service, region str
 	}
 	for id, r := range d.tables {
 		if r == region && !live[id] {
-			if err := all.DeleteBucket([]byte(id)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+			if err := all.DeleteBucket([]byte(id)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 				return err
 			}
 			delete(d.tables, id)
