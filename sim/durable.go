@@ -78,10 +78,28 @@ func openDurable(dir string) (*durable, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	// MkdirAll leaves an existing directory's mode alone: key material and
-	// secrets go in there, so make it private whatever it was.
-	if err := os.Chmod(dir, 0o700); err != nil {
+	// MkdirAll leaves an existing directory's mode alone. Key material and
+	// secrets go in there, so it must be private. An empty one (just made by
+	// mkdir) is made so; one with content may be shared on purpose (a home, a
+	// project), so say so rather than change its mode behind the user's back.
+	fi, err := os.Stat(dir)
+	if err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("data dir %s is not a directory", dir)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("data dir: %w", err)
+		}
+		if len(entries) > 0 {
+			return nil, fmt.Errorf("data dir %s is open to other users (mode %v) and would hold key material: chmod 700 it or name a new directory", dir, fi.Mode().Perm())
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("data dir: %w", err)
+		}
 	}
 	db, err := bolt.Open(filepath.Join(dir, dataFile), 0o600, &bolt.Options{Timeout: time.Second})
 	if errors.Is(err, berrors.ErrTimeout) {

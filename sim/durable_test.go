@@ -271,3 +271,35 @@ func TestDataDirRekeyedTable(t *testing.T) {
 		t.Errorf("re-created table after restart: %d items (%v), want 0", scan.Count, err)
 	}
 }
+
+// TestDataDirMustBePrivate: a data dir with content that others can read is
+// refused, not silently used or changed; a new or empty one is made 0700.
+func TestDataDirMustBePrivate(t *testing.T) {
+	open := t.TempDir()
+	if err := os.WriteFile(filepath.Join(open, "notes.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.New(sim.Options{DataDir: open}); err == nil || !strings.Contains(err.Error(), "chmod 700") {
+		t.Fatalf("data dir with mode 0755: %v", err)
+	}
+	if fi, _ := os.Stat(open); fi.Mode().Perm() != 0o755 {
+		t.Errorf("the refused dir's mode changed to %v", fi.Mode().Perm())
+	}
+	empty := t.TempDir()
+	if err := os.Chmod(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{filepath.Join(t.TempDir(), "a", "b"), empty} {
+		srv, err := sim.New(sim.Options{DataDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = srv.Close()
+		if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
+			t.Errorf("data dir %s mode %v, want 0700", dir, fi.Mode().Perm())
+		}
+	}
+}
