@@ -135,17 +135,30 @@ func openDurable(dir string) (*durable, error) {
 // must have no sink yet (they are in the audit log file already), and drops
 // older ones from disk.
 func (d *durable) restoreAudit(log *audit.Log, max int) error {
-	return d.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketAudit)
-		n := b.Stats().KeyN
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil && n > max; k, _ = c.First() {
-			if err := c.Delete(); err != nil {
-				return err
+	var n int
+	if err := d.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketAudit).Stats().KeyN
+		return nil
+	}); err != nil {
+		return err
+	}
+	if n > max {
+		// Only a write transaction (an fsync) when there is something to drop.
+		if err := d.db.Update(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketAudit).Cursor()
+			for k, _ := c.First(); k != nil && n > max; k, _ = c.First() {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+				n--
 			}
-			n--
+			return nil
+		}); err != nil {
+			return fmt.Errorf("trim audit trail: %w", err)
 		}
-		return b.ForEach(func(_, v []byte) error {
+	}
+	return d.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAudit).ForEach(func(_, v []byte) error {
 			var e audit.Event
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("restore audit event: %w", err)
