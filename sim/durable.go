@@ -430,12 +430,27 @@ func (d *durable) close() error {
 const auditMax = 10000
 
 // openData opens the data dir and loads what it holds into the services.
-func openData(dir string, iamSvc *iam.Service, regs *regions, log *audit.Log) (*durable, bool, error) {
+func openData(dir, account string, iamSvc *iam.Service, regs *regions, log *audit.Log) (*durable, bool, error) {
 	d, err := openDurable(dir)
 	if err != nil {
 		return nil, false, err
 	}
 	d.iam, d.regions = iamSvc, regs
+	// Every ARN saved names the account: another account id would turn them
+	// all into foreign ones.
+	if err := d.db.Update(func(tx *bolt.Tx) error {
+		st := tx.Bucket(bucketState)
+		switch saved := st.Get([]byte("account")); {
+		case saved == nil:
+			return st.Put([]byte("account"), []byte(account))
+		case string(saved) != account:
+			return fmt.Errorf("data dir %s holds account %s, not %s: pass --account-id %s or name another directory", dir, saved, account, saved)
+		}
+		return nil
+	}); err != nil {
+		_ = d.db.Close()
+		return nil, false, err
+	}
 	if err := d.restoreAudit(log, auditMax); err != nil {
 		_ = d.db.Close()
 		return nil, false, err

@@ -303,3 +303,23 @@ func TestDataDirMustBePrivate(t *testing.T) {
 		}
 	}
 }
+
+// TestDataDirKeepsItsAccount: a data dir resumes only as the account it holds.
+func TestDataDirKeepsItsAccount(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := sim.New(sim.Options{DataDir: dir, AccountID: "123456789012"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.New(sim.Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "--account-id 123456789012") {
+		t.Fatalf("other account on the data dir: %v", err)
+	}
+	srv, err = sim.New(sim.Options{DataDir: dir, AccountID: "123456789012"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = srv.Close()
+}

@@ -181,7 +181,7 @@ func New(opts Options) (*Server, error) {
 	restored := false
 	if opts.DataDir != "" {
 		var err error
-		if d, restored, err = openData(opts.DataDir, iamSvc, regs, log); err != nil {
+		if d, restored, err = openData(opts.DataDir, opts.AccountID, iamSvc, regs, log); err != nil {
 			return nil, err
 		}
 	}
