@@ -323,3 +323,11 @@ func TestDataDirKeepsItsAccount(t *testing.T) {
 	}
 	_ = srv.Close()
 }
+
+// TestDataDirRefusesSeed: a seeded random stream restarts where it began, so
+// it would hand out the saved ids again.
+func TestDataDirRefusesSeed(t *testing.T) {
+	if _, err := sim.New(sim.Options{DataDir: t.TempDir(), Rand: bytes.NewReader(make([]byte, 1<<16))}); err == nil {
+		t.Fatal("a seeded server accepted a data dir")
+	}
+}

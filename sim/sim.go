@@ -150,6 +150,10 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("account id %q: must be 12 digits", opts.AccountID)
 		}
 	}
+	if opts.DataDir != "" && opts.Rand != nil {
+		// A restarted seeded stream would hand out the saved ids again.
+		return nil, errors.New("a seeded run cannot keep its state in a data dir: its ids would repeat after a restart; drop --seed or --data-dir")
+	}
 	env := api.NewEnv(opts.AccountID, opts.Region, opts.Clock, opts.Rand)
 	log := audit.New(auditMax)
 
