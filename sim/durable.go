@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -293,6 +294,26 @@ func (d *durable) commit(snaps ...snapshot) error {
 	if len(items) == 0 && len(events) == 0 && len(snaps) == 0 {
 		return nil
 	}
+	tables, gens := maps.Clone(d.tables), maps.Clone(d.gens)
+	err := d.write(items, events, snaps)
+	if err != nil {
+		// Nothing of it is on disk: keep it for the next commit, behind any
+		// newer change of the same item, and forget what the failed
+		// transaction would have recorded of the tables.
+		d.tables, d.gens = tables, gens
+		d.mu.Lock()
+		for ref, ch := range items {
+			if _, newer := d.pending[ref]; !newer {
+				d.pending[ref] = ch
+			}
+		}
+		d.audit = append(events, d.audit...)
+		d.mu.Unlock()
+	}
+	return err
+}
+
+func (d *durable) write(items map[itemRef]itemChange, events [][]byte, snaps []snapshot) error {
 	return d.db.Update(func(tx *bolt.Tx) error {
 		st, all := tx.Bucket(bucketState), tx.Bucket(bucketItems)
 		for ref, ch := range items {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"kmslab/sim/audit"
 )
 
@@ -56,5 +58,38 @@ func TestItemKeyRoundTrip(t *testing.T) {
 		if _, _, ok := splitItemKey(bad); ok {
 			t.Errorf("splitItemKey(%q) accepted", bad)
 		}
+	}
+}
+
+// TestFailedCommitKeepsChanges: a transaction that fails leaves its item
+// changes and audit events pending for the next commit, behind newer ones.
+func TestFailedCommitKeepsChanges(t *testing.T) {
+	d, err := openDurable(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.db.Close()
+	d.ItemPut("tbl", []byte("p"), []byte("a"), []byte("sealed-a"), 1)
+	d.ItemPut("tbl", []byte("p"), []byte("b"), []byte("sealed-b"), 1)
+	_, _ = d.Write([]byte(`{"requestID":"1"}` + "\n"))
+	if err := d.commit("no-such-snapshot"); err == nil {
+		t.Fatal("a commit with an unknown snapshot succeeded")
+	}
+	d.ItemPut("tbl", []byte("p"), []byte("b"), []byte("sealed-b2"), 2) // newer than the failed one
+	if err := d.commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	err = d.db.View(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bucketAudit).Stats().KeyN; n != 1 {
+			t.Errorf("%d audit events on disk, want 1", n)
+		}
+		return readItems(tx, "tbl", func(_, ih, sealed []byte, _ int) { got[string(ih)] = string(sealed) })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["a"] != "sealed-a" || got["b"] != "sealed-b2" || len(got) != 2 {
+		t.Errorf("items on disk after a failed then a good commit: %q", got)
 	}
 }
