@@ -49,6 +49,18 @@ func TestDataDirRestart(t *testing.T) {
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}`)}); err != nil {
 		t.Fatal(err)
 	}
+	// A customer managed policy with a second, default version, attached.
+	const polDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:DescribeTable","Resource":"*"}]}`
+	cmp, err := im.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("restart-pol"), PolicyDocument: aws.String(polDoc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: cmp.Policy.Arn, PolicyDocument: aws.String(polDoc), SetAsDefault: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("reader"), PolicyArn: cmp.Policy.Arn}); err != nil {
+		t.Fatal(err)
+	}
 	ak, err := im.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("reader")})
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +153,10 @@ func TestDataDirRestart(t *testing.T) {
 	pol, err := im2.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String("reader"), PolicyName: aws.String("kms-use")})
 	if err != nil || !strings.Contains(*pol.PolicyDocument, "kms") {
 		t.Fatalf("inline policy after restart: %v", err)
+	}
+	got, err := im2.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: cmp.Policy.Arn})
+	if err != nil || *got.Policy.DefaultVersionId != "v2" || *got.Policy.AttachmentCount != 1 {
+		t.Fatalf("customer managed policy after restart: %+v, %v", got, err)
 	}
 	for _, region := range []string{"us-east-1", "eu-west-1"} {
 		// The test user reads with the key made before the restart: IAM

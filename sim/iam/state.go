@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"kmslab/policy"
 	"kmslab/sim/api"
@@ -11,18 +12,41 @@ import (
 
 // state is what IAM keeps across a restart of `kmslab serve --data-dir`:
 // users with their policies and tags, and access keys with their secrets
-// (the data dir is the user's own, 0700). Managed policies are data shipped
-// with kmslab and not kept.
+// (the data dir is the user's own, 0700), and customer managed policies with
+// their versions. AWS managed policies are data shipped with kmslab and not kept.
 type state struct {
-	Users map[string]*user
-	Keys  map[string]*accessKey
+	Users    map[string]*user
+	Keys     map[string]*accessKey
+	Policies []policyState // customer managed
+}
+
+type policyState struct {
+	Name, ARN, Path, DefaultVersionID, Description, ID string
+	Created, Updated                                   time.Time
+	Next                                               int
+	Tags                                               []tag
+	Versions                                           []versionState
+}
+
+type versionState struct {
+	ID, Text string
+	Created  time.Time
 }
 
 // MarshalState encodes everything IAM holds, for persistence.
 func (s *Service) MarshalState() ([]byte, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return json.Marshal(state{Users: s.users, Keys: s.keys})
+	st := state{Users: s.users, Keys: s.keys}
+	for _, mp := range s.policies {
+		ps := policyState{Name: mp.Name, ARN: mp.ARN, Path: mp.Path, DefaultVersionID: mp.DefaultVersionID,
+			Description: mp.Description, ID: mp.id, Created: mp.Created, Updated: mp.Updated, Next: mp.next, Tags: mp.tags}
+		for _, v := range mp.versions {
+			ps.Versions = append(ps.Versions, versionState{ID: v.ID, Text: v.Text, Created: v.Created})
+		}
+		st.Policies = append(st.Policies, ps)
+	}
+	return json.Marshal(st)
 }
 
 // RestoreState replaces IAM's users and keys with those of b, from MarshalState.
@@ -54,9 +78,26 @@ func (s *Service) RestoreState(b []byte) error {
 			p.Doc = doc
 		}
 	}
+	policies := map[string]*managedPolicy{}
+	for _, ps := range st.Policies {
+		mp := &managedPolicy{Name: ps.Name, ARN: ps.ARN, Path: ps.Path, DefaultVersionID: ps.DefaultVersionID,
+			Description: ps.Description, Created: ps.Created, Updated: ps.Updated,
+			id: ps.ID, local: true, next: ps.Next, tags: ps.Tags}
+		for _, v := range ps.Versions {
+			doc, err := policy.ParseIdentity([]byte(v.Text))
+			if err != nil {
+				return fmt.Errorf("restore iam: policy %s version %s: %w", ps.ARN, v.ID, err)
+			}
+			mp.versions = append(mp.versions, &policyVersion{ID: v.ID, Text: v.Text, Doc: doc, Created: v.Created})
+		}
+		if mp.defaultVersion() == nil {
+			return fmt.Errorf("restore iam: policy %s has no version %s", ps.ARN, ps.DefaultVersionID)
+		}
+		policies[mp.ARN] = mp
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.users, s.keys = st.Users, st.Keys
+	s.users, s.keys, s.policies = st.Users, st.Keys, policies
 	return nil
 }
 
