@@ -61,6 +61,11 @@ func (s *Service) RestoreState(b []byte) error {
 	if st.Keys == nil {
 		st.Keys = map[string]*accessKey{}
 	}
+	for id, k := range st.Keys {
+		if k == nil || k.ID != id || st.Users[strings.ToLower(k.UserName)] == nil {
+			return fmt.Errorf("restore iam: access key %q does not match a user", id)
+		}
+	}
 	// A policy is kept as submitted and parsed again, so a restored account
 	// evaluates exactly what PutUserPolicy accepted.
 	for name, u := range st.Users {
@@ -71,6 +76,9 @@ func (s *Service) RestoreState(b []byte) error {
 			u.Inline = map[string]*inlinePolicy{}
 		}
 		for pn, p := range u.Inline {
+			if p == nil {
+				return fmt.Errorf("restore iam: policy %s of %s is empty", pn, u.Name)
+			}
 			doc, err := policy.ParseIdentity([]byte(p.Text))
 			if err != nil {
 				return fmt.Errorf("restore iam: policy %s of %s: %w", pn, u.Name, err)
