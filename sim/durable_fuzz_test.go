@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"kmslab/sim/api"
-	"kmslab/sim/authz"
 	"kmslab/sim/audit"
+	"kmslab/sim/authz"
 	"kmslab/sim/dynamodb"
 	"kmslab/sim/iam"
 	"kmslab/sim/kms"
