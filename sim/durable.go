@@ -489,7 +489,7 @@ func openData(dir, account string, iamSvc *iam.Service, regs *regions, log *audi
 
 // readOnly are the operation name prefixes that change nothing worth keeping
 // (KMS's purge of keys past their deletion date follows from the clock).
-var readOnly = []string{"Get", "List", "Describe", "Scan", "Query", "BatchGet", "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateRandom", "Simulate"}
+var readOnly = []string{"Get", "List", "Describe", "Scan", "Query", "BatchGet", "TransactGet", "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateRandom", "Simulate"}
 
 // itemOps change items only, which the ItemJournal carries.
 var itemOps = map[string]bool{"PutItem": true, "UpdateItem": true, "DeleteItem": true, "BatchWriteItem": true, "TransactWriteItems": true}

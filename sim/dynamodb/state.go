@@ -46,7 +46,21 @@ type TableState struct {
 	WrappedKey     []byte
 	// Gen changes whenever the items were re-encrypted under a new table key:
 	// the stored items of an older Gen are no longer valid.
-	Gen uint64
+	Gen     uint64
+	Indexes []indexState `json:",omitempty"`
+}
+
+// indexState is a secondary index's definition. Its membership is not kept:
+// it follows from the items, and the first request holding the table key
+// counts it again, as after a re-key.
+type indexState struct {
+	Name       string
+	Global     bool
+	HashKey    keyAttrState
+	RangeKey   *keyAttrState `json:",omitempty"`
+	Projection projectionSpec
+	RCU, WCU   int64
+	Ready      time.Time
 }
 
 type keyAttrState struct {
@@ -81,6 +95,14 @@ func (s *Service) MarshalState() ([]byte, []TableState, error) {
 		}
 		if t.rangeKey != nil {
 			ts.RangeKey = &keyAttrState{t.rangeKey.name, t.rangeKey.typ.String()}
+		}
+		for _, ix := range t.indexes {
+			is := indexState{Name: ix.name, Global: ix.global, HashKey: keyAttrState{ix.hashKey.name, ix.hashKey.typ.String()},
+				Projection: ix.projection, RCU: ix.rcu, WCU: ix.wcu, Ready: ix.ready}
+			if ix.rangeKey != nil {
+				is.RangeKey = &keyAttrState{ix.rangeKey.name, ix.rangeKey.typ.String()}
+			}
+			ts.Indexes = append(ts.Indexes, is)
 		}
 		deleted := t.deleted
 		t.mu.Unlock()
@@ -120,6 +142,20 @@ func (s *Service) RestoreState(b []byte) ([]TableState, error) {
 				return nil, err
 			}
 			t.rangeKey = &rk
+		}
+		for _, is := range ts.Indexes {
+			ix := &index{name: is.Name, global: is.Global, projection: is.Projection, rcu: is.RCU, wcu: is.WCU, ready: is.Ready}
+			if ix.hashKey, err = is.HashKey.keyAttr(); err != nil {
+				return nil, err
+			}
+			if is.RangeKey != nil {
+				rk, err := is.RangeKey.keyAttr()
+				if err != nil {
+					return nil, err
+				}
+				ix.rangeKey = &rk
+			}
+			t.indexes = append(t.indexes, ix)
 		}
 		tables[t.name] = t
 	}
