@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"kmslab/policy"
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
 	"kmslab/sim/kms"
-	"kmslab/policy"
 )
 
 const (
