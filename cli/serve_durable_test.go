@@ -92,8 +92,8 @@ func TestServeSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 	}
 
 	// Writers put items until the server dies; the kill comes once enough
-	// writes are acknowledged (bounded: at most 30 s of load).
-	const writers, killAfter = 4, 300
+	// writes are acknowledged (bounded: at most 20 s of load).
+	const writers, killAfter = 4, 200
 	var acked sync.Map // pk -> value
 	var nAcked atomic.Int64
 	stop := make(chan struct{})
@@ -121,7 +121,7 @@ func TestServeSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 			}
 		}()
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for nAcked.Load() < killAfter && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
