@@ -86,6 +86,7 @@ func LoadLedgers(stateDir string) ([]Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read ledgers: %w", err)
 	}
+	removeStaleTemps(runsDir(stateDir), entries, time.Now())
 	var out []Ledger
 	for _, e := range entries {
 		name := e.Name()
@@ -108,6 +109,28 @@ func LoadLedgers(stateDir string) ([]Ledger, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	return out, nil
+}
+
+// staleTempAge is how old a writeFileAtomic temp file must be to count as
+// left by a killed process: a live writer renames its file within milliseconds.
+const staleTempAge = time.Minute
+
+// removeStaleTemps removes the temp files (.<run>.json.<n>.tmp) a process
+// killed between CreateTemp and Rename left in dir. Young ones may belong to a
+// writer still at work and stay; a failure to remove one is not worth failing
+// the caller for.
+func removeStaleTemps(dir string, entries []fs.DirEntry, now time.Time) {
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".tmp") || !strings.Contains(name, ".json.") {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || now.Sub(fi.ModTime()) < staleTempAge {
+			continue
+		}
+		_ = os.Remove(filepath.Join(dir, name))
+	}
 }
 
 var knownKinds = map[string]bool{
@@ -165,6 +188,9 @@ func openLedger(stateDir, runID string, persist bool, now func() time.Time) (*le
 		return f, nil
 	}
 	f.path = ledgerPath(stateDir, runID)
+	if entries, err := os.ReadDir(runsDir(stateDir)); err == nil {
+		removeStaleTemps(runsDir(stateDir), entries, now())
+	}
 	b, err := os.ReadFile(f.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -230,3 +230,45 @@ func TestLedgerDirIsPrivate(t *testing.T) {
 		t.Errorf("ledger mode %v, want 0600", fi.Mode().Perm())
 	}
 }
+
+// A process killed between CreateTemp and Rename leaves .<run>.json.<n>.tmp
+// behind; the next look at the ledgers removes it, but not a young one a live
+// writer may still rename, nor anything that is not such a temp file.
+func TestStaleLedgerTempsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	runs := runsDir(dir)
+	if err := os.MkdirAll(runs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * staleTempAge)
+	files := map[string]bool{ // name -> kept
+		".abc123.json.4711.tmp": false,
+		".abc123.json.99.tmp":   true, // young
+		"notes.tmp":             true, // not a ledger temp
+	}
+	for name, kept := range files {
+		p := filepath.Join(runs, name)
+		if err := os.WriteFile(p, []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if !kept || name == "notes.tmp" {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, load := range []func() error{
+		func() error { _, err := LoadLedgers(dir); return err },
+		func() error { _, err := openLedger(dir, "abc123", true, time.Now); return err },
+	} {
+		if err := load(); err != nil {
+			t.Fatal(err)
+		}
+		for name, kept := range files {
+			_, err := os.Stat(filepath.Join(runs, name))
+			if exists := err == nil; exists != kept {
+				t.Errorf("%s: exists = %v, want %v", name, exists, kept)
+			}
+		}
+	}
+}

@@ -201,7 +201,7 @@ func startServeBinary(t *testing.T, bin string) []string {
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
 	})
-	env, _ := readServeEnv(t, out)
+	env, _ := readServeEnv(t, out, "")
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 	return env
 }

@@ -29,6 +29,7 @@ type serveFlags struct {
 	auditLog    string
 	allowRemote bool
 	keyCacheTTL time.Duration
+	dataDir     string
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -38,14 +39,19 @@ func newServeCmd(g *globals) *cobra.Command {
 		Short: "Serve the offline AWS to the AWS CLI and SDKs",
 		Long: `serve runs kmslab's offline AWS as a standalone endpoint. It checks SigV4
 signatures, IAM and KMS key policies, and encrypts DynamoDB items at rest, so the AWS CLI
-and SDKs see the same AccessDenied a real account would give.
+and SDKs see the same AccessDenied a real account would give. Every region works: KMS
+keys and DynamoDB tables belong to the region a request is signed for, IAM is global;
+--region only sets the region printed below. With --data-dir the account survives a
+restart, every acknowledged write on disk before its answer.
 
 It prints the environment to point the AWS CLI at it. The admin's secret access key is
 written to a file readable only by you and never printed.`,
 		Example: `# then paste the export lines it prints into another shell
 kmslab serve
 # a fixed port, every call logged
-kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl`,
+kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl
+# keep the account across restarts
+kmslab serve --data-dir ~/.local/state/kmslab/account`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			region := g.region
@@ -66,6 +72,7 @@ kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl`,
 	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret of lab-admin; prefer $"+secretEnv+" (flags show in ps)")
 	fl.StringVar(&f.auditLog, "audit-log", "", "append every call as a JSON line to this file")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "listen beyond loopback (anyone reaching it may try keys)")
+	fl.StringVar(&f.dataDir, "data-dir", "", "keep the account (key material and secrets too) in this 0700 dir across restarts")
 	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB reuses a table key (0: ask KMS each time)")
 	g.addFlags(cmd, flagRegion, flagSeed)
 	cmd.Flags().SortFlags = false
@@ -103,8 +110,13 @@ func isLoopbackAddr(addr string) bool {
 const secretEnv = "KMSLAB_ADMIN_SECRET_ACCESS_KEY"
 
 func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region string, seed *int64) error {
+	// secretExpr is how the export line obtains the admin secret. A secret the
+	// user supplied is theirs to keep: writing it to a file would put a copy
+	// where a SIGKILL can leave it behind, so only a generated one gets a file.
+	secretExpr := "'<the value of --admin-secret-access-key>'"
 	if f.secret == "" {
 		f.secret = os.Getenv(secretEnv)
+		secretExpr = `"$` + secretEnv + `"` // unused when the variable is empty too
 	}
 	warn, err := checkLoopback(f.addr, f.allowRemote)
 	if err != nil {
@@ -120,6 +132,7 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 		AdminAccessKeyID:     f.accessKeyID,
 		AdminSecretAccessKey: f.secret,
 		KeyCacheTTL:          f.keyCacheTTL,
+		DataDir:              f.dataDir,
 	}
 	if f.keyCacheTTL == 0 {
 		opts.KeyCacheTTL = sim.NoKeyCache
@@ -147,17 +160,33 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 		_ = srv.Close()
 		return fmt.Errorf("--addr %s resolved to %s, which is not loopback: pass --allow-remote if you really mean it", f.addr, bound)
 	}
-	secretFile, err := writeSecretFile(srv)
+	secretFile, err := secretFilePath(srv)
+	if err == nil {
+		// A serve killed by SIGKILL on this address left its file behind.
+		err = removeStale(secretFile)
+	}
+	if err == nil && f.secret == "" {
+		_, err = writeSecret(secretFile, srv.Admin.SecretAccessKey)
+		secretExpr = `"$(cat ` + shellQuote(secretFile) + `)"`
+		defer os.Remove(secretFile)
+	}
 	if err != nil {
 		_ = srv.Close()
 		return err
 	}
-	defer os.Remove(secretFile)
 
 	fmt.Fprintf(out, "kmslab offline AWS listening on %s (account %s, region %s)\n", srv.URL, srv.AccountID, srv.Region)
-	fmt.Fprintf(out, "Services: KMS, DynamoDB, IAM, STS. Admin: %s\n\n", srv.AdminARN)
-	fmt.Fprintln(out, "Point the AWS CLI or an SDK at it (the secret is read from a 0600 file, never printed):")
-	fmt.Fprint(out, exportLines(srv, secretFile))
+	fmt.Fprintf(out, "Services: KMS, DynamoDB, IAM, STS, in every region. Admin: %s\n", srv.AdminARN)
+	if f.dataDir != "" {
+		fmt.Fprintf(out, "State kept in %s (key material and secret access keys included).\n", f.dataDir)
+	}
+	fmt.Fprintln(out)
+	if f.secret == "" {
+		fmt.Fprintln(out, "Point the AWS CLI or an SDK at it (the secret is read from a 0600 file, never printed):")
+	} else {
+		fmt.Fprintln(out, "Point the AWS CLI or an SDK at it (with the secret you supplied, never printed):")
+	}
+	fmt.Fprint(out, exportLines(srv, secretExpr))
 	fmt.Fprintln(out, "\nPress Ctrl-C to stop.")
 
 	<-ctx.Done()
@@ -168,14 +197,14 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	return nil
 }
 
-func exportLines(srv *sim.Server, secretFile string) string {
-	return fmt.Sprintf("  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=\"$(cat %s)\"\n",
-		srv.URL, srv.Region, srv.Admin.AccessKeyID, shellQuote(secretFile))
+func exportLines(srv *sim.Server, secretExpr string) string {
+	return fmt.Sprintf("  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=%s\n",
+		srv.URL, srv.Region, srv.Admin.AccessKeyID, secretExpr)
 }
 
-// writeSecretFile keeps the admin secret where only the user can read it, so
-// the terminal, scrollback and recordings never show it.
-func writeSecretFile(srv *sim.Server) (string, error) {
+// secretFilePath is where a generated admin secret is kept, readable only by
+// the user, so the terminal, scrollback and recordings never show it.
+func secretFilePath(srv *sim.Server) (string, error) {
 	dir, err := stateDir("")
 	if err != nil {
 		return "", err
@@ -183,7 +212,15 @@ func writeSecretFile(srv *sim.Server) (string, error) {
 	if err := privateDir(dir); err != nil {
 		return "", err
 	}
-	return writeSecret(filepath.Join(dir, secretFileName(srv.URL)), srv.Admin.SecretAccessKey)
+	return filepath.Join(dir, secretFileName(srv.URL)), nil
+}
+
+// removeStale removes a file a killed process left at path, if any.
+func removeStale(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove stale secret file: %w", err)
+	}
+	return nil
 }
 
 // secretFileName names the secret file after the listen address, so that two

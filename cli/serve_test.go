@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,10 +45,23 @@ func TestCheckLoopback(t *testing.T) {
 func startServe(t *testing.T, extra ...string) (env []string, printed func() string) {
 	t.Helper()
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	return startServeAt(t, "127.0.0.1:0", extra...)
+}
+
+// startServeAt is startServe on addr with the caller's XDG_STATE_HOME. A
+// secret supplied by --admin-secret-access-key is exported as a placeholder.
+func startServeAt(t *testing.T, addr string, extra ...string) (env []string, printed func() string) {
+	t.Helper()
+	flagSecret := ""
+	for i, a := range extra {
+		if a == "--admin-secret-access-key" && i+1 < len(extra) {
+			flagSecret = extra[i+1]
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	root := newRoot()
-	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--key-cache-ttl", "0"}, extra...))
+	root.SetArgs(append([]string{"serve", "--addr", addr, "--key-cache-ttl", "0"}, extra...))
 	root.SetOut(pw)
 	root.SetErr(pw)
 	done := make(chan error, 1)
@@ -60,15 +75,16 @@ func startServe(t *testing.T, extra ...string) (env []string, printed func() str
 		}
 	})
 
-	env, printed = readServeEnv(t, pr)
+	env, printed = readServeEnv(t, pr, flagSecret)
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	return env, printed
 }
 
 // readServeEnv reads serve's output up to its "Ctrl-C" line and returns the
-// environment its export lines describe (the secret read from its file),
+// environment its export lines describe (the secret read from its file, or
+// flagSecret where serve printed a placeholder for a secret given by flag),
 // and everything it printed.
-func readServeEnv(t *testing.T, r io.Reader) (env []string, printed func() string) {
+func readServeEnv(t *testing.T, r io.Reader, flagSecret string) (env []string, printed func() string) {
 	t.Helper()
 	var all strings.Builder
 	exportRE := regexp.MustCompile(`^\s*export (AWS_[A-Z_]+)=(.*)$`)
@@ -88,6 +104,12 @@ func readServeEnv(t *testing.T, r io.Reader) (env []string, printed func() strin
 					t.Errorf("secret file mode %v, want 0600", fi.Mode().Perm())
 				}
 				val = string(b)
+			}
+			switch {
+			case val == `"$`+secretEnv+`"`:
+				val = os.Getenv(secretEnv)
+			case m[1] == "AWS_SECRET_ACCESS_KEY" && strings.HasPrefix(val, "'<"):
+				val = flagSecret
 			}
 			env = append(env, m[1]+"="+val)
 		}
@@ -123,6 +145,61 @@ func TestServePrintsEnvWithoutSecret(t *testing.T) {
 			t.Errorf("no export line for %s", k)
 		}
 	}
+}
+
+// A secret the user supplied is never written to a file (by flag or by
+// environment), and a file a killed serve left on the same address is removed
+// at start.
+func TestServeSuppliedSecretNoFile(t *testing.T) {
+	const secret = "s3cr3t/value+that/must+never+show12345678"
+	for _, how := range []string{"flag", "env"} {
+		t.Run(how, func(t *testing.T) {
+			state := t.TempDir()
+			t.Setenv("XDG_STATE_HOME", state)
+			addr := freeAddr(t)
+			stale := filepath.Join(state, "kmslab", secretFileName("http://"+addr))
+			if err := os.MkdirAll(filepath.Dir(stale), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(stale, []byte("old-secret"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"--admin-access-key-id", "AKIAEXAMPLEEXAMPLE12"}
+			if how == "flag" {
+				args = append(args, "--admin-secret-access-key", secret)
+			} else {
+				t.Setenv(secretEnv, secret)
+			}
+			env, printed := startServeAt(t, addr, args...)
+			if strings.Contains(printed(), secret) {
+				t.Fatal("serve printed the secret")
+			}
+			if !slices.Contains(env, "AWS_SECRET_ACCESS_KEY="+secret) {
+				t.Errorf("export lines do not lead to the supplied secret: %q", env)
+			}
+			entries, err := os.ReadDir(filepath.Dir(stale))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if strings.HasSuffix(e.Name(), ".secret") {
+					t.Errorf("secret file %s exists with a supplied secret", e.Name())
+				}
+			}
+		})
+	}
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
 }
 
 // awsCLIs returns each distinct AWS CLI on this machine: the one on PATH

@@ -25,8 +25,13 @@ import (
 // maxBody bounds a request body: BatchWriteItem's 16 MB is the largest AWS accepts.
 const maxBody = 16 << 20
 
-// maxHeader bounds the request line and headers together.
-const maxHeader = 256 << 10
+// maxHeader bounds the request line and headers together. The router checks
+// it itself, so the answer comes in the protocol's error shape; net/http's own
+// limit (hardMaxHeader) sits above it and only stops what would cost memory.
+const (
+	maxHeader     = 256 << 10
+	hardMaxHeader = 1 << 20
+)
 
 // protocol frames one service's responses.
 type protocol interface {
@@ -51,11 +56,14 @@ func (queryProto) json() bool { return false }
 
 // service is one AWS service as the router sees it.
 type service struct {
-	name   string // signing name and audit source prefix: kms, dynamodb, iam, sts
-	proto  protocol
-	json   map[string]api.JSONHandler
-	query  map[string]api.QueryHandler
-	target string // X-Amz-Target prefix for JSON services, with the trailing dot
+	name  string // signing name and audit source prefix: kms, dynamodb, iam, sts
+	proto protocol
+	json  map[string]api.JSONHandler
+	query map[string]api.QueryHandler
+	// inRegion, for a regional service, is its operations in another region
+	// than the default one (json).
+	inRegion func(region string) map[string]api.JSONHandler
+	target   string // X-Amz-Target prefix for JSON services, with the trailing dot
 }
 
 // CredentialStore resolves access key ids to their secret and principal.
@@ -77,6 +85,9 @@ type router struct {
 	byTarget map[string]*service
 	byName   map[string]*service
 	fault    func(service, operation string) *api.Error
+	// persist, with a data dir, saves what a call changed; it runs before the
+	// response is written.
+	persist func(service, region, operation string) error
 }
 
 func (rt *router) add(s *service) {
@@ -113,6 +124,10 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
+	if headerSize(r) > maxHeader {
+		rt.earlyError(w, r, req, errHeaderTooLarge)
+		return
+	}
 	if r.ContentLength > maxBody {
 		rt.earlyError(w, r, req, errTooLarge)
 		return
@@ -167,6 +182,9 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, principal, _ := rt.creds.LookupAccessKey(params.AccessKeyID)
 	req.Principal = principal
+	if svc.inRegion != nil {
+		req.Region = params.Region
+	}
 	// AWS counts a key as used once a request it signed authenticates, whether
 	// or not the call is then allowed; it records the service's signing name.
 	if ur, ok := rt.creds.(UsageRecorder); ok {
@@ -183,7 +201,11 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := api.WithRequest(r.Context(), req)
 	var out any
 	if svc.json != nil {
-		h, ok := svc.json[op]
+		ops := svc.json
+		if svc.inRegion != nil && params.Region != rt.env.Region {
+			ops = svc.inRegion(params.Region)
+		}
+		h, ok := ops[op]
 		if !ok {
 			rt.finish(w, req, svc, nil, api.BadRequest("UnknownOperationException", ""))
 			return
@@ -197,7 +219,18 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		out, err = safeCall(func() (any, error) { return h(ctx, form) })
 	}
-	rt.finish(w, req, svc, out, err)
+	if rt.persist == nil {
+		rt.finish(w, req, svc, out, err)
+		return
+	}
+	// Recorded first, so the audit event of a change is saved with it.
+	rt.record(req, svc.name, err)
+	// Whatever the outcome: a failed call may have changed some state (a
+	// batch half done), and what is in memory is what must be on disk.
+	if perr := rt.persist(svc.name, params.Region, op); perr != nil {
+		out, err = nil, errNotSaved
+	}
+	rt.write(w, req, svc, out, err)
 }
 
 // Errors answered before a request reaches a service's own checks.
@@ -207,7 +240,24 @@ var (
 	// not travel back over the wire or into the audit trail.
 	errInternal = &api.Error{Code: "InternalFailure", Message: "The offline AWS hit an internal error (a bug in kmslab).", Status: http.StatusInternalServerError}
 	errTooLarge = api.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is larger than %d bytes or unreadable", maxBody)
+
+	errNotSaved = &api.Error{Code: "InternalFailure", Message: "The offline AWS could not save the change to its data dir; check the disk and restart kmslab serve.", Status: http.StatusInternalServerError}
+
+	errHeaderTooLarge = api.Errorf(http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderSectionTooLarge", "Request header section is larger than %d bytes", maxHeader)
 )
+
+// headerSize is the request line and header section as they came on the wire,
+// give or take the spelling of line ends.
+func headerSize(r *http.Request) int {
+	n := len(r.Method) + 1 + len(r.RequestURI) + 1 + len(r.Proto) + 2
+	n += len("Host: ") + len(r.Host) + 2
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + 2 + len(v) + 2
+		}
+	}
+	return n
+}
 
 // safeCall turns a handler panic into an InternalFailure: a bug must never take
 // the learner's whole lab down with it.
@@ -238,13 +288,14 @@ func checkMethod(method string, svc *service) error {
 
 // scopeProblem says what is wrong with the credential scope for svc, or "".
 // The scope must name the service called; KMS and DynamoDB are regional and
-// also need this endpoint's region, while IAM and STS accept any region (the
-// SDKs sign them with the client's region when an endpoint is set).
+// need a region of the aws partition (the one the scope names is the one
+// called), while IAM and STS accept any region (the SDKs sign them with the
+// client's region when an endpoint is set).
 func (rt *router) scopeProblem(svc *service, p sigv4.Params) string {
 	if p.Service != svc.name {
 		return fmt.Sprintf("Credential should be scoped to correct service: '%s'. ", svc.name)
 	}
-	if svc.json != nil && p.Region != rt.env.Region {
+	if svc.json != nil && !validRegion(p.Region) {
 		return fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. ", p.Region)
 	}
 	return ""
@@ -253,7 +304,15 @@ func (rt *router) scopeProblem(svc *service, p sigv4.Params) string {
 // earlyError answers a request that failed before routing, framed as the
 // protocol it most likely speaks.
 func (rt *router) earlyError(w http.ResponseWriter, r *http.Request, req *api.Request, err error) {
-	if r.Header.Get("X-Amz-Target") == "" {
+	t := r.Header.Get("X-Amz-Target")
+	if dot := strings.LastIndexByte(t, '.'); dot >= 0 {
+		if svc := rt.byTarget[t[:dot+1]]; svc != nil {
+			svc.proto.writeErr(w, req.ID, err)
+			rt.record(req, svc.name, err)
+			return
+		}
+	}
+	if t == "" {
 		if iam := rt.byName["iam"]; iam != nil {
 			iam.proto.writeErr(w, req.ID, err)
 			rt.record(req, "", err)
@@ -314,12 +373,16 @@ func (rt *router) unknown(w http.ResponseWriter, req *api.Request, err error) {
 }
 
 func (rt *router) finish(w http.ResponseWriter, req *api.Request, svc *service, out any, err error) {
+	rt.write(w, req, svc, out, err)
+	rt.record(req, svc.name, err)
+}
+
+func (rt *router) write(w http.ResponseWriter, req *api.Request, svc *service, out any, err error) {
 	if err != nil {
 		svc.proto.writeErr(w, req.ID, err)
 	} else {
 		svc.proto.writeOK(w, req.Operation, req.ID, out)
 	}
-	rt.record(req, svc.name, err)
 }
 
 func (rt *router) record(req *api.Request, svcName string, err error) {

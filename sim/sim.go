@@ -62,6 +62,11 @@ type Options struct {
 
 	// AuditSink receives every audit event as a JSON line.
 	AuditSink io.Writer
+
+	// DataDir, when set, keeps the whole account on disk there (created 0700):
+	// a new Server on the same DataDir resumes where the last one stopped or
+	// was killed. Every change is on disk before its response is written.
+	DataDir string
 }
 
 // Credentials is an access key pair. It formats with the secret redacted
@@ -120,8 +125,9 @@ type Server struct {
 	env      *api.Env
 	audit    *audit.Log
 	iam      *iam.Service
-	kms      *kms.Service
-	dynamodb *dynamodb.Service
+	regions  *regions
+	durable  *durable          // nil without Options.DataDir
+	dynamodb *dynamodb.Service // the default region's, for Inspect
 	handler  http.Handler
 	srv      *http.Server
 	ln       net.Listener
@@ -144,16 +150,16 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("account id %q: must be 12 digits", opts.AccountID)
 		}
 	}
-	env := api.NewEnv(opts.AccountID, opts.Region, opts.Clock, opts.Rand)
-	log := audit.New(0)
-	if opts.AuditSink != nil {
-		log.SetSink(opts.AuditSink)
+	if opts.DataDir != "" && opts.Rand != nil {
+		// A restarted seeded stream would hand out the saved ids again.
+		return nil, errors.New("a seeded run cannot keep its state in a data dir: its ids would repeat after a restart; drop --seed or --data-dir")
 	}
+	env := api.NewEnv(opts.AccountID, opts.Region, opts.Clock, opts.Rand)
+	log := audit.New(auditMax)
 
 	iamSvc := iam.New(env, iam.Options{AccessKeyDelay: opts.AccessKeyDelay})
 	az := authz.New(env, iamSvc)
 	iamSvc.SetAuthorizer(az)
-	kmsSvc := kms.New(env, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay})
 	ttl := opts.KeyCacheTTL
 	switch {
 	case ttl == 0:
@@ -161,7 +167,45 @@ func New(opts Options) (*Server, error) {
 	case ttl < 0:
 		ttl = 0
 	}
-	ddb := dynamodb.New(env, az, kmsSvc, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
+	var d *durable
+	regs := &regions{build: func(region string) *regional {
+		renv := env
+		if region != env.Region {
+			renv = env.InRegion(region)
+		}
+		k := kms.New(renv, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay})
+		ddb := dynamodb.New(renv, az, k, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
+		if d != nil {
+			ddb.SetJournal(d)
+		}
+		return &regional{name: region, kms: k, dynamodb: ddb, kmsOps: k.Handlers(), ddbOps: ddb.Handlers()}
+	}}
+	home := regs.get(opts.Region)
+
+	restored := false
+	if opts.DataDir != "" {
+		var err error
+		if d, restored, err = openData(opts.DataDir, opts.AccountID, iamSvc, regs, log); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case d != nil && opts.AuditSink != nil:
+		log.SetSink(io.MultiWriter(opts.AuditSink, d))
+	case d != nil:
+		log.SetSink(d)
+	case opts.AuditSink != nil:
+		log.SetSink(opts.AuditSink)
+	}
+	if restored {
+		admin, id, secret, err := iamSvc.ResumeAdmin(DefaultAdminUser, opts.AdminAccessKeyID, opts.AdminSecretAccessKey)
+		if err != nil {
+			_ = d.db.Close()
+			return nil, err
+		}
+		opts.AdminAccessKeyID, opts.AdminSecretAccessKey = id, secret
+		return finishNew(opts, env, log, iamSvc, regs, home, d, admin)
+	}
 
 	if opts.AdminAccessKeyID == "" {
 		opts.AdminAccessKeyID = env.ID("AKIA", 20)
@@ -180,14 +224,34 @@ func New(opts Options) (*Server, error) {
 	}
 	admin, err := iamSvc.Bootstrap(DefaultAdminUser, opts.AdminAccessKeyID, opts.AdminSecretAccessKey)
 	if err != nil {
+		if d != nil {
+			_ = d.db.Close()
+		}
 		return nil, fmt.Errorf("bootstrap admin: %w", err)
 	}
+	return finishNew(opts, env, log, iamSvc, regs, home, d, admin)
+}
 
+// finishNew wires the router over the services and starts persisting.
+func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, regs *regions, home *regional, d *durable, admin *api.Principal) (*Server, error) {
+	if d != nil {
+		// The admin (new or given again) is state like any other.
+		if err := d.commit("iam"); err != nil {
+			_ = d.db.Close()
+			return nil, fmt.Errorf("save to data dir: %w", err)
+		}
+		go d.flushAudit()
+	}
 	rt := &router{env: env, creds: iamSvc, audit: log, fault: opts.Fault}
-	rt.add(&service{name: "kms", target: "TrentService.", json: kmsSvc.Handlers(),
-		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}})
-	rt.add(&service{name: "dynamodb", target: "DynamoDB_20120810.", json: ddb.Handlers(),
-		proto: jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true}}})
+	if d != nil {
+		rt.persist = d.afterCall
+	}
+	rt.add(&service{name: "kms", target: "TrentService.", json: home.kmsOps,
+		inRegion: func(r string) map[string]api.JSONHandler { return regs.get(r).kmsOps },
+		proto:    jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.1"}}})
+	rt.add(&service{name: "dynamodb", target: "DynamoDB_20120810.", json: home.ddbOps,
+		inRegion: func(r string) map[string]api.JSONHandler { return regs.get(r).ddbOps },
+		proto:    jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true}}})
 	rt.add(&service{name: "iam", query: iamSvc.Handlers(),
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}}})
 	rt.add(&service{name: "sts", query: sts.New(env).Handlers(),
@@ -201,8 +265,9 @@ func New(opts Options) (*Server, error) {
 		env:       env,
 		audit:     log,
 		iam:       iamSvc,
-		kms:       kmsSvc,
-		dynamodb:  ddb,
+		regions:   regs,
+		durable:   d,
+		dynamodb:  home.dynamodb,
 		handler:   rt,
 		done:      make(chan struct{}),
 	}, nil
@@ -253,7 +318,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		IdleTimeout:       2 * time.Minute,
 		// The SDKs send a few hundred bytes of headers; a query-protocol GET
 		// carries its parameters (a policy document at most) in the URL.
-		MaxHeaderBytes: maxHeader,
+		MaxHeaderBytes: hardMaxHeader,
 		// net/http logs to stderr by default, which would scribble over the TUI.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
@@ -276,15 +341,20 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 // Handler is the offline AWS as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Close stops serving, waiting briefly for calls in flight.
+// Close stops serving, waiting briefly for calls in flight, and closes the
+// data dir. A Server made by New and never started must be closed too when it
+// has a DataDir.
 func (s *Server) Close() error {
-	if s.srv == nil {
-		return nil
+	var err error
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		err = s.srv.Shutdown(ctx)
+		<-s.done
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	err := s.srv.Shutdown(ctx)
-	<-s.done
+	if s.durable != nil {
+		err = errors.Join(err, s.durable.close())
+	}
 	return err
 }
 

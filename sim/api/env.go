@@ -18,6 +18,19 @@ type Env struct {
 
 	mu   sync.Mutex
 	rand io.Reader
+	// parent, for an environment made by InRegion, supplies the randomness,
+	// so that every region draws from one stream (one seed, one sequence).
+	parent *Env
+}
+
+// InRegion is e for another region of the same account: same clock, same
+// random stream.
+func (e *Env) InRegion(region string) *Env {
+	root := e
+	for root.parent != nil {
+		root = root.parent
+	}
+	return &Env{AccountID: e.AccountID, Region: region, Clock: e.Clock, parent: root}
 }
 
 // NewEnv returns an environment; a nil clock means time.Now and a nil reader crypto/rand.
@@ -36,6 +49,9 @@ func (e *Env) Now() time.Time { return e.Clock().UTC().Truncate(time.Millisecond
 
 // Read fills b with random bytes; it serializes access so a seeded reader stays deterministic.
 func (e *Env) Read(b []byte) (int, error) {
+	if e.parent != nil {
+		return e.parent.Read(b)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return io.ReadFull(e.rand, b)

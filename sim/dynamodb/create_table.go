@@ -123,6 +123,7 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 		sse:        sse,
 		partitions: map[string]*partition{},
 		indexes:    indexes,
+		journal:    s.journal,
 	}
 	if t.wrappedKey, err = s.newTableKey(ctx, sse, t.name, t.arn, t.id); err != nil {
 		return nil, err

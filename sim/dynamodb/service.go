@@ -88,7 +88,8 @@ type Service struct {
 
 	mu       sync.Mutex
 	tables   map[string]*table
-	txTokens txTokens // guarded by mu
+	txTokens txTokens    // guarded by mu
+	journal  ItemJournal // nil: items live in memory only
 
 	cacheMu sync.Mutex
 	cache   map[cacheKey]cacheEntry

@@ -69,6 +69,7 @@ type table struct {
 	order      []string // partition hashes, sorted: Scan's order, as DynamoDB scans in hash order
 	count      int64
 	size       int64
+	journal    ItemJournal // told every item change; nil when nothing persists
 }
 
 func (t *table) keyAttrs() []keyAttr {
@@ -96,6 +97,9 @@ func (t *table) insert(ph string, st *stored) {
 	p.items[string(st.hash)] = st
 	t.count++
 	t.size += int64(st.size)
+	if t.journal != nil {
+		t.journal.ItemPut(t.id, []byte(ph), st.hash, st.sealed, st.size)
+	}
 }
 
 // remove deletes the item with hash ih from partition ph. Callers hold t.mu.
@@ -111,6 +115,9 @@ func (t *table) remove(ph, ih string) {
 	delete(p.items, ih)
 	t.count--
 	t.size -= int64(old.size)
+	if t.journal != nil {
+		t.journal.ItemDelete(t.id, []byte(ph), []byte(ih))
+	}
 	if len(p.items) == 0 {
 		delete(t.partitions, ph)
 		i := sort.SearchStrings(t.order, ph)
