@@ -78,9 +78,15 @@ func (s *Service) policyNameTaken(name string) bool {
 
 // holders lists everything a managed policy may be attached to. Callers hold mu.
 func (s *Service) holders() []*policyHolder {
-	out := make([]*policyHolder, 0, len(s.users))
+	out := make([]*policyHolder, 0, len(s.users)+len(s.groups)+len(s.roles))
 	for _, u := range s.users {
 		out = append(out, &u.policyHolder)
+	}
+	for _, g := range s.groups {
+		out = append(out, &g.policyHolder)
+	}
+	for _, r := range s.roles {
+		out = append(out, &r.policyHolder)
 	}
 	return out
 }
