@@ -190,6 +190,8 @@ func TestSessionCredentials(t *testing.T) {
 			t.Errorf("%s: VerifySession = %v %v, want %v %v", tt.name, ok, expired, tt.ok, tt.expired)
 		}
 	}
+	_, err = f.call(p, "GetUser")
+	expectErr(t, err, "ValidationError", 400, "Must specify userName when calling with non-User credentials")
 	pols, _ := f.svc.IdentityPolicies(p)
 	if len(pols) != 0 {
 		t.Fatalf("a role without policies gives its session %d", len(pols))
@@ -212,4 +214,34 @@ func TestSessionCredentials(t *testing.T) {
 	if pols, _ := f.svc.IdentityPolicies(p); len(pols) != 0 {
 		t.Fatal("a session of the deleted role gets the new role's policies")
 	}
+}
+
+func TestRoleAndPolicyTags(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.ok("CreateRole", "RoleName", "r", "AssumeRolePolicyDocument", rootTrust, "Tags.member.1.Key", "kmslab:run", "Tags.member.1.Value", "a")
+	arn := f.ok("CreatePolicy", "PolicyName", "p", "PolicyDocument", localDoc).(createPolicyResult).Policy.Arn
+	keys := func(op string, kv ...string) string {
+		var out []string
+		for _, tg := range f.ok(op, kv...).(listTagsResult).Tags.Member {
+			out = append(out, tg.Key+"="+tg.Value)
+		}
+		return strings.Join(out, ",")
+	}
+	f.ok("TagRole", "RoleName", "r", "Tags.member.1.Key", "KMSLAB:RUN", "Tags.member.1.Value", "b", "Tags.member.2.Key", "team", "Tags.member.2.Value", "x")
+	if got := keys("ListRoleTags", "RoleName", "r"); got != "KMSLAB:RUN=b,team=x" {
+		t.Errorf("ListRoleTags = %s", got)
+	}
+	f.ok("UntagRole", "RoleName", "r", "TagKeys.member.1", "Team")
+	if got := keys("ListRoleTags", "RoleName", "r"); got != "KMSLAB:RUN=b" {
+		t.Errorf("ListRoleTags after untag = %s", got)
+	}
+	f.ok("TagPolicy", "PolicyArn", arn, "Tags.member.1.Key", "kmslab:run", "Tags.member.1.Value", "a")
+	if got := keys("ListPolicyTags", "PolicyArn", arn); got != "kmslab:run=a" {
+		t.Errorf("ListPolicyTags = %s", got)
+	}
+	if got := f.ok("GetPolicy", "PolicyArn", arn).(getPolicyResult).Policy.Tags; got == nil || len(got.Member) != 1 {
+		t.Errorf("GetPolicy tags = %v", got)
+	}
+	f.fails("TagPolicy", "AccessDenied", 403, "", "PolicyArn", ddbFull, "Tags.member.1.Key", "k", "Tags.member.1.Value", "v")
+	f.fails("ListRoleTags", "NoSuchEntity", 404, "The role with name nope cannot be found.", "RoleName", "nope")
 }

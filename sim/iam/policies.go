@@ -41,14 +41,19 @@ func (s *Service) findLocalPolicy(ctx context.Context, action, arn string) (*man
 		return nil, err
 	}
 	if !mp.local {
-		caller := ""
-		if p := api.CallerFrom(ctx); p != nil {
-			caller = p.ARN
-		}
-		return nil, api.Errorf(http.StatusForbidden, "AccessDenied",
-			"User: %s is not authorized to perform: %s on resource: policy %s", caller, action, arn)
+		return nil, s.awsManagedDenied(ctx, action, arn)
 	}
 	return mp, nil
+}
+
+// awsManagedDenied refuses a change to an AWS managed policy.
+func (s *Service) awsManagedDenied(ctx context.Context, action, arn string) error {
+	caller := ""
+	if p := api.CallerFrom(ctx); p != nil {
+		caller = p.ARN
+	}
+	return api.Errorf(http.StatusForbidden, "AccessDenied",
+		"User: %s is not authorized to perform: %s on resource: policy %s", caller, action, arn)
 }
 
 func noSuchPolicy(arn string) *api.Error {

@@ -170,6 +170,12 @@ func (s *Service) Handlers() map[string]api.QueryHandler {
 		"AttachRolePolicy":          s.attachRolePolicy,
 		"DetachRolePolicy":          s.detachRolePolicy,
 		"ListAttachedRolePolicies":  s.listAttachedRolePolicies,
+		"TagRole":                   s.tagRole,
+		"UntagRole":                 s.untagRole,
+		"ListRoleTags":              s.listRoleTags,
+		"TagPolicy":                 s.tagPolicy,
+		"UntagPolicy":               s.untagPolicy,
+		"ListPolicyTags":            s.listPolicyTags,
 	}
 }
 
