@@ -152,6 +152,52 @@ ddb_index_and_transactions() {
   echo "the index and the transactions behave as on AWS"
 }
 ddb_index_and_transactions
+# --- beyond the lab: a customer managed policy and a role -------------------------------
+# iam_roles_section: the IAM a developer writes next: a customer managed policy that lets
+# the test user assume an application role, and that role, admitted by the key policy,
+# reading the table with temporary credentials. Few CLI calls, as each costs a second or
+# two. It leaves nothing behind.
+iam_roles_section() {
+  say "beyond the lab: a customer managed policy and a role"
+  local role="kmslab-role-$run_id" pol="kmslab-assume-$run_id"
+  local trust='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::'"$account"':root"},"Action":"sts:AssumeRole"}]}'
+  local role_arn policy_arn who count i creds=""
+  role_arn=$(aws iam create-role --role-name "$role" --assume-role-policy-document "$trust" \
+    --tags Key=kmslab:run,Value="$run_id" --query Role.Arn --output text)
+  aws iam attach-role-policy --role-name "$role" --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess
+  policy_arn=$(aws iam create-policy --policy-name "$pol" --query Policy.Arn --output text --policy-document \
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"'"$role_arn"'"}]}')
+  aws iam attach-user-policy --user-name "$user" --policy-arn "$policy_arn"
+  aws kms put-key-policy --key-id "$key_arn" --policy-name default \
+    --policy "$(key_policy "[\"$admin_arn\",\"$user_arn\",\"$role_arn\"]")"
+  echo "role: $role_arn"
+
+  for i in $(seq 1 30); do
+    if creds=$(as_user aws sts assume-role --role-arn "$role_arn" --role-session-name cli \
+      --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text 2>/dev/null); then break; fi
+    creds=""
+    sleep "$((i < 5 ? 1 : 3))"
+  done
+  [ -n "$creds" ] || fail "the test user cannot assume $role"
+  local role_key role_secret role_token
+  read -r role_key role_secret role_token <<<"$creds"
+  as_role() { AWS_ACCESS_KEY_ID="$role_key" AWS_SECRET_ACCESS_KEY="$role_secret" AWS_SESSION_TOKEN="$role_token" "$@"; }
+  who=$(as_role aws sts get-caller-identity --query Arn --output text)
+  [ "$who" = "arn:aws:sts::$account:assumed-role/$role/cli" ] || fail "the role session is $who"
+  count=""
+  for i in $(seq 1 30); do
+    count=$(as_role aws dynamodb scan --table-name "$table" --query Count --output text 2>/dev/null) && break
+    sleep "$((i < 5 ? 1 : 3))"
+  done
+  [ "$count" = 1 ] || fail "the role session read $count items, want 1"
+  echo "the role session reads the table"
+
+  aws iam detach-user-policy --user-name "$user" --policy-arn "$policy_arn"
+  aws iam delete-policy --policy-arn "$policy_arn"
+  aws iam detach-role-policy --role-name "$role" --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess
+  aws iam delete-role --role-name "$role"
+}
+iam_roles_section
 
 say "cleanup"
 aws iam delete-access-key --user-name "$user" --access-key-id "$test_key"

@@ -167,10 +167,8 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			verr = &sigv4.Error{Kind: sigv4.BadSignature, Message: msg}
 		}
 	}
-	if verr == nil && params.SecurityToken != "" {
-		// The offline AWS issues no session credentials, so any session token is
-		// one it never issued: AWS answers an unknown token as an unknown key.
-		verr = &sigv4.Error{Kind: sigv4.UnknownKey, Message: "The security token included in the request is invalid."}
+	if verr == nil {
+		verr = rt.sessionProblem(svc, params)
 	}
 	if verr != nil {
 		if errors.As(verr, &se) {
@@ -411,8 +409,11 @@ func IdentityOf(p *api.Principal) audit.UserIdentity {
 		return audit.UserIdentity{Type: "Unknown"}
 	}
 	typ := "IAMUser"
-	if p.IsRoot {
+	switch {
+	case p.IsRoot:
 		typ = "Root"
+	case strings.Contains(p.ARN, ":assumed-role/"):
+		typ = "AssumedRole"
 	}
 	return audit.UserIdentity{Type: typ, ARN: p.ARN, AccountID: p.AccountID, AccessKeyID: p.AccessKeyID, UserName: p.UserName}
 }

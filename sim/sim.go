@@ -254,7 +254,7 @@ func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, 
 		proto:    jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true}}})
 	rt.add(&service{name: "iam", query: iamSvc.Handlers(),
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}}})
-	rt.add(&service{name: "sts", query: sts.New(env).Handlers(),
+	rt.add(&service{name: "sts", query: sts.New(env, iamSvc).Handlers(),
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://sts.amazonaws.com/doc/2011-06-15/"}}})
 
 	return &Server{

@@ -7,6 +7,7 @@ package authz
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"kmslab/policy"
 	"kmslab/sim/api"
@@ -79,10 +80,16 @@ func (a *Authorizer) Authorize(ctx context.Context, p *api.Principal, c Check) e
 
 // context merges the global condition keys AWS sets on every request with the check's own.
 func (a *Authorizer) context(p *api.Principal, c Check) policy.Context {
+	principalType, principalARN := "User", p.ARN
+	if role, ok := sessionRoleARN(p.ARN); ok {
+		// A role session is known to policies by its role: aws:PrincipalArn
+		// names the role, not the session.
+		principalType, principalARN = "AssumedRole", role
+	}
 	ctx := policy.Context{
-		"aws:PrincipalArn":     {p.ARN},
+		"aws:PrincipalArn":     {principalARN},
 		"aws:PrincipalAccount": {p.AccountID},
-		"aws:PrincipalType":    {"User"},
+		"aws:PrincipalType":    {principalType},
 		"aws:userid":           {p.UserID},
 		"aws:SecureTransport":  {"false"},
 		"aws:CurrentTime":      {a.env.Now().Format("2006-01-02T15:04:05Z")},
@@ -130,4 +137,19 @@ func AccessDenied(req *api.Request, msg string) *api.Error {
 		return api.Errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
 	}
 	return api.BadRequest("AccessDeniedException", "%s", msg)
+}
+
+// sessionRoleARN turns arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION into
+// the role's ARN, arn:aws:iam::ACCOUNT:role/ROLE (a session ARN carries no
+// role path, so a role with a path is named without it).
+func sessionRoleARN(arn string) (string, bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "sts" || !strings.HasPrefix(parts[5], "assumed-role/") {
+		return "", false
+	}
+	role, _, ok := strings.Cut(strings.TrimPrefix(parts[5], "assumed-role/"), "/")
+	if !ok {
+		return "", false
+	}
+	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role, true
 }

@@ -33,6 +33,8 @@ func (s *Service) deleteUser(ctx context.Context, form url.Values) (any, error) 
 		return nil, deleteConflict("must detach all policies first.")
 	case len(u.Inline) > 0:
 		return nil, deleteConflict("must delete policies first.")
+	case len(s.groupsOf(u)) > 0:
+		return nil, deleteConflict("must remove user from all groups first.")
 	}
 	delete(s.users, strings.ToLower(u.Name))
 	return nil, nil

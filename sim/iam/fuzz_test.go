@@ -19,6 +19,10 @@ func FuzzHandlers(f *testing.F) {
 	f.Add("ListUsers", "MaxItems=1&Marker=YWxpY2U")
 	f.Add("AttachUserPolicy", "UserName=lab-admin&PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FAdministratorAccess")
 	f.Add("UpdateAccessKey", "AccessKeyId=AKIAADMINADMINADMIN1&Status=Inactive")
+	f.Add("CreatePolicy", "PolicyName=p&Path=%2Fa%2F&PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%7D")
+	f.Add("CreatePolicyVersion", "PolicyArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Apolicy%2Fp&SetAsDefault=true&PolicyDocument=%7B%7D")
+	f.Add("CreateRole", "RoleName=r&MaxSessionDuration=3600&AssumeRolePolicyDocument=%7B%22Statement%22%3A%5B%5D%7D")
+	f.Add("AddUserToGroup", "GroupName=g&UserName=lab-admin")
 	fx := newFixture(&testing.T{}, Options{})
 	ops := make([]string, 0, len(fx.svc.Handlers()))
 	for op := range fx.svc.Handlers() {

@@ -40,6 +40,12 @@ func (s *Service) RecordKeyUse(accessKeyID, service, region string, at time.Time
 	if k, ok := s.keys[accessKeyID]; ok {
 		k.LastUsed = &lastUse{Service: service, Region: region, At: at}
 	}
+	// A session's use is its role's (GetRole's RoleLastUsed).
+	if ss, ok := s.sessions[accessKeyID]; ok {
+		if r, ok := s.roles[strings.ToLower(ss.RoleName)]; ok && r.ID == ss.RoleID {
+			r.LastUsed = &lastUse{Service: service, Region: region, At: at}
+		}
+	}
 }
 
 // getAccessKeyLastUsed answers for any key of the account, as AWS does: the

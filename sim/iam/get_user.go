@@ -26,6 +26,9 @@ func (s *Service) getUser(ctx context.Context, form url.Values) (any, error) {
 		if p.IsRoot {
 			return s.getRoot(ctx, p)
 		}
+		if p.UserName == "" {
+			return nil, api.BadRequest("ValidationError", "Must specify userName when calling with non-User credentials")
+		}
 		name = p.UserName
 	}
 	if err := s.require(ctx, "iam:GetUser", s.userResource(name), nil); err != nil {

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -11,26 +12,42 @@ type policyUserXML struct {
 	UserID   string `xml:"UserId"`
 }
 
+type policyGroupXML struct {
+	GroupName string `xml:"GroupName"`
+	GroupID   string `xml:"GroupId"`
+}
+
+type policyRoleXML struct {
+	RoleName string `xml:"RoleName"`
+	RoleID   string `xml:"RoleId"`
+}
+
 type listEntitiesForPolicyResult struct {
-	PolicyGroups members[struct{}]      `xml:"PolicyGroups"`
-	PolicyUsers  members[policyUserXML] `xml:"PolicyUsers"`
-	PolicyRoles  members[struct{}]      `xml:"PolicyRoles"`
-	IsTruncated  bool                   `xml:"IsTruncated"`
-	Marker       string                 `xml:"Marker,omitempty"`
+	PolicyGroups members[policyGroupXML] `xml:"PolicyGroups"`
+	PolicyUsers  members[policyUserXML]  `xml:"PolicyUsers"`
+	PolicyRoles  members[policyRoleXML]  `xml:"PolicyRoles"`
+	IsTruncated  bool                    `xml:"IsTruncated"`
+	Marker       string                  `xml:"Marker,omitempty"`
 }
 
 var ruleEntityFilter = stringRule{enum: []string{"User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"}}
 
-// listEntitiesForPolicy lists the users a managed policy is attached to (the
-// offline IAM has no groups or roles); it answers "who has this policy?".
+// entity is one user, group or role a policy is attached to.
+type entity struct {
+	kind, name, id, path string
+}
+
+// listEntitiesForPolicy answers "who has this policy?": the users, groups and
+// roles a managed policy is attached to (as a permissions policy: no
+// boundaries exist offline).
 func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (any, error) {
-	var filter, prefix, marker string
+	var filter, prefix, usage, marker string
 	var hasPrefix bool
 	maxItems := defaultMaxItems
 	arn, err := policyARNParam(form, func(v *validator) {
 		filter, _ = v.str("EntityFilter", false, ruleEntityFilter)
 		prefix, hasPrefix = v.str("PathPrefix", false, rulePathPrefix)
-		v.str("PolicyUsageFilter", false, ruleUsageFilter)
+		usage, _ = v.str("PolicyUsageFilter", false, ruleUsageFilter)
 		marker, _ = v.str("Marker", false, ruleMarker)
 		maxItems = v.maxItems()
 	})
@@ -45,34 +62,49 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (a
 	}
 	s.mu.RLock()
 	mp, err := s.findPolicy(arn)
-	// Only permissions-policy attachments to users exist here.
-	var users []*user
-	if err == nil && (filter == "" || filter == "User" || filter == entityFilterFor(mp)) {
-		for _, u := range s.sortedUsers() {
-			if contains(u.Attached, arn) && strings.HasPrefix(u.Path, prefix) {
-				users = append(users, u)
+	var found []entity
+	if err == nil && usage != "PermissionsBoundary" {
+		all := filter == "" || filter == entityFilterFor(mp)
+		add := func(kind string, h *policyHolder, name, id, path string) {
+			if (all || filter == kind) && contains(h.Attached, arn) && strings.HasPrefix(path, prefix) {
+				found = append(found, entity{kind, name, id, path})
 			}
+		}
+		for _, u := range s.users {
+			add("User", &u.policyHolder, u.Name, u.ID, u.Path)
+		}
+		for _, g := range s.groups {
+			add("Group", &g.policyHolder, g.Name, g.ID, g.Path)
+		}
+		for _, r := range s.roles {
+			add("Role", &r.policyHolder, r.Name, r.ID, r.Path)
 		}
 	}
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	if form.Get("PolicyUsageFilter") == "PermissionsBoundary" {
-		users = nil
-	}
-	got, truncated, next, err := page(users, func(u *user) string { return strings.ToLower(u.Name) }, marker, maxItems)
+	key := func(e entity) string { return e.kind + "/" + strings.ToLower(e.name) }
+	sort.Slice(found, func(i, j int) bool { return key(found[i]) < key(found[j]) })
+	got, truncated, next, err := page(found, key, marker, maxItems)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]policyUserXML, 0, len(got))
-	for _, u := range got {
-		out = append(out, policyUserXML{UserName: u.Name, UserID: u.ID})
+	out := listEntitiesForPolicyResult{IsTruncated: truncated, Marker: next}
+	out.PolicyGroups.Member = []policyGroupXML{}
+	out.PolicyUsers.Member = []policyUserXML{}
+	out.PolicyRoles.Member = []policyRoleXML{}
+	for _, e := range got {
+		switch e.kind {
+		case "User":
+			out.PolicyUsers.Member = append(out.PolicyUsers.Member, policyUserXML{e.name, e.id})
+		case "Group":
+			out.PolicyGroups.Member = append(out.PolicyGroups.Member, policyGroupXML{e.name, e.id})
+		case "Role":
+			out.PolicyRoles.Member = append(out.PolicyRoles.Member, policyRoleXML{e.name, e.id})
+		}
 	}
-	return listEntitiesForPolicyResult{
-		PolicyGroups: list([]struct{}{}), PolicyUsers: list(out), PolicyRoles: list([]struct{}{}),
-		IsTruncated: truncated, Marker: next,
-	}, nil
+	return out, nil
 }
 
 // entityFilterFor is the EntityFilter value that selects every kind of entity

@@ -5,18 +5,13 @@ import (
 	"net/url"
 )
 
-type listGroupsForUserResult struct {
-	Groups      members[struct{}] `xml:"Groups"`
-	IsTruncated bool              `xml:"IsTruncated"`
-}
-
-// listGroupsForUser answers for an existing user with no groups: the offline
-// IAM has none, but the AWS CLI's way to empty a user before DeleteUser asks.
+// listGroupsForUser lists the groups a user belongs to; the AWS CLI's way to
+// empty a user before DeleteUser asks it too.
 func (s *Service) listGroupsForUser(ctx context.Context, form url.Values) (any, error) {
 	v := newValidator(form)
 	name, _ := v.str("UserName", true, ruleExistingUser)
-	v.str("Marker", false, ruleMarker)
-	v.maxItems()
+	marker, _ := v.str("Marker", false, ruleMarker)
+	maxItems := v.maxItems()
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -24,10 +19,16 @@ func (s *Service) listGroupsForUser(ctx context.Context, form url.Values) (any, 
 		return nil, err
 	}
 	s.mu.RLock()
-	_, err := s.lookupUser(name)
+	u, err := s.lookupUser(name)
+	var groups []groupXML
+	if err == nil {
+		for _, g := range s.groupsOf(u) {
+			groups = append(groups, g.xml())
+		}
+	}
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	return listGroupsForUserResult{Groups: list([]struct{}{})}, nil
+	return pageGroups(groups, marker, maxItems)
 }

@@ -41,14 +41,19 @@ func (s *Service) findLocalPolicy(ctx context.Context, action, arn string) (*man
 		return nil, err
 	}
 	if !mp.local {
-		caller := ""
-		if p := api.CallerFrom(ctx); p != nil {
-			caller = p.ARN
-		}
-		return nil, api.Errorf(http.StatusForbidden, "AccessDenied",
-			"User: %s is not authorized to perform: %s on resource: policy %s", caller, action, arn)
+		return nil, s.awsManagedDenied(ctx, action, arn)
 	}
 	return mp, nil
+}
+
+// awsManagedDenied refuses a change to an AWS managed policy.
+func (s *Service) awsManagedDenied(ctx context.Context, action, arn string) error {
+	caller := ""
+	if p := api.CallerFrom(ctx); p != nil {
+		caller = p.ARN
+	}
+	return api.Errorf(http.StatusForbidden, "AccessDenied",
+		"User: %s is not authorized to perform: %s on resource: policy %s", caller, action, arn)
 }
 
 func noSuchPolicy(arn string) *api.Error {
@@ -78,9 +83,15 @@ func (s *Service) policyNameTaken(name string) bool {
 
 // holders lists everything a managed policy may be attached to. Callers hold mu.
 func (s *Service) holders() []*policyHolder {
-	out := make([]*policyHolder, 0, len(s.users))
+	out := make([]*policyHolder, 0, len(s.users)+len(s.groups)+len(s.roles))
 	for _, u := range s.users {
 		out = append(out, &u.policyHolder)
+	}
+	for _, g := range s.groups {
+		out = append(out, &g.policyHolder)
+	}
+	for _, r := range s.roles {
+		out = append(out, &r.policyHolder)
 	}
 	return out
 }

@@ -49,6 +49,9 @@ type Service struct {
 	users    map[string]*user          // by lower-case name: IAM names are unique regardless of case
 	keys     map[string]*accessKey     // by access key id
 	policies map[string]*managedPolicy // customer managed policies, by ARN
+	groups   map[string]*group         // by lower-case name
+	roles    map[string]*role          // by lower-case name
+	sessions map[string]*session       // STS temporary credentials, by access key id
 }
 
 type user struct {
@@ -98,6 +101,9 @@ func New(env *api.Env, opts Options) *Service {
 		users:    map[string]*user{},
 		keys:     map[string]*accessKey{},
 		policies: map[string]*managedPolicy{},
+		groups:   map[string]*group{},
+		roles:    map[string]*role{},
+		sessions: map[string]*session{},
 	}
 }
 
@@ -108,45 +114,81 @@ func (s *Service) SetAuthorizer(az *authz.Authorizer) { s.az = az }
 // Handlers maps Action names to operations.
 func (s *Service) Handlers() map[string]api.QueryHandler {
 	return map[string]api.QueryHandler{
-		"CreateUser":               s.createUser,
-		"GetUser":                  s.getUser,
-		"ListUsers":                s.listUsers,
-		"DeleteUser":               s.deleteUser,
-		"TagUser":                  s.tagUser,
-		"UntagUser":                s.untagUser,
-		"ListUserTags":             s.listUserTags,
-		"AttachUserPolicy":         s.attachUserPolicy,
-		"DetachUserPolicy":         s.detachUserPolicy,
-		"ListAttachedUserPolicies": s.listAttachedUserPolicies,
-		"PutUserPolicy":            s.putUserPolicy,
-		"GetUserPolicy":            s.getUserPolicy,
-		"DeleteUserPolicy":         s.deleteUserPolicy,
-		"ListUserPolicies":         s.listUserPolicies,
-		"CreateAccessKey":          s.createAccessKey,
-		"ListAccessKeys":           s.listAccessKeys,
-		"DeleteAccessKey":          s.deleteAccessKey,
-		"UpdateAccessKey":          s.updateAccessKey,
-		"GetPolicy":                s.getPolicy,
-		"GetPolicyVersion":         s.getPolicyVersion,
-		"ListPolicies":             s.listPolicies,
-		"SimulatePrincipalPolicy":  s.simulatePrincipalPolicy,
-		"ListPolicyVersions":       s.listPolicyVersions,
-		"ListEntitiesForPolicy":    s.listEntitiesForPolicy,
-		"ListGroupsForUser":        s.listGroupsForUser,
-		"GetAccessKeyLastUsed":     s.getAccessKeyLastUsed,
-		"CreatePolicy":             s.createPolicy,
-		"CreatePolicyVersion":      s.createPolicyVersion,
-		"DeletePolicyVersion":      s.deletePolicyVersion,
-		"SetDefaultPolicyVersion":  s.setDefaultPolicyVersion,
-		"DeletePolicy":             s.deletePolicy,
+		"CreateUser":                s.createUser,
+		"GetUser":                   s.getUser,
+		"ListUsers":                 s.listUsers,
+		"DeleteUser":                s.deleteUser,
+		"TagUser":                   s.tagUser,
+		"UntagUser":                 s.untagUser,
+		"ListUserTags":              s.listUserTags,
+		"AttachUserPolicy":          s.attachUserPolicy,
+		"DetachUserPolicy":          s.detachUserPolicy,
+		"ListAttachedUserPolicies":  s.listAttachedUserPolicies,
+		"PutUserPolicy":             s.putUserPolicy,
+		"GetUserPolicy":             s.getUserPolicy,
+		"DeleteUserPolicy":          s.deleteUserPolicy,
+		"ListUserPolicies":          s.listUserPolicies,
+		"CreateAccessKey":           s.createAccessKey,
+		"ListAccessKeys":            s.listAccessKeys,
+		"DeleteAccessKey":           s.deleteAccessKey,
+		"UpdateAccessKey":           s.updateAccessKey,
+		"GetPolicy":                 s.getPolicy,
+		"GetPolicyVersion":          s.getPolicyVersion,
+		"ListPolicies":              s.listPolicies,
+		"SimulatePrincipalPolicy":   s.simulatePrincipalPolicy,
+		"ListPolicyVersions":        s.listPolicyVersions,
+		"ListEntitiesForPolicy":     s.listEntitiesForPolicy,
+		"ListGroupsForUser":         s.listGroupsForUser,
+		"GetAccessKeyLastUsed":      s.getAccessKeyLastUsed,
+		"CreatePolicy":              s.createPolicy,
+		"CreatePolicyVersion":       s.createPolicyVersion,
+		"DeletePolicyVersion":       s.deletePolicyVersion,
+		"SetDefaultPolicyVersion":   s.setDefaultPolicyVersion,
+		"DeletePolicy":              s.deletePolicy,
+		"CreateGroup":               s.createGroup,
+		"GetGroup":                  s.getGroup,
+		"ListGroups":                s.listGroups,
+		"DeleteGroup":               s.deleteGroup,
+		"AddUserToGroup":            s.addUserToGroup,
+		"RemoveUserFromGroup":       s.removeUserFromGroup,
+		"PutGroupPolicy":            s.putGroupPolicy,
+		"GetGroupPolicy":            s.getGroupPolicy,
+		"DeleteGroupPolicy":         s.deleteGroupPolicy,
+		"ListGroupPolicies":         s.listGroupPolicies,
+		"AttachGroupPolicy":         s.attachGroupPolicy,
+		"DetachGroupPolicy":         s.detachGroupPolicy,
+		"ListAttachedGroupPolicies": s.listAttachedGroupPolicies,
+		"CreateRole":                s.createRole,
+		"GetRole":                   s.getRole,
+		"ListRoles":                 s.listRoles,
+		"DeleteRole":                s.deleteRole,
+		"UpdateAssumeRolePolicy":    s.updateAssumeRolePolicy,
+		"PutRolePolicy":             s.putRolePolicy,
+		"GetRolePolicy":             s.getRolePolicy,
+		"DeleteRolePolicy":          s.deleteRolePolicy,
+		"ListRolePolicies":          s.listRolePolicies,
+		"AttachRolePolicy":          s.attachRolePolicy,
+		"DetachRolePolicy":          s.detachRolePolicy,
+		"ListAttachedRolePolicies":  s.listAttachedRolePolicies,
+		"TagRole":                   s.tagRole,
+		"UntagRole":                 s.untagRole,
+		"ListRoleTags":              s.listRoleTags,
+		"TagPolicy":                 s.tagPolicy,
+		"UntagPolicy":               s.untagPolicy,
+		"ListPolicyTags":            s.listPolicyTags,
 	}
 }
 
 // LookupAccessKey resolves an active access key that has propagated (see
-// Options.AccessKeyDelay) to its secret and principal.
+// Options.AccessKeyDelay), or the key of a role session whose role still
+// exists, to its secret and principal. A session's token and expiry are
+// checked apart (VerifySession), after the signature.
 func (s *Service) LookupAccessKey(id string) (string, *api.Principal, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if strings.HasPrefix(id, "ASIA") {
+		return s.lookupSession(id)
+	}
 	k, ok := s.keys[id]
 	if !ok || k.Status != accessKeyStatusActive || s.env.Now().Before(k.UsableAt) {
 		return "", nil, false
@@ -160,15 +202,19 @@ func (s *Service) LookupAccessKey(id string) (string, *api.Principal, bool) {
 	return k.Secret, p, true
 }
 
-// IdentityPolicies returns the policies that apply to p: attached managed
-// policies first, then inline policies by name. The root user has none (it
-// needs none); a principal whose user is gone has none either.
+// IdentityPolicies returns the policies that apply to p: for a user its own
+// attached managed policies, then its inline policies by name, then those of
+// each of its groups; for a role session the role's. The root user has none
+// (it needs none); a principal whose user or role is gone has none either.
 func (s *Service) IdentityPolicies(p *api.Principal) ([]policy.Named, error) {
 	if p == nil || p.IsRoot {
 		return nil, nil
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if r, ok := s.sessionRole(p); ok {
+		return s.holderPolicies(nil, &r.policyHolder, "role", nil), nil
+	}
 	u, ok := s.users[strings.ToLower(p.UserName)]
 	if !ok || u.ARN != p.ARN {
 		return nil, nil
@@ -186,7 +232,11 @@ type policySource struct {
 // policiesOf lists u's policies; when sources is not nil it receives one entry per policy.
 // Callers hold mu.
 func (s *Service) policiesOf(u *user, sources *[]policySource) []policy.Named {
-	return s.holderPolicies(nil, &u.policyHolder, "user", sources)
+	out := s.holderPolicies(nil, &u.policyHolder, "user", sources)
+	for _, g := range s.groupsOf(u) {
+		out = s.holderPolicies(out, &g.policyHolder, "group", sources)
+	}
+	return out
 }
 
 // holderPolicies appends h's policies to out: attached managed policies (their
@@ -228,15 +278,25 @@ func sortedInline(h *policyHolder) []string {
 }
 
 // PrincipalExists reports whether arn names a principal a KMS key policy may
-// name: an existing user, the account's root, or the bare account id.
+// name: an existing user or role, the account's root, or the bare account id.
 func (s *Service) PrincipalExists(arn string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.principalExistsLocked(arn)
+}
+
+// principalExistsLocked is PrincipalExists for callers holding mu.
+func (s *Service) principalExistsLocked(arn string) bool {
 	if arn == s.env.AccountID || arn == s.rootARN() {
 		return true
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	for _, u := range s.users {
 		if u.ARN == arn {
+			return true
+		}
+	}
+	for _, r := range s.roles {
+		if r.ARN == arn {
 			return true
 		}
 	}

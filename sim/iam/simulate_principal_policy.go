@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -107,6 +106,11 @@ func (s *Service) simulatePrincipalPolicy(ctx context.Context, form url.Values) 
 		}
 		caller = callerARN
 	}
+	// A resource policy's Principal needs a caller to match: AWS lets only a
+	// user be one, so a group or role source must name a user as CallerArn.
+	if hasResourcePolicy && !hasCaller && !isUserARN(sourceARN) {
+		return nil, api.BadRequest("InvalidInput", "CallerArn is required when ResourcePolicy is given and PolicySourceArn %s is not a user.", sourceARN)
+	}
 
 	explicit := len(resources) > 0
 	if !explicit {
@@ -148,7 +152,9 @@ func (s *Service) simulatePrincipalPolicy(ctx context.Context, form url.Values) 
 	return out, nil
 }
 
-// simulationPolicies resolves PolicySourceArn to its user's policies and ARN.
+// simulationPolicies resolves PolicySourceArn (a user, group or role of this
+// account) to its policies and the ARN that acts as the caller. A user's
+// include its groups'.
 func (s *Service) simulationPolicies(sourceARN string) ([]simDoc, string, error) {
 	parts, ok := splitARN(sourceARN)
 	if !ok || parts[2] != "iam" {
@@ -156,26 +162,37 @@ func (s *Service) simulationPolicies(sourceARN string) ([]simDoc, string, error)
 	}
 	kind, rest, _ := strings.Cut(parts[5], "/")
 	name := rest[strings.LastIndexByte(rest, '/')+1:]
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var named []policy.Named
+	var sources []policySource
 	switch kind {
 	case "user":
-	case "role", "group":
-		return nil, "", api.Errorf(http.StatusNotFound, "NoSuchEntity", "The %s with name %s cannot be found.", kind, name)
+		u, ok := s.users[strings.ToLower(name)]
+		if !ok || u.ARN != sourceARN || parts[4] != s.env.AccountID {
+			return nil, "", noSuchUser(name)
+		}
+		named = s.policiesOf(u, &sources)
+	case "group":
+		g, ok := s.groups[strings.ToLower(name)]
+		if !ok || g.ARN != sourceARN || parts[4] != s.env.AccountID {
+			return nil, "", noSuchGroup(name)
+		}
+		named = s.holderPolicies(nil, &g.policyHolder, "group", &sources)
+	case "role":
+		r, ok := s.roles[strings.ToLower(name)]
+		if !ok || r.ARN != sourceARN || parts[4] != s.env.AccountID {
+			return nil, "", noSuchRole(name)
+		}
+		named = s.holderPolicies(nil, &r.policyHolder, "role", &sources)
 	default:
 		return nil, "", invalidARN(sourceARN)
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, ok := s.users[strings.ToLower(name)]
-	if !ok || u.ARN != sourceARN || parts[4] != s.env.AccountID {
-		return nil, "", noSuchUser(name)
-	}
-	var sources []policySource
-	named := s.policiesOf(u, &sources)
 	docs := make([]simDoc, len(named))
 	for i, n := range named {
 		docs[i] = simDoc{source: sources[i], text: sources[i].Text, doc: n.Doc}
 	}
-	return docs, u.ARN, nil
+	return docs, sourceARN, nil
 }
 
 // simulateOne decides one action on one resource.
@@ -302,4 +319,9 @@ func (v *validator) contextEntries() policy.Context {
 		}
 	}
 	return out
+}
+
+func isUserARN(arn string) bool {
+	parts, ok := splitARN(arn)
+	return ok && parts[2] == "iam" && strings.HasPrefix(parts[5], "user/")
 }

@@ -1,5 +1,6 @@
-// Package sts serves the one STS operation the lab needs: GetCallerIdentity,
-// which AWS answers for any authenticated caller without a permission check.
+// Package sts is the offline STS: GetCallerIdentity, which AWS answers for any
+// authenticated caller without a permission check, and AssumeRole, which IAM
+// decides (it owns roles and the sessions it issues).
 package sts
 
 import (
@@ -9,15 +10,26 @@ import (
 	"kmslab/sim/api"
 )
 
+// Roles issues role sessions: the offline IAM.
+type Roles interface {
+	AssumeRole(ctx context.Context, form url.Values) (any, error)
+}
+
 // Service is the offline STS.
-type Service struct{ env *api.Env }
+type Service struct {
+	env   *api.Env
+	roles Roles
+}
 
 // New returns the STS service.
-func New(env *api.Env) *Service { return &Service{env: env} }
+func New(env *api.Env, roles Roles) *Service { return &Service{env: env, roles: roles} }
 
 // Handlers maps Action names to handlers.
 func (s *Service) Handlers() map[string]api.QueryHandler {
-	return map[string]api.QueryHandler{"GetCallerIdentity": s.getCallerIdentity}
+	return map[string]api.QueryHandler{
+		"GetCallerIdentity": s.getCallerIdentity,
+		"AssumeRole":        s.assumeRole,
+	}
 }
 
 type callerIdentity struct {

@@ -1,0 +1,248 @@
+package iam
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"kmslab/policy"
+	"kmslab/sim/api"
+)
+
+// The policy operations users, groups and roles share, parameterized by kind.
+// Each operation's own file names the action and shapes the result.
+
+// entityAndPolicyName reads the entity's name parameter and PolicyName.
+func entityAndPolicyName(form url.Values, k kind) (string, string, error) {
+	v := newValidator(form)
+	name, _ := v.str(k.param, true, k.rule)
+	policyName, _ := v.str("PolicyName", true, rulePolicyName)
+	return name, policyName, v.err()
+}
+
+func noSuchInline(k kind, name string) *api.Error {
+	return api.Errorf(http.StatusNotFound, "NoSuchEntity", "The %s policy with name %s cannot be found.", k.noun, name)
+}
+
+// putInline adds or replaces an inline policy of the named entity.
+func (s *Service) putInline(ctx context.Context, form url.Values, k kind, action string) (any, error) {
+	v := newValidator(form)
+	name, _ := v.str(k.param, true, k.rule)
+	policyName, _ := v.str("PolicyName", true, rulePolicyName)
+	text, _ := v.str("PolicyDocument", true, rulePolicyDocument)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := s.require(ctx, action, k.resource(s, name), nil); err != nil {
+		return nil, err
+	}
+	doc, err := policy.ParseIdentity([]byte(text))
+	if err != nil {
+		return nil, malformedPolicy(err)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, canonical, err := k.find(s, name)
+	if err != nil {
+		return nil, err
+	}
+	size := policySize(text)
+	for n, p := range h.Inline {
+		if n != policyName {
+			size += policySize(p.Text)
+		}
+	}
+	if size > k.maxInline {
+		return nil, api.Errorf(http.StatusConflict, "LimitExceeded", "Maximum policy size of %d bytes exceeded for %s %s", k.maxInline, k.noun, canonical)
+	}
+	h.Inline[policyName] = &inlinePolicy{Name: policyName, Text: text, Doc: doc}
+	return nil, nil
+}
+
+// getInline returns the entity's own name and the inline policy's name and text.
+func (s *Service) getInline(ctx context.Context, form url.Values, k kind, action string) (string, *inlinePolicy, error) {
+	name, policyName, err := entityAndPolicyName(form, k)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := s.require(ctx, action, k.resource(s, name), nil); err != nil {
+		return "", nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h, canonical, err := k.find(s, name)
+	if err != nil {
+		return "", nil, err
+	}
+	p, ok := h.Inline[policyName]
+	if !ok {
+		return "", nil, noSuchInline(k, policyName)
+	}
+	return canonical, p, nil
+}
+
+// deleteInline removes an inline policy of the named entity.
+func (s *Service) deleteInline(ctx context.Context, form url.Values, k kind, action string) (any, error) {
+	name, policyName, err := entityAndPolicyName(form, k)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.require(ctx, action, k.resource(s, name), nil); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, _, err := k.find(s, name)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := h.Inline[policyName]; !ok {
+		return nil, noSuchInline(k, policyName)
+	}
+	delete(h.Inline, policyName)
+	return nil, nil
+}
+
+type listInlineResult struct {
+	PolicyNames members[string] `xml:"PolicyNames"`
+	IsTruncated bool            `xml:"IsTruncated"`
+	Marker      string          `xml:"Marker,omitempty"`
+}
+
+// listInline lists the names of the entity's inline policies, sorted.
+func (s *Service) listInline(ctx context.Context, form url.Values, k kind, action string) (any, error) {
+	v := newValidator(form)
+	name, _ := v.str(k.param, true, k.rule)
+	marker, _ := v.str("Marker", false, ruleMarker)
+	maxItems := v.maxItems()
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := s.require(ctx, action, k.resource(s, name), nil); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	h, _, err := k.find(s, name)
+	var names []string
+	if err == nil {
+		names = sortedInline(h)
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	got, truncated, next, err := page(names, func(n string) string { return n }, marker, maxItems)
+	if err != nil {
+		return nil, err
+	}
+	return listInlineResult{PolicyNames: list(append([]string{}, got...)), IsTruncated: truncated, Marker: next}, nil
+}
+
+// entityAndPolicyARN reads the entity's name parameter and PolicyArn.
+func entityAndPolicyARN(form url.Values, k kind) (string, string, error) {
+	v := newValidator(form)
+	name, _ := v.str(k.param, true, k.rule)
+	arn, _ := v.str("PolicyArn", true, ruleARN)
+	if err := v.err(); err != nil {
+		return "", "", err
+	}
+	if _, ok := splitARN(arn); !ok {
+		return "", "", invalidARN(arn)
+	}
+	return name, arn, nil
+}
+
+// attachTo attaches a managed policy to the named entity.
+func (s *Service) attachTo(ctx context.Context, form url.Values, k kind, action string) (any, error) {
+	name, arn, err := entityAndPolicyARN(form, k)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.require(ctx, action, k.resource(s, name), policy.Context{"iam:PolicyARN": {arn}}); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, _, err := k.find(s, name)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.attach(h, arn, k.quota, k.maxAttached)
+}
+
+// detachFrom detaches a managed policy from the named entity.
+func (s *Service) detachFrom(ctx context.Context, form url.Values, k kind, action string) (any, error) {
+	name, arn, err := entityAndPolicyARN(form, k)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.require(ctx, action, k.resource(s, name), policy.Context{"iam:PolicyARN": {arn}}); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, _, err := k.find(s, name)
+	if err != nil {
+		return nil, err
+	}
+	return nil, detach(h, arn)
+}
+
+type listAttachedResult struct {
+	AttachedPolicies members[attachedPolicyXML] `xml:"AttachedPolicies"`
+	IsTruncated      bool                       `xml:"IsTruncated"`
+	Marker           string                     `xml:"Marker,omitempty"`
+}
+
+// listAttached lists the managed policies attached to the named entity, in
+// attachment order.
+func (s *Service) listAttached(ctx context.Context, form url.Values, k kind, action string) (any, error) {
+	v := newValidator(form)
+	name, _ := v.str(k.param, true, k.rule)
+	prefix, hasPrefix := v.str("PathPrefix", false, rulePolicyPath)
+	marker, _ := v.str("Marker", false, ruleMarker)
+	maxItems := v.maxItems()
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if !hasPrefix {
+		prefix = "/"
+	}
+	if err := s.require(ctx, action, k.resource(s, name), nil); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	h, _, err := k.find(s, name)
+	var attached []attachedPolicyXML
+	if err == nil {
+		for _, arn := range h.Attached {
+			if mp, ok := s.lookupPolicy(arn); ok && strings.HasPrefix(mp.Path, prefix) {
+				attached = append(attached, attachedPolicyXML{PolicyName: mp.Name, PolicyArn: arn})
+			}
+		}
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	type indexed struct {
+		i int
+		p attachedPolicyXML
+	}
+	items := make([]indexed, len(attached))
+	for i, p := range attached {
+		items[i] = indexed{i, p}
+	}
+	got, truncated, next, err := page(items, func(x indexed) string { return padIndex(x.i) }, marker, maxItems)
+	if err != nil {
+		return nil, err
+	}
+	out := listAttachedResult{IsTruncated: truncated, Marker: next}
+	out.AttachedPolicies.Member = make([]attachedPolicyXML, 0, len(got))
+	for _, x := range got {
+		out.AttachedPolicies.Member = append(out.AttachedPolicies.Member, x.p)
+	}
+	return out, nil
+}
