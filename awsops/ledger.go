@@ -113,6 +113,7 @@ func LoadLedgers(stateDir string) ([]Ledger, error) {
 var knownKinds = map[string]bool{
 	KindAccessKey: true, KindPolicy: true, KindUser: true,
 	KindTable: true, KindAlias: true, KindKey: true,
+	KindInlinePolicy: true, KindManagedPolicy: true, KindGrant: true,
 }
 
 // decodeLedger parses and checks a ledger file, which anyone with access to
