@@ -20,7 +20,7 @@ import (
 func runTUI(cmd *cobra.Command, g *globals) error {
 	ctx := cmd.Context()
 	if !isTerminal(cmd.OutOrStdout()) || !isTerminal(os.Stdin) {
-		return runHeadless(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), g, false)
+		return runHeadless(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), g, false, false)
 	}
 	sess, err := openSession(ctx, g)
 	if err != nil {
