@@ -120,7 +120,7 @@ type LabState struct {
 func (s LabState) Diff(want LabState) string {
 	var out []string
 	if s.KeyPolicy != want.KeyPolicy {
-		out = append(out, "key policy:\n"+policyDiff(want.KeyPolicy, s.KeyPolicy))
+		out = append(out, "key policy:\n"+DiffPolicies(want.KeyPolicy, s.KeyPolicy).Unified())
 	}
 	if s.KeyState != want.KeyState {
 		out = append(out, fmt.Sprintf("key state %s, want %s", s.KeyState, want.KeyState))
@@ -674,7 +674,7 @@ func (e *experiment) editKeyPolicy(ctx context.Context, edit func(string) (strin
 	if err := l.putKeyPolicy(ctx, after); err != nil {
 		return err
 	}
-	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key policy", Text: policyDiff(before, after)})
+	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key policy", Text: DiffPolicies(before, after).Unified()})
 	return nil
 }
 

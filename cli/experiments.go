@@ -142,7 +142,7 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 	}
 	for _, d := range o.Trial.Diffs {
 		r.printf("%s%s\n", r.indent, r.st.label.Render(d.Label+":"))
-		r.diff(d.Text)
+		r.diffText(d.Text)
 	}
 	if t := o.Trial.Trace; t != nil {
 		r.printf("%s%-14s %s for %s\n", r.indent, "Trace", t.Decision, t.Action)
@@ -174,7 +174,7 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 }
 
 // diff prints a unified diff, additions and deletions colored.
-func (r *report) diff(text string) {
+func (r *report) diffText(text string) {
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		switch {
 		case strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "+++"):
