@@ -125,6 +125,8 @@ func (m Model) headerLabel() (string, string) {
 		return "Before we start", "what will be created in your account"
 	case screenSummary:
 		return "Summary", "what you did"
+	case screenExperiments:
+		return "Experiments", "what if…"
 	case screenStep:
 	}
 	if m.cur >= len(m.opts.Steps) {
@@ -198,8 +200,8 @@ func (m *Model) helpKeys() help.KeyMap {
 		own = m.active()
 	}
 	return helpKeys{
-		short: append(append([]key.Binding{k.Yes, k.No, k.Cancel}, own.ShortHelp()...), k.Help, k.Quit),
-		full:  append(own.FullHelp(), []key.Binding{k.Yes, k.No, k.Cancel, k.Help, k.Quit}),
+		short: append(append([]key.Binding{k.Yes, k.No, k.Cancel, k.Experiments}, own.ShortHelp()...), k.Help, k.Quit),
+		full:  append(own.FullHelp(), []key.Binding{k.Yes, k.No, k.Cancel, k.Experiments, k.Help, k.Quit}),
 	}
 }
 
