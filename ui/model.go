@@ -123,10 +123,10 @@ type Model struct {
 	experiments experimentsView
 	expFrom     int
 	sidebar     sidebar
-	spinner spinner.Model
-	bar     progress.Model
-	help    help.Model
-	chrome  chrome
+	spinner     spinner.Model
+	bar         progress.Model
+	help        help.Model
+	chrome      chrome
 }
 
 // New builds the walkthrough. It makes no AWS call.

@@ -16,7 +16,7 @@ type summaryView struct {
 	c         common
 	steps     []steps.Step
 	states    []stepState
-	remaining bool // resources of this run may still exist
+	remaining bool   // resources of this run may still exist
 	score     string // the experiments' predictions, "" when none ran
 }
 
