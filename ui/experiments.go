@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
 	"kmslab/steps"
@@ -429,7 +430,8 @@ func (v *experimentsView) refresh(top bool) {
 		out = append(v.setupLines(), "", v.c.styles.Accent.Render("Running: "+orDefault(v.waiting, "making the change, reading as the test user…")))
 	case expResult:
 		out = v.setupLines()
-		result = len(strings.Split(strings.Join(out, "\n"), "\n"))
+		// The pane wraps what it is given: count the result's line after wrapping.
+		result = len(strings.Split(ansi.Wrap(strings.Join(out, "\n"), v.contentWidth(), ""), "\n"))
 		out = append(out, v.resultLines()...)
 	}
 	v.setSections(out, result, top)
@@ -496,6 +498,10 @@ func (v experimentsView) setupLines() []string {
 	cli := x.CLI(v.c.run.names, v.c.run.identity)
 	out = append(out, v.c.section("AWS CLI"))
 	for _, c := range cli {
+		if strings.HasPrefix(c, "#") {
+			out = append(out, st.Muted.Render(c))
+			continue
+		}
 		out = append(out, st.CLIPrompt.Render("$ ")+c)
 	}
 	return out
