@@ -156,6 +156,10 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 		if t.Summary != "" {
 			r.printf("%s%s\n", r.indent, wrap(t.Summary, 96, r.indent))
 		}
+		for _, l := range steps.TraceLines(t) {
+			pad := r.indent + "  " + strings.Repeat("  ", l.Depth)
+			r.printf("%s%s %s\n", pad, orDot(l.Mark), wrap(l.Text, 90, pad+"  "))
+		}
 	}
 	r.printf("%s%s %s\n", r.indent, r.st.label.Render("Why:"), wrap(x.Why, 90, r.indent+"     "))
 	for _, n := range o.Trial.Notes {
@@ -184,4 +188,11 @@ func (r *report) diffText(text string) {
 		}
 		r.printf("%s%s\n", r.indent, line)
 	}
+}
+
+func orDot(mark string) string {
+	if mark == "" {
+		return "•"
+	}
+	return mark
 }

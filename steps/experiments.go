@@ -71,11 +71,7 @@ func (x Experiment) judge(t awsops.Trial, err error) []string {
 	expect := x.Expect
 	if x.ID == awsops.ExpOwnPolicy && t.Trace != nil {
 		// The learner's policy: AWS's evaluation decides what must happen.
-		d := awsops.Refused
-		if t.Trace.Decision == "allowed" {
-			d = awsops.Allowed
-		}
-		expect = map[string]awsops.Decision{awsops.ProbeRead: d, awsops.ProbeDecrypt: d}
+		expect = map[string]awsops.Decision{awsops.ProbeRead: t.Trace.Expected()}
 	}
 	for _, name := range sortedKeys(expect) {
 		p, ok := t.Probe(name)

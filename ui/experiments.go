@@ -577,8 +577,8 @@ func (v experimentsView) resultLines() []string {
 		}
 	}
 	if t := o.Trial.Trace; t != nil {
-		out = append(out, v.c.section("Trace · IAM policy simulation of "+t.Action))
-		out = append(out, st.Bold.Render("Decision: ")+t.Decision)
+		out = append(out, v.c.section("Trace · "+t.Action+" by the test user"))
+		out = append(out, st.Bold.Render("IAM policy simulator: ")+t.Decision)
 		for _, m := range t.Matched {
 			src := m.Source
 			if m.Sid != "" {
@@ -591,6 +591,23 @@ func (v experimentsView) resultLines() []string {
 		}
 		if t.Summary != "" {
 			out = append(out, wrapText(t.Summary, w, "/:"))
+		}
+		if lines := steps.TraceLines(t); len(lines) > 0 {
+			out = append(out, "", st.Bold.Render("Evaluated from the real documents:"))
+			for _, l := range lines {
+				pad := strings.Repeat("  ", l.Depth+1)
+				mark := l.Mark
+				switch mark {
+				case "✓", "▸":
+					mark = st.OK.Render(mark)
+				case "✗", "!":
+					mark = st.Error.Render(mark)
+				case "":
+					mark = "•"
+				}
+				text := wrapText(l.Text, max(w-len(pad)-2, 10), "/:")
+				out = append(out, pad+mark+" "+strings.ReplaceAll(text, "\n", "\n"+pad+"  "))
+			}
 		}
 	}
 	for _, n := range o.Trial.Notes {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"kmslab/awsops"
+	"kmslab/policy"
 	"kmslab/steps"
 )
 
@@ -28,7 +29,23 @@ func fxTrial() steps.ExperimentOutcome {
 		},
 		Trace: &awsops.Explanation{Action: "kms:Decrypt", Resource: fxKeyARN, Decision: "allowed",
 			Matched: []awsops.Statement{{Source: "kmslab-demo01-decrypt"}, {Source: "key policy", Sid: "Enable IAM User Permissions"}},
-			Summary: "kmslab-user-demo01 may call kms:Decrypt on the key, allowed by kmslab-demo01-decrypt and \"Enable IAM User Permissions\" in the key policy."},
+			Summary: "kmslab-user-demo01 may call kms:Decrypt on the key, allowed by kmslab-demo01-decrypt and \"Enable IAM User Permissions\" in the key policy.",
+			Trace: &awsops.Trace{Trace: &policy.Trace{
+				Principal: fxUserARN, Action: "kms:Decrypt", Resource: fxKeyARN, KMS: true, KeyState: "Enabled",
+				Policies: []policy.PolicyTrace{
+					{Kind: policy.KindKeyPolicy, Decision: policy.Allow, Statements: []policy.StatementTrace{
+						{Index: 0, Sid: "Enable IAM User Permissions", Effect: "Allow", Applies: true, Delegates: true},
+						{Index: 1, Sid: "Allow use of the key", Effect: "Allow",
+							Principal: &policy.Check{Why: "names " + fxAdmin + ", not this caller"}},
+					}},
+					{Kind: policy.KindManaged, Name: "kmslab-demo01-decrypt", Decision: policy.Allow, Statements: []policy.StatementTrace{
+						{Index: 0, Effect: "Allow", Action: policy.Check{Match: true}, Resource: policy.Check{Match: true}, Applies: true},
+					}},
+				},
+				Steps: []policy.Step{{Rule: "An identity-based policy allows, and the key policy delegates to the account.",
+					Finding: "managed policy kmslab-demo01-decrypt allows kms:Decrypt.", Decisive: true}},
+				Decision: policy.Allow, Reason: policy.Allowed,
+			}, Simulator: "allowed"}},
 		Restored: true,
 	}}
 }
@@ -50,7 +67,7 @@ func expFixture(t *testing.T, w, h int) Model {
 }
 
 // TestGoldenExperiments pins the experiment list, one experiment's setup,
-// and a result with its diff and trace, at 100x30 (the full result at 100x64).
+// and a result with its diff and trace, at 100x30 (the full result at 100x80).
 func TestGoldenExperiments(t *testing.T) {
 	const w, h = 100, 30
 	cases := []struct {
@@ -63,7 +80,7 @@ func TestGoldenExperiments(t *testing.T) {
 		{"setup", h, []string{"enter"}, false},
 		{"result", h, []string{"enter", "d"}, true}, // predicted denied: wrong
 		// Tall enough for the whole result: diffs and trace.
-		{"result_full", 64, []string{"enter", "d"}, false},
+		{"result_full", 80, []string{"enter", "d"}, false},
 		{"list_scored", h, []string{"enter", "a", "enter"}, false},
 	}
 	for _, tc := range cases {
