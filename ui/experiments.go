@@ -80,6 +80,17 @@ type experimentsView struct {
 	exec func(ctx context.Context, x steps.Experiment, policy string) steps.ExperimentOutcome
 	// editor is $VISUAL or $EDITOR; empty opens the textarea instead.
 	editor string
+	// cancel stops the running experiment (quitting, or cleanup starting);
+	// what it created is in the ledger.
+	cancel context.CancelFunc
+}
+
+// stop cancels a running experiment.
+func (v *experimentsView) stop() {
+	if v.cancel != nil {
+		v.cancel()
+		v.cancel = nil
+	}
 }
 
 func newExperimentsView(c common, list []steps.Experiment, ctx context.Context) experimentsView {
@@ -139,6 +150,7 @@ func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
 		if msg.run != v.run || msg.index != v.cursor {
 			return v, nil
 		}
+		v.stop() // releases the run's context
 		r := &v.records[msg.index]
 		r.outcome, r.done = msg.out, true
 		v.phase = expResult
@@ -245,10 +257,12 @@ func (v experimentsView) start(predicted awsops.Decision) (experimentsView, tea.
 	v.waiting = ""
 	v.run++
 	run, x, policy, exec := v.run, v.list[i], v.policy, v.exec
-	ctx := v.ctx
-	if ctx == nil {
-		ctx = context.Background()
+	parent := v.ctx
+	if parent == nil {
+		parent = context.Background()
 	}
+	ctx, cancel := context.WithCancel(parent)
+	v.cancel = cancel
 	v.refresh(true)
 	return v, func() tea.Msg { return expDoneMsg{index: i, run: run, out: exec(ctx, x, policy)} }
 }

@@ -530,6 +530,7 @@ func (m Model) quit() tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 	}
+	m.experiments.stop()
 	return tea.Quit
 }
 
@@ -554,6 +555,7 @@ func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		if m.running >= 0 && m.cancel != nil {
 			m.cancel() // the running step would race cleanup
 		}
+		m.experiments.stop() // so would a running experiment
 		m.quitAfterCleanup = true
 		m.goTo(screenStep, ci)
 		return m.startStep(ci)
