@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -163,3 +166,94 @@ func TestOwnPolicyRefusesInvalid(t *testing.T) {
 		}
 	}
 }
+
+// adminOnly keeps the commands an admin runs: the lines after "# as the test
+// user" up to the next comment need the test user's key, which the lab never
+// hands out.
+func adminOnly(lines []string) []string {
+	var out []string
+	skip := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "#") {
+			skip = strings.HasPrefix(l, "# as the test user")
+			continue
+		}
+		if !skip {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// cliMisuse are what the AWS CLI, jq and bash print when a command itself is
+// wrong (as opposed to AWS refusing it, which some experiments show on purpose).
+var cliMisuse = regexp.MustCompile(`(?i)usage:|unknown options|invalid choice|jq: error|command not found|error parsing parameter|malformedpolicydocument|no such file|syntax error|unbound variable|could not be found|unable to locate credentials`)
+
+// TestExperimentCLIRunsAsPasted runs each experiment's AWS CLI equivalent
+// (the admin's commands) with the real AWS CLI against the offline AWS: no
+// command may be malformed, and the experiment's own restore lines must leave
+// the end-of-part-6 state as it was.
+func TestExperimentCLIRunsAsPasted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the AWS CLI")
+	}
+	for _, tool := range []string{"aws", "jq", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	for _, x := range steps.Experiments() {
+		t.Run(x.ID, func(t *testing.T) {
+			t.Parallel()
+			lab, cfg, _ := labAtPart6(t)
+			ctx := context.Background()
+			id, err := lab.WhoAmI(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			creds, err := cfg.Credentials.Retrieve(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, err := lab.State(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			script := "set -uo pipefail\n" +
+				`aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }` + "\n" +
+				"sleep() { :; }  # the cache waits are the offline AWS's business\n" +
+				strings.Join(adminOnly(x.CLI(lab.Names(), id)), "\n") + "\n"
+			cmd := exec.Command("bash", "-c", script)
+			cmd.Dir = t.TempDir()
+			var env []string
+			for _, kv := range os.Environ() {
+				if !strings.HasPrefix(kv, "AWS_") {
+					env = append(env, kv)
+				}
+			}
+			cmd.Env = append(env,
+				"AWS_ENDPOINT_URL="+aws.ToString(cfg.BaseEndpoint), "AWS_DEFAULT_REGION="+cfg.Region,
+				"AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey,
+				"AWS_PAGER=", "VISUAL=true", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+			out, _ := cmd.CombinedOutput()
+			if m := cliMisuse.Find(out); m != nil {
+				t.Errorf("a command is malformed (%q):\n%s", m, out)
+			}
+			// AWS refusing is the point only of the disabled key's scan.
+			for _, m := range awsError.FindAllSubmatch(out, -1) {
+				if x.ID != awsops.ExpDisableKey || string(m[1]) != "ValidationException" {
+					t.Errorf("AWS refused a command (%s):\n%s", m[1], out)
+				}
+			}
+			after, err := lab.State(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := after.Diff(before); d != "" {
+				t.Errorf("the CLI restore lines did not restore the state:\n%s\noutput:\n%s", d, out)
+			}
+		})
+	}
+}
+
+var awsError = regexp.MustCompile(`An error occurred \((\w+)\)`)
