@@ -57,6 +57,11 @@ func newLab(sess *session, g *globals, progress func(awsops.Progress)) (*awsops.
 		if sess.clock != nil {
 			opts.KeyCacheTTL = sim.DefaultKeyCache
 			opts.Sleep = sess.clock.Skip
+			if g.seeded {
+				// What the lab stamps (the trace's aws:CurrentTime) must not
+				// depend on the wall clock either.
+				opts.Clock = sess.clock.Now
+			}
 		}
 	} else {
 		dir, err := stateDir(g.stateDir)
