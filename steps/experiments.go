@@ -146,7 +146,7 @@ const putPolicy = `aws kms put-key-policy --key-id "$KEY_ARN" --policy-name defa
 
 const restorePolicy = `aws kms put-key-policy --key-id "$KEY_ARN" --policy-name default --policy file://policy-part6.json`
 
-const asTestUser = "# as the test user (its access key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY):"
+const testUserNote = "# as the test user (its access key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY):"
 
 func scanCmd(n awsops.Names) string {
 	return "aws dynamodb scan --table-name " + n.Table
@@ -192,7 +192,7 @@ func Experiments() []Experiment {
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy)
 				c = append(c, iamPolicyCLI(n, id, `\"kms:Decrypt\"`)...)
-				c = append(c, asTestUser, scanCmd(n))
+				c = append(c, testUserNote, scanCmd(n))
 				return append(c, iamPolicyRestore(n, id)...)
 			},
 		},
@@ -210,7 +210,7 @@ func Experiments() []Experiment {
 					jqRemoveUser+` && jq '.Statement |= map(select(.Sid != "Enable IAM User Permissions"))' policy.json > policy2.json && mv policy2.json policy.json`,
 					putPolicy)
 				c = append(c, iamPolicyCLI(n, id, `\"kms:Decrypt\"`)...)
-				c = append(c, asTestUser, scanCmd(n))
+				c = append(c, testUserNote, scanCmd(n))
 				return append(c, iamPolicyRestore(n, id)...)
 			},
 		},
@@ -226,7 +226,7 @@ func Experiments() []Experiment {
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy)
 				c = append(c, iamPolicyCLI(n, id, `[\"kms:Decrypt\",\"kms:GenerateDataKey\"]`)...)
-				c = append(c, asTestUser, scanCmd(n),
+				c = append(c, testUserNote, scanCmd(n),
 					fmt.Sprintf(`aws dynamodb put-item --table-name %s --item '{"id":{"S":"written-by-test-user"}}'`, n.Table),
 					"# restore (as the admin):",
 					fmt.Sprintf(`aws dynamodb delete-item --table-name %s --key '{"id":{"S":"written-by-test-user"}}'`, n.Table))
@@ -244,7 +244,7 @@ func Experiments() []Experiment {
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				return []string{
 					fmt.Sprintf(`aws iam put-user-policy --user-name %s --policy-name %sdeny-decrypt --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}]}'`, n.User, n.Prefix),
-					asTestUser, scanCmd(n),
+					testUserNote, scanCmd(n),
 					"# restore:",
 					fmt.Sprintf("aws iam delete-user-policy --user-name %s --policy-name %sdeny-decrypt", n.User, n.Prefix),
 				}
@@ -266,7 +266,7 @@ func Experiments() []Experiment {
 				}
 				c := append(cliPrelude(n, id),
 					jqRemoveUser+fmt.Sprintf(` && jq --arg u "$USER_ARN" '.Statement += [{"Sid":"Allow use through DynamoDB only","Effect":"Allow","Principal":{"AWS":[$u]},"Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"dynamodb.%s.amazonaws.com"}}}]' policy.json > policy2.json && mv policy2.json policy.json`, region),
-					putPolicy, asTestUser, scanCmd(n), decryptCmd, "# restore:", restorePolicy)
+					putPolicy, testUserNote, scanCmd(n), decryptCmd, "# restore:", restorePolicy)
 				return c
 			},
 		},
@@ -282,10 +282,10 @@ func Experiments() []Experiment {
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				return append(cliPrelude(n, id), jqRemoveUser, putPolicy,
 					fmt.Sprintf(`GRANT_ID=$(aws kms create-grant --key-id "$KEY_ARN" --grantee-principal "$USER_ARN" --operations Decrypt --name %sgrant --query GrantId --output text)`, n.Prefix),
-					asTestUser, scanCmd(n),
+					testUserNote, scanCmd(n),
 					"# as the admin:",
 					`aws kms revoke-grant --key-id "$KEY_ARN" --grant-id "$GRANT_ID"`,
-					asTestUser+" (after 5 minutes)", scanCmd(n),
+					testUserNote+" (after 5 minutes)", scanCmd(n),
 					"# restore:", restorePolicy)
 			},
 		},
@@ -321,8 +321,8 @@ func Experiments() []Experiment {
 			Why: "DynamoDB caches the plaintext table key per caller (5 minutes on AWS) and asks KMS again only " +
 				"when it expires: a revoked user keeps reading until then. A direct kms decrypt is refused at once.",
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
-				return append(cliPrelude(n, id), asTestUser, scanCmd(n), "# as the admin:", jqRemoveUser, putPolicy,
-					asTestUser, scanCmd(n), "sleep 330", scanCmd(n), "# restore:", restorePolicy)
+				return append(cliPrelude(n, id), testUserNote, scanCmd(n), "# as the admin:", jqRemoveUser, putPolicy,
+					testUserNote, scanCmd(n), "sleep 330", scanCmd(n), "# restore:", restorePolicy)
 			},
 		},
 		{
@@ -334,7 +334,7 @@ func Experiments() []Experiment {
 			Why:     "The trace shows which statements decided.",
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				return append(cliPrelude(n, id), "cp policy-part6.json policy.json && ${VISUAL:-${EDITOR:-vi}} policy.json",
-					putPolicy, asTestUser, scanCmd(n), "# restore:", restorePolicy)
+					putPolicy, testUserNote, scanCmd(n), "# restore:", restorePolicy)
 			},
 		},
 	}
