@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -58,6 +59,10 @@ func leftoversOf(l Ledger) []Leftover {
 	var out []Leftover
 	for _, e := range l.Pending() {
 		lo := Leftover{RunID: l.RunID, Kind: e.Kind, Name: e.Name, User: e.User, ARN: e.ARN, Source: "ledger"}
+		if lo.Kind == KindManagedPolicy && lo.ARN == "" && l.Account != "" {
+			// Recorded before CreatePolicy answered: its ARN follows from its name.
+			lo.ARN = "arn:aws:iam::" + l.Account + ":policy/" + lo.Name
+		}
 		if e.State == StatePlanned {
 			lo.Detail = "recorded before creation; it may not exist"
 		}
@@ -112,8 +117,8 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 		}
 	}
 
-	userListed := len(has[KindUser]) > 0 || len(has[KindAccessKey]) > 0 || len(has[KindPolicy]) > 0
-	for _, kind := range []string{KindAccessKey, KindPolicy, KindUser} {
+	userListed := len(has[KindUser]) > 0 || len(has[KindAccessKey]) > 0 || len(has[KindPolicy]) > 0 || len(has[KindInlinePolicy]) > 0
+	for _, kind := range []string{KindAccessKey, KindPolicy, KindInlinePolicy, KindUser} {
 		for _, it := range has[kind] {
 			owner := it.User
 			if kind == KindUser {
@@ -140,9 +145,23 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 		if len(has[KindPolicy]) > 0 || len(has[KindUser]) > 0 {
 			finish(KindPolicy, c.detachPolicies(ctx, names.User))
 		}
+		if len(has[KindInlinePolicy]) > 0 || len(has[KindUser]) > 0 {
+			finish(KindInlinePolicy, c.deleteInlinePolicies(ctx, names.User))
+		}
 		if len(has[KindUser]) > 0 {
 			finish(KindUser, []Fate{c.deleteUser(ctx, names.User)})
 		}
+	}
+	if len(has[KindManagedPolicy]) > 0 {
+		var fates []Fate
+		for _, it := range has[KindManagedPolicy] {
+			if !strings.HasPrefix(it.Name, names.Prefix) {
+				fates = append(fates, Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: "skipped: not named " + names.Prefix + "…", Err: errNotOurs})
+				continue
+			}
+			fates = append(fates, c.deleteManagedPolicy(ctx, it))
+		}
+		finish(KindManagedPolicy, fates)
 	}
 	if len(has[KindTable]) > 0 {
 		fates := []Fate{}
@@ -176,6 +195,9 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 			}
 		}
 		finish(KindAlias, fates)
+	}
+	if len(has[KindGrant]) > 0 {
+		finish(KindGrant, c.revokeGrants(ctx, names.Prefix, has[KindGrant], has[KindKey]))
 	}
 	if len(has[KindKey]) > 0 {
 		finish(KindKey, c.scheduleKeys(ctx, runID, has[KindKey]))
@@ -516,4 +538,115 @@ func taggedKeys(ctx context.Context, c *kms.Client) ([]taggedKey, error) {
 		}
 	}
 	return out, nil
+}
+
+// deleteInlinePolicies removes the user's inline policies (experiments put
+// one; IAM refuses to delete a user that still has any).
+func (c *cleaner) deleteInlinePolicies(ctx context.Context, user string) []Fate {
+	var names []string
+	p := iam.NewListUserPoliciesPaginator(c.iam, &iam.ListUserPoliciesInput{UserName: aws.String(user)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if isCode(err, "NoSuchEntity") {
+			return []Fate{{Kind: KindInlinePolicy, Name: user, Outcome: OutcomeGone}}
+		}
+		if err != nil {
+			return []Fate{{Kind: KindInlinePolicy, Name: user, Err: fail("list inline policies", user, err)}}
+		}
+		names = append(names, out.PolicyNames...)
+	}
+	var fates []Fate
+	for _, n := range names {
+		_, err := c.iam.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(n)})
+		fates = append(fates, fate(KindInlinePolicy, n, err, OutcomeDeleted, "NoSuchEntity"))
+	}
+	return fates // none when the user has none: nothing to report
+}
+
+// deleteManagedPolicy removes a customer managed policy the way IAM requires:
+// detached from every user, its non-default versions deleted, then itself.
+func (c *cleaner) deleteManagedPolicy(ctx context.Context, it Leftover) Fate {
+	arn := aws.String(it.ARN)
+	ep := iam.NewListEntitiesForPolicyPaginator(c.iam, &iam.ListEntitiesForPolicyInput{PolicyArn: arn})
+	for ep.HasMorePages() {
+		out, err := ep.NextPage(ctx)
+		if isCode(err, "NoSuchEntity") {
+			return Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: OutcomeGone}
+		}
+		if err != nil {
+			return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("list the policy's attachments", it.Name, err)}
+		}
+		for _, u := range out.PolicyUsers {
+			_, err := c.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: u.UserName, PolicyArn: arn})
+			if err != nil && !isCode(err, "NoSuchEntity") {
+				return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("detach policy", it.Name, err)}
+			}
+		}
+	}
+	vp := iam.NewListPolicyVersionsPaginator(c.iam, &iam.ListPolicyVersionsInput{PolicyArn: arn})
+	for vp.HasMorePages() {
+		out, err := vp.NextPage(ctx)
+		if isCode(err, "NoSuchEntity") {
+			return Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: OutcomeGone}
+		}
+		if err != nil {
+			return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("list policy versions", it.Name, err)}
+		}
+		for _, v := range out.Versions {
+			if v.IsDefaultVersion {
+				continue
+			}
+			_, err := c.iam.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: arn, VersionId: v.VersionId})
+			if err != nil && !isCode(err, "NoSuchEntity") {
+				return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("delete policy version", it.Name, err)}
+			}
+		}
+	}
+	_, err := c.iam.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})
+	return fate(KindManagedPolicy, it.Name, err, OutcomeDeleted, "NoSuchEntity")
+}
+
+// revokeGrants revokes the grants named in the ledger on the run's keys.
+// Grants die with their key, but a key waits 7 days before deletion.
+func (c *cleaner) revokeGrants(ctx context.Context, prefix string, grants, keys []Leftover) []Fate {
+	want := map[string]bool{}
+	var fates []Fate
+	for _, g := range grants {
+		if !strings.HasPrefix(g.Name, prefix) {
+			fates = append(fates, Fate{Kind: KindGrant, Name: g.Name, Outcome: "skipped: not named " + prefix + "…", Err: errNotOurs})
+			continue
+		}
+		want[g.Name] = true
+	}
+	found := map[string]bool{}
+	for _, k := range keys {
+		if k.Name == "" {
+			continue
+		}
+		p := kms.NewListGrantsPaginator(c.kms, &kms.ListGrantsInput{KeyId: aws.String(k.Name)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if isCode(err, "NotFoundException", "KMSInvalidStateException") {
+				break // the key is gone or going, and its grants with it
+			}
+			if err != nil {
+				return append(fates, Fate{Kind: KindGrant, Name: k.Name, Err: fail("list grants", k.Name, err)})
+			}
+			for _, g := range out.Grants {
+				name := aws.ToString(g.Name)
+				if !want[name] {
+					continue
+				}
+				found[name] = true
+				_, err := c.kms.RevokeGrant(ctx, &kms.RevokeGrantInput{KeyId: aws.String(k.Name), GrantId: g.GrantId})
+				fates = append(fates, fate(KindGrant, name, err, "revoked", "NotFoundException"))
+			}
+		}
+	}
+	for name := range want {
+		if !found[name] {
+			fates = append(fates, Fate{Kind: KindGrant, Name: name, Outcome: OutcomeGone})
+		}
+	}
+	return fates
 }

@@ -38,6 +38,13 @@ type Options struct {
 	// defaults 500 ms and 8 s.
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
+	// KeyCacheTTL is how long DynamoDB may keep using a table key it
+	// decrypted for a caller without asking KMS again; default 5 minutes,
+	// AWS's. Experiments that revoke access wait it out.
+	KeyCacheTTL time.Duration
+	// Sleep waits d or until ctx ends; default a timer. A caller whose Clock
+	// is a virtual one passes a Sleep that moves that clock instead.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Progress reports a wait in progress, e.g. "waiting for IAM to propagate the
@@ -73,12 +80,19 @@ type Lab struct {
 	table         *Table
 	user          *TestUser
 	test          *testClients
+
+	// Experiments: the end-of-part-6 state, each principal's last successful
+	// table operation (for DynamoDB's key cache), a ciphertext to decrypt.
+	baseline *LabState
+	tableUse map[string]time.Time
+	sample   []byte
 }
 
 // testClients are the test user's clients; the secret lives only in creds.
 type testClients struct {
 	creds *staticCreds
 	ddb   *dynamodb.Client
+	kms   *kms.Client
 	sts   *sts.Client
 }
 
@@ -118,6 +132,12 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	}
 	if opts.MaxBackoff < opts.InitialBackoff {
 		opts.MaxBackoff = max(8*time.Second, opts.InitialBackoff)
+	}
+	if opts.KeyCacheTTL <= 0 {
+		opts.KeyCacheTTL = 5 * time.Minute
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleepCtx
 	}
 	if !opts.DisableLedger && opts.StateDir == "" {
 		dir, err := DefaultStateDir()

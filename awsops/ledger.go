@@ -136,6 +136,7 @@ func removeStaleTemps(dir string, entries []fs.DirEntry, now time.Time) {
 var knownKinds = map[string]bool{
 	KindAccessKey: true, KindPolicy: true, KindUser: true,
 	KindTable: true, KindAlias: true, KindKey: true,
+	KindInlinePolicy: true, KindManagedPolicy: true, KindGrant: true,
 }
 
 // decodeLedger parses and checks a ledger file, which anyone with access to

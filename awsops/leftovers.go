@@ -16,7 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-var kindOrder = map[string]int{KindAccessKey: 0, KindPolicy: 1, KindUser: 2, KindTable: 3, KindAlias: 4, KindKey: 5}
+var kindOrder = map[string]int{KindAccessKey: 0, KindPolicy: 1, KindInlinePolicy: 2, KindUser: 3, KindManagedPolicy: 4,
+	KindTable: 5, KindAlias: 6, KindGrant: 7, KindKey: 8}
 
 // Leftovers lists what unfinished runs left in cfg's account and region: the
 // resources still recorded in the ledgers under stateDir ("" for the

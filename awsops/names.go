@@ -16,15 +16,19 @@ type Names struct {
 	Alias string // alias/kmslab-<id>
 	Table string // kmslab-<id>
 	User  string // kmslab-user-<id>
+	// Prefix starts the names of the IAM policies and grants experiments
+	// create: kmslab-<id>-
+	Prefix string
 }
 
 // NewNames derives a run's resource names from its id.
 func NewNames(runID string) Names {
 	return Names{
-		RunID: runID,
-		Alias: "alias/kmslab-" + runID,
-		Table: "kmslab-" + runID,
-		User:  "kmslab-user-" + runID,
+		RunID:  runID,
+		Alias:  "alias/kmslab-" + runID,
+		Table:  "kmslab-" + runID,
+		User:   "kmslab-user-" + runID,
+		Prefix: "kmslab-" + runID + "-",
 	}
 }
 

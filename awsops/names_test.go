@@ -9,7 +9,7 @@ import (
 
 func TestNewNames(t *testing.T) {
 	n := NewNames("ab12cd")
-	want := Names{RunID: "ab12cd", Alias: "alias/kmslab-ab12cd", Table: "kmslab-ab12cd", User: "kmslab-user-ab12cd"}
+	want := Names{RunID: "ab12cd", Alias: "alias/kmslab-ab12cd", Table: "kmslab-ab12cd", User: "kmslab-user-ab12cd", Prefix: "kmslab-ab12cd-"}
 	if n != want {
 		t.Fatalf("NewNames = %+v, want %+v", n, want)
 	}

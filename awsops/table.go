@@ -166,6 +166,7 @@ func (l *Lab) PutItem(ctx context.Context) (Item, error) {
 	if _, err := l.ddb.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.names.Table), Item: av}); err != nil {
 		return nil, fail("put item", l.names.Table, err)
 	}
+	l.usedTable(cacheAdmin)
 	return it, nil
 }
 
@@ -175,6 +176,7 @@ func (l *Lab) ScanAsAdmin(ctx context.Context) ([]Item, error) {
 	if err != nil {
 		return nil, fail("scan table", l.names.Table, err)
 	}
+	l.usedTable(cacheAdmin)
 	return items, nil
 }
 

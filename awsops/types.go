@@ -163,12 +163,15 @@ func (r CleanupReport) OK() bool {
 
 // Kinds of resources, in the order cleanup removes them.
 const (
-	KindAccessKey = "iam access key"
-	KindPolicy    = "iam policy attachment"
-	KindUser      = "iam user"
-	KindTable     = "dynamodb table"
-	KindAlias     = "kms alias"
-	KindKey       = "kms key"
+	KindAccessKey     = "iam access key"
+	KindPolicy        = "iam policy attachment"
+	KindInlinePolicy  = "iam inline policy"
+	KindUser          = "iam user"
+	KindManagedPolicy = "iam customer managed policy"
+	KindTable         = "dynamodb table"
+	KindAlias         = "kms alias"
+	KindGrant         = "kms grant"
+	KindKey           = "kms key"
 )
 
 // Leftover is a resource a run may have left behind.

@@ -93,7 +93,7 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 		}
 		cfg := l.cfg.Copy()
 		cfg.Credentials = creds
-		l.test = &testClients{creds: creds, ddb: dynamodb.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg)}
+		l.test = &testClients{creds: creds, ddb: dynamodb.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg)}
 		l.user.AccessKeyID = creds.id
 	}
 	if err := l.waitForTestUser(ctx); err != nil {
@@ -181,6 +181,7 @@ func (l *Lab) ScanAsTestUser(ctx context.Context) (Access, error) {
 		}
 		return Access{}, fail(op, l.names.Table, err)
 	}
+	l.usedTable(cacheUser)
 	return Access{Items: items}, nil
 }
 

@@ -12,11 +12,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"kmslab/awsops"
+	"kmslab/sim"
 	"kmslab/steps"
 )
 
 func newRunCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, experiments bool
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the whole lab without a TUI, as plain text",
@@ -36,11 +37,12 @@ kmslab run --aws --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			g.seeded = cmd.Flags().Changed("seed")
-			return runHeadless(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, asJSON)
+			return runHeadless(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, asJSON, experiments)
 		},
 	}
 	g.addFlags(cmd, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagYes, flagStateDir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per step result")
+	cmd.Flags().BoolVar(&experiments, "experiments", false, "after part 6, run every what-if experiment (and restore) before cleanup")
 	return cmd
 }
 
@@ -53,6 +55,15 @@ func newLab(sess *session, g *globals, progress func(awsops.Progress)) (*awsops.
 	}
 	if sess.mode == Offline {
 		opts.DisableLedger = true
+		if sess.clock != nil {
+			opts.KeyCacheTTL = sim.DefaultKeyCache
+			opts.Sleep = sess.clock.Skip
+			if g.seeded {
+				// What the lab stamps (the trace's aws:CurrentTime) must not
+				// depend on the wall clock either.
+				opts.Clock = sess.clock.Now
+			}
+		}
 	} else {
 		dir, err := stateDir(g.stateDir)
 		if err != nil {
@@ -116,7 +127,7 @@ type cleanupRecord struct {
 	Outcome string `json:"outcome"`
 }
 
-func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON bool) error {
+func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON, experiments bool) error {
 	if g.aws && !g.yes {
 		return errors.New("run --aws creates a KMS key, a DynamoDB table and an IAM user in your account: pass --yes to go ahead (kmslab cleanup removes them)")
 	}
@@ -143,9 +154,13 @@ func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON 
 	r.header(sess.mode, id, lab.Names())
 	var outcomes []steps.Outcome
 	all := steps.All()
+	var expProblems []string
 	for _, st := range all {
 		if ctx.Err() != nil {
 			break
+		}
+		if st.Part == 7 && experiments {
+			expProblems = runExperiments(ctx, r, lab, id, outcomes)
 		}
 		r.stepStart(st, lab.Names(), id)
 		o := st.Run(ctx, lab)
@@ -162,7 +177,14 @@ func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON 
 	if err := r.err(); err != nil {
 		return err
 	}
-	if reason := verdict(all, outcomes); reason != "" {
+	reason := verdict(all, outcomes)
+	if reason == "" && len(expProblems) > 0 {
+		reason = expProblems[0]
+		if len(expProblems) > 1 {
+			reason += fmt.Sprintf(" (and %d more)", len(expProblems)-1)
+		}
+	}
+	if reason != "" {
 		r.verdict(false, reason)
 		return &exitError{code: 2, err: errors.New(reason)}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -37,6 +38,9 @@ type session struct {
 	mode Mode
 	cfg  aws.Config
 	srv  *sim.Server // offline only
+	// clock is the offline AWS's clock, which experiments move forward
+	// rather than wait out DynamoDB's table key cache (offline only).
+	clock *shiftClock
 }
 
 // String names the session without its credentials: its fields are
@@ -62,10 +66,12 @@ func openSession(ctx context.Context, g *globals) (*session, error) {
 		return openRemote(ctx, g)
 	}
 	opts := sim.Options{Region: g.region}
+	clock := &shiftClock{base: time.Now}
 	if g.seeded {
 		opts.Rand = seededRand(g.seed)
-		opts.Clock = newSteppedClock().Now
+		clock.base = newSteppedClock().Now
 	}
+	opts.Clock = clock.Now
 	srv, err := sim.Start(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("start the offline AWS: %w", err)
@@ -75,7 +81,7 @@ func openSession(ctx context.Context, g *globals) (*session, error) {
 		Credentials:  adminCreds{creds: srv.Admin},
 		BaseEndpoint: aws.String(srv.URL),
 	}
-	return &session{mode: Offline, cfg: cfg, srv: srv}, nil
+	return &session{mode: Offline, cfg: cfg, srv: srv, clock: clock}, nil
 }
 
 // adminCreds hands the offline admin's key to the SDK. Unlike the SDK's static

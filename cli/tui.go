@@ -20,7 +20,7 @@ import (
 func runTUI(cmd *cobra.Command, g *globals) error {
 	ctx := cmd.Context()
 	if !isTerminal(cmd.OutOrStdout()) || !isTerminal(os.Stdin) {
-		return runHeadless(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), g, false)
+		return runHeadless(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), g, false, false)
 	}
 	sess, err := openSession(ctx, g)
 	if err != nil {
@@ -40,7 +40,8 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if err := preflight(ctx, sess, lab); err != nil {
 		return err
 	}
-	opts := ui.Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}
+	opts := ui.Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx,
+		Experiments: steps.Experiments()}
 	if sess.mode == Offline {
 		opts.Mode = ui.Offline
 		opts.Extras = simExtras{sess.srv}

@@ -25,6 +25,12 @@ type KeyMap struct {
 	Quit          key.Binding
 	ForceQuit     key.Binding
 
+	// Experiments: open the what-ifs, predict, keep an edited policy.
+	Experiments  key.Binding
+	PredictAllow key.Binding
+	PredictDeny  key.Binding
+	Save         key.Binding
+
 	// Dialog answers (real-AWS confirmation and the quit prompt).
 	Yes    key.Binding
 	No     key.Binding
@@ -54,6 +60,10 @@ func DefaultKeyMap() KeyMap {
 		Yes:           key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:            key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),
 		Cancel:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Experiments:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "what-ifs")),
+		PredictAllow:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "predict allowed")),
+		PredictDeny:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "predict denied")),
+		Save:          key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "check and keep")),
 	}
 }
 
@@ -87,7 +97,7 @@ func (m *Model) updateKeybindings() {
 	// On the confirmation Enter only explains that y is the answer: it
 	// answers, but is not offered.
 	k.Next.SetEnabled(!m.quitting)
-	k.Back.SetEnabled(!m.quitting && m.screen != screenWelcome)
+	k.Back.SetEnabled(!m.quitting && m.screen != screenWelcome && !(m.screen == screenExperiments && m.experiments.busy()))
 	// → answers on every step: past a finished one, or with why not.
 	k.Forward.SetEnabled(!m.quitting && (m.screen == screenWelcome || onStep))
 	k.Retry.SetEnabled(onStep && st == statusFailed)
@@ -99,7 +109,12 @@ func (m *Model) updateKeybindings() {
 	dialog := m.quitting || m.screen == screenConfirm
 	k.Yes.SetEnabled(dialog)
 	k.No.SetEnabled(dialog)
-	k.Cancel.SetEnabled(m.quitting)
+	onExp := m.screen == screenExperiments && !m.quitting
+	k.Cancel.SetEnabled(m.quitting || onExp)
+	k.Experiments.SetEnabled(!m.quitting && m.experimentsOpen())
+	k.PredictAllow.SetEnabled(onExp && m.experiments.phase == expSetup)
+	k.PredictDeny.SetEnabled(onExp && m.experiments.phase == expSetup)
+	k.Save.SetEnabled(onExp && m.experiments.phase == expEditing)
 	k.Quit.SetEnabled(!m.quitting) // the prompt is already the way out
 	if m.help.ShowAll {
 		k.Help.SetHelp("?", "close")

@@ -65,6 +65,9 @@ type Options struct {
 	// SaveDir is where c saves a step's commands; default: beside the
 	// run's ledger, or the temporary directory when there is none.
 	SaveDir string
+	// Experiments are the what-ifs offered after part 6 (steps.Experiments());
+	// none when empty.
+	Experiments []steps.Experiment
 }
 
 // screen is which screen is active; every switch over it is exhaustive.
@@ -75,6 +78,7 @@ const (
 	screenConfirm        // real AWS only: what will be created and what it costs
 	screenStep
 	screenSummary
+	screenExperiments // the what-ifs, after part 6 and before cleanup
 )
 
 // Minimum usable terminal size; below it the screen says so.
@@ -121,11 +125,14 @@ type Model struct {
 	confirm confirmView
 	part    partView
 	summary summaryView
-	sidebar sidebar
-	spinner spinner.Model
-	bar     progress.Model
-	help    help.Model
-	chrome  chrome
+	// experiments is the what-if screen; expFrom the step it was opened from.
+	experiments experimentsView
+	expFrom     int
+	sidebar     sidebar
+	spinner     spinner.Model
+	bar         progress.Model
+	help        help.Model
+	chrome      chrome
 }
 
 // New builds the walkthrough. It makes no AWS call.
@@ -169,6 +176,7 @@ func New(o Options) Model {
 	m.confirm = newConfirmView(m.c)
 	m.part = newPartView(m.c, o.Extras)
 	m.summary = newSummaryView(m.c)
+	m.experiments = newExperimentsView(m.c, o.Experiments, o.Context)
 	m.sidebar = newSidebar(m.c)
 	m.applyStyles()
 	w, h := o.Width, o.Height
@@ -247,6 +255,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case stepDoneMsg:
 		return m.handleStepDone(msg)
 	case progressMsg:
+		if m.screen == screenExperiments && m.experiments.busy() {
+			m.experiments, _ = m.experiments.Update(msg)
+		}
 		if m.running >= 0 {
 			m.waiting = msg.p.String()
 			if m.waiting == "" {
@@ -256,6 +267,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, m.listenProgress()
 	case navMsg:
+		if msg.cur < 0 {
+			msg.cur = m.expFrom // back from the experiments
+		}
 		m.goTo(msg.to, msg.cur)
 		return m, nil
 	case beginMsg:
@@ -305,6 +319,16 @@ func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
 		m.part, cmd = m.part.Update(msg)
 	case screenSummary:
 		m.summary, cmd = m.summary.Update(msg)
+	case screenExperiments:
+		m.experiments, cmd = m.experiments.Update(msg)
+	}
+	// An experiment's result or the edited policy may arrive after the
+	// learner left the screen: the screen keeps it for their return.
+	switch msg.(type) {
+	case expDoneMsg, policyLoadedMsg, editorDoneMsg:
+		if m.screen != screenExperiments {
+			m.experiments, cmd = m.experiments.Update(msg)
+		}
 	}
 	// Panels read after a step ran arrive whatever the screen.
 	if _, ok := msg.(extrasMsg); ok && m.screen != screenStep {
@@ -332,6 +356,8 @@ func (m *Model) active() screenComponent {
 		return &m.part
 	case screenSummary:
 		return &m.summary
+	case screenExperiments:
+		return &m.experiments
 	}
 	return &m.welcome
 }
@@ -364,7 +390,7 @@ func (m *Model) layout() {
 	if side > 0 {
 		paneW = max(w-side-1, 1) // one column of air after the sidebar's rule
 	}
-	for _, s := range []screenComponent{&m.welcome, &m.confirm, &m.part, &m.summary} {
+	for _, s := range []screenComponent{&m.welcome, &m.confirm, &m.part, &m.summary, &m.experiments} {
 		s.setCommon(m.c)
 		s.SetSize(paneW, bodyH)
 	}
@@ -411,6 +437,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	if m.quitting {
 		return m.handleQuitPrompt(msg)
 	}
+	if m.screen == screenExperiments && m.experiments.capturing() && !key.Matches(msg, keys.ForceQuit) {
+		return m.updateActive(msg) // typing a policy: q and ? are letters
+	}
 	switch {
 	case key.Matches(msg, keys.Quit):
 		return m.askQuit()
@@ -420,6 +449,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.tooSmall() {
+		return m, nil
+	}
+	if key.Matches(msg, keys.Experiments) {
+		m.expFrom = m.cur
+		m.goTo(screenExperiments, m.cur)
 		return m, nil
 	}
 	return m.updateActive(msg)
@@ -452,6 +486,8 @@ func (m *Model) goTo(s screen, cur int) {
 		m.welcome.GotoTop()
 	case screenConfirm:
 		m.confirm.GotoTop()
+	case screenExperiments:
+		m.experiments.refresh(true)
 	}
 	m.cacheChrome()
 }
@@ -566,6 +602,7 @@ func (m Model) quit() tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 	}
+	m.experiments.stop()
 	return tea.Quit
 }
 
@@ -590,6 +627,7 @@ func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		if m.running >= 0 && m.cancel != nil {
 			m.cancel() // the running step would race cleanup
 		}
+		m.experiments.stop() // so would a running experiment
 		m.quitAfterCleanup = true
 		m.goTo(screenStep, ci)
 		return m.startStep(ci)
@@ -642,12 +680,15 @@ func (m *Model) syncSidebar() {
 		m.sidebar.current = m.cur + 1
 	case screenSummary:
 		m.sidebar.current = len(entries) - 1
+	case screenExperiments:
+		m.sidebar.current = m.cur + 1
 	}
 	m.sidebar.spin = m.spinner.View()
 }
 
 // syncSummary hands the summary what every step did.
 func (m *Model) syncSummary() {
+	m.summary.score = m.experiments.score()
 	m.summary.show(m.opts.Steps, m.steps, m.resourcesPresent())
 }
 
@@ -659,6 +700,8 @@ func (m Model) locationLabel() string {
 		return "Confirm"
 	case screenSummary:
 		return "Summary"
+	case screenExperiments:
+		return "Experiments"
 	case screenStep:
 	}
 	if m.cur < len(m.opts.Steps) {
@@ -673,4 +716,26 @@ func (m Model) locationLabel() string {
 		return "Part " + itoa(s.Part) + " of " + itoa(steps.PartCount(m.opts.Steps))
 	}
 	return ""
+}
+
+// experimentsOpen reports whether the what-ifs may be opened: part 6 has
+// succeeded, cleanup has not run and nothing is running.
+func (m Model) experimentsOpen() bool {
+	if len(m.opts.Experiments) == 0 || m.running >= 0 || m.screen != screenStep {
+		return false
+	}
+	six := -1
+	for i, s := range m.opts.Steps {
+		if s.Kind == steps.KindPart && s.Part == 6 {
+			six = i
+		}
+		if s.IsCleanup() && m.steps[i].ran {
+			return false
+		}
+	}
+	if six < 0 || m.cur < six {
+		return false
+	}
+	st := m.steps[six].status
+	return st == statusDone || st == statusDenied
 }

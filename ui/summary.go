@@ -16,7 +16,8 @@ type summaryView struct {
 	c         common
 	steps     []steps.Step
 	states    []stepState
-	remaining bool // resources of this run may still exist
+	remaining bool   // resources of this run may still exist
+	score     string // the experiments' predictions, "" when none ran
 }
 
 func newSummaryView(c common) summaryView { return summaryView{pane: newPane(c), c: c} }
@@ -92,6 +93,9 @@ func (v *summaryView) refresh() {
 		if sum := firstLine(ss.outcome.Summary); sum != "" {
 			out = append(out, lipgloss.NewStyle().PaddingLeft(2).Render(st.Muted.Render(wrapText(sum, max(min(w, proseWidth)-2, 10), ""))))
 		}
+	}
+	if v.score != "" {
+		out = append(out, v.c.section("Experiments"), st.Bold.Render("Your predictions: "+v.score+"."))
 	}
 	out = append(out,
 		v.c.section("What to remember"),

@@ -125,6 +125,8 @@ func (m Model) headerLabel() (string, string) {
 		return "Before we start", "what will be created in your account"
 	case screenSummary:
 		return "Summary", "what you did"
+	case screenExperiments:
+		return "Experiments", "what if…"
 	case screenStep:
 	}
 	if m.cur >= len(m.opts.Steps) {
@@ -206,7 +208,7 @@ func (m *Model) helpKeys() help.KeyMap {
 	if !m.quitting {
 		own = m.active()
 	}
-	global := []key.Binding{k.Yes, k.No, k.Cancel, k.Help, k.Quit}
+	global := []key.Binding{k.Yes, k.No, k.Cancel, k.Experiments, k.Help, k.Quit}
 	full := append(own.FullHelp(), global)
 	if m.c.width < 80 {
 		cols := own.FullHelp()
@@ -224,7 +226,7 @@ func (m *Model) helpKeys() help.KeyMap {
 		full = [][]key.Binding{first, append(second, k.compactScroll()...)}
 	}
 	return helpKeys{
-		short: append(append([]key.Binding{k.Yes, k.No, k.Cancel}, own.ShortHelp()...), k.Help, k.Quit),
+		short: append(append([]key.Binding{k.Yes, k.No, k.Cancel, k.Experiments}, own.ShortHelp()...), k.Help, k.Quit),
 		full:  full,
 	}
 }

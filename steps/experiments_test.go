@@ -1,0 +1,259 @@
+package steps_test
+
+import (
+	"context"
+	"crypto/rand"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"kmslab/awsops"
+	"kmslab/sim"
+	"kmslab/steps"
+)
+
+// vclock is a clock shared by the offline AWS and the lab whose Sleep moves
+// it forward instead of waiting: DynamoDB's 5-minute key cache passes in no
+// time, and always by exactly as much as the lab asked.
+type vclock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *vclock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+func (c *vclock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.off += d
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+// labAtPart6 runs parts 1 to 6 on a fresh offline AWS with the default 5
+// minute key cache and returns the lab and the admin's config.
+func labAtPart6(t *testing.T) (*awsops.Lab, aws.Config, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	clock := &vclock{}
+	srv, err := sim.Start(ctx, sim.Options{Clock: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	cfg := aws.Config{
+		Region:       srv.Region,
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
+		HTTPClient:   http.DefaultClient,
+	}
+	dir := t.TempDir()
+	lab, err := awsops.New(cfg, awsops.Options{
+		RunID:          awsops.NewRunID(rand.Reader),
+		StateDir:       dir,
+		Clock:          clock.Now,
+		Sleep:          clock.Sleep,
+		KeyCacheTTL:    sim.DefaultKeyCache,
+		WaitTimeout:    5 * time.Second,
+		InitialBackoff: 5 * time.Millisecond,
+		MaxBackoff:     40 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range steps.All()[:6] {
+		if out := s.Run(context.Background(), lab); !out.Status.Succeeded() {
+			t.Fatalf("part %d: %v", s.Part, out.Err)
+		}
+	}
+	return lab, cfg, dir
+}
+
+// ownPolicy is the learner's edit the tests apply for experiment 9.
+func ownPolicy(t *testing.T, lab *awsops.Lab) string {
+	t.Helper()
+	id, err := lab.WhoAmI(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := lab.GetKeyPolicy(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:iam::" + id.Account + ":user/" + lab.Names().User
+	own, err := steps.SampleOwnPolicy(p, arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return own
+}
+
+// TestExperimentsOverTheWire runs every experiment against the offline AWS:
+// each probe must reach the decision AWS reaches, and the state after the
+// reset must equal the state before.
+func TestExperimentsOverTheWire(t *testing.T) {
+	lab, _, _ := labAtPart6(t)
+	ctx := context.Background()
+	for _, x := range steps.Experiments() {
+		t.Run(x.ID, func(t *testing.T) {
+			before, err := lab.State(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			policy := ""
+			if x.ID == awsops.ExpOwnPolicy {
+				policy = ownPolicy(t, lab)
+			}
+			out := x.Run(ctx, lab, policy)
+			if out.Err != nil {
+				t.Fatalf("run: %v", out.Err)
+			}
+			for _, p := range out.Problems {
+				t.Errorf("problem: %s", p)
+			}
+			for name, want := range x.Expect {
+				p, ok := out.Trial.Probe(name)
+				if !ok || p.Decision != want {
+					t.Errorf("probe %s: %+v, want %s", name, p, want)
+				}
+			}
+			if x.Predict != "" && out.Actual(x) == "" {
+				t.Errorf("the predicted probe %s was not made", x.Predict)
+			}
+			if len(out.Trial.Diffs) == 0 || out.Trial.Diffs[0].Text == "" {
+				t.Errorf("no diff of what changed: %+v", out.Trial.Diffs)
+			}
+			if out.Trial.Trace == nil {
+				t.Errorf("no trace: %v", out.Trial.Notes)
+			}
+			after, err := lab.State(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := after.Diff(before); d != "" || !out.Trial.Restored {
+				t.Errorf("state after reset differs (restored=%v):\n%s", out.Trial.Restored, d)
+			}
+		})
+	}
+}
+
+// TestOwnPolicyRefusesInvalid checks that experiment 9 refuses a broken
+// policy before touching AWS, naming the line of a JSON mistake.
+func TestOwnPolicyRefusesInvalid(t *testing.T) {
+	for _, tt := range []struct {
+		doc, want string
+		line      int
+	}{
+		{"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}", "invalid JSON", 4},
+		{`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}`, "Principal", 0},
+	} {
+		err := awsops.ValidateKeyPolicy(tt.doc)
+		pe, ok := err.(*awsops.PolicyError)
+		if !ok || !strings.Contains(pe.Message, tt.want) || pe.Line != tt.line {
+			t.Errorf("ValidateKeyPolicy(%q) = %v, want %q at line %d", tt.doc, err, tt.want, tt.line)
+		}
+	}
+}
+
+// adminOnly keeps the commands an admin runs: the lines after "# as the test
+// user" up to the next comment need the test user's key, which the lab never
+// hands out.
+func adminOnly(lines []string) []string {
+	var out []string
+	skip := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "#") {
+			skip = strings.HasPrefix(l, "# as the test user")
+			continue
+		}
+		if !skip {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// cliMisuse are what the AWS CLI, jq and bash print when a command itself is
+// wrong (as opposed to AWS refusing it, which some experiments show on purpose).
+var cliMisuse = regexp.MustCompile(`(?i)usage:|unknown options|invalid choice|jq: error|command not found|error parsing parameter|malformedpolicydocument|no such file|syntax error|unbound variable|could not be found|unable to locate credentials`)
+
+// TestExperimentCLIRunsAsPasted runs each experiment's AWS CLI equivalent
+// (the admin's commands) with the real AWS CLI against the offline AWS: no
+// command may be malformed, and the experiment's own restore lines must leave
+// the end-of-part-6 state as it was.
+func TestExperimentCLIRunsAsPasted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the AWS CLI")
+	}
+	for _, tool := range []string{"aws", "jq", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	for _, x := range steps.Experiments() {
+		t.Run(x.ID, func(t *testing.T) {
+			t.Parallel()
+			lab, cfg, _ := labAtPart6(t)
+			ctx := context.Background()
+			id, err := lab.WhoAmI(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			creds, err := cfg.Credentials.Retrieve(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, err := lab.State(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			script := "set -uo pipefail\n" +
+				`aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }` + "\n" +
+				"sleep() { :; }  # the cache waits are the offline AWS's business\n" +
+				strings.Join(adminOnly(x.CLI(lab.Names(), id)), "\n") + "\n"
+			cmd := exec.Command("bash", "-c", script)
+			cmd.Dir = t.TempDir()
+			var env []string
+			for _, kv := range os.Environ() {
+				if !strings.HasPrefix(kv, "AWS_") {
+					env = append(env, kv)
+				}
+			}
+			cmd.Env = append(env,
+				"AWS_ENDPOINT_URL="+aws.ToString(cfg.BaseEndpoint), "AWS_DEFAULT_REGION="+cfg.Region,
+				"AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey,
+				"AWS_PAGER=", "VISUAL=true", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+			out, _ := cmd.CombinedOutput()
+			if m := cliMisuse.Find(out); m != nil {
+				t.Errorf("a command is malformed (%q):\n%s", m, out)
+			}
+			// AWS refusing is the point only of the disabled key's scan.
+			for _, m := range awsError.FindAllSubmatch(out, -1) {
+				if x.ID != awsops.ExpDisableKey || string(m[1]) != "ValidationException" {
+					t.Errorf("AWS refused a command (%s):\n%s", m[1], out)
+				}
+			}
+			after, err := lab.State(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := after.Diff(before); d != "" {
+				t.Errorf("the CLI restore lines did not restore the state:\n%s\noutput:\n%s", d, out)
+			}
+		})
+	}
+}
+
+var awsError = regexp.MustCompile(`An error occurred \((\w+)\)`)

@@ -1,0 +1,647 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/awsops"
+	"kmslab/steps"
+)
+
+// expPhase is where the Experiments screen stands; switches over it are exhaustive.
+type expPhase int
+
+const (
+	expList    expPhase = iota // the what-ifs, one selected
+	expSetup                   // one experiment's setup, waiting for a prediction
+	expEditing                 // own-policy: the textarea is open
+	expRunning                 // the change is being made, probed and restored
+	expResult                  // prediction, result, diff, trace, restore
+)
+
+// expRecord is what the learner predicted and what happened.
+type expRecord struct {
+	predicted awsops.Decision
+	outcome   steps.ExperimentOutcome
+	done      bool
+}
+
+// right reports whether the prediction matched AWS's decision.
+func (r expRecord) right(x steps.Experiment) bool {
+	return r.done && r.predicted != "" && r.predicted == r.outcome.Actual(x)
+}
+
+// Messages of the Experiments screen.
+type (
+	expDoneMsg struct {
+		index int
+		run   int
+		out   steps.ExperimentOutcome
+	}
+	// policyLoadedMsg brings the current key policy to edit.
+	policyLoadedMsg struct {
+		text string
+		err  error
+	}
+	// editorDoneMsg is the external editor's exit; the file holds the policy.
+	editorDoneMsg struct {
+		path string
+		err  error
+	}
+)
+
+// experimentsView is the screen after part 6 listing the what-ifs: the
+// learner picks one, predicts allowed or denied, kmslab runs it for real,
+// shows result, diff and trace, and restores the end of part 6.
+type experimentsView struct {
+	pane
+	c       common
+	list    []steps.Experiment
+	records []expRecord
+	cursor  int
+	phase   expPhase
+	run     int // id of the latest run, to drop stale results
+	waiting string
+
+	policy    string // own-policy: the learner's policy, once valid
+	policyErr string // why the last saved policy was refused
+	area      textarea.Model
+
+	// ctx parents each run; exec runs an experiment (default: x.Run on the lab).
+	ctx  context.Context
+	exec func(ctx context.Context, x steps.Experiment, policy string) steps.ExperimentOutcome
+	// editor is $VISUAL or $EDITOR; empty opens the textarea instead.
+	editor string
+	// cancel stops the running experiment (quitting, or cleanup starting);
+	// what it created is in the ledger.
+	cancel context.CancelFunc
+}
+
+// stop cancels a running experiment.
+func (v *experimentsView) stop() {
+	if v.cancel != nil {
+		v.cancel()
+		v.cancel = nil
+	}
+}
+
+func newExperimentsView(c common, list []steps.Experiment, ctx context.Context) experimentsView {
+	v := experimentsView{pane: newPane(c), c: c, list: list, records: make([]expRecord, len(list)), ctx: ctx}
+	v.editor = os.Getenv("VISUAL")
+	if v.editor == "" {
+		v.editor = os.Getenv("EDITOR")
+	}
+	v.exec = func(ctx context.Context, x steps.Experiment, policy string) steps.ExperimentOutcome {
+		if v.c.run.lab == nil {
+			return steps.ExperimentOutcome{Problems: []string{"no lab to run on"}}
+		}
+		return x.Run(ctx, v.c.run.lab, policy)
+	}
+	v.area = textarea.New()
+	v.area.ShowLineNumbers = true
+	v.area.CharLimit = 0
+	return v
+}
+
+func (v *experimentsView) setCommon(c common) { v.c, v.pane.c = c, c }
+
+// SetSize lays the screen out again.
+func (v *experimentsView) SetSize(w, h int) {
+	v.pane.SetSize(w, h)
+	v.area.SetWidth(max(w-2, 10))
+	v.area.SetHeight(max(h-6, 3))
+	v.refresh(false)
+}
+
+// capturing reports whether keys go to the textarea rather than the walkthrough.
+func (v experimentsView) capturing() bool { return v.phase == expEditing }
+
+func (v experimentsView) busy() bool { return v.phase == expRunning }
+
+// score is "n of m predictions right", "" before any experiment ran.
+func (v experimentsView) score() string {
+	ran, right := 0, 0
+	for i, r := range v.records {
+		if r.done && r.predicted != "" {
+			ran++
+			if r.right(v.list[i]) {
+				right++
+			}
+		}
+	}
+	if ran == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d predictions right", right, ran)
+}
+
+// Update handles the screen's keys and its messages.
+func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
+	switch msg := msg.(type) {
+	case expDoneMsg:
+		if msg.run != v.run || msg.index != v.cursor {
+			return v, nil
+		}
+		v.stop() // releases the run's context
+		r := &v.records[msg.index]
+		r.outcome, r.done = msg.out, true
+		v.phase = expResult
+		v.refresh(true)
+		return v, nil
+	case policyLoadedMsg:
+		return v.startEditing(msg)
+	case editorDoneMsg:
+		return v.editorDone(msg)
+	case progressMsg:
+		v.waiting = msg.p.String()
+		v.refresh(false)
+		return v, nil
+	case tea.KeyPressMsg:
+		return v.handleKey(msg)
+	}
+	if v.phase == expEditing {
+		var cmd tea.Cmd
+		v.area, cmd = v.area.Update(msg)
+		return v, cmd
+	}
+	var cmd tea.Cmd
+	v.pane, cmd = v.pane.Update(msg)
+	return v, cmd
+}
+
+func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd) {
+	keys := v.c.keys
+	switch v.phase {
+	case expList:
+		switch {
+		case key.Matches(k, keys.Up):
+			v.cursor = (v.cursor + len(v.list) - 1) % len(v.list)
+		case key.Matches(k, keys.Down):
+			v.cursor = (v.cursor + 1) % len(v.list)
+		case key.Matches(k, keys.Next):
+			v.phase = expSetup
+			v.policyErr = ""
+			v.refresh(true)
+			return v, nil
+		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
+			v.ask(navMsg{to: screenStep, cur: -1})
+			return v, nil
+		default:
+			v.pane, _ = v.pane.handleKey(k)
+			return v, nil
+		}
+		v.refresh(false)
+		return v, nil
+	case expSetup:
+		x := v.list[v.cursor]
+		switch {
+		case key.Matches(k, keys.PredictAllow), key.Matches(k, keys.PredictDeny):
+			if x.ID == awsops.ExpOwnPolicy && v.policy == "" {
+				v.ask(flashMsg("Write your policy first: press Enter."))
+				return v, nil
+			}
+			d := awsops.Allowed
+			if key.Matches(k, keys.PredictDeny) {
+				d = awsops.Refused
+			}
+			return v.start(d)
+		case key.Matches(k, keys.Next) && x.ID == awsops.ExpOwnPolicy:
+			return v, v.loadPolicy()
+		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
+			v.phase = expList
+			v.refresh(true)
+			return v, nil
+		}
+	case expEditing:
+		switch {
+		case key.Matches(k, keys.Save):
+			return v.saveArea()
+		case key.Matches(k, keys.Cancel):
+			v.phase = expSetup
+			v.refresh(true)
+			return v, nil
+		}
+		var cmd tea.Cmd
+		v.area, cmd = v.area.Update(k)
+		return v, cmd
+	case expRunning:
+		// Nothing to decide while AWS is being changed; scrolling still works.
+	case expResult:
+		switch {
+		case key.Matches(k, keys.Next), key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
+			v.phase = expList
+			if v.cursor+1 < len(v.list) && key.Matches(k, keys.Next) {
+				v.cursor++ // Enter walks on to the next what-if
+			}
+			v.refresh(true)
+			return v, nil
+		}
+	}
+	v.pane, _ = v.pane.handleKey(k)
+	return v, nil
+}
+
+// start runs the selected experiment with the learner's prediction.
+func (v experimentsView) start(predicted awsops.Decision) (experimentsView, tea.Cmd) {
+	i := v.cursor
+	v.records[i] = expRecord{predicted: predicted}
+	v.phase = expRunning
+	v.waiting = ""
+	v.run++
+	run, x, policy, exec := v.run, v.list[i], v.policy, v.exec
+	parent := v.ctx
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	v.cancel = cancel
+	v.refresh(true)
+	return v, func() tea.Msg { return expDoneMsg{index: i, run: run, out: exec(ctx, x, policy)} }
+}
+
+// loadPolicy fetches the key policy as it stands, the starting point of the edit.
+func (v experimentsView) loadPolicy() tea.Cmd {
+	if v.policy != "" {
+		p := v.policy
+		return func() tea.Msg { return policyLoadedMsg{text: p} }
+	}
+	lab, ctx := v.c.run.lab, v.ctx
+	return func() tea.Msg {
+		if lab == nil {
+			return policyLoadedMsg{err: fmt.Errorf("no lab to read the key policy from")}
+		}
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		p, err := lab.GetKeyPolicy(ctx)
+		return policyLoadedMsg{text: p, err: err}
+	}
+}
+
+// startEditing opens $VISUAL/$EDITOR on a file holding the policy, or the
+// textarea when neither is set.
+func (v experimentsView) startEditing(msg policyLoadedMsg) (experimentsView, tea.Cmd) {
+	if msg.err != nil {
+		v.policyErr = msg.err.Error()
+		v.refresh(false)
+		return v, nil
+	}
+	if v.editor == "" {
+		v.phase = expEditing
+		v.area.SetValue(msg.text)
+		v.area.MoveToBegin()
+		cmd := v.area.Focus()
+		v.refresh(false)
+		return v, cmd
+	}
+	f, err := os.CreateTemp("", "kmslab-key-policy-*.json")
+	if err != nil {
+		v.policyErr = "could not create a file to edit: " + err.Error()
+		v.refresh(false)
+		return v, nil
+	}
+	_, werr := f.WriteString(msg.text + "\n")
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		v.policyErr = "could not write the policy to edit: " + werr.Error()
+		v.refresh(false)
+		return v, nil
+	}
+	args := strings.Fields(v.editor)
+	c := exec.Command(args[0], append(args[1:], f.Name())...) //nolint:gosec // the learner's own editor
+	path := f.Name()
+	return v, tea.ExecProcess(c, func(err error) tea.Msg { return editorDoneMsg{path: path, err: err} })
+}
+
+func (v experimentsView) editorDone(msg editorDoneMsg) (experimentsView, tea.Cmd) {
+	defer os.Remove(msg.path)
+	if msg.err != nil {
+		v.policyErr = "the editor failed: " + msg.err.Error()
+		v.refresh(false)
+		return v, nil
+	}
+	b, err := os.ReadFile(msg.path)
+	if err != nil {
+		v.policyErr = "could not read the edited policy: " + err.Error()
+		v.refresh(false)
+		return v, nil
+	}
+	return v.accept(string(b))
+}
+
+func (v experimentsView) saveArea() (experimentsView, tea.Cmd) {
+	v, cmd := v.accept(v.area.Value())
+	if v.policyErr != "" {
+		v.phase = expEditing // stay in the editor, the error above it
+		v.refresh(false)
+	}
+	return v, cmd
+}
+
+// accept validates an edited policy: valid, it becomes the experiment's
+// policy; invalid, the error and its line are shown.
+func (v experimentsView) accept(text string) (experimentsView, tea.Cmd) {
+	if err := awsops.ValidateKeyPolicy(text); err != nil {
+		v.policyErr = err.Error()
+		v.refresh(false)
+		return v, nil
+	}
+	v.policy, v.policyErr = strings.TrimSpace(text), ""
+	v.phase = expSetup
+	v.area.Blur()
+	v.refresh(true)
+	return v, nil
+}
+
+// ShortHelp lists what answers in the current phase.
+func (v experimentsView) ShortHelp() []key.Binding {
+	k := v.c.keys
+	switch v.phase {
+	case expList:
+		return []key.Binding{k.Next, k.Up, k.Down, k.Back}
+	case expSetup:
+		if v.list[v.cursor].ID == awsops.ExpOwnPolicy && v.policy == "" {
+			return []key.Binding{k.Next, k.Back}
+		}
+		return []key.Binding{k.PredictAllow, k.PredictDeny, k.Back}
+	case expEditing:
+		return []key.Binding{k.Save, k.Cancel}
+	case expRunning:
+		return nil
+	case expResult:
+		return []key.Binding{k.Next, k.Back}
+	}
+	return nil
+}
+
+// FullHelp adds scrolling.
+func (v experimentsView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{v.ShortHelp(), v.c.keys.scrollBindings()}
+}
+
+func (v experimentsView) hint() string {
+	switch v.phase {
+	case expList:
+		return "Pick a what-if with ↑/↓ and Enter; ← goes back to the lab."
+	case expSetup:
+		if v.list[v.cursor].ID == awsops.ExpOwnPolicy && v.policy == "" {
+			return "Press Enter to write your key policy."
+		}
+		return "Predict: a for allowed, d for denied."
+	case expEditing:
+		return "Ctrl+S checks and keeps the policy; Esc cancels."
+	case expRunning:
+		return "Changing the lab for real, then restoring it…"
+	case expResult:
+		return "Enter for the list (next what-if selected)."
+	}
+	return ""
+}
+
+// View draws the textarea while editing, the pane otherwise.
+func (v experimentsView) View() string {
+	if v.phase != expEditing {
+		return v.pane.View()
+	}
+	st := v.c.styles
+	head := st.Bold.Render("Your key policy") + st.Muted.Render("  (Ctrl+S check and keep · Esc cancel)")
+	lines := []string{head}
+	if v.policyErr != "" {
+		lines = append(lines, st.Error.Render("✗ "+v.policyErr))
+	} else {
+		lines = append(lines, "")
+	}
+	lines = append(lines, v.area.View())
+	out := strings.Split(strings.Join(lines, "\n"), "\n")
+	for len(out) < v.height {
+		out = append(out, "")
+	}
+	return strings.Join(out[:v.height], "\n")
+}
+
+func (v *experimentsView) refresh(top bool) {
+	if v.c.styles == nil || len(v.list) == 0 {
+		return
+	}
+	var out []string
+	result := -1
+	switch v.phase {
+	case expList:
+		out = v.listLines()
+	case expSetup, expEditing:
+		out = v.setupLines()
+	case expRunning:
+		out = append(v.setupLines(), "", v.c.styles.Accent.Render("Running: "+orDefault(v.waiting, "making the change, reading as the test user…")))
+	case expResult:
+		out = v.setupLines()
+		// The pane wraps what it is given: count the result's line after wrapping.
+		result = len(strings.Split(ansi.Wrap(strings.Join(out, "\n"), v.contentWidth(), ""), "\n"))
+		out = append(out, v.resultLines()...)
+	}
+	v.setSections(out, result, top)
+	if v.phase == expResult && top {
+		v.showResult()
+	}
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func (v experimentsView) listLines() []string {
+	st := v.c.styles
+	out := []string{st.Section.UnsetMarginTop().Render("▌ Experiments · what if…"),
+		st.Muted.Render("Each one changes the lab for real, runs the read, shows why, then restores the end of part 6."), ""}
+	for i, x := range v.list {
+		cur := "  "
+		if i == v.cursor {
+			cur = st.Accent.Render("▸ ")
+		}
+		mark := st.Muted.Render("·")
+		r := v.records[i]
+		switch {
+		case r.done && r.right(x):
+			mark = st.OK.Render("✓")
+		case r.done:
+			mark = st.Error.Render("✗")
+		}
+		title := fmt.Sprintf("%d. %s", x.Number, x.Title)
+		if i == v.cursor {
+			title = st.Bold.Render(title)
+		}
+		line := cur + mark + " " + title
+		if r.done {
+			line += st.Muted.Render(fmt.Sprintf("  predicted %s, AWS %s", r.predicted, orDefault(string(r.outcome.Actual(x)), "did not decide")))
+		}
+		out = append(out, line)
+	}
+	if s := v.score(); s != "" {
+		out = append(out, "", st.Bold.Render("Score: "+s))
+	}
+	return out
+}
+
+func (v experimentsView) setupLines() []string {
+	st := v.c.styles
+	x := v.list[v.cursor]
+	w := v.contentWidth()
+	out := []string{st.Section.UnsetMarginTop().Render(fmt.Sprintf("▌ Experiment %d · %s", x.Number, x.Title)),
+		wrapText(x.Setup, w, "/:"), "", st.Bold.Render("Change: ") + x.Change}
+	if x.ID == awsops.ExpOwnPolicy {
+		switch {
+		case v.policyErr != "":
+			out = append(out, "", st.Error.Render("✗ Not applied: "+v.policyErr))
+		case v.policy != "":
+			out = append(out, "", st.OK.Render("✓ Your policy is valid and ready to apply."))
+		}
+	}
+	out = append(out, "", st.Bold.Render("Predict "+predictWhat(x)+":")+" "+st.Key.Render("a")+" allowed · "+st.Key.Render("d")+" denied")
+	cli := x.CLI(v.c.run.names, v.c.run.identity)
+	out = append(out, v.c.section("AWS CLI"))
+	for _, c := range cli {
+		if strings.HasPrefix(c, "#") {
+			out = append(out, st.Muted.Render(c))
+			continue
+		}
+		out = append(out, st.CLIPrompt.Render("$ ")+c)
+	}
+	return out
+}
+
+// predictWhat says which call the prediction is about.
+func predictWhat(x steps.Experiment) string {
+	switch x.Predict {
+	case awsops.ProbeDecrypt:
+		return "a direct kms decrypt by the test user"
+	case awsops.ProbeReadAtOnce:
+		return "the test user's read right after the change"
+	case awsops.ProbeAdminRead:
+		return "the admin's read"
+	}
+	return "the test user's read"
+}
+
+func (v experimentsView) resultLines() []string {
+	st := v.c.styles
+	x := v.list[v.cursor]
+	r := v.records[v.cursor]
+	o := r.outcome
+	w := v.contentWidth()
+	out := []string{v.c.section("Result")}
+	actual := o.Actual(x)
+	switch {
+	case actual == "":
+		out = append(out, st.Error.Render("✗ The experiment did not reach a decision."))
+	case r.right(x):
+		out = append(out, st.OK.Render(fmt.Sprintf("✓ You predicted %s: right.", r.predicted)))
+	default:
+		out = append(out, st.Error.Render(fmt.Sprintf("✗ You predicted %s; AWS: %s.", r.predicted, actual)))
+	}
+	if o.Err != nil {
+		out = append(out, st.Error.Render(wrapText(o.Err.Error(), w, "/:")))
+	}
+	for _, p := range o.Trial.Probes {
+		mark := st.OK.Render("✓ allowed")
+		if p.Decision != awsops.Allowed {
+			mark = st.Error.Render("✗ denied ")
+		}
+		line := mark + "  " + p.Call
+		if p.Status != "" {
+			line += " (table " + p.Status + ")"
+		}
+		if p.Code != "" {
+			line += st.Muted.Render(": " + p.Code)
+		}
+		out = append(out, line)
+		if p.Note != "" {
+			out = append(out, "   "+st.Muted.Render(p.Note))
+		}
+	}
+	if o.Trial.CacheTTL > 0 {
+		out = append(out, st.Muted.Render("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode)))
+	}
+	out = append(out, "", st.Bold.Render("Why: ")+wrapText(x.Why, max(w-5, 10), "/:"))
+	for _, d := range o.Trial.Diffs {
+		out = append(out, v.c.section("What changed · "+d.Label))
+		for _, l := range strings.Split(strings.TrimRight(d.Text, "\n"), "\n") {
+			switch {
+			case strings.HasPrefix(l, "+++") || strings.HasPrefix(l, "---"):
+				l = st.DiffHeader.Render(l)
+			case strings.HasPrefix(l, "@@"):
+				l = st.DiffHunk.Render(l)
+			case strings.HasPrefix(l, "+"):
+				l = st.DiffAdd.Render(l)
+			case strings.HasPrefix(l, "-"):
+				l = st.DiffDel.Render(l)
+			}
+			out = append(out, l)
+		}
+	}
+	if t := o.Trial.Trace; t != nil {
+		out = append(out, v.c.section("Trace · "+t.Action+" by the test user"))
+		out = append(out, st.Bold.Render("IAM policy simulator: ")+t.Decision)
+		for _, m := range t.Matched {
+			src := m.Source
+			if m.Sid != "" {
+				src = fmt.Sprintf("%q in the %s", m.Sid, m.Source)
+			}
+			out = append(out, "  matched "+src)
+		}
+		for _, d := range t.Details {
+			out = append(out, "  "+d.Source+": "+d.Decision)
+		}
+		if t.Summary != "" {
+			out = append(out, wrapText(t.Summary, w, "/:"))
+		}
+		if lines := steps.TraceLines(t); len(lines) > 0 {
+			out = append(out, "", st.Bold.Render("Evaluated from the real documents:"))
+			for _, l := range lines {
+				pad := strings.Repeat("  ", l.Depth+1)
+				mark := l.Mark
+				switch mark {
+				case "✓", "▸":
+					mark = st.OK.Render(mark)
+				case "✗", "!":
+					mark = st.Error.Render(mark)
+				case "":
+					mark = "•"
+				}
+				text := wrapText(l.Text, max(w-len(pad)-2, 10), "/:")
+				out = append(out, pad+mark+" "+strings.ReplaceAll(text, "\n", "\n"+pad+"  "))
+			}
+		}
+	}
+	for _, n := range o.Trial.Notes {
+		out = append(out, "", st.Muted.Render(wrapText(n, w, "/:")))
+	}
+	out = append(out, "")
+	if o.Trial.Restored {
+		out = append(out, st.OK.Render("✓ Restored the end of part 6 and read it back equal."))
+	} else {
+		out = append(out, st.Error.Render(wrapText("✗ Not restored: "+orDefault(o.Trial.Mismatch, "the run stopped before restoring"), w, "/:")))
+	}
+	for _, p := range o.Problems {
+		out = append(out, st.Error.Render(wrapText("✗ Not as on AWS: "+p, w, "/:")))
+	}
+	return out
+}
+
+func cacheSuffix(m Mode) string {
+	if m == Offline {
+		return " (offline, the clock jumps ahead instead of waiting)"
+	}
+	return " (on AWS, kmslab waits it out)"
+}

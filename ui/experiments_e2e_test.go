@@ -1,0 +1,206 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"kmslab/awsops"
+	"kmslab/sim"
+	"kmslab/steps"
+)
+
+// skipClock is the offline AWS's clock, moved forward by the lab's cache waits.
+type skipClock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *skipClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+func (c *skipClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.off += d
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+// TestExperimentsEndToEnd walks the lab to part 6 with Enter, opens the
+// what-ifs with w, runs every experiment with keys (predictions alternately
+// right and wrong; the own policy first saved broken, then fixed, in the
+// textarea), goes back and walks on to cleanup and the summary's score.
+func TestExperimentsEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock := &skipClock{}
+	srv, err := sim.Start(ctx, sim.Options{Clock: clock.Now})
+	if err != nil {
+		t.Fatalf("start sim: %v", err)
+	}
+	defer func() { _ = srv.Close() }()
+	cfg := aws.Config{
+		Region:                     srv.Region,
+		BaseEndpoint:               aws.String(srv.URL),
+		Credentials:                credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
+		DisableClockSkewCorrection: true,
+	}
+	feed := NewProgressFeed()
+	lab, err := awsops.New(cfg, awsops.Options{DisableLedger: true, Progress: feed.Report, RunID: "e2e02",
+		Clock: clock.Now, Sleep: clock.Sleep, KeyCacheTTL: sim.DefaultKeyCache,
+		WaitTimeout: 10 * time.Second, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("new lab: %v", err)
+	}
+	id, err := lab.WhoAmI(ctx)
+	if err != nil {
+		t.Fatalf("who am i: %v", err)
+	}
+	dark := true
+	exps := steps.Experiments()
+	m := New(Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: Offline, Progress: feed, Dark: &dark,
+		Context: ctx, Experiments: exps})
+
+	var mu sync.Mutex
+	var latest Model
+	filter := func(mod tea.Model, msg tea.Msg) tea.Msg {
+		if mm, ok := mod.(Model); ok {
+			mm.steps = append([]stepState(nil), mm.steps...)
+			mm.experiments.records = append([]expRecord(nil), mm.experiments.records...)
+			mu.Lock()
+			latest = mm
+			mu.Unlock()
+		}
+		return msg
+	}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256), tea.WithFilter(filter)))
+	waitModel := func(what string, cond func(Model) bool) Model {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			tm.Send(probeMsg{})
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			cur := latest
+			mu.Unlock()
+			if cur.steps != nil && cond(cur) {
+				return cur
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(latest.View().Content))
+		return Model{}
+	}
+	send := func(keys ...string) {
+		for _, k := range keys {
+			tm.Send(keyMsg(k))
+		}
+	}
+
+	send("enter")
+	waitModel("part 1", func(m Model) bool { return m.screen == screenStep && m.cur == 0 })
+	for i := 0; i < 6; i++ {
+		send("enter")
+		got := waitModel("part to finish", func(m Model) bool {
+			s := m.steps[i].status
+			return m.running < 0 && s != statusPending && s != statusRunning
+		})
+		if got.steps[i].status == statusFailed {
+			t.Fatalf("part %d failed: %v", i+1, got.steps[i].outcome.Err)
+		}
+		if i < 5 {
+			send("enter")
+		}
+	}
+	send("w")
+	waitModel("experiments list", func(m Model) bool { return m.screen == screenExperiments && m.experiments.phase == expList })
+
+	right := 0
+	for i, x := range exps {
+		send("enter")
+		waitModel("setup of "+x.ID, func(m Model) bool { return m.experiments.phase == expSetup && m.experiments.cursor == i })
+		want := x.Expect[x.Predict]
+		if x.ID == awsops.ExpOwnPolicy {
+			send("enter") // open the textarea on the current key policy
+			waitModel("the policy editor", func(m Model) bool { return m.experiments.phase == expEditing })
+			send("x", "ctrl+s") // a stray letter before the opening brace
+			got := waitModel("the refusal", func(m Model) bool { return m.experiments.policyErr != "" })
+			if !strings.Contains(got.experiments.policyErr, "line 1") || !strings.Contains(ansi.Strip(got.View().Content), "line 1") {
+				t.Errorf("refusal %q does not show its line", got.experiments.policyErr)
+			}
+			send("backspace", "ctrl+s")
+			waitModel("the policy accepted", func(m Model) bool { return m.experiments.phase == expSetup && m.experiments.policy != "" })
+			want = awsops.Allowed // the unchanged policy still names the user
+		}
+		predict, isRight := "a", want == awsops.Allowed
+		if i%2 == 1 { // every other prediction wrong
+			isRight = !isRight
+		}
+		if !isRight {
+			predict = "d"
+		}
+		if want == awsops.Refused {
+			if isRight {
+				predict = "d"
+			} else {
+				predict = "a"
+			}
+		}
+		send(predict)
+		got := waitModel("result of "+x.ID, func(m Model) bool { return m.experiments.phase == expResult })
+		rec := got.experiments.records[i]
+		if len(rec.outcome.Problems) > 0 {
+			t.Errorf("%s: %v", x.ID, rec.outcome.Problems)
+		}
+		if rec.right(x) != isRight {
+			t.Errorf("%s: judged right=%v, want %v (predicted %s, actual %s)", x.ID, rec.right(x), isRight, rec.predicted, rec.outcome.Actual(x))
+		}
+		if isRight {
+			right++
+		}
+		screen := content(got)
+		for _, w := range []string{"Result", "Why:", "What changed", "Restored the end of part 6"} {
+			if !strings.Contains(screen, w) {
+				t.Errorf("%s: result lacks %q:\n%s", x.ID, w, screen)
+			}
+		}
+		send("enter")
+		waitModel("back to the list", func(m Model) bool { return m.experiments.phase == expList })
+	}
+	got := waitModel("score", func(m Model) bool { return m.experiments.score() != "" })
+	wantScore := itoa(right) + " of " + itoa(len(exps)) + " predictions right"
+	if got.experiments.score() != wantScore {
+		t.Errorf("score %q, want %q", got.experiments.score(), wantScore)
+	}
+	send("esc")
+	waitModel("back at part 6", func(m Model) bool { return m.screen == screenStep && m.cur == 5 })
+	send("enter") // to cleanup
+	send("enter") // run it
+	waitModel("cleanup", func(m Model) bool { return m.steps[6].status == statusDone })
+	send("enter")
+	final := waitModel("summary", func(m Model) bool { return m.screen == screenSummary })
+	if c := content(final); !strings.Contains(c, "Your predictions: "+wantScore) {
+		t.Errorf("summary lacks the score:\n%s", c)
+	}
+	send("enter")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}
