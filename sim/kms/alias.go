@@ -40,9 +40,9 @@ func (s *Service) aliasAccess(ctx context.Context, action, name string, keys ...
 	if err := s.requireIAM(ctx, action, s.aliasARN(name)); err != nil {
 		return err
 	}
-	a := direct(ctx)
+	req := api.RequestFrom(ctx)
 	for _, k := range keys {
-		if err := s.allow(ctx, a, check{action: action, key: k}); err != nil {
+		if err := s.authorizeKey(ctx, req, k, keyAccess{action: action}); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package kms
 import (
 	"context"
 
+	"kmslab/sim/api"
 	"kmslab/sim/wire"
 )
 
@@ -31,7 +32,7 @@ func (s *Service) decrypt(ctx context.Context, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, pt, err := s.decryptAs(ctx, direct(ctx), "kms:Decrypt", in.CiphertextBlob, in.EncryptionContext, in.KeyId, in.EncryptionAlgorithm, isTrue(in.DryRun))
+	k, pt, err := s.decryptAs(ctx, api.RequestFrom(ctx), "kms:Decrypt", in.CiphertextBlob, in.EncryptionContext, in.KeyId, in.EncryptionAlgorithm, isTrue(in.DryRun))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package kms
 import (
 	"context"
 
+	"kmslab/sim/api"
 	"kmslab/sim/wire"
 )
 
@@ -40,15 +41,12 @@ func (s *Service) reEncrypt(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := direct(ctx)
-	src, pt, err := s.decryptAs(ctx, a, "kms:ReEncryptFrom", in.CiphertextBlob, in.SourceEncryptionContext, in.SourceKeyId, in.SourceEncryptionAlgorithm, false)
+	req := api.RequestFrom(ctx)
+	src, pt, err := s.decryptAs(ctx, req, "kms:ReEncryptFrom", in.CiphertextBlob, in.SourceEncryptionContext, in.SourceKeyId, in.SourceEncryptionAlgorithm, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.allow(ctx, a, check{action: "kms:ReEncryptTo", key: dst, encCtx: in.DestinationEncryptionContext}); err != nil {
-		return nil, err
-	}
-	if err := requireUsable(dst); err != nil {
+	if err := s.authorizeKey(ctx, req, dst, keyAccess{action: "kms:ReEncryptTo", state: requireUsable, encCtx: in.DestinationEncryptionContext}); err != nil {
 		return nil, err
 	}
 	if err := algorithmOK(dst, in.DestinationEncryptionAlgorithm); err != nil {

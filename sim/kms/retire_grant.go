@@ -53,18 +53,19 @@ func (s *Service) retireGrant(ctx context.Context, body []byte) (any, error) {
 		return nil, api.BadRequest("ValidationException", "Grant token OR (grant ID, key ID) must be specified")
 	}
 	g := k.grants[idx]
-	a := direct(ctx)
-	a.touch(k.arn)
+	req := api.RequestFrom(ctx)
 	caller := ""
-	if a.caller != nil {
-		caller = a.caller.ARN
+	if p := api.CallerFrom(ctx); p != nil {
+		caller = p.ARN
 	}
 	if caller == "" || caller != g.retiring && (caller != g.grantee || !slices.Contains(g.ops, "RetireGrant")) {
-		if err := s.allow(ctx, a, check{action: "kms:RetireGrant", key: k}); err != nil {
+		if err := s.authorizeKey(ctx, req, k, keyAccess{action: "kms:RetireGrant"}); err != nil {
 			return nil, err
 		}
-	} else if a.req != nil {
-		a.req.Decision = "Allow" // the grant itself lets this caller retire it
+	} else if req != nil {
+		// The grant itself lets this caller retire it.
+		req.Touch(k.arn)
+		req.Decision = "Allow"
 	}
 	if isTrue(in.DryRun) {
 		return nil, errDryRun()
