@@ -5,7 +5,64 @@ import (
 	"strings"
 
 	"kmslab/sim/api"
+	"kmslab/sim/wire"
 )
+
+type aliasInput struct {
+	AliasName   *string
+	TargetKeyId *string
+}
+
+func (in *aliasInput) validate(target bool) error {
+	var v validation
+	v.str("aliasName", in.AliasName, true, 1, 256)
+	v.pattern("aliasName", in.AliasName, aliasChar, "^[a-zA-Z0-9:/_-]+$")
+	if target {
+		v.str("targetKeyId", in.TargetKeyId, true, 1, 2048)
+	}
+	return v.err()
+}
+
+// aliasOp is the one opening of CreateAlias, UpdateAlias and DeleteAlias:
+// decode, validate, check the name, lock and, when the operation names a
+// target key, resolve it. run authorizes (aliasAccess) and acts under the lock.
+func (s *Service) aliasOp(body []byte, target bool, run func(name string, target *key) error) (any, error) {
+	var in aliasInput
+	if err := wire.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	if err := in.validate(target); err != nil {
+		return nil, err
+	}
+	name := *in.AliasName
+	if err := checkAliasName(name); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var k *key
+	if target {
+		var err error
+		if k, err = s.targetKey(*in.TargetKeyId); err != nil {
+			return nil, err
+		}
+	} else {
+		s.purge()
+	}
+	if err := run(name, k); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
+// aliasNamed is the alias called name. Callers hold s.mu.
+func (s *Service) aliasNamed(name string) (*alias, error) {
+	a, ok := s.aliases[name]
+	if !ok {
+		return nil, errNotFound("Alias %s is not found.", s.aliasARN(name))
+	}
+	return a, nil
+}
 
 // checkAliasName applies KMS's rules for names a customer may create or change.
 func checkAliasName(name string) error {
