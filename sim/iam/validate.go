@@ -40,25 +40,15 @@ var (
 // validator collects model violations in AWS's wording.
 type validator struct {
 	form url.Values
-	errs []string
+	wire.Violations
 }
 
 func newValidator(form url.Values) *validator { return &validator{form: form} }
 
-func (v *validator) add(format string, args ...any) {
-	v.errs = append(v.errs, fmt.Sprintf(format, args...))
-}
+func (v *validator) add(format string, args ...any) { v.Add(format, args...) }
 
 // err is nil or the ValidationError listing every violation.
-func (v *validator) err() error {
-	switch len(v.errs) {
-	case 0:
-		return nil
-	case 1:
-		return api.BadRequest("ValidationError", "1 validation error detected: %s", v.errs[0])
-	}
-	return api.BadRequest("ValidationError", "%d validation errors detected: %s", len(v.errs), strings.Join(v.errs, "; "))
-}
+func (v *validator) err() error { return v.Err("ValidationError") }
 
 // lowerFirst turns a parameter name into the member name AWS reports (UserName -> userName).
 func lowerFirst(s string) string {
@@ -211,8 +201,8 @@ func (v *validator) tags(name string, required bool) []tag {
 		sub := &validator{form: m}
 		key, _ := sub.str("Key", true, ruleTagKey)
 		val, _ := sub.str("Value", true, ruleTagValue)
-		for _, e := range sub.errs {
-			v.errs = append(v.errs, strings.Replace(e, "at '", "at '"+base+".", 1))
+		for _, e := range sub.List {
+			v.List = append(v.List, strings.Replace(e, "at '", "at '"+base+".", 1))
 		}
 		out = append(out, tag{Key: key, Value: val})
 	}

@@ -1,20 +1,17 @@
 package kms
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
-	"kmslab/sim/api"
+	"kmslab/sim/wire"
 )
 
 // validation collects constraint violations and reports them the way AWS's
 // request validation does: "N validation error(s) detected: a; b".
-type validation struct{ errs []string }
+type validation struct{ wire.Violations }
 
-func (v *validation) add(format string, args ...any) {
-	v.errs = append(v.errs, fmt.Sprintf(format, args...))
-}
+func (v *validation) add(format string, args ...any) { v.Add(format, args...) }
 
 // str checks a string member: required means null is refused; length is in characters.
 func (v *validation) str(field string, s *string, required bool, min, max int) {
@@ -86,15 +83,7 @@ func (v *validation) pattern(field string, s *string, ok func(rune) bool, patter
 }
 
 // err is the collected ValidationException, or nil.
-func (v *validation) err() error {
-	switch len(v.errs) {
-	case 0:
-		return nil
-	case 1:
-		return api.BadRequest("ValidationException", "1 validation error detected: %s", v.errs[0])
-	}
-	return api.BadRequest("ValidationException", "%d validation errors detected: %s", len(v.errs), strings.Join(v.errs, "; "))
-}
+func (v *validation) err() error { return v.Err("ValidationException") }
 
 // aliasChar is AliasNameType's and GrantNameType's pattern ^[a-zA-Z0-9:/_-]+$.
 func aliasChar(r rune) bool {
