@@ -87,13 +87,30 @@ func grantsOf(k *key) []authz.Grant {
 	return out
 }
 
+// validated is an operation's input, which checks itself.
+type validated[In any] interface {
+	*In
+	// validate checks every member as AWS's request validation does, then
+	// anything else AWS refuses before it looks at state.
+	validate() error
+}
+
+// decode reads and validates an operation's input: how every handler opens.
+func decode[In any, P validated[In]](body []byte) (P, error) {
+	in := P(new(In))
+	if err := wire.DecodeJSON(body, in); err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
 // keyInput is the input of an operation on the one key its KeyId names.
 type keyInput[In any] interface {
-	*In
+	validated[In]
 	keyID() *string
-	// validate checks every member as AWS's request validation does, then
-	// anything else AWS refuses before it looks at the key.
-	validate() error
 }
 
 // conditioned is an input that brings condition keys of its own (an
@@ -106,11 +123,8 @@ type conditioned interface {
 // in the order AWS answers: decode, validate, lock, resolve, authorize, check
 // the key's state. run then does the operation's own work under the lock.
 func keyOp[In any, P keyInput[In]](ctx context.Context, s *Service, body []byte, acc keyAccess, run func(in P, k *key) (any, error)) (any, error) {
-	in := P(new(In))
-	if err := wire.DecodeJSON(body, in); err != nil {
-		return nil, err
-	}
-	if err := in.validate(); err != nil {
+	in, err := decode[In, P](body)
+	if err != nil {
 		return nil, err
 	}
 	if c, ok := any(in).(conditioned); ok {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"kmslab/sim/api"
-	"kmslab/sim/wire"
 )
 
 type decryptInput struct {
@@ -16,18 +15,19 @@ type decryptInput struct {
 	DryRun              *bool
 }
 
-// decrypt needs no KeyId: the blob names its key. A KeyId naming another key
-// is IncorrectKeyException, as on AWS.
-func (s *Service) decrypt(ctx context.Context, body []byte) (any, error) {
-	var in decryptInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *decryptInput) validate() error {
 	var v validation
 	v.blob("ciphertextBlob", in.CiphertextBlob, true, 1, 6144)
 	v.str("keyId", in.KeyId, false, 1, 2048)
 	validateCrypto(&v, in.GrantTokens, "encryptionAlgorithm", in.EncryptionAlgorithm)
-	if err := v.err(); err != nil {
+	return v.err()
+}
+
+// decrypt needs no KeyId: the blob names its key. A KeyId naming another key
+// is IncorrectKeyException, as on AWS.
+func (s *Service) decrypt(ctx context.Context, body []byte) (any, error) {
+	in, err := decode[decryptInput](body)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

@@ -3,14 +3,20 @@ package kms
 import (
 	"context"
 	"sort"
-
-	"kmslab/sim/wire"
 )
 
 type listAliasesInput struct {
 	KeyId  *string
 	Limit  *int32
 	Marker *string
+}
+
+func (in *listAliasesInput) validate() error {
+	var v validation
+	v.str("keyId", in.KeyId, false, 1, 2048)
+	v.intRange("limit", in.Limit, 1, 1000)
+	v.str("marker", in.Marker, false, 1, 1024)
+	return v.err()
 }
 
 // aliasEntry is one alias; a predefined alias with no key yet has only a
@@ -27,15 +33,8 @@ type aliasEntry struct {
 // (without a TargetKeyId until their key exists). IAM alone authorizes it
 // (resource "*").
 func (s *Service) listAliases(ctx context.Context, body []byte) (any, error) {
-	var in listAliasesInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	v.str("keyId", in.KeyId, false, 1, 2048)
-	v.intRange("limit", in.Limit, 1, 1000)
-	v.str("marker", in.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
+	in, err := decode[listAliasesInput](body)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.requireIAM(ctx, "kms:ListAliases", "*"); err != nil {

@@ -1,14 +1,17 @@
 package kms
 
-import (
-	"context"
-
-	"kmslab/sim/wire"
-)
+import "context"
 
 type listKeysInput struct {
 	Limit  *int32
 	Marker *string
+}
+
+func (in *listKeysInput) validate() error {
+	var v validation
+	v.intRange("limit", in.Limit, 1, 1000)
+	v.str("marker", in.Marker, false, 1, 1024)
+	return v.err()
 }
 
 type keyEntry struct {
@@ -19,14 +22,8 @@ type keyEntry struct {
 // listKeys lists every key of the account and region, AWS managed ones
 // included, in creation order. IAM alone authorizes it (resource "*").
 func (s *Service) listKeys(ctx context.Context, body []byte) (any, error) {
-	var in listKeysInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	v.intRange("limit", in.Limit, 1, 1000)
-	v.str("marker", in.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
+	in, err := decode[listKeysInput](body)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.requireIAM(ctx, "kms:ListKeys", "*"); err != nil {

@@ -1,10 +1,6 @@
 package kms
 
-import (
-	"context"
-
-	"kmslab/sim/wire"
-)
+import "context"
 
 type listRetirableGrantsInput struct {
 	RetiringPrincipal *string
@@ -12,19 +8,20 @@ type listRetirableGrantsInput struct {
 	Marker            *string
 }
 
-// listRetirableGrants lists the grants of every key in the account that
-// RetiringPrincipal may retire. No key is named, so IAM alone authorizes it
-// (resource "*").
-func (s *Service) listRetirableGrants(ctx context.Context, body []byte) (any, error) {
-	var in listRetirableGrantsInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *listRetirableGrantsInput) validate() error {
 	var v validation
 	v.str("retiringPrincipal", in.RetiringPrincipal, true, 1, 256)
 	v.intRange("limit", in.Limit, 1, 1000)
 	v.str("marker", in.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
+	return v.err()
+}
+
+// listRetirableGrants lists the grants of every key in the account that
+// RetiringPrincipal may retire. No key is named, so IAM alone authorizes it
+// (resource "*").
+func (s *Service) listRetirableGrants(ctx context.Context, body []byte) (any, error) {
+	in, err := decode[listRetirableGrantsInput](body)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.requireIAM(ctx, "kms:ListRetirableGrants", "*"); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"kmslab/sim/api"
-	"kmslab/sim/wire"
 )
 
 type reEncryptInput struct {
@@ -19,20 +18,21 @@ type reEncryptInput struct {
 	DryRun                         *bool
 }
 
-// reEncrypt decrypts under the source key (kms:ReEncryptFrom) and encrypts
-// under the destination key (kms:ReEncryptTo) without exposing the plaintext.
-func (s *Service) reEncrypt(ctx context.Context, body []byte) (any, error) {
-	var in reEncryptInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *reEncryptInput) validate() error {
 	var v validation
 	v.blob("ciphertextBlob", in.CiphertextBlob, true, 1, 6144)
 	v.str("sourceKeyId", in.SourceKeyId, false, 1, 2048)
 	v.str("destinationKeyId", in.DestinationKeyId, true, 1, 2048)
 	validateCrypto(&v, in.GrantTokens, "sourceEncryptionAlgorithm", in.SourceEncryptionAlgorithm)
 	v.enum("destinationEncryptionAlgorithm", in.DestinationEncryptionAlgorithm, algorithms...)
-	if err := v.err(); err != nil {
+	return v.err()
+}
+
+// reEncrypt decrypts under the source key (kms:ReEncryptFrom) and encrypts
+// under the destination key (kms:ReEncryptTo) without exposing the plaintext.
+func (s *Service) reEncrypt(ctx context.Context, body []byte) (any, error) {
+	in, err := decode[reEncryptInput](body)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

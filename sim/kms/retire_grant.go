@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"kmslab/sim/api"
-	"kmslab/sim/wire"
 )
 
 type retireGrantInput struct {
@@ -15,19 +14,20 @@ type retireGrantInput struct {
 	DryRun     *bool
 }
 
-// retireGrant removes a grant at the request of its retiring principal, its
-// grantee when the grant includes RetireGrant, or a principal the key policy
-// lets retire grants.
-func (s *Service) retireGrant(ctx context.Context, body []byte) (any, error) {
-	var in retireGrantInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *retireGrantInput) validate() error {
 	var v validation
 	v.str("grantToken", in.GrantToken, false, 1, 8192)
 	v.str("keyId", in.KeyId, false, 1, 2048)
 	v.str("grantId", in.GrantId, false, 1, 128)
-	if err := v.err(); err != nil {
+	return v.err()
+}
+
+// retireGrant removes a grant at the request of its retiring principal, its
+// grantee when the grant includes RetireGrant, or a principal the key policy
+// lets retire grants.
+func (s *Service) retireGrant(ctx context.Context, body []byte) (any, error) {
+	in, err := decode[retireGrantInput](body)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
