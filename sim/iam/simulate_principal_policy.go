@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -159,7 +158,7 @@ func (s *Service) simulationPolicies(sourceARN string) ([]simDoc, string, error)
 	switch kind {
 	case "user":
 	case "role", "group":
-		return nil, "", api.Errorf(http.StatusNotFound, "NoSuchEntity", "The %s with name %s cannot be found.", kind, name)
+		return nil, "", noSuchEntity("The %s with name %s cannot be found.", kind, name)
 	default:
 		return nil, "", invalidARN(sourceARN)
 	}

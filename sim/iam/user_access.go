@@ -23,6 +23,22 @@ func (s *Service) changeUser(ctx context.Context, action, name string, extra pol
 	return run(u)
 }
 
+// readUser is the opening of the IAM calls that read one user: authorize
+// action on the user, take the read lock, find the user; run then reads it
+// under the lock.
+func (s *Service) readUser(ctx context.Context, action, name string, run func(u *user) (any, error)) (any, error) {
+	if err := s.require(ctx, action, s.userResource(name), nil); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, err := s.lookupUser(name)
+	if err != nil {
+		return nil, err
+	}
+	return run(u)
+}
+
 // changeUserPolicy is the opening of AttachUserPolicy and DetachUserPolicy:
 // read UserName and PolicyArn, authorize action on the user with
 // iam:PolicyARN, then run on the user under the write lock.
