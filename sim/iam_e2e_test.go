@@ -28,20 +28,9 @@ func iamClients(srv *sim.Server, id, secret string) (*iam.Client, *sts.Client) {
 // newIAMUser creates a user with the given managed policies and an access key, returning its clients.
 func newIAMUser(t *testing.T, ctx context.Context, srv *sim.Server, admin *iam.Client, name string, policies ...string) (*iam.Client, *sts.Client, string) {
 	t.Helper()
-	if _, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
-		t.Fatalf("CreateUser %s: %v", name, err)
-	}
-	for _, p := range policies {
-		if _, err := admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String("arn:aws:iam::aws:policy/" + p)}); err != nil {
-			t.Fatalf("AttachUserPolicy %s %s: %v", name, p, err)
-		}
-	}
-	key, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
-	if err != nil {
-		t.Fatalf("CreateAccessKey %s: %v", name, err)
-	}
-	i, s := iamClients(srv, *key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey)
-	return i, s, *key.AccessKey.AccessKeyId
+	_, key := simtest.CreateUser(ctx, t, admin, simtest.User{Name: name, Managed: policies})
+	i, s := iamClients(srv, *key.AccessKeyId, *key.SecretAccessKey)
+	return i, s, *key.AccessKeyId
 }
 
 func TestIAMUserLifecycleOverTheWire(t *testing.T) {

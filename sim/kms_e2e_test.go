@@ -35,26 +35,13 @@ func newKMSEnv(t *testing.T, policyDelay time.Duration) *kmsEnv {
 	clock := simtest.NewClock(time.Now())
 	srv := startSim(t, sim.Options{Clock: clock.Now, KeyPolicyDelay: policyDelay})
 	adminCfg := sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
-	iamc := iam.NewFromConfig(adminCfg)
-	const userName = "kmslab-user-e2e"
-	u, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(userName)})
-	if err != nil {
-		t.Fatalf("CreateUser: %v", err)
-	}
-	if _, err := iamc.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(userName),
-		PolicyArn: aws.String("arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess")}); err != nil {
-		t.Fatalf("AttachUserPolicy: %v", err)
-	}
-	ak, err := iamc.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(userName)})
-	if err != nil {
-		t.Fatalf("CreateAccessKey: %v", err)
-	}
+	userARN, key := simtest.CreateUser(ctx, t, iam.NewFromConfig(adminCfg), simtest.User{Name: "kmslab-user-e2e", Managed: []string{"AmazonDynamoDBFullAccess"}})
 	return &kmsEnv{
 		srv:      srv,
 		clock:    clock,
 		admin:    kms.NewFromConfig(adminCfg),
-		user:     kms.NewFromConfig(sdkConfig(srv, *ak.AccessKey.AccessKeyId, *ak.AccessKey.SecretAccessKey)),
-		userARN:  *u.User.Arn,
+		user:     kms.NewFromConfig(sdkConfig(srv, *key.AccessKeyId, *key.SecretAccessKey)),
+		userARN:  userARN,
 		adminARN: srv.AdminARN,
 	}
 }
