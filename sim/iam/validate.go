@@ -107,6 +107,16 @@ func (v *validator) check(member, value string, r stringRule) {
 	}
 }
 
+// pathPrefix reads the PathPrefix parameter of a listing; absent, it is "/",
+// with which every path starts.
+func (v *validator) pathPrefix(r stringRule) string {
+	prefix, ok := v.str("PathPrefix", false, r)
+	if !ok {
+		return "/"
+	}
+	return prefix
+}
+
 // str reads a string parameter; required ones missing are reported as null.
 func (v *validator) str(name string, required bool, r stringRule) (string, bool) {
 	vals, ok := v.form[name]
