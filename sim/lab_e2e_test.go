@@ -59,6 +59,12 @@ func awsErr(t *testing.T, what string, err error) (string, string) {
 	return ae.ErrorCode(), ae.ErrorMessage()
 }
 
+// apiError is awsErr for a call the failure message need not name.
+func apiError(t *testing.T, err error) (string, string) {
+	t.Helper()
+	return awsErr(t, "call", err)
+}
+
 // requireKMSDenied checks DynamoDB's wrapped KMS AccessDenied for user on key.
 func requireKMSDenied(t *testing.T, what string, err error, user, keyARN string) {
 	t.Helper()
