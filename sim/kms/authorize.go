@@ -107,6 +107,36 @@ func decode[In any, P validated[In]](body []byte) (P, error) {
 	return in, nil
 }
 
+// locked is the opening of the handlers whose input names no key by KeyId (a
+// ciphertext blob names its own, a grant token its grant): decode, then run
+// under the lock.
+func locked[In any, P validated[In]](s *Service, body []byte, run func(in P) (any, error)) (any, error) {
+	in, err := decode[In, P](body)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return run(in)
+}
+
+// listing is the opening of the calls on the whole account that IAM alone
+// authorizes (resource "*", no key policy involved): decode, authorize action,
+// then run under the lock with expired keys gone.
+func listing[In any, P validated[In]](ctx context.Context, s *Service, body []byte, action string, run func(in P) (any, error)) (any, error) {
+	in, err := decode[In, P](body)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireIAM(ctx, action, "*"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.purge()
+	return run(in)
+}
+
 // keyInput is the input of an operation on the one key its KeyId names.
 type keyInput[In any] interface {
 	validated[In]

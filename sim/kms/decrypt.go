@@ -26,15 +26,11 @@ func (in *decryptInput) validate() error {
 // decrypt needs no KeyId: the blob names its key. A KeyId naming another key
 // is IncorrectKeyException, as on AWS.
 func (s *Service) decrypt(ctx context.Context, body []byte) (any, error) {
-	in, err := decode[decryptInput](body)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, pt, err := s.decryptAs(ctx, api.RequestFrom(ctx), "kms:Decrypt", in.CiphertextBlob, in.EncryptionContext, in.KeyId, in.EncryptionAlgorithm, isTrue(in.DryRun))
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"KeyId": k.arn, "Plaintext": pt, "EncryptionAlgorithm": specSymmetric}, nil
+	return locked(s, body, func(in *decryptInput) (any, error) {
+		k, pt, err := s.decryptAs(ctx, api.RequestFrom(ctx), "kms:Decrypt", in.CiphertextBlob, in.EncryptionContext, in.KeyId, in.EncryptionAlgorithm, isTrue(in.DryRun))
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"KeyId": k.arn, "Plaintext": pt, "EncryptionAlgorithm": specSymmetric}, nil
+	})
 }

@@ -22,23 +22,15 @@ type keyEntry struct {
 // listKeys lists every key of the account and region, AWS managed ones
 // included, in creation order. IAM alone authorizes it (resource "*").
 func (s *Service) listKeys(ctx context.Context, body []byte) (any, error) {
-	in, err := decode[listKeysInput](body)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.requireIAM(ctx, "kms:ListKeys", "*"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.purge()
-	start, end, next, err := page(len(s.order), in.Limit, in.Marker, 100)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]keyEntry, 0, end-start)
-	for _, id := range s.order[start:end] {
-		out = append(out, keyEntry{KeyId: id, KeyArn: s.keyARN(id)})
-	}
-	return listOut("Keys", out, next), nil
+	return listing(ctx, s, body, "kms:ListKeys", func(in *listKeysInput) (any, error) {
+		start, end, next, err := page(len(s.order), in.Limit, in.Marker, 100)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]keyEntry, 0, end-start)
+		for _, id := range s.order[start:end] {
+			out = append(out, keyEntry{KeyId: id, KeyArn: s.keyARN(id)})
+		}
+		return listOut("Keys", out, next), nil
+	})
 }

@@ -20,28 +20,20 @@ func (in *listRetirableGrantsInput) validate() error {
 // RetiringPrincipal may retire. No key is named, so IAM alone authorizes it
 // (resource "*").
 func (s *Service) listRetirableGrants(ctx context.Context, body []byte) (any, error) {
-	in, err := decode[listRetirableGrantsInput](body)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.requireIAM(ctx, "kms:ListRetirableGrants", "*"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.purge()
-	var all []grantEntry
-	for _, id := range s.order {
-		k := s.keys[id]
-		for _, g := range k.grants {
-			if g.retiring == *in.RetiringPrincipal {
-				all = append(all, s.grantEntry(k, g))
+	return listing(ctx, s, body, "kms:ListRetirableGrants", func(in *listRetirableGrantsInput) (any, error) {
+		var all []grantEntry
+		for _, id := range s.order {
+			k := s.keys[id]
+			for _, g := range k.grants {
+				if g.retiring == *in.RetiringPrincipal {
+					all = append(all, s.grantEntry(k, g))
+				}
 			}
 		}
-	}
-	start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
-	if err != nil {
-		return nil, err
-	}
-	return listOut("Grants", append([]grantEntry{}, all[start:end]...), next), nil
+		start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
+		if err != nil {
+			return nil, err
+		}
+		return listOut("Grants", append([]grantEntry{}, all[start:end]...), next), nil
+	})
 }

@@ -31,39 +31,35 @@ func (in *reEncryptInput) validate() error {
 // reEncrypt decrypts under the source key (kms:ReEncryptFrom) and encrypts
 // under the destination key (kms:ReEncryptTo) without exposing the plaintext.
 func (s *Service) reEncrypt(ctx context.Context, body []byte) (any, error) {
-	in, err := decode[reEncryptInput](body)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	dst, err := s.resolve(*in.DestinationKeyId, true)
-	if err != nil {
-		return nil, err
-	}
-	req := api.RequestFrom(ctx)
-	src, pt, err := s.decryptAs(ctx, req, "kms:ReEncryptFrom", in.CiphertextBlob, in.SourceEncryptionContext, in.SourceKeyId, in.SourceEncryptionAlgorithm, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorizeKey(ctx, req, dst, keyAccess{action: "kms:ReEncryptTo", state: requireUsable, encCtx: in.DestinationEncryptionContext}); err != nil {
-		return nil, err
-	}
-	if err := algorithmOK(dst, in.DestinationEncryptionAlgorithm); err != nil {
-		return nil, err
-	}
-	if isTrue(in.DryRun) {
-		return nil, errDryRun()
-	}
-	blob, err := s.encryptWith(dst, pt, in.DestinationEncryptionContext)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{
-		"CiphertextBlob":                 blob,
-		"SourceKeyId":                    src.arn,
-		"KeyId":                          dst.arn,
-		"SourceEncryptionAlgorithm":      specSymmetric,
-		"DestinationEncryptionAlgorithm": specSymmetric,
-	}, nil
+	return locked(s, body, func(in *reEncryptInput) (any, error) {
+		dst, err := s.resolve(*in.DestinationKeyId, true)
+		if err != nil {
+			return nil, err
+		}
+		req := api.RequestFrom(ctx)
+		src, pt, err := s.decryptAs(ctx, req, "kms:ReEncryptFrom", in.CiphertextBlob, in.SourceEncryptionContext, in.SourceKeyId, in.SourceEncryptionAlgorithm, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.authorizeKey(ctx, req, dst, keyAccess{action: "kms:ReEncryptTo", state: requireUsable, encCtx: in.DestinationEncryptionContext}); err != nil {
+			return nil, err
+		}
+		if err := algorithmOK(dst, in.DestinationEncryptionAlgorithm); err != nil {
+			return nil, err
+		}
+		if isTrue(in.DryRun) {
+			return nil, errDryRun()
+		}
+		blob, err := s.encryptWith(dst, pt, in.DestinationEncryptionContext)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{
+			"CiphertextBlob":                 blob,
+			"SourceKeyId":                    src.arn,
+			"KeyId":                          dst.arn,
+			"SourceEncryptionAlgorithm":      specSymmetric,
+			"DestinationEncryptionAlgorithm": specSymmetric,
+		}, nil
+	})
 }
