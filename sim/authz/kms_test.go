@@ -30,8 +30,8 @@ func TestKMSRule(t *testing.T) {
 		{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}]}`)
 	viaOnly := resource(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*",
 		"Condition":{"StringEquals":{"kms:CallerAccount":"111122223333","kms:ViaService":"dynamodb.us-east-1.amazonaws.com","kms:EncryptionContext:table":"t"}}}]}`)
-	decryptGrant := Grant{Grantee: bob.ARN, Operations: []string{"Decrypt"}}
-	constrained := Grant{Grantee: bob.ARN, Operations: []string{"Decrypt"}, Constrained: true, ContextEquals: map[string]string{"Table": "t"}}
+	decryptGrant := policy.Grant{Grantee: bob.ARN, Operations: []string{"Decrypt"}}
+	constrained := policy.Grant{Grantee: bob.ARN, Operations: []string{"Decrypt"}, EncryptionContextEquals: map[string]string{"Table": "t"}}
 	// bob's identity policies allow nothing: only the key policy or a grant can.
 	az := New(api.NewEnv(acct, "us-east-1", nil, nil), fakeIdentities{})
 
@@ -42,15 +42,15 @@ func TestKMSRule(t *testing.T) {
 		allow bool
 	}{
 		{"delegation alone does not allow a user IAM does not", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: delegating, KMS: true}, false},
-		{"a grant allows its operation", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: delegating, KMS: true, Grants: []Grant{decryptGrant}}, true},
-		{"a grant allows only its operations", "", Check{Action: "kms:Encrypt", Resource: key, ResourcePolicy: delegating, KMS: true, Grants: []Grant{decryptGrant}}, false},
+		{"a grant allows its operation", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: delegating, KMS: true, Grants: []policy.Grant{decryptGrant}}, true},
+		{"a grant allows only its operations", "", Check{Action: "kms:Encrypt", Resource: key, ResourcePolicy: delegating, KMS: true, Grants: []policy.Grant{decryptGrant}}, false},
 		{"a grant for someone else", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: delegating, KMS: true,
-			Grants: []Grant{{Grantee: "arn:aws:iam::111122223333:user/eve", Operations: []string{"Decrypt"}}}}, false},
-		{"an explicit deny beats a grant", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: denyingDecrypt, KMS: true, Grants: []Grant{decryptGrant}}, false},
+			Grants: []policy.Grant{{Grantee: "arn:aws:iam::111122223333:user/eve", Operations: []string{"Decrypt"}}}}, false},
+		{"an explicit deny beats a grant", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: denyingDecrypt, KMS: true, Grants: []policy.Grant{decryptGrant}}, false},
 		{"constraint keys fold case", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: delegating, KMS: true,
-			EncryptionContext: map[string]string{"table": "t"}, Grants: []Grant{constrained}}, true},
+			EncryptionContext: map[string]string{"table": "t"}, Grants: []policy.Grant{constrained}}, true},
 		{"constraint values do not", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: delegating, KMS: true,
-			EncryptionContext: map[string]string{"table": "T"}, Grants: []Grant{constrained}}, false},
+			EncryptionContext: map[string]string{"table": "T"}, Grants: []policy.Grant{constrained}}, false},
 		{"via service, caller account and context set for the key policy", "dynamodb.us-east-1.amazonaws.com", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: viaOnly, KMS: true,
 			EncryptionContext: map[string]string{"table": "t"}}, true},
 		{"no via service, no match", "", Check{Action: "kms:Decrypt", Resource: key, ResourcePolicy: viaOnly, KMS: true,

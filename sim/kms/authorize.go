@@ -63,7 +63,7 @@ func (s *Service) authorizeKey(ctx context.Context, req *api.Request, k *key, ac
 		ResourcePolicy:    s.effectivePolicy(k),
 		KMS:               true,
 		EncryptionContext: acc.encCtx,
-		Grants:            grantsOf(k),
+		Grants:            grantsTo(k, caller(req)),
 		Context:           acc.extra,
 	})
 	if err != nil {
@@ -75,16 +75,36 @@ func (s *Service) authorizeKey(ctx context.Context, req *api.Request, k *key, ac
 	return nil
 }
 
-// grantsOf is k's grants as authorization reads them.
-func grantsOf(k *key) []authz.Grant {
-	if len(k.grants) == 0 {
+// caller is req's principal, nil without a request.
+func caller(req *api.Request) *api.Principal {
+	if req == nil {
 		return nil
 	}
-	out := make([]authz.Grant, len(k.grants))
-	for i, g := range k.grants {
-		out[i] = authz.Grant{Grantee: g.grantee, Operations: g.ops, Constrained: g.constraints, ContextSubset: g.ctxSubset, ContextEquals: g.ctxEquals}
+	return req.Principal
+}
+
+// grantsTo is k's grants to caller in the policy engine's terms; nil (no
+// allocation) when there are none, the common case.
+func grantsTo(k *key, caller *api.Principal) []policy.Grant {
+	if caller == nil {
+		return nil
+	}
+	var out []policy.Grant
+	for _, g := range k.grants {
+		if g.grantee == caller.ARN {
+			out = append(out, g.policyGrant())
+		}
 	}
 	return out
+}
+
+// policyGrant is the grant as the policy engine evaluates it.
+func (g *grant) policyGrant() policy.Grant {
+	pg := policy.Grant{ID: g.id, Name: g.name, Grantee: g.grantee, Operations: g.ops}
+	if g.constraints {
+		pg.EncryptionContextEquals, pg.EncryptionContextSubset = g.ctxEquals, g.ctxSubset
+	}
+	return pg
 }
 
 // validated is an operation's input, which checks itself.
