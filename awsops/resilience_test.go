@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"kmslab/awsops"
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/sim/api"
 )
@@ -412,23 +413,10 @@ func TestPreflightListsMissingPermissions(t *testing.T) {
 	e := startSim(t, sim.Options{})
 	ctx := context.Background()
 	ic := iam.NewFromConfig(e.cfg)
-	if _, err := ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("limited")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ic.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("limited"),
-		PolicyArn: aws.String("arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ic.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("limited"), PolicyName: aws.String("simulate"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:SimulatePrincipalPolicy","iam:GetUser"],"Resource":"*"}]}`)}); err != nil {
-		t.Fatal(err)
-	}
-	key, err := ic.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("limited")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, key := simtest.CreateUser(ctx, t, ic, simtest.User{Name: "limited", Managed: []string{"AmazonDynamoDBFullAccess"},
+		Inline: map[string]string{"simulate": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:SimulatePrincipalPolicy","iam:GetUser"],"Resource":"*"}]}`}})
 	cfg := e.cfg.Copy()
-	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(key.AccessKeyId), aws.ToString(key.SecretAccessKey), "")
 	opts := e.opts(nil)
 	lab, err := awsops.New(cfg, opts)
 	if err != nil {

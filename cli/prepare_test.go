@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 )
 
@@ -57,24 +58,10 @@ func TestPreflightListsMissingPermissions(t *testing.T) {
 	ctx := context.Background()
 	admin := iam.NewFromConfig(aws.Config{Region: srv.Region, BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, "")})
-	if _, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("limited")}); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []string{"AmazonDynamoDBFullAccess"} {
-		if _, err := admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("limited"), PolicyArn: aws.String("arn:aws:iam::aws:policy/" + p)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := admin.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("limited"), PolicyName: aws.String("sim"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:SimulatePrincipalPolicy","iam:GetUser"],"Resource":"*"}]}`)}); err != nil {
-		t.Fatal(err)
-	}
-	key, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("limited")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", aws.ToString(key.AccessKey.AccessKeyId))
-	t.Setenv("AWS_SECRET_ACCESS_KEY", aws.ToString(key.AccessKey.SecretAccessKey))
+	_, key := simtest.CreateUser(ctx, t, admin, simtest.User{Name: "limited", Managed: []string{"AmazonDynamoDBFullAccess"},
+		Inline: map[string]string{"sim": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:SimulatePrincipalPolicy","iam:GetUser"],"Resource":"*"}]}`}})
+	t.Setenv("AWS_ACCESS_KEY_ID", aws.ToString(key.AccessKeyId))
+	t.Setenv("AWS_SECRET_ACCESS_KEY", aws.ToString(key.SecretAccessKey))
 	state := t.TempDir()
 	out, err := runCLI(t, "", "run", "--endpoint-url", srv.URL, "--region", srv.Region, "--state-dir", state)
 	if err == nil {

@@ -396,19 +396,12 @@ func TestVerdict(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testbin.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m) }
 
 // kmslabBinary builds the real binary once, for the tests that need a process.
 func kmslabBinary(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds kmslab")
-	}
-	return testbin.Kmslab(t)
+	return testbin.KmslabUnlessShort(t, "builds kmslab")
 }
 
 // TestRunThroughPipe is `kmslab run | cat` and `kmslab | cat`: a real

@@ -42,15 +42,8 @@ type benchLab struct {
 func newBenchLab(b *testing.B, opts sim.Options, items int) *benchLab {
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := sim.Start(ctx, opts)
-	if err != nil {
-		cancel()
-		b.Fatalf("start sim: %v", err)
-	}
-	b.Cleanup(func() {
-		cancel()
-		_ = srv.Close()
-	})
+	b.Cleanup(cancel)
+	srv := startSim(b, opts)
 	cfg := sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
 	l := &benchLab{srv: srv, kms: kms.NewFromConfig(cfg), ddb: dynamodb.NewFromConfig(cfg), table: "kmslab-bench", cancel: cancel}
 	key, err := l.kms.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("kmslab bench")})

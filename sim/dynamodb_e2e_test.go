@@ -207,7 +207,7 @@ func TestDynamoDBErrors(t *testing.T) {
 			t.Errorf("%s: succeeded, want %s", what, code)
 			return
 		}
-		gotCode, gotMsg := apiError(t, err)
+		gotCode, gotMsg := awsErr(t, "call", err)
 		if gotCode != code || gotMsg != msg {
 			t.Errorf("%s:\n got %s: %s\nwant %s: %s", what, gotCode, gotMsg, code, msg)
 		}

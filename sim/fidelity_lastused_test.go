@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 )
 
@@ -18,7 +19,7 @@ import (
 // and a denied call counts too, since the key did sign it.
 func TestFidelityAccessKeyLastUsedOverTheWire(t *testing.T) {
 	ctx := context.Background()
-	clock := &testClock{now: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+	clock := simtest.NewClock(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
 	srv := startSim(t, sim.Options{Region: "eu-west-1", Clock: clock.Now})
 	admin, _ := iamClients(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
 
@@ -103,7 +104,7 @@ func TestFidelityAccessKeyLastUsedOverTheWire(t *testing.T) {
 
 	if _, err := admin.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String("AKIANOSUCHKEYATALL00")}); err == nil {
 		t.Fatal("GetAccessKeyLastUsed of an unknown key succeeded")
-	} else if code, msg := apiError(t, err); code != "NoSuchEntity" || msg != "The Access Key with id AKIANOSUCHKEYATALL00 cannot be found." {
+	} else if code, msg := awsErr(t, "call", err); code != "NoSuchEntity" || msg != "The Access Key with id AKIANOSUCHKEYATALL00 cannot be found." {
 		t.Fatalf("unknown key: %s %q", code, msg)
 	}
 }

@@ -91,7 +91,7 @@ func TestFidelityIAMInspectionOverTheWire(t *testing.T) {
 		}, "NoSuchEntity", "The user with name nobody cannot be found."},
 	}
 	for _, tt := range tests {
-		code, msg := iamErrorCode(t, tt.name, tt.call())
+		code, msg := awsErr(t, tt.name, tt.call())
 		if code != tt.code || msg != tt.msg {
 			t.Errorf("%s: %s %q, want %s %q", tt.name, code, msg, tt.code, tt.msg)
 		}

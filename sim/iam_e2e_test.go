@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/sim/audit"
 )
@@ -24,33 +25,12 @@ func iamClients(srv *sim.Server, id, secret string) (*iam.Client, *sts.Client) {
 	return iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
 }
 
-// iamErrorCode returns the AWS error code and message of err, failing the test if it is not an AWS error.
-func iamErrorCode(t *testing.T, what string, err error) (string, string) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("%s: err = %v, want an AWS API error", what, err)
-	}
-	return ae.ErrorCode(), ae.ErrorMessage()
-}
-
 // newIAMUser creates a user with the given managed policies and an access key, returning its clients.
 func newIAMUser(t *testing.T, ctx context.Context, srv *sim.Server, admin *iam.Client, name string, policies ...string) (*iam.Client, *sts.Client, string) {
 	t.Helper()
-	if _, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
-		t.Fatalf("CreateUser %s: %v", name, err)
-	}
-	for _, p := range policies {
-		if _, err := admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String("arn:aws:iam::aws:policy/" + p)}); err != nil {
-			t.Fatalf("AttachUserPolicy %s %s: %v", name, p, err)
-		}
-	}
-	key, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
-	if err != nil {
-		t.Fatalf("CreateAccessKey %s: %v", name, err)
-	}
-	i, s := iamClients(srv, *key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey)
-	return i, s, *key.AccessKey.AccessKeyId
+	_, key := simtest.CreateUser(ctx, t, admin, simtest.User{Name: name, Managed: policies})
+	i, s := iamClients(srv, *key.AccessKeyId, *key.SecretAccessKey)
+	return i, s, *key.AccessKeyId
 }
 
 func TestIAMUserLifecycleOverTheWire(t *testing.T) {
@@ -214,7 +194,7 @@ func TestIAMUserLifecycleOverTheWire(t *testing.T) {
 	}
 
 	_, err = admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("not valid!")})
-	if code, msg := iamErrorCode(t, "CreateUser invalid name", err); code != "ValidationError" ||
+	if code, msg := awsErr(t, "CreateUser invalid name", err); code != "ValidationError" ||
 		msg != `1 validation error detected: Value 'not valid!' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+` {
 		t.Errorf("CreateUser invalid name = %s %q", code, msg)
 	}
@@ -247,7 +227,7 @@ func TestIAMAccessDeniedAndCallerIdentity(t *testing.T) {
 	}
 
 	_, err = ddbIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("sneaky")})
-	code, msg := iamErrorCode(t, "CreateUser as ddb-user", err)
+	code, msg := awsErr(t, "CreateUser as ddb-user", err)
 	want := "User: " + userARN + " is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::" + srv.AccountID +
 		":user/sneaky because no identity-based policy allows the iam:CreateUser action"
 	if code != "AccessDenied" || msg != want {
@@ -259,7 +239,7 @@ func TestIAMAccessDeniedAndCallerIdentity(t *testing.T) {
 
 	// GetUser without a name describes the caller, which itself needs iam:GetUser.
 	_, err = ddbIAM.GetUser(ctx, &iam.GetUserInput{})
-	if code, _ := iamErrorCode(t, "GetUser as ddb-user", err); code != "AccessDenied" {
+	if code, _ := awsErr(t, "GetUser as ddb-user", err); code != "AccessDenied" {
 		t.Errorf("GetUser as ddb-user = %s, want AccessDenied", code)
 	}
 	me, err := admin.GetUser(ctx, &iam.GetUserInput{})
@@ -272,7 +252,7 @@ func TestIAMAccessDeniedAndCallerIdentity(t *testing.T) {
 		t.Fatalf("UpdateAccessKey: %v", err)
 	}
 	_, err = ddbSTS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if code, _ := iamErrorCode(t, "inactive key", err); code != "InvalidClientTokenId" {
+	if code, _ := awsErr(t, "inactive key", err); code != "InvalidClientTokenId" {
 		t.Errorf("inactive key = %s, want InvalidClientTokenId", code)
 	}
 	if _, err := admin.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: aws.String("ddb-user"), AccessKeyId: aws.String(ddbKey), Status: iamtypes.StatusTypeActive}); err != nil {
@@ -296,11 +276,11 @@ func TestIAMAuthFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			i, s := iamClients(srv, tt.id, tt.secret)
 			_, err := i.ListUsers(ctx, &iam.ListUsersInput{})
-			if code, _ := iamErrorCode(t, "iam ListUsers", err); code != tt.code {
+			if code, _ := awsErr(t, "iam ListUsers", err); code != tt.code {
 				t.Errorf("IAM: %s, want %s", code, tt.code)
 			}
 			_, err = s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-			if code, _ := iamErrorCode(t, "sts GetCallerIdentity", err); code != tt.code {
+			if code, _ := awsErr(t, "sts GetCallerIdentity", err); code != tt.code {
 				t.Errorf("STS: %s, want %s", code, tt.code)
 			}
 		})
@@ -309,13 +289,13 @@ func TestIAMAuthFailures(t *testing.T) {
 
 func TestIAMAccessKeyDelay(t *testing.T) {
 	ctx := context.Background()
-	clock := &testClock{now: time.Now()}
+	clock := simtest.NewClock(time.Now())
 	srv := startSim(t, sim.Options{Clock: clock.Now, AccessKeyDelay: 8 * time.Second})
 	admin, _ := iamClients(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
 	_, userSTS, _ := newIAMUser(t, ctx, srv, admin, "slow-user")
 
 	_, err := userSTS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if code, _ := iamErrorCode(t, "fresh key", err); code != "InvalidClientTokenId" {
+	if code, _ := awsErr(t, "fresh key", err); code != "InvalidClientTokenId" {
 		t.Fatalf("fresh key = %s, want InvalidClientTokenId until it propagates", code)
 	}
 	clock.Advance(7 * time.Second)

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/sim/audit"
 )
@@ -36,7 +37,7 @@ func sessionConfig(srv *sim.Server, c *ststypes.Credentials) aws.Config {
 }
 
 // lasts reports whether a session expiring at exp (sent in whole seconds) was issued for d.
-func lasts(clock *testClock, exp time.Time, d time.Duration) bool {
+func lasts(clock *simtest.Clock, exp time.Time, d time.Duration) bool {
 	left := exp.Sub(clock.Now())
 	return left <= d && left > d-time.Second
 }
@@ -47,7 +48,7 @@ func lasts(clock *testClock, exp time.Time, d time.Duration) bool {
 // session expiry and deletion decide who gets and keeps a session.
 func TestIAMRolesAndAssumeRoleOverTheWire(t *testing.T) {
 	ctx := context.Background()
-	clock := &testClock{now: time.Now().UTC()}
+	clock := simtest.NewClock(time.Now().UTC())
 	srv := startSim(t, sim.Options{Clock: clock.Now, KeyCacheTTL: sim.NoKeyCache})
 	adminCfg := sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
 	admin, adminKMS, adminDDB := iam.NewFromConfig(adminCfg), kms.NewFromConfig(adminCfg), dynamodb.NewFromConfig(adminCfg)

@@ -5,133 +5,45 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
 
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 )
-
-// kmsClock is a clock the KMS tests move by hand; it starts at the real time
-// so that SigV4's 15-minute skew window accepts the SDK's signatures.
-type kmsClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *kmsClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *kmsClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // kmsEnv is a running offline AWS with admin clients and a test user holding
 // only AmazonDynamoDBFullAccess, created through IAM as the lab does.
 type kmsEnv struct {
 	srv      *sim.Server
-	clock    *kmsClock
+	clock    *simtest.Clock
 	admin    *kms.Client
 	user     *kms.Client
 	userARN  string
 	adminARN string
 }
 
-func kmsConfig(srv *sim.Server, id, secret string) aws.Config {
-	return aws.Config{
-		Region:       srv.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, ""),
-		BaseEndpoint: aws.String(srv.URL),
-	}
-}
-
 func newKMSEnv(t *testing.T, policyDelay time.Duration) *kmsEnv {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	clock := &kmsClock{now: time.Now()}
-	srv, err := sim.Start(ctx, sim.Options{Clock: clock.Now, KeyPolicyDelay: policyDelay})
-	if err != nil {
-		cancel()
-		t.Fatalf("start sim: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = srv.Close()
-	})
-	adminCfg := kmsConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
-	iamc := iam.NewFromConfig(adminCfg)
-	const userName = "kmslab-user-e2e"
-	u, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(userName)})
-	if err != nil {
-		t.Fatalf("CreateUser: %v", err)
-	}
-	if _, err := iamc.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(userName),
-		PolicyArn: aws.String("arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess")}); err != nil {
-		t.Fatalf("AttachUserPolicy: %v", err)
-	}
-	ak, err := iamc.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(userName)})
-	if err != nil {
-		t.Fatalf("CreateAccessKey: %v", err)
-	}
+	ctx := context.Background()
+	clock := simtest.NewClock(time.Now())
+	srv := startSim(t, sim.Options{Clock: clock.Now, KeyPolicyDelay: policyDelay})
+	adminCfg := sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
+	userARN, key := simtest.CreateUser(ctx, t, iam.NewFromConfig(adminCfg), simtest.User{Name: "kmslab-user-e2e", Managed: []string{"AmazonDynamoDBFullAccess"}})
 	return &kmsEnv{
 		srv:      srv,
 		clock:    clock,
 		admin:    kms.NewFromConfig(adminCfg),
-		user:     kms.NewFromConfig(kmsConfig(srv, *ak.AccessKey.AccessKeyId, *ak.AccessKey.SecretAccessKey)),
-		userARN:  *u.User.Arn,
+		user:     kms.NewFromConfig(sdkConfig(srv, *key.AccessKeyId, *key.SecretAccessKey)),
+		userARN:  userARN,
 		adminARN: srv.AdminARN,
 	}
-}
-
-// kmsConsolePolicy is the key policy the KMS console writes for the given key
-// administrators and key users.
-func kmsConsolePolicy(account string, admins, users []string) string {
-	b, _ := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Id":      "key-consolepolicy-3",
-		"Statement": []any{
-			map[string]any{"Sid": "Enable IAM User Permissions", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"}, "Action": "kms:*", "Resource": "*"},
-			map[string]any{"Sid": "Allow access for Key Administrators", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": admins},
-				"Action": []string{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-					"kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-					"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"},
-				"Resource": "*"},
-			map[string]any{"Sid": "Allow use of the key", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": users},
-				"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-				"Resource":  "*"},
-			map[string]any{"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": users},
-				"Action":    []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
-				"Resource":  "*",
-				"Condition": map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": "true"}}},
-		},
-	})
-	return string(b)
-}
-
-// kmsErr returns the wire error code and message of err.
-func kmsErr(t *testing.T, what string, err error) (string, string) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("%s: not an API error: %v", what, err)
-	}
-	return ae.ErrorCode(), ae.ErrorMessage()
 }
 
 // TestKMSLabOverTheWire is the KMS half of the lab with the real SDK: a key
@@ -143,7 +55,7 @@ func TestKMSLabOverTheWire(t *testing.T) {
 	admins := []string{e.adminARN}
 	created, err := e.admin.CreateKey(ctx, &kms.CreateKeyInput{
 		Description: aws.String("kmslab e2e"),
-		Policy:      aws.String(kmsConsolePolicy(e.srv.AccountID, admins, admins)),
+		Policy:      aws.String(simtest.ConsolePolicy(e.srv.AccountID, admins, admins)),
 		Tags:        []kmstypes.Tag{{TagKey: aws.String("kmslab:run"), TagValue: aws.String("e2e")}},
 	})
 	if err != nil {
@@ -179,7 +91,7 @@ func TestKMSLabOverTheWire(t *testing.T) {
 		t.Fatalf("user DescribeKey: %v", err)
 	}
 	_, err = e.user.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob, EncryptionContext: encCtx})
-	code, msg := kmsErr(t, "user Decrypt", err)
+	code, msg := awsErr(t, "user Decrypt", err)
 	want := "User: " + e.userARN + " is not authorized to perform: kms:Decrypt on resource: " + keyARN +
 		" because no identity-based policy allows the kms:Decrypt action"
 	if code != "AccessDeniedException" || msg != want {
@@ -188,7 +100,7 @@ func TestKMSLabOverTheWire(t *testing.T) {
 
 	// The admin adds the user to "Allow use of the key".
 	if _, err := e.admin.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: md.KeyId,
-		Policy: aws.String(kmsConsolePolicy(e.srv.AccountID, admins, []string{e.adminARN, e.userARN}))}); err != nil {
+		Policy: aws.String(simtest.ConsolePolicy(e.srv.AccountID, admins, []string{e.adminARN, e.userARN}))}); err != nil {
 		t.Fatalf("PutKeyPolicy: %v", err)
 	}
 	dec, err = e.user.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob, EncryptionContext: encCtx})
@@ -209,7 +121,7 @@ func TestKMSLabOverTheWire(t *testing.T) {
 		t.Fatalf("unknown principal PutKeyPolicy: %v", err)
 	}
 	got, err := e.admin.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: md.KeyId})
-	if err != nil || *got.Policy != kmsConsolePolicy(e.srv.AccountID, admins, []string{e.adminARN, e.userARN}) || *got.PolicyName != "default" {
+	if err != nil || *got.Policy != simtest.ConsolePolicy(e.srv.AccountID, admins, []string{e.adminARN, e.userARN}) || *got.PolicyName != "default" {
 		t.Fatalf("GetKeyPolicy after refusals: %v", err)
 	}
 
@@ -293,26 +205,26 @@ func TestKMSKeyPolicyDelay(t *testing.T) {
 	e := newKMSEnv(t, delay)
 	ctx := context.Background()
 	admins := []string{e.adminARN}
-	created, err := e.admin.CreateKey(ctx, &kms.CreateKeyInput{Policy: aws.String(kmsConsolePolicy(e.srv.AccountID, admins, admins))})
+	created, err := e.admin.CreateKey(ctx, &kms.CreateKeyInput{Policy: aws.String(simtest.ConsolePolicy(e.srv.AccountID, admins, admins))})
 	if err != nil {
 		t.Fatalf("CreateKey: %v", err)
 	}
 	id := created.KeyMetadata.KeyId
 	// GenerateDataKey for the user is refused first.
 	_, err = e.user.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: id, KeySpec: kmstypes.DataKeySpecAes256})
-	if code, _ := kmsErr(t, "user GenerateDataKey", err); code != "AccessDeniedException" {
+	if code, _ := awsErr(t, "user GenerateDataKey", err); code != "AccessDeniedException" {
 		t.Fatalf("user GenerateDataKey before: %s", code)
 	}
 	if _, err := e.admin.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: id,
-		Policy: aws.String(kmsConsolePolicy(e.srv.AccountID, admins, []string{e.adminARN, e.userARN}))}); err != nil {
+		Policy: aws.String(simtest.ConsolePolicy(e.srv.AccountID, admins, []string{e.adminARN, e.userARN}))}); err != nil {
 		t.Fatalf("PutKeyPolicy: %v", err)
 	}
-	e.clock.advance(delay - time.Second)
+	e.clock.Advance(delay - time.Second)
 	_, err = e.user.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: id, KeySpec: kmstypes.DataKeySpecAes256})
-	if code, _ := kmsErr(t, "user GenerateDataKey within the delay", err); code != "AccessDeniedException" {
+	if code, _ := awsErr(t, "user GenerateDataKey within the delay", err); code != "AccessDeniedException" {
 		t.Fatalf("within the delay: %s", code)
 	}
-	e.clock.advance(time.Second)
+	e.clock.Advance(time.Second)
 	dk, err := e.user.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: id, KeySpec: kmstypes.DataKeySpecAes256})
 	if err != nil || len(dk.Plaintext) != 32 {
 		t.Fatalf("after the delay: %v", err)

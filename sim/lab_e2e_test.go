@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,29 +15,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/smithy-go"
 
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/sim/audit"
 )
 
-// testClock is an injectable clock the test moves forward by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func startSim(t *testing.T, opts sim.Options) *sim.Server {
+func startSim(t testing.TB, opts sim.Options) *sim.Server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := sim.Start(ctx, opts)
@@ -64,17 +46,23 @@ func sdkConfig(srv *sim.Server, id, secret string) aws.Config {
 // consolePolicy is the key policy the KMS console writes for one key
 // administrator and the given key users.
 func consolePolicy(account, admin string, users ...string) string {
-	return kmsConsolePolicy(account, []string{admin}, users)
+	return simtest.ConsolePolicy(account, []string{admin}, users)
 }
 
-// apiError returns the error code and message of an SDK error.
-func apiError(t *testing.T, err error) (string, string) {
+// awsErr returns the AWS error code and message of err, failing the test if it is not an AWS error.
+func awsErr(t *testing.T, what string, err error) (string, string) {
 	t.Helper()
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
-		t.Fatalf("not an API error: %v", err)
+		t.Fatalf("%s: err = %v, want an AWS API error", what, err)
 	}
 	return ae.ErrorCode(), ae.ErrorMessage()
+}
+
+// apiError is awsErr for a call the failure message need not name.
+func apiError(t *testing.T, err error) (string, string) {
+	t.Helper()
+	return awsErr(t, "call", err)
 }
 
 // requireKMSDenied checks DynamoDB's wrapped KMS AccessDenied for user on key.
@@ -83,7 +71,7 @@ func requireKMSDenied(t *testing.T, what string, err error, user, keyARN string)
 	if err == nil {
 		t.Fatalf("%s: succeeded, want AccessDeniedException", what)
 	}
-	code, msg := apiError(t, err)
+	code, msg := awsErr(t, "call", err)
 	want := "KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: User: " + user +
 		" is not authorized to perform: kms:Decrypt on resource: " + keyARN +
 		" because no identity-based policy allows the kms:Decrypt action (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: "
@@ -106,7 +94,7 @@ func countEvents(events []audit.Event, match func(audit.Event) bool) int {
 // real SDK clients, as the TUI does.
 func TestLab(t *testing.T) {
 	ctx := context.Background()
-	clock := &testClock{now: time.Now().UTC()}
+	clock := simtest.NewClock(time.Now().UTC())
 	srv := startSim(t, sim.Options{Clock: clock.Now, KeyCacheTTL: 5 * time.Minute})
 	admin := sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
 	iamC, kmsC, ddb := iam.NewFromConfig(admin), kms.NewFromConfig(admin), dynamodb.NewFromConfig(admin)
@@ -242,7 +230,7 @@ func TestLab(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s Scan after key deletion was scheduled and the cache expired: succeeded", c.who)
 		}
-		code, msg := apiError(t, err)
+		code, msg := awsErr(t, "call", err)
 		want := "KMS key access denied error: com.amazonaws.services.kms.model.KMSInvalidStateException: " + keyARN + " is pending deletion."
 		if code != "ValidationException" || !strings.HasPrefix(msg, want) {
 			t.Fatalf("%s Scan on a key pending deletion:\n got %s: %s\nwant ValidationException: %s ...", c.who, code, msg, want)

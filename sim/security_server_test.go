@@ -143,7 +143,7 @@ func TestSessionTokensAreRefused(t *testing.T) {
 		return aws.Credentials{AccessKeyID: srv.Admin.AccessKeyID, SecretAccessKey: srv.Admin.SecretAccessKey, SessionToken: "FwoGZXIvYXdzE"}, nil
 	})
 	_, err := kms.NewFromConfig(cfg).ListKeys(context.Background(), &kms.ListKeysInput{})
-	if code, _ := apiError(t, err); code != "UnrecognizedClientException" {
+	if code, _ := awsErr(t, "call", err); code != "UnrecognizedClientException" {
 		t.Errorf("SDK with a session token: %v", err)
 	}
 

@@ -7,6 +7,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -101,20 +102,13 @@ func (rt *router) add(s *service) {
 	rt.byName[s.name] = s
 }
 
+// ServeHTTP serves one request in stages, as minio's pipeline does: read and
+// route it, authenticate its signature, dispatch it to the operation (which
+// authorizes through authz before it touches state), save what changed when
+// the account is kept on disk, and write the answer. Every request, answered
+// or refused, leaves one audit event.
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	now := rt.env.Now()
-	req := &api.Request{
-		ID:        rt.env.UUID(),
-		Region:    rt.env.Region,
-		Time:      now,
-		SourceIP:  hostOnly(r.RemoteAddr),
-		UserAgent: r.UserAgent(),
-	}
-	w.Header().Set("x-amzn-RequestId", req.ID)
-	// Date follows the real clock, like signature checks: the SDKs correct their
-	// signing clock from it, so a seeded or test clock here would skew them.
-	w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
-
+	req := rt.begin(w, r)
 	// A panic outside the operation handlers (routing, signature checks,
 	// framing) must not reach net/http either: it would drop the connection
 	// and print to stderr, over the TUI.
@@ -123,112 +117,162 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rt.earlyError(w, r, req, errInternal)
 		}
 	}()
+	c, ok := rt.parse(w, r, req)
+	if !ok {
+		return
+	}
+	out, err, authenticated := rt.serve(r, req, &c)
+	if rt.persist == nil || !authenticated {
+		rt.finish(w, req, c.svc, out, err)
+		return
+	}
+	// Recorded first, so the audit event of a change is saved with it.
+	rt.record(req, c.svc.name, err)
+	// Whatever the outcome: a failed call may have changed some state (a
+	// batch half done), and what is in memory is what must be on disk.
+	if perr := rt.persist(c.svc.name, c.region, c.op); perr != nil {
+		out, err = nil, errNotSaved
+	}
+	rt.write(w, req, c.svc, out, err)
+}
 
+// call is a routed request: the service and operation, and the input as read.
+type call struct {
+	svc    *service
+	op     string
+	body   []byte
+	form   url.Values // query protocols only
+	region string     // the region the request is signed for, once authenticated
+}
+
+// begin starts the request's record and the headers every answer carries.
+func (rt *router) begin(w http.ResponseWriter, r *http.Request) *api.Request {
+	req := &api.Request{
+		ID:        rt.env.UUID(),
+		Region:    rt.env.Region,
+		Time:      rt.env.Now(),
+		SourceIP:  hostOnly(r.RemoteAddr),
+		UserAgent: r.UserAgent(),
+	}
+	w.Header().Set("x-amzn-RequestId", req.ID)
+	// Date follows the real clock, like signature checks: the SDKs correct their
+	// signing clock from it, so a seeded or test clock here would skew them.
+	w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	return req
+}
+
+// parse reads the body and routes the request. When it cannot, it answers
+// the request itself and reports false.
+func (rt *router) parse(w http.ResponseWriter, r *http.Request, req *api.Request) (call, bool) {
 	if headerSize(r) > maxHeader {
 		rt.earlyError(w, r, req, errHeaderTooLarge)
-		return
+		return call{}, false
 	}
 	if r.ContentLength > maxBody {
 		rt.earlyError(w, r, req, errTooLarge)
-		return
+		return call{}, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		rt.earlyError(w, r, req, errTooLarge)
-		return
+		return call{}, false
 	}
-
-	svc, op, form, perr := rt.route(r, body)
+	svc, op, form, err := rt.route(r, body)
 	if svc == nil {
-		rt.unknown(w, req, perr)
-		return
+		rt.unknown(w, req, err)
+		return call{}, false
 	}
 	req.Service, req.Operation = svc.name, op
-	if perr == nil {
-		perr = checkMethod(r.Method, svc)
+	if err == nil {
+		err = checkMethod(r.Method, svc)
 	}
-	if perr != nil {
-		rt.finish(w, req, svc, nil, perr)
-		return
+	if err != nil {
+		rt.finish(w, req, svc, nil, err)
+		return call{}, false
 	}
+	return call{svc: svc, op: op, body: body, form: form}, true
+}
 
+// serve authenticates the call and dispatches it to its operation; it
+// reports whether the call got past authentication (only then can it have
+// changed anything).
+func (rt *router) serve(r *http.Request, req *api.Request, c *call) (any, error, bool) {
+	p, region, err := rt.authenticate(r, req, *c)
+	if err != nil {
+		return nil, err, false
+	}
+	req.Principal = p
+	c.region = region
+	if c.svc.inRegion != nil {
+		req.Region = region
+	}
+	out, err := rt.dispatch(api.WithRequest(r.Context(), req), *c)
+	return out, err, true
+}
+
+// authenticate verifies the request's SigV4 signature, scope and session
+// token, and returns the principal whose access key signed it and the region
+// it signed for.
+func (rt *router) authenticate(r *http.Request, req *api.Request, c call) (*api.Principal, string, error) {
 	// Signatures are checked against the real clock: the SDKs sign with it, while
 	// env's clock may be seeded or moved by tests to age caches and delays.
-	params, verr := sigv4.Verify(r, body, time.Now(), func(id string) (string, bool) {
+	params, err := sigv4.Verify(r, c.body, time.Now(), func(id string) (string, bool) {
 		secret, _, ok := rt.creds.LookupAccessKey(id)
 		return secret, ok
 	})
 	var se *sigv4.Error
-	if verr == nil || errors.As(verr, &se) && se.Kind == sigv4.BadSignature {
+	if err == nil || errors.As(err, &se) && se.Kind == sigv4.BadSignature {
 		// A scope that does not fit the endpoint is refused whatever the
 		// signature: AWS never lets a signature made for s3 or another region
 		// be replayed against KMS or DynamoDB.
-		if msg := rt.scopeProblem(svc, params); msg != "" {
-			verr = &sigv4.Error{Kind: sigv4.BadSignature, Message: msg}
+		if msg := rt.scopeProblem(c.svc, params); msg != "" {
+			err = &sigv4.Error{Kind: sigv4.BadSignature, Message: msg}
 		}
 	}
-	if verr == nil {
-		verr = rt.sessionProblem(svc, params)
+	if err == nil {
+		err = rt.sessionProblem(c.svc, params)
 	}
-	if verr != nil {
-		if errors.As(verr, &se) {
-			code, status := se.Kind.Code(svc.proto.json())
-			verr = api.Errorf(status, code, "%s", se.Message)
+	if err != nil {
+		if errors.As(err, &se) {
+			code, status := se.Kind.Code(c.svc.proto.json())
+			err = api.Errorf(status, code, "%s", se.Message)
 		}
-		rt.finish(w, req, svc, nil, verr)
-		return
+		return nil, "", err
 	}
 	_, principal, _ := rt.creds.LookupAccessKey(params.AccessKeyID)
-	req.Principal = principal
-	if svc.inRegion != nil {
-		req.Region = params.Region
-	}
 	// AWS counts a key as used once a request it signed authenticates, whether
 	// or not the call is then allowed; it records the service's signing name.
 	if ur, ok := rt.creds.(UsageRecorder); ok {
-		ur.RecordKeyUse(params.AccessKeyID, svc.name, params.Region, now)
+		ur.RecordKeyUse(params.AccessKeyID, c.svc.name, params.Region, req.Time)
 	}
+	return principal, params.Region, nil
+}
 
+// dispatch runs the operation's handler, which authorizes the caller in ctx
+// through authz before it touches state. KMS and DynamoDB answer from the
+// region the call is signed for.
+func (rt *router) dispatch(ctx context.Context, c call) (any, error) {
 	if rt.fault != nil {
-		if ferr := rt.fault(svc.name, op); ferr != nil {
-			rt.finish(w, req, svc, nil, ferr)
-			return
+		if err := rt.fault(c.svc.name, c.op); err != nil {
+			return nil, err
 		}
 	}
-
-	ctx := api.WithRequest(r.Context(), req)
-	var out any
-	if svc.json != nil {
-		ops := svc.json
-		if svc.inRegion != nil && params.Region != rt.env.Region {
-			ops = svc.inRegion(params.Region)
+	if c.svc.json != nil {
+		ops := c.svc.json
+		if c.svc.inRegion != nil && c.region != rt.env.Region {
+			ops = c.svc.inRegion(c.region)
 		}
-		h, ok := ops[op]
+		h, ok := ops[c.op]
 		if !ok {
-			rt.finish(w, req, svc, nil, api.BadRequest("UnknownOperationException", ""))
-			return
+			return nil, api.BadRequest("UnknownOperationException", "")
 		}
-		out, err = safeCall(func() (any, error) { return h(ctx, body) })
-	} else {
-		h, ok := svc.query[op]
-		if !ok {
-			rt.finish(w, req, svc, nil, api.BadRequest("InvalidAction", "Could not find operation %s for version %s", op, form.Get("Version")))
-			return
-		}
-		out, err = safeCall(func() (any, error) { return h(ctx, form) })
+		return safeCall(func() (any, error) { return h(ctx, c.body) })
 	}
-	if rt.persist == nil {
-		rt.finish(w, req, svc, out, err)
-		return
+	h, ok := c.svc.query[c.op]
+	if !ok {
+		return nil, api.BadRequest("InvalidAction", "Could not find operation %s for version %s", c.op, c.form.Get("Version"))
 	}
-	// Recorded first, so the audit event of a change is saved with it.
-	rt.record(req, svc.name, err)
-	// Whatever the outcome: a failed call may have changed some state (a
-	// batch half done), and what is in memory is what must be on disk.
-	if perr := rt.persist(svc.name, params.Region, op); perr != nil {
-		out, err = nil, errNotSaved
-	}
-	rt.write(w, req, svc, out, err)
+	return safeCall(func() (any, error) { return h(ctx, c.form) })
 }
 
 // Errors answered before a request reaches a service's own checks.
@@ -395,27 +439,12 @@ func (rt *router) record(req *api.Request, svcName string, err error) {
 		SourceIP:  req.SourceIP,
 		UserAgent: req.UserAgent,
 	}
-	ev.Identity = IdentityOf(req.Principal)
+	ev.Identity = audit.IdentityOf(req.Principal)
 	if err != nil {
 		e := wire.AsAPIError(err)
 		ev.ErrorCode, ev.ErrorMessage = e.Code, e.Message
 	}
 	rt.audit.Record(ev)
-}
-
-// IdentityOf is the audit identity of p (Unknown when unauthenticated).
-func IdentityOf(p *api.Principal) audit.UserIdentity {
-	if p == nil {
-		return audit.UserIdentity{Type: "Unknown"}
-	}
-	typ := "IAMUser"
-	switch {
-	case p.IsRoot:
-		typ = "Root"
-	case strings.Contains(p.ARN, ":assumed-role/"):
-		typ = "AssumedRole"
-	}
-	return audit.UserIdentity{Type: typ, ARN: p.ARN, AccountID: p.AccountID, AccessKeyID: p.AccessKeyID, UserName: p.UserName}
 }
 
 func hostOnly(addr string) string {

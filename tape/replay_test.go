@@ -15,20 +15,13 @@ import (
 // The demo tape at the repository root, and the binary its setup builds.
 const demoTape = "../demo.tape"
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testbin.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m) }
 
 // kmslabBinary builds kmslab once per test run: it is what the tape's hidden
 // setup (go build -o kmslab .) does before filming.
 func kmslabBinary(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs kmslab in a terminal")
-	}
-	return testbin.Kmslab(t)
+	return testbin.KmslabUnlessShort(t, "builds and runs kmslab in a terminal")
 }
 
 // launcher runs "./kmslab ARGS" as the tape types it, with the built binary,

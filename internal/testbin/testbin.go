@@ -46,6 +46,24 @@ func Kmslab(t testing.TB) string {
 	return path
 }
 
+// Main is TestMain for the packages that use Kmslab: it runs the tests, then
+// removes the binary.
+func Main(m *testing.M) {
+	code := m.Run()
+	Cleanup()
+	os.Exit(code)
+}
+
+// KmslabUnlessShort is Kmslab, skipping the test under -short, which is for
+// the tests that build no program; why says what the test would build and run.
+func KmslabUnlessShort(t testing.TB, why string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
+	return Kmslab(t)
+}
+
 // Cleanup removes the built binary, if any.
 func Cleanup() {
 	if dir != "" {

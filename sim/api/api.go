@@ -66,6 +66,9 @@ type Request struct {
 	Resources []string
 	// Decision is "Allow" or "Deny" as authorization found it; empty when no check ran.
 	Decision string
+	// Via is the service endpoint acting for Principal (dynamodb.us-east-1.amazonaws.com)
+	// when a service makes this call on a caller's behalf; empty for direct calls.
+	Via string
 }
 
 // Touch records a resource ARN the operation acts on, for the audit trail.

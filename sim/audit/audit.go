@@ -9,8 +9,11 @@ package audit
 import (
 	"encoding/json"
 	"io"
+	"strings"
 	"sync"
 	"time"
+
+	"kmslab/sim/api"
 )
 
 // Event is one recorded call, shaped after a CloudTrail record.
@@ -38,6 +41,21 @@ type UserIdentity struct {
 	AccessKeyID string `json:"accessKeyId,omitempty"`
 	UserName    string `json:"userName,omitempty"`
 	InvokedBy   string `json:"invokedBy,omitempty"`
+}
+
+// IdentityOf is the audit identity of p (Unknown when unauthenticated).
+func IdentityOf(p *api.Principal) UserIdentity {
+	if p == nil {
+		return UserIdentity{Type: "Unknown"}
+	}
+	typ := "IAMUser"
+	switch {
+	case p.IsRoot:
+		typ = "Root"
+	case strings.Contains(p.ARN, ":assumed-role/"):
+		typ = "AssumedRole"
+	}
+	return UserIdentity{Type: typ, ARN: p.ARN, AccountID: p.AccountID, AccessKeyID: p.AccessKeyID, UserName: p.UserName}
 }
 
 // Log is an append-only, concurrency-safe event list with an optional JSON-lines sink.

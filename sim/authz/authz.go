@@ -1,7 +1,8 @@
 // Package authz is the one place the offline AWS decides whether a caller may
 // perform an action: it gathers the caller's identity policies, the resource's
-// policy (a KMS key policy) and the request's condition keys, and asks the
-// policy engine. Every service calls it before touching state.
+// policy (a KMS key policy), the KMS grants on a key and the request's
+// condition keys, and asks the policy engine. Every service calls it before
+// touching state.
 package authz
 
 import (
@@ -24,11 +25,13 @@ type Check struct {
 	Resource       string           // ARN of the resource acted on
 	ResourcePolicy *policy.Document // the key policy for KMS keys; nil when the resource has none
 	KMS            bool             // the resource is a KMS key: its key policy must allow
-	Context        policy.Context   // extra condition keys (kms:ViaService, kms:EncryptionContext:...)
-	// Grants to the caller and the request's encryption context: KMS grants
-	// allow in the same evaluation that produces the policy trace.
-	Grants            []policy.Grant
+	// EncryptionContext is a KMS request's encryption context: it sets the
+	// kms:EncryptionContext condition keys and is what grant constraints match.
 	EncryptionContext map[string]string
+	// Grants are the key's grants to the caller: KMS grants allow in the same
+	// evaluation that produces the policy trace.
+	Grants  []policy.Grant
+	Context policy.Context // the operation's own condition keys (kms:GrantOperations, iam:PolicyARN, ...)
 }
 
 // Denied is a refusal, with AWS's wording in Message.
@@ -48,8 +51,16 @@ type Authorizer struct {
 // New returns an authorizer reading identity policies from ids.
 func New(env *api.Env, ids Identities) *Authorizer { return &Authorizer{ids: ids, env: env} }
 
-// Authorize decides c for principal p and returns nil or a *Denied.
+// Authorize decides c for principal p calling directly and returns nil or a
+// *Denied. It records nothing: Require does.
 func (a *Authorizer) Authorize(ctx context.Context, p *api.Principal, c Check) error {
+	return a.decide(p, "", c)
+}
+
+// decide is the decision itself: the policies with KMS's rule for keys and
+// the key's grants, as policy.Evaluate weighs them. via is the service acting
+// for p, or "".
+func (a *Authorizer) decide(p *api.Principal, via string, c Check) error {
 	if p == nil {
 		return &Denied{Message: "no authenticated principal"}
 	}
@@ -63,7 +74,7 @@ func (a *Authorizer) Authorize(ctx context.Context, p *api.Principal, c Check) e
 			PrincipalAccount: p.AccountID,
 			Action:           c.Action,
 			Resource:         c.Resource,
-			Context:          a.context(p, c),
+			Context:          a.context(p, via, c),
 		},
 		Identity:          named,
 		Resource:          c.ResourcePolicy,
@@ -78,8 +89,9 @@ func (a *Authorizer) Authorize(ctx context.Context, p *api.Principal, c Check) e
 	return &Denied{Message: out.Message(p.ARN, c.Action, c.Resource), Outcome: out}
 }
 
-// context merges the global condition keys AWS sets on every request with the check's own.
-func (a *Authorizer) context(p *api.Principal, c Check) policy.Context {
+// context is every condition key of the request: the global ones AWS sets on
+// every request, KMS's request keys for a key, then the check's own.
+func (a *Authorizer) context(p *api.Principal, via string, c Check) policy.Context {
 	principalType, principalARN := "User", p.ARN
 	if role, ok := sessionRoleARN(p.ARN); ok {
 		// A role session is known to policies by its role: aws:PrincipalArn
@@ -98,7 +110,7 @@ func (a *Authorizer) context(p *api.Principal, c Check) policy.Context {
 		ctx["aws:username"] = []string{p.UserName}
 	}
 	if c.KMS {
-		ctx["kms:CallerAccount"] = []string{p.AccountID}
+		kmsContext(ctx, p, via, c.EncryptionContext)
 	}
 	for k, v := range c.Context {
 		ctx[k] = v
@@ -106,19 +118,26 @@ func (a *Authorizer) context(p *api.Principal, c Check) policy.Context {
 	return ctx
 }
 
-// Require authorizes the caller of the request in ctx and turns a denial into
-// the service's AccessDenied error: IAM and STS answer 403 AccessDenied, the
-// JSON services 400 AccessDeniedException. It records the decision for the audit trail.
+// Require authorizes the caller of the request in ctx; see RequireFor.
 func (a *Authorizer) Require(ctx context.Context, c Check) error {
-	req := api.RequestFrom(ctx)
+	return a.RequireFor(ctx, api.RequestFrom(ctx), c)
+}
+
+// RequireFor authorizes req's principal (req may be a call a service makes
+// for a caller, with Via set), records the resource and the decision on req
+// for the audit trail, and turns a denial into the service's AccessDenied
+// error: IAM and STS answer 403 AccessDenied, the JSON services 400
+// AccessDeniedException.
+func (a *Authorizer) RequireFor(ctx context.Context, req *api.Request, c Check) error {
 	var p *api.Principal
+	via := ""
 	if req != nil {
-		p = req.Principal
+		p, via = req.Principal, req.Via
 		if c.Resource != "" {
 			req.Touch(c.Resource)
 		}
 	}
-	err := a.Authorize(ctx, p, c)
+	err := a.decide(p, via, c)
 	if req != nil {
 		req.Decision = "Allow"
 		if err != nil {

@@ -1,27 +1,18 @@
 package dynamodb
 
 import (
-	"fmt"
 	"strings"
+
+	"kmslab/sim/wire"
 )
 
 // validation collects constraint violations as AWS's request validation reports them:
 // "1 validation error detected: Value ... at 'field' failed to satisfy constraint: ...".
-type validation struct{ errs []string }
+type validation struct{ wire.Violations }
 
-func (v *validation) add(format string, args ...any) {
-	v.errs = append(v.errs, fmt.Sprintf(format, args...))
-}
+func (v *validation) add(format string, args ...any) { v.Add(format, args...) }
 
-func (v *validation) err() error {
-	switch len(v.errs) {
-	case 0:
-		return nil
-	case 1:
-		return validationErr("1 validation error detected: %s", v.errs[0])
-	}
-	return validationErr("%d validation errors detected: %s", len(v.errs), strings.Join(v.errs, "; "))
-}
+func (v *validation) err() error { return v.Err("ValidationException") }
 
 // tableName checks a TableName member (a name, or since 2024 a table ARN).
 func (v *validation) tableName(field, name string) {

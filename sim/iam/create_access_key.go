@@ -33,28 +33,20 @@ func (s *Service) createAccessKey(ctx context.Context, form url.Values) (any, er
 	if err != nil {
 		return nil, err
 	}
-	if err := s.require(ctx, "iam:CreateAccessKey", s.userResource(name), nil); err != nil {
-		return nil, err
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.lookupUser(name)
-	if err != nil {
-		return nil, err
-	}
-	if len(u.Keys) >= maxAccessKeysPerUser {
-		return nil, api.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeysPerUser)
-	}
-	id := s.env.ID("AKIA", 20)
-	for s.keys[id] != nil { // a seeded source could repeat; ids must stay unique
-		id = s.env.ID("AKIA", 20)
-	}
-	now := s.env.Now()
-	k := &accessKey{ID: id, Secret: s.env.Secret(), UserName: u.Name, Status: accessKeyStatusActive, Created: now, UsableAt: now.Add(s.opts.AccessKeyDelay)}
-	s.keys[id] = k
-	u.Keys = append(u.Keys, id)
-	return createAccessKeyResult{AccessKey: accessKeyXML{
-		UserName: u.Name, AccessKeyID: id, Status: k.Status, SecretAccessKey: k.Secret, CreateDate: timestamp(now),
-	}}, nil
+	return s.changeUser(ctx, "iam:CreateAccessKey", name, nil, func(u *user) (any, error) {
+		if len(u.Keys) >= maxAccessKeysPerUser {
+			return nil, api.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeysPerUser)
+		}
+		id := s.env.ID("AKIA", 20)
+		for s.keys[id] != nil { // a seeded source could repeat; ids must stay unique
+			id = s.env.ID("AKIA", 20)
+		}
+		now := s.env.Now()
+		k := &accessKey{ID: id, Secret: s.env.Secret(), UserName: u.Name, Status: accessKeyStatusActive, Created: now, UsableAt: now.Add(s.opts.AccessKeyDelay)}
+		s.keys[id] = k
+		u.Keys = append(u.Keys, id)
+		return createAccessKeyResult{AccessKey: accessKeyXML{
+			UserName: u.Name, AccessKeyID: id, Status: k.Status, SecretAccessKey: k.Secret, CreateDate: timestamp(now),
+		}}, nil
+	})
 }

@@ -2,10 +2,7 @@ package iam
 
 import (
 	"context"
-	"net/http"
 	"net/url"
-
-	"kmslab/sim/api"
 )
 
 func (s *Service) deleteAccessKey(ctx context.Context, form url.Values) (any, error) {
@@ -57,7 +54,7 @@ func (s *Service) lookupKey(name, id string) (*user, *accessKey, error) {
 	}
 	k, ok := s.keys[id]
 	if !ok || k.UserName != u.Name {
-		return nil, nil, api.Errorf(http.StatusNotFound, "NoSuchEntity", "The Access Key with id %s cannot be found.", id)
+		return nil, nil, noSuchEntity("The Access Key with id %s cannot be found.", id)
 	}
 	return u, k, nil
 }

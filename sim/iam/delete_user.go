@@ -15,29 +15,21 @@ func (s *Service) deleteUser(ctx context.Context, form url.Values) (any, error) 
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := s.require(ctx, "iam:DeleteUser", s.userResource(name), nil); err != nil {
-		return nil, err
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.lookupUser(name)
-	if err != nil {
-		return nil, err
-	}
-	// AWS refuses while anything hangs off the user, in this order.
-	switch {
-	case len(u.Keys) > 0:
-		return nil, deleteConflict("must delete access keys first.")
-	case len(u.Attached) > 0:
-		return nil, deleteConflict("must detach all policies first.")
-	case len(u.Inline) > 0:
-		return nil, deleteConflict("must delete policies first.")
-	case len(s.groupsOf(u)) > 0:
-		return nil, deleteConflict("must remove user from all groups first.")
-	}
-	delete(s.users, strings.ToLower(u.Name))
-	return nil, nil
+	return s.changeUser(ctx, "iam:DeleteUser", name, nil, func(u *user) (any, error) {
+		// AWS refuses while anything hangs off the user, in this order.
+		switch {
+		case len(u.Keys) > 0:
+			return nil, deleteConflict("must delete access keys first.")
+		case len(u.Attached) > 0:
+			return nil, deleteConflict("must detach all policies first.")
+		case len(u.Inline) > 0:
+			return nil, deleteConflict("must delete policies first.")
+		case len(s.groupsOf(u)) > 0:
+			return nil, deleteConflict("must remove user from all groups first.")
+		}
+		delete(s.users, strings.ToLower(u.Name))
+		return nil, nil
+	})
 }
 
 func deleteConflict(what string) *api.Error {

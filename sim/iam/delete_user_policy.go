@@ -10,18 +10,11 @@ func (s *Service) deleteUserPolicy(ctx context.Context, form url.Values) (any, e
 	if err != nil {
 		return nil, err
 	}
-	if err := s.require(ctx, "iam:DeleteUserPolicy", s.userResource(name), nil); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.lookupUser(name)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := u.Inline[policyName]; !ok {
-		return nil, noSuchUserPolicy(policyName)
-	}
-	delete(u.Inline, policyName)
-	return nil, nil
+	return s.changeUser(ctx, "iam:DeleteUserPolicy", name, nil, func(u *user) (any, error) {
+		if _, ok := u.Inline[policyName]; !ok {
+			return nil, noSuchUserPolicy(policyName)
+		}
+		delete(u.Inline, policyName)
+		return nil, nil
+	})
 }

@@ -2,12 +2,9 @@ package iam
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
-
-	"kmslab/sim/api"
 )
 
 // notAvailable is what IAM answers for the service and region of a key never used.
@@ -79,7 +76,7 @@ func (s *Service) getAccessKeyLastUsed(ctx context.Context, form url.Values) (an
 	defer s.mu.RUnlock()
 	k, ok := s.keys[id]
 	if !ok || k.UserName != owner {
-		return nil, api.Errorf(http.StatusNotFound, "NoSuchEntity", "The Access Key with id %s cannot be found.", id)
+		return nil, noSuchEntity("The Access Key with id %s cannot be found.", id)
 	}
 	out := getAccessKeyLastUsedResult{UserName: k.UserName, AccessKeyLastUsed: accessKeyLastUsedXML{ServiceName: notAvailable, Region: notAvailable}}
 	if lu := k.LastUsed; lu != nil {

@@ -31,16 +31,9 @@ func (s *Service) getUser(ctx context.Context, form url.Values) (any, error) {
 		}
 		name = p.UserName
 	}
-	if err := s.require(ctx, "iam:GetUser", s.userResource(name), nil); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, err := s.lookupUser(name)
-	if err != nil {
-		return nil, err
-	}
-	return getUserResult{User: u.xml(true)}, nil
+	return s.readUser(ctx, "iam:GetUser", name, func(u *user) (any, error) {
+		return getUserResult{User: u.xml(true)}, nil
+	})
 }
 
 // getRoot answers GetUser for the account root, which AWS describes by its

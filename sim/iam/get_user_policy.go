@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"kmslab/sim/api"
@@ -19,20 +18,13 @@ func (s *Service) getUserPolicy(ctx context.Context, form url.Values) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := s.require(ctx, "iam:GetUserPolicy", s.userResource(name), nil); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, err := s.lookupUser(name)
-	if err != nil {
-		return nil, err
-	}
-	p, ok := u.Inline[policyName]
-	if !ok {
-		return nil, noSuchUserPolicy(policyName)
-	}
-	return getUserPolicyResult{UserName: u.Name, PolicyName: p.Name, PolicyDocument: encodeDocument(p.Text)}, nil
+	return s.readUser(ctx, "iam:GetUserPolicy", name, func(u *user) (any, error) {
+		p, ok := u.Inline[policyName]
+		if !ok {
+			return nil, noSuchUserPolicy(policyName)
+		}
+		return getUserPolicyResult{UserName: u.Name, PolicyName: p.Name, PolicyDocument: encodeDocument(p.Text)}, nil
+	})
 }
 
 func userAndPolicyName(form url.Values) (string, string, error) {
@@ -43,5 +35,5 @@ func userAndPolicyName(form url.Values) (string, string, error) {
 }
 
 func noSuchUserPolicy(name string) *api.Error {
-	return api.Errorf(http.StatusNotFound, "NoSuchEntity", "The user policy with name %s cannot be found.", name)
+	return noSuchEntity("The user policy with name %s cannot be found.", name)
 }

@@ -5,33 +5,15 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
+	"kmslab/internal/simtest"
 	"kmslab/sim/api"
 	"kmslab/sim/authz"
 )
 
 const testAccount = "111122223333"
-
-// fakeClock is a settable clock for AccessKeyDelay tests.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // seeded is a deterministic byte source for ids.
 type seeded struct{ r *rand.ChaCha8 }
@@ -41,13 +23,13 @@ func (s seeded) Read(b []byte) (int, error) { return s.r.Read(b) }
 type fixture struct {
 	t     *testing.T
 	svc   *Service
-	clock *fakeClock
+	clock *simtest.Clock
 	admin *api.Principal
 }
 
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2026, 11, 22, 16, 21, 50, 0, time.UTC)}
+	clock := simtest.NewClock(time.Date(2026, 11, 22, 16, 21, 50, 0, time.UTC))
 	env := api.NewEnv(testAccount, "us-east-1", clock.Now, seeded{rand.NewChaCha8([32]byte{1})})
 	svc := New(env, opts)
 	svc.SetAuthorizer(authz.New(env, svc))

@@ -20,14 +20,11 @@ type listAttachedUserPoliciesResult struct {
 func (s *Service) listAttachedUserPolicies(ctx context.Context, form url.Values) (any, error) {
 	v := newValidator(form)
 	name, _ := v.str("UserName", true, ruleUserName)
-	prefix, hasPrefix := v.str("PathPrefix", false, rulePolicyPath)
+	prefix := v.pathPrefix(rulePolicyPath)
 	marker, _ := v.str("Marker", false, ruleMarker)
 	maxItems := v.maxItems()
 	if err := v.err(); err != nil {
 		return nil, err
-	}
-	if !hasPrefix {
-		prefix = "/"
 	}
 	if err := s.require(ctx, "iam:ListAttachedUserPolicies", s.userResource(name), nil); err != nil {
 		return nil, err

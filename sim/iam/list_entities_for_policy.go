@@ -42,20 +42,16 @@ type entity struct {
 // boundaries exist offline).
 func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (any, error) {
 	var filter, prefix, usage, marker string
-	var hasPrefix bool
 	maxItems := defaultMaxItems
 	arn, err := policyARNParam(form, func(v *validator) {
 		filter, _ = v.str("EntityFilter", false, ruleEntityFilter)
-		prefix, hasPrefix = v.str("PathPrefix", false, rulePathPrefix)
+		prefix = v.pathPrefix(rulePathPrefix)
 		usage, _ = v.str("PolicyUsageFilter", false, ruleUsageFilter)
 		marker, _ = v.str("Marker", false, ruleMarker)
 		maxItems = v.maxItems()
 	})
 	if err != nil {
 		return nil, err
-	}
-	if !hasPrefix {
-		prefix = "/"
 	}
 	if err := s.require(ctx, "iam:ListEntitiesForPolicy", arn, nil); err != nil {
 		return nil, err

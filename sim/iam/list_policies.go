@@ -19,7 +19,7 @@ func (s *Service) listPolicies(ctx context.Context, form url.Values) (any, error
 	v := newValidator(form)
 	scope, hasScope := v.str("Scope", false, ruleScope)
 	onlyAttached := v.boolean("OnlyAttached")
-	prefix, hasPrefix := v.str("PathPrefix", false, rulePolicyPath)
+	prefix := v.pathPrefix(rulePolicyPath)
 	usage, _ := v.str("PolicyUsageFilter", false, ruleUsageFilter)
 	marker, _ := v.str("Marker", false, ruleMarker)
 	maxItems := v.maxItems()
@@ -28,9 +28,6 @@ func (s *Service) listPolicies(ctx context.Context, form url.Values) (any, error
 	}
 	if !hasScope {
 		scope = "All"
-	}
-	if !hasPrefix {
-		prefix = "/"
 	}
 	if err := s.require(ctx, "iam:ListPolicies", "arn:aws:iam::"+s.env.AccountID+":policy/", nil); err != nil {
 		return nil, err

@@ -14,14 +14,11 @@ type listUsersResult struct {
 
 func (s *Service) listUsers(ctx context.Context, form url.Values) (any, error) {
 	v := newValidator(form)
-	prefix, hasPrefix := v.str("PathPrefix", false, rulePathPrefix)
+	prefix := v.pathPrefix(rulePathPrefix)
 	marker, _ := v.str("Marker", false, ruleMarker)
 	maxItems := v.maxItems()
 	if err := v.err(); err != nil {
 		return nil, err
-	}
-	if !hasPrefix {
-		prefix = "/"
 	}
 	// AWS authorizes listing against the user resource type with an empty name.
 	if err := s.require(ctx, "iam:ListUsers", s.userARN("/", ""), nil); err != nil {

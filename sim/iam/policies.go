@@ -57,11 +57,11 @@ func (s *Service) awsManagedDenied(ctx context.Context, action, arn string) erro
 }
 
 func noSuchPolicy(arn string) *api.Error {
-	return api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s was not found.", arn)
+	return noSuchEntity("Policy %s was not found.", arn)
 }
 
 func noSuchPolicyVersion(arn, version string) *api.Error {
-	return api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", arn, version)
+	return noSuchEntity("Policy %s version %s does not exist or is not attachable.", arn, version)
 }
 
 // policyARN is the ARN of a customer managed policy of this account.
@@ -111,7 +111,7 @@ func (s *Service) attachments(arn string) int {
 // the quota as AWS reports it (PoliciesPerUser, ...). Callers hold mu.
 func (s *Service) attach(h *policyHolder, arn, quota string, max int) error {
 	if _, ok := s.lookupPolicy(arn); !ok {
-		return api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s does not exist or is not attachable.", arn)
+		return noSuchEntity("Policy %s does not exist or is not attachable.", arn)
 	}
 	if contains(h.Attached, arn) {
 		return nil // attaching twice is not an error on AWS
@@ -131,5 +131,5 @@ func detach(h *policyHolder, arn string) error {
 			return nil
 		}
 	}
-	return api.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s was not found.", arn)
+	return noSuchEntity("Policy %s was not found.", arn)
 }

@@ -419,7 +419,7 @@ func (s *Service) lookupUser(name string) (*user, error) {
 }
 
 func noSuchUser(name string) *api.Error {
-	return api.Errorf(404, "NoSuchEntity", "The user with name %s cannot be found.", name)
+	return noSuchEntity("The user with name %s cannot be found.", name)
 }
 
 func timestamp(t time.Time) string { return t.UTC().Format(timestampFormat) }

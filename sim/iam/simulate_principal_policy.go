@@ -311,8 +311,8 @@ func (v *validator) contextEntries() policy.Context {
 			"boolean", "booleanList", "ip", "ipList", "binary", "binaryList", "date", "dateList"}})
 		vals := sub.list("ContextKeyValues", false, 0, stringRule{})
 		base := fmt.Sprintf("contextEntries.%d.member.", i+1)
-		for _, e := range sub.errs {
-			v.errs = append(v.errs, strings.Replace(e, "at '", "at '"+base, 1))
+		for _, e := range sub.List {
+			v.List = append(v.List, strings.Replace(e, "at '", "at '"+base, 1))
 		}
 		if name != "" {
 			out[name] = append(out[name], vals...)

@@ -20,33 +20,25 @@ func (s *Service) tagUser(ctx context.Context, form url.Values) (any, error) {
 	if err := checkTagKeys(tags); err != nil {
 		return nil, err
 	}
-	if err := s.require(ctx, "iam:TagUser", s.userResource(name), nil); err != nil {
-		return nil, err
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.lookupUser(name)
-	if err != nil {
-		return nil, err
-	}
-	merged := append([]tag(nil), u.Tags...)
-	for _, t := range tags {
-		replaced := false
-		for i := range merged {
-			if strings.EqualFold(merged[i].Key, t.Key) {
-				merged[i] = t
-				replaced = true
-				break
+	return s.changeUser(ctx, "iam:TagUser", name, nil, func(u *user) (any, error) {
+		merged := append([]tag(nil), u.Tags...)
+		for _, t := range tags {
+			replaced := false
+			for i := range merged {
+				if strings.EqualFold(merged[i].Key, t.Key) {
+					merged[i] = t
+					replaced = true
+					break
+				}
+			}
+			if !replaced {
+				merged = append(merged, t)
 			}
 		}
-		if !replaced {
-			merged = append(merged, t)
+		if len(merged) > maxTagsPerUser {
+			return nil, api.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for TagsPerUser: %d", maxTagsPerUser)
 		}
-	}
-	if len(merged) > maxTagsPerUser {
-		return nil, api.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for TagsPerUser: %d", maxTagsPerUser)
-	}
-	u.Tags = merged
-	return nil, nil
+		u.Tags = merged
+		return nil, nil
+	})
 }

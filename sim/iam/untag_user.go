@@ -13,29 +13,21 @@ func (s *Service) untagUser(ctx context.Context, form url.Values) (any, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := s.require(ctx, "iam:UntagUser", s.userResource(name), nil); err != nil {
-		return nil, err
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.lookupUser(name)
-	if err != nil {
-		return nil, err
-	}
-	kept := u.Tags[:0:0]
-	for _, t := range u.Tags {
-		drop := false
-		for _, k := range keys {
-			if strings.EqualFold(t.Key, k) {
-				drop = true
-				break
+	return s.changeUser(ctx, "iam:UntagUser", name, nil, func(u *user) (any, error) {
+		kept := u.Tags[:0:0]
+		for _, t := range u.Tags {
+			drop := false
+			for _, k := range keys {
+				if strings.EqualFold(t.Key, k) {
+					drop = true
+					break
+				}
+			}
+			if !drop {
+				kept = append(kept, t)
 			}
 		}
-		if !drop {
-			kept = append(kept, t)
-		}
-	}
-	u.Tags = kept
-	return nil, nil
+		u.Tags = kept
+		return nil, nil
+	})
 }

@@ -40,25 +40,15 @@ var (
 // validator collects model violations in AWS's wording.
 type validator struct {
 	form url.Values
-	errs []string
+	wire.Violations
 }
 
 func newValidator(form url.Values) *validator { return &validator{form: form} }
 
-func (v *validator) add(format string, args ...any) {
-	v.errs = append(v.errs, fmt.Sprintf(format, args...))
-}
+func (v *validator) add(format string, args ...any) { v.Add(format, args...) }
 
 // err is nil or the ValidationError listing every violation.
-func (v *validator) err() error {
-	switch len(v.errs) {
-	case 0:
-		return nil
-	case 1:
-		return api.BadRequest("ValidationError", "1 validation error detected: %s", v.errs[0])
-	}
-	return api.BadRequest("ValidationError", "%d validation errors detected: %s", len(v.errs), strings.Join(v.errs, "; "))
-}
+func (v *validator) err() error { return v.Err("ValidationError") }
 
 // lowerFirst turns a parameter name into the member name AWS reports (UserName -> userName).
 func lowerFirst(s string) string {
@@ -115,6 +105,16 @@ func (v *validator) check(member, value string, r stringRule) {
 	case r.enum != nil && !contains(r.enum, value):
 		v.add("Value %s at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]", quoted, member, strings.Join(r.enum, ", "))
 	}
+}
+
+// pathPrefix reads the PathPrefix parameter of a listing; absent, it is "/",
+// with which every path starts.
+func (v *validator) pathPrefix(r stringRule) string {
+	prefix, ok := v.str("PathPrefix", false, r)
+	if !ok {
+		return "/"
+	}
+	return prefix
 }
 
 // str reads a string parameter; required ones missing are reported as null.
@@ -211,8 +211,8 @@ func (v *validator) tags(name string, required bool) []tag {
 		sub := &validator{form: m}
 		key, _ := sub.str("Key", true, ruleTagKey)
 		val, _ := sub.str("Value", true, ruleTagValue)
-		for _, e := range sub.errs {
-			v.errs = append(v.errs, strings.Replace(e, "at '", "at '"+base+".", 1))
+		for _, e := range sub.List {
+			v.List = append(v.List, strings.Replace(e, "at '", "at '"+base+".", 1))
 		}
 		out = append(out, tag{Key: key, Value: val})
 	}

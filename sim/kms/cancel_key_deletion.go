@@ -9,7 +9,7 @@ import (
 
 // cancelKeyDeletion leaves the key Disabled, as AWS does: the owner re-enables it deliberately.
 func (s *Service) cancelKeyDeletion(ctx context.Context, body []byte) (any, error) {
-	return s.keyOp(ctx, body, "kms:CancelKeyDeletion", false, func(k *key) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:CancelKeyDeletion"}, func(_ *keyOnly, k *key) (any, error) {
 		if k.state != StatePendingDeletion {
 			return nil, api.BadRequest("KMSInvalidStateException", "%s is not pending deletion.", k.arn)
 		}

@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"kmslab/sim/wire"
+	"kmslab/policy"
+	"kmslab/sim/api"
 )
 
 type createGrantInput struct {
@@ -18,11 +19,9 @@ type createGrantInput struct {
 	DryRun            *bool
 }
 
-func (s *Service) createGrant(ctx context.Context, body []byte) (any, error) {
-	var in createGrantInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *createGrantInput) keyID() *string { return in.KeyId }
+
+func (in *createGrantInput) validate() error {
 	var v validation
 	v.str("keyId", in.KeyId, true, 1, 2048)
 	v.str("granteePrincipal", in.GranteePrincipal, true, 1, 256)
@@ -38,25 +37,30 @@ func (s *Service) createGrant(ctx context.Context, body []byte) (any, error) {
 		v.enum(fmt.Sprintf("operations.%d.member", i+1), &in.Operations[i], grantOperations...)
 	}
 	validateCrypto(&v, in.GrantTokens, "", nil)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.resolve(*in.KeyId, false)
-	if err != nil {
-		return nil, err
-	}
-	id, token, err := s.createGrantAs(ctx, direct(ctx), k, grantRequest{
+	return v.err()
+}
+
+func (in *createGrantInput) request() grantRequest {
+	return grantRequest{
 		grantee:     *in.GranteePrincipal,
 		retiring:    deref(in.RetiringPrincipal),
 		name:        deref(in.Name),
 		ops:         in.Operations,
 		constraints: in.Constraints,
 		dryRun:      isTrue(in.DryRun),
-	})
-	if err != nil {
-		return nil, err
 	}
-	return map[string]any{"GrantId": id, "GrantToken": token}, nil
+}
+
+func (in *createGrantInput) conditions() (map[string]string, policy.Context) {
+	return nil, in.request().conditions()
+}
+
+func (s *Service) createGrant(ctx context.Context, body []byte) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:CreateGrant", state: requireUsable}, func(in *createGrantInput, k *key) (any, error) {
+		id, token, err := s.addGrant(api.CallerFrom(ctx), k, in.request())
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"GrantId": id, "GrantToken": token}, nil
+	})
 }

@@ -5,7 +5,6 @@ import (
 
 	"kmslab/policy"
 	"kmslab/sim/api"
-	"kmslab/sim/wire"
 )
 
 type createKeyInput struct {
@@ -18,6 +17,19 @@ type createKeyInput struct {
 	BypassPolicyLockoutSafetyCheck bool
 	Tags                           []tag
 	MultiRegion                    *bool
+}
+
+func (in *createKeyInput) validate() error {
+	var v validation
+	v.str("policy", in.Policy, false, 1, 131072)
+	v.pattern("policy", in.Policy, policyChar, `[\u0009\u000A\u000D\u0020-\u00FF]+`)
+	v.str("description", in.Description, false, 0, 8192)
+	v.enum("keyUsage", in.KeyUsage, usages...)
+	v.enum("customerMasterKeySpec", in.CustomerMasterKeySpec, cmkSpecs...)
+	v.enum("keySpec", in.KeySpec, keySpecs...)
+	v.enum("origin", in.Origin, origins...)
+	validateTags(&v, in.Tags)
+	return v.err()
 }
 
 var (
@@ -33,20 +45,8 @@ var (
 // with UnsupportedOperationException: the offline KMS implements only what the
 // lab uses, and accepting metadata for keys it cannot use would mislead.
 func (s *Service) createKey(ctx context.Context, body []byte) (any, error) {
-	var in createKeyInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	v.str("policy", in.Policy, false, 1, 131072)
-	v.pattern("policy", in.Policy, policyChar, `[\u0009\u000A\u000D\u0020-\u00FF]+`)
-	v.str("description", in.Description, false, 0, 8192)
-	v.enum("keyUsage", in.KeyUsage, usages...)
-	v.enum("customerMasterKeySpec", in.CustomerMasterKeySpec, cmkSpecs...)
-	v.enum("keySpec", in.KeySpec, keySpecs...)
-	v.enum("origin", in.Origin, origins...)
-	validateTags(&v, in.Tags)
-	if err := v.err(); err != nil {
+	in, err := decode[createKeyInput](body)
+	if err != nil {
 		return nil, err
 	}
 	if err := reservedTag(in.Tags); err != nil {
@@ -89,7 +89,6 @@ func (s *Service) createKey(ctx context.Context, body []byte) (any, error) {
 	}
 	text := defaultPolicy(s.env.AccountID)
 	var doc *policy.Document
-	var err error
 	if in.Policy != nil {
 		text = *in.Policy
 		doc, err = s.checkPolicy(ctx, api.CallerFrom(ctx), arn, text, in.BypassPolicyLockoutSafetyCheck)

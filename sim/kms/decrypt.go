@@ -3,7 +3,7 @@ package kms
 import (
 	"context"
 
-	"kmslab/sim/wire"
+	"kmslab/sim/api"
 )
 
 type decryptInput struct {
@@ -15,25 +15,22 @@ type decryptInput struct {
 	DryRun              *bool
 }
 
-// decrypt needs no KeyId: the blob names its key. A KeyId naming another key
-// is IncorrectKeyException, as on AWS.
-func (s *Service) decrypt(ctx context.Context, body []byte) (any, error) {
-	var in decryptInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *decryptInput) validate() error {
 	var v validation
 	v.blob("ciphertextBlob", in.CiphertextBlob, true, 1, 6144)
 	v.str("keyId", in.KeyId, false, 1, 2048)
 	validateCrypto(&v, in.GrantTokens, "encryptionAlgorithm", in.EncryptionAlgorithm)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, pt, err := s.decryptAs(ctx, direct(ctx), "kms:Decrypt", in.CiphertextBlob, in.EncryptionContext, in.KeyId, in.EncryptionAlgorithm, isTrue(in.DryRun))
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"KeyId": k.arn, "Plaintext": pt, "EncryptionAlgorithm": specSymmetric}, nil
+	return v.err()
+}
+
+// decrypt needs no KeyId: the blob names its key. A KeyId naming another key
+// is IncorrectKeyException, as on AWS.
+func (s *Service) decrypt(ctx context.Context, body []byte) (any, error) {
+	return locked(s, body, func(in *decryptInput) (any, error) {
+		k, pt, err := s.decryptAs(ctx, api.RequestFrom(ctx), "kms:Decrypt", in.CiphertextBlob, in.EncryptionContext, in.KeyId, in.EncryptionAlgorithm, isTrue(in.DryRun))
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"KeyId": k.arn, "Plaintext": pt, "EncryptionAlgorithm": specSymmetric}, nil
+	})
 }

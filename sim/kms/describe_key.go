@@ -22,7 +22,7 @@ func (s *Service) describeKey(ctx context.Context, body []byte) (any, error) {
 			}
 		}
 	}
-	return s.keyOp(ctx, body, "kms:DescribeKey", true, func(k *key) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:DescribeKey", alias: true}, func(_ *keyOnly, k *key) (any, error) {
 		return map[string]any{"KeyMetadata": s.metadata(k)}, nil
 	})
 }

@@ -3,10 +3,7 @@ package kms
 import "context"
 
 func (s *Service) disableKey(ctx context.Context, body []byte) (any, error) {
-	return s.keyOp(ctx, body, "kms:DisableKey", false, func(k *key) (any, error) {
-		if err := requireNotPending(k); err != nil {
-			return nil, err
-		}
+	return keyOp(ctx, s, body, keyAccess{action: "kms:DisableKey", state: requireNotPending}, func(_ *keyOnly, k *key) (any, error) {
 		k.state = StateDisabled
 		return struct{}{}, nil
 	})

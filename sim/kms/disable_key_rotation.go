@@ -3,10 +3,7 @@ package kms
 import "context"
 
 func (s *Service) disableKeyRotation(ctx context.Context, body []byte) (any, error) {
-	return s.keyOp(ctx, body, "kms:DisableKeyRotation", false, func(k *key) (any, error) {
-		if err := requireUsable(k); err != nil {
-			return nil, err
-		}
+	return keyOp(ctx, s, body, keyAccess{action: "kms:DisableKeyRotation", state: requireUsable}, func(_ *keyOnly, k *key) (any, error) {
 		k.rotation = false
 		return struct{}{}, nil
 	})

@@ -2,8 +2,9 @@ package kms
 
 import (
 	"context"
+	"fmt"
 
-	"kmslab/sim/wire"
+	"kmslab/policy"
 )
 
 type encryptInput struct {
@@ -15,27 +16,32 @@ type encryptInput struct {
 	DryRun              *bool
 }
 
-func (s *Service) encrypt(ctx context.Context, body []byte) (any, error) {
-	var in encryptInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *encryptInput) keyID() *string { return in.KeyId }
+
+func (in *encryptInput) validate() error {
 	var v validation
 	v.str("keyId", in.KeyId, true, 1, 2048)
 	v.blob("plaintext", in.Plaintext, true, 1, 4096)
 	validateCrypto(&v, in.GrantTokens, "encryptionAlgorithm", in.EncryptionAlgorithm)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.resolve(*in.KeyId, true)
-	if err != nil {
-		return nil, err
-	}
-	blob, err := s.encryptAs(ctx, direct(ctx), k, in.Plaintext, in.EncryptionContext, in.EncryptionAlgorithm, isTrue(in.DryRun))
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"CiphertextBlob": blob, "KeyId": k.arn, "EncryptionAlgorithm": specSymmetric}, nil
+	return v.err()
+}
+
+func (in *encryptInput) conditions() (map[string]string, policy.Context) {
+	return in.EncryptionContext, nil
+}
+
+func (s *Service) encrypt(ctx context.Context, body []byte) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:Encrypt", alias: true, state: requireUsable}, func(in *encryptInput, k *key) (any, error) {
+		if err := algorithmOK(k, in.EncryptionAlgorithm); err != nil {
+			return nil, err
+		}
+		if isTrue(in.DryRun) {
+			return nil, errDryRun()
+		}
+		blob, err := s.encryptWith(k, in.Plaintext, in.EncryptionContext)
+		if err != nil {
+			return nil, fmt.Errorf("encrypt under %s: %w", k.arn, err)
+		}
+		return map[string]any{"CiphertextBlob": blob, "KeyId": k.arn, "EncryptionAlgorithm": specSymmetric}, nil
+	})
 }

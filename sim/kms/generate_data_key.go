@@ -3,7 +3,7 @@ package kms
 import (
 	"context"
 
-	"kmslab/sim/wire"
+	"kmslab/policy"
 )
 
 type generateDataKeyInput struct {
@@ -15,38 +15,41 @@ type generateDataKeyInput struct {
 	DryRun            *bool
 }
 
-// decodeDataKey decodes and validates GenerateDataKey[WithoutPlaintext] input.
-func decodeDataKey(body []byte) (generateDataKeyInput, int, error) {
-	var in generateDataKeyInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return in, 0, err
-	}
+func (in *generateDataKeyInput) keyID() *string { return in.KeyId }
+
+// validate serves GenerateDataKey and GenerateDataKeyWithoutPlaintext, which share their input.
+func (in *generateDataKeyInput) validate() error {
 	var v validation
 	v.str("keyId", in.KeyId, true, 1, 2048)
 	v.intRange("numberOfBytes", in.NumberOfBytes, 1, 1024)
 	v.enum("keySpec", in.KeySpec, dataKeySpecs...)
 	validateCrypto(&v, in.GrantTokens, "", nil)
 	if err := v.err(); err != nil {
-		return in, 0, err
+		return err
 	}
-	n, err := dataKeySize(in.KeySpec, in.NumberOfBytes)
-	return in, n, err
+	_, err := dataKeySize(in.KeySpec, in.NumberOfBytes)
+	return err
+}
+
+func (in *generateDataKeyInput) conditions() (map[string]string, policy.Context) {
+	return in.EncryptionContext, nil
+}
+
+// generate makes the data key the input asks for under k, unless DryRun.
+func (in *generateDataKeyInput) generate(s *Service, k *key) (plaintext, blob []byte, err error) {
+	if isTrue(in.DryRun) {
+		return nil, nil, errDryRun()
+	}
+	n, _ := dataKeySize(in.KeySpec, in.NumberOfBytes) // validated
+	return s.dataKey(k, n, in.EncryptionContext)
 }
 
 func (s *Service) generateDataKey(ctx context.Context, body []byte) (any, error) {
-	in, n, err := decodeDataKey(body)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.resolve(*in.KeyId, true)
-	if err != nil {
-		return nil, err
-	}
-	pt, blob, err := s.dataKeyAs(ctx, direct(ctx), "kms:GenerateDataKey", k, n, in.EncryptionContext, isTrue(in.DryRun))
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"CiphertextBlob": blob, "Plaintext": pt, "KeyId": k.arn}, nil
+	return keyOp(ctx, s, body, keyAccess{action: "kms:GenerateDataKey", alias: true, state: requireUsable}, func(in *generateDataKeyInput, k *key) (any, error) {
+		pt, blob, err := in.generate(s, k)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"CiphertextBlob": blob, "Plaintext": pt, "KeyId": k.arn}, nil
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"kmslab/sim/api"
-	"kmslab/sim/wire"
 )
 
 type generateRandomInput struct {
@@ -13,20 +12,21 @@ type generateRandomInput struct {
 	Recipient        map[string]any
 }
 
-// generateRandom returns random bytes; it involves no key, so IAM alone
-// authorizes it (resource "*").
-func (s *Service) generateRandom(ctx context.Context, body []byte) (any, error) {
-	var in generateRandomInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *generateRandomInput) validate() error {
 	var v validation
 	if in.NumberOfBytes == nil {
 		v.add("Value null at 'numberOfBytes' failed to satisfy constraint: Member must not be null")
 	}
 	v.intRange("numberOfBytes", in.NumberOfBytes, 1, 1024)
 	v.str("customKeyStoreId", in.CustomKeyStoreId, false, 1, 64)
-	if err := v.err(); err != nil {
+	return v.err()
+}
+
+// generateRandom returns random bytes; it involves no key, so IAM alone
+// authorizes it (resource "*").
+func (s *Service) generateRandom(ctx context.Context, body []byte) (any, error) {
+	in, err := decode[generateRandomInput](body)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.requireIAM(ctx, "kms:GenerateRandom", "*"); err != nil {

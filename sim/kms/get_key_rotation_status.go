@@ -6,7 +6,7 @@ import (
 )
 
 func (s *Service) getKeyRotationStatus(ctx context.Context, body []byte) (any, error) {
-	return s.keyOp(ctx, body, "kms:GetKeyRotationStatus", false, func(k *key) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:GetKeyRotationStatus"}, func(_ *keyOnly, k *key) (any, error) {
 		out := map[string]any{"KeyId": k.arn, "KeyRotationEnabled": k.rotation}
 		if k.rotation {
 			days := k.rotationDays

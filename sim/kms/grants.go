@@ -1,7 +1,6 @@
 package kms
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -40,12 +39,11 @@ type grantRequest struct {
 	ops                     []string
 	constraints             *grantConstraints
 	dryRun                  bool
+	forAWSResource          bool // a service creates the grant for a caller's resource
 }
 
-// createGrantAs authorizes kms:CreateGrant for a and adds the grant, or returns
-// the existing grant of the same name and parameters (CreateGrant is
-// idempotent by Name). Callers hold s.mu.
-func (s *Service) createGrantAs(ctx context.Context, a *actor, k *key, r grantRequest) (id, token string, err error) {
+// conditions are the condition keys KMS sets on a CreateGrant request from its terms.
+func (r grantRequest) conditions() policy.Context {
 	extra := policy.Context{
 		"kms:GrantOperations":  r.ops,
 		"kms:GranteePrincipal": {r.grantee},
@@ -53,7 +51,7 @@ func (s *Service) createGrantAs(ctx context.Context, a *actor, k *key, r grantRe
 	if r.retiring != "" {
 		extra["kms:RetiringPrincipal"] = []string{r.retiring}
 	}
-	if a.via != "" {
+	if r.forAWSResource {
 		extra["kms:GrantIsForAWSResource"] = []string{"true"}
 	}
 	if r.constraints != nil {
@@ -64,12 +62,13 @@ func (s *Service) createGrantAs(ctx context.Context, a *actor, k *key, r grantRe
 			extra["kms:GrantConstraintType"] = []string{"EncryptionContextEquals"}
 		}
 	}
-	if err := s.allow(ctx, a, check{action: "kms:CreateGrant", key: k, extra: extra}); err != nil {
-		return "", "", err
-	}
-	if err := requireUsable(k); err != nil {
-		return "", "", err
-	}
+	return extra
+}
+
+// addGrant adds the grant r on k, issued by caller, or returns the existing
+// grant of the same name and parameters (CreateGrant is idempotent by Name).
+// The caller is authorized already. Callers hold s.mu.
+func (s *Service) addGrant(caller *api.Principal, k *key, r grantRequest) (id, token string, err error) {
 	for _, op := range r.ops {
 		if !symmetricGrantOp(op) {
 			return "", "", api.BadRequest("ValidationException", "Grant operation %s is not valid for %s: its KeySpec is SYMMETRIC_DEFAULT and its KeyUsage ENCRYPT_DECRYPT.", op, k.arn)
@@ -87,6 +86,10 @@ func (s *Service) createGrantAs(ctx context.Context, a *actor, k *key, r grantRe
 			}
 		}
 	}
+	issuer := ""
+	if caller != nil {
+		issuer = caller.AccountID
+	}
 	g := &grant{
 		id:       hex.EncodeToString(s.env.Bytes(32)),
 		tokens:   []string{token},
@@ -94,7 +97,7 @@ func (s *Service) createGrantAs(ctx context.Context, a *actor, k *key, r grantRe
 		keyID:    k.id,
 		grantee:  r.grantee,
 		retiring: r.retiring,
-		issuer:   callerAccount(a.caller),
+		issuer:   issuer,
 		ops:      append([]string(nil), r.ops...),
 		created:  s.env.Now(),
 	}

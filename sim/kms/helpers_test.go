@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"kmslab/internal/simtest"
 	"kmslab/policy"
 	"kmslab/sim/api"
 	"kmslab/sim/audit"
@@ -157,31 +158,7 @@ func (f *fixture) createKey(policyText string) map[string]any {
 // consolePolicy is the key policy the console writes with the given key
 // administrators and key users.
 func consolePolicy(admins, users []string) string {
-	p := map[string]any{
-		"Version": "2012-10-17",
-		"Id":      "key-consolepolicy-3",
-		"Statement": []any{
-			map[string]any{"Sid": "Enable IAM User Permissions", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": "arn:aws:iam::" + acct + ":root"}, "Action": "kms:*", "Resource": "*"},
-			map[string]any{"Sid": "Allow access for Key Administrators", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": admins},
-				"Action": []string{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-					"kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-					"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"},
-				"Resource": "*"},
-			map[string]any{"Sid": "Allow use of the key", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": users},
-				"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-				"Resource":  "*"},
-			map[string]any{"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": users},
-				"Action":    []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
-				"Resource":  "*",
-				"Condition": map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": "true"}}},
-		},
-	}
-	b, _ := json.Marshal(p)
-	return string(b)
+	return simtest.ConsolePolicy(acct, admins, users)
 }
 
 // noRootPolicy names only the given principals: no delegation to IAM.

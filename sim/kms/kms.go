@@ -7,7 +7,6 @@
 package kms
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"time"
@@ -278,23 +277,6 @@ func requireUsable(k *key) error {
 }
 
 // requireNotPending refuses operations AWS forbids on keys pending deletion.
-// changeableKey resolves ref, authorizes the caller for action on it and refuses
-// a key pending deletion: the opening of every call that changes a key in place.
-// The caller holds s.mu.
-func (s *Service) changeableKey(ctx context.Context, ref, action string) (*key, error) {
-	k, err := s.resolve(ref, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.allow(ctx, direct(ctx), check{action: action, key: k}); err != nil {
-		return nil, err
-	}
-	if err := requireNotPending(k); err != nil {
-		return nil, err
-	}
-	return k, nil
-}
-
 func requireNotPending(k *key) error {
 	if k.state == StatePendingDeletion {
 		return errPendingDeletion(k)

@@ -3,14 +3,20 @@ package kms
 import (
 	"context"
 	"sort"
-
-	"kmslab/sim/wire"
 )
 
 type listAliasesInput struct {
 	KeyId  *string
 	Limit  *int32
 	Marker *string
+}
+
+func (in *listAliasesInput) validate() error {
+	var v validation
+	v.str("keyId", in.KeyId, false, 1, 2048)
+	v.intRange("limit", in.Limit, 1, 1000)
+	v.str("marker", in.Marker, false, 1, 1024)
+	return v.err()
 }
 
 // aliasEntry is one alias; a predefined alias with no key yet has only a
@@ -27,55 +33,40 @@ type aliasEntry struct {
 // (without a TargetKeyId until their key exists). IAM alone authorizes it
 // (resource "*").
 func (s *Service) listAliases(ctx context.Context, body []byte) (any, error) {
-	var in listAliasesInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	v.str("keyId", in.KeyId, false, 1, 2048)
-	v.intRange("limit", in.Limit, 1, 1000)
-	v.str("marker", in.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if err := s.requireIAM(ctx, "kms:ListAliases", "*"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.purge()
-	filter := ""
-	if in.KeyId != nil {
-		k, err := s.resolve(*in.KeyId, false)
+	return listing(ctx, s, body, "kms:ListAliases", func(in *listAliasesInput) (any, error) {
+		filter := ""
+		if in.KeyId != nil {
+			k, err := s.resolve(*in.KeyId, false)
+			if err != nil {
+				return nil, err
+			}
+			filter = k.id
+		}
+		var all []aliasEntry
+		for _, a := range s.aliases {
+			if filter != "" && a.keyID != filter {
+				continue
+			}
+			all = append(all, aliasEntry{
+				AliasName:       a.name,
+				AliasArn:        s.aliasARN(a.name),
+				TargetKeyId:     a.keyID,
+				CreationDate:    epochPtr(a.created),
+				LastUpdatedDate: epochPtr(a.updated),
+			})
+		}
+		if filter == "" {
+			for name := range predefinedAliases {
+				if _, ok := s.aliases[name]; !ok {
+					all = append(all, aliasEntry{AliasName: name, AliasArn: s.aliasARN(name)})
+				}
+			}
+		}
+		sort.Slice(all, func(i, j int) bool { return all[i].AliasName < all[j].AliasName })
+		start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
 		if err != nil {
 			return nil, err
 		}
-		filter = k.id
-	}
-	var all []aliasEntry
-	for _, a := range s.aliases {
-		if filter != "" && a.keyID != filter {
-			continue
-		}
-		all = append(all, aliasEntry{
-			AliasName:       a.name,
-			AliasArn:        s.aliasARN(a.name),
-			TargetKeyId:     a.keyID,
-			CreationDate:    epochPtr(a.created),
-			LastUpdatedDate: epochPtr(a.updated),
-		})
-	}
-	if filter == "" {
-		for name := range predefinedAliases {
-			if _, ok := s.aliases[name]; !ok {
-				all = append(all, aliasEntry{AliasName: name, AliasArn: s.aliasARN(name)})
-			}
-		}
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].AliasName < all[j].AliasName })
-	start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
-	if err != nil {
-		return nil, err
-	}
-	return listOut("Aliases", append([]aliasEntry{}, all[start:end]...), next), nil
+		return listOut("Aliases", append([]aliasEntry{}, all[start:end]...), next), nil
+	})
 }

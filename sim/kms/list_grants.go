@@ -1,10 +1,6 @@
 package kms
 
-import (
-	"context"
-
-	"kmslab/sim/wire"
-)
+import "context"
 
 type listGrantsInput struct {
 	KeyId            *string
@@ -14,39 +10,31 @@ type listGrantsInput struct {
 	GranteePrincipal *string
 }
 
-func (s *Service) listGrants(ctx context.Context, body []byte) (any, error) {
-	var in listGrantsInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *listGrantsInput) keyID() *string { return in.KeyId }
+
+func (in *listGrantsInput) validate() error {
 	var v validation
 	v.str("keyId", in.KeyId, true, 1, 2048)
 	v.intRange("limit", in.Limit, 1, 1000)
 	v.str("marker", in.Marker, false, 1, 1024)
 	v.str("grantId", in.GrantId, false, 1, 128)
 	v.str("granteePrincipal", in.GranteePrincipal, false, 1, 256)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.resolve(*in.KeyId, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.allow(ctx, direct(ctx), check{action: "kms:ListGrants", key: k}); err != nil {
-		return nil, err
-	}
-	var all []grantEntry
-	for _, g := range k.grants {
-		if in.GrantId != nil && g.id != *in.GrantId || in.GranteePrincipal != nil && g.grantee != *in.GranteePrincipal {
-			continue
+	return v.err()
+}
+
+func (s *Service) listGrants(ctx context.Context, body []byte) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:ListGrants"}, func(in *listGrantsInput, k *key) (any, error) {
+		var all []grantEntry
+		for _, g := range k.grants {
+			if in.GrantId != nil && g.id != *in.GrantId || in.GranteePrincipal != nil && g.grantee != *in.GranteePrincipal {
+				continue
+			}
+			all = append(all, s.grantEntry(k, g))
 		}
-		all = append(all, s.grantEntry(k, g))
-	}
-	start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
-	if err != nil {
-		return nil, err
-	}
-	return listOut("Grants", append([]grantEntry{}, all[start:end]...), next), nil
+		start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
+		if err != nil {
+			return nil, err
+		}
+		return listOut("Grants", append([]grantEntry{}, all[start:end]...), next), nil
+	})
 }

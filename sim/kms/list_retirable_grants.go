@@ -1,10 +1,6 @@
 package kms
 
-import (
-	"context"
-
-	"kmslab/sim/wire"
-)
+import "context"
 
 type listRetirableGrantsInput struct {
 	RetiringPrincipal *string
@@ -12,39 +8,32 @@ type listRetirableGrantsInput struct {
 	Marker            *string
 }
 
-// listRetirableGrants lists the grants of every key in the account that
-// RetiringPrincipal may retire. No key is named, so IAM alone authorizes it
-// (resource "*").
-func (s *Service) listRetirableGrants(ctx context.Context, body []byte) (any, error) {
-	var in listRetirableGrantsInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *listRetirableGrantsInput) validate() error {
 	var v validation
 	v.str("retiringPrincipal", in.RetiringPrincipal, true, 1, 256)
 	v.intRange("limit", in.Limit, 1, 1000)
 	v.str("marker", in.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if err := s.requireIAM(ctx, "kms:ListRetirableGrants", "*"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.purge()
-	var all []grantEntry
-	for _, id := range s.order {
-		k := s.keys[id]
-		for _, g := range k.grants {
-			if g.retiring == *in.RetiringPrincipal {
-				all = append(all, s.grantEntry(k, g))
+	return v.err()
+}
+
+// listRetirableGrants lists the grants of every key in the account that
+// RetiringPrincipal may retire. No key is named, so IAM alone authorizes it
+// (resource "*").
+func (s *Service) listRetirableGrants(ctx context.Context, body []byte) (any, error) {
+	return listing(ctx, s, body, "kms:ListRetirableGrants", func(in *listRetirableGrantsInput) (any, error) {
+		var all []grantEntry
+		for _, id := range s.order {
+			k := s.keys[id]
+			for _, g := range k.grants {
+				if g.retiring == *in.RetiringPrincipal {
+					all = append(all, s.grantEntry(k, g))
+				}
 			}
 		}
-	}
-	start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
-	if err != nil {
-		return nil, err
-	}
-	return listOut("Grants", append([]grantEntry{}, all[start:end]...), next), nil
+		start, end, next, err := page(len(all), in.Limit, in.Marker, 50)
+		if err != nil {
+			return nil, err
+		}
+		return listOut("Grants", append([]grantEntry{}, all[start:end]...), next), nil
+	})
 }

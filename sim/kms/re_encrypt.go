@@ -3,7 +3,7 @@ package kms
 import (
 	"context"
 
-	"kmslab/sim/wire"
+	"kmslab/sim/api"
 )
 
 type reEncryptInput struct {
@@ -18,54 +18,48 @@ type reEncryptInput struct {
 	DryRun                         *bool
 }
 
-// reEncrypt decrypts under the source key (kms:ReEncryptFrom) and encrypts
-// under the destination key (kms:ReEncryptTo) without exposing the plaintext.
-func (s *Service) reEncrypt(ctx context.Context, body []byte) (any, error) {
-	var in reEncryptInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *reEncryptInput) validate() error {
 	var v validation
 	v.blob("ciphertextBlob", in.CiphertextBlob, true, 1, 6144)
 	v.str("sourceKeyId", in.SourceKeyId, false, 1, 2048)
 	v.str("destinationKeyId", in.DestinationKeyId, true, 1, 2048)
 	validateCrypto(&v, in.GrantTokens, "sourceEncryptionAlgorithm", in.SourceEncryptionAlgorithm)
 	v.enum("destinationEncryptionAlgorithm", in.DestinationEncryptionAlgorithm, algorithms...)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	dst, err := s.resolve(*in.DestinationKeyId, true)
-	if err != nil {
-		return nil, err
-	}
-	a := direct(ctx)
-	src, pt, err := s.decryptAs(ctx, a, "kms:ReEncryptFrom", in.CiphertextBlob, in.SourceEncryptionContext, in.SourceKeyId, in.SourceEncryptionAlgorithm, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.allow(ctx, a, check{action: "kms:ReEncryptTo", key: dst, encCtx: in.DestinationEncryptionContext}); err != nil {
-		return nil, err
-	}
-	if err := requireUsable(dst); err != nil {
-		return nil, err
-	}
-	if err := algorithmOK(dst, in.DestinationEncryptionAlgorithm); err != nil {
-		return nil, err
-	}
-	if isTrue(in.DryRun) {
-		return nil, errDryRun()
-	}
-	blob, err := s.encryptWith(dst, pt, in.DestinationEncryptionContext)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{
-		"CiphertextBlob":                 blob,
-		"SourceKeyId":                    src.arn,
-		"KeyId":                          dst.arn,
-		"SourceEncryptionAlgorithm":      specSymmetric,
-		"DestinationEncryptionAlgorithm": specSymmetric,
-	}, nil
+	return v.err()
+}
+
+// reEncrypt decrypts under the source key (kms:ReEncryptFrom) and encrypts
+// under the destination key (kms:ReEncryptTo) without exposing the plaintext.
+func (s *Service) reEncrypt(ctx context.Context, body []byte) (any, error) {
+	return locked(s, body, func(in *reEncryptInput) (any, error) {
+		dst, err := s.resolve(*in.DestinationKeyId, true)
+		if err != nil {
+			return nil, err
+		}
+		req := api.RequestFrom(ctx)
+		src, pt, err := s.decryptAs(ctx, req, "kms:ReEncryptFrom", in.CiphertextBlob, in.SourceEncryptionContext, in.SourceKeyId, in.SourceEncryptionAlgorithm, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.authorizeKey(ctx, req, dst, keyAccess{action: "kms:ReEncryptTo", state: requireUsable, encCtx: in.DestinationEncryptionContext}); err != nil {
+			return nil, err
+		}
+		if err := algorithmOK(dst, in.DestinationEncryptionAlgorithm); err != nil {
+			return nil, err
+		}
+		if isTrue(in.DryRun) {
+			return nil, errDryRun()
+		}
+		blob, err := s.encryptWith(dst, pt, in.DestinationEncryptionContext)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{
+			"CiphertextBlob":                 blob,
+			"SourceKeyId":                    src.arn,
+			"KeyId":                          dst.arn,
+			"SourceEncryptionAlgorithm":      specSymmetric,
+			"DestinationEncryptionAlgorithm": specSymmetric,
+		}, nil
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"kmslab/sim/api"
-	"kmslab/sim/wire"
 )
 
 type retireGrantInput struct {
@@ -15,60 +14,58 @@ type retireGrantInput struct {
 	DryRun     *bool
 }
 
-// retireGrant removes a grant at the request of its retiring principal, its
-// grantee when the grant includes RetireGrant, or a principal the key policy
-// lets retire grants.
-func (s *Service) retireGrant(ctx context.Context, body []byte) (any, error) {
-	var in retireGrantInput
-	if err := wire.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (in *retireGrantInput) validate() error {
 	var v validation
 	v.str("grantToken", in.GrantToken, false, 1, 8192)
 	v.str("keyId", in.KeyId, false, 1, 2048)
 	v.str("grantId", in.GrantId, false, 1, 128)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.purge()
-	var k *key
-	idx := -1
-	switch {
-	case in.GrantToken != nil:
-		var err error
-		if k, idx, err = s.grantByToken(*in.GrantToken); err != nil {
-			return nil, err
+	return v.err()
+}
+
+// retireGrant removes a grant at the request of its retiring principal, its
+// grantee when the grant includes RetireGrant, or a principal the key policy
+// lets retire grants.
+func (s *Service) retireGrant(ctx context.Context, body []byte) (any, error) {
+	return locked(s, body, func(in *retireGrantInput) (any, error) {
+		s.purge()
+		var k *key
+		idx := -1
+		switch {
+		case in.GrantToken != nil:
+			var err error
+			if k, idx, err = s.grantByToken(*in.GrantToken); err != nil {
+				return nil, err
+			}
+		case in.KeyId != nil && in.GrantId != nil:
+			var err error
+			if k, err = s.resolve(*in.KeyId, false); err != nil {
+				return nil, err
+			}
+			if _, idx, err = findGrant(k, *in.GrantId); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, api.BadRequest("ValidationException", "Grant token OR (grant ID, key ID) must be specified")
 		}
-	case in.KeyId != nil && in.GrantId != nil:
-		var err error
-		if k, err = s.resolve(*in.KeyId, false); err != nil {
-			return nil, err
+		g := k.grants[idx]
+		req := api.RequestFrom(ctx)
+		caller := ""
+		if p := api.CallerFrom(ctx); p != nil {
+			caller = p.ARN
 		}
-		if _, idx, err = findGrant(k, *in.GrantId); err != nil {
-			return nil, err
+		if caller == "" || caller != g.retiring && (caller != g.grantee || !slices.Contains(g.ops, "RetireGrant")) {
+			if err := s.authorizeKey(ctx, req, k, keyAccess{action: "kms:RetireGrant"}); err != nil {
+				return nil, err
+			}
+		} else if req != nil {
+			// The grant itself lets this caller retire it.
+			req.Touch(k.arn)
+			req.Decision = "Allow"
 		}
-	default:
-		return nil, api.BadRequest("ValidationException", "Grant token OR (grant ID, key ID) must be specified")
-	}
-	g := k.grants[idx]
-	a := direct(ctx)
-	a.touch(k.arn)
-	caller := ""
-	if a.caller != nil {
-		caller = a.caller.ARN
-	}
-	if caller == "" || caller != g.retiring && (caller != g.grantee || !slices.Contains(g.ops, "RetireGrant")) {
-		if err := s.allow(ctx, a, check{action: "kms:RetireGrant", key: k}); err != nil {
-			return nil, err
+		if isTrue(in.DryRun) {
+			return nil, errDryRun()
 		}
-	} else if a.req != nil {
-		a.req.Decision = "Allow" // the grant itself lets this caller retire it
-	}
-	if isTrue(in.DryRun) {
-		return nil, errDryRun()
-	}
-	k.grants = slices.Delete(k.grants, idx, idx+1)
-	return struct{}{}, nil
+		k.grants = slices.Delete(k.grants, idx, idx+1)
+		return struct{}{}, nil
+	})
 }

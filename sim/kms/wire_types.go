@@ -80,3 +80,11 @@ type tag struct {
 type keyOnly struct {
 	KeyId *string
 }
+
+func (in *keyOnly) keyID() *string { return in.KeyId }
+
+func (in *keyOnly) validate() error {
+	var v validation
+	v.str("keyId", in.KeyId, true, 1, 2048)
+	return v.err()
+}

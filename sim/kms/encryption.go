@@ -33,30 +33,10 @@ func algorithmOK(k *key, alg *string) error {
 
 func isTrue(b *bool) bool { return b != nil && *b }
 
-// encryptAs authorizes and performs Encrypt for a. Callers hold s.mu.
-func (s *Service) encryptAs(ctx context.Context, a *actor, k *key, plaintext []byte, encCtx map[string]string, alg *string, dryRun bool) ([]byte, error) {
-	if err := s.allow(ctx, a, check{action: "kms:Encrypt", key: k, encCtx: encCtx}); err != nil {
-		return nil, err
-	}
-	if err := requireUsable(k); err != nil {
-		return nil, err
-	}
-	if err := algorithmOK(k, alg); err != nil {
-		return nil, err
-	}
-	if dryRun {
-		return nil, errDryRun()
-	}
-	blob, err := s.encryptWith(k, plaintext, encCtx)
-	if err != nil {
-		return nil, fmt.Errorf("encrypt under %s: %w", k.arn, err)
-	}
-	return blob, nil
-}
-
 // decryptAs finds the key a blob names, checks it against keyRef when given,
-// authorizes action (kms:Decrypt or kms:ReEncryptFrom) and decrypts. Callers hold s.mu.
-func (s *Service) decryptAs(ctx context.Context, a *actor, action string, blob []byte, encCtx map[string]string, keyRef *string, alg *string, dryRun bool) (*key, []byte, error) {
+// authorizes action (kms:Decrypt or kms:ReEncryptFrom) for req's caller and
+// decrypts. Callers hold s.mu.
+func (s *Service) decryptAs(ctx context.Context, req *api.Request, action string, blob []byte, encCtx map[string]string, keyRef *string, alg *string, dryRun bool) (*key, []byte, error) {
 	k, err := s.blobKey(blob)
 	if err != nil {
 		return nil, nil, err
@@ -70,10 +50,7 @@ func (s *Service) decryptAs(ctx context.Context, a *actor, action string, blob [
 			return nil, nil, api.BadRequest("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.")
 		}
 	}
-	if err := s.allow(ctx, a, check{action: action, key: k, encCtx: encCtx}); err != nil {
-		return nil, nil, err
-	}
-	if err := requireUsable(k); err != nil {
+	if err := s.authorizeKey(ctx, req, k, keyAccess{action: action, state: requireUsable, encCtx: encCtx}); err != nil {
 		return nil, nil, err
 	}
 	if err := algorithmOK(k, alg); err != nil {
@@ -89,18 +66,8 @@ func (s *Service) decryptAs(ctx context.Context, a *actor, action string, blob [
 	return k, pt, nil
 }
 
-// dataKeyAs authorizes action (kms:GenerateDataKey or ...WithoutPlaintext) and
-// returns n fresh random bytes with their encryption under k. Callers hold s.mu.
-func (s *Service) dataKeyAs(ctx context.Context, a *actor, action string, k *key, n int, encCtx map[string]string, dryRun bool) (plaintext, blob []byte, err error) {
-	if err := s.allow(ctx, a, check{action: action, key: k, encCtx: encCtx}); err != nil {
-		return nil, nil, err
-	}
-	if err := requireUsable(k); err != nil {
-		return nil, nil, err
-	}
-	if dryRun {
-		return nil, nil, errDryRun()
-	}
+// dataKey returns n fresh random bytes with their encryption under k.
+func (s *Service) dataKey(k *key, n int, encCtx map[string]string) (plaintext, blob []byte, err error) {
 	plaintext = s.env.Bytes(n)
 	blob, err = s.encryptWith(k, plaintext, encCtx)
 	if err != nil {

@@ -31,17 +31,20 @@ func info(k *key) KeyInfo {
 // messages (AccessDeniedException, DisabledException, KMSInvalidStateException,
 // NotFoundException, InvalidCiphertextException) for the service to wrap.
 
+// onBehalf is the call a service (via) makes to KMS for caller: it is
+// authorized as caller with kms:ViaService set, and audited as its own event.
+func onBehalf(caller *api.Principal, via string) *api.Request {
+	return &api.Request{Service: "kms", Principal: caller, Via: via}
+}
+
 // DescribeKeyFor resolves keyRef (key id, key ARN, alias name or alias ARN)
 // and authorizes kms:DescribeKey for caller.
 func (s *Service) DescribeKeyFor(ctx context.Context, caller *api.Principal, keyRef, via string) (KeyInfo, error) {
-	a := &actor{caller: caller, via: via}
+	req := onBehalf(caller, via)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(keyRef, true)
-	if err == nil {
-		err = s.allow(ctx, a, check{action: "kms:DescribeKey", key: k})
-	}
-	s.record(a, "DescribeKey", err)
+	k, err := s.openKey(ctx, req, keyRef, keyAccess{action: "kms:DescribeKey", alias: true})
+	s.record(req, "DescribeKey", err)
 	if err != nil {
 		return KeyInfo{}, err
 	}
@@ -88,49 +91,50 @@ func (s *Service) managedKey(aliasName, service, description string) (*key, erro
 // CreateGrantFor creates a grant on keyARN for grantee, as the service does
 // for a caller creating a resource (kms:GrantIsForAWSResource is true).
 func (s *Service) CreateGrantFor(ctx context.Context, caller *api.Principal, keyARN, grantee string, ops []string, via string) (string, error) {
-	a := &actor{caller: caller, via: via}
+	req := onBehalf(caller, via)
+	r := grantRequest{grantee: grantee, retiring: grantee, ops: ops, forAWSResource: true}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(keyARN, true)
+	k, err := s.openKey(ctx, req, keyARN, keyAccess{action: "kms:CreateGrant", alias: true, state: requireUsable, extra: r.conditions()})
 	var id string
 	if err == nil {
-		id, _, err = s.createGrantAs(ctx, a, k, grantRequest{grantee: grantee, retiring: grantee, ops: ops})
+		id, _, err = s.addGrant(caller, k, r)
 	}
-	s.record(a, "CreateGrant", err)
+	s.record(req, "CreateGrant", err)
 	return id, err
 }
 
 // GenerateDataKeyFor returns a 256-bit data key and its encryption under
 // keyARN with the encryption context.
 func (s *Service) GenerateDataKeyFor(ctx context.Context, caller *api.Principal, keyARN string, encCtx map[string]string, via string) (plaintext, blob []byte, err error) {
-	a := &actor{caller: caller, via: via}
+	req := onBehalf(caller, via)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(keyARN, true)
+	k, err := s.openKey(ctx, req, keyARN, keyAccess{action: "kms:GenerateDataKey", alias: true, state: requireUsable, encCtx: encCtx})
 	if err == nil {
-		plaintext, blob, err = s.dataKeyAs(ctx, a, "kms:GenerateDataKey", k, 32, encCtx, false)
+		plaintext, blob, err = s.dataKey(k, 32, encCtx)
 	}
-	s.record(a, "GenerateDataKey", err)
+	s.record(req, "GenerateDataKey", err)
 	return plaintext, blob, err
 }
 
 // DecryptFor decrypts blob (which names its key) as caller.
 func (s *Service) DecryptFor(ctx context.Context, caller *api.Principal, blob []byte, encCtx map[string]string, via string) ([]byte, error) {
-	a := &actor{caller: caller, via: via}
+	req := onBehalf(caller, via)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, pt, err := s.decryptAs(ctx, a, "kms:Decrypt", blob, encCtx, nil, nil, false)
-	s.record(a, "Decrypt", err)
+	_, pt, err := s.decryptAs(ctx, req, "kms:Decrypt", blob, encCtx, nil, nil, false)
+	s.record(req, "Decrypt", err)
 	return pt, err
 }
 
 // record writes the audit event of a call a service made for a caller, the
 // way CloudTrail shows it: the caller's identity, invokedBy the service.
-func (s *Service) record(a *actor, op string, err error) {
+func (s *Service) record(req *api.Request, op string, err error) {
 	if s.log == nil {
 		return
 	}
-	invokedBy := a.via
+	invokedBy := req.Via
 	if i := strings.IndexByte(invokedBy, '.'); i > 0 {
 		invokedBy = invokedBy[:i] + ".amazonaws.com"
 	}
@@ -139,10 +143,10 @@ func (s *Service) record(a *actor, op string, err error) {
 		Source:    "kms.amazonaws.com",
 		Name:      op,
 		Region:    s.env.Region,
-		Identity:  identityOf(a.caller),
-		Decision:  a.decision,
+		Identity:  audit.IdentityOf(req.Principal),
+		Decision:  req.Decision,
 		RequestID: s.env.UUID(),
-		Resources: a.resources,
+		Resources: req.Resources,
 		SourceIP:  invokedBy,
 		UserAgent: invokedBy,
 	}
@@ -156,16 +160,4 @@ func (s *Service) record(a *actor, op string, err error) {
 		}
 	}
 	s.log.Record(ev)
-}
-
-// identityOf mirrors sim.IdentityOf, which this package cannot import.
-func identityOf(p *api.Principal) audit.UserIdentity {
-	if p == nil {
-		return audit.UserIdentity{Type: "Unknown"}
-	}
-	typ := "IAMUser"
-	if p.IsRoot {
-		typ = "Root"
-	}
-	return audit.UserIdentity{Type: typ, ARN: p.ARN, AccountID: p.AccountID, AccessKeyID: p.AccessKeyID, UserName: p.UserName}
 }

@@ -1,0 +1,72 @@
+// Package simtest holds what tests of several packages need to drive the
+// offline AWS: a clock they move by hand and the key policy the KMS console
+// writes. It is for tests only, and imports no part of sim so that sim's own
+// packages can use it in their internal tests.
+package simtest
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+)
+
+// Clock is a clock a test moves by hand. Start it at the real time when the
+// SDK signs requests, so that SigV4's 15-minute skew window accepts them.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock reading now.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
+// Now is the clock's time; pass it as sim.Options.Clock or api.NewEnv's clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Set puts the clock at t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// ConsolePolicy is the key policy the KMS console writes for account with the
+// given key administrators and key users, the grant statement for AWS
+// resources included.
+func ConsolePolicy(account string, admins, users []string) string {
+	b, _ := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Id":      "key-consolepolicy-3",
+		"Statement": []any{
+			map[string]any{"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+				"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"}, "Action": "kms:*", "Resource": "*"},
+			map[string]any{"Sid": "Allow access for Key Administrators", "Effect": "Allow",
+				"Principal": map[string]any{"AWS": admins},
+				"Action": []string{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+					"kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+					"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"},
+				"Resource": "*"},
+			map[string]any{"Sid": "Allow use of the key", "Effect": "Allow",
+				"Principal": map[string]any{"AWS": users},
+				"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+				"Resource":  "*"},
+			map[string]any{"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
+				"Principal": map[string]any{"AWS": users},
+				"Action":    []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
+				"Resource":  "*",
+				"Condition": map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": "true"}}},
+		},
+	})
+	return string(b)
+}
