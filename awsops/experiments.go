@@ -78,6 +78,10 @@ type Probe struct {
 type Diff struct {
 	Label string `json:"label"` // "key policy", "IAM policy kmslab-abc123-decrypt", ...
 	Text  string `json:"text"`
+	// Policy is the same change as computed once for every screen, when it is
+	// a change to an existing policy document, so the TUI draws it as it
+	// draws part 6's diff.
+	Policy *PolicyDiff `json:"-"`
 }
 
 // Trial is what one experiment did and found.
@@ -672,7 +676,8 @@ func (e *experiment) editKeyPolicy(ctx context.Context, edit func(string) (strin
 	if err := l.putKeyPolicy(ctx, after); err != nil {
 		return err
 	}
-	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key policy", Text: DiffPolicies(before, after).Unified()})
+	pd := DiffPolicies(before, after)
+	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key policy", Text: pd.Unified(), Policy: &pd})
 	return nil
 }
 

@@ -576,6 +576,10 @@ func (v experimentsView) resultLines() []string {
 	out = append(out, "", st.Bold.Render("Why: ")+wrapText(x.Why, max(w-5, 10), "/:"))
 	for _, d := range o.Trial.Diffs {
 		out = append(out, v.c.section("What changed · "+d.Label))
+		if d.Policy != nil {
+			out = append(out, policyDiff(*st, w, *d.Policy))
+			continue
+		}
 		for _, l := range strings.Split(strings.TrimRight(d.Text, "\n"), "\n") {
 			switch {
 			case strings.HasPrefix(l, "+++") || strings.HasPrefix(l, "---"):

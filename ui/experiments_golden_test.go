@@ -12,6 +12,9 @@ import (
 	"kmslab/steps"
 )
 
+// fxKeyPolicyDiff is experiment 1's change: the user out of the key policy.
+var fxKeyPolicyDiff = awsops.DiffPolicies(fxPolicyAfter, fxPolicyBefore)
+
 // fxTrial is experiment 1 as a run against AWS reports it, with the
 // fixture's names: the user out of the key policy, an IAM policy in.
 func fxTrial() steps.ExperimentOutcome {
@@ -22,7 +25,7 @@ func fxTrial() steps.ExperimentOutcome {
 			{Name: awsops.ProbeDecrypt, Call: "kms Decrypt as kmslab-user-demo01", Decision: awsops.Allowed},
 		},
 		Diffs: []awsops.Diff{
-			{Label: "key policy", Text: awsops.DiffPolicies(fxPolicyAfter, fxPolicyBefore).Unified()},
+			{Label: "key policy", Text: fxKeyPolicyDiff.Unified(), Policy: &fxKeyPolicyDiff},
 			{Label: "IAM policy kmslab-demo01-decrypt (new, attached to kmslab-user-demo01)", Text: "--- IAM policy kmslab-demo01-decrypt (none)\n" +
 				"+++ IAM policy kmslab-demo01-decrypt\n@@ -0,0 +1,8 @@\n+{\n+  \"Version\": \"2012-10-17\",\n+  \"Statement\": [\n" +
 				"+    {\"Effect\": \"Allow\", \"Action\": [\"kms:Decrypt\"], \"Resource\": \"" + fxKeyARN + "\"}\n+  ]\n+}\n"},
