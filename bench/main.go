@@ -4,11 +4,16 @@
 // and CPU, and a behaviour table of the lab's decisive check and of how each
 // server's errors reach the SDK.
 //
-//	go run ./bench [-n 200] [-items 1000] [-scans 20] [-c 4] [-moto PATH|skip] [-json]
+//	go run ./bench [-n 200] [-items 1000] [-scans 20] [-c 4] [-pairs 500] [-memitems 20000]
+//	               [-starts 9] [-moto PATH|skip] [-kmslab PATH] [-json]
 //
-// Both servers run as separate processes on 127.0.0.1 (the sim as this binary
-// re-executed as a child) so that they are measured the same way; the
-// in-process sim.Start, which the TUI uses, is timed on its own.
+// Every server runs as a process of its own on 127.0.0.1: the real `kmslab
+// serve` binary (built from this module unless -kmslab names one), moto_server,
+// and a trivial server answering {} to everything (this binary re-executed),
+// which is the ceiling: what the SDK itself costs per call on loopback. The
+// in-process sim.Start, which the TUI uses, is timed on its own. Issue 13's
+// targets (start, pairs of calls against moto and the ceiling, memory, the
+// offline lab, the TUI's first screen) are printed first, each with pass/miss.
 package main
 
 import (
@@ -51,6 +56,15 @@ type Report struct {
 	Notes          []string           `json:"notes,omitempty"`
 	InProcess      []float64          `json:"inprocess_startup_ms"` // sim.Start to first successful call, several runs
 	Results        []Result           `json:"results"`
+	Targets        []Target           `json:"targets"`
+	Pairs          []pairRate         `json:"pairs"`
+	Memory         memoryFigures      `json:"memory"`
+	ServeStarts    []float64          `json:"serve_start_ms"` // exec of `kmslab serve` to first successful call
+	VersionRuns    []float64          `json:"version_ms"`     // exec of `kmslab version` to exit
+	VersionCPU     []float64          `json:"version_cpu_ms"` // its user+system CPU time
+	TUIFirst       []float64          `json:"tui_first_ms"`   // exec of `kmslab` in a pty to its first screen
+	LabWallMs      float64            `json:"lab_wall_ms"`    // `kmslab run --seed 1`
+	LoadAvg        string             `json:"load_average"`   // /proc/loadavg at the start and the end
 	Behaviour      map[string][]Check `json:"behaviour"`
 	BehaviourOrder []string           `json:"behaviour_servers"`
 }
@@ -60,7 +74,11 @@ func main() {
 		n        = flag.Int("n", 200, "requests per operation (and per client in the concurrent run)")
 		items    = flag.Int("items", 1000, "items in the scanned table")
 		scans    = flag.Int("scans", 20, "full scans of that table")
-		conc     = flag.Int("c", 4, "concurrent clients for the throughput run")
+		conc     = flag.Int("c", 4, "concurrent clients for the throughput runs")
+		nPairs   = flag.Int("pairs", 500, "pairs of calls per client in the pair runs")
+		memItems = flag.Int("memitems", 20000, "small items stored to measure memory per item")
+		starts   = flag.Int("starts", 9, "starts of kmslab serve, runs of kmslab version and TUI starts")
+		binFlag  = flag.String("kmslab", "", "kmslab binary to measure (empty: build it from this module)")
 		motoFlag = flag.String("moto", "", `moto_server to compare with: a path, "skip", or empty to look it up in PATH`)
 		jsonOut  = flag.Bool("json", false, "print the report as JSON instead of markdown tables")
 		timeout  = flag.Duration("timeout", 20*time.Minute, "stop everything after this long")
@@ -69,8 +87,8 @@ func main() {
 		return
 	}
 	flag.Parse()
-	if *n < 1 || *items < 1 || *scans < 1 || *conc < 1 {
-		fmt.Fprintln(os.Stderr, "bench: -n, -items, -scans and -c must be at least 1")
+	if *n < 1 || *items < 1 || *scans < 1 || *conc < 1 || *nPairs < 1 || *memItems < 1 || *starts < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -n, -items, -scans, -c, -pairs, -memitems and -starts must be at least 1")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -78,7 +96,17 @@ func main() {
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
-	rep := run(ctx, sizes{N: *n, Items: *items, Scans: *scans, Conc: *conc}, *motoFlag, os.Stderr)
+	bin := *binFlag
+	if bin == "" {
+		var cleanup func()
+		var err error
+		if bin, cleanup, err = buildKmslab(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer cleanup()
+	}
+	rep := run(ctx, sizes{N: *n, Items: *items, Scans: *scans, Conc: *conc, Pairs: *nPairs, MemItems: *memItems, Starts: *starts}, *motoFlag, bin, os.Stderr)
 	var err error
 	if *jsonOut {
 		enc := json.NewEncoder(os.Stdout)
@@ -111,13 +139,14 @@ func findMoto(flagValue string) (path, note string) {
 	return flagValue, ""
 }
 
-func run(ctx context.Context, sz sizes, motoFlag string, log io.Writer) Report {
+func run(ctx context.Context, sz sizes, motoFlag, bin string, log io.Writer) Report {
 	rep := Report{
 		Date:      time.Now().UTC().Format(time.RFC3339),
 		Go:        runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH,
 		CPUs:      runtime.NumCPU(),
 		Sizes:     sz,
 		Behaviour: map[string][]Check{},
+		LoadAvg:   loadAvg(),
 	}
 	motoPath, note := findMoto(motoFlag)
 	rep.MotoPath = motoPath
@@ -142,8 +171,8 @@ func run(ctx context.Context, sz sizes, motoFlag string, log io.Writer) Report {
 		start func() (*server, error)
 	}
 	targets := []target{
-		{"kmslab", func() (*server, error) { return startSimChild(ctx, "kmslab", false) }},
-		{"kmslab (NoKeyCache)", func() (*server, error) { return startSimChild(ctx, "kmslab (NoKeyCache)", true) }},
+		{"kmslab", func() (*server, error) { return startKmslab(ctx, "kmslab", bin, false) }},
+		{"kmslab (NoKeyCache)", func() (*server, error) { return startKmslab(ctx, "kmslab (NoKeyCache)", bin, true) }},
 	}
 	if motoPath != "" {
 		targets = append(targets, target{"moto", func() (*server, error) { return startMoto(ctx, "moto", motoPath, -1) }})
@@ -155,6 +184,8 @@ func run(ctx context.Context, sz sizes, motoFlag string, log io.Writer) Report {
 		logf("%s: start and workload", t.name)
 		rep.Results = append(rep.Results, measure(ctx, t.name, t.start, sz))
 	}
+
+	measureTargets(ctx, &rep, sz, bin, motoPath, logf)
 
 	behaviourTargets := []target{{"kmslab", targets[0].start}}
 	if motoPath != "" {
@@ -177,6 +208,7 @@ func run(ctx context.Context, sz sizes, motoFlag string, log io.Writer) Report {
 	if ctx.Err() != nil {
 		rep.Notes = append(rep.Notes, "run cut short: "+ctx.Err().Error())
 	}
+	rep.LoadAvg += " -> " + loadAvg()
 	return rep
 }
 

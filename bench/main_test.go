@@ -6,18 +6,21 @@ import (
 	"encoding/json"
 	"io"
 	"kmslab/internal/sdkhttp"
+	"kmslab/internal/testbin"
 	"os"
 	"strings"
 	"testing"
 	"time"
 )
 
-// TestMain lets the test binary serve as the sim child, as the bench binary does.
+// TestMain lets the test binary serve as the trivial server, as the bench binary does.
 func TestMain(m *testing.M) {
 	if serveChild() {
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	testbin.Cleanup()
+	os.Exit(code)
 }
 
 // TestRunWithoutMoto runs the whole bench small, with moto skipped: both sim
@@ -26,10 +29,29 @@ func TestMain(m *testing.M) {
 func TestRunWithoutMoto(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	rep := run(ctx, sizes{N: 5, Items: 60, Scans: 2, Conc: 2}, "skip", io.Discard)
+	rep := run(ctx, sizes{N: 5, Items: 60, Scans: 2, Conc: 2, Pairs: 5, MemItems: 50, Starts: 1}, "skip", testbin.Kmslab(t), io.Discard)
 
 	if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "skipped") {
 		t.Fatalf("notes %q, want only the moto skip note", rep.Notes)
+	}
+	if len(rep.VersionRuns) != 1 || len(rep.ServeStarts) != 1 || len(rep.TUIFirst) != 1 || rep.LabWallMs <= 0 {
+		t.Fatalf("version %v, serve starts %v, TUI %v, lab %v ms: each must be measured", rep.VersionRuns, rep.ServeStarts, rep.TUIFirst, rep.LabWallMs)
+	}
+	if len(rep.Pairs) != 4 {
+		t.Fatalf("pairs %+v, want two workloads on kmslab and on the trivial server", rep.Pairs)
+	}
+	for _, p := range rep.Pairs {
+		if p.Errors != 0 || p.PerSec <= 0 {
+			t.Fatalf("pairs %+v", p)
+		}
+	}
+	if m := rep.Memory; m.Items != 50 || len(m.SteadyRSSKiB) == 0 || m.AfterLoadKiB <= 0 {
+		t.Fatalf("memory %+v", m)
+	}
+	for _, tg := range rep.Targets {
+		if tg.Got == "not measured" && !strings.Contains(tg.Name, "vs moto") {
+			t.Errorf("target %q not measured", tg.Name)
+		}
 	}
 	if len(rep.InProcess) != 5 {
 		t.Fatalf("in-process startup runs %v", rep.InProcess)
@@ -74,7 +96,7 @@ func TestRunWithoutMoto(t *testing.T) {
 	if err := writeMarkdown(&md, rep); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| kmslab | kmslab (NoKeyCache) |", "✓ AccessDeniedException", "moto column skipped"} {
+	for _, want := range []string{"| kmslab | kmslab (NoKeyCache) |", "✓ AccessDeniedException", "moto column skipped", "## Targets (issue 13)", "| trivial {} server | Encrypt+Decrypt |"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q", want)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -26,6 +27,32 @@ func writeMarkdown(w io.Writer, rep Report) error {
 		p("\n")
 	}
 
+	p("Load average (1, 5, 15 min) at start -> end: %s\n\n", rep.LoadAvg)
+
+	p("## Targets (issue 13)\n\n| target | want | measured | |\n|---|---|---|---|\n")
+	for _, t := range rep.Targets {
+		verdict := "miss"
+		if t.Pass {
+			verdict = "pass"
+		}
+		p("| %s | %s | %s | %s |\n", t.Name, t.Want, t.Got, verdict)
+	}
+	if len(rep.Pairs) > 0 {
+		p("\n### Pairs of calls, %d clients x %d pairs each\n\n| server | operation | pairs/s | errors |\n|---|---|---|---|\n", rep.Sizes.Conc, rep.Sizes.Pairs)
+		for _, r := range rep.Pairs {
+			errs := strconv.Itoa(r.Errors)
+			if r.FirstErr != "" {
+				errs += " (" + clip(r.FirstErr, 80) + ")"
+			}
+			p("| %s | %s | %.0f | %s |\n", r.Server, r.Op, r.PerSec, errs)
+		}
+	}
+	p("\nOffline lab, `kmslab run --seed 1`: %.0f ms wall.\n", rep.LabWallMs)
+	if len(rep.VersionCPU) > 0 {
+		p("`kmslab version` CPU time (user+system): median %.1f ms (min %.1f); wall time on a loaded machine is mostly waiting for a core.\n", median(rep.VersionCPU), minOf(rep.VersionCPU))
+	}
+	p("\n")
+
 	p("## Startup and resources\n\n")
 	p("| | %s |\n|---|%s\n", strings.Join(names(rep.Results), " | "), strings.Repeat("---|", len(rep.Results)))
 	row := func(label string, f func(Result) string) {
@@ -35,7 +62,7 @@ func writeMarkdown(w io.Writer, rep Report) error {
 		}
 		p("| %s | %s |\n", label, strings.Join(cells, " | "))
 	}
-	row("startup: exec to first successful call", func(r Result) string { return fmt.Sprintf("%.0f ms", r.StartupMs) })
+	row("startup: exec to first successful call (this run)", func(r Result) string { return fmt.Sprintf("%.0f ms", r.StartupMs) })
 	row("RSS after startup (VmRSS)", func(r Result) string { return mib(r.IdleMem.RSSKiB) })
 	row("peak RSS over the run (VmHWM)", func(r Result) string { return mib(r.Mem.PeakRSSKiB) })
 	row("server CPU time for the workload", func(r Result) string { return fmt.Sprintf("%.2f s", r.CPUms/1000) })

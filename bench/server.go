@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
@@ -49,75 +49,63 @@ func (e endpoint) admin() aws.Config { return e.config(e.ID, e.Secret) }
 type server struct {
 	name    string
 	cmd     *exec.Cmd
-	stdin   io.WriteCloser // closing it stops a sim child
+	stdin   io.WriteCloser // closing it stops the trivial child
 	ep      endpoint
 	startup time.Duration // exec to first successful KMS ListKeys
 }
 
-// childEnv, when set in the environment, makes this binary the sim server process
-// ("sim" or "sim-nokeycache") instead of the bench. An environment variable rather than a
-// flag, so the test binary can be re-executed the same way.
+// childEnv, when set in the environment, makes this binary the trivial server
+// process instead of the bench. An environment variable rather than a flag, so
+// the test binary can be re-executed the same way.
 const childEnv = "KMSLAB_BENCH_CHILD"
 
-// serveChild runs the sim child if the environment asks for it, and reports whether it did.
+// serveChild runs the trivial server if the environment asks for it, and reports whether it did.
 func serveChild() bool {
-	mode := os.Getenv(childEnv)
-	if mode == "" {
+	if os.Getenv(childEnv) != "trivial" {
 		return false
 	}
-	if err := serveSim(mode == "sim-nokeycache"); err != nil {
-		fmt.Fprintln(os.Stderr, "bench sim child:", err)
+	if err := serveTrivial(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench trivial child:", err)
 		os.Exit(1)
 	}
 	return true
 }
 
-// serveSim is the child side: run the offline AWS in this process, print its
-// endpoint as one JSON line and serve until stdin closes (the parent went away) or a signal.
-func serveSim(noKeyCache bool) error {
-	opts := sim.Options{}
-	if noKeyCache {
-		opts.KeyCacheTTL = sim.NoKeyCache
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	srv, err := sim.Start(ctx, opts)
+// serveTrivial answers every request with 200 and an empty JSON object, which
+// the SDK decodes as an empty output: the fastest any server on loopback can
+// be, so the SDK's own cost per call is the ceiling the others are held to.
+// It prints its endpoint as one JSON line and serves until stdin closes.
+func serveTrivial() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("start sim: %w", err)
+		return err
 	}
-	defer srv.Close()
-	line, err := json.Marshal(endpoint{URL: srv.URL, Region: srv.Region, ID: srv.Admin.AccessKeyID, Secret: srv.Admin.SecretAccessKey})
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = w.Write([]byte("{}"))
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	line, err := json.Marshal(endpoint{URL: "http://" + ln.Addr().String(), Region: sim.DefaultRegion, ID: "AKIAIOSFODNN7EXAMPLE", Secret: "trivial"})
 	if err != nil {
 		return err
 	}
 	if _, err := fmt.Println(string(line)); err != nil {
 		return err
 	}
-	eof := make(chan struct{})
-	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		close(eof)
-	}()
-	select {
-	case <-eof:
-	case <-ctx.Done():
-	}
-	return nil
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	return srv.Close()
 }
 
-// startSimChild runs this binary again as the sim child, so the sim is measured as a
-// process of its own exactly as moto is.
-func startSimChild(ctx context.Context, name string, noKeyCache bool) (*server, error) {
+// startTrivial runs this binary again as the trivial server, a process of its
+// own as the others are.
+func startTrivial(ctx context.Context, name string) (*server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find own executable: %w", err)
 	}
-	mode := "sim"
-	if noKeyCache {
-		mode = "sim-nokeycache"
-	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), childEnv+"="+mode)
+	cmd.Env = append(os.Environ(), childEnv+"=trivial")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
@@ -146,15 +134,46 @@ func startSimChild(ctx context.Context, name string, noKeyCache bool) (*server, 
 	case line, ok := <-lines:
 		if !ok {
 			s.stop()
-			return nil, errors.New("sim child exited before printing its endpoint")
+			return nil, errors.New("trivial child exited before printing its endpoint")
 		}
 		if err := json.Unmarshal([]byte(line), &s.ep); err != nil {
 			s.stop()
-			return nil, fmt.Errorf("sim child endpoint %q: %w", line, err)
+			return nil, fmt.Errorf("trivial child endpoint %q: %w", line, err)
 		}
 	case <-time.After(30 * time.Second):
 		s.stop()
-		return nil, errors.New("sim child printed no endpoint within 30s")
+		return nil, errors.New("trivial child printed no endpoint within 30s")
+	}
+	s.startup = time.Since(t0)
+	return s, nil
+}
+
+// Credentials the bench gives `kmslab serve` for its admin (the secret through
+// the environment, as a user should).
+const (
+	benchAdminID     = "AKIABENCHADMIN000001"
+	benchAdminSecret = "benchbenchbenchbenchbenchbenchbenchbench"
+)
+
+// startKmslab runs the real `kmslab serve` binary on a free loopback port and
+// times exec to its first successful call.
+func startKmslab(ctx context.Context, name, bin string, noKeyCache bool) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"serve", "--addr", "127.0.0.1:" + strconv.Itoa(port), "--admin-access-key-id", benchAdminID}
+	if noKeyCache {
+		args = append(args, "--key-cache-ttl", "0")
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "KMSLAB_ADMIN_SECRET_ACCESS_KEY="+benchAdminSecret)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.Stderr = os.Stderr
+	s := &server{name: name, cmd: cmd, ep: endpoint{URL: "http://127.0.0.1:" + strconv.Itoa(port), Region: sim.DefaultRegion, ID: benchAdminID, Secret: benchAdminSecret}}
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	if err := firstCall(ctx, s.ep, 30*time.Second); err != nil {
 		s.stop()
@@ -227,7 +246,8 @@ func waitPort(ctx context.Context, port int, limit time.Duration) error {
 	return fmt.Errorf("port %d not open after %v", port, limit)
 }
 
-// firstCall polls KMS ListKeys every 10 ms until one succeeds.
+// firstCall polls KMS ListKeys every millisecond until one succeeds: the
+// startup figures are a few milliseconds, so a coarser poll would hide them.
 func firstCall(ctx context.Context, ep endpoint, limit time.Duration) error {
 	c := kms.NewFromConfig(ep.admin())
 	deadline := time.Now().Add(limit)
@@ -243,7 +263,7 @@ func firstCall(ctx context.Context, ep endpoint, limit time.Duration) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(10 * time.Millisecond):
+		case <-time.After(time.Millisecond):
 		}
 	}
 	return fmt.Errorf("no successful call within %v: %w", limit, last)

@@ -19,6 +19,10 @@ type sizes struct {
 	Items int // items in the scanned table
 	Scans int // full scans of that table
 	Conc  int // concurrent clients for the throughput run
+
+	Pairs    int `json:"pairs"`     // PutItem+GetItem and Encrypt+Decrypt pairs per client in the pair runs
+	MemItems int `json:"mem_items"` // small items stored to measure memory per item
+	Starts   int `json:"starts"`    // starts of `kmslab serve`, runs of `kmslab version` and of the TUI
 }
 
 // timed runs f n times, one sample per call, and summarises.

@@ -19,11 +19,3 @@ func TestCLIBlockComments(t *testing.T) {
 		}
 	}
 }
-
-func TestHangListItems(t *testing.T) {
-	in := "Intro that wraps\nhere.\n\n• first item\nwraps here\n• second\n    1. nested\n    wraps too\n\nAfter."
-	want := "Intro that wraps\nhere.\n\n• first item\n  wraps here\n• second\n    1. nested\n       wraps too\n\nAfter."
-	if got := hangListItems(in); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-}

@@ -242,7 +242,7 @@ func (v partView) hint() string {
 }
 
 // refresh rebuilds the content. It runs in Update, never in View, so
-// glamour and result rendering are paid once per change rather than once
+// markdown and result rendering are paid once per change rather than once
 // per frame. With top the pane scrolls back up.
 func (v *partView) refresh(top bool) {
 	if v.c.styles == nil || v.width <= 0 {

@@ -12,8 +12,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-func stripANSI(s string) string { return ansi.Strip(s) }
-
 // sanitize makes text from AWS (messages, item values, policies) safe to draw:
 // invalid UTF-8 and control characters, escape sequences included, become
 // U+FFFD so that no value can move the cursor or restyle the terminal, and

@@ -83,8 +83,11 @@ func (s *Service) seal(k *tableKeys, table string, hash []byte, it attr.Item) ([
 	if err != nil {
 		return nil, fmt.Errorf("encode item: %w", err)
 	}
-	nonce := s.env.Bytes(nonceSize)
-	return k.aead.Seal(nonce, nonce, plain, aad(table, hash)), nil
+	// One allocation of the exact size for nonce || ciphertext || tag: the
+	// stored slice then carries no spare capacity for as long as the item lives.
+	out := make([]byte, nonceSize, nonceSize+len(plain)+k.aead.Overhead())
+	copy(out, s.env.Bytes(nonceSize))
+	return k.aead.Seal(out, out, plain, aad(table, hash)), nil
 }
 
 func open(k *tableKeys, table string, hash, sealed []byte) (attr.Item, error) {

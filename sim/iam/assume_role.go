@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -18,8 +17,8 @@ import (
 
 var (
 	ruleRoleARN     = stringRule{min: 20, max: 2048}
-	ruleSessionName = stringRule{min: 2, max: 64, re: regexp.MustCompile(`^[\w+=,.@-]*$`), pat: `[\w+=,.@-]*`}
-	ruleExternalID  = stringRule{min: 2, max: 1224, re: regexp.MustCompile(`^[\w+=,.@:/-]*$`), pat: `[\w+=,.@:\/-]*`}
+	ruleSessionName = stringRule{min: 2, max: 64, re: lazyRegexp(`^[\w+=,.@-]*$`), pat: `[\w+=,.@-]*`}
+	ruleExternalID  = stringRule{min: 2, max: 1224, re: lazyRegexp(`^[\w+=,.@:/-]*$`), pat: `[\w+=,.@:\/-]*`}
 )
 
 // Session lifetimes AWS allows.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -15,7 +14,7 @@ type createRoleResult struct {
 	Role roleXML `xml:"Role"`
 }
 
-var ruleRoleDescription = stringRule{max: 1000, re: regexp.MustCompile(`^[\t\n\r\x20-\x7E\x{A1}-\x{FF}]*$`), pat: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`}
+var ruleRoleDescription = stringRule{max: 1000, re: lazyRegexp(`^[\t\n\r\x20-\x7E\x{A1}-\x{FF}]*$`), pat: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`}
 
 func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) {
 	v := newValidator(form)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"kmslab/policy"
@@ -53,7 +52,7 @@ type simDoc struct {
 	doc    *policy.Document
 }
 
-var kmsKeyARN = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[^:]*:[^:]*:key/.+$`)
+var kmsKeyARN = lazyRegexp(`^arn:aws[a-z-]*:kms:[^:]*:[^:]*:key/.+$`)
 
 const resourcePolicySource = "ResourcePolicy"
 

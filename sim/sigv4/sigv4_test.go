@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -502,5 +503,25 @@ func TestKindCode(t *testing.T) {
 		if code != tt.code || status != tt.httpStatus {
 			t.Errorf("%v.Code(%v) = %s %d, want %s %d", tt.kind, tt.json, code, status, tt.code, tt.httpStatus)
 		}
+	}
+}
+
+// The signing-key cache returns what SigningKey derives, tells secrets and
+// scopes apart, and stays bounded however many scopes it sees.
+func TestKeyCache(t *testing.T) {
+	c := &keyCache{keys: map[keyScope][]byte{}}
+	for i := range 3 * maxCachedKeys {
+		secret := "secret-" + strconv.Itoa(i%7)
+		date := "202611" + strconv.Itoa(10+i%20)
+		got := c.get(secret, date, "us-east-1", "kms")
+		if want := SigningKey(secret, date, "us-east-1", "kms"); !bytes.Equal(got, want) {
+			t.Fatalf("scope %d: cached key differs from SigningKey", i)
+		}
+		if len(c.keys) > maxCachedKeys {
+			t.Fatalf("cache holds %d keys, bound is %d", len(c.keys), maxCachedKeys)
+		}
+	}
+	if bytes.Equal(c.get("a", "20261101", "us-east-1", "kms"), c.get("b", "20261101", "us-east-1", "kms")) {
+		t.Fatal("two secrets share a cached key")
 	}
 }

@@ -17,7 +17,10 @@ var errCorrupt = errors.New("attr: corrupt binary item")
 // name/value pairs in name order. Equal items built the same way encode to the same bytes;
 // set and list order is kept as given.
 func (it Item) MarshalBinary() ([]byte, error) {
-	b := []byte{binaryVersion}
+	// Sized up front for a flat item (names, values, a few length bytes each):
+	// growing from one byte cost an allocation per doubling on every write.
+	b := make([]byte, 1, 16+it.Size()+8*len(it))
+	b[0] = binaryVersion
 	b = binary.AppendUvarint(b, uint64(len(it)))
 	for _, k := range it.Names() {
 		b = appendBytes(b, []byte(k))
