@@ -13,7 +13,12 @@ import (
 // continuations (inside a $(...) too, one level deeper), and an option whose
 // value still does not fit gets the value on a line of its own, wrapped at
 // commas if it must be (a JSON item). A word longer than a line is never cut.
+// A command of several lines (a heredoc) is kept line for line: a break added
+// inside it would change what the shell reads.
 func Lines(c string, w int) []string {
+	if strings.Contains(c, "\n") {
+		return strings.Split(c, "\n")
+	}
 	if ansi.StringWidth(c) <= w {
 		return []string{c}
 	}

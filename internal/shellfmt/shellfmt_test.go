@@ -31,6 +31,8 @@ func TestLines(t *testing.T) {
 			`      --output text)"`,
 		}},
 		{"quoted -- is not an option", put, 200, []string{put}},
+		{"a heredoc stays line for line", "cat > key-policy.json <<'EOF'\n{\n  \"Version\": \"2012-10-17\"\n}\nEOF", 30,
+			[]string{"cat > key-policy.json <<'EOF'", "{", `  "Version": "2012-10-17"`, "}", "EOF"}},
 		{"a long word moves left, whole", "aws iam get-user --user-arn arn:aws:iam::111122223333:user/kmslab-user-gtyghw", 50, []string{
 			"aws iam get-user \\",
 			"  --user-arn \\",
