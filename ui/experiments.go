@@ -509,15 +509,8 @@ func (v experimentsView) setupLines() []string {
 		}
 	}
 	out = append(out, "", st.Bold.Render("Predict "+predictWhat(x)+":")+" "+st.Key.Render("a")+" allowed · "+st.Key.Render("d")+" denied")
-	cli := x.CLI(v.c.run.names, v.c.run.identity)
-	out = append(out, v.c.section("AWS CLI"))
-	for _, c := range cli {
-		if strings.HasPrefix(c, "#") {
-			out = append(out, st.Muted.Render(c))
-			continue
-		}
-		out = append(out, st.CLIPrompt.Render("$ ")+c)
-	}
+	// Laid out as the parts' commands are: broken before options, never mid-word.
+	out = append(out, v.c.section("AWS CLI"), cliBlock(*st, x.CLI(v.c.run.names, v.c.run.identity), w))
 	return out
 }
 
