@@ -24,7 +24,7 @@ import (
 // transaction committed (fsynced) before the response of the request that
 // changed something is written, so an acknowledged write survives a SIGKILL.
 //
-//	state/iam            IAM's users and access keys (MarshalState)
+//	state/iam            IAM's users, keys, policies, groups, roles, STS sessions (MarshalState)
 //	state/kms/<region>   a region's KMS keys, key material included
 //	state/ddb/<region>   a region's tables, without items
 //	items/<table id>/    one entry per item: partition hash, item hash -> size, ciphertext
@@ -497,9 +497,6 @@ var itemOps = map[string]bool{"PutItem": true, "UpdateItem": true, "DeleteItem":
 // afterCall saves what the call may have changed; the router calls it
 // before answering, so nothing is acknowledged before it is on disk.
 func (d *durable) afterCall(service, region, op string) error {
-	if service == "sts" {
-		return nil
-	}
 	for _, p := range readOnly {
 		if strings.HasPrefix(op, p) {
 			return nil
@@ -507,6 +504,9 @@ func (d *durable) afterCall(service, region, op string) error {
 	}
 	switch {
 	case service == "iam":
+		return d.commit("iam")
+	case service == "sts" && op == "AssumeRole":
+		// The session it issued lives in IAM: a restart must know its credentials.
 		return d.commit("iam")
 	case service == "kms":
 		return d.commit(snapshot("kms/" + region))

@@ -41,9 +41,9 @@ type role struct {
 	ARN         string
 	Created     time.Time
 	Description string
-	MaxSession  int    // seconds
-	Trust       string // the trust policy as submitted
-	TrustDoc    *policy.Document
+	MaxSession  int              // seconds
+	Trust       string           // the trust policy as submitted
+	TrustDoc    *policy.Document `json:"-"` // parsed again from Trust on restore
 	Tags        []tag
 	LastUsed    *lastUse
 	policyHolder

@@ -74,8 +74,8 @@ type policyHolder struct {
 
 type inlinePolicy struct {
 	Name string
-	Text string // as submitted: GetUserPolicy gives it back unchanged
-	Doc  *policy.Document
+	Text string           // as submitted: GetUserPolicy gives it back unchanged
+	Doc  *policy.Document `json:"-"` // parsed again from Text on restore
 }
 
 type tag struct{ Key, Value string }

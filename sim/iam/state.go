@@ -12,12 +12,18 @@ import (
 
 // state is what IAM keeps across a restart of `kmslab serve --data-dir`:
 // users with their policies and tags, and access keys with their secrets
-// (the data dir is the user's own, 0700), and customer managed policies with
-// their versions. AWS managed policies are data shipped with kmslab and not kept.
+// (the data dir is the user's own, 0700), customer managed policies with
+// their versions, groups, roles, and the STS sessions issued for roles with
+// their secrets and tokens, so credentials handed out before a restart work
+// until they expire. AWS managed policies are data shipped with kmslab and
+// not kept. Fields added later are optional: a file from before them restores.
 type state struct {
 	Users    map[string]*user
 	Keys     map[string]*accessKey
-	Policies []policyState // customer managed
+	Policies []policyState       // customer managed
+	Groups   map[string]*group   `json:",omitempty"`
+	Roles    map[string]*role    `json:",omitempty"`
+	Sessions map[string]*session `json:",omitempty"`
 }
 
 type policyState struct {
@@ -37,7 +43,7 @@ type versionState struct {
 func (s *Service) MarshalState() ([]byte, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	st := state{Users: s.users, Keys: s.keys}
+	st := state{Users: s.users, Keys: s.keys, Groups: s.groups, Roles: s.roles, Sessions: s.sessions}
 	for _, mp := range s.policies {
 		ps := policyState{Name: mp.Name, ARN: mp.ARN, Path: mp.Path, DefaultVersionID: mp.DefaultVersionID,
 			Description: mp.Description, ID: mp.id, Created: mp.Created, Updated: mp.Updated, Next: mp.next, Tags: mp.tags}
@@ -49,7 +55,7 @@ func (s *Service) MarshalState() ([]byte, error) {
 	return json.Marshal(st)
 }
 
-// RestoreState replaces IAM's users and keys with those of b, from MarshalState.
+// RestoreState replaces everything IAM holds with what b holds, from MarshalState.
 func (s *Service) RestoreState(b []byte) error {
 	var st state
 	if err := json.Unmarshal(b, &st); err != nil {
@@ -66,24 +72,22 @@ func (s *Service) RestoreState(b []byte) error {
 			return fmt.Errorf("restore iam: access key %q does not match a user", id)
 		}
 	}
-	// A policy is kept as submitted and parsed again, so a restored account
-	// evaluates exactly what PutUserPolicy accepted.
 	for name, u := range st.Users {
 		if u == nil || strings.ToLower(u.Name) != name {
 			return fmt.Errorf("restore iam: user %q does not match its name", name)
 		}
-		if u.Inline == nil {
-			u.Inline = map[string]*inlinePolicy{}
+		if err := restoreInline(&u.policyHolder, "user "+u.Name); err != nil {
+			return err
 		}
-		for pn, p := range u.Inline {
-			if p == nil {
-				return fmt.Errorf("restore iam: policy %s of %s is empty", pn, u.Name)
-			}
-			doc, err := policy.ParseIdentity([]byte(p.Text))
-			if err != nil {
-				return fmt.Errorf("restore iam: policy %s of %s: %w", pn, u.Name, err)
-			}
-			p.Doc = doc
+	}
+	if err := restoreGroupsRoles(&st); err != nil {
+		return err
+	}
+	for id, ss := range st.Sessions {
+		// A session key must not shadow a long-term key: VerifySession
+		// would then demand a token of the key's owner.
+		if ss == nil || ss.AccessKeyID != id || !strings.HasPrefix(id, "ASIA") || st.Keys[id] != nil {
+			return fmt.Errorf("restore iam: session %q does not match its key", id)
 		}
 	}
 	policies := map[string]*managedPolicy{}
@@ -106,6 +110,70 @@ func (s *Service) RestoreState(b []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users, s.keys, s.policies = st.Users, st.Keys, policies
+	s.groups, s.roles, s.sessions = st.Groups, st.Roles, st.Sessions
+	return nil
+}
+
+// restoreGroupsRoles checks the restored groups and roles and parses their
+// policies; a file from before groups and roles has none.
+func restoreGroupsRoles(st *state) error {
+	if st.Groups == nil {
+		st.Groups = map[string]*group{}
+	}
+	if st.Roles == nil {
+		st.Roles = map[string]*role{}
+	}
+	if st.Sessions == nil {
+		st.Sessions = map[string]*session{}
+	}
+	for name, g := range st.Groups {
+		if g == nil || strings.ToLower(g.Name) != name {
+			return fmt.Errorf("restore iam: group %q does not match its name", name)
+		}
+		for _, m := range g.Members {
+			// DeleteUser refuses while the user is in a group.
+			if st.Users[strings.ToLower(m)] == nil {
+				return fmt.Errorf("restore iam: group %s has member %q who is not a user", g.Name, m)
+			}
+		}
+		if err := restoreInline(&g.policyHolder, "group "+g.Name); err != nil {
+			return err
+		}
+	}
+	for name, r := range st.Roles {
+		if r == nil || strings.ToLower(r.Name) != name {
+			return fmt.Errorf("restore iam: role %q does not match its name", name)
+		}
+		// Not parseTrust: the principals it names may be gone since, which
+		// IAM accepts of a stored trust policy.
+		doc, err := policy.ParseResource([]byte(r.Trust))
+		if err != nil {
+			return fmt.Errorf("restore iam: trust policy of role %s: %w", r.Name, err)
+		}
+		r.TrustDoc = doc
+		if err := restoreInline(&r.policyHolder, "role "+r.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restoreInline parses again the inline policies kept as submitted, so a
+// restored account evaluates exactly what Put*Policy accepted.
+func restoreInline(h *policyHolder, owner string) error {
+	if h.Inline == nil {
+		h.Inline = map[string]*inlinePolicy{}
+	}
+	for pn, p := range h.Inline {
+		if p == nil {
+			return fmt.Errorf("restore iam: policy %s of %s is empty", pn, owner)
+		}
+		doc, err := policy.ParseIdentity([]byte(p.Text))
+		if err != nil {
+			return fmt.Errorf("restore iam: policy %s of %s: %w", pn, owner, err)
+		}
+		p.Doc = doc
+	}
 	return nil
 }
 
