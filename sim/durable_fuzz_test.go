@@ -26,6 +26,10 @@ func FuzzRestoreState(f *testing.F) {
 		`{"Order":["x"],"Keys":[{"ID":"x","Material":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}]}`,
 		`{"ServiceKey":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","Tables":[{"Name":"t","HashKey":{"Name":"pk","Type":"S"}}]}`,
 		`{"Users":{"a":null},"Keys":{"K":null}}`,
+		`{"Users":{"a":{"Name":"a"}},"Groups":{"g":{"Name":"g","Members":["a"],"Attached":["arn:aws:iam::aws:policy/AdministratorAccess"],"Inline":{"p":{"Name":"p","Text":"{}"}}}}}`,
+		`{"Roles":{"r":{"Name":"r","MaxSession":3600,"Trust":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\"}]}","Inline":{"p":null}}},` +
+			`"Sessions":{"ASIAX":{"AccessKeyID":"ASIAX","RoleName":"r","Expires":"2026-12-01T00:00:00Z"}}}`,
+		`{"Groups":{"g":null},"Roles":{"r":null},"Sessions":{"ASIAX":null}}`,
 		`null`, `[]`, `{`,
 	} {
 		f.Add([]byte(seed))
