@@ -2,6 +2,7 @@ package awsops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/smithy-go"
 
 	"kmslab/internal/sdkhttp"
 	"kmslab/policy"
@@ -19,7 +21,9 @@ import (
 
 // TraceRequest names the decision to explain.
 type TraceRequest struct {
-	Principal string // an IAM user's name or ARN
+	// Principal is an IAM user's name or ARN, a role as "role/NAME" or its
+	// ARN, or a role session's ARN (arn:aws:sts::ACCT:assumed-role/ROLE/SESSION).
+	Principal string
 	Action    string // "kms:Decrypt"
 	Key       string // key id, alias name ("alias/x") or ARN
 	// Via is the service acting for the caller ("dynamodb"): KMS then sees
@@ -77,18 +81,18 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 		return nil, fail(op, r.Key, err)
 	}
 	md := key.KeyMetadata
-	keyARN, account := aws.ToString(md.Arn), aws.ToString(md.AWSAccountId)
+	keyARN := aws.ToString(md.Arn)
 
-	user, err := e.user(ctx, r.Principal)
+	who, err := e.principal(ctx, r.Principal)
 	if err != nil {
 		return nil, fail(op, r.Principal, err)
 	}
 	in := policy.Input{
 		Request: policy.Request{
-			PrincipalARN: aws.ToString(user.Arn),
+			PrincipalARN: who.arn,
 			Action:       r.Action,
 			Resource:     keyARN,
-			Context:      e.requestContext(user, r),
+			Context:      e.requestContext(who, r),
 		},
 		KMS:      true,
 		KeyState: string(md.KeyState),
@@ -109,60 +113,129 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 		in.Resource = doc
 	}
 
-	name := aws.ToString(user.UserName)
-	if err := e.identityPolicies(ctx, name, &in, out); err != nil {
-		return nil, fail(op, name, err)
+	if err := e.identityPolicies(ctx, who, &in, out); err != nil {
+		return nil, fail(op, who.arn, err)
 	}
 	if err := e.grants(ctx, keyARN, &in, out); err != nil {
 		return nil, fail(op, keyARN, err)
 	}
 	out.Trace = policy.Explain(in)
-	e.simulate(ctx, in, keyPolicy, account, out)
+	e.simulate(ctx, who, in, keyPolicy, out)
 	return out, nil
 }
 
-// user resolves a user name or ARN to the user, whose ARN policies name.
-func (e *Explainer) user(ctx context.Context, principal string) (*iamtypes.User, error) {
-	name := principal
+// caller is the principal a trace is for, as KMS would see it calling.
+type caller struct {
+	arn      string // what the key policy's Principal is matched against
+	account  string
+	userName string // set for a user
+	roleName string // set for a role or a role session
+	roleARN  string // set for a role or a role session
+	userID   string // aws:userid, when known
+}
+
+// principal resolves a user name or ARN, "role/NAME", a role ARN or a role
+// session ARN. A role given without a session is explained as a session of
+// it would be, with the role's ARN standing for the caller.
+func (e *Explainer) principal(ctx context.Context, principal string) (*caller, error) {
+	kind, name, session := "user", principal, ""
+	if n, ok := strings.CutPrefix(principal, "role/"); ok {
+		kind, name = "role", n[strings.LastIndexByte(n, '/')+1:]
+	}
 	if strings.HasPrefix(principal, "arn:") {
 		parts := strings.SplitN(principal, ":", 6)
-		if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "user/") {
-			return nil, fmt.Errorf("principal %s: only IAM users can be explained", principal)
+		if len(parts) != 6 {
+			return nil, fmt.Errorf("principal %s: not an ARN of an IAM user, a role or a role session", principal)
 		}
-		name = parts[5][strings.LastIndexByte(parts[5], '/')+1:]
+		res := parts[5]
+		switch {
+		case parts[2] == "iam" && strings.HasPrefix(res, "user/"):
+			name = res[strings.LastIndexByte(res, '/')+1:]
+		case parts[2] == "iam" && strings.HasPrefix(res, "role/"):
+			kind, name = "role", res[strings.LastIndexByte(res, '/')+1:]
+		case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
+			role, s, ok := strings.Cut(strings.TrimPrefix(res, "assumed-role/"), "/")
+			if !ok || role == "" || s == "" {
+				return nil, fmt.Errorf("principal %s: a role session ARN ends in assumed-role/ROLE/SESSION", principal)
+			}
+			kind, name, session = "role", role, s
+		default:
+			return nil, fmt.Errorf("principal %s: only IAM users, roles and role sessions can be explained", principal)
+		}
 	}
+	if kind == "user" {
+		return e.userCaller(ctx, principal, name)
+	}
+	c := &caller{roleName: name}
+	out, err := e.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	switch {
+	case err == nil:
+		c.roleARN = aws.ToString(out.Role.Arn)
+		if session != "" {
+			c.userID = aws.ToString(out.Role.RoleId) + ":" + session
+		}
+	case denied(err) && strings.HasPrefix(principal, "arn:"):
+		// Without iam:GetRole the ARN given is all there is.
+		parts := strings.SplitN(principal, ":", 6)
+		c.roleARN = "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + name
+		if session == "" {
+			c.roleARN = principal
+		}
+	default:
+		return nil, err
+	}
+	c.arn = c.roleARN
+	if session != "" {
+		c.arn = principal
+	}
+	c.account = arnAccount(c.roleARN)
+	return c, nil
+}
+
+// userCaller resolves a user by name, given as principal.
+func (e *Explainer) userCaller(ctx context.Context, principal, name string) (*caller, error) {
 	out, err := e.iam.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
 	if err != nil {
 		if denied(err) && strings.HasPrefix(principal, "arn:") {
 			// Without iam:GetUser the ARN given is all there is.
-			return &iamtypes.User{Arn: aws.String(principal), UserName: aws.String(name)}, nil
+			return &caller{arn: principal, account: arnAccount(principal), userName: name}, nil
 		}
 		return nil, err
 	}
-	return out.User, nil
+	arn := aws.ToString(out.User.Arn)
+	return &caller{arn: arn, account: arnAccount(arn), userName: aws.ToString(out.User.UserName), userID: aws.ToString(out.User.UserId)}, nil
+}
+
+func arnAccount(arn string) string {
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
+		return parts[4]
+	}
+	return ""
 }
 
 // requestContext is the condition keys KMS supplies for the call, as the
-// offline AWS and AWS set them for an IAM user.
-func (e *Explainer) requestContext(user *iamtypes.User, r TraceRequest) policy.Context {
-	arn := aws.ToString(user.Arn)
-	account := ""
-	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
-		account = parts[4]
+// offline AWS and AWS set them: a role session is known to policies by its
+// role (aws:PrincipalArn) and has no aws:username.
+func (e *Explainer) requestContext(who *caller, r TraceRequest) policy.Context {
+	principalType, principalARN := "User", who.arn
+	if who.roleARN != "" {
+		principalType, principalARN = "AssumedRole", who.roleARN
 	}
 	c := policy.Context{
-		"aws:PrincipalArn":     {arn},
-		"aws:PrincipalAccount": {account},
-		"aws:PrincipalType":    {"User"},
-		"aws:username":         {aws.ToString(user.UserName)},
-		"kms:CallerAccount":    {account},
+		"aws:PrincipalArn":     {principalARN},
+		"aws:PrincipalAccount": {who.account},
+		"aws:PrincipalType":    {principalType},
+		"kms:CallerAccount":    {who.account},
 		"aws:SecureTransport":  {strconv.FormatBool(e.secure)},
+	}
+	if who.userName != "" {
+		c["aws:username"] = []string{who.userName}
 	}
 	if e.now != nil {
 		c["aws:CurrentTime"] = []string{e.now().UTC().Format("2006-01-02T15:04:05Z")}
 	}
-	if id := aws.ToString(user.UserId); id != "" {
-		c["aws:userid"] = []string{id}
+	if who.userID != "" {
+		c["aws:userid"] = []string{who.userID}
 	}
 	if r.Via != "" {
 		c["kms:ViaService"] = []string{viaService(r.Via, e.region)}
@@ -178,38 +251,40 @@ func viaService(via, region string) string {
 	return via + "." + region + ".amazonaws.com"
 }
 
-// identityPolicies gathers the user's attached, inline and group policies.
-func (e *Explainer) identityPolicies(ctx context.Context, user string, in *policy.Input, out *Trace) error {
-	attached, err := e.attached(ctx, user, "")
-	if err != nil {
-		return err
-	}
-	inline, err := e.inline(ctx, user, "")
-	if err != nil {
-		return err
-	}
-	in.Identity = append(append(in.Identity, attached...), inline...)
-	var groups []string
-	p := iam.NewListGroupsForUserPaginator(e.iam, &iam.ListGroupsForUserInput{UserName: aws.String(user)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if denied(err) {
-			out.Missing = append(out.Missing, "The user's groups could not be listed: the caller may not call iam:ListGroupsForUser, so group policies are missing from this trace.")
-			break
+// holder is an IAM identity policies are attached to: a user, one of its
+// groups, or a role.
+type holder struct {
+	kind string // "user", "group" or "role"
+	name string
+}
+
+// identityPolicies gathers the user's attached, inline and group policies,
+// or the role's attached and inline policies.
+func (e *Explainer) identityPolicies(ctx context.Context, who *caller, in *policy.Input, out *Trace) error {
+	holders := []holder{{"role", who.roleName}}
+	if who.roleName == "" {
+		holders = []holder{{"user", who.userName}}
+		p := iam.NewListGroupsForUserPaginator(e.iam, &iam.ListGroupsForUserInput{UserName: aws.String(who.userName)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if denied(err) {
+				out.Missing = append(out.Missing, "The user's groups could not be listed: the caller may not call iam:ListGroupsForUser, so group policies are missing from this trace.")
+				break
+			}
+			if err != nil {
+				return err
+			}
+			for _, g := range page.Groups {
+				holders = append(holders, holder{"group", aws.ToString(g.GroupName)})
+			}
 		}
+	}
+	for _, h := range holders {
+		attached, err := e.attached(ctx, h)
 		if err != nil {
 			return err
 		}
-		for _, g := range page.Groups {
-			groups = append(groups, aws.ToString(g.GroupName))
-		}
-	}
-	for _, g := range groups {
-		attached, err := e.attached(ctx, "", g)
-		if err != nil {
-			return err
-		}
-		inline, err := e.inline(ctx, "", g)
+		inline, err := e.inline(ctx, h)
 		if err != nil {
 			return err
 		}
@@ -228,27 +303,42 @@ func (e *Explainer) identityPolicies(ctx context.Context, user string, in *polic
 	return nil
 }
 
-// attached reads the default version of each managed policy attached to the
-// user (or, with group set, to the group).
-func (e *Explainer) attached(ctx context.Context, user, group string) ([]policy.Named, error) {
-	kind, who := policy.KindManaged, user
-	if group != "" {
-		kind, who = policy.KindGroupManaged, group
+// group is the Named.Group of h's policies: set only for a group.
+func (h holder) group() string {
+	if h.kind == "group" {
+		return h.name
 	}
+	return ""
+}
+
+// attached reads the default version of each managed policy attached to h.
+func (e *Explainer) attached(ctx context.Context, h holder) ([]policy.Named, error) {
+	kind, action := policy.KindManaged, "iam:ListAttachedUserPolicies"
 	var arns []iamtypes.AttachedPolicy
 	var listErr error
-	if group == "" {
-		p := iam.NewListAttachedUserPoliciesPaginator(e.iam, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(user)})
+	switch h.kind {
+	case "user":
+		p := iam.NewListAttachedUserPoliciesPaginator(e.iam, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListAttachedUserPoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
 				arns = append(arns, page.AttachedPolicies...)
 			}
 		}
-	} else {
-		p := iam.NewListAttachedGroupPoliciesPaginator(e.iam, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(group)})
+	case "group":
+		kind, action = policy.KindGroupManaged, "iam:ListAttachedGroupPolicies"
+		p := iam.NewListAttachedGroupPoliciesPaginator(e.iam, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListAttachedGroupPoliciesOutput
+			if page, listErr = p.NextPage(ctx); listErr == nil {
+				arns = append(arns, page.AttachedPolicies...)
+			}
+		}
+	case "role":
+		action = "iam:ListAttachedRolePolicies"
+		p := iam.NewListAttachedRolePoliciesPaginator(e.iam, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(h.name)})
+		for p.HasMorePages() && listErr == nil {
+			var page *iam.ListAttachedRolePoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
 				arns = append(arns, page.AttachedPolicies...)
 			}
@@ -258,15 +348,11 @@ func (e *Explainer) attached(ctx context.Context, user, group string) ([]policy.
 		if !denied(listErr) {
 			return nil, listErr
 		}
-		action := "iam:ListAttachedUserPolicies"
-		if group != "" {
-			action = "iam:ListAttachedGroupPolicies"
-		}
-		return []policy.Named{{Name: "(managed policies of " + who + ")", Kind: kind, Group: group, Unreadable: "no permission for " + action}}, nil
+		return []policy.Named{{Name: "(managed policies of " + h.name + ")", Kind: kind, Group: h.group(), Unreadable: "no permission for " + action}}, nil
 	}
 	out := make([]policy.Named, 0, len(arns))
 	for _, a := range arns {
-		n := policy.Named{Name: aws.ToString(a.PolicyName), Kind: kind, Group: group}
+		n := policy.Named{Name: aws.ToString(a.PolicyName), Kind: kind, Group: h.group()}
 		doc, why, err := e.managedDocument(ctx, aws.ToString(a.PolicyArn))
 		if err != nil {
 			return nil, err
@@ -301,26 +387,34 @@ func (e *Explainer) managedDocument(ctx context.Context, arn string) (doc *polic
 	return doc, "", nil
 }
 
-// inline reads the user's (or the group's) inline policies.
-func (e *Explainer) inline(ctx context.Context, user, group string) ([]policy.Named, error) {
-	kind, who, listAction, getAction := policy.KindInline, user, "iam:ListUserPolicies", "iam:GetUserPolicy"
-	if group != "" {
-		kind, who, listAction, getAction = policy.KindGroupInline, group, "iam:ListGroupPolicies", "iam:GetGroupPolicy"
-	}
+// inline reads h's inline policies.
+func (e *Explainer) inline(ctx context.Context, h holder) ([]policy.Named, error) {
+	kind, listAction, getAction := policy.KindInline, "iam:ListUserPolicies", "iam:GetUserPolicy"
 	var names []string
 	var listErr error
-	if group == "" {
-		p := iam.NewListUserPoliciesPaginator(e.iam, &iam.ListUserPoliciesInput{UserName: aws.String(user)})
+	switch h.kind {
+	case "user":
+		p := iam.NewListUserPoliciesPaginator(e.iam, &iam.ListUserPoliciesInput{UserName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListUserPoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
 				names = append(names, page.PolicyNames...)
 			}
 		}
-	} else {
-		p := iam.NewListGroupPoliciesPaginator(e.iam, &iam.ListGroupPoliciesInput{GroupName: aws.String(group)})
+	case "group":
+		kind, listAction, getAction = policy.KindGroupInline, "iam:ListGroupPolicies", "iam:GetGroupPolicy"
+		p := iam.NewListGroupPoliciesPaginator(e.iam, &iam.ListGroupPoliciesInput{GroupName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListGroupPoliciesOutput
+			if page, listErr = p.NextPage(ctx); listErr == nil {
+				names = append(names, page.PolicyNames...)
+			}
+		}
+	case "role":
+		listAction, getAction = "iam:ListRolePolicies", "iam:GetRolePolicy"
+		p := iam.NewListRolePoliciesPaginator(e.iam, &iam.ListRolePoliciesInput{RoleName: aws.String(h.name)})
+		for p.HasMorePages() && listErr == nil {
+			var page *iam.ListRolePoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
 				names = append(names, page.PolicyNames...)
 			}
@@ -330,24 +424,12 @@ func (e *Explainer) inline(ctx context.Context, user, group string) ([]policy.Na
 		if !denied(listErr) {
 			return nil, listErr
 		}
-		return []policy.Named{{Name: "(inline policies of " + who + ")", Kind: kind, Group: group, Unreadable: "no permission for " + listAction}}, nil
+		return []policy.Named{{Name: "(inline policies of " + h.name + ")", Kind: kind, Group: h.group(), Unreadable: "no permission for " + listAction}}, nil
 	}
 	out := make([]policy.Named, 0, len(names))
 	for _, name := range names {
-		n := policy.Named{Name: name, Kind: kind, Group: group}
-		var text string
-		var err error
-		if group == "" {
-			var r *iam.GetUserPolicyOutput
-			if r, err = e.iam.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name)}); err == nil {
-				text = aws.ToString(r.PolicyDocument)
-			}
-		} else {
-			var r *iam.GetGroupPolicyOutput
-			if r, err = e.iam.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(name)}); err == nil {
-				text = aws.ToString(r.PolicyDocument)
-			}
-		}
+		n := policy.Named{Name: name, Kind: kind, Group: h.group()}
+		text, err := e.inlineDocument(ctx, h, name)
 		switch {
 		case denied(err):
 			n.Unreadable = "no permission for " + getAction
@@ -361,6 +443,29 @@ func (e *Explainer) inline(ctx context.Context, user, group string) ([]policy.Na
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// inlineDocument reads one of h's inline policies as IAM returns it.
+func (e *Explainer) inlineDocument(ctx context.Context, h holder, name string) (string, error) {
+	switch h.kind {
+	case "group":
+		r, err := e.iam.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(h.name), PolicyName: aws.String(name)})
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(r.PolicyDocument), nil
+	case "role":
+		r, err := e.iam.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(h.name), PolicyName: aws.String(name)})
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(r.PolicyDocument), nil
+	}
+	r, err := e.iam.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(h.name), PolicyName: aws.String(name)})
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(r.PolicyDocument), nil
 }
 
 // parseIAMDocument decodes a document as IAM returns it: percent-encoded JSON.
@@ -400,14 +505,23 @@ func (e *Explainer) grants(ctx context.Context, keyARN string, in *policy.Input,
 
 // simulate asks IAM's policy simulator the same question and records where
 // it disagrees with the local evaluation.
-func (e *Explainer) simulate(ctx context.Context, in policy.Input, keyPolicy, account string, out *Trace) {
+func (e *Explainer) simulate(ctx context.Context, who *caller, in policy.Input, keyPolicy string, out *Trace) {
+	source := in.Request.PrincipalARN
+	if who.roleARN != "" {
+		source = who.roleARN
+	}
 	sim := &iam.SimulatePrincipalPolicyInput{
-		PolicySourceArn: aws.String(in.Request.PrincipalARN),
+		PolicySourceArn: aws.String(source),
 		ActionNames:     []string{in.Request.Action},
 		ResourceArns:    []string{in.Request.Resource},
 	}
 	if keyPolicy != "" {
 		sim.ResourcePolicy = aws.String(keyPolicy)
+		if who.roleARN != "" {
+			// The key policy's Principal is matched against CallerArn;
+			// IAM accepts only a user there, and says so.
+			sim.CallerArn = aws.String(in.Request.PrincipalARN)
+		}
 	}
 	for _, k := range []string{"kms:ViaService", "kms:CallerAccount"} {
 		if v, ok := in.Request.Context.Get(k); ok {
@@ -416,9 +530,13 @@ func (e *Explainer) simulate(ctx context.Context, in policy.Input, keyPolicy, ac
 		}
 	}
 	res, err := e.iam.SimulatePrincipalPolicy(ctx, sim)
+	var refused smithy.APIError
 	switch {
 	case denied(err):
 		out.Missing = append(out.Missing, "IAM's policy simulator could not be asked: the caller may not call iam:SimulatePrincipalPolicy, so nothing checks this evaluation.")
+		return
+	case errors.As(err, &refused) && refused.ErrorCode() == "InvalidInput":
+		out.Missing = append(out.Missing, "IAM's policy simulator refused the question ("+strings.TrimSuffix(refused.ErrorMessage(), ".")+"), so nothing checks this evaluation.")
 		return
 	case err != nil:
 		out.Missing = append(out.Missing, "IAM's policy simulator could not be asked: "+err.Error()+".")
