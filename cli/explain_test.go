@@ -100,6 +100,7 @@ func TestExplainAgainstServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	acct := aws.ToString(key.KeyMetadata.AWSAccountId)
 	if _, err := kc.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String("alias/explained"), TargetKeyId: key.KeyMetadata.KeyId}); err != nil {
 		t.Fatal(err)
 	}
@@ -148,6 +149,27 @@ func TestExplainAgainstServe(t *testing.T) {
 	}
 	if tr.Decision != "NoDecision" || tr.Reason != "NoIdentityAllow" || len(tr.Policies) != 2 || tr.Policies[0].Kind != "key policy" {
 		t.Errorf("JSON trace %+v", tr)
+	}
+
+	// A role session, allowed by the role's inline policy through the
+	// default key policy's account statement; the later --principal wins.
+	if _, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("app"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ic.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("app"), PolicyName: aws.String("decrypt"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	session := "arn:aws:sts::" + acct + ":assumed-role/app/s1"
+	out, err = run(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], "--principal", session)
+	if err != nil {
+		t.Fatalf("explain a role session: %v\n%s", err, out)
+	}
+	for _, want := range []string{"kms:Decrypt by " + session, "Decision: allowed", "Inline policy decrypt: allows", "CallerArn"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain of a role session lacks %q:\n%s", want, out)
+		}
 	}
 
 	out, err = run(aws.ToString(rk.AccessKey.AccessKeyId), aws.ToString(rk.AccessKey.SecretAccessKey))
