@@ -69,7 +69,7 @@ func secureEndpoint(cfg aws.Config) bool {
 }
 
 // Explain reads the key, its policy and grants, and the user's managed,
-// inline and group policies, evaluates the request with the policy engine
+// inline and group policies (a role's managed and inline ones), evaluates the request with the policy engine
 // the offline AWS enforces with, and asks IAM's policy simulator for
 // comparison. It changes nothing. Documents it may not read are listed in
 // Missing and in the trace; other failures are errors.
