@@ -9,11 +9,27 @@ import (
 )
 
 func (s *Service) addUserToGroup(ctx context.Context, form url.Values) (any, error) {
+	return s.changeMembership(ctx, form, "iam:AddUserToGroup", func(g *group, u *user) error {
+		if containsFold(g.Members, u.Name) {
+			return nil // adding twice is not an error on AWS
+		}
+		if len(s.groupsOf(u)) >= maxGroupsPerUser {
+			return api.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
+		}
+		g.Members = append(g.Members, u.Name)
+		return nil
+	})
+}
+
+// changeMembership is the opening of AddUserToGroup and RemoveUserFromGroup:
+// read GroupName and UserName, authorize action on the group, take the write
+// lock, find both; run then changes the membership under the lock.
+func (s *Service) changeMembership(ctx context.Context, form url.Values, action string, run func(g *group, u *user) error) (any, error) {
 	groupName, userName, err := groupAndUser(form)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.require(ctx, "iam:AddUserToGroup", s.groupResource(groupName), nil); err != nil {
+	if err := s.require(ctx, action, s.groupResource(groupName), nil); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -26,14 +42,7 @@ func (s *Service) addUserToGroup(ctx context.Context, form url.Values) (any, err
 	if err != nil {
 		return nil, err
 	}
-	if containsFold(g.Members, u.Name) {
-		return nil, nil // adding twice is not an error on AWS
-	}
-	if len(s.groupsOf(u)) >= maxGroupsPerUser {
-		return nil, api.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
-	}
-	g.Members = append(g.Members, u.Name)
-	return nil, nil
+	return nil, run(g, u)
 }
 
 // groupAndUser reads the GroupName and UserName parameters.

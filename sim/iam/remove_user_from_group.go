@@ -7,29 +7,14 @@ import (
 )
 
 func (s *Service) removeUserFromGroup(ctx context.Context, form url.Values) (any, error) {
-	groupName, userName, err := groupAndUser(form)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.require(ctx, "iam:RemoveUserFromGroup", s.groupResource(groupName), nil); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.lookupGroup(groupName)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.lookupUser(userName)
-	if err != nil {
-		return nil, err
-	}
-	for i, m := range g.Members {
-		if strings.EqualFold(m, u.Name) {
-			g.Members = append(g.Members[:i:i], g.Members[i+1:]...)
-			return nil, nil
+	return s.changeMembership(ctx, form, "iam:RemoveUserFromGroup", func(g *group, u *user) error {
+		for i, m := range g.Members {
+			if strings.EqualFold(m, u.Name) {
+				g.Members = append(g.Members[:i:i], g.Members[i+1:]...)
+				return nil
+			}
 		}
-	}
-	// Not a member: AWS names the user as not found in the group.
-	return nil, noSuchUser(userName)
+		// Not a member: AWS names the user as not found in the group.
+		return noSuchUser(form.Get("UserName"))
+	})
 }
