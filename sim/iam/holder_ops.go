@@ -156,24 +156,20 @@ func entityAndPolicyARN(form url.Values, k kind) (string, string, error) {
 
 // attachTo attaches a managed policy to the named entity.
 func (s *Service) attachTo(ctx context.Context, form url.Values, k kind, action string) (any, error) {
-	name, arn, err := entityAndPolicyARN(form, k)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.require(ctx, action, k.resource(s, name), policy.Context{"iam:PolicyARN": {arn}}); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h, _, err := k.find(s, name)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.attach(h, arn, k.quota, k.maxAttached)
+	return s.changeAttached(ctx, form, k, action, func(h *policyHolder, arn string) error {
+		return s.attach(h, arn, k.quota, k.maxAttached)
+	})
 }
 
 // detachFrom detaches a managed policy from the named entity.
 func (s *Service) detachFrom(ctx context.Context, form url.Values, k kind, action string) (any, error) {
+	return s.changeAttached(ctx, form, k, action, detach)
+}
+
+// changeAttached is the opening of attachTo and detachFrom: read the name and
+// PolicyArn, authorize action on the entity with iam:PolicyARN, take the write
+// lock, find the entity; run then changes its attachments under the lock.
+func (s *Service) changeAttached(ctx context.Context, form url.Values, k kind, action string, run func(h *policyHolder, arn string) error) (any, error) {
 	name, arn, err := entityAndPolicyARN(form, k)
 	if err != nil {
 		return nil, err
@@ -187,7 +183,7 @@ func (s *Service) detachFrom(ctx context.Context, form url.Values, k kind, actio
 	if err != nil {
 		return nil, err
 	}
-	return nil, detach(h, arn)
+	return nil, run(h, arn)
 }
 
 type listAttachedResult struct {
@@ -217,16 +213,30 @@ func (s *Service) listAttached(ctx context.Context, form url.Values, k kind, act
 	h, _, err := k.find(s, name)
 	var attached []attachedPolicyXML
 	if err == nil {
-		for _, arn := range h.Attached {
-			if mp, ok := s.lookupPolicy(arn); ok && strings.HasPrefix(mp.Path, prefix) {
-				attached = append(attached, attachedPolicyXML{PolicyName: mp.Name, PolicyArn: arn})
-			}
-		}
+		attached = s.attachedUnder(h.Attached, prefix)
 	}
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
+	return pageAttached(attached, marker, maxItems)
+}
+
+// attachedUnder names the managed policies in arns whose path starts with
+// prefix. The caller holds the lock.
+func (s *Service) attachedUnder(arns []string, prefix string) []attachedPolicyXML {
+	var attached []attachedPolicyXML
+	for _, arn := range arns {
+		if mp, ok := s.lookupPolicy(arn); ok && strings.HasPrefix(mp.Path, prefix) {
+			attached = append(attached, attachedPolicyXML{PolicyName: mp.Name, PolicyArn: arn})
+		}
+	}
+	return attached
+}
+
+// pageAttached cuts one page of attached policies. Attachment order is kept;
+// the marker is the position in it.
+func pageAttached(attached []attachedPolicyXML, marker string, maxItems int) (listAttachedResult, error) {
 	type indexed struct {
 		i int
 		p attachedPolicyXML
@@ -237,7 +247,7 @@ func (s *Service) listAttached(ctx context.Context, form url.Values, k kind, act
 	}
 	got, truncated, next, err := page(items, func(x indexed) string { return padIndex(x.i) }, marker, maxItems)
 	if err != nil {
-		return nil, err
+		return listAttachedResult{}, err
 	}
 	out := listAttachedResult{IsTruncated: truncated, Marker: next}
 	out.AttachedPolicies.Member = make([]attachedPolicyXML, 0, len(got))

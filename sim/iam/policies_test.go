@@ -150,7 +150,7 @@ func TestAttachDetach(t *testing.T) {
 	f.ok("AttachUserPolicy", "UserName", "bob", "PolicyArn", ddbFull)
 	f.ok("AttachUserPolicy", "UserName", "bob", "PolicyArn", ddbFull) // idempotent
 	f.ok("AttachUserPolicy", "UserName", "bob", "PolicyArn", kmsPower)
-	out := f.ok("ListAttachedUserPolicies", "UserName", "bob").(listAttachedUserPoliciesResult)
+	out := f.ok("ListAttachedUserPolicies", "UserName", "bob").(listAttachedResult)
 	want := []attachedPolicyXML{{"AmazonDynamoDBFullAccess", ddbFull}, {"AWSKeyManagementServicePowerUser", kmsPower}}
 	if !reflect.DeepEqual(out.AttachedPolicies.Member, want) {
 		t.Fatalf("attached = %v, want %v", out.AttachedPolicies.Member, want)
@@ -161,7 +161,7 @@ func TestAttachDetach(t *testing.T) {
 	}
 	f.ok("DetachUserPolicy", "UserName", "bob", "PolicyArn", ddbFull)
 	f.fails("DetachUserPolicy", "NoSuchEntity", 404, "Policy "+ddbFull+" was not found.", "UserName", "bob", "PolicyArn", ddbFull)
-	out = f.ok("ListAttachedUserPolicies", "UserName", "bob").(listAttachedUserPoliciesResult)
+	out = f.ok("ListAttachedUserPolicies", "UserName", "bob").(listAttachedResult)
 	if len(out.AttachedPolicies.Member) != 1 {
 		t.Fatalf("after detach = %v", out.AttachedPolicies.Member)
 	}
