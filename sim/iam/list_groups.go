@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"net/url"
-	"sort"
 	"strings"
 )
 
@@ -14,17 +13,8 @@ type listGroupsResult struct {
 }
 
 func (s *Service) listGroups(ctx context.Context, form url.Values) (any, error) {
-	v := newValidator(form)
-	prefix, hasPrefix := v.str("PathPrefix", false, rulePathPrefix)
-	marker, _ := v.str("Marker", false, ruleMarker)
-	maxItems := v.maxItems()
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if !hasPrefix {
-		prefix = "/"
-	}
-	if err := s.require(ctx, "iam:ListGroups", "arn:aws:iam::"+s.env.AccountID+":group/", nil); err != nil {
+	prefix, marker, maxItems, err := s.openList(ctx, form, "iam:ListGroups", "arn:aws:iam::"+s.env.AccountID+":group/")
+	if err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
@@ -40,9 +30,7 @@ func (s *Service) listGroups(ctx context.Context, form url.Values) (any, error) 
 
 // pageGroups sorts groups by name, ignoring case, and cuts one page.
 func pageGroups(groups []groupXML, marker string, maxItems int) (listGroupsResult, error) {
-	key := func(g groupXML) string { return strings.ToLower(g.GroupName) }
-	sort.Slice(groups, func(i, j int) bool { return key(groups[i]) < key(groups[j]) })
-	got, truncated, next, err := page(groups, key, marker, maxItems)
+	got, truncated, next, err := pageByName(groups, func(g groupXML) string { return g.GroupName }, marker, maxItems)
 	if err != nil {
 		return listGroupsResult{}, err
 	}

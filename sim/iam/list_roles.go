@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"net/url"
-	"sort"
 	"strings"
 )
 
@@ -15,17 +14,8 @@ type listRolesResult struct {
 
 // listRoles lists roles by name, without their tags or last use (as AWS does).
 func (s *Service) listRoles(ctx context.Context, form url.Values) (any, error) {
-	v := newValidator(form)
-	prefix, hasPrefix := v.str("PathPrefix", false, rulePathPrefix)
-	marker, _ := v.str("Marker", false, ruleMarker)
-	maxItems := v.maxItems()
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if !hasPrefix {
-		prefix = "/"
-	}
-	if err := s.require(ctx, "iam:ListRoles", "arn:aws:iam::"+s.env.AccountID+":role/", nil); err != nil {
+	prefix, marker, maxItems, err := s.openList(ctx, form, "iam:ListRoles", "arn:aws:iam::"+s.env.AccountID+":role/")
+	if err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
@@ -36,9 +26,7 @@ func (s *Service) listRoles(ctx context.Context, form url.Values) (any, error) {
 		}
 	}
 	s.mu.RUnlock()
-	key := func(r roleXML) string { return strings.ToLower(r.RoleName) }
-	sort.Slice(roles, func(i, j int) bool { return key(roles[i]) < key(roles[j]) })
-	got, truncated, next, err := page(roles, key, marker, maxItems)
+	got, truncated, next, err := pageByName(roles, func(r roleXML) string { return r.RoleName }, marker, maxItems)
 	if err != nil {
 		return nil, err
 	}

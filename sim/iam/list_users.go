@@ -13,15 +13,9 @@ type listUsersResult struct {
 }
 
 func (s *Service) listUsers(ctx context.Context, form url.Values) (any, error) {
-	v := newValidator(form)
-	prefix := v.pathPrefix(rulePathPrefix)
-	marker, _ := v.str("Marker", false, ruleMarker)
-	maxItems := v.maxItems()
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	// AWS authorizes listing against the user resource type with an empty name.
-	if err := s.require(ctx, "iam:ListUsers", s.userARN("/", ""), nil); err != nil {
+	prefix, marker, maxItems, err := s.openList(ctx, form, "iam:ListUsers", s.userARN("/", ""))
+	if err != nil {
 		return nil, err
 	}
 
