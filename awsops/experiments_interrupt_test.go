@@ -4,37 +4,16 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"kmslab/awsops"
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/steps"
 )
-
-// vclock is a clock shared by the offline AWS and the lab whose Sleep moves
-// it forward: DynamoDB's 5-minute key cache passes in no time.
-type vclock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *vclock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *vclock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	c.off += d
-	c.mu.Unlock()
-	return ctx.Err()
-}
 
 // experimentCuts are, per experiment, the calls that change something: the
 // run is cut right after AWS carried each one out.
@@ -62,7 +41,7 @@ func TestInterruptedExperimentsLeaveNothing(t *testing.T) {
 		for _, op := range cuts {
 			t.Run(x.ID+"/"+op, func(t *testing.T) {
 				t.Parallel()
-				clock := &vclock{}
+				clock := &simtest.SkipClock{}
 				e := startSim(t, sim.Options{Clock: clock.Now})
 				opts := e.opts(nil)
 				opts.Clock, opts.Sleep, opts.KeyCacheTTL = clock.Now, clock.Sleep, sim.DefaultKeyCache

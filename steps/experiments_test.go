@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,30 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"kmslab/awsops"
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/steps"
 )
-
-// vclock is a clock shared by the offline AWS and the lab whose Sleep moves
-// it forward instead of waiting: DynamoDB's 5-minute key cache passes in no
-// time, and always by exactly as much as the lab asked.
-type vclock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *vclock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *vclock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	c.off += d
-	c.mu.Unlock()
-	return ctx.Err()
-}
 
 // labAtPart6 runs parts 1 to 6 on a fresh offline AWS with the default 5
 // minute key cache and returns the lab and the admin's config.
@@ -47,7 +26,7 @@ func labAtPart6(t *testing.T) (*awsops.Lab, aws.Config, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	clock := &vclock{}
+	clock := &simtest.SkipClock{}
 	srv, err := sim.Start(ctx, sim.Options{Clock: clock.Now})
 	if err != nil {
 		t.Fatal(err)

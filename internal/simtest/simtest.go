@@ -1,10 +1,12 @@
 // Package simtest holds what tests of several packages need to drive the
-// offline AWS: a clock they move by hand and the key policy the KMS console
+// offline AWS: a clock they move by hand, one the lab's waits skip forward,
+// and the key policy the KMS console
 // writes. It is for tests only, and imports no part of sim so that sim's own
 // packages can use it in their internal tests.
 package simtest
 
 import (
+	"context"
 	"encoding/json"
 	"sync"
 	"time"
@@ -69,4 +71,28 @@ func ConsolePolicy(account string, admins, users []string) string {
 		},
 	})
 	return string(b)
+}
+
+// SkipClock is a clock shared by the offline AWS and the lab whose Sleep moves
+// it forward instead of waiting: DynamoDB's 5-minute key cache passes in no
+// time, and always by exactly as much as the lab asked. It reads the real time
+// plus what was skipped, so SigV4's skew window accepts the SDK's requests.
+type SkipClock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+// Now is the real time plus every Sleep so far.
+func (c *SkipClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+// Sleep moves the clock forward by d at once; it fails only if ctx is done.
+func (c *SkipClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.off += d
+	c.mu.Unlock()
+	return ctx.Err()
 }
