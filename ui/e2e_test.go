@@ -81,39 +81,7 @@ func TestEndToEndOffline(t *testing.T) {
 	m := New(Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: Offline, Extras: simExtras{srv},
 		Progress: feed, Dark: &dark, Context: ctx})
 
-	var mu sync.Mutex
-	var latest Model
-	filter := func(mod tea.Model, msg tea.Msg) tea.Msg {
-		if mm, ok := mod.(Model); ok {
-			// The program keeps mutating its steps slice: snapshot it.
-			mm.steps = append([]stepState(nil), mm.steps...)
-			mu.Lock()
-			latest = mm
-			mu.Unlock()
-		}
-		return msg
-	}
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256), tea.WithFilter(filter)))
-
-	waitModel := func(what string, cond func(Model) bool) Model {
-		t.Helper()
-		deadline := time.Now().Add(60 * time.Second)
-		for time.Now().Before(deadline) {
-			tm.Send(probeMsg{})
-			time.Sleep(20 * time.Millisecond)
-			mu.Lock()
-			cur := latest
-			mu.Unlock()
-			if cur.steps != nil && cond(cur) {
-				return cur
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(latest.View().Content))
-		return Model{}
-	}
+	tm, waitModel := runWatched(t, m)
 	enter := func() { tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) }
 
 	enter() // welcome -> part 1
@@ -179,4 +147,44 @@ func containsLine(text, prefix, s string) bool {
 		}
 	}
 	return false
+}
+
+// runWatched starts m in a test program (120x40, ANSI256) and returns it with
+// waitModel, which nudges the program until cond holds for the latest model
+// and fails the test with the screen after 60 s.
+func runWatched(t *testing.T, m Model) (*teatest.TestModel, func(what string, cond func(Model) bool) Model) {
+	var mu sync.Mutex
+	var latest Model
+	filter := func(mod tea.Model, msg tea.Msg) tea.Msg {
+		if mm, ok := mod.(Model); ok {
+			// The program keeps mutating these slices: snapshot them.
+			mm.steps = append([]stepState(nil), mm.steps...)
+			mm.experiments.records = append([]expRecord(nil), mm.experiments.records...)
+			mu.Lock()
+			latest = mm
+			mu.Unlock()
+		}
+		return msg
+	}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256), tea.WithFilter(filter)))
+	waitModel := func(what string, cond func(Model) bool) Model {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			tm.Send(probeMsg{})
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			cur := latest
+			mu.Unlock()
+			if cur.steps != nil && cond(cur) {
+				return cur
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(latest.View().Content))
+		return Model{}
+	}
+	return tm, waitModel
 }

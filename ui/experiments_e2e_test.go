@@ -3,40 +3,19 @@ package ui
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"kmslab/awsops"
+	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/steps"
 )
-
-// skipClock is the offline AWS's clock, moved forward by the lab's cache waits.
-type skipClock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *skipClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *skipClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	c.off += d
-	c.mu.Unlock()
-	return ctx.Err()
-}
 
 // TestExperimentsEndToEnd walks the lab to part 6 with Enter, opens the
 // what-ifs with w, runs every experiment with keys (predictions alternately
@@ -50,7 +29,7 @@ func TestExperimentsEndToEnd(t *testing.T) {
 	t.Setenv("EDITOR", "")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	clock := &skipClock{}
+	clock := &simtest.SkipClock{}
 	srv, err := sim.Start(ctx, sim.Options{Clock: clock.Now})
 	if err != nil {
 		t.Fatalf("start sim: %v", err)
@@ -78,38 +57,7 @@ func TestExperimentsEndToEnd(t *testing.T) {
 	m := New(Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: Offline, Progress: feed, Dark: &dark,
 		Context: ctx, Experiments: exps})
 
-	var mu sync.Mutex
-	var latest Model
-	filter := func(mod tea.Model, msg tea.Msg) tea.Msg {
-		if mm, ok := mod.(Model); ok {
-			mm.steps = append([]stepState(nil), mm.steps...)
-			mm.experiments.records = append([]expRecord(nil), mm.experiments.records...)
-			mu.Lock()
-			latest = mm
-			mu.Unlock()
-		}
-		return msg
-	}
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256), tea.WithFilter(filter)))
-	waitModel := func(what string, cond func(Model) bool) Model {
-		t.Helper()
-		deadline := time.Now().Add(60 * time.Second)
-		for time.Now().Before(deadline) {
-			tm.Send(probeMsg{})
-			time.Sleep(20 * time.Millisecond)
-			mu.Lock()
-			cur := latest
-			mu.Unlock()
-			if cur.steps != nil && cond(cur) {
-				return cur
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(latest.View().Content))
-		return Model{}
-	}
+	tm, waitModel := runWatched(t, m)
 	send := func(keys ...string) {
 		for _, k := range keys {
 			tm.Send(keyMsg(k))
