@@ -83,7 +83,7 @@ func policyDiff(st Styles, width int, d awsops.PolicyDiff) string {
 func unified(st Styles, width int, d awsops.PolicyDiff) string {
 	out := []string{st.DiffDel.Render("- before") + "  " + st.DiffAdd.Render("+ after")}
 	for _, h := range d.Hunks {
-		out = append(out, st.DiffHunk.Render(hunkTitle(h)))
+		out = append(out, st.DiffHunk.Render(ansi.Truncate(hunkTitle(h), max(width, 1), "…")))
 		texts, gap := fitHunk(h, width)
 		for i, l := range h.Lines {
 			switch l.Op {
