@@ -29,7 +29,7 @@ func (s *Service) deleteTable(ctx context.Context, body []byte) (any, error) {
 	s.mu.Unlock()
 	t.mu.Lock()
 	t.deleted = true
-	t.partitions, t.order = map[string]*partition{}, nil
+	t.items = newPartitions()
 	t.mu.Unlock()
 	s.forget(t.id)
 	return tableDescriptionOutput{TableDescription: d}, nil

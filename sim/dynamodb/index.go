@@ -168,23 +168,23 @@ func (t *table) checkIndexKeysLocked(it attr.Item) error {
 }
 
 // indexPut records the membership of an item just stored under hash ih. Callers hold t.mu.
-func (t *table) indexPut(ih []byte, it attr.Item) {
+func (t *table) indexPut(ih string, it attr.Item) {
 	for _, ix := range t.indexes {
 		if ix.members == nil {
 			continue
 		}
 		if ix.holds(it) {
-			ix.members[string(ih)] = ix.project(t, it).Size()
+			ix.members[ih] = ix.project(t, it).Size()
 		} else {
-			delete(ix.members, string(ih))
+			delete(ix.members, ih)
 		}
 	}
 }
 
 // indexDel forgets an item removed from the table. Callers hold t.mu.
-func (t *table) indexDel(ih []byte) {
+func (t *table) indexDel(ih string) {
 	for _, ix := range t.indexes {
-		delete(ix.members, string(ih))
+		delete(ix.members, ih)
 	}
 }
 
@@ -204,18 +204,20 @@ func (t *table) countIndexes(k *tableKeys) error {
 	for i := range counted {
 		counted[i] = map[string]int{}
 	}
-	for _, ph := range t.order {
-		for ih, st := range t.partitions[ph].items {
-			it, err := open(k, t.name, []byte(ih), st.sealed)
-			if err != nil {
-				return err
-			}
-			for i, ix := range todo {
-				if ix.holds(it) {
-					counted[i][ih] = ix.project(t, it).Size()
-				}
+	err := t.items.each(func(_ string, st *stored) error {
+		it, err := open(k, t.name, st.hash, st.sealed)
+		if err != nil {
+			return err
+		}
+		for i, ix := range todo {
+			if ix.holds(it) {
+				counted[i][st.hash] = ix.project(t, it).Size()
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for i, ix := range todo {
 		ix.members = counted[i]

@@ -90,24 +90,26 @@ func (t *table) cmpInPartition(ix *index, a, b attr.Item) int {
 // only, when not empty, keeps one index partition. Callers hold t.mu.
 func (t *table) indexItems(k *tableKeys, ix *index, only string) ([]indexEntry, error) {
 	var out []indexEntry
-	for _, ph := range t.order {
-		for ih, st := range t.partitions[ph].items {
-			if _, ok := ix.members[ih]; ix.members != nil && !ok {
-				continue // not in the index: no need to decrypt it
-			}
-			it, err := open(k, t.name, []byte(ih), st.sealed)
-			if err != nil {
-				return nil, err
-			}
-			if !ix.holds(it) {
-				continue
-			}
-			iph := string(k.partHash(it[ix.hashKey.name]))
-			if only != "" && iph != only {
-				continue
-			}
-			out = append(out, indexEntry{ph: iph, it: it})
+	err := t.items.each(func(_ string, st *stored) error {
+		if _, ok := ix.members[st.hash]; ix.members != nil && !ok {
+			return nil // not in the index: no need to decrypt it
 		}
+		it, err := open(k, t.name, st.hash, st.sealed)
+		if err != nil {
+			return err
+		}
+		if !ix.holds(it) {
+			return nil
+		}
+		iph := k.partHash(it[ix.hashKey.name])
+		if only != "" && iph != only {
+			return nil
+		}
+		out = append(out, indexEntry{ph: iph, it: it})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].ph != out[j].ph {

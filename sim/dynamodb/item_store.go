@@ -38,7 +38,7 @@ func (s *Service) withKeys(ctx context.Context, t *table, f func(k *tableKeys) e
 // get returns the item with the given key, or nil. Callers hold t.mu.
 func (t *table) get(k *tableKeys, h attr.Value, r *attr.Value) (attr.Item, error) {
 	ih := k.itemHash(h, r)
-	st := t.lookup(string(k.partHash(h)), string(ih))
+	st := t.items.lookup(k.partHash(h), ih)
 	if st == nil {
 		return nil, nil
 	}
@@ -53,7 +53,7 @@ func (s *Service) put(t *table, k *tableKeys, it attr.Item) error {
 	if err != nil {
 		return err
 	}
-	t.insert(string(k.partHash(h)), &stored{hash: ih, sealed: sealed, size: it.Size()})
+	t.insert(k.partHash(h), &stored{hash: ih, sealed: sealed, size: it.Size()})
 	t.indexPut(ih, it)
 	return nil
 }
@@ -61,23 +61,24 @@ func (s *Service) put(t *table, k *tableKeys, it attr.Item) error {
 // del removes the item with the given key. Callers hold t.mu.
 func (t *table) del(k *tableKeys, h attr.Value, r *attr.Value) {
 	ih := k.itemHash(h, r)
-	t.remove(string(k.partHash(h)), string(ih))
+	t.remove(k.partHash(h), ih)
 	t.indexDel(ih)
 }
 
 // partitionItems decrypts the items of one partition, ordered by sort key. Callers hold t.mu.
 func (t *table) partitionItems(k *tableKeys, ph string) ([]attr.Item, error) {
-	p := t.partitions[ph]
+	p := t.items.get(ph)
 	if p == nil {
 		return nil, nil
 	}
-	items := make([]attr.Item, 0, len(p.items))
-	for ih, st := range p.items {
-		it, err := open(k, t.name, []byte(ih), st.sealed)
-		if err != nil {
-			return nil, err
-		}
+	items := make([]attr.Item, 0, p.len())
+	err := p.each(func(st *stored) error {
+		it, err := open(k, t.name, st.hash, st.sealed)
 		items = append(items, it)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if t.rangeKey != nil {
 		name := t.rangeKey.name

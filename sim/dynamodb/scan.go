@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"context"
 	"encoding/binary"
-	"sort"
 
 	"kmslab/sim/dynamodb/attr"
 )
@@ -81,33 +80,34 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 	}
 	var out readOutput
 	err = s.withKeys(ctx, t, func(k *tableKeys) error {
-		i := 0
 		startPart := ""
 		if in.ExclusiveStartKey != nil {
-			startPart = string(k.partHash(startH))
-			i = sort.SearchStrings(t.order, startPart)
+			startPart = k.partHash(startH)
 		}
-	parts:
-		for ; i < len(t.order); i++ {
-			ph := t.order[i]
+		var err error
+		t.items.ascend(startPart, func(ph string, _ *partition) bool {
 			if total > 1 && segmentOf(ph, total) != segment {
-				continue
+				return true
 			}
 			if ph == startPart && startR == nil {
-				continue // a hash-only partition holds the one item already returned
+				return true // a hash-only partition holds the one item already returned
 			}
-			items, err := t.partitionItems(k, ph)
-			if err != nil {
-				return err
+			var items []attr.Item
+			if items, err = t.partitionItems(k, ph); err != nil {
+				return false
 			}
 			for _, it := range items {
 				if ph == startPart && attr.Compare(it[t.rangeKey.name], *startR) <= 0 {
 					continue
 				}
 				if !p.offer(it) {
-					break parts
+					return false
 				}
 			}
+			return true
+		})
+		if err != nil {
+			return err
 		}
 		out = p.finish()
 		return nil

@@ -146,14 +146,13 @@ func (s *Service) Inspect(name string) (AtRest, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := AtRest{Table: name, KMSKeyARN: t.sse.keyARN, WrappedTableKey: append([]byte(nil), t.wrappedKey...)}
-	for _, ph := range t.order {
-		for _, st := range t.partitions[ph].items {
-			out.Items = append(out.Items, StoredItem{
-				KeyHash:    append([]byte(nil), st.hash...),
-				Ciphertext: append([]byte(nil), st.sealed...),
-			})
-		}
-	}
+	_ = t.items.each(func(_ string, st *stored) error {
+		out.Items = append(out.Items, StoredItem{
+			KeyHash:    []byte(st.hash),
+			Ciphertext: append([]byte(nil), st.sealed...),
+		})
+		return nil
+	})
 	sort.Slice(out.Items, func(i, j int) bool { return string(out.Items[i].KeyHash) < string(out.Items[j].KeyHash) })
 	return out, nil
 }

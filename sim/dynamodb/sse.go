@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"context"
 	"errors"
-	"sort"
 
 	"kmslab/sim/api"
 	"kmslab/sim/kms"
@@ -121,32 +120,25 @@ func (s *Service) rekey(ctx context.Context, t *table, spec *sseSpecification) e
 	if t.gen != oldKeys.gen || t.deleted {
 		return errTableInUse("updated", t.name)
 	}
-	parts := map[string]*partition{}
-	var order []string
-	for _, ph := range t.order {
-		for ih, st := range t.partitions[ph].items {
-			it, err := open(oldKeys, t.name, []byte(ih), st.sealed)
-			if err != nil {
-				return err
-			}
-			h, r := t.keyValues(it)
-			nh := newKeys.itemHash(h, r)
-			sealed, err := s.seal(newKeys, t.name, nh, it)
-			if err != nil {
-				return err
-			}
-			nph := string(newKeys.partHash(h))
-			p := parts[nph]
-			if p == nil {
-				p = &partition{items: map[string]*stored{}}
-				parts[nph] = p
-				order = append(order, nph)
-			}
-			p.items[string(nh)] = &stored{hash: nh, sealed: sealed, size: st.size}
+	parts := newPartitions()
+	err = t.items.each(func(_ string, st *stored) error {
+		it, err := open(oldKeys, t.name, st.hash, st.sealed)
+		if err != nil {
+			return err
 		}
+		h, r := t.keyValues(it)
+		nh := newKeys.itemHash(h, r)
+		sealed, err := s.seal(newKeys, t.name, nh, it)
+		if err != nil {
+			return err
+		}
+		parts.put(newKeys.partHash(h), &stored{hash: nh, sealed: sealed, size: st.size})
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	sort.Strings(order)
-	t.partitions, t.order = parts, order
+	t.items = parts
 	for _, ix := range t.indexes {
 		ix.members = nil // item hashes changed with the key: counted again on next use
 	}

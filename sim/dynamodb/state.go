@@ -134,7 +134,7 @@ func (s *Service) RestoreState(b []byte) ([]TableState, error) {
 			name: ts.Name, arn: ts.ARN, id: ts.ID, created: ts.Created, ready: ts.Ready, hashKey: hk,
 			attrDefs: ts.AttrDefs, billing: ts.Billing, rcu: ts.RCU, wcu: ts.WCU, protected: ts.Protected,
 			tags: ts.Tags, sse: sseState{kind: sseKind(ts.SSEKind), keyARN: ts.SSEKeyARN},
-			wrappedKey: ts.WrappedKey, gen: ts.Gen, partitions: map[string]*partition{},
+			wrappedKey: ts.WrappedKey, gen: ts.Gen, items: newPartitions(),
 		}
 		if ts.RangeKey != nil {
 			rk, err := ts.RangeKey.keyAttr()
@@ -189,7 +189,7 @@ func (s *Service) RestoreItems(tableID string, fill func(put func(partHash, item
 	t.journal = nil // what is read back is on disk already
 	defer func() { t.journal = j }()
 	return fill(func(ph, ih, sealed []byte, size int) {
-		t.insert(string(ph), &stored{hash: ih, sealed: sealed, size: size})
+		t.insert(string(ph), &stored{hash: string(ih), sealed: sealed, size: size})
 	})
 }
 
@@ -203,11 +203,10 @@ func (s *Service) ItemsOf(tableID string, each func(gen uint64, partHash, itemHa
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, ph := range t.order {
-		for _, st := range t.partitions[ph].items {
-			each(t.gen, []byte(ph), st.hash, st.sealed, st.size)
-		}
-	}
+	_ = t.items.each(func(ph string, st *stored) error {
+		each(t.gen, []byte(ph), []byte(st.hash), st.sealed, st.size)
+		return nil
+	})
 	return true
 }
 

@@ -60,25 +60,27 @@ func keyedHash(key []byte, parts ...[]byte) []byte {
 }
 
 // itemHash indexes an item: HMAC(item key, KeyBytes(hash) || KeyBytes(range)).
-func (k *tableKeys) itemHash(hash attr.Value, rng *attr.Value) []byte {
+func (k *tableKeys) itemHash(hash attr.Value, rng *attr.Value) string {
 	if rng == nil {
-		return keyedHash(k.item, attr.KeyBytes(hash))
+		return string(keyedHash(k.item, attr.KeyBytes(hash)))
 	}
-	return keyedHash(k.item, attr.KeyBytes(hash), attr.KeyBytes(*rng))
+	return string(keyedHash(k.item, attr.KeyBytes(hash), attr.KeyBytes(*rng)))
 }
 
 // partHash indexes a partition (all items sharing a partition key value).
-func (k *tableKeys) partHash(hash attr.Value) []byte { return keyedHash(k.part, attr.KeyBytes(hash)) }
+func (k *tableKeys) partHash(hash attr.Value) string {
+	return string(keyedHash(k.part, attr.KeyBytes(hash)))
+}
 
 // aad binds a ciphertext to its table and its place, so stored items cannot be swapped.
-func aad(table string, hash []byte) []byte {
+func aad(table, hash string) []byte {
 	b := make([]byte, 0, len(table)+1+len(hash))
 	b = append(b, table...)
 	b = append(b, 0)
 	return append(b, hash...)
 }
 
-func (s *Service) seal(k *tableKeys, table string, hash []byte, it attr.Item) ([]byte, error) {
+func (s *Service) seal(k *tableKeys, table, hash string, it attr.Item) ([]byte, error) {
 	plain, err := it.MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("encode item: %w", err)
@@ -90,7 +92,7 @@ func (s *Service) seal(k *tableKeys, table string, hash []byte, it attr.Item) ([
 	return k.aead.Seal(out, out, plain, aad(table, hash)), nil
 }
 
-func open(k *tableKeys, table string, hash, sealed []byte) (attr.Item, error) {
+func open(k *tableKeys, table, hash string, sealed []byte) (attr.Item, error) {
 	if len(sealed) < nonceSize {
 		return nil, errors.New("stored item too short")
 	}
