@@ -133,6 +133,7 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 		AdminSecretAccessKey: f.secret,
 		KeyCacheTTL:          f.keyCacheTTL,
 		DataDir:              f.dataDir,
+		AuditKeep:            -1, // its trail is --audit-log; nothing here reads one in memory
 	}
 	if f.keyCacheTTL == 0 {
 		opts.KeyCacheTTL = sim.NoKeyCache

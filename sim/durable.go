@@ -158,6 +158,9 @@ func (d *durable) restoreAudit(log *audit.Log, max int) error {
 			return fmt.Errorf("trim audit trail: %w", err)
 		}
 	}
+	if !log.Keeps() {
+		return nil
+	}
 	return d.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketAudit).ForEach(func(_, v []byte) error {
 			var e audit.Event

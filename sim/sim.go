@@ -62,6 +62,10 @@ type Options struct {
 
 	// AuditSink receives every audit event as a JSON line.
 	AuditSink io.Writer
+	// AuditKeep is how many of the newest audit events Audit returns: 0 keeps
+	// 10000, a negative number none. A server whose trail no one reads in-process
+	// (kmslab serve: its trail is the sink) saves the memory.
+	AuditKeep int
 
 	// DataDir, when set, keeps the whole account on disk there (created 0700):
 	// a new Server on the same DataDir resumes where the last one stopped or
@@ -155,7 +159,7 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("a seeded run cannot keep its state in a data dir: its ids would repeat after a restart; drop --seed or --data-dir")
 	}
 	env := api.NewEnv(opts.AccountID, opts.Region, opts.Clock, opts.Rand)
-	log := audit.New(auditMax)
+	log := audit.New(opts.auditKeep())
 
 	iamSvc := iam.New(env, iam.Options{AccessKeyDelay: opts.AccessKeyDelay})
 	az := authz.New(env, iamSvc)
@@ -363,3 +367,10 @@ func (s *Server) Audit() []audit.Event { return s.audit.Events() }
 
 // Inspect shows what DynamoDB stores for a table: wrapped table key and item ciphertexts.
 func (s *Server) Inspect(table string) (dynamodb.AtRest, error) { return s.dynamodb.Inspect(table) }
+
+func (o Options) auditKeep() int {
+	if o.AuditKeep == 0 {
+		return auditMax
+	}
+	return o.AuditKeep
+}

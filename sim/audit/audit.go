@@ -69,9 +69,10 @@ type Log struct {
 }
 
 // New returns a log keeping at most max events in memory (0 = 10000); older ones are
-// dropped so a long-running `kmslab serve` does not grow without bound.
+// dropped so a long-running server does not grow without bound. A negative max keeps
+// none: the sink still sees every event.
 func New(max int) *Log {
-	if max <= 0 {
+	if max == 0 {
 		max = 10000
 	}
 	return &Log{max: max}
@@ -88,9 +89,11 @@ func (l *Log) SetSink(w io.Writer) {
 func (l *Log) Record(e Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.events) < l.max {
+	switch {
+	case l.max < 0:
+	case len(l.events) < l.max:
 		l.events = append(l.events, e)
-	} else {
+	default:
 		l.events[l.next] = e
 		l.next = (l.next + 1) % l.max
 	}
@@ -109,6 +112,9 @@ func (l *Log) Events() []Event {
 	out = append(out, l.events[l.next:]...)
 	return append(out, l.events[:l.next]...)
 }
+
+// Keeps reports whether the log holds events in memory at all.
+func (l *Log) Keeps() bool { return l.max >= 0 }
 
 // Len is the number of events held.
 func (l *Log) Len() int {

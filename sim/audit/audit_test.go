@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,25 @@ func BenchmarkRecordFull(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		l.Record(Event{Name: "Decrypt"})
+	}
+}
+
+// TestLogKeepingNone still feeds the sink: kmslab serve keeps no trail in
+// memory, and its --audit-log must not lose an event for it.
+func TestLogKeepingNone(t *testing.T) {
+	var sink bytes.Buffer
+	l := New(-1)
+	l.SetSink(&sink)
+	for i := range 3 {
+		l.Record(Event{Name: "Decrypt", RequestID: strconv.Itoa(i)})
+	}
+	if l.Keeps() || l.Len() != 0 || len(l.Events()) != 0 {
+		t.Fatalf("a log keeping none holds %d events", l.Len())
+	}
+	if n := strings.Count(sink.String(), "\n"); n != 3 {
+		t.Fatalf("sink got %d lines, want 3:\n%s", n, sink.String())
+	}
+	if !New(0).Keeps() {
+		t.Fatal("New(0) keeps the default number of events, not none")
 	}
 }
