@@ -3,6 +3,7 @@ package attr
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -389,4 +390,64 @@ func FuzzValueJSON(f *testing.F) {
 		_ = v.Size()
 		_ = Compare(v, w)
 	})
+}
+
+// FuzzFastDecode holds the fast decoder to the reference one: wherever the fast
+// path succeeds, the reference must succeed with exactly the same item.
+func FuzzFastDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"id":{"S":"x"},"n":{"N":"01.50"}}`, `{"a":{"B":"AAE="},"b":{"BS":["AA==",""]}}`,
+		`{"a":{"SS":["a","b"]},"b":{"NS":["1","2"]}}`, `{"m":{"M":{"a":{"L":[{"NULL":true},{"BOOL":false}]}}}}`,
+		`{"a":{"S":"x","N":null}}`, `{"a":{"S":"x","S":null}}`, `{"a":{"S":"x"},"a":{"N":"1"}}`,
+		`{"a":{"M":{}}}`, `{"a":{"L":[]}}`, `{"a":{"SS":[]}}`, `{"a":{"X":1,"S":"y"}}`, `null`, `{"a":{"NULL":false}}`,
+		`{"\u0061":{"\u0053":"\ud800"}}`, `{"a":{"N":"1e126"}} `, `{"a":{"S":"x"}} {}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if fast, ok := decodeItemFast(data); ok {
+			raw, err := decodeAny(data)
+			if err != nil {
+				t.Fatalf("fast path decoded %q, reference refused it: %v", data, err)
+			}
+			obj, _ := raw.(map[string]any)
+			ref := make(Item, len(obj))
+			for k, r := range obj {
+				if ref[k], err = fromAny(r, 1); err != nil {
+					t.Fatalf("fast path decoded %q, reference refused it: %v", data, err)
+				}
+			}
+			if !reflect.DeepEqual(fast, ref) {
+				t.Fatalf("%q: fast path gives %#v, reference %#v", data, fast, ref)
+			}
+		}
+		if fast, ok := decodeValueFast(data); ok {
+			raw, err := decodeAny(data)
+			if err != nil {
+				t.Fatalf("fast path decoded value %q, reference refused it: %v", data, err)
+			}
+			ref, err := fromAny(raw, 1)
+			if err != nil || !reflect.DeepEqual(fast, ref) {
+				t.Fatalf("%q: fast path gives %#v, reference %#v (%v)", data, fast, ref, err)
+			}
+		}
+	})
+}
+
+// TestFastDecodeTakesTheCommonCase makes sure the fast path is not silently
+// giving up on the items every lab request carries.
+func TestFastDecodeTakesTheCommonCase(t *testing.T) {
+	for _, s := range []string{
+		`{"id":{"S":"user-1"},"card":{"S":"4111"},"visits":{"N":"3"}}`,
+		`{"m":{"M":{"a":{"L":[{"NULL":true},{"BOOL":false},{"SS":["a"]}]}}},"b":{"B":"AAE="}}`,
+	} {
+		if _, ok := decodeItemFast([]byte(s)); !ok {
+			t.Errorf("fast path gave up on %s", s)
+		}
+	}
+	for _, s := range []string{`{"a":{"S":"x"},"a":{"N":"1"}}`, `{"a":{"S":"x","S":null}}`, `{"a":{"NULL":false}}`, `null`} {
+		if _, ok := decodeItemFast([]byte(s)); ok {
+			t.Errorf("fast path decided %s, which is the reference decoder's to judge", s)
+		}
+	}
 }

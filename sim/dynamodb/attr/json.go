@@ -117,6 +117,10 @@ func (it Item) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads one wire AttributeValue and validates it (see Validate). Errors are a
 // *ValidationError (DynamoDB's message) or wrap ErrSerialization.
 func (v *Value) UnmarshalJSON(data []byte) error {
+	if fast, ok := decodeValueFast(data); ok {
+		*v = fast
+		return nil
+	}
 	raw, err := decodeAny(data)
 	if err != nil {
 		return err
@@ -134,6 +138,10 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON reads an item ({"name": {"S": "x"}, ...}) and validates every value.
 func (it *Item) UnmarshalJSON(data []byte) error {
+	if fast, ok := decodeItemFast(data); ok {
+		*it = fast
+		return nil
+	}
 	raw, err := decodeAny(data)
 	if err != nil {
 		return err
