@@ -7,9 +7,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
-	"sync"
 
+	"kmslab/internal/keyedhash"
 	"kmslab/sim/dynamodb/attr"
 )
 
@@ -27,9 +26,9 @@ const (
 // for one request or in the per-principal cache.
 type tableKeys struct {
 	aead cipher.AEAD
-	item *keyedHasher // item hashes
-	part *keyedHasher // partition hashes
-	gen  uint64       // the table key generation they belong to
+	item *keyedhash.Hasher // item hashes
+	part *keyedhash.Hasher // partition hashes
+	gen  uint64            // the table key generation they belong to
 }
 
 func derive(key []byte, label string) []byte {
@@ -50,43 +49,20 @@ func newTableKeys(tableKey []byte, gen uint64) (*tableKeys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("table cipher: %w", err)
 	}
-	return &tableKeys{aead: aead, item: newKeyedHasher(derive(tableKey, labelItemIndex)), part: newKeyedHasher(derive(tableKey, labelPartIndex)), gen: gen}, nil
-}
-
-// keyedHasher computes HMAC-SHA256 under one key. Every item read or written hashes its key
-// twice, and hmac.New costs seven allocations and two SHA-256 states each time: a pooled
-// HMAC is Reset to its keyed state instead.
-type keyedHasher struct{ pool sync.Pool }
-
-func newKeyedHasher(key []byte) *keyedHasher {
-	h := &keyedHasher{}
-	h.pool.New = func() any { return hmac.New(sha256.New, key) }
-	return h
-}
-
-func (h *keyedHasher) sum(parts ...[]byte) string {
-	m := h.pool.Get().(hash.Hash)
-	for _, p := range parts {
-		m.Write(p)
-	}
-	var buf [sha256.Size]byte
-	s := string(m.Sum(buf[:0]))
-	m.Reset()
-	h.pool.Put(m)
-	return s
+	return &tableKeys{aead: aead, item: keyedhash.New(derive(tableKey, labelItemIndex)), part: keyedhash.New(derive(tableKey, labelPartIndex)), gen: gen}, nil
 }
 
 // itemHash indexes an item: HMAC(item key, KeyBytes(hash) || KeyBytes(range)).
 func (k *tableKeys) itemHash(hash attr.Value, rng *attr.Value) string {
 	if rng == nil {
-		return k.item.sum(attr.KeyBytes(hash))
+		return k.item.Sum(attr.KeyBytes(hash))
 	}
-	return k.item.sum(attr.KeyBytes(hash), attr.KeyBytes(*rng))
+	return k.item.Sum(attr.KeyBytes(hash), attr.KeyBytes(*rng))
 }
 
 // partHash indexes a partition (all items sharing a partition key value).
 func (k *tableKeys) partHash(hash attr.Value) string {
-	return k.part.sum(attr.KeyBytes(hash))
+	return k.part.Sum(attr.KeyBytes(hash))
 }
 
 // aad binds a ciphertext to its table and its place, so stored items cannot be swapped.

@@ -12,14 +12,25 @@ import (
 // the client says it signed, and nothing else. X-Amz-Signature is left out of
 // the query, as a presigning client cannot have signed its own signature.
 func CanonicalRequest(r *http.Request, signedHeaders []string, payloadHash string) string {
-	return strings.Join([]string{
-		r.Method,
-		CanonicalURI(r.URL.EscapedPath()),
-		parseQuery(r.URL.RawQuery).canonical("X-Amz-Signature"),
-		CanonicalHeaders(r, signedHeaders),
-		strings.Join(signedHeaders, ";"),
-		payloadHash,
-	}, "\n")
+	var b strings.Builder
+	b.Grow(512)
+	b.WriteString(r.Method)
+	b.WriteByte('\n')
+	b.WriteString(CanonicalURI(r.URL.EscapedPath()))
+	b.WriteByte('\n')
+	b.WriteString(parseQuery(r.URL.RawQuery).canonical("X-Amz-Signature"))
+	b.WriteByte('\n')
+	writeCanonicalHeaders(&b, r, signedHeaders)
+	b.WriteByte('\n')
+	for i, h := range signedHeaders {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(h)
+	}
+	b.WriteByte('\n')
+	b.WriteString(payloadHash)
+	return b.String()
 }
 
 // CanonicalURI encodes the already-escaped request path once more, the rule
@@ -45,6 +56,31 @@ func CanonicalQuery(rawQuery string) string {
 // trimmed and its inner runs of spaces collapsed.
 func CanonicalHeaders(r *http.Request, signedHeaders []string) string {
 	var b strings.Builder
+	writeCanonicalHeaders(&b, r, signedHeaders)
+	return b.String()
+}
+
+// signedByTheSDKs maps the lowercase names the SDKs sign to Go's canonical
+// header keys: r.Header.Values would canonicalize (and allocate) each name
+// on every request.
+var signedByTheSDKs = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"Content-Type", "Content-Length", "X-Amz-Date", "X-Amz-Target",
+		"X-Amz-Content-Sha256", "X-Amz-Security-Token", "X-Amz-User-Agent", "Amz-Sdk-Invocation-Id",
+		"Amz-Sdk-Request", "Content-Encoding", "Accept-Encoding"} {
+		m[strings.ToLower(k)] = k
+	}
+	return m
+}()
+
+func headerValues(r *http.Request, lower string) []string {
+	if k, ok := signedByTheSDKs[lower]; ok {
+		return r.Header[k]
+	}
+	return r.Header.Values(lower)
+}
+
+func writeCanonicalHeaders(b *strings.Builder, r *http.Request, signedHeaders []string) {
 	for _, name := range signedHeaders {
 		lower := strings.ToLower(name)
 		var values []string
@@ -52,12 +88,12 @@ func CanonicalHeaders(r *http.Request, signedHeaders []string) string {
 		case "host":
 			values = []string{canonicalHost(r)}
 		case "content-length":
-			values = r.Header.Values(name)
+			values = headerValues(r, lower)
 			if len(values) == 0 && r.ContentLength >= 0 {
 				values = []string{strconv.FormatInt(r.ContentLength, 10)}
 			}
 		default:
-			values = r.Header.Values(name)
+			values = headerValues(r, lower)
 		}
 		b.WriteString(lower)
 		b.WriteByte(':')
@@ -69,7 +105,6 @@ func CanonicalHeaders(r *http.Request, signedHeaders []string) string {
 		}
 		b.WriteByte('\n')
 	}
-	return b.String()
 }
 
 // canonicalHost drops a default port, as every SDK does before signing.
@@ -171,13 +206,15 @@ func (q query) canonical(skip string) string {
 // uriEncode percent-encodes every byte outside the RFC 3986 unreserved set
 // with uppercase hex, keeping "/" when asked.
 func uriEncode(s string, keepSlash bool) string {
+	if !strings.ContainsFunc(s, func(c rune) bool { return !unreserved(c, keepSlash) }) {
+		return s // the usual "/": nothing to encode, nothing to copy
+	}
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '~' || c == '/' && keepSlash {
+		if unreserved(rune(c), keepSlash) {
 			b.WriteByte(c)
 			continue
 		}
@@ -186,4 +223,9 @@ func uriEncode(s string, keepSlash bool) string {
 		b.WriteByte(hex[c&15])
 	}
 	return b.String()
+}
+
+func unreserved(c rune, keepSlash bool) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~' || c == '/' && keepSlash
 }

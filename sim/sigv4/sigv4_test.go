@@ -17,6 +17,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"kmslab/internal/keyedhash"
 )
 
 const (
@@ -506,22 +508,23 @@ func TestKindCode(t *testing.T) {
 	}
 }
 
-// The signing-key cache returns what SigningKey derives, tells secrets and
+// The signing-key cache signs as SigningKey's key does, tells secrets and
 // scopes apart, and stays bounded however many scopes it sees.
 func TestKeyCache(t *testing.T) {
-	c := &keyCache{keys: map[keyScope][]byte{}}
+	c := &keyCache{keys: map[keyScope]*keyedhash.Hasher{}}
+	sign := func(h *keyedhash.Hasher) string { return hex.EncodeToString(h.Append(nil, []byte("to sign"))) }
 	for i := range 3 * maxCachedKeys {
 		secret := "secret-" + strconv.Itoa(i%7)
 		date := "202611" + strconv.Itoa(10+i%20)
-		got := c.get(secret, date, "us-east-1", "kms")
-		if want := SigningKey(secret, date, "us-east-1", "kms"); !bytes.Equal(got, want) {
+		got := sign(c.get(secret, date, "us-east-1", "kms"))
+		if want := Signature(SigningKey(secret, date, "us-east-1", "kms"), "to sign"); got != want {
 			t.Fatalf("scope %d: cached key differs from SigningKey", i)
 		}
 		if len(c.keys) > maxCachedKeys {
 			t.Fatalf("cache holds %d keys, bound is %d", len(c.keys), maxCachedKeys)
 		}
 	}
-	if bytes.Equal(c.get("a", "20261101", "us-east-1", "kms"), c.get("b", "20261101", "us-east-1", "kms")) {
+	if sign(c.get("a", "20261101", "us-east-1", "kms")) == sign(c.get("b", "20261101", "us-east-1", "kms")) {
 		t.Fatal("two secrets share a cached key")
 	}
 }
