@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ErrSerialization marks wire input that is not a well-formed AttributeValue at all (wrong
@@ -26,9 +28,11 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// writeJSONString quotes s as RFC 8785's minimal JSON string, invalid UTF-8 replaced
+// with U+FFFD as encoding/json does, without json.Marshal's allocation per string.
 func writeJSONString(b *bytes.Buffer, s string) {
-	enc, _ := json.Marshal(s) // a string always marshals
-	b.Write(enc)
+	q, _ := jsontext.AppendQuote(b.AvailableBuffer(), s) // invalid UTF-8 is replaced, not fatal
+	b.Write(q)
 }
 
 func writeStrings(b *bytes.Buffer, ss []string) {
@@ -47,7 +51,9 @@ func (v Value) appendJSON(b *bytes.Buffer) {
 		b.WriteString("{}")
 		return
 	}
-	b.WriteString(`{"` + v.Type.String() + `":`)
+	b.WriteString(`{"`)
+	b.WriteString(v.Type.String())
+	b.WriteString(`":`)
 	switch v.Type {
 	case TypeS:
 		writeJSONString(b, v.S)
