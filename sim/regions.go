@@ -59,9 +59,9 @@ func (rs *regions) all() []*regional {
 // regionRE is the shape of a region of the aws partition (us-east-1,
 // ap-southeast-2, il-central-1). The other partitions (aws-cn, aws-us-gov,
 // the iso ones) have their own ARN prefix, which the offline AWS does not speak.
-var regionRE = regexp.MustCompile(`^[a-z]{2}-[a-z]+-[1-9][0-9]?$`)
+var regionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}-[a-z]+-[1-9][0-9]?$`) })
 
 // validRegion reports whether a credential scope may name region.
 func validRegion(region string) bool {
-	return regionRE.MatchString(region) && region[:3] != "cn-" && region[:3] != "us-g"
+	return regionRE().MatchString(region) && region[:3] != "cn-" && region[:3] != "us-g"
 }

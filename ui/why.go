@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"charm.land/lipgloss/v2"
 
@@ -130,9 +131,11 @@ func joinAnd(l []string) string {
 
 // shortARNs writes the IAM user and role ARNs in a why as their names:
 // within one account the name is what tells callers apart.
-var iamARN = regexp.MustCompile(`arn:aws[a-z-]*:iam::\d{12}:(?:user|role)/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)`)
+var iamARN = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`arn:aws[a-z-]*:iam::\d{12}:(?:user|role)/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)`)
+})
 
-func shortARNs(s string) string { return iamARN.ReplaceAllString(s, "$1") }
+func shortARNs(s string) string { return iamARN().ReplaceAllString(s, "$1") }
 
 // identityNames lists the caller's IAM policies by name.
 func identityNames(tr *awsops.Trace) string {

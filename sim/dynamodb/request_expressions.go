@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"regexp"
+	"sync"
 
 	"kmslab/sim/dynamodb/attr"
 	"kmslab/sim/dynamodb/expr"
@@ -131,8 +132,8 @@ func (e *exprs) done() error {
 // placeholder is what DynamoDB accepts as an ExpressionAttributeNames key (#name) or an
 // ExpressionAttributeValues key (:value).
 var (
-	namePlaceholder  = regexp.MustCompile(`^#[A-Za-z0-9_]+$`)
-	valuePlaceholder = regexp.MustCompile(`^:[A-Za-z0-9_]+$`)
+	namePlaceholder  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#[A-Za-z0-9_]+$`) })
+	valuePlaceholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^:[A-Za-z0-9_]+$`) })
 )
 
 // precheck validates ExpressionAttributeNames and ExpressionAttributeValues themselves, in
@@ -154,12 +155,12 @@ func (e *exprs) precheck(uses bool) error {
 		return validationErr("ExpressionAttributeValues must not be empty")
 	}
 	for _, k := range sortedTables(names) {
-		if !namePlaceholder.MatchString(k) {
+		if !namePlaceholder().MatchString(k) {
 			return validationErr("ExpressionAttributeNames contains invalid key: Syntax error; key: %q", k)
 		}
 	}
 	for _, k := range sortedTables(values) {
-		if !valuePlaceholder.MatchString(k) {
+		if !valuePlaceholder().MatchString(k) {
 			return validationErr("ExpressionAttributeValues contains invalid key: Syntax error; key: %q", k)
 		}
 	}
