@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -213,34 +212,21 @@ func arnAccount(arn string) string {
 	return ""
 }
 
-// requestContext is the condition keys KMS supplies for the call, as the
-// offline AWS and AWS set them: a role session is known to policies by its
-// role (aws:PrincipalArn) and has no aws:username.
+// requestContext is the condition keys KMS supplies for the call, built by
+// the same function the offline AWS enforces with.
 func (e *Explainer) requestContext(who *caller, r TraceRequest) policy.Context {
-	principalType, principalARN := "User", who.arn
-	if who.roleARN != "" {
-		principalType, principalARN = "AssumedRole", who.roleARN
-	}
-	c := policy.Context{
-		"aws:PrincipalArn":     {principalARN},
-		"aws:PrincipalAccount": {who.account},
-		"aws:PrincipalType":    {principalType},
-		"kms:CallerAccount":    {who.account},
-		"aws:SecureTransport":  {strconv.FormatBool(e.secure)},
-	}
-	if who.userName != "" {
-		c["aws:username"] = []string{who.userName}
+	f := policy.RequestFacts{
+		Caller: policy.Caller{ARN: who.arn, Account: who.account, RoleARN: who.roleARN, UserName: who.userName, UserID: who.userID},
+		Secure: e.secure,
+		KMS:    true,
 	}
 	if e.now != nil {
-		c["aws:CurrentTime"] = []string{e.now().UTC().Format("2006-01-02T15:04:05Z")}
-	}
-	if who.userID != "" {
-		c["aws:userid"] = []string{who.userID}
+		f.Time = e.now()
 	}
 	if r.Via != "" {
-		c["kms:ViaService"] = []string{viaService(r.Via, e.region)}
+		f.ViaService = viaService(r.Via, e.region)
 	}
-	return c
+	return policy.RequestContext(f)
 }
 
 // viaService is the endpoint name KMS sees for a service acting for a caller.

@@ -89,29 +89,22 @@ func (a *Authorizer) decide(p *api.Principal, via string, c Check) error {
 	return &Denied{Message: out.Message(p.ARN, c.Action, c.Resource), Outcome: out}
 }
 
-// context is every condition key of the request: the global ones AWS sets on
-// every request, KMS's request keys for a key, then the check's own.
+// context is every condition key of the request: those AWS sets (the global
+// ones, and KMS's for a key), then the check's own.
 func (a *Authorizer) context(p *api.Principal, via string, c Check) policy.Context {
-	principalType, principalARN := "User", p.ARN
+	who := policy.Caller{ARN: p.ARN, Account: p.AccountID, UserName: p.UserName, UserID: p.UserID}
 	if role, ok := sessionRoleARN(p.ARN); ok {
-		// A role session is known to policies by its role: aws:PrincipalArn
-		// names the role, not the session.
-		principalType, principalARN = "AssumedRole", role
+		who.RoleARN = role
 	}
-	ctx := policy.Context{
-		"aws:PrincipalArn":     {principalARN},
-		"aws:PrincipalAccount": {p.AccountID},
-		"aws:PrincipalType":    {principalType},
-		"aws:userid":           {p.UserID},
-		"aws:SecureTransport":  {"false"},
-		"aws:CurrentTime":      {a.env.Now().Format("2006-01-02T15:04:05Z")},
-	}
-	if p.UserName != "" {
-		ctx["aws:username"] = []string{p.UserName}
-	}
-	if c.KMS {
-		kmsContext(ctx, p, via, c.EncryptionContext)
-	}
+	ctx := policy.RequestContext(policy.RequestFacts{
+		Caller: who,
+		Time:   a.env.Now(),
+		// kmslab serve listens on plain HTTP only.
+		Secure:            false,
+		KMS:               c.KMS,
+		ViaService:        via,
+		EncryptionContext: c.EncryptionContext,
+	})
 	for k, v := range c.Context {
 		ctx[k] = v
 	}

@@ -1,0 +1,79 @@
+package policy
+
+import (
+	"maps"
+	"slices"
+	"time"
+)
+
+// Caller is who sends a request, as AWS describes them to policies.
+type Caller struct {
+	// ARN is the IAM user's ARN, or the role session's
+	// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION).
+	ARN     string
+	Account string
+	// RoleARN is set for a role session: its role's ARN, path included.
+	RoleARN  string
+	UserName string // set for an IAM user
+	UserID   string // aws:userid, when known
+}
+
+// RequestFacts are what AWS knows of a request when it sets the condition keys.
+type RequestFacts struct {
+	Caller Caller
+	Time   time.Time // aws:CurrentTime; the zero time leaves it unset
+	Secure bool      // the request came over TLS (aws:SecureTransport)
+	// KMS marks a request to KMS for a key: KMS adds kms:CallerAccount,
+	// kms:ViaService and the encryption context keys.
+	KMS bool
+	// ViaService is the endpoint of the service acting for the caller
+	// ("dynamodb.us-east-1.amazonaws.com"), or "" for a direct call.
+	ViaService        string
+	EncryptionContext map[string]string
+}
+
+// RequestContext is the condition keys AWS sets on a request: the global
+// ones, and KMS's for a request on a key. The offline AWS enforces with it
+// and the trace explains with it, so the two cannot see different requests.
+func RequestContext(f RequestFacts) Context {
+	who := f.Caller
+	// A role session is known to policies by its role: aws:PrincipalArn
+	// names the role, not the session, and there is no aws:username.
+	principalType, principalARN := "User", who.ARN
+	if who.RoleARN != "" {
+		principalType, principalARN = "AssumedRole", who.RoleARN
+	}
+	secure := "false"
+	if f.Secure {
+		secure = "true"
+	}
+	ctx := Context{
+		"aws:PrincipalArn":     {principalARN},
+		"aws:PrincipalAccount": {who.Account},
+		"aws:PrincipalType":    {principalType},
+		"aws:SecureTransport":  {secure},
+	}
+	if who.UserName != "" {
+		ctx["aws:username"] = []string{who.UserName}
+	}
+	if who.UserID != "" {
+		ctx["aws:userid"] = []string{who.UserID}
+	}
+	if !f.Time.IsZero() {
+		ctx["aws:CurrentTime"] = []string{f.Time.UTC().Format("2006-01-02T15:04:05Z")}
+	}
+	if !f.KMS {
+		return ctx
+	}
+	ctx["kms:CallerAccount"] = []string{who.Account}
+	if f.ViaService != "" {
+		ctx["kms:ViaService"] = []string{f.ViaService}
+	}
+	for k, v := range f.EncryptionContext {
+		ctx["kms:EncryptionContext:"+k] = []string{v}
+	}
+	if len(f.EncryptionContext) > 0 {
+		ctx["kms:EncryptionContextKeys"] = slices.Sorted(maps.Keys(f.EncryptionContext))
+	}
+	return ctx
+}
