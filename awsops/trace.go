@@ -89,6 +89,7 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 	in := policy.Input{
 		Request: policy.Request{
 			PrincipalARN: who.arn,
+			RoleARN:      who.roleARN,
 			Action:       r.Action,
 			Resource:     keyARN,
 			Context:      e.requestContext(who, r),

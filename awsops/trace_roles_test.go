@@ -92,8 +92,9 @@ func TestTraceGroupPolicy(t *testing.T) {
 	}
 }
 
-// TestTraceRoleSession: a role the key policy names, and one it does not
-// (with no IAM permission either). Each is assumed and its session decrypts
+// TestTraceRoleSession: a role the key policy names, one with a path that it
+// names by its full ARN (the session's ARN has no path, the match must still
+// hold), and one it does not name (with no IAM permission either). Each is assumed and its session decrypts
 // for real; the trace for the session's ARN, and for the role, must say
 // what the offline AWS did, and must say the simulator would not answer.
 func TestTraceRoleSession(t *testing.T) {
@@ -103,20 +104,23 @@ func TestTraceRoleSession(t *testing.T) {
 	c := iam.NewFromConfig(e.cfg)
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + root + `"},"Action":"sts:AssumeRole"}]}`
 	roles := map[string]string{}
-	for _, name := range []string{"named-role", "other-role"} {
-		out, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
+	for name, path := range map[string]string{"named-role": "/", "pathed-role": "/team/app/", "other-role": "/"} {
+		out, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), Path: aws.String(path), AssumeRolePolicyDocument: aws.String(trust)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		roles[name] = aws.ToString(out.Role.Arn)
 	}
+	if want := "arn:aws:iam::111122223333:role/team/app/pathed-role"; roles["pathed-role"] != want {
+		t.Fatalf("role ARN %s, want %s", roles["pathed-role"], want)
+	}
 	keyARN, blob := e.keyWith(t, strings.ReplaceAll(stRoot, "%ROOT%", root),
-		`{"Sid":"Role use","Effect":"Allow","Principal":{"AWS":"`+roles["named-role"]+`"},"Action":"kms:Decrypt","Resource":"*"}`)
+		`{"Sid":"Role use","Effect":"Allow","Principal":{"AWS":["`+roles["named-role"]+`","`+roles["pathed-role"]+`"]},"Action":"kms:Decrypt","Resource":"*"}`)
 	assumer := e.user(t, "assumer", nil, []string{`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`})
 
 	for _, c := range []struct {
 		role, want string
-	}{{"named-role", "Allowed"}, {"other-role", "AccessDenied"}} {
+	}{{"named-role", "Allowed"}, {"pathed-role", "Allowed"}, {"other-role", "AccessDenied"}} {
 		t.Run(c.role, func(t *testing.T) {
 			s, err := sts.NewFromConfig(e.clientCfg(assumer)).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roles[c.role]), RoleSessionName: aws.String("s1")})
 			if err != nil {

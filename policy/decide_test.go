@@ -65,6 +65,8 @@ func TestEvaluate(t *testing.T) {
 	}
 	roleKey := mustParse(t, ParseResource, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 		"Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"kms:Decrypt","Resource":"*"}]}`)
+	pathRoleKey := mustParse(t, ParseResource, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Principal":{"AWS":"arn:aws:iam::111122223333:role/team/app"},"Action":"kms:Decrypt","Resource":"*"}]}`)
 	serviceKey := mustParse(t, ParseResource, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 		"Principal":{"Service":"dynamodb.amazonaws.com"},"Action":"kms:Describe*","Resource":"*"}]}`)
 	everyoneKey := mustParse(t, ParseResource, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
@@ -75,6 +77,12 @@ func TestEvaluate(t *testing.T) {
 
 	kms := func(principal, action string, ctx Context, key *Document, ids ...Named) Input {
 		return Input{Request: Request{PrincipalARN: principal, Action: action, Resource: keyARN, Context: ctx}, Identity: ids, Resource: key, KMS: true}
+	}
+	// A session's ARN has no role path: the caller says which role it came from.
+	session := func(roleARN string, key *Document) Input {
+		in := kms("arn:aws:sts::111122223333:assumed-role/app/session-1", "kms:Decrypt", nil, key)
+		in.Request.RoleARN = roleARN
+		return in
 	}
 	plain := func(principal, action, resource string, res *Document, ids ...Named) Input {
 		return Input{Request: Request{PrincipalARN: principal, Action: action, Resource: resource}, Identity: ids, Resource: res}
@@ -114,6 +122,10 @@ func TestEvaluate(t *testing.T) {
 		{"everyone, other account", kms("arn:aws:iam::444455556666:user/eve", "kms:Decrypt", nil, everyoneKey, adminAccess), NoDecision, NoResourceAllow},
 		{"everyone, caller account from context", kms(bob, "kms:Decrypt", Context{"kms:CallerAccount": {other}}, everyoneKey), NoDecision, NoResourceAllow},
 		{"assumed role matches role principal", kms("arn:aws:sts::111122223333:assumed-role/app/session-1", "kms:Decrypt", nil, roleKey), Allow, Allowed},
+		{"session of a role with a path matches the role's ARN with its path", session("arn:aws:iam::111122223333:role/team/app", pathRoleKey), Allow, Allowed},
+		{"session of a role with a path does not match the ARN without it", session("arn:aws:iam::111122223333:role/team/app", roleKey), NoDecision, NoResourceAllow},
+		{"session of a role without a path, role given", session("arn:aws:iam::111122223333:role/app", roleKey), Allow, Allowed},
+		{"session of a role without a path does not match a path", session("arn:aws:iam::111122223333:role/app", pathRoleKey), NoDecision, NoResourceAllow},
 		{"other role does not", kms("arn:aws:sts::111122223333:assumed-role/web/session-1", "kms:Decrypt", nil, roleKey), NoDecision, NoResourceAllow},
 		{"service principal", kms("dynamodb.amazonaws.com", "kms:DescribeKey", nil, serviceKey), Allow, Allowed},
 		{"service principal, other service", kms("s3.amazonaws.com", "kms:DescribeKey", nil, serviceKey), NoDecision, NoResourceAllow},

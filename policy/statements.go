@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"cmp"
 	"strings"
 )
 
@@ -26,9 +27,14 @@ func (c Context) Get(key string) ([]string, bool) {
 type Request struct {
 	PrincipalARN     string // arn:aws:iam::111122223333:user/alice, or ...:root
 	PrincipalAccount string // derived from PrincipalARN when empty
-	Action           string // "kms:Decrypt"
-	Resource         string // the resource's ARN
-	Context          Context
+	// RoleARN is, for a role session, its role's ARN with the role's path: a
+	// session's ARN (assumed-role/ROLE/SESSION) has none, yet a policy names
+	// the role by its full ARN. When empty, the role is taken from the
+	// session's ARN, which is right only for a role without a path.
+	RoleARN  string
+	Action   string // "kms:Decrypt"
+	Resource string // the resource's ARN
+	Context  Context
 }
 
 // Decision is a policy's or a request's verdict.
@@ -88,7 +94,7 @@ func newEvalContext(req Request) *evalContext {
 			c.vals[k] = []string{v}
 		}
 	}
-	def("aws:principalarn", req.PrincipalARN)
+	def("aws:principalarn", cmp.Or(c.who.roleARN, req.PrincipalARN))
 	def("aws:principalaccount", c.who.account)
 	def("aws:username", c.who.userName)
 	if strings.HasPrefix(strings.ToLower(req.Action), "kms:") {
@@ -129,7 +135,7 @@ func describePrincipal(req Request) principalInfo {
 		info.userName = res[strings.LastIndexByte(res, '/')+1:]
 	case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
 		if role, _, ok := strings.Cut(strings.TrimPrefix(res, "assumed-role/"), "/"); ok {
-			info.roleARN = "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role
+			info.roleARN = cmp.Or(req.RoleARN, "arn:"+parts[1]+":iam::"+parts[4]+":role/"+role)
 		}
 	}
 	return info

@@ -41,10 +41,13 @@ func BadRequest(code, format string, args ...any) *Error {
 	return Errorf(http.StatusBadRequest, code, format, args...)
 }
 
-// Principal is the authenticated caller. Only IAM users exist offline; the
-// account root is represented with UserName "" and IsRoot.
+// Principal is the authenticated caller: an IAM user, a role session, or
+// the account root (UserName "" and IsRoot).
 type Principal struct {
-	ARN         string
+	ARN string
+	// RoleARN is set for a role session: its role's ARN, path included,
+	// which ARN (assumed-role/ROLE/SESSION) does not carry.
+	RoleARN     string
 	AccountID   string
 	UserName    string
 	UserID      string

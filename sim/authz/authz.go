@@ -8,7 +8,6 @@ package authz
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"kmslab/policy"
 	"kmslab/sim/api"
@@ -72,6 +71,7 @@ func (a *Authorizer) decide(p *api.Principal, via string, c Check) error {
 		Request: policy.Request{
 			PrincipalARN:     p.ARN,
 			PrincipalAccount: p.AccountID,
+			RoleARN:          p.RoleARN,
 			Action:           c.Action,
 			Resource:         c.Resource,
 			Context:          a.context(p, via, c),
@@ -92,10 +92,7 @@ func (a *Authorizer) decide(p *api.Principal, via string, c Check) error {
 // context is every condition key of the request: those AWS sets (the global
 // ones, and KMS's for a key), then the check's own.
 func (a *Authorizer) context(p *api.Principal, via string, c Check) policy.Context {
-	who := policy.Caller{ARN: p.ARN, Account: p.AccountID, UserName: p.UserName, UserID: p.UserID}
-	if role, ok := sessionRoleARN(p.ARN); ok {
-		who.RoleARN = role
-	}
+	who := policy.Caller{ARN: p.ARN, Account: p.AccountID, RoleARN: p.RoleARN, UserName: p.UserName, UserID: p.UserID}
 	ctx := policy.RequestContext(policy.RequestFacts{
 		Caller: who,
 		Time:   a.env.Now(),
@@ -149,19 +146,4 @@ func AccessDenied(req *api.Request, msg string) *api.Error {
 		return api.Errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
 	}
 	return api.BadRequest("AccessDeniedException", "%s", msg)
-}
-
-// sessionRoleARN turns arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION into
-// the role's ARN, arn:aws:iam::ACCOUNT:role/ROLE (a session ARN carries no
-// role path, so a role with a path is named without it).
-func sessionRoleARN(arn string) (string, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[2] != "sts" || !strings.HasPrefix(parts[5], "assumed-role/") {
-		return "", false
-	}
-	role, _, ok := strings.Cut(strings.TrimPrefix(parts[5], "assumed-role/"), "/")
-	if !ok {
-		return "", false
-	}
-	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role, true
 }

@@ -121,7 +121,7 @@ func (s *Service) lookupSession(id string) (string, *api.Principal, bool) {
 		return "", nil, false
 	}
 	return ss.Secret, &api.Principal{
-		ARN: s.sessionARN(r.Name, ss.Name), AccountID: s.env.AccountID,
+		ARN: s.sessionARN(r.Name, ss.Name), RoleARN: r.ARN, AccountID: s.env.AccountID,
 		UserID: r.ID + ":" + ss.Name, AccessKeyID: id,
 	}, true
 }
