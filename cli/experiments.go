@@ -94,15 +94,7 @@ func (r *report) experimentStart(x steps.Experiment, names awsops.Names, id awso
 	r.printf("%s\n", r.st.title.Render(fmt.Sprintf("━━ Experiment %d · %s", x.Number, x.Title)))
 	r.printf("%s%s\n", r.indent, wordwrap(x.Setup, 96, r.indent))
 	r.printf("%s%s %s\n", r.indent, r.st.label.Render("Change:"), x.Change)
-	for _, c := range x.CLI(names, id) {
-		for i, line := range strings.Split(c, "\n") {
-			prefix := "$ "
-			if i > 0 || strings.HasPrefix(line, "#") {
-				prefix = "  "
-			}
-			r.printf("%s\n", r.st.cmd.Render(prefix+strings.TrimRight(line, " ")))
-		}
-	}
+	r.commands(x.CLI(names, id))
 }
 
 func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsops.Identity, o steps.ExperimentOutcome) {

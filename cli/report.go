@@ -97,16 +97,28 @@ func (r *report) stepStart(st steps.Step, names awsops.Names, id awsops.Identity
 	if st.CLI == nil {
 		return
 	}
-	for _, c := range st.CLI(names, id) {
+	r.commands(st.CLI(names, id))
+}
+
+// commands prints commands after a "$ " prompt (comments under it), so that
+// they run pasted without the prompt: a heredoc's body and terminator are
+// printed as they are, since an indented terminator would not end it.
+func (r *report) commands(cmds []string) {
+	for _, c := range cmds {
 		lines := strings.Split(c, "\n")
 		if r.width > 0 {
 			// On a terminal a command breaks before its options, with
 			// continuations, rather than where the terminal runs out.
 			lines = shellfmt.Lines(shellfmt.JoinContinuations(c), r.width-2)
 		}
+		verbatim := shellfmt.Verbatim(lines)
 		for i, line := range lines {
+			if verbatim[i] {
+				r.printf("%s\n", r.st.cmd.Render(line))
+				continue
+			}
 			prefix := "$ "
-			if i > 0 {
+			if i > 0 || strings.HasPrefix(line, "#") {
 				prefix = "  "
 			}
 			r.printf("%s\n", r.st.cmd.Render(prefix+strings.TrimRight(line, " ")))

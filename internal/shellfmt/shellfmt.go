@@ -11,16 +11,24 @@ import (
 // Lines lays out one command within w columns, as a shell would accept it: a
 // command too long is broken before its options with backslash
 // continuations (inside a $(...) too, one level deeper), and an option whose
-// value still does not fit gets the value on a line of its own, wrapped at
-// commas if it must be (a JSON item). A word longer than a line is never cut.
+// value still does not fit gets the value on lines of its own, broken only
+// between shell words. A word longer than a line (a JSON item) is never cut.
 // A command of several lines (a heredoc) is kept line for line: a break added
-// inside it would change what the shell reads.
+// inside it would change what the shell reads. A comment wraps as comments.
 func Lines(c string, w int) []string {
 	if strings.Contains(c, "\n") {
 		return strings.Split(c, "\n")
 	}
 	if ansi.StringWidth(c) <= w {
 		return []string{c}
+	}
+	if text, ok := strings.CutPrefix(c, "#"); ok {
+		// A comment wraps as comments: a backslash does not continue one.
+		lines := strings.Split(wrapWords(strings.TrimSpace(text), max(w-2, 10), "/"), "\n")
+		for i, l := range lines {
+			lines[i] = "# " + l
+		}
+		return lines
 	}
 	var out []string
 	parts := splitOptions(c, 0)
@@ -45,22 +53,28 @@ func Lines(c string, w int) []string {
 			}
 			continue
 		}
-		// An option and a long value: the value on its own line, wrapped if
-		// it must be (a JSON item at its commas).
-		opt, val, _ := strings.Cut(p.text, " ")
-		out = append(out, indent+opt+" \\")
+		// An option and a long value: the value's words on lines of their
+		// own, each line continued. A break inside a word or a quoted
+		// string would change what the shell reads, so a word wider than a
+		// line stays whole (a JSON item too) and moves left rather than
+		// being cut.
+		ws := shellWords(p.text)
+		out = append(out, indent+ws[0]+" \\")
 		vind := indent + "    "
-		// A word that does not fit at that depth moves left rather than being cut.
-		for len(vind) > 0 && len(vind)+longestWord(val)+2 > w {
-			vind = vind[:max(len(vind)-2, 0)]
-		}
-		vl := strings.Split(wrapWords(val, max(w-len(vind)-2, 10), ","), "\n")
-		for j, v := range vl {
-			suffix := ""
-			if j == len(vl)-1 {
-				suffix = contSuffix(cont)
+		var vl []string
+		for _, word := range ws[1:] {
+			if n := len(vl); n > 0 && len(vind)+ansi.StringWidth(vl[n-1]+" "+word)+2 <= w {
+				vl[n-1] += " " + word
+				continue
 			}
-			out = append(out, vind+v+suffix)
+			vl = append(vl, word)
+		}
+		for j, v := range vl {
+			ind := vind
+			for len(ind) > 0 && len(ind)+ansi.StringWidth(v)+2 > w {
+				ind = ind[:max(len(ind)-2, 0)]
+			}
+			out = append(out, ind+v+contSuffix(cont || j < len(vl)-1))
 		}
 	}
 	return out
@@ -93,6 +107,9 @@ func splitOptions(c string, depth int) []shellPart {
 			i++
 		case ch == ')' && !single && d > 0:
 			d--
+		case ch == '#' && !single && !double && d == 0 && i > 0 && c[i-1] == ' ':
+			// A comment runs to the end: no option is cut out of it.
+			return append(parts, shellPart{c[start:]})
 		case ch == ' ' && !single && d == depth && (depth > 0 || !double) && strings.HasPrefix(c[i:], " --"):
 			parts = append(parts, shellPart{c[start:i]})
 			start = i + 1
@@ -123,12 +140,100 @@ func wrapWords(s string, w int, breakpoints string) string {
 	return strings.ReplaceAll(ansi.Wordwrap(s, w, breakpoints), nbHyphen, "-")
 }
 
-// longestWord is the width of the longest run a wrap at spaces and commas
-// cannot break.
-func longestWord(s string) int {
-	n := 0
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' }) {
-		n = max(n, ansi.StringWidth(w)+1) // the comma or space it ends with
+// shellWords cuts s at the blanks the shell splits words at: outside quotes
+// and $(...), and not escaped.
+func shellWords(s string) []string {
+	var ws []string
+	single, double := false, false
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && !single:
+			i++
+		case c == '\'' && !double && depth == 0:
+			single = !single
+		case c == '"' && !single && depth == 0:
+			double = !double
+		case c == '$' && !single && i+1 < len(s) && s[i+1] == '(':
+			depth++
+			i++
+		case c == ')' && !single && depth > 0:
+			depth--
+		case c == '#' && i == start && !single && !double && depth == 0:
+			// A comment runs to the end: one word, last.
+			return append(ws, s[start:])
+		case c == ' ' && !single && !double && depth == 0:
+			if i > start {
+				ws = append(ws, s[start:i])
+			}
+			start = i + 1
+		}
 	}
-	return n
+	if start < len(s) {
+		ws = append(ws, s[start:])
+	}
+	return ws
+}
+
+// Verbatim marks the lines of a laid-out command that must reach the shell
+// exactly as they are: a heredoc's body and its terminator. Leading blanks
+// there become part of the text, and an indented terminator does not end the
+// heredoc, so these lines take no prompt and no indent.
+func Verbatim(lines []string) []bool {
+	out := make([]bool, len(lines))
+	var pending []heredoc // opened, not yet ended, in order
+	for i, l := range lines {
+		if len(pending) == 0 {
+			pending = heredocs(l)
+			continue
+		}
+		out[i] = true
+		if h := pending[0]; l == h.word || h.tabs && strings.TrimLeft(l, "\t") == h.word {
+			pending = pending[1:]
+		}
+	}
+	return out
+}
+
+type heredoc struct {
+	word string // the terminator
+	tabs bool   // <<-: the terminator may follow tabs
+}
+
+// heredocs lists the heredocs a command line opens (<<WORD, <<'WORD',
+// <<"WORD", <<-WORD; not <<<), outside quotes.
+func heredocs(l string) []heredoc {
+	var hs []heredoc
+	single, double := false, false
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case c == '\'' && !double:
+			single = !single
+		case c == '"' && !single:
+			double = !double
+		case c == '\\' && !single:
+			i++
+		case c == '<' && !single && !double && strings.HasPrefix(l[i:], "<<<"):
+			i += 2 // a here-string
+		case c == '<' && !single && !double && strings.HasPrefix(l[i:], "<<"):
+			i += 2
+			var h heredoc
+			if i < len(l) && l[i] == '-' {
+				h.tabs = true
+				i++
+			}
+			for i < len(l) && l[i] == ' ' {
+				i++
+			}
+			end := i
+			for end < len(l) && !strings.ContainsRune(" \t;&|<>()", rune(l[end])) {
+				end++
+			}
+			if h.word = strings.Trim(l[i:end], `'"`); h.word != "" {
+				hs = append(hs, h)
+			}
+			i = end - 1
+		}
+	}
+	return hs
 }
