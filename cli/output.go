@@ -11,6 +11,8 @@ import (
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
+
+	"kmslab/internal/textwrap"
 )
 
 // errorHandler prints a failed command's error as the one sentence it is.
@@ -100,24 +102,16 @@ func (t *trimTrailingSpace) Write(p []byte) (int, error) {
 }
 
 // wrapAtSpaces breaks each line of s into lines of at most width columns
-// at spaces, keeping its indentation; a word longer than width gets a line
-// of its own.
+// between words (textwrap.Words), keeping its indentation; a word longer
+// than width gets a line of its own.
 func wrapAtSpaces(s string, width int) []string {
 	var lines []string
 	for _, in := range strings.Split(s, "\n") {
-		indent := in[:len(in)-len(strings.TrimLeft(in, " "))]
-		cur := indent
-		for _, word := range strings.Fields(in) {
-			if cur != indent && utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(word) > width {
-				lines = append(lines, cur)
-				cur = indent
-			}
-			if cur != indent {
-				cur += " "
-			}
-			cur += word
+		body := strings.TrimLeft(in, " ")
+		indent := in[:len(in)-len(body)]
+		for _, l := range strings.Split(textwrap.Words(body, width-len(indent), ""), "\n") {
+			lines = append(lines, indent+l)
 		}
-		lines = append(lines, cur)
 	}
 	return lines
 }

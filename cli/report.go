@@ -13,6 +13,7 @@ import (
 
 	"kmslab/awsops"
 	"kmslab/internal/shellfmt"
+	"kmslab/internal/textwrap"
 	"kmslab/steps"
 )
 
@@ -169,14 +170,12 @@ func (r *report) para(hang, text string) {
 	r.printf("%s\n", text)
 }
 
-// wordwrap wraps s at width between words, never at a hyphen (ARNs and ids
-// are full of them) and never inside a word; continuation lines start with hang.
+// wordwrap wraps s at width between words, never at a hyphen and never
+// inside a word (textwrap.Words); continuation lines start with hang.
 func wordwrap(s string, width int, hang string) string {
-	const nbHyphen = "\u2011"
-	s = strings.ReplaceAll(s, "-", nbHyphen)
-	head, rest, more := strings.Cut(ansi.Wordwrap(s, width, ""), "\n")
+	head, rest, more := strings.Cut(textwrap.Words(s, width, ""), "\n")
 	if more {
-		lines := strings.Split(ansi.Wordwrap(strings.ReplaceAll(rest, "\n", " "), width-len(hang), ""), "\n")
+		lines := strings.Split(textwrap.Words(strings.ReplaceAll(rest, "\n", " "), width-len(hang), ""), "\n")
 		for _, l := range lines {
 			h := hang
 			if len(hang) > 4 && ansi.StringWidth(hang+l) > width {
@@ -185,7 +184,7 @@ func wordwrap(s string, width int, hang string) string {
 			head += "\n" + h + l
 		}
 	}
-	return strings.ReplaceAll(head, nbHyphen, "-")
+	return head
 }
 
 // outcome prints a result, by its kind.

@@ -10,6 +10,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
 	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/internal/textwrap"
 )
 
 // sanitize makes text from AWS (messages, item values, policies) safe to draw:
@@ -132,15 +134,9 @@ func kvLines(st Styles, width int, pairs [][2]string) string {
 	return strings.Join(lines, "\n")
 }
 
-// wrapText wraps at spaces and the given breakpoints, never at a hyphen: ARNs
-// and key ids are full of hyphens, and "us-east-" / "1" reads as two things.
-// Words longer than the width are cut hard so nothing exceeds it.
-func wrapText(s string, w int, breakpoints string) string {
-	const nbHyphen = "\u2011"
-	s = strings.ReplaceAll(s, "-", nbHyphen)
-	s = ansi.Hardwrap(ansi.Wrap(s, w, breakpoints), w, true)
-	return strings.ReplaceAll(s, nbHyphen, "-")
-}
+// wrapText wraps between words, never at a hyphen, and cuts a word wider
+// than the box: the rule is textwrap's.
+var wrapText = textwrap.Box
 
 func padRight(s string, w int) string {
 	if n := lipgloss.Width(s); n < w {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/internal/textwrap"
 )
 
 // Lines lays out one command within w columns, as a shell would accept it: a
@@ -24,7 +26,7 @@ func Lines(c string, w int) []string {
 	}
 	if text, ok := strings.CutPrefix(c, "#"); ok {
 		// A comment wraps as comments: a backslash does not continue one.
-		lines := strings.Split(wrapWords(strings.TrimSpace(text), max(w-2, 10), "/"), "\n")
+		lines := strings.Split(textwrap.Words(strings.TrimSpace(text), max(w-2, 10), "/"), "\n")
 		for i, l := range lines {
 			lines[i] = "# " + l
 		}
@@ -130,14 +132,6 @@ func JoinContinuations(c string) string {
 		parts[i] = strings.TrimSpace(strings.TrimSuffix(p, "\\"))
 	}
 	return strings.Join(parts, " ")
-}
-
-// wrapWords wraps at spaces and the breakpoints, never at a hyphen (ARNs are
-// full of them) and never inside a word.
-func wrapWords(s string, w int, breakpoints string) string {
-	const nbHyphen = "\u2011"
-	s = strings.ReplaceAll(s, "-", nbHyphen)
-	return strings.ReplaceAll(ansi.Wordwrap(s, w, breakpoints), nbHyphen, "-")
 }
 
 // shellWords cuts s at the blanks the shell splits words at: outside quotes
