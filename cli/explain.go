@@ -17,7 +17,7 @@ func newExplainCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "explain",
-		Short: "Explain, statement by statement, why a user or role may or may not use a KMS key",
+		Short: "Explain why a user or role may or may not use a key",
 		Long: `explain reads the key, its key policy and grants, and the user's managed, inline and
 group policies (or the role's managed and inline policies), then evaluates the request
 with AWS's rules: an explicit deny first; the key policy must allow, by naming the caller
@@ -28,9 +28,16 @@ It also asks IAM's policy simulator and says when the two disagree.
 It only reads. Against the offline AWS, start kmslab serve and pass its --endpoint-url;
 against your account, pass --aws (with --profile and --region as needed). Each document
 your credentials may not read is named in the output.`,
-		Example: `  kmslab explain --endpoint-url http://127.0.0.1:4566 --principal kmslab-user-abc --key alias/kmslab-abc --via dynamodb
-  kmslab explain --aws --profile dev --principal arn:aws:iam::111122223333:user/bob --key 1234abcd-... --json
-  kmslab explain --endpoint-url http://127.0.0.1:4566 --principal arn:aws:sts::111122223333:assumed-role/app/s1 --key alias/kmslab-abc`,
+		Example: `# why the lab's test user may not read the table, against kmslab serve
+kmslab explain --endpoint-url http://127.0.0.1:4566 \
+  --principal kmslab-user-abc --key alias/kmslab-abc --via dynamodb
+# a user of your real account, as JSON
+kmslab explain --aws --profile dev --key 1234abcd-... --json \
+  --principal arn:aws:iam::111122223333:user/bob
+# a role session
+kmslab explain --endpoint-url http://127.0.0.1:4566 \
+  --principal arn:aws:sts::111122223333:assumed-role/app/s1 \
+  --key alias/kmslab-abc`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !g.aws && g.endpointURL == "" {
@@ -57,10 +64,11 @@ your credentials may not read is named in the output.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&req.Principal, "principal", "", "the IAM user (name or ARN), role (role/NAME or ARN) or role session (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION)")
+	f.StringVar(&req.Principal, "principal", "", "an IAM user (name or ARN), a role (role/NAME or ARN)\n"+
+		"or a role session (its assumed-role ARN)")
 	f.StringVar(&req.Action, "action", "kms:Decrypt", "the KMS action")
 	f.StringVar(&req.Key, "key", "", "the key: id, alias/name, or ARN")
-	f.StringVar(&req.Via, "via", "", "a service calling KMS for the caller, e.g. dynamodb (sets kms:ViaService)")
+	f.StringVar(&req.Via, "via", "", "a service calling KMS for the caller: dynamodb\n(sets kms:ViaService)")
 	f.BoolVar(&asJSON, "json", false, "print the whole trace as JSON")
 	_ = cmd.MarkFlagRequired("principal")
 	_ = cmd.MarkFlagRequired("key")

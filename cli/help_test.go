@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
 )
 
 var flagRE = regexp.MustCompile(`(?m)^\s+(?:-\w )?(--[a-z-]+)`)
@@ -57,6 +60,43 @@ func TestHelpListsOnlyMeaningfulFlags(t *testing.T) {
 			for _, odd := range []string{"12-Digit", "Aws ", "Iam ", "Kms "} {
 				if strings.Contains(out, odd) {
 					t.Errorf("help reads %q:\n%s", odd, out)
+				}
+			}
+		})
+	}
+}
+
+// TestHelpFitsIn80Columns reads every command's --help as piped (where
+// fang would use 120 columns): no line is wider than 80.
+func TestHelpFitsIn80Columns(t *testing.T) {
+	bin := kmslabBinary(t)
+	root := newRoot()
+	var paths [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		paths = append(paths, path)
+		for _, sc := range c.Commands() {
+			if !sc.Hidden && sc.Name() != "help" {
+				walk(sc, append(slices.Clone(path), sc.Name()))
+			}
+		}
+	}
+	walk(root, nil)
+	if len(paths) < 10 {
+		t.Fatalf("only %d commands found: %v", len(paths), paths)
+	}
+	for _, args := range paths {
+		name := strings.Join(append([]string{"kmslab"}, args...), " ")
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(bin, append(args, "--help")...)
+			cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
+			b, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s --help: %v", name, err)
+			}
+			for i, line := range strings.Split(string(b), "\n") {
+				if w := ansi.StringWidth(line); w > 80 {
+					t.Errorf("line %d is %d columns wide: %q", i+1, w, line)
 				}
 			}
 		})

@@ -10,6 +10,8 @@ import (
 
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
+
+	"kmslab/internal/textwrap"
 )
 
 // Version is set at build time with -ldflags "-X kmslab/cli.Version=...".
@@ -57,11 +59,11 @@ func (g *globals) addFlags(cmd *cobra.Command, which ...labFlag) {
 		case flagProfile:
 			fs.StringVar(&g.profile, "profile", "", "profile from your shared AWS config"+profileNote)
 		case flagRegion:
-			fs.StringVar(&g.region, "region", "", "region to work in (default: AWS config or us-east-1)")
+			fs.StringVar(&g.region, "region", "", "region (default: AWS config, else us-east-1)")
 		case flagEndpointURL:
 			fs.StringVar(&g.endpointURL, "endpoint-url", "", "send every call to this endpoint (or AWS_ENDPOINT_URL)")
 		case flagSeed:
-			fs.Int64Var(&g.seed, "seed", 0, "offline: the same ids, ARNs and times on every run")
+			fs.Int64Var(&g.seed, "seed", 0, "offline: same ids, ARNs and times every run")
 		case flagYes:
 			fs.BoolVarP(&g.yes, "yes", "y", false, "do not ask for confirmation")
 		case flagStateDir:
@@ -118,19 +120,41 @@ kmslab serve`,
 	explain := newExplainCmd(g)
 	g.addFlags(explain, flagAWS, flagProfile, flagRegion, flagEndpointURL)
 	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), explain, newVersionCmd())
+	// cobra adds its completion command only when it runs; added now, its
+	// description can be one that fits the help's width.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Short = "Generate a shell completion script"
+		for _, sc := range c.Commands() {
+			sc.Long = strings.Join(wrapAtSpaces(sc.Long, helpWidth()-4), "\n")
+		}
+	}
 	for _, c := range append(root.Commands(), root) {
-		c.Long = unwrapParagraphs(c.Long)
+		c.Long = rewrapParagraphs(c.Long, helpWidth()-4) // fang indents prose by 2
 	}
 	return root
 }
 
-// unwrapParagraphs joins the lines of each paragraph: the source wraps long
-// help at 90 columns for reading, and fang wraps it again at the terminal's
-// width, which would leave a short line after every source line.
-func unwrapParagraphs(s string) string {
+// helpWidth is the width --help fits in: the terminal's, at most 80 columns
+// (fang's own limit is 120, too wide to read prose at, and what it uses when
+// the help is piped).
+func helpWidth() int {
+	if w := terminalWidth(os.Stdout); w > 0 && w < 80 {
+		return w
+	}
+	return 80
+}
+
+// rewrapParagraphs wraps each paragraph at width columns: the source wraps
+// long help at 90 for reading, and fang wraps again only lines wider than
+// the terminal, which would otherwise leave a short line after each.
+func rewrapParagraphs(s string, width int) string {
 	paras := strings.Split(s, "\n\n")
 	for i, p := range paras {
-		paras[i] = strings.Join(strings.Fields(p), " ")
+		paras[i] = textwrap.Words(strings.Join(strings.Fields(p), " "), max(width, 20), "")
 	}
 	return strings.Join(paras, "\n\n")
 }

@@ -42,7 +42,7 @@ kmslab run --aws --yes`,
 	}
 	g.addFlags(cmd, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagYes, flagStateDir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per step result")
-	cmd.Flags().BoolVar(&experiments, "experiments", false, "after part 6, run every what-if experiment (and restore) before cleanup")
+	cmd.Flags().BoolVar(&experiments, "experiments", false, "after part 6, run every what-if (and restore it)")
 	return cmd
 }
 

@@ -66,14 +66,14 @@ kmslab serve --data-dir ~/.local/state/kmslab/account`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.addr, "addr", "127.0.0.1:4566", "listen address (loopback unless --allow-remote)")
-	fl.StringVar(&f.accountID, "account-id", sim.DefaultAccountID, "account id of the offline AWS (12 digits)")
-	fl.StringVar(&f.accessKeyID, "admin-access-key-id", "", "access key id of lab-admin (generated when absent)")
-	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret of lab-admin; prefer $"+secretEnv+" (flags show in ps)")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:4566", "listen address; needs --allow-remote\nif not loopback")
+	fl.StringVar(&f.accountID, "account-id", sim.DefaultAccountID, "offline account id, 12 digits")
+	fl.StringVar(&f.accessKeyID, "admin-access-key-id", "", "access key id of lab-admin (default: generated)")
+	fl.StringVar(&f.secret, "admin-secret-access-key", "", "secret of lab-admin; ps shows flags, so prefer\n$"+secretEnv)
 	fl.StringVar(&f.auditLog, "audit-log", "", "append every call as a JSON line to this file")
-	fl.BoolVar(&f.allowRemote, "allow-remote", false, "listen beyond loopback (anyone reaching it may try keys)")
-	fl.StringVar(&f.dataDir, "data-dir", "", "keep the account (key material and secrets too) in this 0700 dir across restarts")
-	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB reuses a table key (0: ask KMS each time)")
+	fl.BoolVar(&f.allowRemote, "allow-remote", false, "listen beyond loopback (anyone may try keys)")
+	fl.StringVar(&f.dataDir, "data-dir", "", "keep the account across restarts in this dir\n(0700; holds key material and secrets)")
+	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB caches a table key\n(0: ask KMS every time)")
 	g.addFlags(cmd, flagRegion, flagSeed)
 	cmd.Flags().SortFlags = false
 	return cmd
