@@ -17,17 +17,7 @@ func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var cond *condition
-	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
-		op: "DeleteItem", key: in.Key,
-		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD"},
-		onFailure: in.ReturnValuesOnConditionCheckFailure,
-		exprs:     []*string{in.ConditionExpression},
-		parse: func(ex *exprs) (err error) {
-			cond, err = in.condition(ex)
-			return err
-		},
-	})
+	tg, cond, err := s.conditionalWrite(ctx, "DeleteItem", &in.itemRequest, &in.writeInput, in.Key, false)
 	if err != nil {
 		return nil, err
 	}

@@ -17,17 +17,7 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var cond *condition
-	tg, err := s.itemTarget(ctx, &in.itemRequest, itemSpec{
-		op: "PutItem", key: in.Item, whole: true,
-		returnValues: in.ReturnValues, allowed: []string{"NONE", "ALL_OLD"},
-		onFailure: in.ReturnValuesOnConditionCheckFailure,
-		exprs:     []*string{in.ConditionExpression},
-		parse: func(ex *exprs) (err error) {
-			cond, err = in.condition(ex)
-			return err
-		},
-	})
+	tg, cond, err := s.conditionalWrite(ctx, "PutItem", &in.itemRequest, &in.writeInput, in.Item, true)
 	if err != nil {
 		return nil, err
 	}

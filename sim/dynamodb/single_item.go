@@ -29,6 +29,25 @@ func (w *writeInput) condition(ex *exprs) (*condition, error) {
 	return ex.condition(w.ConditionExpression, expr.KindCondition)
 }
 
+// conditionalWrite opens PutItem and DeleteItem, whose one expression is the
+// ConditionExpression and which may return the old item: the request is
+// checked as itemTarget does, and the condition parsed. key is PutItem's
+// whole item (whole) or DeleteItem's Key.
+func (s *Service) conditionalWrite(ctx context.Context, op string, in *itemRequest, w *writeInput, key attr.Item, whole bool) (*itemTarget, *condition, error) {
+	var cond *condition
+	tg, err := s.itemTarget(ctx, in, itemSpec{
+		op: op, key: key, whole: whole,
+		returnValues: w.ReturnValues, allowed: []string{"NONE", "ALL_OLD"},
+		onFailure: w.ReturnValuesOnConditionCheckFailure,
+		exprs:     []*string{w.ConditionExpression},
+		parse: func(ex *exprs) (err error) {
+			cond, err = w.condition(ex)
+			return err
+		},
+	})
+	return tg, cond, err
+}
+
 // itemSpec says how one single-item operation names its item and what it may return.
 type itemSpec struct {
 	op    string    // the action authorized, e.g. "GetItem"
