@@ -31,14 +31,7 @@ func (s *Service) transactGetItems(ctx context.Context, body []byte) (any, error
 		return nil, err
 	}
 	var v validation
-	switch {
-	case in.TransactItems == nil:
-		v.add("Value null at 'transactItems' failed to satisfy constraint: Member must not be null")
-	case len(in.TransactItems) == 0:
-		v.add("Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
-	case len(in.TransactItems) > maxTransactItems:
-		v.add("Value '[%d items]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to %d", len(in.TransactItems), maxTransactItems)
-	}
+	v.transactItems(in.TransactItems == nil, len(in.TransactItems))
 	for i, it := range in.TransactItems {
 		p := fmt.Sprintf("transactItems.%d.member.get", i+1)
 		if it.Get == nil {

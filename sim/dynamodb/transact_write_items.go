@@ -73,14 +73,7 @@ func (s *Service) transactWriteItems(ctx context.Context, body []byte) (any, err
 		return nil, err
 	}
 	var v validation
-	switch {
-	case in.TransactItems == nil:
-		v.add("Value null at 'transactItems' failed to satisfy constraint: Member must not be null")
-	case len(in.TransactItems) == 0:
-		v.add("Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
-	case len(in.TransactItems) > maxTransactItems:
-		v.add("Value '[%d items]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to %d", len(in.TransactItems), maxTransactItems)
-	}
+	v.transactItems(in.TransactItems == nil, len(in.TransactItems))
 	if tok := in.ClientRequestToken; tok != nil && (len(*tok) < 1 || len(*tok) > maxTxTokenLen) {
 		v.add("Value '%s' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to %d", *tok, maxTxTokenLen)
 	}

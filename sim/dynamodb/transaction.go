@@ -20,6 +20,18 @@ const (
 	txTokenTTL = 10 * time.Minute
 )
 
+// transactItems checks how many items a transaction has, read or write.
+func (v *validation) transactItems(null bool, n int) {
+	switch {
+	case null:
+		v.add("Value null at 'transactItems' failed to satisfy constraint: Member must not be null")
+	case n == 0:
+		v.add("Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	case n > maxTransactItems:
+		v.add("Value '[%d items]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to %d", n, maxTransactItems)
+	}
+}
+
 const msgTxSameItem = "Transaction request cannot include multiple operations on one item"
 
 // txTarget is one item a transaction touches, for the duplicate check.
