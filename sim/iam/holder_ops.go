@@ -113,23 +113,7 @@ type listInlineResult struct {
 
 // listInline lists the names of the entity's inline policies, sorted.
 func (s *Service) listInline(ctx context.Context, form url.Values, k kind, action string) (any, error) {
-	v := newValidator(form)
-	name, _ := v.str(k.param, true, k.rule)
-	marker, _ := v.str("Marker", false, ruleMarker)
-	maxItems := v.maxItems()
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if err := s.require(ctx, action, k.resource(s, name), nil); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	h, _, err := k.find(s, name)
-	var names []string
-	if err == nil {
-		names = sortedInline(h)
-	}
-	s.mu.RUnlock()
+	names, marker, maxItems, err := listHolder(ctx, s, form, k, action, nil, sortedInline)
 	if err != nil {
 		return nil, err
 	}
@@ -138,6 +122,34 @@ func (s *Service) listInline(ctx context.Context, form url.Values, k kind, actio
 		return nil, err
 	}
 	return listInlineResult{PolicyNames: list(append([]string{}, got...)), IsTruncated: truncated, Marker: next}, nil
+}
+
+// listHolder is the opening of listInline and listAttached: read the
+// entity's name, the list's own parameters (params, in AWS's order of
+// validation), Marker and MaxItems; authorize action on the entity; then
+// collect what is listed from the entity under the read lock.
+func listHolder[T any](ctx context.Context, s *Service, form url.Values, k kind, action string,
+	params func(*validator), collect func(*policyHolder) T) (listed T, marker string, maxItems int, err error) {
+	v := newValidator(form)
+	name, _ := v.str(k.param, true, k.rule)
+	if params != nil {
+		params(v)
+	}
+	marker, _ = v.str("Marker", false, ruleMarker)
+	maxItems = v.maxItems()
+	if err := v.err(); err != nil {
+		return listed, "", 0, err
+	}
+	if err := s.require(ctx, action, k.resource(s, name), nil); err != nil {
+		return listed, "", 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h, _, err := k.find(s, name)
+	if err != nil {
+		return listed, "", 0, err
+	}
+	return collect(h), marker, maxItems, nil
 }
 
 // entityAndPolicyARN reads the entity's name parameter and PolicyArn.
@@ -195,27 +207,15 @@ type listAttachedResult struct {
 // listAttached lists the managed policies attached to the named entity, in
 // attachment order.
 func (s *Service) listAttached(ctx context.Context, form url.Values, k kind, action string) (any, error) {
-	v := newValidator(form)
-	name, _ := v.str(k.param, true, k.rule)
-	prefix, hasPrefix := v.str("PathPrefix", false, rulePolicyPath)
-	marker, _ := v.str("Marker", false, ruleMarker)
-	maxItems := v.maxItems()
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if !hasPrefix {
-		prefix = "/"
-	}
-	if err := s.require(ctx, action, k.resource(s, name), nil); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	h, _, err := k.find(s, name)
-	var attached []attachedPolicyXML
-	if err == nil {
-		attached = s.attachedUnder(h.Attached, prefix)
-	}
-	s.mu.RUnlock()
+	prefix, hasPrefix := "", false
+	attached, marker, maxItems, err := listHolder(ctx, s, form, k, action,
+		func(v *validator) { prefix, hasPrefix = v.str("PathPrefix", false, rulePolicyPath) },
+		func(h *policyHolder) []attachedPolicyXML {
+			if !hasPrefix {
+				prefix = "/"
+			}
+			return s.attachedUnder(h.Attached, prefix)
+		})
 	if err != nil {
 		return nil, err
 	}
