@@ -344,6 +344,34 @@ func (p *parser) parseFunctionPath(fn string) (Path, error) {
 	return p.parsePath()
 }
 
+// parseArgs reads a function's comma-separated arguments, up to its ")": the
+// first is a document path when pathFirst (AWS refuses a value there), the
+// others operands read by operand.
+func (p *parser) parseArgs(name string, pathFirst bool, operand func() (Operand, error)) ([]Operand, error) {
+	var args []Operand
+	for {
+		var (
+			o   Operand
+			err error
+		)
+		if len(args) == 0 && pathFirst {
+			var path Path
+			path, err = p.parseFunctionPath(name)
+			o = PathOperand{path}
+		} else {
+			o, err = operand()
+		}
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, o)
+		if !p.isPunct(",") {
+			return args, nil
+		}
+		p.next()
+	}
+}
+
 var funcArity = map[string]int{
 	"attribute_exists": 1, "attribute_not_exists": 1, "attribute_type": 2, "begins_with": 2, "contains": 2,
 }
@@ -351,28 +379,12 @@ var funcArity = map[string]int{
 func (p *parser) parseFunction() (Cond, error) {
 	name := p.next().text
 	p.next() // (
+	// "()" is an empty list, which the arity check refuses in AWS's words.
 	var args []Operand
 	if !p.isPunct(")") {
-		for {
-			var (
-				o   Operand
-				err error
-			)
-			if len(args) == 0 && name != "begins_with" && name != "contains" {
-				var path Path
-				path, err = p.parseFunctionPath(name)
-				o = PathOperand{path}
-			} else {
-				o, err = p.parseOperand()
-			}
-			if err != nil {
-				return nil, err
-			}
-			args = append(args, o)
-			if !p.isPunct(",") {
-				break
-			}
-			p.next()
+		var err error
+		if args, err = p.parseArgs(name, name != "begins_with" && name != "contains", p.parseOperand); err != nil {
+			return nil, err
 		}
 	}
 	if err := p.expectPunct(")"); err != nil {

@@ -218,27 +218,9 @@ func (p *parser) parseUpdateFunction() (Operand, error) {
 	defer p.leave()
 	p.next()
 	p.next() // (
-	var args []Operand
-	for {
-		var (
-			o   Operand
-			err error
-		)
-		if len(args) == 0 && name == "if_not_exists" {
-			var path Path
-			path, err = p.parseFunctionPath(name)
-			o = PathOperand{path}
-		} else {
-			o, err = p.parseUpdateOperand()
-		}
-		if err != nil {
-			return nil, err
-		}
-		args = append(args, o)
-		if !p.isPunct(",") {
-			break
-		}
-		p.next()
+	args, err := p.parseArgs(name, name == "if_not_exists", p.parseUpdateOperand)
+	if err != nil {
+		return nil, err
 	}
 	if err := p.expectPunct(")"); err != nil {
 		return nil, err
