@@ -12,7 +12,7 @@ import (
 	"kmslab/policy"
 )
 
-// statements returns a policy's parsed top level and its statements, a
+// policyStatements returns a policy's parsed top level and its statements, a
 // single statement object counting as a list of one.
 func policyStatements(p string) (object, []json.RawMessage, error) {
 	doc, err := parseObject([]byte(p))

@@ -181,20 +181,9 @@ func marshalRaw(v any) json.RawMessage {
 // false when the principal was already there (or the statement allows every
 // principal), in which case out equals the pretty-printed input.
 func addKeyUser(policy, principal string) (out string, added bool, err error) {
-	doc, err := parseObject([]byte(policy))
+	doc, stmts, err := policyStatements(policy)
 	if err != nil {
-		return "", false, fmt.Errorf("key policy: %w", err)
-	}
-	rawStmts, ok := doc.get("Statement")
-	if !ok {
-		return "", false, errors.New("key policy has no Statement")
-	}
-	var stmts []json.RawMessage
-	single := bytes.HasPrefix(bytes.TrimSpace(rawStmts), []byte("{"))
-	if single {
-		stmts = []json.RawMessage{rawStmts}
-	} else if err := json.Unmarshal(rawStmts, &stmts); err != nil {
-		return "", false, fmt.Errorf("key policy Statement: %w", err)
+		return "", false, err
 	}
 
 	found := false
@@ -231,17 +220,7 @@ func addKeyUser(policy, principal string) (out string, added bool, err error) {
 	if !added {
 		return prettyJSON(policy), false, nil
 	}
-	var list bytes.Buffer
-	list.WriteByte('[')
-	for i, s := range stmts {
-		if i > 0 {
-			list.WriteByte(',')
-		}
-		list.Write(s)
-	}
-	list.WriteByte(']')
-	doc = doc.set("Statement", list.Bytes())
-	return prettyJSON(string(doc.bytes())), true, nil
+	return withPolicyStatements(doc, stmts), true, nil
 }
 
 func isUseStatement(st object) bool {
