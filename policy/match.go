@@ -71,9 +71,59 @@ func (p pattern) match(s string) bool {
 // wildcardMatch matches s against pattern without policy variables.
 func wildcardMatch(pat, s string) bool { return plainPattern(pat).match(s) }
 
-// actionMatches compares actions case-insensitively, as IAM does.
+// actionMatches compares actions case-insensitively, as IAM does. Actions are
+// ASCII, and a key policy lists dozens of them, so the usual case compares
+// bytes in place; anything beyond ASCII takes the rune path.
 func actionMatches(pat, action string) bool {
+	if isASCII(pat) && isASCII(action) {
+		return globFoldASCII(pat, action)
+	}
 	return plainPattern(strings.ToLower(pat)).match(strings.ToLower(action))
+}
+
+// globFoldASCII is pattern.match for ASCII text with ASCII case folding.
+func globFoldASCII(p, s string) bool {
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		if pi < len(p) && p[pi] == '*' {
+			star, mark = pi, si
+			pi++
+			continue
+		}
+		if pi < len(p) && (p[pi] == '?' || lowerASCII(p[pi]) == lowerASCII(s[si])) {
+			pi++
+			si++
+			continue
+		}
+		if star >= 0 {
+			pi = star + 1
+			mark++
+			si = mark
+			continue
+		}
+		return false
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // expand substitutes policy variables in s. Variables exist only in version

@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestWildcardMatch(t *testing.T) {
 	tests := []struct {
@@ -95,4 +98,21 @@ func TestExpandVariables(t *testing.T) {
 			t.Errorf("expand(%q) matching %q = %v, want %v", tt.in, tt.subject, !tt.want, tt.want)
 		}
 	}
+}
+
+// FuzzActionMatches holds the in-place ASCII matcher to the rune matcher it
+// stands in for.
+func FuzzActionMatches(f *testing.F) {
+	for _, c := range [][2]string{{"kms:*", "kms:Decrypt"}, {"KMS:De?rypt", "kms:decrypt"}, {"*", ""}, {"kms:*crypt*", "kms:ReEncryptFrom"}, {"a*b*c", "aXbYbZc"}, {"dynamodb:Get*", "dynamodb:PutItem"}} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, pat, action string) {
+		if !isASCII(pat) || !isASCII(action) {
+			return
+		}
+		want := plainPattern(strings.ToLower(pat)).match(strings.ToLower(action))
+		if got := globFoldASCII(pat, action); got != want {
+			t.Fatalf("globFoldASCII(%q, %q) = %v, the rune matcher says %v", pat, action, got, want)
+		}
+	})
 }

@@ -47,30 +47,40 @@ func RequestContext(f RequestFacts) Context {
 	if f.Secure {
 		secure = "true"
 	}
-	ctx := Context{
-		"aws:PrincipalArn":     {principalARN},
-		"aws:PrincipalAccount": {who.Account},
-		"aws:PrincipalType":    {principalType},
-		"aws:SecureTransport":  {secure},
+	// Every authorized request builds this, so the single values share one
+	// backing array rather than costing an allocation each.
+	n := 7 // a map of up to 8 entries is one group: keep the plain case in it
+	if f.KMS {
+		n += 3 + len(f.EncryptionContext)
 	}
+	ctx := make(Context, n)
+	vals := make([]string, 0, n)
+	set := func(k, v string) {
+		vals = append(vals, v)
+		ctx[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
+	set("aws:PrincipalArn", principalARN)
+	set("aws:PrincipalAccount", who.Account)
+	set("aws:PrincipalType", principalType)
+	set("aws:SecureTransport", secure)
 	if who.UserName != "" {
-		ctx["aws:username"] = []string{who.UserName}
+		set("aws:username", who.UserName)
 	}
 	if who.UserID != "" {
-		ctx["aws:userid"] = []string{who.UserID}
+		set("aws:userid", who.UserID)
 	}
 	if !f.Time.IsZero() {
-		ctx["aws:CurrentTime"] = []string{f.Time.UTC().Format("2006-01-02T15:04:05Z")}
+		set("aws:CurrentTime", f.Time.UTC().Format("2006-01-02T15:04:05Z"))
 	}
 	if !f.KMS {
 		return ctx
 	}
-	ctx["kms:CallerAccount"] = []string{who.Account}
+	set("kms:CallerAccount", who.Account)
 	if f.ViaService != "" {
-		ctx["kms:ViaService"] = []string{f.ViaService}
+		set("kms:ViaService", f.ViaService)
 	}
 	for k, v := range f.EncryptionContext {
-		ctx["kms:EncryptionContext:"+k] = []string{v}
+		set("kms:EncryptionContext:"+k, v)
 	}
 	if len(f.EncryptionContext) > 0 {
 		ctx["kms:EncryptionContextKeys"] = slices.Sorted(maps.Keys(f.EncryptionContext))

@@ -86,7 +86,7 @@ func newEvalContext(req Request) *evalContext {
 	c := &evalContext{req: req, who: describePrincipal(req), vals: make(map[string][]string, len(req.Context)+4)}
 	for k, v := range req.Context {
 		if len(v) > 0 {
-			c.vals[strings.ToLower(k)] = v
+			c.vals[lowerKey(k)] = v
 		}
 	}
 	def := func(k, v string) {
@@ -101,6 +101,24 @@ func newEvalContext(req Request) *evalContext {
 		def("kms:calleraccount", c.who.account)
 	}
 	return c
+}
+
+// lowerCase holds the lower-case forms of the keys RequestContext sets, which
+// every evaluation would otherwise lower-case (and allocate) again.
+var lowerCase = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalType", "aws:SecureTransport",
+		"aws:username", "aws:userid", "aws:CurrentTime", "kms:CallerAccount", "kms:ViaService", "kms:EncryptionContextKeys"} {
+		m[k] = strings.ToLower(k)
+	}
+	return m
+}()
+
+func lowerKey(k string) string {
+	if l, ok := lowerCase[k]; ok {
+		return l
+	}
+	return strings.ToLower(k)
 }
 
 // get returns a key's values; a key with no values counts as absent.
