@@ -66,8 +66,23 @@ func (s *Screen) Size() (cols, rows int) {
 func (s *Screen) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, _ = s.emu.Write(p)
+	s.interpret(p)
 	return len(p), nil
+}
+
+// interpret feeds p to the emulator without letting it panic. vt v0.1.0 (the
+// newest there is) does not clamp a scroll region's bottom margin to the screen
+// as xterm does, and its next scroll then indexes past the last row: FuzzScreen
+// found "\x1b[0;100r\x1b[S". The rest of such a write is lost, and the scroll
+// region is reset to the whole screen so that the next write is sound.
+func (s *Screen) interpret(p []byte) {
+	defer func() {
+		if recover() != nil {
+			defer func() { _ = recover() }()
+			_, _ = s.emu.Write([]byte("\x1b[r"))
+		}
+	}()
+	_, _ = s.emu.Write(p)
 }
 
 // SendKey sends a key as this terminal encodes it, which depends on the

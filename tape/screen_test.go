@@ -115,3 +115,16 @@ func FuzzScreen(f *testing.F) {
 		_ = s.CursorLine()
 	})
 }
+
+// TestScreenSurvivesAScrollRegionPastTheBottom: vt v0.1.0 panics on this; the
+// screen keeps working and scrolls the whole screen again afterwards.
+func TestScreenSurvivesAScrollRegionPastTheBottom(t *testing.T) {
+	s := NewScreen(12, 5, func([]byte) {})
+	defer s.Close()
+	_, _ = s.Write([]byte("\x1b[0;100r\x1b[S"))
+	_, _ = s.Write([]byte("\x1b[Hone\r\ntwo\x1b[5;1H\n"))
+	lines := strings.Split(s.Text(), "\n")
+	if len(lines) != 5 || lines[0] != "two" {
+		t.Fatalf("after the bad region and a scroll, rows = %q, want the first row scrolled away", lines)
+	}
+}
