@@ -53,3 +53,23 @@ func TestSummarise(t *testing.T) {
 		t.Fatalf("empty %+v", z)
 	}
 }
+
+// TestTargetsRatioToMoto: the vs-moto row says pass or miss by the ratio, and
+// names the bound the trivial server sets on it.
+func TestTargetsRatioToMoto(t *testing.T) {
+	rep := &Report{Pairs: []pairRate{
+		{Server: "kmslab", Op: "PutItem+GetItem", PerSec: 2000},
+		{Server: "moto", Op: "PutItem+GetItem", PerSec: 125},
+		{Server: "trivial {} server", Op: "PutItem+GetItem", PerSec: 2500},
+	}}
+	for _, tg := range targets(rep) {
+		if tg.Name != "PutItem+GetItem 4 clients vs moto" {
+			continue
+		}
+		if want := "16.0x (2000/s vs 125/s); the ceiling is 20.0x"; tg.Got != want || tg.Pass {
+			t.Fatalf("row = %q pass=%v, want %q, a miss", tg.Got, tg.Pass, want)
+		}
+		return
+	}
+	t.Fatal("no PutItem+GetItem vs moto row")
+}
