@@ -4,7 +4,7 @@
 // and CPU, and a behaviour table of the lab's decisive check and of how each
 // server's errors reach the SDK.
 //
-//	go run ./bench [-n 200] [-items 1000] [-scans 20] [-c 4] [-pairs 500] [-memitems 20000]
+//	go run ./bench [-n 200] [-items 1000] [-scans 20] [-c 4] [-pairs 1500] [-memitems 20000]
 //	               [-starts 9] [-moto PATH|skip] [-kmslab PATH] [-json]
 //
 // Every server runs as a process of its own on 127.0.0.1: the real `kmslab
@@ -75,7 +75,7 @@ func main() {
 		items    = flag.Int("items", 1000, "items in the scanned table")
 		scans    = flag.Int("scans", 20, "full scans of that table")
 		conc     = flag.Int("c", 4, "concurrent clients for the throughput runs")
-		nPairs   = flag.Int("pairs", 500, "pairs of calls per client in the pair runs")
+		nPairs   = flag.Int("pairs", 1500, "pairs of calls per client in the pair runs")
 		memItems = flag.Int("memitems", 20000, "small items stored to measure memory per item")
 		starts   = flag.Int("starts", 9, "starts of kmslab serve, runs of kmslab version and TUI starts")
 		binFlag  = flag.String("kmslab", "", "kmslab binary to measure (empty: build it from this module)")
