@@ -51,12 +51,7 @@ func pasteLab(t *testing.T, awsBin string, env []string, names awsops.Names, id 
 	}
 	cmd.Env = append(cmd.Env, "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
-	cmd.Env = append(cmd.Env, env...)
-	for _, kv := range env {
-		if region, ok := strings.CutPrefix(kv, "AWS_REGION="); ok {
-			cmd.Env = append(cmd.Env, "AWS_DEFAULT_REGION="+region) // CLI v1 reads only this one
-		}
-	}
+	cmd.Env = append(cmd.Env, env...) // as serve exports it: CLI v1 needs its AWS_DEFAULT_REGION
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("bash: %v\n%s", err, out)
@@ -165,11 +160,6 @@ func callerIdentity(t *testing.T, awsBin string, env []string) awsops.Identity {
 	cmd := exec.Command(awsBin, args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"}, env...)
-	for _, kv := range env {
-		if region, ok := strings.CutPrefix(kv, "AWS_REGION="); ok {
-			cmd.Env = append(cmd.Env, "AWS_DEFAULT_REGION="+region)
-		}
-	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("get-caller-identity: %v\n%s", err, out)

@@ -50,7 +50,7 @@ func serveBinary(t *testing.T, bin string) map[string]string {
 		}
 	}
 	go func() { _, _ = bufio.NewReader(out).WriteTo(discard{}) }()
-	if len(env) != 4 {
+	if len(env) != 5 {
 		t.Fatalf("serve exported %v", keys(env))
 	}
 	return env

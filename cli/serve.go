@@ -199,8 +199,10 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 }
 
 func exportLines(srv *sim.Server, secretExpr string) string {
-	return fmt.Sprintf("  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=%s\n",
-		srv.URL, srv.Region, srv.Admin.AccessKeyID, secretExpr)
+	// AWS CLI v1 and boto3 read only AWS_DEFAULT_REGION; CLI v2 and the other
+	// SDKs read AWS_REGION first.
+	return fmt.Sprintf("  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_DEFAULT_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=%s\n",
+		srv.URL, srv.Region, srv.Region, srv.Admin.AccessKeyID, secretExpr)
 }
 
 // secretFilePath is where a generated admin secret is kept, readable only by

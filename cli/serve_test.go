@@ -117,8 +117,8 @@ func readServeEnv(t *testing.T, r io.Reader, flagSecret string) (env []string, p
 			break
 		}
 	}
-	if len(env) != 4 {
-		t.Fatalf("serve printed %d export lines, want 4:\n%s", len(env), all.String())
+	if len(env) != 5 {
+		t.Fatalf("serve printed %d export lines, want 5:\n%s", len(env), all.String())
 	}
 	return env, all.String
 }
@@ -129,7 +129,8 @@ func TestServePrintsEnvWithoutSecret(t *testing.T) {
 	if strings.Contains(out, "s3cr3t/value") {
 		t.Fatalf("serve printed the secret access key:\n%s", out)
 	}
-	want := map[string]bool{"AWS_ENDPOINT_URL": false, "AWS_REGION": false, "AWS_ACCESS_KEY_ID": false, "AWS_SECRET_ACCESS_KEY": false}
+	// AWS_DEFAULT_REGION too: AWS CLI v1 reads no other.
+	want := map[string]bool{"AWS_ENDPOINT_URL": false, "AWS_REGION": false, "AWS_DEFAULT_REGION": false, "AWS_ACCESS_KEY_ID": false, "AWS_SECRET_ACCESS_KEY": false}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		want[k] = true
