@@ -3,6 +3,7 @@ package policy
 import (
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -40,8 +41,11 @@ func RequestContext(f RequestFacts) Context {
 	// A role session is known to policies by its role: aws:PrincipalArn
 	// names the role, not the session, and there is no aws:username.
 	principalType, principalARN := "User", who.ARN
-	if who.RoleARN != "" {
+	switch {
+	case who.RoleARN != "":
 		principalType, principalARN = "AssumedRole", who.RoleARN
+	case isRootARN(who.ARN):
+		principalType = "Account" // the account's root user
 	}
 	secure := "false"
 	if f.Secure {
@@ -86,4 +90,15 @@ func RequestContext(f RequestFacts) Context {
 		ctx["kms:EncryptionContextKeys"] = slices.Sorted(maps.Keys(f.EncryptionContext))
 	}
 	return ctx
+}
+
+// isRootARN reports whether arn names an account's root user
+// (arn:aws:iam::111122223333:root).
+func isRootARN(arn string) bool {
+	rest, ok := strings.CutSuffix(arn, ":root")
+	if !ok {
+		return false
+	}
+	parts := strings.Split(rest, ":")
+	return len(parts) == 5 && parts[0] == "arn" && parts[2] == "iam" && parts[3] == ""
 }

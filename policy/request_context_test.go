@@ -32,6 +32,14 @@ func TestRequestContext(t *testing.T) {
 			"kms:EncryptionContext:table": {"t"}, "kms:EncryptionContext:aws:dynamodb:tableName": {"t"},
 			"kms:EncryptionContextKeys": {"aws:dynamodb:tableName", "table"},
 		}},
+		{"the account's root user", RequestFacts{Caller: Caller{ARN: "arn:aws:iam::111122223333:root", Account: "111122223333", UserID: "111122223333"}}, Context{
+			"aws:PrincipalArn": {"arn:aws:iam::111122223333:root"}, "aws:PrincipalAccount": {"111122223333"}, "aws:PrincipalType": {"Account"},
+			"aws:SecureTransport": {"false"}, "aws:userid": {"111122223333"},
+		}},
+		{"a user named root is a user", RequestFacts{Caller: Caller{ARN: "arn:aws:iam::111122223333:user/root", Account: "111122223333", UserName: "root"}}, Context{
+			"aws:PrincipalArn": {"arn:aws:iam::111122223333:user/root"}, "aws:PrincipalAccount": {"111122223333"}, "aws:PrincipalType": {"User"},
+			"aws:SecureTransport": {"false"}, "aws:username": {"root"},
+		}},
 		{"role session, direct", RequestFacts{Caller: session, KMS: true}, Context{
 			"aws:PrincipalArn": {"arn:aws:iam::111122223333:role/team/app"}, "aws:PrincipalAccount": {"111122223333"},
 			"aws:PrincipalType": {"AssumedRole"}, "aws:SecureTransport": {"false"}, "aws:userid": {"AROAAPP:s1"},
