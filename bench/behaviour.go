@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,6 +19,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"kmslab/internal/simtest"
 )
 
 // Check is one behaviour question asked of a server and what it answered.
@@ -98,29 +99,6 @@ func (p *prober) check(name, want string, err error) Check {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func consolePolicy(account, admin, user string) string {
-	p := map[string]any{
-		"Version": "2012-10-17",
-		"Id":      "key-consolepolicy-3",
-		"Statement": []any{
-			map[string]any{"Sid": "Enable IAM User Permissions", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"}, "Action": "kms:*", "Resource": "*"},
-			map[string]any{"Sid": "Allow access for Key Administrators", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": admin},
-				"Action": []string{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-					"kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-					"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"},
-				"Resource": "*"},
-			map[string]any{"Sid": "Allow use of the key", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": []string{user}},
-				"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-				"Resource":  "*"},
-		},
-	}
-	b, _ := json.Marshal(p)
-	return string(b)
-}
-
 // bootstrapMotoAdmin spends moto's unauthenticated calls (INITIAL_NO_AUTH_ACTION_COUNT=3)
 // on an administrator, so that afterwards every call is checked against IAM.
 func bootstrapMotoAdmin(ctx context.Context, ep endpoint) (endpoint, error) {
@@ -198,7 +176,7 @@ func runBehaviour(ctx context.Context, ep endpoint) ([]Check, error) {
 	p.check("same user DescribeTable (needs no KMS permission)", "ok", err)
 
 	// The lab's fix: name the user in the key policy.
-	_, err = kmsC.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(keyARN), PolicyName: aws.String("default"), Policy: aws.String(consolePolicy(account, adminARN, userARN))})
+	_, err = kmsC.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(keyARN), PolicyName: aws.String("default"), Policy: aws.String(simtest.ConsolePolicy(account, []string{adminARN}, []string{userARN}))})
 	p.check("admin PutKeyPolicy naming the user as key user", "ok", err)
 	_, err = userDDB.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table)})
 	p.check("user scans again after the key policy names it", "ok", err)

@@ -1,8 +1,8 @@
 // Package simtest holds what tests of several packages need to drive the
 // offline AWS: a clock they move by hand, one the lab's waits skip forward,
 // and the key policy the KMS console
-// writes. It is for tests only, and imports no part of sim so that sim's own
-// packages can use it in their internal tests.
+// writes. It is for tests and the bench, and imports no part of sim so that
+// sim's own packages can use it in their internal tests.
 package simtest
 
 import (
