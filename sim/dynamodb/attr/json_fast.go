@@ -231,13 +231,12 @@ func readTyped(d *jsontext.Decoder, v *Value, depth int) error {
 			v.L = append(v.L, e)
 			return err
 		})
-	case TypeNULL, TypeBOOL:
+	case TypeBOOL:
 		v.BOOL, err = readBool(d)
-		if v.Type == TypeNULL {
-			if !v.BOOL {
-				return errSlow // NULL false: the reference words the error
-			}
-			v.BOOL = false
+	case TypeNULL:
+		var null bool
+		if null, err = readBool(d); err == nil && !null {
+			return errSlow // NULL false: the reference words the error
 		}
 	}
 	if err != nil {
