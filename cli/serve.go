@@ -188,6 +188,9 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 		fmt.Fprintln(out, "Point the AWS CLI or an SDK at it (with the secret you supplied, never printed):")
 	}
 	fmt.Fprint(out, exportLines(srv, secretExpr))
+	// Debian 12's packaged AWS CLI is 2.9: it ignores AWS_ENDPOINT_URL and goes to real AWS.
+	fmt.Fprintln(out, "\nAWS CLI before v2.13 (v1 before 1.29) ignores AWS_ENDPOINT_URL; give it")
+	fmt.Fprintln(out, "  --endpoint-url \"$AWS_ENDPOINT_URL\" on each command.")
 	fmt.Fprintln(out, "\nPress Ctrl-C to stop.")
 
 	<-ctx.Done()

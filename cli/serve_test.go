@@ -129,6 +129,10 @@ func TestServePrintsEnvWithoutSecret(t *testing.T) {
 	if strings.Contains(out, "s3cr3t/value") {
 		t.Fatalf("serve printed the secret access key:\n%s", out)
 	}
+	// Debian 12's AWS CLI (2.9) ignores AWS_ENDPOINT_URL: serve says what to add.
+	if !strings.Contains(out, `--endpoint-url "$AWS_ENDPOINT_URL"`) {
+		t.Errorf("serve does not tell older AWS CLIs how to reach it:\n%s", out)
+	}
 	// AWS_DEFAULT_REGION too: AWS CLI v1 reads no other.
 	want := map[string]bool{"AWS_ENDPOINT_URL": false, "AWS_REGION": false, "AWS_DEFAULT_REGION": false, "AWS_ACCESS_KEY_ID": false, "AWS_SECRET_ACCESS_KEY": false}
 	for _, kv := range env {
