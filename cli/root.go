@@ -120,6 +120,7 @@ kmslab serve`,
 	explain := newExplainCmd(g)
 	g.addFlags(explain, flagAWS, flagProfile, flagRegion, flagEndpointURL)
 	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), explain, newVersionCmd())
+	root.AddCommand(newRecordCmd())
 	// cobra adds its completion command only when it runs; added now, its
 	// description can be one that fits the help's width.
 	root.InitDefaultCompletionCmd()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
@@ -52,6 +53,13 @@ type Replayer struct {
 	SleepScale float64
 	// Logf, when set, hears each command as it is played.
 	Logf func(format string, args ...any)
+	// Film keeps what VHS's camera would: a Still each time the screen
+	// changes (Result.Stills) and each Screenshot (Result.Shots). They are
+	// stamped with the tape's own clock (its Sleeps and typing delays,
+	// whatever SleepScale is), and taken once the screen has settled, so a
+	// film does not depend on how fast this machine is. Before the program
+	// starts, the command line is typed after a "> " prompt, as in VHS's shell.
+	Film bool
 }
 
 // WaitError is a Wait whose pattern did not show up in time.
@@ -80,6 +88,12 @@ type Result struct {
 	Cols, Rows int
 	Matched    []string // the Wait patterns, in the order they matched
 	Screen     string   // the screen at the end
+
+	// With Film: the screen each time it changed, the Screenshots, and the
+	// length of the film by the tape's clock.
+	Stills []Still
+	Shots  []Shot
+	Length time.Duration
 }
 
 type settingsState struct {
@@ -87,6 +101,7 @@ type settingsState struct {
 	letterSpacing, lineHeight        float64
 	typingSpeed, waitTimeout         time.Duration
 	waitPattern                      *regexp.Regexp
+	theme                            string
 }
 
 func (s *settingsState) apply(c Command) {
@@ -127,7 +142,46 @@ func (s *settingsState) apply(c Command) {
 		if re, err := regexp.Compile(c.Text); err == nil {
 			s.waitPattern = re
 		}
+	case "Theme":
+		s.theme = c.Text
 	}
+}
+
+// PlayLength is how long VHS films the tape for, not counting its Waits: the
+// Sleeps and the typing delays (TypingSpeed, or a command's @time, after each
+// character typed and each key pressed) between Show and Hide. It is also
+// the length of a replay's film.
+func PlayLength(cmds []Command) time.Duration {
+	s := defaults()
+	hidden := false
+	var d time.Duration
+	for _, c := range cmds {
+		speed := c.Speed
+		if speed == 0 {
+			speed = s.typingSpeed
+		}
+		switch c.Kind {
+		case Set:
+			s.apply(c)
+		case Hide:
+			hidden = true
+		case Show:
+			hidden = false
+		case Sleep:
+			if !hidden {
+				d += c.Duration
+			}
+		case Type:
+			if !hidden {
+				d += time.Duration(utf8.RuneCountInString(c.Text)) * speed
+			}
+		case Key:
+			if !hidden {
+				d += time.Duration(c.Count) * speed
+			}
+		}
+	}
+	return d
 }
 
 // TerminalSize estimates the terminal VHS would film, in cells: the frame
@@ -143,6 +197,29 @@ func TerminalSize(cmds []Command) (cols, rows int) {
 		}
 	}
 	return s.size()
+}
+
+// Look is how a tape wants its film to look, from its Set lines and VHS's
+// defaults: the frame in pixels, the font size, the padding around the
+// terminal, the theme (a name or JSON), and the terminal in cells.
+type Look struct {
+	Width, Height, FontSize, Padding int
+	LetterSpacing, LineHeight        float64
+	Theme                            string
+	Cols, Rows                       int
+}
+
+// LookOf is the tape's Look.
+func LookOf(cmds []Command) Look {
+	s := defaults()
+	for _, c := range cmds {
+		if c.Kind == Set {
+			s.apply(c)
+		}
+	}
+	cols, rows := s.size()
+	return Look{Width: s.width, Height: s.height, FontSize: s.fontSize, Padding: s.padding,
+		LetterSpacing: s.letterSpacing, LineHeight: s.lineHeight, Theme: s.theme, Cols: cols, Rows: rows}
 }
 
 func defaults() settingsState {
@@ -174,6 +251,7 @@ type run struct {
 	exit   error
 	env    []string
 	res    Result
+	at     time.Duration // the tape's clock, for Film
 }
 
 // Run plays cmds. It returns the first Wait that failed as a *WaitError,
@@ -186,7 +264,7 @@ func (r *Replayer) Run(ctx context.Context, cmds []Command) (res *Result, err er
 	defer ru.stop()
 	hidden := false
 	var line strings.Builder
-	for _, c := range cmds {
+	for i, c := range cmds {
 		if err := ctx.Err(); err != nil {
 			return &ru.res, err
 		}
@@ -198,8 +276,15 @@ func (r *Replayer) Run(ctx context.Context, cmds []Command) (res *Result, err er
 		case Env:
 			ru.env = append(ru.env, c.Name+"="+c.Text)
 			continue
-		case Output, Screenshot:
-			continue // the replay records nothing
+		case Output:
+			continue // the caller writes the files
+		case Screenshot:
+			if !hidden && r.Film {
+				if err := ru.shoot(ctx, c); err != nil {
+					return &ru.res, err
+				}
+			}
+			continue
 		case Require:
 			if _, err := exec.LookPath(c.Text); err != nil {
 				return &ru.res, fmt.Errorf("tape line %d: Require %s: %w", c.Line, c.Text, err)
@@ -220,29 +305,43 @@ func (r *Replayer) Run(ctx context.Context, cmds []Command) (res *Result, err er
 			switch {
 			case c.Kind == Type:
 				line.WriteString(c.Text)
+				if err := ru.typePrompt(ctx, c); err != nil {
+					return &ru.res, err
+				}
 			case c.Kind == Key && c.Key == "Backspace":
 				s := []rune(line.String())
 				line.Reset()
 				line.WriteString(string(s[:max(len(s)-c.Count, 0)]))
+				if err := ru.typePrompt(ctx, c); err != nil {
+					return &ru.res, err
+				}
 			case c.Kind == Key && c.Key == "Enter":
+				if err := ru.typePrompt(ctx, c); err != nil {
+					return &ru.res, err
+				}
 				if err := ru.start(line.String()); err != nil {
 					return &ru.res, fmt.Errorf("tape line %d: %w", c.Line, err)
 				}
 				line.Reset()
-			case c.Kind == Sleep, c.Kind == Wait:
+			case c.Kind == Sleep:
+				if err := ru.sleep(ctx, c.Duration); err != nil {
+					return &ru.res, err
+				}
+			case c.Kind == Wait:
 				// Waiting on the shell before the program starts: nothing to check.
 			default:
 				return &ru.res, fmt.Errorf("tape line %d: %s before the program is started", c.Line, describe(c))
 			}
 			continue
 		}
-		if err := ru.play(ctx, c); err != nil {
+		if err := ru.play(ctx, c, r.Film && !waitsNext(cmds[i+1:])); err != nil {
 			return &ru.res, err
 		}
 	}
 	if ru.screen != nil {
 		ru.res.Screen = ru.screen.Text()
 	}
+	ru.res.Length = ru.at
 	return &ru.res, nil
 }
 
@@ -277,7 +376,9 @@ func (ru *run) start(cmdline string) error {
 		return fmt.Errorf("start %q in a terminal: %w", cmdline, err)
 	}
 	ru.cmd, ru.ptmx, ru.done = cmd, ptmx, make(chan struct{})
-	ru.screen = NewScreen(cols, rows, func(b []byte) { _ = ru.write(b) })
+	if ru.screen == nil {
+		ru.screen = NewScreen(cols, rows, func(b []byte) { _ = ru.write(b) })
+	}
 	copied := make(chan struct{})
 	go func() {
 		defer close(copied)
@@ -300,6 +401,9 @@ func (ru *run) write(b []byte) error {
 
 func (ru *run) stop() {
 	if ru.cmd == nil {
+		if ru.screen != nil {
+			ru.screen.Close() // the prompt's, when the program never started
+		}
 		return
 	}
 	select {
@@ -316,6 +420,7 @@ func (ru *run) stop() {
 }
 
 func (ru *run) sleep(ctx context.Context, d time.Duration) error {
+	ru.at += d
 	d = time.Duration(float64(d) * ru.r.SleepScale)
 	if d <= 0 {
 		return nil
@@ -330,7 +435,9 @@ func (ru *run) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (ru *run) play(ctx context.Context, c Command) error {
+// play plays c against the running program. With film, each keystroke is
+// filmed once the screen settles; without, the Wait that follows films it.
+func (ru *run) play(ctx context.Context, c Command, film bool) error {
 	switch c.Kind {
 	case Sleep:
 		return ru.sleep(ctx, c.Duration)
@@ -339,9 +446,15 @@ func (ru *run) play(ctx context.Context, c Command) error {
 		if speed == 0 {
 			speed = ru.set.typingSpeed
 		}
+		n := utf8.RuneCountInString(c.Text)
+		i := 0
 		for _, r := range c.Text {
 			if err := ru.send(string(r)); err != nil {
 				return fmt.Errorf("tape line %d: %w", c.Line, err)
+			}
+			i++
+			if err := ru.filmIf(ctx, ru.r.Film && (film || i < n)); err != nil {
+				return err
 			}
 			if err := ru.sleep(ctx, speed); err != nil {
 				return err
@@ -362,7 +475,7 @@ func (ru *run) play(ctx context.Context, c Command) error {
 		if speed == 0 {
 			speed = ru.set.typingSpeed
 		}
-		for range c.Count {
+		for i := range c.Count {
 			send := func() error { return ru.send(seq) }
 			if byVT {
 				send = func() error { return ru.sendKey(k) }
@@ -370,12 +483,18 @@ func (ru *run) play(ctx context.Context, c Command) error {
 			if err := send(); err != nil {
 				return fmt.Errorf("tape line %d: %w", c.Line, err)
 			}
+			if err := ru.filmIf(ctx, ru.r.Film && (film || i < c.Count-1)); err != nil {
+				return err
+			}
 			if err := ru.sleep(ctx, speed); err != nil {
 				return err
 			}
 		}
 	case Wait:
-		return ru.wait(ctx, c)
+		if err := ru.wait(ctx, c); err != nil {
+			return err
+		}
+		return ru.filmIf(ctx, ru.r.Film)
 	default:
 		return fmt.Errorf("tape line %d: cannot replay %s", c.Line, describe(c))
 	}
@@ -566,3 +685,139 @@ func describe(c Command) string {
 }
 
 func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
+
+// Settling: a frame is filmed once the program has written nothing for
+// settleQuiet (Bubble Tea draws at most every 1/60 s, so this is a few of
+// its frames), or after settleMax when it never stops (a spinner).
+const (
+	settleQuiet = 50 * time.Millisecond
+	settleMax   = 2 * time.Second
+)
+
+// waitsNext reports whether the next command that does something is a Wait,
+// skipping Sleeps: then the Wait films the screen the keystroke led to, once
+// it shows what the tape waits for, rather than whatever half-drawn or
+// in-progress screen came first.
+func waitsNext(rest []Command) bool {
+	for _, c := range rest {
+		switch c.Kind {
+		case Sleep, Set, Env, Output:
+			continue
+		case Wait:
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// filmIf films the screen once it has settled, when on is set.
+func (ru *run) filmIf(ctx context.Context, on bool) error {
+	if !on {
+		return nil
+	}
+	if err := ru.settle(ctx); err != nil {
+		return err
+	}
+	f := ru.screen.Snapshot()
+	if n := len(ru.res.Stills); n > 0 && ru.res.Stills[n-1].Frame.Equal(&f) {
+		return nil
+	}
+	ru.res.Stills = append(ru.res.Stills, Still{At: ru.at, Frame: f})
+	return nil
+}
+
+// settle waits until the program has stopped drawing.
+func (ru *run) settle(ctx context.Context) error {
+	if ru.cmd == nil {
+		return nil // the prompt is drawn by the replay itself
+	}
+	deadline := time.Now().Add(settleMax)
+	gen := ru.screen.generation()
+	t := time.NewTimer(settleQuiet)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ru.done:
+			return nil
+		case <-t.C:
+		}
+		g := ru.screen.generation()
+		if g == gen || time.Now().After(deadline) {
+			return nil
+		}
+		gen = g
+		t.Reset(settleQuiet)
+	}
+}
+
+// shoot keeps a Screenshot of the settled screen.
+func (ru *run) shoot(ctx context.Context, c Command) error {
+	if err := ru.ensureScreen(); err != nil {
+		return err
+	}
+	if err := ru.settle(ctx); err != nil {
+		return err
+	}
+	ru.res.Shots = append(ru.res.Shots, Shot{Path: c.Text, Line: c.Line, Still: Still{At: ru.at, Frame: ru.screen.Snapshot()}})
+	return nil
+}
+
+// ensureScreen makes the screen before the program starts, for the prompt.
+func (ru *run) ensureScreen() error {
+	if ru.screen != nil {
+		return nil
+	}
+	cols, rows := ru.set.size()
+	if ru.r.Cols > 0 && ru.r.Rows > 0 {
+		cols, rows = ru.r.Cols, ru.r.Rows
+	}
+	ru.screen = NewScreen(cols, rows, func(b []byte) { _ = ru.write(b) })
+	_, _ = ru.screen.Write([]byte(prompt))
+	if ru.r.Film {
+		return ru.filmIf(context.Background(), true) // the prompt, before the first key
+	}
+	return nil
+}
+
+// prompt is what VHS's shell shows before a command line.
+const prompt = "> "
+
+// typePrompt films the command line being typed, before the program runs:
+// what the shell would echo.
+func (ru *run) typePrompt(ctx context.Context, c Command) error {
+	if !ru.r.Film {
+		return nil
+	}
+	if err := ru.ensureScreen(); err != nil {
+		return err
+	}
+	speed := c.Speed
+	if speed == 0 {
+		speed = ru.set.typingSpeed
+	}
+	var keys []string
+	switch c.Kind {
+	case Type:
+		for _, r := range c.Text {
+			keys = append(keys, string(r))
+		}
+	case Key:
+		echo := map[string]string{"Backspace": "\b \b", "Enter": "\r\n"}[c.Key]
+		for range c.Count {
+			keys = append(keys, echo)
+		}
+	}
+	for _, k := range keys {
+		_, _ = ru.screen.Write([]byte(k))
+		if err := ru.filmIf(ctx, true); err != nil {
+			return err
+		}
+		if err := ru.sleep(ctx, speed); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package tape
 import (
 	"context"
 	"errors"
+	"fmt"
 	"kmslab/internal/testbin"
 	"os"
 	"os/exec"
@@ -105,6 +106,11 @@ func TestDemoTapeShape(t *testing.T) {
 		if w.Scope != ScopeScreen {
 			t.Errorf("line %d: a full-screen program needs Wait+Screen, not Wait+Line", w.Line)
 		}
+	}
+	// VHS films the Sleeps and the typing, plus however long the Waits take
+	// (a second or two offline): keep the demo under two minutes.
+	if d := PlayLength(cmds); d > 100*time.Second {
+		t.Errorf("the tape's Sleeps and typing last %s: with its Waits, VHS would film over two minutes", d)
 	}
 	last := waits[len(waits)-1].Pattern.String()
 	if !strings.Contains(last, "Summary") {
@@ -240,5 +246,48 @@ func TestTerminalSize(t *testing.T) {
 		if c, r := TerminalSize(cmds); c != tt.cols || r != tt.rows {
 			t.Errorf("TerminalSize(%q) = %d×%d, want %d×%d", tt.tape, c, r, tt.cols, tt.rows)
 		}
+	}
+}
+
+// TestReplayFilm films cat: the prompt and the command line typed into it,
+// a frame per keystroke on the tape's clock, the Wait's frame, and a
+// Screenshot.
+func TestReplayFilm(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("cat"); err != nil {
+		t.Skip("no cat")
+	}
+	cmds, err := Parse("Set TypingSpeed 100ms\nType \"cat\"\nEnter\nSleep 1s\nType \"hi\"\nEnter\nWait+Screen@5s /hi\\r?\\n?hi/\nScreenshot shot.svg\nSleep 2s\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Replayer{Cols: 20, Rows: 5, Film: true, Launch: func(line string) (*exec.Cmd, error) {
+		f := strings.Fields(line)
+		return exec.Command(f[0], f[1:]...), nil
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := r.Run(ctx, cmds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range res.Stills {
+		got = append(got, fmt.Sprintf("%s %q", s.At, strings.TrimRight(s.Frame.Text(), "\n")))
+	}
+	want := []string{
+		`0s ">"`, `0s "> c"`, `100ms "> ca"`, `200ms "> cat"`,
+		`300ms "> cat"`,                       // Enter: the cursor moves down, cat starts
+		`1.4s "> cat\nh"`, `1.5s "> cat\nhi"`, // after the Sleep
+		`1.7s "> cat\nhi\nhi"`, // Enter then a Wait: the Wait films cat's echo
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("stills:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.Shots) != 1 || res.Shots[0].Path != "shot.svg" || !strings.Contains(res.Shots[0].Frame.Text(), "hi\nhi") {
+		t.Errorf("shots = %+v", res.Shots)
+	}
+	if want := PlayLength(cmds); res.Length != want || want != 3700*time.Millisecond {
+		t.Errorf("length %s, PlayLength %s, want 3.7s", res.Length, want)
 	}
 }

@@ -20,6 +20,7 @@ type Screen struct {
 	mu   sync.Mutex
 	emu  *vt.Emulator
 	done chan struct{} // closed when the input pump has stopped
+	gen  uint64        // counts the writes, to tell when the screen has settled
 }
 
 // NewScreen returns a blank screen of cols×rows. replies, when set, receives
@@ -55,6 +56,13 @@ func (s *Screen) Close() {
 	<-s.done
 }
 
+// generation counts the writes so far.
+func (s *Screen) generation() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
+}
+
 // Size is the screen's size in cells.
 func (s *Screen) Size() (cols, rows int) {
 	s.mu.Lock()
@@ -66,6 +74,7 @@ func (s *Screen) Size() (cols, rows int) {
 func (s *Screen) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.gen++
 	s.interpret(p)
 	return len(p), nil
 }

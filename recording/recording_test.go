@@ -1,0 +1,323 @@
+package recording
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"kmslab/tape"
+)
+
+// checkCast fails unless data is asciicast v2: a header object with version
+// 2 and a size, then [time, "o", data] events with times that never go back.
+// It returns the events' data in order.
+func checkCast(t *testing.T, data []byte) []string {
+	t.Helper()
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	if !sc.Scan() {
+		t.Fatal("empty .cast")
+	}
+	var h struct {
+		Version       int `json:"version"`
+		Width, Height int
+	}
+	if err := json.Unmarshal(sc.Bytes(), &h); err != nil {
+		t.Fatalf("header %q: %v", sc.Text(), err)
+	}
+	if h.Version != 2 || h.Width <= 0 || h.Height <= 0 {
+		t.Fatalf("header = %+v, want version 2 and a size", h)
+	}
+	var out []string
+	last := -1.0
+	for n := 2; sc.Scan(); n++ {
+		var ev []json.RawMessage
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil || len(ev) != 3 {
+			t.Fatalf("line %d is not [time, code, data]: %.80s", n, sc.Text())
+		}
+		var at float64
+		var code, d string
+		if json.Unmarshal(ev[0], &at) != nil || json.Unmarshal(ev[1], &code) != nil || json.Unmarshal(ev[2], &d) != nil {
+			t.Fatalf("line %d: want a number and two strings: %.80s", n, sc.Text())
+		}
+		if code != "o" {
+			t.Errorf("line %d: event code %q, want o (output)", n, code)
+		}
+		if at < last {
+			t.Errorf("line %d: time %v goes back from %v", n, at, last)
+		}
+		last = at
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		t.Fatal("no events")
+	}
+	return out
+}
+
+// svgFrames reads an SVG back as text, frame by frame: each frame's rows
+// are <use> references to rows drawn as <text> in <defs>. It also proves the
+// file is well-formed XML.
+func svgFrames(t *testing.T, data []byte) []string {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	rows := map[string]string{}
+	var frames []string
+	var row, id string
+	var inFilm, inText bool
+	var frame []string
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the SVG is not well-formed XML: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			depth++
+			attr := func(name string) string {
+				for _, a := range tok.Attr {
+					if a.Name.Local == name {
+						return a.Value
+					}
+				}
+				return ""
+			}
+			switch tok.Name.Local {
+			case "g":
+				switch {
+				case attr("id") != "":
+					id, row = attr("id"), ""
+				case attr("class") == "film":
+					inFilm = true
+				case inFilm:
+					frame = nil
+				}
+			case "text":
+				inText = true
+			case "use":
+				frame = append(frame, rows[strings.TrimPrefix(attr("href"), "#")])
+			case "script", "image", "foreignObject":
+				t.Errorf("<%s> in the SVG: GitHub's <img> would not show it", tok.Name.Local)
+			}
+		case xml.CharData:
+			if inText {
+				row += string(tok)
+			}
+		case xml.EndElement:
+			depth--
+			switch tok.Name.Local {
+			case "text":
+				inText = false
+				row += " "
+			case "g":
+				if id != "" {
+					rows[id], id = row, ""
+				} else if inFilm && frame != nil {
+					frames = append(frames, strings.Join(frame, "\n"))
+					frame = nil
+				}
+			}
+		}
+	}
+	return frames
+}
+
+// testFrame is a small frame with text, colors and attributes.
+func testFrame(rows ...string) tape.Frame {
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len([]rune(r)))
+	}
+	f := tape.Frame{Cols: cols, Rows: len(rows), Cells: make([]tape.Cell, cols*len(rows))}
+	for y, r := range rows {
+		rr := []rune(r)
+		for x := range cols {
+			c := tape.Cell{Content: " ", Width: 1}
+			if x < len(rr) {
+				c.Content = string(rr[x])
+			}
+			f.Cells[y*cols+x] = c
+		}
+	}
+	return f
+}
+
+var testLook = tape.Look{Width: 200, Height: 100, FontSize: 10, Padding: 5, LetterSpacing: 0, LineHeight: 1}
+
+func TestWriteCast(t *testing.T) {
+	t.Parallel()
+	a := testFrame("> ls  ", "")
+	b := testFrame("> ls", "denied")
+	b.Cells[b.Cols+0].Fg = tape.Color{Kind: tape.IndexedColor, Value: 1}
+	b.Cells[b.Cols+1].Bg = tape.Color{Kind: tape.RGBColor, Value: 0x102030}
+	b.Cells[b.Cols+2].Attrs = tape.Bold | tape.Underline
+	b.CursorShow, b.CursorX, b.CursorY = true, 3, 1
+	theme, err := ParseTheme("Catppuccin Mocha")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	// The second still is earlier than the first: the writer keeps time monotonic.
+	stills := []tape.Still{{At: time.Second, Frame: a}, {At: 500 * time.Millisecond, Frame: b}}
+	if err := WriteCast(&buf, stills, 3*time.Second, testLook, theme, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	events := checkCast(t, buf.Bytes())
+	if len(events) != 3 {
+		t.Fatalf("%d events, want 2 frames and the closing one:\n%s", len(events), buf.String())
+	}
+	for _, want := range []string{"\x1b[0;31md", "\x1b[0;48;2;16;32;48me", "\x1b[0;1;4mn", "\x1b[2;4H\x1b[?25h"} {
+		if !strings.Contains(events[1], want) {
+			t.Errorf("second frame %q lacks %q", events[1], want)
+		}
+	}
+	if strings.Contains(events[1], "> ls") {
+		t.Errorf("the second frame repaints the unchanged first row: %q", events[1])
+	}
+	if !strings.HasPrefix(buf.String(), `{"version":2,"width":6,"height":2,"title":"demo"`) {
+		t.Errorf("header: %.100s", buf.String())
+	}
+	if !strings.Contains(buf.String(), `"palette":"#45475a:#f38ba8:`) {
+		t.Errorf("the header does not carry the theme's palette: %.300s", buf.String())
+	}
+	if err := WriteCast(&buf, nil, 0, testLook, theme, ""); err == nil {
+		t.Error("a cast of nothing: no error")
+	}
+}
+
+func TestWriteSVG(t *testing.T) {
+	t.Parallel()
+	a := testFrame("> <b>&", "             ")
+	b := testFrame("> <b>&", "ACCESS DENIED")
+	for x := range 6 {
+		b.Cells[b.Cols+x].Fg = tape.Color{Kind: tape.IndexedColor, Value: 1}
+		b.Cells[b.Cols+x].Bg = tape.Color{Kind: tape.IndexedColor, Value: 196}
+	}
+	theme, err := ParseTheme("Catppuccin Mocha")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	stills := []tape.Still{{At: 0, Frame: a}, {At: 2 * time.Second, Frame: b}}
+	if err := WriteSVG(&buf, stills, 4*time.Second, testLook, theme); err != nil {
+		t.Fatal(err)
+	}
+	svg := buf.String()
+	frames := svgFrames(t, buf.Bytes())
+	if len(frames) != 2 || !strings.Contains(frames[0], "> <b>&") || !strings.Contains(frames[1], "ACCESS DENIED") {
+		t.Fatalf("frames read back = %q", frames)
+	}
+	for _, want := range []string{
+		"@keyframes film{0%{transform:translateX(-0px)}50.000%{transform:translateX(-78px)}100%{transform:translateX(-78px)}}",
+		".film{animation:film 4.000s step-end infinite}",
+		`fill="#ff0000"`,  // palette 196
+		"{fill:#f38ba8}",  // the theme's red, for text
+		"&lt;b&gt;&amp;",  // escaped
+		`textLength="36"`, // ACCESS: 6 cells of 6px
+	} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the SVG lacks %q:\n%s", want, svg)
+		}
+	}
+	if strings.Count(svg, "<g id=") != 2 {
+		t.Errorf("the unchanged first row should be drawn once: %d rows in <defs>", strings.Count(svg, "<g id="))
+	}
+	buf.Reset()
+	if err := WriteStill(&buf, b, testLook, theme); err != nil {
+		t.Fatal(err)
+	}
+	if got := svgFrames(t, buf.Bytes()); len(got) != 1 || !strings.Contains(got[0], "ACCESS DENIED") || strings.Contains(buf.String(), "@keyframes") {
+		t.Errorf("still = %q\n%s", got, buf.String())
+	}
+}
+
+func TestParseTheme(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		setting string
+		bg, red RGB
+		wantErr bool
+	}{
+		{"", 0x000000, 0xcd0000, false},
+		{"Catppuccin Mocha", 0x1e1e2e, 0xf38ba8, false},
+		{`{"name":"x","black":"#000000","red":"#ff0000","green":"#000000","yellow":"#000000","blue":"#000000","magenta":"#000000","cyan":"#000000","white":"#000000","brightBlack":"#000000","brightRed":"#000000","brightGreen":"#000000","brightYellow":"#000000","brightBlue":"#000000","brightMagenta":"#000000","brightCyan":"#000000","brightWhite":"#000000","background":"#123456","foreground":"#ffffff"}`, 0x123456, 0xff0000, false},
+		{`{"background":"#12345"}`, 0, 0, true},
+		{`{"background":`, 0, 0, true},
+		{"Dracula Nonexistent", 0, 0, true},
+	}
+	for _, tt := range tests {
+		th, err := ParseTheme(tt.setting)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("ParseTheme(%.30q): err = %v, want error %v", tt.setting, err, tt.wantErr)
+			continue
+		}
+		if err == nil && (th.Background != tt.bg || th.Palette[1] != tt.red) {
+			t.Errorf("ParseTheme(%.30q): background %s red %s, want %s %s", tt.setting, th.Background.Hex(), th.Palette[1].Hex(), tt.bg.Hex(), tt.red.Hex())
+		}
+	}
+}
+
+func TestIndexedColors(t *testing.T) {
+	t.Parallel()
+	th, _ := ParseTheme("Catppuccin Mocha")
+	for _, tt := range []struct {
+		i    uint32
+		want RGB
+	}{{0, 0x45475a}, {15, 0xa6adc8}, {16, 0x000000}, {21, 0x0000ff}, {196, 0xff0000}, {231, 0xffffff}, {232, 0x080808}, {255, 0xeeeeee}} {
+		if got := th.Resolve(tape.Color{Kind: tape.IndexedColor, Value: tt.i}, 0); got != tt.want {
+			t.Errorf("color %d = %s, want %s", tt.i, got.Hex(), tt.want.Hex())
+		}
+	}
+	c := tape.Cell{Fg: tape.Color{Kind: tape.RGBColor, Value: 0xabcdef}, Attrs: tape.Reverse}
+	if fg, bg := th.Colors(c); fg != th.Background || bg != 0xabcdef {
+		t.Errorf("reverse video: fg %s bg %s", fg.Hex(), bg.Hex())
+	}
+}
+
+// FuzzParseTheme: a tape's theme is untrusted input.
+func FuzzParseTheme(f *testing.F) {
+	f.Add("Catppuccin Mocha")
+	f.Add(`{"background":"#000000","foreground":"#ffffff"}`)
+	f.Add(`{"red":"#zzzzzz"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		th, err := ParseTheme(s)
+		if err != nil {
+			return
+		}
+		for _, c := range append(th.Palette[:], th.Background, th.Foreground, th.Cursor) {
+			if c > 0xffffff {
+				t.Fatalf("color %x out of range from %q", uint32(c), s)
+			}
+		}
+	})
+}
+
+// FuzzWriteSVG: whatever a program draws must come out as well-formed SVG.
+func FuzzWriteSVG(f *testing.F) {
+	f.Add("hello", uint8(1), uint8(0))
+	f.Add("<&>\x00\ufffe\U0001F600", uint8(255), uint8(0xff))
+	f.Fuzz(func(t *testing.T, text string, color uint8, attrs uint8) {
+		fr := testFrame(strings.ToValidUTF8(text, "?"), "x")
+		for i := range fr.Cells {
+			fr.Cells[i].Fg = tape.Color{Kind: tape.IndexedColor, Value: uint32(color)}
+			fr.Cells[i].Attrs = tape.Attr(attrs)
+		}
+		th, _ := ParseTheme("")
+		var buf bytes.Buffer
+		if err := WriteStill(&buf, fr, testLook, th); err != nil {
+			t.Fatal(err)
+		}
+		if err := xml.NewDecoder(&buf).Decode(new(any)); err != nil {
+			t.Fatalf("not XML for %q: %v\n%s", text, err, buf.String())
+		}
+	})
+}
