@@ -217,7 +217,7 @@ func TestWriteSVG(t *testing.T) {
 		t.Fatalf("frames read back = %q", frames)
 	}
 	for _, want := range []string{
-		"@keyframes film{0%{transform:translateX(-0px)}50.000%{transform:translateX(-78px)}100%{transform:translateX(-78px)}}",
+		"@keyframes film{0%{transform:translateX(-0px)}50.000%{transform:translateX(-102px)}100%{transform:translateX(-102px)}}",
 		".film{animation:film 4.000s step-end infinite}",
 		`fill="#ff0000"`,  // palette 196
 		"{fill:#f38ba8}",  // the theme's red, for text

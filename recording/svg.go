@@ -37,12 +37,16 @@ type geometry struct {
 	look   tape.Look
 	cw, ch float64 // a cell
 	tw, th float64 // the terminal
+	stride float64 // from one frame to the next on the strip
 }
 
 func geometryOf(look tape.Look, cols, rows int) geometry {
 	fs := float64(max(look.FontSize, 1))
 	g := geometry{look: look, cw: fs*0.6 + max(look.LetterSpacing, 0), ch: fs * 1.2 * max(look.LineHeight, 0.1)}
 	g.tw, g.th = float64(cols)*g.cw, float64(rows)*g.ch
+	// A gap between frames on the strip, so that nothing drawn at a frame's
+	// edge (a cursor, a glyph wider than its cell) shows in its neighbour.
+	g.stride = g.tw + 4*g.cw
 	// A tape whose frame is smaller than its terminal (a size given in
 	// cells) gets a frame that fits.
 	g.look.Width = max(look.Width, int(g.tw+0.999)+2*look.Padding)
@@ -87,7 +91,7 @@ func WriteSVG(w io.Writer, stills []tape.Still, length time.Duration, look tape.
 	s := newSVGWriter(g, theme)
 	var film strings.Builder
 	for i := range stills {
-		fmt.Fprintf(&film, `<g transform="translate(%s)">`, num(float64(i)*g.tw))
+		fmt.Fprintf(&film, `<g transform="translate(%s)">`, num(float64(i)*g.stride))
 		s.frame(&film, &stills[i].Frame)
 		film.WriteString("</g>\n")
 	}
@@ -114,7 +118,7 @@ func WriteSVG(w io.Writer, stills []tape.Still, length time.Duration, look tape.
 		keys = append(keys, key{"100", len(stills) - 1})
 		anim.WriteString("@keyframes film{")
 		for _, k := range keys {
-			fmt.Fprintf(&anim, "%s%%{transform:translateX(-%spx)}", k.pct, num(float64(k.frame)*g.tw))
+			fmt.Fprintf(&anim, "%s%%{transform:translateX(-%spx)}", k.pct, num(float64(k.frame)*g.stride))
 		}
 		anim.WriteString("}\n")
 		fmt.Fprintf(&anim, ".film{animation:film %ss step-end infinite}\n", strconv.FormatFloat(length.Seconds(), 'f', 3, 64))
