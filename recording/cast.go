@@ -102,7 +102,7 @@ func repaint(b *strings.Builder, f, prev *tape.Frame) {
 		end := f.Cols
 		for end > 0 {
 			c := f.At(end-1, y)
-			if (c.Content != " " && c.Width != 0) || c.Bg.Kind != tape.DefaultColor || c.Attrs&(tape.Reverse|tape.Underline|tape.Strike) != 0 {
+			if c.Content != " " || c.Bg.Kind != tape.DefaultColor || c.Attrs&(tape.Reverse|tape.Underline|tape.Strike) != 0 {
 				break
 			}
 			end--
@@ -118,7 +118,12 @@ func repaint(b *strings.Builder, f, prev *tape.Frame) {
 			}
 			b.WriteString(c.Content)
 		}
-		b.WriteString("\x1b[0m\x1b[K")
+		b.WriteString("\x1b[0m")
+		if end < f.Cols {
+			// Not after a full row: there the cursor waits on its last
+			// cell, and erasing would take that cell too.
+			b.WriteString("\x1b[K")
+		}
 	}
 	fmt.Fprintf(b, "\x1b[%d;%dH", f.CursorY+1, f.CursorX+1)
 	if f.CursorShow {
