@@ -36,8 +36,9 @@ type castTheme struct {
 
 // WriteCast writes stills as an asciicast v2 recording: the header, then one
 // output event per still that repaints the whole screen, at the still's time
-// in seconds. length is the whole film's: a last, empty event holds the final
-// screen until then, as the tape's closing Sleep does.
+// in seconds. length is the whole film's: a last event at that time, which
+// only shows the cursor again, holds the final screen until then, as the
+// tape's closing Sleep does.
 func WriteCast(w io.Writer, stills []tape.Still, length time.Duration, look tape.Look, theme Theme, title string) error {
 	if len(stills) == 0 {
 		return fmt.Errorf("nothing was filmed")
@@ -74,9 +75,9 @@ func WriteCast(w io.Writer, stills []tape.Still, length time.Duration, look tape
 		repaint(&data, &s.Frame, prev)
 		writeEvent(bw, at, data.String())
 	}
-	if length > last {
-		writeEvent(bw, length, "")
-	}
+	// The end: the cursor shown again, on the last row, so that a player in
+	// a real terminal (asciinema play) hands it back as it was.
+	writeEvent(bw, max(length, last), fmt.Sprintf("\x1b[0m\x1b[%d;1H\x1b[?25h", f0.Rows))
 	return bw.Flush()
 }
 
