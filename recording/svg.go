@@ -216,6 +216,19 @@ func (s *svgWriter) row(f *tape.Frame, y int) string {
 			continue
 		}
 		fg, _ := s.theme.Colors(c)
+		if isBox(c.Content) {
+			end := x + 1
+			for end < f.Cols {
+				c2 := f.At(end, y)
+				if fg2, _ := s.theme.Colors(c2); c2.Content != c.Content || fg2 != fg || c2.Attrs&tape.Conceal != 0 {
+					break
+				}
+				end++
+			}
+			s.drawBox(&b, float64(x)*g.cw, end-x, c.Content, fg)
+			x = end
+			continue
+		}
 		st := textStyle{fg: fg, attrs: c.Attrs &^ tape.Reverse}
 		if c.Width > 1 {
 			// A wide character (an emoji) is placed alone, at its own width.
@@ -227,7 +240,7 @@ func (s *svgWriter) row(f *tape.Frame, y int) string {
 		end, lastInk := x, x
 		for end < f.Cols {
 			c2 := f.At(end, y)
-			if c2.Width != 1 {
+			if c2.Width != 1 || isBox(c2.Content) {
 				break
 			}
 			fg2, _ := s.theme.Colors(c2)
