@@ -334,3 +334,35 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// TestBoxDrawing: borders are drawn as shapes, not text, and a run of ─ is
+// one shape.
+func TestBoxDrawing(t *testing.T) {
+	t.Parallel()
+	th, _ := ParseTheme("")
+	for _, tt := range []struct {
+		rows         []string
+		rects, paths int
+	}{
+		{[]string{"┌──┐", "└──┘"}, 2*2 + 1 + 2*2 + 1, 0}, // corners: two arms each
+		{[]string{"╭──╮", "╰──╯"}, 2, 4},
+		{[]string{"╔══╗", "╚══╝"}, 4*2 + 2 + 4*2 + 2, 0}, // double: two lines each
+		{[]string{"┃x┃"}, 4, 0},
+	} {
+		var buf bytes.Buffer
+		if err := WriteStill(&buf, testFrame(tt.rows...), testLook, th); err != nil {
+			t.Fatal(err)
+		}
+		svg := buf.String()
+		if n := strings.Count(svg, "<rect x="); n != tt.rects {
+			t.Errorf("%q: %d rects, want %d:\n%s", tt.rows, n, tt.rects, svg)
+		}
+		if n := strings.Count(svg, "<path "); n != tt.paths {
+			t.Errorf("%q: %d paths, want %d", tt.rows, n, tt.paths)
+		}
+		frames := svgFrames(t, buf.Bytes())
+		if strings.ContainsAny(frames[0], "┌─┐└┘╭╮╰╯╔═╗╚╝┃") {
+			t.Errorf("%q: box characters drawn as text: %q", tt.rows, frames[0])
+		}
+	}
+}
