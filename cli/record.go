@@ -14,9 +14,11 @@ import (
 func newRecordCmd() *cobra.Command {
 	var fast, verbose bool
 	cmd := &cobra.Command{
-		Use:   "record [TAPE]",
-		Short: "Record a VHS tape as asciicast and animated SVG, without VHS",
-		Long: `record plays a VHS tape (default demo.tape) against kmslab in a virtual terminal,
+		// The tape argument is in Long: "record [TAPE]" would widen the name
+		// column of the root's help past 80 columns for every command.
+		Use:   "record",
+		Short: "Film a VHS tape as asciicast and animated SVG",
+		Long: `record [TAPE] plays a VHS tape (default demo.tape) against kmslab in a virtual terminal,
 as VHS would: it types at the tape's TypingSpeed, keeps its Sleeps, and waits for each
 Wait pattern. It writes what the tape's Output lines ask for, .cast (asciicast v2, for
 asciinema's player or agg) and .svg (animated, text not pixels, fit for a README), and
@@ -67,7 +69,7 @@ kmslab record talk.tape`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&fast, "fast", false, "skip the tape's Sleeps and typing delays (the files are the same)")
+	cmd.Flags().BoolVar(&fast, "fast", false, "skip the tape's pauses; the files come out the same")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print each tape command as it is played")
 	return cmd
 }
