@@ -70,8 +70,19 @@ func TestRecordDemoTape(t *testing.T) {
 
 	t.Run("byte-identical", func(t *testing.T) {
 		for _, name := range written {
-			if !bytes.Equal(read(dirs[0], name), read(dirs[1], name)) {
-				t.Errorf("%s differs between two recordings with --seed 1", name)
+			a, b := read(dirs[0], name), read(dirs[1], name)
+			if bytes.Equal(a, b) {
+				continue
+			}
+			t.Errorf("%s differs between two recordings with --seed 1", name)
+			if strings.HasSuffix(name, ".svg") {
+				fa, fb := svgFrames(t, a), svgFrames(t, b)
+				for i := range min(len(fa), len(fb)) {
+					if fa[i] != fb[i] {
+						t.Errorf("frame %d of %d/%d:\n%s\n-- versus --\n%s", i, len(fa), len(fb), fa[i], fb[i])
+						break
+					}
+				}
 			}
 		}
 	})

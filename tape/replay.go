@@ -449,11 +449,12 @@ func (ru *run) play(ctx context.Context, c Command, film bool) error {
 		n := utf8.RuneCountInString(c.Text)
 		i := 0
 		for _, r := range c.Text {
+			before := ru.screen.generation()
 			if err := ru.send(string(r)); err != nil {
 				return fmt.Errorf("tape line %d: %w", c.Line, err)
 			}
 			i++
-			if err := ru.filmIf(ctx, ru.r.Film && (film || i < n)); err != nil {
+			if err := ru.filmKey(ctx, ru.r.Film && (film || i < n), before); err != nil {
 				return err
 			}
 			if err := ru.sleep(ctx, speed); err != nil {
@@ -480,10 +481,11 @@ func (ru *run) play(ctx context.Context, c Command, film bool) error {
 			if byVT {
 				send = func() error { return ru.sendKey(k) }
 			}
+			before := ru.screen.generation()
 			if err := send(); err != nil {
 				return fmt.Errorf("tape line %d: %w", c.Line, err)
 			}
-			if err := ru.filmIf(ctx, ru.r.Film && (film || i < c.Count-1)); err != nil {
+			if err := ru.filmKey(ctx, ru.r.Film && (film || i < c.Count-1), before); err != nil {
 				return err
 			}
 			if err := ru.sleep(ctx, speed); err != nil {
@@ -692,6 +694,7 @@ func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
 const (
 	settleQuiet = 50 * time.Millisecond
 	settleMax   = 2 * time.Second
+	reactMax    = 2 * time.Second // for a key to make the program draw
 )
 
 // waitsNext reports whether the next command that does something is a Wait,
@@ -725,6 +728,33 @@ func (ru *run) filmIf(ctx context.Context, on bool) error {
 	}
 	ru.res.Stills = append(ru.res.Stills, Still{At: ru.at, Frame: f})
 	return nil
+}
+
+// filmKey films what a keystroke led to: it waits for the program to draw
+// at all (the screen's write count passes before, counted before the key
+// was sent), since a busy machine can take longer to answer a key than the
+// settling's quiet spell, and then for it to settle. A key that draws
+// nothing costs reactMax.
+func (ru *run) filmKey(ctx context.Context, on bool, before uint64) error {
+	if !on {
+		return nil
+	}
+	deadline := time.NewTimer(reactMax)
+	defer deadline.Stop()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for ru.screen.generation() == before {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ru.done:
+			return ru.filmIf(ctx, true)
+		case <-deadline.C:
+			return ru.filmIf(ctx, true)
+		case <-tick.C:
+		}
+	}
+	return ru.filmIf(ctx, true)
 }
 
 // settle waits until the program has stopped drawing.
