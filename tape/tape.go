@@ -1,7 +1,8 @@
 // Package tape reads VHS tapes (https://github.com/charmbracelet/vhs) and
 // replays them against a real program in a pseudo-terminal, checking every
 // Wait pattern against a virtual screen, so a recording script cannot rot
-// while the program it films changes.
+// while the program it films changes. Filming (Replayer.Film) also keeps the
+// screen as a camera would, for kmslab record.
 //
 // Only the part of the VHS language a demo needs is understood; anything else
 // is an error rather than silently skipped, so a tape the replay accepts is a
