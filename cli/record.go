@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -38,6 +40,9 @@ kmslab record talk.tape`,
 				path = args[0]
 			}
 			src, err := os.ReadFile(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("there is no tape at %s: name one (kmslab record talk.tape), or run this where demo.tape is", path)
+			}
 			if err != nil {
 				return fmt.Errorf("read the tape: %w", err)
 			}

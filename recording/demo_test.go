@@ -154,3 +154,23 @@ func TestRecordDemoTape(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkRecordDemoTape is what the README's command costs: demo.tape
+// filmed with --fast, and its four files written.
+func BenchmarkRecordDemoTape(b *testing.B) {
+	bin := testbin.Kmslab(b)
+	src, err := os.ReadFile("../demo.tape")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmds, err := tape.Parse(string(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	for b.Loop() {
+		if _, err := Record(context.Background(), cmds, Options{Bin: bin, Fast: true, Dir: dir}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

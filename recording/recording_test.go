@@ -366,3 +366,27 @@ func TestBoxDrawing(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWriteSVG draws a busy 128×44 screen (every cell colored) as a
+// 60-frame film: the drawing's own cost, without the program.
+func BenchmarkWriteSVG(b *testing.B) {
+	th, _ := ParseTheme("Catppuccin Mocha")
+	var stills []tape.Still
+	for i := range 60 {
+		rows := make([]string, 44)
+		for y := range rows {
+			rows[y] = strings.Repeat(string(rune('a'+(y+i)%26)), 128)
+		}
+		f := testFrame(rows...)
+		for j := range f.Cells {
+			f.Cells[j].Fg = tape.Color{Kind: tape.IndexedColor, Value: uint32(j % 7)}
+		}
+		stills = append(stills, tape.Still{At: time.Duration(i) * time.Second, Frame: f})
+	}
+	look := tape.Look{Width: 1400, Height: 900, FontSize: 16, Padding: 20, LetterSpacing: 1, LineHeight: 1}
+	for b.Loop() {
+		if err := WriteSVG(io.Discard, stills, time.Minute, look, th); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
