@@ -54,7 +54,7 @@ kmslab record talk.tape`,
 			if err != nil {
 				return fmt.Errorf("find kmslab's own binary to film: %w", err)
 			}
-			o := recording.Options{Bin: bin, Fast: fast}
+			o := recording.Options{Bin: bin, Fast: fast, Title: recording.TitleOf(path)}
 			if verbose {
 				o.Logf = func(format string, a ...any) { fmt.Fprintf(cmd.ErrOrStderr(), format+"\n", a...) }
 			}

@@ -44,7 +44,7 @@ func TestRecordDemoTape(t *testing.T) {
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			reps[i], errs[i] = Record(ctx, cmds, Options{Bin: bin, Fast: true, Dir: dirs[i]})
+			reps[i], errs[i] = Record(ctx, cmds, Options{Bin: bin, Fast: true, Dir: dirs[i], Title: TitleOf("demo.tape")})
 		})
 	}
 	wg.Wait()

@@ -24,6 +24,8 @@ type Options struct {
 	// Dir is where the tape's relative Output and Screenshot paths go
 	// (default: the working directory, as with VHS).
 	Dir string
+	// Title is the .cast's title (asciinema shows it): TitleOf the tape.
+	Title string
 	// Logf, when set, hears each tape command as it is played.
 	Logf func(format string, args ...any)
 }
@@ -81,11 +83,10 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 		return nil, fmt.Errorf("the tape filmed nothing: it has no command after its hidden setup")
 	}
 	rep.Length = res.Length
-	title := ""
 	for _, c := range outputs {
 		w := writers[strings.ToLower(filepath.Ext(c.Text))]
 		if err := writeFile(o.Dir, c.Text, func(f io.Writer) error {
-			return w.film(f, res.Stills, res.Length, look, theme, title)
+			return w.film(f, res.Stills, res.Length, look, theme, o.Title)
 		}); err != nil {
 			return rep, fmt.Errorf("tape line %d: %w", c.Line, err)
 		}
@@ -101,6 +102,11 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 		rep.Written = append(rep.Written, s.Path)
 	}
 	return rep, nil
+}
+
+// TitleOf is a recording's title for the tape at path: "kmslab: demo".
+func TitleOf(path string) string {
+	return "kmslab: " + strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 }
 
 // writer writes one file format: a whole film, a still, or both.

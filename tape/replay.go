@@ -785,7 +785,7 @@ func (ru *run) settle(ctx context.Context) error {
 
 // shoot keeps a Screenshot of the settled screen.
 func (ru *run) shoot(ctx context.Context, c Command) error {
-	if err := ru.ensureScreen(); err != nil {
+	if err := ru.ensureScreen(ctx); err != nil {
 		return err
 	}
 	if err := ru.settle(ctx); err != nil {
@@ -796,7 +796,7 @@ func (ru *run) shoot(ctx context.Context, c Command) error {
 }
 
 // ensureScreen makes the screen before the program starts, for the prompt.
-func (ru *run) ensureScreen() error {
+func (ru *run) ensureScreen(ctx context.Context) error {
 	if ru.screen != nil {
 		return nil
 	}
@@ -807,7 +807,7 @@ func (ru *run) ensureScreen() error {
 	ru.screen = NewScreen(cols, rows, func(b []byte) { _ = ru.write(b) })
 	_, _ = ru.screen.Write([]byte(prompt))
 	if ru.r.Film {
-		return ru.filmIf(context.Background(), true) // the prompt, before the first key
+		return ru.filmIf(ctx, true) // the prompt, before the first key
 	}
 	return nil
 }
@@ -821,7 +821,7 @@ func (ru *run) typePrompt(ctx context.Context, c Command) error {
 	if !ru.r.Film {
 		return nil
 	}
-	if err := ru.ensureScreen(); err != nil {
+	if err := ru.ensureScreen(ctx); err != nil {
 		return err
 	}
 	speed := c.Speed
