@@ -52,8 +52,11 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 	var outputs []tape.Command
 	for _, c := range cmds {
 		if c.Kind == tape.Output && videoFormats[strings.ToLower(filepath.Ext(c.Text))] {
-			// Drawing pixels needs a font rasterizer and a GIF/video encoder;
-			// agg (asciinema's) makes a GIF from the .cast.
+			// Pixels (GIF, PNG, video) are left out. Go's well-kept
+			// rasterizer, golang.org/x/image with its Go Mono font, has no
+			// glyph for much of what kmslab draws (╭ ╮ ┏ ━ ✓ ✗ ⊘ ▸ ⛔), and
+			// would need a second font carried in the binary. VHS films a
+			// GIF; agg (asciinema's) makes one from the .cast.
 			rep.Skipped = append(rep.Skipped, c.Text+": video is VHS's (vhs), or agg's from a .cast")
 			continue
 		}
