@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,9 @@ type Report struct {
 	Length  time.Duration
 }
 
+// replaySettings are the Set lines the replay itself honours.
+var replaySettings = map[string]bool{"TypingSpeed": true, "WaitTimeout": true, "WaitPattern": true, "Shell": true}
+
 // videoFormats are VHS's Output formats that kmslab record leaves to it.
 var videoFormats = map[string]bool{".gif": true, ".mp4": true, ".webm": true}
 
@@ -51,6 +55,9 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 	rep := &Report{}
 	var outputs []tape.Command
 	for _, c := range cmds {
+		if c.Kind == tape.Set && !slices.Contains(tape.LookSettings, c.Name) && !replaySettings[c.Name] {
+			rep.Skipped = append(rep.Skipped, "Set "+c.Name+": kmslab record does not draw it (VHS does)")
+		}
 		if c.Kind == tape.Output && videoFormats[strings.ToLower(filepath.Ext(c.Text))] {
 			// Pixels (GIF, PNG, video) are left out. Go's well-kept
 			// rasterizer, golang.org/x/image with its Go Mono font, has no

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -387,6 +388,34 @@ func BenchmarkWriteSVG(b *testing.B) {
 	for b.Loop() {
 		if err := WriteSVG(io.Discard, stills, time.Minute, look, th); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestLookFromTape: the tape's FontFamily leads the font list (when it is a
+// plain name: it lands in CSS) and its BorderRadius rounds the frame.
+func TestLookFromTape(t *testing.T) {
+	t.Parallel()
+	th, _ := ParseTheme("")
+	for _, tt := range []struct {
+		family, want string
+		radius       int
+	}{
+		{"JetBrains Mono", `font-family:"JetBrains Mono",ui-monospace,`, 8},
+		{`x"}text{fill:red`, "font-family:ui-monospace,", 0},
+		{"", "font-family:ui-monospace,", 0},
+	} {
+		look := testLook
+		look.FontFamily, look.BorderRadius = tt.family, tt.radius
+		var buf bytes.Buffer
+		if err := WriteStill(&buf, testFrame("hi"), look, th); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), tt.want) {
+			t.Errorf("FontFamily %q: no %q in\n%s", tt.family, tt.want, buf.String())
+		}
+		if want := fmt.Sprintf(`rx="%d"`, tt.radius); !strings.Contains(buf.String(), want) {
+			t.Errorf("BorderRadius %d: no %s", tt.radius, want)
 		}
 	}
 }

@@ -142,14 +142,18 @@ func (s *svgWriter) write(w io.Writer, film, anim string) error {
 	W, H := g.look.Width, g.look.Height
 	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img">`+"\n", W, H, W, H)
 	bw.WriteString("<style>\n")
-	fmt.Fprintf(bw, "text{font-family:%s;font-size:%dpx;white-space:pre}\n", fontFamily, g.look.FontSize)
+	family := fontFamily
+	if f := cssFontName(g.look.FontFamily); f != "" {
+		family = f + "," + family // the tape's font first, when the reader has it
+	}
+	fmt.Fprintf(bw, "text{font-family:%s;font-size:%dpx;white-space:pre}\n", family, g.look.FontSize)
 	bw.WriteString(".b{font-weight:bold}.i{font-style:italic}.u{text-decoration:underline}.s{text-decoration:line-through}.u.s{text-decoration:underline line-through}.d{opacity:.5}\n")
 	for _, c := range s.order {
 		fmt.Fprintf(bw, ".%s{fill:%s}\n", s.classes[c], c.Hex())
 	}
 	bw.WriteString(anim)
 	bw.WriteString("</style>\n")
-	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="%s"/>`+"\n", W, H, s.theme.Background.Hex())
+	fmt.Fprintf(bw, `<rect width="%d" height="%d" rx="%d" fill="%s"/>`+"\n", W, H, max(g.look.BorderRadius, 0), s.theme.Background.Hex())
 	bw.WriteString("<defs>\n")
 	bw.WriteString(s.defs.String())
 	bw.WriteString("</defs>\n")
@@ -304,4 +308,15 @@ func escapeXML(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// cssFontName quotes a tape's FontFamily for CSS, or drops it when it holds
+// what could end the declaration: it is the tape's text, and a font name
+// needs none of it.
+func cssFontName(name string) string {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.ContainsAny(name, "\"'\\;{}<>&\n\r") {
+		return ""
+	}
+	return `"` + name + `"`
 }

@@ -101,7 +101,8 @@ type settingsState struct {
 	letterSpacing, lineHeight        float64
 	typingSpeed, waitTimeout         time.Duration
 	waitPattern                      *regexp.Regexp
-	theme                            string
+	theme, fontFamily                string
+	borderRadius                     int
 }
 
 func (s *settingsState) apply(c Command) {
@@ -144,6 +145,10 @@ func (s *settingsState) apply(c Command) {
 		}
 	case "Theme":
 		s.theme = c.Text
+	case "FontFamily":
+		s.fontFamily = c.Text
+	case "BorderRadius":
+		s.borderRadius = atoi(c.Text, s.borderRadius)
 	}
 }
 
@@ -200,14 +205,19 @@ func TerminalSize(cmds []Command) (cols, rows int) {
 }
 
 // Look is how a tape wants its film to look, from its Set lines and VHS's
-// defaults: the frame in pixels, the font size, the padding around the
-// terminal, the theme (a name or JSON), and the terminal in cells.
+// defaults: the frame in pixels, its rounded corners, the font, the padding
+// around the terminal, the theme (a name or JSON), and the terminal in cells.
 type Look struct {
 	Width, Height, FontSize, Padding int
+	BorderRadius                     int
 	LetterSpacing, LineHeight        float64
-	Theme                            string
+	Theme, FontFamily                string
 	Cols, Rows                       int
 }
+
+// LookSettings are the Set lines a Look honours; the replay itself honours
+// TypingSpeed, WaitTimeout, WaitPattern and Shell (which it needs none of).
+var LookSettings = []string{"Width", "Height", "FontSize", "Padding", "BorderRadius", "LetterSpacing", "LineHeight", "Theme", "FontFamily"}
 
 // LookOf is the tape's Look.
 func LookOf(cmds []Command) Look {
@@ -218,8 +228,8 @@ func LookOf(cmds []Command) Look {
 		}
 	}
 	cols, rows := s.size()
-	return Look{Width: s.width, Height: s.height, FontSize: s.fontSize, Padding: s.padding,
-		LetterSpacing: s.letterSpacing, LineHeight: s.lineHeight, Theme: s.theme, Cols: cols, Rows: rows}
+	return Look{Width: s.width, Height: s.height, FontSize: s.fontSize, Padding: s.padding, BorderRadius: s.borderRadius,
+		LetterSpacing: s.letterSpacing, LineHeight: s.lineHeight, Theme: s.theme, FontFamily: s.fontFamily, Cols: cols, Rows: rows}
 }
 
 func defaults() settingsState {
