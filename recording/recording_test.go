@@ -419,3 +419,23 @@ func TestLookFromTape(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLook: a tape's FontFamily lands in the SVG's CSS; whatever it says,
+// the SVG stays well-formed and its style cannot be closed early.
+func FuzzLook(f *testing.F) {
+	f.Add("JetBrains Mono", 8)
+	f.Add(`x"}</style><script>`, -3)
+	th, _ := ParseTheme("")
+	f.Fuzz(func(t *testing.T, family string, radius int) {
+		look := testLook
+		look.FontFamily, look.BorderRadius = family, radius
+		var buf bytes.Buffer
+		if err := WriteStill(&buf, testFrame("hi"), look, th); err != nil {
+			t.Fatal(err)
+		}
+		svgFrames(t, buf.Bytes())
+		if strings.Count(buf.String(), "</style>") != 1 || strings.Count(buf.String(), "{") != strings.Count(buf.String(), "}") {
+			t.Fatalf("FontFamily %q breaks out of the CSS:\n%s", family, buf.String())
+		}
+	})
+}

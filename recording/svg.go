@@ -315,8 +315,13 @@ func escapeXML(s string) string {
 // needs none of it.
 func cssFontName(name string) string {
 	name = strings.TrimSpace(name)
-	if name == "" || strings.ContainsAny(name, "\"'\\;{}<>&\n\r") {
+	if name == "" || !utf8.ValidString(name) || strings.ContainsAny(name, "\"'\\;{}<>&") {
 		return ""
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f || r == 0xfffe || r == 0xffff {
+			return ""
+		}
 	}
 	return `"` + name + `"`
 }
