@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -60,6 +61,9 @@ kmslab record talk.tape`,
 			}
 			start := time.Now()
 			rep, err := recording.Record(cmd.Context(), cmds, o)
+			if errors.Is(err, context.Canceled) && len(rep.Written) == 0 {
+				return fmt.Errorf("recording %s was interrupted before any file was written", path)
+			}
 			if err != nil {
 				return fmt.Errorf("record %s: %w", path, err)
 			}

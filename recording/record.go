@@ -47,12 +47,12 @@ var videoFormats = map[string]bool{".gif": true, ".mp4": true, ".webm": true}
 // Record plays the tape against kmslab in a pseudo-terminal, films it, and
 // writes each Output and Screenshot the tape asks for.
 func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error) {
+	rep := &Report{} // what was written so far, even with an error
 	look := tape.LookOf(cmds)
 	theme, err := ParseTheme(look.Theme)
 	if err != nil {
-		return nil, err
+		return rep, err
 	}
-	rep := &Report{}
 	var outputs []tape.Command
 	for _, c := range cmds {
 		if c.Kind == tape.Set && !slices.Contains(tape.LookSettings, c.Name) && !replaySettings[c.Name] {
@@ -69,7 +69,7 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 		}
 		if c.Kind == tape.Output || c.Kind == tape.Screenshot {
 			if _, ok := writers[strings.ToLower(filepath.Ext(c.Text))]; !ok {
-				return nil, fmt.Errorf("tape line %d: cannot write %s: kmslab record writes %s", c.Line, c.Text, formats())
+				return rep, fmt.Errorf("tape line %d: cannot write %s: kmslab record writes %s", c.Line, c.Text, formats())
 			}
 		}
 		if c.Kind == tape.Output {
@@ -78,7 +78,7 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 	}
 	home, err := os.MkdirTemp("", "kmslab-record-")
 	if err != nil {
-		return nil, err
+		return rep, err
 	}
 	defer os.RemoveAll(home)
 	r := &tape.Replayer{Launch: Launcher(o.Bin, home), Film: true, Logf: o.Logf, SleepScale: 1}
@@ -87,10 +87,10 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 	}
 	res, err := r.Run(ctx, cmds)
 	if err != nil {
-		return nil, err
+		return rep, err
 	}
 	if len(res.Stills) == 0 {
-		return nil, fmt.Errorf("the tape filmed nothing: it has no command after its hidden setup")
+		return rep, fmt.Errorf("the tape filmed nothing: it has no command after its hidden setup")
 	}
 	rep.Length = res.Length
 	for _, c := range outputs {
