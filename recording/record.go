@@ -41,8 +41,19 @@ type Report struct {
 // replaySettings are the Set lines the replay itself honours.
 var replaySettings = map[string]bool{"TypingSpeed": true, "WaitTimeout": true, "WaitPattern": true, "Shell": true}
 
-// videoFormats are VHS's Output formats that kmslab record leaves to it.
-var videoFormats = map[string]bool{".gif": true, ".mp4": true, ".webm": true}
+// pixelFormats are VHS's Output formats that kmslab record leaves to it (a
+// .png Output is VHS's folder of frames).
+var pixelFormats = map[string]bool{".gif": true, ".mp4": true, ".webm": true, ".png": true}
+
+// stillPath is where a Screenshot goes: VHS takes only .png Screenshots (its
+// parser refuses any other), so that a tape stays VHS's too, a .png one is
+// written as the .svg of the same name.
+func stillPath(c tape.Command) string {
+	if c.Kind == tape.Screenshot && strings.EqualFold(filepath.Ext(c.Text), ".png") {
+		return strings.TrimSuffix(c.Text, filepath.Ext(c.Text)) + ".svg"
+	}
+	return c.Text
+}
 
 // Record plays the tape against kmslab in a pseudo-terminal, films it, and
 // writes each Output and Screenshot the tape asks for.
@@ -58,7 +69,7 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 		if c.Kind == tape.Set && !slices.Contains(tape.LookSettings, c.Name) && !replaySettings[c.Name] {
 			rep.Skipped = append(rep.Skipped, "Set "+c.Name+": kmslab record does not draw it (VHS does)")
 		}
-		if c.Kind == tape.Output && videoFormats[strings.ToLower(filepath.Ext(c.Text))] {
+		if c.Kind == tape.Output && pixelFormats[strings.ToLower(filepath.Ext(c.Text))] {
 			// Pixels (GIF, PNG, video) are left out. Go's well-kept
 			// rasterizer, golang.org/x/image with its Go Mono font, has no
 			// glyph for much of what kmslab draws (╭ ╮ ┏ ━ ✓ ✗ ⊘ ▸ ⛔), and
@@ -68,7 +79,7 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 			continue
 		}
 		if c.Kind == tape.Output || c.Kind == tape.Screenshot {
-			if _, ok := writers[strings.ToLower(filepath.Ext(c.Text))]; !ok {
+			if _, ok := writers[strings.ToLower(filepath.Ext(stillPath(c)))]; !ok {
 				return rep, fmt.Errorf("tape line %d: cannot write %s: kmslab record writes %s", c.Line, c.Text, formats())
 			}
 		}
@@ -103,13 +114,17 @@ func Record(ctx context.Context, cmds []tape.Command, o Options) (*Report, error
 		rep.Written = append(rep.Written, c.Text)
 	}
 	for _, s := range res.Shots {
-		w := writers[strings.ToLower(filepath.Ext(s.Path))]
-		if err := writeFile(o.Dir, s.Path, func(f io.Writer) error {
+		path := stillPath(tape.Command{Kind: tape.Screenshot, Text: s.Path})
+		w := writers[strings.ToLower(filepath.Ext(path))]
+		if err := writeFile(o.Dir, path, func(f io.Writer) error {
 			return w.still(f, s.Frame, look, theme)
 		}); err != nil {
 			return rep, fmt.Errorf("tape line %d: %w", s.Line, err)
 		}
-		rep.Written = append(rep.Written, s.Path)
+		rep.Written = append(rep.Written, path)
+		if path != s.Path {
+			rep.Skipped = append(rep.Skipped, s.Path+": written as "+path+" (kmslab record draws no pixels)")
+		}
 	}
 	return rep, nil
 }

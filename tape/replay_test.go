@@ -84,6 +84,12 @@ func TestDemoTapeShape(t *testing.T) {
 			output = c.Text
 		case Set:
 			set[c.Name] = c.Text
+		case Screenshot:
+			// VHS's parser refuses a Screenshot that is not .png, and with it
+			// the whole tape; kmslab record writes a .png one as .svg.
+			if !strings.HasSuffix(c.Text, ".png") {
+				t.Errorf("line %d: Screenshot %s: VHS takes only .png screenshots", c.Line, c.Text)
+			}
 		case Sleep:
 			if c.Duration > 10*time.Second {
 				t.Errorf("line %d: a %s pause loses the viewer", c.Line, c.Duration)
