@@ -1,6 +1,6 @@
 // Package authz is the one place the offline AWS decides whether a caller may
 // perform an action: it gathers the caller's identity policies, the resource's
-// policy (a KMS key policy), the KMS grants on a key and the request's
+// policy (a KMS key policy or a DynamoDB table's resource-based policy), the KMS grants on a key and the request's
 // condition keys, and asks the policy engine. Every service calls it before
 // touching state.
 package authz

@@ -24,9 +24,21 @@ func (s *Service) nameFromRef(ref string) (string, bool) {
 	return ref[len(prefix):], true
 }
 
-// authorize requires dynamodb:<op> on the table for the caller.
+// authorize requires dynamodb:<op> on resource for the caller, where no table's policy applies.
 func (s *Service) authorize(ctx context.Context, op, resource string) error {
-	return s.az.Require(ctx, authz.Check{Action: "dynamodb:" + op, Resource: resource})
+	return s.authorizeOn(ctx, op, resource, nil)
+}
+
+// authorizeOn requires dynamodb:<op> on resource for the caller, with t's resource-based
+// policy taking part in the decision when t is a table that has one.
+func (s *Service) authorizeOn(ctx context.Context, op, resource string, t *table) error {
+	c := authz.Check{Action: "dynamodb:" + op, Resource: resource}
+	if t != nil {
+		if p := t.rbp.Load(); p != nil {
+			c.ResourcePolicy = p.doc
+		}
+	}
+	return s.az.Require(ctx, c)
 }
 
 // findTable authorizes op on the table ref names (a name, or a table ARN of this account
@@ -36,12 +48,13 @@ func (s *Service) findTable(ctx context.Context, op, ref string) (string, *table
 	if !ok {
 		return "", nil, errInvalidTableARN(ref)
 	}
-	if err := s.authorize(ctx, op, s.tableARN(name)); err != nil {
+	s.mu.Lock()
+	t := s.tables[name]
+	s.mu.Unlock()
+	if err := s.authorizeOn(ctx, op, s.tableARN(name), t); err != nil {
 		return "", nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return name, s.tables[name], nil
+	return name, t, nil
 }
 
 // dataTable authorizes op on the named table and returns it, for data-plane operations: a

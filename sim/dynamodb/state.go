@@ -48,6 +48,9 @@ type TableState struct {
 	// the stored items of an older Gen are no longer valid.
 	Gen     uint64
 	Indexes []indexState `json:",omitempty"`
+	// Policy is the table's resource-based policy as GetResourcePolicy returns it.
+	Policy         string `json:",omitempty"`
+	PolicyRevision string `json:",omitempty"`
 }
 
 // indexState is a secondary index's definition. Its membership is not kept:
@@ -96,6 +99,9 @@ func (s *Service) MarshalState() ([]byte, []TableState, error) {
 		if t.rangeKey != nil {
 			ts.RangeKey = &keyAttrState{t.rangeKey.name, t.rangeKey.typ.String()}
 		}
+		if p := t.rbp.Load(); p != nil {
+			ts.Policy, ts.PolicyRevision = p.text, p.revision
+		}
 		for _, ix := range t.indexes {
 			is := indexState{Name: ix.name, Global: ix.global, HashKey: keyAttrState{ix.hashKey.name, ix.hashKey.typ.String()},
 				Projection: ix.projection, RCU: ix.rcu, WCU: ix.wcu, Ready: ix.ready}
@@ -142,6 +148,13 @@ func (s *Service) RestoreState(b []byte) ([]TableState, error) {
 				return nil, err
 			}
 			t.rangeKey = &rk
+		}
+		if ts.Policy != "" {
+			doc, text, err := parseTablePolicy(ts.Policy)
+			if err != nil {
+				return nil, fmt.Errorf("restore dynamodb: policy of table %s: %w", ts.Name, err)
+			}
+			t.rbp.Store(&tablePolicy{text: text, doc: doc, revision: ts.PolicyRevision})
 		}
 		for _, is := range ts.Indexes {
 			ix := &index{name: is.Name, global: is.Global, projection: is.Projection, rcu: is.RCU, wcu: is.WCU, ready: is.Ready}
