@@ -30,7 +30,7 @@ type Principals interface {
 	PrincipalExists(arn string) bool
 }
 
-// Key states, managers and the one key spec we implement.
+// Key states, managers, the default key spec and usage.
 const (
 	StateEnabled         = "Enabled"
 	StateDisabled        = "Disabled"
@@ -73,8 +73,12 @@ type key struct {
 	// rotationDays and rotationSince date the next rotation GetKeyRotationStatus reports.
 	rotationDays  int32
 	rotationSince time.Time
-	material      []byte // 32 bytes
-	tags          map[string]string
+	// spec and usage are the key's KeySpec and KeyUsage. material is the AES-256 key of a
+	// SYMMETRIC_DEFAULT key, the HMAC key of an HMAC key, and the PKCS #8 private key of
+	// an RSA or ECC key.
+	spec, usage string
+	material    []byte
+	tags        map[string]string
 
 	policyText string           // what GetKeyPolicy returns
 	policy     *policy.Document // the newest policy
@@ -122,38 +126,45 @@ func New(env *api.Env, az *authz.Authorizer, principals Principals, log *audit.L
 // Handlers maps each TrentService operation to its handler.
 func (s *Service) Handlers() map[string]api.JSONHandler {
 	return map[string]api.JSONHandler{
-		"CreateKey":                       s.createKey,
-		"DescribeKey":                     s.describeKey,
-		"ListKeys":                        s.listKeys,
-		"ListAliases":                     s.listAliases,
-		"CreateAlias":                     s.createAlias,
-		"DeleteAlias":                     s.deleteAlias,
-		"UpdateAlias":                     s.updateAlias,
-		"GetKeyPolicy":                    s.getKeyPolicy,
-		"PutKeyPolicy":                    s.putKeyPolicy,
-		"ListKeyPolicies":                 s.listKeyPolicies,
-		"Encrypt":                         s.encrypt,
-		"Decrypt":                         s.decrypt,
-		"ReEncrypt":                       s.reEncrypt,
-		"GenerateDataKey":                 s.generateDataKey,
-		"GenerateDataKeyWithoutPlaintext": s.generateDataKeyWithoutPlaintext,
-		"EnableKey":                       s.enableKey,
-		"DisableKey":                      s.disableKey,
-		"ScheduleKeyDeletion":             s.scheduleKeyDeletion,
-		"CancelKeyDeletion":               s.cancelKeyDeletion,
-		"EnableKeyRotation":               s.enableKeyRotation,
-		"DisableKeyRotation":              s.disableKeyRotation,
-		"GetKeyRotationStatus":            s.getKeyRotationStatus,
-		"TagResource":                     s.tagResource,
-		"UntagResource":                   s.untagResource,
-		"ListResourceTags":                s.listResourceTags,
-		"CreateGrant":                     s.createGrant,
-		"ListGrants":                      s.listGrants,
-		"RetireGrant":                     s.retireGrant,
-		"RevokeGrant":                     s.revokeGrant,
-		"ListRetirableGrants":             s.listRetirableGrants,
-		"UpdateKeyDescription":            s.updateKeyDescription,
-		"GenerateRandom":                  s.generateRandom,
+		"CreateKey":                           s.createKey,
+		"DescribeKey":                         s.describeKey,
+		"ListKeys":                            s.listKeys,
+		"ListAliases":                         s.listAliases,
+		"CreateAlias":                         s.createAlias,
+		"DeleteAlias":                         s.deleteAlias,
+		"UpdateAlias":                         s.updateAlias,
+		"GetKeyPolicy":                        s.getKeyPolicy,
+		"PutKeyPolicy":                        s.putKeyPolicy,
+		"ListKeyPolicies":                     s.listKeyPolicies,
+		"Encrypt":                             s.encrypt,
+		"Decrypt":                             s.decrypt,
+		"ReEncrypt":                           s.reEncrypt,
+		"GenerateDataKey":                     s.generateDataKey,
+		"GenerateDataKeyWithoutPlaintext":     s.generateDataKeyWithoutPlaintext,
+		"EnableKey":                           s.enableKey,
+		"DisableKey":                          s.disableKey,
+		"ScheduleKeyDeletion":                 s.scheduleKeyDeletion,
+		"CancelKeyDeletion":                   s.cancelKeyDeletion,
+		"EnableKeyRotation":                   s.enableKeyRotation,
+		"DisableKeyRotation":                  s.disableKeyRotation,
+		"GetKeyRotationStatus":                s.getKeyRotationStatus,
+		"TagResource":                         s.tagResource,
+		"UntagResource":                       s.untagResource,
+		"ListResourceTags":                    s.listResourceTags,
+		"CreateGrant":                         s.createGrant,
+		"ListGrants":                          s.listGrants,
+		"RetireGrant":                         s.retireGrant,
+		"RevokeGrant":                         s.revokeGrant,
+		"ListRetirableGrants":                 s.listRetirableGrants,
+		"UpdateKeyDescription":                s.updateKeyDescription,
+		"GenerateRandom":                      s.generateRandom,
+		"GenerateDataKeyPair":                 s.generateDataKeyPair,
+		"GenerateDataKeyPairWithoutPlaintext": s.generateDataKeyPairWithoutPlaintext,
+		"Sign":                                s.sign,
+		"Verify":                              s.verify,
+		"GetPublicKey":                        s.getPublicKey,
+		"GenerateMac":                         s.generateMac,
+		"VerifyMac":                           s.verifyMac,
 	}
 }
 

@@ -42,7 +42,9 @@ type keyMetadata struct {
 	KeyManager                  string
 	CustomerMasterKeySpec       string
 	KeySpec                     string
-	EncryptionAlgorithms        []string
+	EncryptionAlgorithms        []string `json:",omitempty"`
+	SigningAlgorithms           []string `json:",omitempty"`
+	MacAlgorithms               []string `json:",omitempty"`
 	MultiRegion                 bool
 }
 
@@ -54,14 +56,14 @@ func (s *Service) metadata(k *key) keyMetadata {
 		CreationDate:          epoch(k.created),
 		Enabled:               k.state == StateEnabled,
 		Description:           k.description,
-		KeyUsage:              usageEncrypt,
+		KeyUsage:              k.usage,
 		KeyState:              k.state,
 		Origin:                originKMS,
 		KeyManager:            k.manager,
-		CustomerMasterKeySpec: specSymmetric,
-		KeySpec:               specSymmetric,
-		EncryptionAlgorithms:  []string{specSymmetric},
+		CustomerMasterKeySpec: k.spec,
+		KeySpec:               k.spec,
 	}
+	m.EncryptionAlgorithms, m.SigningAlgorithms, m.MacAlgorithms = specs[k.spec].algorithms(k.usage)
 	if k.state == StatePendingDeletion {
 		m.DeletionDate = epochPtr(k.deletion)
 		w := k.window
