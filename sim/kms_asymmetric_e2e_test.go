@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -69,6 +70,7 @@ func TestKMSSignVerify(t *testing.T) {
 		{kmstypes.KeySpecEccNistP256, []kmstypes.SigningAlgorithmSpec{"ECDSA_SHA_256"}},
 		{kmstypes.KeySpecEccNistP384, []kmstypes.SigningAlgorithmSpec{"ECDSA_SHA_384"}},
 		{kmstypes.KeySpecEccNistP521, []kmstypes.SigningAlgorithmSpec{"ECDSA_SHA_512"}},
+		{kmstypes.KeySpecEccNistEdwards25519, []kmstypes.SigningAlgorithmSpec{"ED25519_SHA_512", "ED25519_PH_SHA_512"}},
 	} {
 		md := createSpecKey(t, e.admin, c.spec, kmstypes.KeyUsageTypeSignVerify)
 		if len(md.SigningAlgorithms) != len(c.algs) || md.EncryptionAlgorithms != nil {
@@ -89,6 +91,12 @@ func TestKMSSignVerify(t *testing.T) {
 				if mt == kmstypes.MessageTypeDigest {
 					m = digestOf(h, msg)
 				}
+				// Ed25519 takes one message type per algorithm (API_Sign.html, MessageType).
+				if strings.HasPrefix(string(alg), "ED25519") && (alg == "ED25519_SHA_512") != (mt == kmstypes.MessageTypeRaw) {
+					_, err := e.admin.Sign(ctx, &kms.SignInput{KeyId: md.KeyId, Message: m, MessageType: mt, SigningAlgorithm: alg})
+					wantKMSErr(t, "Sign "+string(alg)+" "+string(mt), err, "ValidationException", "Message type "+string(mt)+" is incompatible with algorithm "+string(alg)+".")
+					continue
+				}
 				sig, err := e.admin.Sign(ctx, &kms.SignInput{KeyId: md.KeyId, Message: m, MessageType: mt, SigningAlgorithm: alg})
 				if err != nil || sig.SigningAlgorithm != alg || aws.ToString(sig.KeyId) != aws.ToString(md.Arn) {
 					t.Fatalf("Sign %s %s %s: %+v %v", c.spec, alg, mt, sig, err)
@@ -104,6 +112,13 @@ func TestKMSSignVerify(t *testing.T) {
 					}
 				case *ecdsa.PublicKey:
 					ok = ecdsa.VerifyASN1(pub, d, sig.Signature)
+				case ed25519.PublicKey:
+					if alg == "ED25519_SHA_512" {
+						ok = ed25519.Verify(pub, msg, sig.Signature)
+					} else {
+						// Ed25519ph of the 64-byte digest: KMS prehashes it once more.
+						ok = ed25519.VerifyWithOptions(pub, digestOf(crypto.SHA512, d), sig.Signature, &ed25519.Options{Hash: crypto.SHA512}) == nil
+					}
 				}
 				if !ok {
 					t.Fatalf("%s %s %s: the signature does not verify against GetPublicKey's key", c.spec, alg, mt)
@@ -112,15 +127,17 @@ func TestKMSSignVerify(t *testing.T) {
 				if err != nil || !v.SignatureValid {
 					t.Fatalf("Verify %s %s %s: %+v %v", c.spec, alg, mt, v, err)
 				}
-				_, err = e.admin.Verify(ctx, &kms.VerifyInput{KeyId: md.KeyId, Message: append([]byte("x"), msg...), SigningAlgorithm: alg, Signature: sig.Signature})
+				other := append([]byte("x"), m[1:]...)
+				_, err = e.admin.Verify(ctx, &kms.VerifyInput{KeyId: md.KeyId, Message: other, MessageType: mt, SigningAlgorithm: alg, Signature: sig.Signature})
 				var invalid *kmstypes.KMSInvalidSignatureException
 				if !errors.As(err, &invalid) {
 					t.Fatalf("Verify %s %s of another message: %v, want KMSInvalidSignatureException", c.spec, alg, err)
 				}
 			}
 		}
-		_, err = e.admin.Sign(ctx, &kms.SignInput{KeyId: md.KeyId, Message: []byte("short"), MessageType: kmstypes.MessageTypeDigest, SigningAlgorithm: c.algs[0]})
-		wantKMSErr(t, "Sign a digest of the wrong length", err, "ValidationException", "Digest is invalid length for algorithm "+string(c.algs[0])+".")
+		last := c.algs[len(c.algs)-1]
+		_, err = e.admin.Sign(ctx, &kms.SignInput{KeyId: md.KeyId, Message: []byte("short"), MessageType: kmstypes.MessageTypeDigest, SigningAlgorithm: last})
+		wantKMSErr(t, "Sign a digest of the wrong length", err, "ValidationException", "Digest is invalid length for algorithm "+string(last)+".")
 		wrong := kmstypes.SigningAlgorithmSpecEcdsaSha384
 		if c.spec == kmstypes.KeySpecEccNistP384 {
 			wrong = kmstypes.SigningAlgorithmSpecEcdsaSha256
@@ -155,6 +172,7 @@ func TestKMSSignVerify(t *testing.T) {
 		{kmstypes.KeySpecSymmetricDefault, kmstypes.KeyUsageTypeSignVerify, "ValidationException"},
 		{kmstypes.KeySpecEccSecgP256k1, kmstypes.KeyUsageTypeSignVerify, "UnsupportedOperationException"},
 		{kmstypes.KeySpecMlDsa65, kmstypes.KeyUsageTypeSignVerify, "UnsupportedOperationException"},
+		{kmstypes.KeySpecEccNistEdwards25519, kmstypes.KeyUsageTypeEncryptDecrypt, "ValidationException"},
 		{kmstypes.KeySpecEccNistP256, kmstypes.KeyUsageTypeKeyAgreement, "UnsupportedOperationException"},
 	} {
 		_, err := e.admin.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: c.spec, KeyUsage: c.usage})
@@ -285,7 +303,7 @@ func TestKMSGenerateDataKeyPair(t *testing.T) {
 		t.Fatal(err)
 	}
 	encCtx := map[string]string{"purpose": "pair"}
-	for _, spec := range []kmstypes.DataKeyPairSpec{kmstypes.DataKeyPairSpecRsa2048, kmstypes.DataKeyPairSpecEccNistP256, kmstypes.DataKeyPairSpecEccNistP521} {
+	for _, spec := range []kmstypes.DataKeyPairSpec{kmstypes.DataKeyPairSpecRsa2048, kmstypes.DataKeyPairSpecEccNistP256, kmstypes.DataKeyPairSpecEccNistP521, kmstypes.DataKeyPairSpecEccNistEdwards25519} {
 		out, err := e.admin.GenerateDataKeyPair(ctx, &kms.GenerateDataKeyPairInput{KeyId: sym.KeyMetadata.KeyId, KeyPairSpec: spec, EncryptionContext: encCtx})
 		if err != nil || out.KeyPairSpec != spec || aws.ToString(out.KeyId) != aws.ToString(sym.KeyMetadata.Arn) {
 			t.Fatalf("GenerateDataKeyPair %s: %+v %v", spec, out, err)

@@ -3,6 +3,7 @@ package kms
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/rand"
@@ -14,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strings"
 
 	"kmslab/sim/api"
 )
@@ -73,7 +75,7 @@ var specs = map[string]specInfo{
 	"ML_DSA_87": {usages: []string{usageSign}, signing: []string{"ML_DSA_SHAKE_256"},
 		offline: "the Go standard library has no ML-DSA"},
 	"ECC_NIST_EDWARDS25519": {usages: []string{usageSign}, signing: []string{"ED25519_SHA_512", "ED25519_PH_SHA_512"},
-		offline: "the offline KMS does not implement Ed25519 keys yet"},
+		generate: edKey, size: 256},
 }
 
 // algorithms of the spec for the usage.
@@ -138,6 +140,14 @@ func ecKey(c elliptic.Curve) func() ([]byte, error) {
 	}
 }
 
+func edKey() ([]byte, error) {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return x509.MarshalPKCS8PrivateKey(k)
+}
+
 func randomKey(n int) func() ([]byte, error) {
 	return func() ([]byte, error) {
 		b := make([]byte, n)
@@ -182,11 +192,33 @@ func signingHash(alg string) crypto.Hash {
 	return crypto.SHA256
 }
 
-var errDigestLength = errors.New("digest length")
+var (
+	errDigestLength = errors.New("digest length")
+	errMessageType  = errors.New("message type")
+)
 
-// signingDigest is what Sign and Verify sign: the message's digest for RAW, the
-// message itself for DIGEST, which must then be exactly as long as the algorithm's hash.
+// signingDigest is what Sign and Verify hand the signer: the message's digest for RAW,
+// the message itself for DIGEST, which must then be exactly as long as the algorithm's
+// hash. Ed25519 is apart (API_Sign.html, MessageType): ED25519_SHA_512 signs the message
+// itself and takes RAW only; ED25519_PH_SHA_512 takes a 64-byte DIGEST only, and KMS still
+// applies Ed25519ph's SHA-512 prehash to it, so the digest is hashed once more.
 func signingDigest(alg, messageType string, msg []byte) ([]byte, error) {
+	switch alg {
+	case "ED25519_SHA_512":
+		if messageType != messageRaw {
+			return nil, errMessageType
+		}
+		return msg, nil
+	case "ED25519_PH_SHA_512":
+		if messageType != messageHash {
+			return nil, errMessageType
+		}
+		if len(msg) != sha512.Size {
+			return nil, errDigestLength
+		}
+		d := sha512.Sum512(msg)
+		return d[:], nil
+	}
 	h := signingHash(alg)
 	if messageType == messageHash {
 		if len(msg) != h.Size() {
@@ -202,11 +234,35 @@ func signingDigest(alg, messageType string, msg []byte) ([]byte, error) {
 // signerOpts are the options of a signing algorithm: PSS uses a salt as long as
 // the digest (verified against KMS by public suites; API_Sign.html names the schemes).
 func signerOpts(alg string) crypto.SignerOpts {
-	h := signingHash(alg)
-	if len(alg) > 10 && alg[:10] == "RSASSA_PSS" {
-		return &rsa.PSSOptions{Hash: h, SaltLength: rsa.PSSSaltLengthEqualsHash}
+	switch {
+	case alg == "ED25519_SHA_512":
+		return crypto.Hash(0)
+	case alg == "ED25519_PH_SHA_512":
+		return &ed25519.Options{Hash: crypto.SHA512}
+	case strings.HasPrefix(alg, "RSASSA_PSS"):
+		return &rsa.PSSOptions{Hash: signingHash(alg), SaltLength: rsa.PSSSaltLengthEqualsHash}
 	}
-	return h
+	return signingHash(alg)
+}
+
+// verifySignature checks sig over d (from signingDigest) with pub.
+func verifySignature(pub crypto.PublicKey, alg string, d, sig []byte) bool {
+	switch pub := pub.(type) {
+	case *rsa.PublicKey:
+		if opts, ok := signerOpts(alg).(*rsa.PSSOptions); ok {
+			return rsa.VerifyPSS(pub, opts.Hash, d, sig, opts) == nil
+		}
+		return rsa.VerifyPKCS1v15(pub, signingHash(alg), d, sig) == nil
+	case *ecdsa.PublicKey:
+		return ecdsa.VerifyASN1(pub, d, sig)
+	case ed25519.PublicKey:
+		opts := &ed25519.Options{}
+		if o, ok := signerOpts(alg).(*ed25519.Options); ok {
+			opts = o
+		}
+		return ed25519.VerifyWithOptions(pub, d, sig, opts) == nil
+	}
+	return false
 }
 
 // macHash is the hash of an HMAC algorithm.
@@ -301,6 +357,8 @@ func checkMaterial(spec, usage string, material []byte) error {
 			size = pub.N.BitLen()
 		case *ecdsa.PublicKey:
 			size = pub.Curve.Params().BitSize
+		case ed25519.PublicKey:
+			size = 8 * len(pub)
 		}
 		if size != si.size {
 			return fmt.Errorf("a %T of %d bits is not a %s key", signer, size, spec)

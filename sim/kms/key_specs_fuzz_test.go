@@ -39,7 +39,7 @@ func FuzzKeySpec(f *testing.F) {
 // and an RSA key: nothing may panic, and whatever they accept signs and verifies.
 func FuzzSigningInput(f *testing.F) {
 	keys := map[string]*key{}
-	for _, spec := range []string{"ECC_NIST_P256", "RSA_2048"} {
+	for _, spec := range []string{"ECC_NIST_P256", "RSA_2048", "ECC_NIST_EDWARDS25519"} {
 		m, err := specs[spec].generate()
 		if err != nil {
 			f.Fatal(err)
@@ -51,6 +51,7 @@ func FuzzSigningInput(f *testing.F) {
 		`{"KeyId":"k","Message":"` + b64(make([]byte, 32)) + `","MessageType":"DIGEST","SigningAlgorithm":"RSASSA_PSS_SHA_256"}`,
 		`{"KeyId":"k","Message":"eA==","MessageType":"EXTERNAL_MU","SigningAlgorithm":"RSASSA_PKCS1_V1_5_SHA_512"}`,
 		`{"KeyId":"k","Message":"","SigningAlgorithm":"ECDSA_SHA_384"}`, `{}`, `null`,
+		`{"KeyId":"k","Message":"` + b64(make([]byte, 64)) + `","MessageType":"DIGEST","SigningAlgorithm":"ED25519_PH_SHA_512"}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -3,6 +3,7 @@ package kms
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 
 	"kmslab/sim/api"
@@ -48,11 +49,11 @@ func (in *signingInput) digest(k *key) ([]byte, error) {
 	if in.MessageType != nil {
 		mt = *in.MessageType
 	}
-	if mt != messageRaw && mt != messageHash {
-		return nil, api.BadRequest("ValidationException", "MessageType %s is incompatible with algorithm %s.", mt, alg)
-	}
 	d, err := signingDigest(alg, mt, in.Message)
-	if err != nil {
+	switch {
+	case mt != messageRaw && mt != messageHash, errors.Is(err, errMessageType):
+		return nil, api.BadRequest("ValidationException", "Message type %s is incompatible with algorithm %s.", mt, alg)
+	case err != nil:
 		return nil, api.BadRequest("ValidationException", "Digest is invalid length for algorithm %s.", alg)
 	}
 	return d, nil

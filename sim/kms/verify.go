@@ -2,8 +2,6 @@ package kms
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/rsa"
 
 	"kmslab/sim/api"
 )
@@ -35,18 +33,7 @@ func (s *Service) verify(ctx context.Context, body []byte) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		ok := false
-		switch pub := signer.Public().(type) {
-		case *rsa.PublicKey:
-			switch opts := signerOpts(*in.SigningAlgorithm).(type) {
-			case *rsa.PSSOptions:
-				ok = rsa.VerifyPSS(pub, opts.Hash, d, in.Signature, opts) == nil
-			default:
-				ok = rsa.VerifyPKCS1v15(pub, opts.HashFunc(), d, in.Signature) == nil
-			}
-		case *ecdsa.PublicKey:
-			ok = ecdsa.VerifyASN1(pub, d, in.Signature)
-		}
+		ok := verifySignature(signer.Public(), *in.SigningAlgorithm, d, in.Signature)
 		if !ok {
 			return nil, api.BadRequest("KMSInvalidSignatureException", "")
 		}
