@@ -79,13 +79,13 @@ func (s *Service) createKey(ctx context.Context, body []byte) (any, error) {
 	if in.Origin != nil && *in.Origin != originKMS {
 		return nil, api.BadRequest("UnsupportedOperationException", "Origin %s is not supported by this offline KMS: only AWS_KMS is implemented.", *in.Origin)
 	}
-	if in.MultiRegion != nil && *in.MultiRegion {
-		return nil, api.BadRequest("UnsupportedOperationException", "Multi-Region keys are not supported by this offline KMS.")
-	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.env.UUID()
+	if isTrue(in.MultiRegion) {
+		id = s.newMRKID()
+	}
 	arn := s.keyARN(id)
 	if len(in.Tags) > 0 {
 		// AWS asks for kms:TagResource when CreateKey carries tags.
@@ -107,6 +107,10 @@ func (s *Service) createKey(ctx context.Context, body []byte) (any, error) {
 	k := s.addKey(id, ManagerCustomer, deref(in.Description), text, doc)
 	if material != nil {
 		k.spec, k.usage, k.material, k.rotation = spec, usage, material, false
+	}
+	if isTrue(in.MultiRegion) {
+		k.multiRegion = true
+		s.registry.join(id, s.env.Region, s.env.Region)
 	}
 	for _, t := range in.Tags {
 		k.tags[*t.TagKey] = *t.TagValue

@@ -22,6 +22,9 @@ type Options struct {
 	// PolicyDelay is how long a new key policy takes to be used for
 	// authorization (KMS is eventually consistent); GetKeyPolicy shows it at once.
 	PolicyDelay time.Duration
+	// Registry links this region's KMS to the account's other regions, for
+	// multi-Region keys; nil keeps it alone (ReplicateKey is then refused).
+	Registry *Registry
 }
 
 // Principals tells whether an IAM principal ARN names something that exists,
@@ -53,6 +56,8 @@ type Service struct {
 	log        *audit.Log
 	opts       Options
 
+	registry *Registry
+
 	mu      sync.Mutex
 	keys    map[string]*key // by key id
 	order   []string        // key ids in creation order, for ListKeys
@@ -78,6 +83,9 @@ type key struct {
 	// an RSA or ECC key.
 	spec, usage string
 	material    []byte
+	// multiRegion marks a multi-Region key (its id starts with mrk-); the Registry
+	// knows its primary and replicas.
+	multiRegion bool
 	tags        map[string]string
 
 	policyText string           // what GetKeyPolicy returns
@@ -112,7 +120,12 @@ type grant struct {
 
 // New returns an empty KMS.
 func New(env *api.Env, az *authz.Authorizer, principals Principals, log *audit.Log, opts Options) *Service {
+	reg := opts.Registry
+	if reg == nil {
+		reg = NewRegistry(nil)
+	}
 	return &Service{
+		registry:   reg,
 		env:        env,
 		az:         az,
 		principals: principals,
@@ -165,6 +178,8 @@ func (s *Service) Handlers() map[string]api.JSONHandler {
 		"GetPublicKey":                        s.getPublicKey,
 		"GenerateMac":                         s.generateMac,
 		"VerifyMac":                           s.verifyMac,
+		"ReplicateKey":                        s.replicateKey,
+		"UpdatePrimaryRegion":                 s.updatePrimaryRegion,
 	}
 }
 
@@ -183,6 +198,9 @@ func (s *Service) purge() {
 	for id, k := range s.keys {
 		if k.state == StatePendingDeletion && !now.Before(k.deletion) {
 			delete(s.keys, id)
+			if k.multiRegion {
+				s.registry.leave(id, s.env.Region)
+			}
 			for name, a := range s.aliases {
 				if a.keyID == id {
 					delete(s.aliases, name)
@@ -201,9 +219,11 @@ func (s *Service) purge() {
 	}
 }
 
-// isKeyID reports whether ref looks like a key id (a UUID, or mrk- and a hex id).
+// isKeyID reports whether ref looks like a key id (a UUID, or mrk- and 32 hex digits).
 func isKeyID(ref string) bool {
-	ref = strings.TrimPrefix(ref, "mrk-")
+	if isMRKID(ref) {
+		return true
+	}
 	if len(ref) != 36 {
 		return false
 	}

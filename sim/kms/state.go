@@ -25,7 +25,9 @@ type (
 		RotationSince                        time.Time
 		Material                             []byte
 		// Spec and Usage are empty in data dirs written before other key specs existed.
-		Spec, Usage        string `json:",omitempty"`
+		Spec, Usage string `json:",omitempty"`
+		// PrimaryRegion is the primary's region, for a multi-Region key.
+		PrimaryRegion      string `json:",omitempty"`
 		Tags               map[string]string
 		PolicyText         string
 		Policy, PrevPolicy *policy.Document
@@ -61,6 +63,9 @@ func (s *Service) MarshalState() ([]byte, error) {
 			RotationDays: k.rotationDays, RotationSince: k.rotationSince, Material: k.material, Tags: k.tags,
 			Spec: k.spec, Usage: k.usage, PolicyText: k.policyText, Policy: k.policy, PrevPolicy: k.prevPolicy, PolicySet: k.policySet,
 		}
+		if k.multiRegion {
+			ks.PrimaryRegion, _ = s.registry.members(k.id)
+		}
 		for _, g := range k.grants {
 			ks.Grants = append(ks.Grants, grantState{
 				ID: g.id, Name: g.name, KeyID: g.keyID, Grantee: g.grantee, Retiring: g.retiring, Issuer: g.issuer,
@@ -95,6 +100,10 @@ func (s *Service) RestoreState(b []byte) error {
 			created: ks.Created, deletion: ks.Deletion, window: ks.Window, rotation: ks.Rotation,
 			rotationDays: ks.RotationDays, rotationSince: ks.RotationSince, material: ks.Material, tags: ks.Tags,
 			spec: ks.Spec, usage: ks.Usage, policyText: ks.PolicyText, policy: ks.Policy, prevPolicy: ks.PrevPolicy, policySet: ks.PolicySet,
+			multiRegion: ks.PrimaryRegion != "",
+		}
+		if k.multiRegion != isMRKID(k.id) {
+			return fmt.Errorf("restore kms: key %s with primary region %q", k.id, ks.PrimaryRegion)
 		}
 		for _, g := range ks.Grants {
 			k.grants = append(k.grants, &grant{
@@ -119,8 +128,22 @@ func (s *Service) RestoreState(b []byte) error {
 	for _, a := range st.Aliases {
 		aliases[a.Name] = &alias{name: a.Name, keyID: a.KeyID, created: a.Created, updated: a.Updated}
 	}
+	for _, k := range keys {
+		if k.multiRegion {
+			s.registry.join(k.id, s.env.Region, keyStatePrimary(st.Keys, k.id))
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys, s.order, s.aliases = keys, order, aliases
 	return nil
+}
+
+func keyStatePrimary(keys []keyState, id string) string {
+	for _, ks := range keys {
+		if ks.ID == id {
+			return ks.PrimaryRegion
+		}
+	}
+	return ""
 }

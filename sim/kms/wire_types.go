@@ -46,6 +46,7 @@ type keyMetadata struct {
 	SigningAlgorithms           []string `json:",omitempty"`
 	MacAlgorithms               []string `json:",omitempty"`
 	MultiRegion                 bool
+	MultiRegionConfiguration    *multiRegionConfiguration `json:",omitempty"`
 }
 
 func (s *Service) metadata(k *key) keyMetadata {
@@ -64,6 +65,9 @@ func (s *Service) metadata(k *key) keyMetadata {
 		KeySpec:               k.spec,
 	}
 	m.EncryptionAlgorithms, m.SigningAlgorithms, m.MacAlgorithms = specs[k.spec].algorithms(k.usage)
+	if k.multiRegion {
+		m.MultiRegion, m.MultiRegionConfiguration = true, s.multiRegionConfig(k)
+	}
 	if k.state == StatePendingDeletion {
 		m.DeletionDate = epochPtr(k.deletion)
 		w := k.window
