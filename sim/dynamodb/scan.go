@@ -135,7 +135,7 @@ func (s *Service) scanIndex(ctx context.Context, in *scanInput, t *table, ix *in
 		}
 		startPart := ""
 		if start != nil {
-			startPart = string(k.partHash(start[ix.hashKey.name]))
+			startPart = k.partHashOf(ix.partValues(start))
 		}
 		for _, e := range entries {
 			if total > 1 && segmentOf(e.ph, total) != segment {
