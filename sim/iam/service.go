@@ -61,6 +61,8 @@ type user struct {
 	ARN     string
 	Created time.Time
 	Tags    []tag
+	// Boundary is the ARN of the user's permissions boundary policy, "" for none.
+	Boundary string `json:",omitempty"`
 	policyHolder
 	Keys []string // access key ids, oldest first
 }
