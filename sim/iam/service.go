@@ -64,7 +64,8 @@ type user struct {
 	// Boundary is the ARN of the user's permissions boundary policy, "" for none.
 	Boundary string `json:",omitempty"`
 	policyHolder
-	Keys []string // access key ids, oldest first
+	Keys  []string       // access key ids, oldest first
+	Certs []*signingCert `json:",omitempty"` // X.509 signing certificates, oldest first
 }
 
 // policyHolder is what policies attach to: a user, a group or a role.
@@ -131,6 +132,10 @@ func (s *Service) Handlers() map[string]api.QueryHandler {
 		"DeleteUserPolicy":          s.deleteUserPolicy,
 		"ListUserPolicies":          s.listUserPolicies,
 		"CreateAccessKey":           s.createAccessKey,
+		"UploadSigningCertificate":  s.uploadSigningCertificate,
+		"ListSigningCertificates":   s.listSigningCertificates,
+		"UpdateSigningCertificate":  s.updateSigningCertificate,
+		"DeleteSigningCertificate":  s.deleteSigningCertificate,
 		"ListAccessKeys":            s.listAccessKeys,
 		"DeleteAccessKey":           s.deleteAccessKey,
 		"UpdateAccessKey":           s.updateAccessKey,
