@@ -3,7 +3,8 @@
 # any endpoint the environment points at (`kmslab serve`, or a real account): a table
 # resource policy that lets a user in while the key keeps the items closed; RSA, ECC,
 # Ed25519 and HMAC keys, with every signature checked by openssl against the public key
-# GetPublicKey returns; data key pairs; multi-Region keys; multi-attribute GSI keys. It
+# GetPublicKey returns; data key pairs; multi-Region keys; multi-attribute GSI keys; an IAM
+# permissions boundary and signing certificates. It
 # checks every expectation and exits non-zero with the reason when one fails. What an older
 # CLI cannot send (its models predate the feature) is skipped with a SKIP line saying so.
 #
@@ -282,6 +283,57 @@ multi_attribute_gsi_section() {
   echo "queried by tournament and area, in round order"
 }
 
+iam_section() {
+  say "IAM: a permissions boundary caps the user; signing certificates"
+  local user="kmslab-bounded-$run_id" table="kmslab-bounded-$run_id" boundary_arn got out
+  boundary_arn=$(aws iam create-policy --policy-name "kmslab-describe-only-$run_id" --description "describe only" \
+    --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:Describe*","Resource":"*"}]}' \
+    --query Policy.Arn --output text)
+  got=$(aws iam get-policy --policy-arn "$boundary_arn" --query Policy.Description --output text)
+  [ "$got" = "describe only" ] || fail "GetPolicy Description '$got'"
+  aws iam create-user --user-name "$user" --permissions-boundary "$boundary_arn" >/dev/null
+  got=$(aws iam get-user --user-name "$user" --query User.PermissionsBoundary.PermissionsBoundaryArn --output text)
+  [ "$got" = "$boundary_arn" ] || fail "GetUser PermissionsBoundary '$got'"
+  aws iam attach-user-policy --user-name "$user" --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess
+  aws dynamodb create-table --table-name "$table" --billing-mode PAY_PER_REQUEST \
+    --attribute-definitions AttributeName=id,AttributeType=S --key-schema AttributeName=id,KeyType=HASH >/dev/null
+  aws dynamodb wait table-exists --table-name "$table"
+  local test_key test_secret
+  read -r test_key test_secret < <(aws iam create-access-key --user-name "$user" \
+    --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+  as_bounded() { AWS_ACCESS_KEY_ID="$test_key" AWS_SECRET_ACCESS_KEY="$test_secret" AWS_SESSION_TOKEN= "$@"; }
+  ok=""
+  for i in $(seq 1 30); do
+    if as_bounded aws dynamodb describe-table --table-name "$table" >/dev/null 2>&1; then ok=1; break; fi
+    sleep "$((i < 5 ? 1 : 3))"
+  done
+  [ -n "$ok" ] || fail "the bounded user cannot describe the table"
+  if out=$(as_bounded aws dynamodb scan --table-name "$table" 2>&1); then fail "the boundary let the user scan"; fi
+  grep -q "no permissions boundary allows the dynamodb:Scan action" <<<"$out" || fail "expected the boundary's denial, got: $out"
+  echo "DynamoDB full access, capped by the boundary: describe yes, scan no"
+
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/cert.key" -out "$dir/cert.pem" \
+    -days 1 -subj "/CN=kmslab-$run_id" 2>/dev/null || fail "openssl could not make a certificate"
+  local cert_id
+  cert_id=$(aws iam upload-signing-certificate --user-name "$user" --certificate-body "file://$dir/cert.pem" \
+    --query Certificate.CertificateId --output text)
+  aws iam update-signing-certificate --user-name "$user" --certificate-id "$cert_id" --status Inactive
+  got=$(aws iam list-signing-certificates --user-name "$user" --query 'Certificates[0].Status' --output text)
+  [ "$got" = Inactive ] || fail "the certificate is $got"
+  if out=$(aws iam upload-signing-certificate --user-name "$user" --certificate-body "file://$dir/cert.pem" 2>&1); then
+    fail "the same certificate was uploaded twice"
+  fi
+  grep -q DuplicateCertificate <<<"$out" || fail "expected DuplicateCertificate, got: $out"
+  aws iam delete-signing-certificate --user-name "$user" --certificate-id "$cert_id"
+  echo "a signing certificate uploaded, made Inactive, refused twice, deleted"
+
+  aws iam delete-access-key --user-name "$user" --access-key-id "$test_key"
+  aws iam detach-user-policy --user-name "$user" --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess
+  aws iam delete-user --user-name "$user"
+  aws iam delete-policy --policy-arn "$boundary_arn"
+  aws dynamodb delete-table --table-name "$table" >/dev/null
+}
+
 table_policy_section
 signing_section
 rsa_encryption_section
@@ -289,6 +341,7 @@ hmac_section
 data_key_pair_section
 multi_region_section
 multi_attribute_gsi_section
+iam_section
 
 say "cleanup"
 for key in "${keys_to_delete[@]}"; do

@@ -239,3 +239,32 @@ func TestTablePolicyLetsTheUserIn(t *testing.T) {
 		t.Fatal("DescribeTable with a table policy naming only the account and no IAM policy: succeeded")
 	}
 }
+
+// TestTablePolicyOnIndex: DynamoDB authorizes a Query or Scan of an index on the index's ARN,
+// so a table policy naming table/<t>/index/* lets a user read the index and not the table.
+func TestTablePolicyOnIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := startSim(t, sim.Options{})
+	admin := sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
+	ddb := dynamodb.NewFromConfig(admin)
+	createOrders(t, ddb, "indexed", nil)
+	userARN, ak := simtest.CreateUser(ctx, t, iam.NewFromConfig(admin), simtest.User{Name: "index-reader"})
+	user := dynamodb.NewFromConfig(sdkConfig(srv, aws.ToString(ak.AccessKeyId), aws.ToString(ak.SecretAccessKey)))
+	tableARN := "arn:aws:dynamodb:" + srv.Region + ":" + srv.AccountID + ":table/indexed"
+	if _, err := ddb.PutResourcePolicy(ctx, &dynamodb.PutResourcePolicyInput{ResourceArn: aws.String(tableARN),
+		Policy: aws.String(tablePolicy("Allow", userARN, tableARN+"/index/*", "dynamodb:Query", "dynamodb:Scan"))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := user.Query(ctx, openOrdersQuery("indexed")); err != nil {
+		t.Fatalf("Query of the index the table policy names: %v", err)
+	}
+	if _, err := user.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("indexed"), IndexName: aws.String("by-status")}); err != nil {
+		t.Fatalf("Scan of the index the table policy names: %v", err)
+	}
+	_, err := user.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("indexed")})
+	code, msg := apiError(t, err)
+	if code != "AccessDeniedException" || !strings.Contains(msg, "dynamodb:Scan on resource: "+tableARN+" ") {
+		t.Fatalf("Scan of the table itself: %s %s", code, msg)
+	}
+}

@@ -44,6 +44,12 @@ func (s *Service) authorizeOn(ctx context.Context, op, resource string, t *table
 // findTable authorizes op on the table ref names (a name, or a table ARN of this account
 // and region) and returns the table's name and the table, nil if there is none.
 func (s *Service) findTable(ctx context.Context, op, ref string) (string, *table, error) {
+	return s.findTableAt(ctx, op, ref, "")
+}
+
+// findTableAt is findTable authorizing on the table's ARN followed by suffix
+// ("/index/<name>" for a read of an index).
+func (s *Service) findTableAt(ctx context.Context, op, ref, suffix string) (string, *table, error) {
 	name, ok := s.nameFromRef(ref)
 	if !ok {
 		return "", nil, errInvalidTableARN(ref)
@@ -51,7 +57,7 @@ func (s *Service) findTable(ctx context.Context, op, ref string) (string, *table
 	s.mu.Lock()
 	t := s.tables[name]
 	s.mu.Unlock()
-	if err := s.authorizeOn(ctx, op, s.tableARN(name), t); err != nil {
+	if err := s.authorizeOn(ctx, op, s.tableARN(name)+suffix, t); err != nil {
 		return "", nil, err
 	}
 	return name, t, nil
@@ -60,7 +66,19 @@ func (s *Service) findTable(ctx context.Context, op, ref string) (string, *table
 // dataTable authorizes op on the named table and returns it, for data-plane operations: a
 // table that does not exist or is still CREATING is "Requested resource not found".
 func (s *Service) dataTable(ctx context.Context, op, ref string) (*table, error) {
-	_, t, err := s.findTable(ctx, op, ref)
+	return s.readTable(ctx, op, ref, "")
+}
+
+// readTable is dataTable for a Query or Scan, which DynamoDB authorizes on the index's ARN
+// (table/<table>/index/<index>) when it reads an index: the resource a policy names to allow
+// reading an index and not its table (service-authorization reference, Amazon DynamoDB:
+// Query and Scan act on the index resource type).
+func (s *Service) readTable(ctx context.Context, op, ref, indexName string) (*table, error) {
+	suffix := ""
+	if indexName != "" {
+		suffix = "/index/" + indexName
+	}
+	_, t, err := s.findTableAt(ctx, op, ref, suffix)
 	if err != nil {
 		return nil, err
 	}

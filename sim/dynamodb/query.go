@@ -29,7 +29,7 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 	if err := earlyExprChecks(in.exprInput, in.KeyConditionExpression, in.FilterExpression, in.ProjectionExpression); err != nil {
 		return nil, err
 	}
-	t, err := s.dataTable(ctx, "Query", in.TableName)
+	t, err := s.readTable(ctx, "Query", in.TableName, in.IndexName)
 	if err != nil {
 		return nil, err
 	}
