@@ -123,6 +123,23 @@ func TestDynamoDBMultiAttributeGSIKeys(t *testing.T) {
 		}
 	}
 
+	// UpdateTable adds one too.
+	if _, err := ddb.UpdateTable(context.Background(), &dynamodb.UpdateTableInput{TableName: aws.String("matches"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("round"), AttributeType: "S"},
+			{AttributeName: aws.String("bracket"), AttributeType: "S"}, {AttributeName: aws.String("seq"), AttributeType: "N"}},
+		GlobalSecondaryIndexUpdates: []ddbtypes.GlobalSecondaryIndexUpdate{{Create: &ddbtypes.CreateGlobalSecondaryIndexAction{
+			IndexName: aws.String("byRoundBracket"),
+			KeySchema: []ddbtypes.KeySchemaElement{{AttributeName: aws.String("round"), KeyType: ddbtypes.KeyTypeHash},
+				{AttributeName: aws.String("bracket"), KeyType: ddbtypes.KeyTypeHash}, {AttributeName: aws.String("seq"), KeyType: ddbtypes.KeyTypeRange}},
+			Projection: &ddbtypes.Projection{ProjectionType: ddbtypes.ProjectionTypeKeysOnly}}}},
+	}); err != nil {
+		t.Fatalf("UpdateTable adding a multi-attribute GSI: %v", err)
+	}
+	desc, err = ddb.DescribeTable(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String("matches")})
+	if err != nil || len(desc.Table.GlobalSecondaryIndexes) != 2 || len(desc.Table.GlobalSecondaryIndexes[1].KeySchema) != 3 {
+		t.Fatalf("DescribeTable after UpdateTable: %+v %v", desc.Table.GlobalSecondaryIndexes, err)
+	}
+
 	five := []ddbtypes.KeySchemaElement{}
 	var defs []ddbtypes.AttributeDefinition
 	for i := range 5 {
