@@ -123,11 +123,10 @@ openssl_verify() {
 
 signing_section() {
   say "signing keys: Sign/Verify, checked by openssl against GetPublicKey"
-  local spec algs alg key pem sig
+  local spec algs alg key pem sig p256_key=""
   for spec_algs in \
     "RSA_2048 RSASSA_PSS_SHA_256 RSASSA_PSS_SHA_384 RSASSA_PSS_SHA_512 RSASSA_PKCS1_V1_5_SHA_256 RSASSA_PKCS1_V1_5_SHA_384 RSASSA_PKCS1_V1_5_SHA_512" \
-    "RSA_3072 RSASSA_PSS_SHA_384 RSASSA_PKCS1_V1_5_SHA_256" \
-    "RSA_4096 RSASSA_PSS_SHA_512 RSASSA_PKCS1_V1_5_SHA_512" \
+    "RSA_3072 RSASSA_PSS_SHA_384" "RSA_4096 RSASSA_PKCS1_V1_5_SHA_512" \
     "ECC_NIST_P256 ECDSA_SHA_256" "ECC_NIST_P384 ECDSA_SHA_384" "ECC_NIST_P521 ECDSA_SHA_512" \
     "ECC_NIST_EDWARDS25519 ED25519_SHA_512"; do
     read -r spec algs <<<"$spec_algs"
@@ -144,19 +143,20 @@ signing_section() {
       sign "$key" "$alg" RAW "$dir/msg" "$sig"
       openssl_verify "$alg" "$pem" "$sig"
     done
-    # KMS's own Verify once per key (each CLI call costs a second).
-    [ "$(aws kms verify --key-id "$key" --signing-algorithm "$alg" --message "fileb://$dir/msg" \
-      --signature "fileb://$sig" --query SignatureValid --output text)" = True ] || fail "KMS rejects its own $alg signature"
+    # KMS's own Verify for an RSA and the Ed25519 key: each CLI call costs a second.
+    if [ "$spec" = RSA_2048 ] || [ "$spec" = ECC_NIST_EDWARDS25519 ]; then
+      [ "$(aws kms verify --key-id "$key" --signing-algorithm "$alg" --message "fileb://$dir/msg" \
+        --signature "fileb://$sig" --query SignatureValid --output text)" = True ] || fail "KMS rejects its own $alg signature"
+    fi
+    if [ "$spec" = ECC_NIST_P256 ]; then p256_key=$key; fi
     echo "$spec: $algs verified by openssl"
   done
 
   # A DIGEST message is signed as is: openssl checks it over the message it digests.
-  key=$(aws kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --query KeyMetadata.KeyId --output text)
-  keys_to_delete+=("$key")
-  public_pem "$key" "$dir/p256.pem"
+  key=$p256_key
   openssl dgst -sha256 -binary "$dir/msg" >"$dir/msg.sha256"
   sign "$key" ECDSA_SHA_256 DIGEST "$dir/msg.sha256" "$dir/digest.sig"
-  openssl_verify ECDSA_SHA_256 "$dir/p256.pem" "$dir/digest.sig"
+  openssl_verify ECDSA_SHA_256 "$dir/ECC_NIST_P256.pem" "$dir/digest.sig"
   if out=$(aws kms verify --key-id "$key" --signing-algorithm ECDSA_SHA_256 --message "fileb://$dir/msg.sha256" \
     --message-type RAW --signature "fileb://$dir/digest.sig" 2>&1); then
     fail "a DIGEST signature verified as a RAW message"
@@ -199,9 +199,10 @@ hmac_section() {
     keys_to_delete+=("$key")
     mac=$(aws kms generate-mac --key-id "$key" --mac-algorithm "$alg" --message "fileb://$dir/msg" --query Mac --output text)
     base64 -d <<<"$mac" >"$dir/mac"
-    [ "$(aws kms verify-mac --key-id "$key" --mac-algorithm "$alg" --message "fileb://$dir/msg" \
-      --mac "fileb://$dir/mac" --query MacValid --output text)" = True ] || fail "$spec: VerifyMac rejects its own MAC"
+    [ "$(wc -c <"$dir/mac")" -eq "$((${spec#HMAC_} / 8))" ] || fail "$spec: a MAC of $(wc -c <"$dir/mac") bytes"
   done
+  [ "$(aws kms verify-mac --key-id "$key" --mac-algorithm "$alg" --message "fileb://$dir/msg" \
+    --mac "fileb://$dir/mac" --query MacValid --output text)" = True ] || fail "$spec: VerifyMac rejects its own MAC"
   printf 'another message' >"$dir/other"
   if out=$(aws kms verify-mac --key-id "$key" --mac-algorithm HMAC_SHA_512 --message "fileb://$dir/other" --mac "fileb://$dir/mac" 2>&1); then
     fail "a MAC verified for another message"
