@@ -161,4 +161,47 @@ func TestPermissionsBoundaryCapsTheUser(t *testing.T) {
 	if _, err := user.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("bounded")}); err != nil {
 		t.Fatalf("Scan allowed by a table policy naming the user, past the boundary: %v", err)
 	}
+	if _, err := ddb.DeleteResourcePolicy(ctx, &dynamodb.DeleteResourcePolicyInput{ResourceArn: aws.String(tableARN)}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Without the boundary the IAM policy decides alone; with it again, the boundary caps.
+	if _, err := c.DeleteUserPermissionsBoundary(ctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: aws.String("bounded")}); err != nil {
+		t.Fatalf("DeleteUserPermissionsBoundary: %v", err)
+	}
+	if _, err := user.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("bounded")}); err != nil {
+		t.Fatalf("Scan without the boundary: %v", err)
+	}
+	if _, err := c.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("bounded"), PermissionsBoundary: bp.Policy.Arn}); err != nil {
+		t.Fatalf("PutUserPermissionsBoundary: %v", err)
+	}
+	if _, err := user.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("bounded")}); err == nil {
+		t.Fatal("Scan with the boundary put back: succeeded")
+	}
+	_, err = c.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("bounded"),
+		PermissionsBoundary: aws.String("arn:aws:iam::" + srv.AccountID + ":policy/missing")})
+	if code, _ := apiError(t, err); code != "NoSuchEntity" {
+		t.Fatalf("PutUserPermissionsBoundary with a missing policy: %v", err)
+	}
+
+	trust := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`
+	if _, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("bounded-role"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("bounded-role"), PermissionsBoundary: bp.Policy.Arn}); err != nil {
+		t.Fatalf("PutRolePermissionsBoundary: %v", err)
+	}
+	if r, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("bounded-role")}); err != nil || r.Role.PermissionsBoundary == nil {
+		t.Fatalf("GetRole after PutRolePermissionsBoundary: %+v %v", r, err)
+	}
+	if _, err := c.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String("bounded-role")}); err != nil {
+		t.Fatalf("DeleteRolePermissionsBoundary: %v", err)
+	}
+	if r, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("bounded-role")}); err != nil || r.Role.PermissionsBoundary != nil {
+		t.Fatalf("GetRole after DeleteRolePermissionsBoundary: %+v %v", r, err)
+	}
+	_, err = c.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("no-role"), PermissionsBoundary: bp.Policy.Arn})
+	if code, _ := apiError(t, err); code != "NoSuchEntity" {
+		t.Fatalf("PutRolePermissionsBoundary on a missing role: %v", err)
+	}
 }
