@@ -124,6 +124,10 @@ func TestTableResourcePolicyOps(t *testing.T) {
 		wantErr("Put "+c.name, err, "ValidationException", c.msg)
 	}
 
+	_, err = ddb.DeleteResourcePolicy(ctx, &dynamodb.DeleteResourcePolicyInput{ResourceArn: aws.String(arn), ExpectedRevisionId: aws.String(strings.Repeat("9", 256))})
+	wantErr("Delete with too long a revision id", err, "ValidationException",
+		"1 validation error detected: Value '"+strings.Repeat("9", 256)+"' at 'expectedRevisionId' failed to satisfy constraint: Member must have length less than or equal to 255")
+
 	del, err := ddb.DeleteResourcePolicy(ctx, &dynamodb.DeleteResourcePolicyInput{ResourceArn: aws.String(arn), ExpectedRevisionId: aws.String(rev2)})
 	if err != nil || aws.ToString(del.RevisionId) != rev2 {
 		t.Fatalf("DeleteResourcePolicy = %v %v", aws.ToString(del.RevisionId), err)

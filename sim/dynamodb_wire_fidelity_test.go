@@ -73,6 +73,8 @@ func TestDynamoDBValidationWording(t *testing.T) {
 			"Query condition missed key schema element: sk"},
 		{"wrong partition key with the sort key", "Query", `{"TableName":"composite","KeyConditionExpression":"foo = :v AND sk = :w","ExpressionAttributeValues":{":v":{"S":"a"},":w":{"N":"1"}}}`,
 			"Query condition missed key schema element: pk"},
+		{"PutResourcePolicy without a policy", "PutResourcePolicy", `{"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/composite"}`,
+			"1 validation error detected: Value null at 'policy' failed to satisfy constraint: Member must not be null"},
 		{"extra attribute on a partition-key-only table", "Query", `{"TableName":"simple","KeyConditionExpression":"pk = :v AND foo = :w","ExpressionAttributeValues":{":v":{"S":"a"},":w":{"N":"1"}}}`,
 			"Query key condition not supported"},
 	} {

@@ -10,6 +10,11 @@ func (s *Service) deleteResourcePolicy(ctx context.Context, body []byte) (any, e
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	var v validation
+	v.revisionID(in.ExpectedRevisionId)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
 	t, err := s.policyTable(ctx, "DeleteResourcePolicy", in.ResourceArn)
 	if err != nil {
 		return nil, err

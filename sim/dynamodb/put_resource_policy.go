@@ -3,10 +3,10 @@ package dynamodb
 import "context"
 
 type putResourcePolicyInput struct {
-	ResourceArn                     string `json:"ResourceArn"`
-	Policy                          string `json:"Policy"`
-	ExpectedRevisionId              string `json:"ExpectedRevisionId"`
-	ConfirmRemoveSelfResourceAccess bool   `json:"ConfirmRemoveSelfResourceAccess"`
+	ResourceArn                     string  `json:"ResourceArn"`
+	Policy                          *string `json:"Policy"`
+	ExpectedRevisionId              string  `json:"ExpectedRevisionId"`
+	ConfirmRemoveSelfResourceAccess bool    `json:"ConfirmRemoveSelfResourceAccess"`
 }
 
 func (s *Service) putResourcePolicy(ctx context.Context, body []byte) (any, error) {
@@ -14,11 +14,19 @@ func (s *Service) putResourcePolicy(ctx context.Context, body []byte) (any, erro
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	var v validation
+	if in.Policy == nil {
+		v.add("Value null at 'policy' failed to satisfy constraint: Member must not be null")
+	}
+	v.revisionID(in.ExpectedRevisionId)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
 	t, err := s.policyTable(ctx, "PutResourcePolicy", in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
-	doc, text, err := parseTablePolicy(in.Policy)
+	doc, text, err := parseTablePolicy(*in.Policy)
 	if err != nil {
 		return nil, err
 	}

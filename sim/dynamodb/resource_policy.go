@@ -168,6 +168,13 @@ func (s *Service) policyTable(ctx context.Context, op, ref string) (*table, erro
 	return t, nil
 }
 
+// revisionID checks an ExpectedRevisionId member (PolicyRevisionId: 1 to 255 characters).
+func (v *validation) revisionID(id string) {
+	if len(id) > 255 {
+		v.add("Value '%s' at 'expectedRevisionId' failed to satisfy constraint: Member must have length less than or equal to 255", id)
+	}
+}
+
 func errPolicyNotFound(format string, args ...any) error {
 	return api.BadRequest("PolicyNotFoundException", "Resource-based policy not found for the provided ResourceArn: "+format, args...)
 }
