@@ -99,6 +99,8 @@ func TestTableResourcePolicyOps(t *testing.T) {
 			"One or more parameter values were invalid: Invalid resource Arn: " + strings.Replace(arn, srv.Region, "eu-west-3", 1)},
 		{"other account", strings.Replace(arn, srv.AccountID, "999999999999", 1), "ValidationException",
 			"This action is only supported by accounts that match the resource owner’s account."},
+		{"stream", arn + "/stream/2026-01-01T00:00:00.000", "ResourceNotFoundException",
+			"Requested resource not found: Stream: 2026-01-01T00:00:00.000 not found for Table: rbp"},
 		{"index", arn + "/index/byStatus", "ValidationException",
 			"One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: " + arn + "/index/byStatus"},
 	} {

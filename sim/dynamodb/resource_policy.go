@@ -154,8 +154,13 @@ func (s *Service) policyTable(ctx context.Context, op, ref string) (*table, erro
 	if !strings.HasPrefix(rel, "table/") || strings.TrimPrefix(rel, "table/") == "" {
 		return nil, validationErr("One or more parameter values were invalid: Provided Arn is not a DynamoDB resource %s", ref)
 	}
+	if table, label, ok := strings.Cut(strings.TrimPrefix(rel, "table/"), "/stream/"); ok {
+		// Streams take policies too on AWS; the offline DynamoDB has none, so every stream
+		// is one that does not exist (wording from ACK's notes on real DynamoDB).
+		return nil, api.BadRequest("ResourceNotFoundException", "Requested resource not found: Stream: %s not found for Table: %s", label, table)
+	}
 	if strings.Contains(strings.TrimPrefix(rel, "table/"), "/") {
-		// Index ARNs are refused; streams are not offered offline.
+		// Index ARNs are refused.
 		return nil, validationErr("One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: %s", ref)
 	}
 	name, t, err := s.findTable(ctx, op, ref)
