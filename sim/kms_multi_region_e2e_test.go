@@ -72,6 +72,11 @@ func TestKMSMultiRegionKeys(t *testing.T) {
 
 	_, err = east.ReplicateKey(ctx, &kms.ReplicateKeyInput{KeyId: aws.String(id), ReplicaRegion: aws.String(away)})
 	wantKMSErr(t, "ReplicateKey twice", err, "AlreadyExistsException", "")
+	_, err = west.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(id)})
+	wantKMSErr(t, "EnableKeyRotation on a replica", err, "UnsupportedOperationException", "")
+	if _, err := east.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(id)}); err != nil {
+		t.Fatalf("EnableKeyRotation on the primary: %v", err)
+	}
 	_, err = west.ReplicateKey(ctx, &kms.ReplicateKeyInput{KeyId: aws.String(id), ReplicaRegion: aws.String("ap-south-1")})
 	wantKMSErr(t, "ReplicateKey of a replica", err, "UnsupportedOperationException", "")
 	_, err = east.ReplicateKey(ctx, &kms.ReplicateKeyInput{KeyId: aws.String(id), ReplicaRegion: aws.String(home)})

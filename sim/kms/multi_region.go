@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"kmslab/sim/api"
 )
 
 // Registry links the KMS services of one account's regions for multi-Region keys:
@@ -81,6 +83,21 @@ func (r *Registry) setPrimary(id, region string) {
 	if g := r.groups[id]; g != nil {
 		g.primary = region
 	}
+}
+
+// rotatable refuses automatic rotation where KMS does: keys other than symmetric encryption
+// keys, and multi-Region replicas, whose rotation is managed on the primary key
+// (developerguide/rotate-keys.html: "for multi-Region keys, only on the primary key").
+func (s *Service) rotatable(k *key) error {
+	if err := requireRotatable(k); err != nil {
+		return err
+	}
+	if k.multiRegion {
+		if primary, _ := s.registry.members(k.id); primary != s.env.Region {
+			return api.BadRequest("UnsupportedOperationException", "%s is a multi-Region replica key: manage its automatic rotation on the primary key in %s.", k.arn, primary)
+		}
+	}
+	return nil
 }
 
 // newMRKID is a multi-Region key id: mrk- and 32 hex digits (API_CreateKey.html, MultiRegion).
