@@ -40,6 +40,9 @@ type Input struct {
 	// KeyState is the key's state; KMS refuses a disabled or deleting key
 	// after the policies allowed. Only the trace reports it.
 	KeyState string
+	// Boundary is the caller's permissions boundary, nil when it has none: the
+	// identity policies allow only what it allows too, and its Deny refuses.
+	Boundary *Named
 }
 
 // Reason says which rule produced an Outcome.
@@ -52,6 +55,8 @@ const (
 	NoIdentityAllow
 	NoResourceAllow
 	AllowedByGrant
+	ExplicitDenyBoundary
+	NoBoundaryAllow
 )
 
 func (r Reason) String() string {
@@ -68,6 +73,10 @@ func (r Reason) String() string {
 		return "NoResourceAllow"
 	case AllowedByGrant:
 		return "AllowedByGrant"
+	case ExplicitDenyBoundary:
+		return "ExplicitDenyBoundary"
+	case NoBoundaryAllow:
+		return "NoBoundaryAllow"
 	}
 	return fmt.Sprintf("Reason(%d)", int(r))
 }
@@ -132,6 +141,7 @@ func decide(in Input, tr *Trace) Outcome {
 		}
 	}
 
+	boundaryAllow, boundaryDeny := in.boundary(ctx, tr, &out)
 	resourceDirect, resourceVia, resourceDeny := false, false, false
 	resourceLabel := "resource policy"
 	if in.KMS {
@@ -161,7 +171,12 @@ func decide(in Input, tr *Trace) Outcome {
 			tr.Policies = append([]PolicyTrace{*pt}, tr.Policies...)
 		}
 	}
-	identityOK := identityAllow || ctx.who.root
+	identityOK := identityAllow && boundaryAllow || ctx.who.root
+	// What the identity policies allow, the boundary does not: AWS names the boundary.
+	noAllow := NoIdentityAllow
+	if identityAllow && !boundaryAllow {
+		noAllow = NoBoundaryAllow
+	}
 	resAccount := arnAccount(in.Request.Resource)
 	crossAccount := resAccount != "" && ctx.who.account != "" && resAccount != ctx.who.account
 	switch {
@@ -169,19 +184,23 @@ func decide(in Input, tr *Trace) Outcome {
 		out.Decision, out.Reason = Deny, ExplicitDenyIdentity
 	case resourceDeny:
 		out.Decision, out.Reason = Deny, ExplicitDenyResource
+	case boundaryDeny:
+		out.Decision, out.Reason = Deny, ExplicitDenyBoundary
 	case in.KMS || crossAccount:
 		switch {
 		case !resourceDirect && !resourceVia:
 			out.Reason = NoResourceAllow
 		case !identityOK && (crossAccount || !resourceDirect):
-			out.Reason = NoIdentityAllow
+			out.Reason = noAllow
 		default:
 			out.Decision, out.Reason = Allow, Allowed
 		}
 	case identityOK || resourceDirect:
+		// A resource policy naming the caller is not capped by its boundary
+		// (access_policies_boundaries.html, "Resource-based policies").
 		out.Decision, out.Reason = Allow, Allowed
 	default:
-		out.Reason = NoIdentityAllow
+		out.Reason = noAllow
 	}
 	// Grants allow what the policies left undecided, never past an explicit deny.
 	if in.KMS && out.Decision == NoDecision && (len(in.Grants) > 0 || tr != nil) {
@@ -244,6 +263,10 @@ func (o Outcome) Message(principalARN, action, resource string) string {
 		return base + " because no identity-based policy allows the " + action + " action"
 	case NoResourceAllow:
 		return base + " because no resource-based policy allows the " + action + " action"
+	case ExplicitDenyBoundary:
+		return base + " with an explicit deny in a permissions boundary"
+	case NoBoundaryAllow:
+		return base + " because no permissions boundary allows the " + action + " action"
 	}
 	return ""
 }
@@ -269,7 +292,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 	keyOK := !in.KMS || in.KeyState == "" || in.KeyState == "Enabled"
 	allowed := out.Reason == Allowed && keyOK
 	denial := "No statement denies."
-	if out.Reason == ExplicitDenyIdentity || out.Reason == ExplicitDenyResource {
+	if out.Reason == ExplicitDenyIdentity || out.Reason == ExplicitDenyResource || out.Reason == ExplicitDenyBoundary {
 		denial = "Denied by " + firstApplying(tr, EffectDeny, false) + ". No allow can override it."
 	}
 	st = append(st, Step{Rule: "An explicit Deny in any policy refuses the request, whatever else allows it.",
@@ -316,6 +339,9 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		st = append(st, Step{Rule: "An IAM policy of the caller, or a resource policy statement naming the caller, must allow.",
 			Finding: identity, Decisive: out.Reason == NoIdentityAllow || allowed})
 	}
+	if in.Boundary != nil && !describePrincipal(in.Request).root {
+		st = append(st, boundaryStep(tr, out))
+	}
 	if in.KMS {
 		finding := "Not needed: the policies allow."
 		switch {
@@ -345,7 +371,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 // policy only when identity is set, in any policy otherwise.
 func firstApplying(tr *Trace, effect string, identity bool) string {
 	for _, p := range tr.Policies {
-		if identity && (p.Kind == KindKeyPolicy || p.Kind == KindResource) {
+		if identity && (p.Kind == KindKeyPolicy || p.Kind == KindResource || p.Kind == KindBoundary) {
 			continue
 		}
 		for _, s := range p.Statements {

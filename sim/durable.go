@@ -511,6 +511,13 @@ func (d *durable) afterCall(service, region, op string) error {
 	case service == "sts" && op == "AssumeRole":
 		// The session it issued lives in IAM: a restart must know its credentials.
 		return d.commit("iam")
+	case service == "kms" && (op == "ReplicateKey" || op == "UpdatePrimaryRegion"):
+		// A multi-Region key's replica lives in another region's KMS.
+		var snaps []snapshot
+		for _, r := range d.regions.all() {
+			snaps = append(snaps, snapshot("kms/"+r.name))
+		}
+		return d.commit(snaps...)
 	case service == "kms":
 		return d.commit(snapshot("kms/" + region))
 	case service == "dynamodb" && itemOps[op]:

@@ -172,12 +172,15 @@ func New(opts Options) (*Server, error) {
 		ttl = 0
 	}
 	var d *durable
-	regs := &regions{build: func(region string) *regional {
+	var regs *regions
+	// Multi-Region keys live in several regions' KMS at once.
+	mrks := kms.NewRegistry(func(region string) *kms.Service { return regs.get(region).kms })
+	regs = &regions{build: func(region string) *regional {
 		renv := env
 		if region != env.Region {
 			renv = env.InRegion(region)
 		}
-		k := kms.New(renv, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay})
+		k := kms.New(renv, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay, Registry: mrks})
 		ddb := dynamodb.New(renv, az, k, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
 		if d != nil {
 			ddb.SetJournal(d)

@@ -1,6 +1,6 @@
 // Package authz is the one place the offline AWS decides whether a caller may
 // perform an action: it gathers the caller's identity policies, the resource's
-// policy (a KMS key policy), the KMS grants on a key and the request's
+// policy (a KMS key policy or a DynamoDB table's resource-based policy), the KMS grants on a key and the request's
 // condition keys, and asks the policy engine. Every service calls it before
 // touching state.
 package authz
@@ -16,6 +16,12 @@ import (
 // Identities supplies the policies attached to a principal (managed and inline).
 type Identities interface {
 	IdentityPolicies(p *api.Principal) ([]policy.Named, error)
+}
+
+// Boundaries is what Identities also offers when principals may have a permissions
+// boundary: the managed policy that caps their identity policies, nil when none.
+type Boundaries interface {
+	PermissionsBoundary(p *api.Principal) (*policy.Named, error)
 }
 
 // Check is one authorization question.
@@ -67,6 +73,12 @@ func (a *Authorizer) decide(p *api.Principal, via string, c Check) error {
 	if err != nil {
 		return err
 	}
+	var boundary *policy.Named
+	if b, ok := a.ids.(Boundaries); ok {
+		if boundary, err = b.PermissionsBoundary(p); err != nil {
+			return err
+		}
+	}
 	in := policy.Input{
 		Request: policy.Request{
 			PrincipalARN:     p.ARN,
@@ -77,6 +89,7 @@ func (a *Authorizer) decide(p *api.Principal, via string, c Check) error {
 			Context:          a.context(p, via, c),
 		},
 		Identity:          named,
+		Boundary:          boundary,
 		Resource:          c.ResourcePolicy,
 		KMS:               c.KMS,
 		Grants:            c.Grants,

@@ -22,6 +22,7 @@ type createTableInput struct {
 	GlobalSecondaryIndexes    []indexSpec             `json:"GlobalSecondaryIndexes"`
 	LocalSecondaryIndexes     []indexSpec             `json:"LocalSecondaryIndexes"`
 	StreamSpecification       *map[string]interface{} `json:"StreamSpecification"`
+	ResourcePolicy            *string                 `json:"ResourcePolicy"`
 }
 
 func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
@@ -57,6 +58,18 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 	}
 	if strings.HasPrefix(in.TableName, "arn:") {
 		return nil, validationErr("Invalid table name: a table ARN cannot be used to create a table")
+	}
+	var rbp *tablePolicy
+	if in.ResourcePolicy != nil {
+		// Creating a table with a policy takes both actions (API_CreateTable.html, ResourcePolicy).
+		if err := s.authorize(ctx, "PutResourcePolicy", s.tableARN(in.TableName)); err != nil {
+			return nil, err
+		}
+		doc, text, err := parseTablePolicy(*in.ResourcePolicy)
+		if err != nil {
+			return nil, err
+		}
+		rbp = &tablePolicy{text: text, doc: doc, revision: s.nextRevision("")}
 	}
 	hasIndexes := in.GlobalSecondaryIndexes != nil || in.LocalSecondaryIndexes != nil
 	hash, rng, defs, err := checkSchema(in.KeySchema, in.AttributeDefinitions, hasIndexes)
@@ -125,6 +138,7 @@ func (s *Service) createTable(ctx context.Context, body []byte) (any, error) {
 		indexes:   indexes,
 		journal:   s.journal,
 	}
+	t.rbp.Store(rbp)
 	if t.wrappedKey, err = s.newTableKey(ctx, sse, t.name, t.arn, t.id); err != nil {
 		return nil, err
 	}

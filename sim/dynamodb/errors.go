@@ -48,7 +48,9 @@ func errTableInUse(state, name string) error {
 func conditionFailedWith(old attr.Item, onFailure string) error {
 	e := api.BadRequest("ConditionalCheckFailedException", msgConditionFailed)
 	if onFailure == "ALL_OLD" && old != nil {
-		e.Fields = map[string]any{"Item": old}
+		// With the item, DynamoDB's body is {"__type", "Message", "Item"}: an uppercase Message
+		// and no lowercase one (moto's aws_verified tests, ConditionalCheckFailed in exceptions.py).
+		e.Fields = map[string]any{"Item": old, "Message": e.Message}
 	}
 	return e
 }

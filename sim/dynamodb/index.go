@@ -19,6 +19,7 @@ const (
 	maxLSIs             = 5
 	maxProjectedAttrs   = 100 // NonKeyAttributes over all indexes of a table
 	maxNonKeyAttributes = 20  // in one Projection (the model's list limit)
+	maxKeyAttrs         = 4   // partition (and sort) key attributes of one GSI's multi-attribute key
 )
 
 type projectionSpec struct {
@@ -40,10 +41,12 @@ type indexSpec struct {
 // index is one secondary index of a table. Its fields other than members are fixed once
 // the index exists; members is guarded by the table's lock.
 type index struct {
-	name       string
-	global     bool
-	hashKey    keyAttr
-	rangeKey   *keyAttr
+	name   string
+	global bool
+	// hashKeys and rangeKeys are the index's partition and sort key attributes in KeySchema
+	// order: one and at most one, or up to four each for a GSI's multi-attribute key.
+	hashKeys   []keyAttr
+	rangeKeys  []keyAttr
 	projection projectionSpec
 	rcu, wcu   int64
 	ready      time.Time // a GSI added by UpdateTable backfills until then
@@ -54,18 +57,40 @@ type index struct {
 }
 
 func (ix *index) keyAttrs() []keyAttr {
-	if ix.rangeKey == nil {
-		return []keyAttr{ix.hashKey}
-	}
-	return []keyAttr{ix.hashKey, *ix.rangeKey}
+	return append(append(make([]keyAttr, 0, len(ix.hashKeys)+len(ix.rangeKeys)), ix.hashKeys...), ix.rangeKeys...)
 }
 
 func (ix *index) keySchema() []keySchemaElement {
-	ks := []keySchemaElement{{AttributeName: ix.hashKey.name, KeyType: "HASH"}}
-	if ix.rangeKey != nil {
-		ks = append(ks, keySchemaElement{AttributeName: ix.rangeKey.name, KeyType: "RANGE"})
+	var ks []keySchemaElement
+	for _, k := range ix.hashKeys {
+		ks = append(ks, keySchemaElement{AttributeName: k.name, KeyType: "HASH"})
+	}
+	for _, k := range ix.rangeKeys {
+		ks = append(ks, keySchemaElement{AttributeName: k.name, KeyType: "RANGE"})
 	}
 	return ks
+}
+
+// multiAttribute reports whether the index has a multi-attribute key.
+func (ix *index) multiAttribute() bool { return len(ix.hashKeys) > 1 || len(ix.rangeKeys) > 1 }
+
+// isRangeKey reports whether name is one of the index's sort key attributes.
+func (ix *index) isRangeKey(name string) bool {
+	for _, k := range ix.rangeKeys {
+		if k.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// partValues are an item's index partition key values, in KeySchema order.
+func (ix *index) partValues(it attr.Item) []attr.Value {
+	out := make([]attr.Value, len(ix.hashKeys))
+	for i, k := range ix.hashKeys {
+		out[i] = it[k.name]
+	}
+	return out
 }
 
 // holds reports whether an item appears in the index: it has every index key attribute
@@ -152,7 +177,7 @@ func (t *table) checkIndexKeys(it attr.Item) error {
 				return validationErr("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s",
 					map[attr.Type]string{attr.TypeS: "string", attr.TypeB: "binary"}[v.Type], ix.name, k.name)
 			}
-			if err := attr.CheckKey(k.name, v, k.typ, ix.rangeKey != nil && k.name == ix.rangeKey.name); err != nil {
+			if err := attr.CheckKey(k.name, v, k.typ, ix.isRangeKey(k.name)); err != nil {
 				return asValidation(err)
 			}
 		}

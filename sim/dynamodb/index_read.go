@@ -33,15 +33,29 @@ func (in *readInput) readIndex(t *table, now time.Time) (*index, error) {
 // indexKeyCondition parses a Query's KeyConditionExpression against an index's key schema.
 func (e *exprs) indexKeyCondition(src string, ix *index) (*keyCondition, error) {
 	e.parsed = true
-	schema := expr.KeySchema{Hash: ix.hashKey.name, HashType: ix.hashKey.typ}
-	if ix.rangeKey != nil {
-		schema.Range, schema.RangeType = ix.rangeKey.name, ix.rangeKey.typ
+	if ix.multiAttribute() {
+		var schema expr.MultiKeySchema
+		for _, k := range ix.hashKeys {
+			schema.Hash = append(schema.Hash, expr.KeyAttr{Name: k.name, Type: k.typ})
+		}
+		for _, k := range ix.rangeKeys {
+			schema.Range = append(schema.Range, expr.KeyAttr{Name: k.name, Type: k.typ})
+		}
+		mkc, err := expr.ParseMultiKeyCondition(src, e.sc, schema)
+		if err != nil {
+			return nil, asValidation(err)
+		}
+		return &keyCondition{hashes: mkc.HashValues, multi: mkc}, nil
+	}
+	schema := expr.KeySchema{Hash: ix.hashKeys[0].name, HashType: ix.hashKeys[0].typ}
+	if len(ix.rangeKeys) == 1 {
+		schema.Range, schema.RangeType = ix.rangeKeys[0].name, ix.rangeKeys[0].typ
 	}
 	kc, err := expr.ParseKeyCondition(src, e.sc, schema)
 	if err != nil {
 		return nil, asValidation(err)
 	}
-	return &keyCondition{hash: kc.HashValue, kc: kc}, nil
+	return &keyCondition{hash: kc.HashValue, hashes: []attr.Value{kc.HashValue}, kc: kc}, nil
 }
 
 // indexStartKey checks an ExclusiveStartKey (present) on an index: exactly the table's and
@@ -72,8 +86,8 @@ type indexEntry struct {
 // cmpInPartition orders two items of one index partition: by the index sort key, then by
 // the table's key, so that paging has a total order.
 func (t *table) cmpInPartition(ix *index, a, b attr.Item) int {
-	if ix.rangeKey != nil {
-		if c := attr.Compare(a[ix.rangeKey.name], b[ix.rangeKey.name]); c != 0 {
+	for _, k := range ix.rangeKeys {
+		if c := attr.Compare(a[k.name], b[k.name]); c != 0 {
 			return c
 		}
 	}
@@ -101,7 +115,7 @@ func (t *table) indexItems(k *tableKeys, ix *index, only string) ([]indexEntry, 
 		if !ix.holds(it) {
 			return nil
 		}
-		iph := k.partHash(it[ix.hashKey.name])
+		iph := k.partHashOf(ix.partValues(it))
 		if only != "" && iph != only {
 			return nil
 		}

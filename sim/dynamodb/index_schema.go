@@ -43,8 +43,8 @@ func (v *validation) indexShape(p string, ix indexSpec) {
 	v.indexName(p+".indexName", ix.IndexName)
 	if ix.KeySchema == nil {
 		v.add("Value null at '%s.keySchema' failed to satisfy constraint: Member must not be null", p)
-	} else if len(ix.KeySchema) > 2 {
-		v.add("Value '%v' at '%s.keySchema' failed to satisfy constraint: Member must have length less than or equal to 2", ix.KeySchema, p)
+	} else if len(ix.KeySchema) > 2*maxKeyAttrs {
+		v.add("Value '%v' at '%s.keySchema' failed to satisfy constraint: Member must have length less than or equal to %d", ix.KeySchema, p, 2*maxKeyAttrs)
 	}
 	for j, k := range ix.KeySchema {
 		v.enum(fmt.Sprintf("%s.keySchema.%d.member.keyType", p, j+1), k.KeyType, "HASH", "RANGE")
@@ -84,25 +84,43 @@ func buildIndex(spec indexSpec, global bool, hash keyAttr, rng *keyAttr, types m
 	if ks[0].KeyType != "HASH" {
 		return nil, validationErr("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 	}
-	if len(ks) == 2 && ks[1].KeyType != "RANGE" {
+	if len(ks) == 2 && ks[1].KeyType != "RANGE" && !global {
 		return nil, validationErr("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
 	}
-	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName {
-		return nil, validationErr("Invalid KeySchema: Some index key attribute have no definition")
-	}
 	ix := &index{name: spec.IndexName, global: global, projection: *spec.Projection, members: map[string]int{}}
-	ix.hashKey = keyAttr{name: ks[0].AttributeName, typ: types[ks[0].AttributeName]}
-	if len(ks) == 2 {
-		ix.rangeKey = &keyAttr{name: ks[1].AttributeName, typ: types[ks[1].AttributeName]}
+	seen := map[string]bool{}
+	for _, k := range ks {
+		if seen[k.AttributeName] {
+			return nil, validationErr("Invalid KeySchema: Some index key attribute have no definition")
+		}
+		seen[k.AttributeName] = true
+		a := keyAttr{name: k.AttributeName, typ: types[k.AttributeName]}
+		switch {
+		case k.KeyType == "HASH" && len(ix.rangeKeys) > 0:
+			// A multi-attribute key lists its partition key attributes, then its sort key ones.
+			return nil, validationErr("Invalid KeySchema: The HASH key attributes must come before the RANGE key attributes for index: %s", ix.name)
+		case k.KeyType == "HASH":
+			ix.hashKeys = append(ix.hashKeys, a)
+		default:
+			ix.rangeKeys = append(ix.rangeKeys, a)
+		}
+	}
+	// Global secondary indexes take up to four partition and four sort key attributes
+	// (developerguide/GSI.html#GSI.MultiAttributeKeys); local ones one of each.
+	if len(ix.hashKeys) > maxKeyAttrs || len(ix.rangeKeys) > maxKeyAttrs {
+		return nil, validationErr(msgInvalid+"Index KeySchema for index: %s has %d partition key and %d sort key attributes; a global secondary index takes at most %d of each", ix.name, len(ix.hashKeys), len(ix.rangeKeys), maxKeyAttrs)
+	}
+	if !global && (len(ix.hashKeys) > 1 || len(ix.rangeKeys) > 1) {
+		return nil, validationErr("Invalid KeySchema: a local secondary index has one partition key and one sort key attribute: multi-attribute keys are for global secondary indexes only")
 	}
 	if !global {
 		if rng == nil {
 			return nil, validationErr(msgInvalid + "Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex")
 		}
-		if ix.hashKey.name != hash.name {
-			return nil, validationErr(msgInvalid+"Index KeySchema does not have the same leading hash key as table KeySchema for index: %s. index hash key: %s, table hash key: %s", ix.name, ix.hashKey.name, hash.name)
+		if ix.hashKeys[0].name != hash.name {
+			return nil, validationErr(msgInvalid+"Index KeySchema does not have the same leading hash key as table KeySchema for index: %s. index hash key: %s, table hash key: %s", ix.name, ix.hashKeys[0].name, hash.name)
 		}
-		if ix.rangeKey == nil {
+		if len(ix.rangeKeys) == 0 {
 			return nil, validationErr(msgInvalid+"Index KeySchema does not have a range key for index: %s", ix.name)
 		}
 	}

@@ -29,7 +29,7 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 	if err := earlyExprChecks(in.exprInput, in.KeyConditionExpression, in.FilterExpression, in.ProjectionExpression); err != nil {
 		return nil, err
 	}
-	t, err := s.dataTable(ctx, "Query", in.TableName)
+	t, err := s.readTable(ctx, "Query", in.TableName, in.IndexName)
 	if err != nil {
 		return nil, err
 	}
@@ -120,14 +120,16 @@ func (s *Service) queryIndex(ctx context.Context, in *queryInput, t *table, ix *
 		if start, err = in.indexStartKey(t, ix); err != nil {
 			return nil, err
 		}
-		if !attr.Equal(start[ix.hashKey.name], kc.hash) {
-			return nil, errBadStartKey()
+		for i, h := range ix.hashKeys {
+			if !attr.Equal(start[h.name], kc.hashes[i]) {
+				return nil, errBadStartKey()
+			}
 		}
 	}
 	forward := in.ScanIndexForward == nil || *in.ScanIndexForward
 	var out readOutput
 	err := s.withKeys(ctx, t, func(k *tableKeys) error {
-		entries, err := t.indexItems(k, ix, string(k.partHash(kc.hash)))
+		entries, err := t.indexItems(k, ix, k.partHashOf(kc.hashes))
 		if err != nil {
 			return err
 		}
@@ -135,10 +137,7 @@ func (s *Service) queryIndex(ctx context.Context, in *queryInput, t *table, ix *
 			slices.Reverse(entries)
 		}
 		for _, e := range entries {
-			if !attr.Equal(e.it[ix.hashKey.name], kc.hash) {
-				continue
-			}
-			if ix.rangeKey != nil && !kc.matches(e.it[ix.rangeKey.name]) {
+			if !kc.matchesIndex(ix, e.it) {
 				continue
 			}
 			if start != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"sort"
 
 	"kmslab/sim/api"
 	"kmslab/sim/dynamodb/attr"
@@ -68,8 +69,42 @@ func (l legacy) check() error {
 
 // exprInput is the expression plumbing every data-plane request shares.
 type exprInput struct {
-	ExpressionAttributeNames  map[string]string     `json:"ExpressionAttributeNames"`
-	ExpressionAttributeValues map[string]attr.Value `json:"ExpressionAttributeValues"`
+	ExpressionAttributeNames  map[string]string `json:"ExpressionAttributeNames"`
+	ExpressionAttributeValues exprValues        `json:"ExpressionAttributeValues"`
+}
+
+// exprValues is ExpressionAttributeValues: a value DynamoDB refuses is reported with its key,
+// as "ExpressionAttributeValues contains invalid value: <why> for key <key>".
+type exprValues map[string]attr.Value
+
+func (m *exprValues) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*m = nil
+		return nil
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(exprValues, len(raw))
+	for _, k := range keys {
+		var v attr.Value
+		if err := json.Unmarshal(raw[k], &v); err != nil {
+			var ve *attr.ValidationError
+			if errors.As(err, &ve) {
+				return attr.Validationf("ExpressionAttributeValues contains invalid value: %s for key %s", ve.Message, k)
+			}
+			return err
+		}
+		out[k] = v
+	}
+	*m = out
+	return nil
 }
 
 type capacityInput struct {

@@ -103,9 +103,26 @@ func (u *update) updated(it attr.Item) attr.Item {
 type keyCondition struct {
 	hash attr.Value
 	kc   *expr.KeyCondition
+	// hashes are an index partition's key values; multi is the condition on a
+	// multi-attribute index key (kc is nil then).
+	hashes []attr.Value
+	multi  *expr.MultiKeyCondition
 }
 
 func (k *keyCondition) matches(sortValue attr.Value) bool { return k.kc.MatchSort(sortValue) }
+
+// matchesIndex reports whether an item of the index partition satisfies the condition.
+func (k *keyCondition) matchesIndex(ix *index, it attr.Item) bool {
+	for i, h := range ix.hashKeys {
+		if !attr.Equal(it[h.name], k.hashes[i]) {
+			return false
+		}
+	}
+	if k.multi != nil {
+		return k.multi.MatchSort(it)
+	}
+	return len(ix.rangeKeys) == 0 || k.kc.MatchSort(it[ix.rangeKeys[0].name])
+}
 
 func (e *exprs) keyCondition(src string, t *table) (*keyCondition, error) {
 	e.parsed = true

@@ -55,7 +55,7 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 	if err := earlyExprChecks(in.exprInput, nil, in.FilterExpression, in.ProjectionExpression); err != nil {
 		return nil, err
 	}
-	t, err := s.dataTable(ctx, "Scan", in.TableName)
+	t, err := s.readTable(ctx, "Scan", in.TableName, in.IndexName)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (s *Service) scanIndex(ctx context.Context, in *scanInput, t *table, ix *in
 		}
 		startPart := ""
 		if start != nil {
-			startPart = string(k.partHash(start[ix.hashKey.name]))
+			startPart = k.partHashOf(ix.partValues(start))
 		}
 		for _, e := range entries {
 			if total > 1 && segmentOf(e.ph, total) != segment {

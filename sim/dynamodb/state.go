@@ -48,19 +48,24 @@ type TableState struct {
 	// the stored items of an older Gen are no longer valid.
 	Gen     uint64
 	Indexes []indexState `json:",omitempty"`
+	// Policy is the table's resource-based policy as GetResourcePolicy returns it.
+	Policy         string `json:",omitempty"`
+	PolicyRevision string `json:",omitempty"`
 }
 
 // indexState is a secondary index's definition. Its membership is not kept:
 // it follows from the items, and the first request holding the table key
 // counts it again, as after a re-key.
 type indexState struct {
-	Name       string
-	Global     bool
-	HashKey    keyAttrState
-	RangeKey   *keyAttrState `json:",omitempty"`
-	Projection projectionSpec
-	RCU, WCU   int64
-	Ready      time.Time
+	Name     string
+	Global   bool
+	HashKey  keyAttrState
+	RangeKey *keyAttrState `json:",omitempty"`
+	// MoreHashKeys and MoreRangeKeys are the other attributes of a multi-attribute key.
+	MoreHashKeys, MoreRangeKeys []keyAttrState `json:",omitempty"`
+	Projection                  projectionSpec
+	RCU, WCU                    int64
+	Ready                       time.Time
 }
 
 type keyAttrState struct {
@@ -96,11 +101,20 @@ func (s *Service) MarshalState() ([]byte, []TableState, error) {
 		if t.rangeKey != nil {
 			ts.RangeKey = &keyAttrState{t.rangeKey.name, t.rangeKey.typ.String()}
 		}
+		if p := t.rbp.Load(); p != nil {
+			ts.Policy, ts.PolicyRevision = p.text, p.revision
+		}
 		for _, ix := range t.indexes {
-			is := indexState{Name: ix.name, Global: ix.global, HashKey: keyAttrState{ix.hashKey.name, ix.hashKey.typ.String()},
+			is := indexState{Name: ix.name, Global: ix.global, HashKey: keyAttrState{ix.hashKeys[0].name, ix.hashKeys[0].typ.String()},
 				Projection: ix.projection, RCU: ix.rcu, WCU: ix.wcu, Ready: ix.ready}
-			if ix.rangeKey != nil {
-				is.RangeKey = &keyAttrState{ix.rangeKey.name, ix.rangeKey.typ.String()}
+			if len(ix.rangeKeys) > 0 {
+				is.RangeKey = &keyAttrState{ix.rangeKeys[0].name, ix.rangeKeys[0].typ.String()}
+			}
+			for _, k := range ix.hashKeys[1:] {
+				is.MoreHashKeys = append(is.MoreHashKeys, keyAttrState{k.name, k.typ.String()})
+			}
+			for _, k := range ix.rangeKeys[min(1, len(ix.rangeKeys)):] {
+				is.MoreRangeKeys = append(is.MoreRangeKeys, keyAttrState{k.name, k.typ.String()})
 			}
 			ts.Indexes = append(ts.Indexes, is)
 		}
@@ -143,17 +157,34 @@ func (s *Service) RestoreState(b []byte) ([]TableState, error) {
 			}
 			t.rangeKey = &rk
 		}
+		if ts.Policy != "" {
+			doc, text, err := parseTablePolicy(ts.Policy)
+			if err != nil {
+				return nil, fmt.Errorf("restore dynamodb: policy of table %s: %w", ts.Name, err)
+			}
+			t.rbp.Store(&tablePolicy{text: text, doc: doc, revision: ts.PolicyRevision})
+		}
 		for _, is := range ts.Indexes {
 			ix := &index{name: is.Name, global: is.Global, projection: is.Projection, rcu: is.RCU, wcu: is.WCU, ready: is.Ready}
-			if ix.hashKey, err = is.HashKey.keyAttr(); err != nil {
-				return nil, err
-			}
+			hashes := append([]keyAttrState{is.HashKey}, is.MoreHashKeys...)
+			var ranges []keyAttrState
 			if is.RangeKey != nil {
-				rk, err := is.RangeKey.keyAttr()
-				if err != nil {
-					return nil, err
+				ranges = append([]keyAttrState{*is.RangeKey}, is.MoreRangeKeys...)
+			}
+			for _, list := range []struct {
+				states []keyAttrState
+				dst    *[]keyAttr
+			}{{hashes, &ix.hashKeys}, {ranges, &ix.rangeKeys}} {
+				for _, ks := range list.states {
+					k, err := ks.keyAttr()
+					if err != nil {
+						return nil, err
+					}
+					*list.dst = append(*list.dst, k)
 				}
-				ix.rangeKey = &rk
+			}
+			if len(ix.hashKeys) > maxKeyAttrs || len(ix.rangeKeys) > maxKeyAttrs {
+				return nil, fmt.Errorf("restore dynamodb: index %s has %d partition and %d sort key attributes", is.Name, len(ix.hashKeys), len(ix.rangeKeys))
 			}
 			t.indexes = append(t.indexes, ix)
 		}

@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"kmslab/sim/dynamodb/attr"
@@ -43,6 +44,9 @@ type table struct {
 	billing       string
 	rcu, wcu      int64
 	protected     bool
+	// rbp is the table's resource-based policy (nil: none). It is atomic, not under mu,
+	// because every authorization reads it, some while another table's lock is held.
+	rbp atomic.Pointer[tablePolicy]
 
 	mu         sync.Mutex
 	tags       []tag

@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -63,6 +64,22 @@ func (k *tableKeys) itemHash(hash attr.Value, rng *attr.Value) string {
 // partHash indexes a partition (all items sharing a partition key value).
 func (k *tableKeys) partHash(hash attr.Value) string {
 	return k.part.Sum(attr.KeyBytes(hash))
+}
+
+// partHashOf is the keyed hash of an index partition: of its one partition key value as
+// partHash, or of a multi-attribute partition key's values together, each length-prefixed so
+// that no two lists of values share an encoding.
+func (k *tableKeys) partHashOf(vals []attr.Value) string {
+	if len(vals) == 1 {
+		return k.partHash(vals[0])
+	}
+	var b []byte
+	for _, v := range vals {
+		kb := attr.KeyBytes(v)
+		b = binary.AppendUvarint(b, uint64(len(kb)))
+		b = append(b, kb...)
+	}
+	return k.part.Sum(b)
 }
 
 // aad binds a ciphertext to its table and its place, so stored items cannot be swapped.

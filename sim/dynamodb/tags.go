@@ -28,13 +28,16 @@ func (s *Service) tagTable(ctx context.Context, op, ref string) (*table, error) 
 	if !strings.HasPrefix(ref, "arn:aws:dynamodb:") || !strings.Contains(ref, ":table/") {
 		return nil, errInvalidTableARN(ref)
 	}
-	if err := s.authorize(ctx, op, ref); err != nil {
-		return nil, err
-	}
 	name, ok := s.nameFromRef(ref)
 	s.mu.Lock()
 	t := s.tables[name]
 	s.mu.Unlock()
+	if !ok {
+		t = nil
+	}
+	if err := s.authorizeOn(ctx, op, ref, t); err != nil {
+		return nil, err
+	}
 	if !ok || t == nil {
 		return nil, api.BadRequest("ResourceNotFoundException", "Requested resource not found: ResourcArn: %s not found", ref)
 	}

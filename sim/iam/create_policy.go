@@ -53,7 +53,14 @@ func (s *Service) createPolicy(ctx context.Context, form url.Values) (any, error
 		versions: []*policyVersion{{ID: "v1", Text: text, Doc: doc, Created: now}},
 	}
 	s.policies[arn] = mp
-	return createPolicyResult{Policy: s.policyXML(mp, true)}, nil
+	// CreatePolicy never returns the Description, and Tags only when given (moto's
+	// aws_verified test_policy_resource_returns_subset_of_available_attributes).
+	out := s.policyXML(mp, false)
+	if len(tags) > 0 {
+		t := list(tagsXML(tags))
+		out.Tags = &t
+	}
+	return createPolicyResult{Policy: out}, nil
 }
 
 // parseManagedDocument checks a managed policy version as IAM does: an

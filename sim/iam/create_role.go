@@ -23,9 +23,7 @@ func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) 
 	trust, _ := v.str("AssumeRolePolicyDocument", true, rulePolicyDocument)
 	description, _ := v.str("Description", false, ruleRoleDescription)
 	maxSession := v.integer("MaxSessionDuration", 3600, 43200, defaultMaxSessionDuration)
-	if _, ok := form["PermissionsBoundary"]; ok {
-		v.str("PermissionsBoundary", false, ruleARN)
-	}
+	boundary, _ := v.str("PermissionsBoundary", false, ruleARN)
 	tags := v.tags("Tags", false)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -37,11 +35,8 @@ func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) 
 		return nil, err
 	}
 	arn := s.roleARN(path, name)
-	if err := s.require(ctx, "iam:CreateRole", arn, nil); err != nil {
+	if err := s.checkBoundary(ctx, "iam:CreateRole", arn, boundary); err != nil {
 		return nil, err
-	}
-	if _, ok := form["PermissionsBoundary"]; ok {
-		return nil, api.BadRequest("InvalidInput", "The offline IAM does not support permissions boundaries; create the role without PermissionsBoundary.")
 	}
 
 	s.mu.Lock()
@@ -55,11 +50,12 @@ func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) 
 	}
 	r := &role{
 		Name: name, Path: path, ID: s.env.ID("AROA", 21), ARN: arn, Created: s.env.Now(),
-		Description: description, MaxSession: maxSession, Trust: trust, TrustDoc: doc, Tags: tags,
+		Description: description, MaxSession: maxSession, Trust: trust, TrustDoc: doc, Tags: tags, Boundary: boundary,
 		policyHolder: policyHolder{Inline: map[string]*inlinePolicy{}},
 	}
 	s.roles[strings.ToLower(name)] = r
 	out := r.xml(false)
+	out.PermissionsBoundary = boundaryOf(boundary)
 	if len(tags) > 0 {
 		t := list(tagsXML(tags))
 		out.Tags = &t

@@ -18,6 +18,7 @@ func (s *Service) createUser(ctx context.Context, form url.Values) (any, error) 
 	name, _ := v.str("UserName", true, ruleUserName)
 	path, hasPath := v.str("Path", false, ruleUserPath)
 	tags := v.tags("Tags", false)
+	boundary, _ := v.str("PermissionsBoundary", false, ruleARN)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -27,7 +28,7 @@ func (s *Service) createUser(ctx context.Context, form url.Values) (any, error) 
 	if err := checkTagKeys(tags); err != nil {
 		return nil, err
 	}
-	if err := s.require(ctx, "iam:CreateUser", s.userARN(path, name), nil); err != nil {
+	if err := s.checkBoundary(ctx, "iam:CreateUser", s.userARN(path, name), boundary); err != nil {
 		return nil, err
 	}
 
@@ -37,7 +38,7 @@ func (s *Service) createUser(ctx context.Context, form url.Values) (any, error) 
 		return nil, api.Errorf(http.StatusConflict, "EntityAlreadyExists", "User with name %s already exists.", name)
 	}
 	u := s.newUser(name, path)
-	u.Tags = tags
+	u.Tags, u.Boundary = tags, boundary
 	s.users[strings.ToLower(name)] = u
 	return createUserResult{User: u.xml(true)}, nil
 }

@@ -20,6 +20,8 @@ func (s *Service) deleteUser(ctx context.Context, form url.Values) (any, error) 
 		switch {
 		case len(u.Keys) > 0:
 			return nil, deleteConflict("must delete access keys first.")
+		case len(u.Certs) > 0:
+			return nil, deleteConflict("must delete signing certificates first.")
 		case len(u.Attached) > 0:
 			return nil, deleteConflict("must detach all policies first.")
 		case len(u.Inline) > 0:

@@ -46,6 +46,8 @@ type role struct {
 	TrustDoc    *policy.Document `json:"-"` // parsed again from Trust on restore
 	Tags        []tag
 	LastUsed    *lastUse
+	// Boundary is the ARN of the role's permissions boundary policy, "" for none.
+	Boundary string `json:",omitempty"`
 	policyHolder
 }
 
@@ -192,6 +194,7 @@ type roleXML struct {
 	AssumeRolePolicyDocument string           `xml:"AssumeRolePolicyDocument,omitempty"` // URL-encoded, as IAM sends it
 	Description              string           `xml:"Description,omitempty"`
 	MaxSessionDuration       int              `xml:"MaxSessionDuration,omitempty"`
+	PermissionsBoundary      *boundaryXML     `xml:"PermissionsBoundary,omitempty"`
 	Tags                     *members[tagXML] `xml:"Tags,omitempty"`
 	RoleLastUsed             *roleLastUsedXML `xml:"RoleLastUsed,omitempty"`
 }
@@ -203,6 +206,7 @@ func (r *role) xml(detail bool) roleXML {
 		AssumeRolePolicyDocument: encodeDocument(r.Trust), Description: r.Description, MaxSessionDuration: r.MaxSession,
 	}
 	if detail {
+		out.PermissionsBoundary = boundaryOf(r.Boundary)
 		if len(r.Tags) > 0 {
 			t := list(tagsXML(r.Tags))
 			out.Tags = &t

@@ -46,15 +46,15 @@ func (s *Service) getPolicy(ctx context.Context, form url.Values) (any, error) {
 func (s *Service) policyXML(mp *managedPolicy, detail bool) policyXML {
 	out := policyXML{
 		PolicyName: mp.Name, PolicyID: mp.id, Arn: mp.ARN, Path: mp.Path, DefaultVersionID: mp.DefaultVersionID,
-		AttachmentCount: s.attachments(mp.ARN), IsAttachable: true,
+		AttachmentCount: s.attachments(mp.ARN), PermissionsBoundaryUsageCount: s.boundaryUses(mp.ARN), IsAttachable: true,
 		CreateDate: timestamp(mp.Created), UpdateDate: timestamp(mp.Updated),
 	}
 	if detail {
+		// GetPolicy always has Tags, empty or not (moto's aws_verified
+		// test_policy_resource_returns_subset_of_available_attributes).
 		out.Description = mp.Description
-		if len(mp.tags) > 0 {
-			t := list(tagsXML(mp.tags))
-			out.Tags = &t
-		}
+		t := list(tagsXML(mp.tags))
+		out.Tags = &t
 	}
 	return out
 }

@@ -59,7 +59,18 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (a
 	s.mu.RLock()
 	mp, err := s.findPolicy(arn)
 	var found []entity
-	if err == nil && usage != "PermissionsBoundary" {
+	if err == nil && usage == "PermissionsBoundary" {
+		for _, u := range s.users {
+			if (filter == "" || filter == "User") && u.Boundary == arn && strings.HasPrefix(u.Path, prefix) {
+				found = append(found, entity{"User", u.Name, u.ID, u.Path})
+			}
+		}
+		for _, r := range s.roles {
+			if (filter == "" || filter == "Role") && r.Boundary == arn && strings.HasPrefix(r.Path, prefix) {
+				found = append(found, entity{"Role", r.Name, r.ID, r.Path})
+			}
+		}
+	} else if err == nil {
 		all := filter == "" || filter == entityFilterFor(mp)
 		add := func(kind string, h *policyHolder, name, id, path string) {
 			if (all || filter == kind) && contains(h.Attached, arn) && strings.HasPrefix(path, prefix) {

@@ -34,7 +34,7 @@ func (s *Service) listPolicies(ctx context.Context, form url.Values) (any, error
 	}
 
 	var items []policyXML
-	if usage != "PermissionsBoundary" { // no boundaries are ever set offline
+	{
 		s.mu.RLock()
 		var candidates []*managedPolicy
 		if scope != "Local" {
@@ -52,7 +52,7 @@ func (s *Service) listPolicies(ctx context.Context, form url.Values) (any, error
 				continue
 			}
 			p := s.policyXML(mp, false)
-			if onlyAttached && p.AttachmentCount == 0 {
+			if onlyAttached && p.AttachmentCount == 0 || usage == "PermissionsBoundary" && p.PermissionsBoundaryUsageCount == 0 {
 				continue
 			}
 			items = append(items, p)

@@ -17,16 +17,21 @@ type members[T any] struct {
 func list[T any](items []T) members[T] { return members[T]{Member: items} }
 
 type userXML struct {
-	Path       string           `xml:"Path"`
-	UserName   string           `xml:"UserName"`
-	UserID     string           `xml:"UserId"`
-	Arn        string           `xml:"Arn"`
-	CreateDate string           `xml:"CreateDate"`
-	Tags       *members[tagXML] `xml:"Tags,omitempty"`
+	Path       string `xml:"Path"`
+	UserName   string `xml:"UserName"`
+	UserID     string `xml:"UserId"`
+	Arn        string `xml:"Arn"`
+	CreateDate string `xml:"CreateDate"`
+	// PermissionsBoundary and Tags are in CreateUser's and GetUser's answers only.
+	PermissionsBoundary *boundaryXML     `xml:"PermissionsBoundary,omitempty"`
+	Tags                *members[tagXML] `xml:"Tags,omitempty"`
 }
 
 func (u *user) xml(withTags bool) userXML {
 	out := userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN, CreateDate: timestamp(u.Created)}
+	if withTags {
+		out.PermissionsBoundary = boundaryOf(u.Boundary)
+	}
 	if withTags && len(u.Tags) > 0 {
 		t := list(tagsXML(u.Tags))
 		out.Tags = &t

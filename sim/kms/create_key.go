@@ -2,6 +2,7 @@ package kms
 
 import (
 	"context"
+	"fmt"
 
 	"kmslab/policy"
 	"kmslab/sim/api"
@@ -41,9 +42,9 @@ var (
 	origins  = []string{"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"}
 )
 
-// createKey creates a symmetric encryption key. Other key specs are refused
-// with UnsupportedOperationException: the offline KMS implements only what the
-// lab uses, and accepting metadata for keys it cannot use would mislead.
+// createKey creates a key of any spec the Go standard library can implement
+// (symmetric, RSA, ECC NIST, HMAC). The others are refused with
+// UnsupportedOperationException rather than accepted as keys that could not be used.
 func (s *Service) createKey(ctx context.Context, body []byte) (any, error) {
 	in, err := decode[createKeyInput](body)
 	if err != nil {
@@ -64,22 +65,27 @@ func (s *Service) createKey(ctx context.Context, body []byte) (any, error) {
 	case in.CustomerMasterKeySpec != nil:
 		spec = *in.CustomerMasterKeySpec
 	}
-	if spec != specSymmetric {
-		return nil, api.BadRequest("UnsupportedOperationException", "KeySpec %s is not supported by this offline KMS: only SYMMETRIC_DEFAULT keys are implemented.", spec)
+	usage, err := checkSpec(spec, in.KeyUsage)
+	if err != nil {
+		return nil, err
 	}
-	if in.KeyUsage != nil && *in.KeyUsage != usageEncrypt {
-		return nil, api.BadRequest("ValidationException", "KeyUsage %s is not compatible with KeySpec SYMMETRIC_DEFAULT", *in.KeyUsage)
+	var material []byte
+	if gen := specs[spec].generate; gen != nil {
+		// Made before taking the lock: an RSA_4096 key takes a while.
+		if material, err = gen(); err != nil {
+			return nil, fmt.Errorf("create %s key: %w", spec, err)
+		}
 	}
 	if in.Origin != nil && *in.Origin != originKMS {
 		return nil, api.BadRequest("UnsupportedOperationException", "Origin %s is not supported by this offline KMS: only AWS_KMS is implemented.", *in.Origin)
-	}
-	if in.MultiRegion != nil && *in.MultiRegion {
-		return nil, api.BadRequest("UnsupportedOperationException", "Multi-Region keys are not supported by this offline KMS.")
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.env.UUID()
+	if isTrue(in.MultiRegion) {
+		id = s.newMRKID()
+	}
 	arn := s.keyARN(id)
 	if len(in.Tags) > 0 {
 		// AWS asks for kms:TagResource when CreateKey carries tags.
@@ -99,6 +105,13 @@ func (s *Service) createKey(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	k := s.addKey(id, ManagerCustomer, deref(in.Description), text, doc)
+	if material != nil {
+		k.spec, k.usage, k.material, k.rotation = spec, usage, material, false
+	}
+	if isTrue(in.MultiRegion) {
+		k.multiRegion = true
+		s.registry.join(id, s.env.Region, s.env.Region)
+	}
 	for _, t := range in.Tags {
 		k.tags[*t.TagKey] = *t.TagValue
 	}
@@ -117,6 +130,8 @@ func (s *Service) addKey(id, manager, description, policyText string, doc *polic
 		description: description,
 		state:       StateEnabled,
 		manager:     manager,
+		spec:        specSymmetric,
+		usage:       usageEncrypt,
 		material:    s.env.Bytes(32),
 		tags:        map[string]string{},
 		rotation:    manager == ManagerAWS,

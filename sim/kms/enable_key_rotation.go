@@ -19,7 +19,7 @@ func (in *enableKeyRotationInput) validate() error {
 // enableKeyRotation records the setting; no rotation ever happens offline
 // (a lab run is shorter than the shortest period, 90 days).
 func (s *Service) enableKeyRotation(ctx context.Context, body []byte) (any, error) {
-	return keyOp(ctx, s, body, keyAccess{action: "kms:EnableKeyRotation", state: requireUsable}, func(in *enableKeyRotationInput, k *key) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:EnableKeyRotation", state: s.rotatable}, func(in *enableKeyRotationInput, k *key) (any, error) {
 		k.rotation = true
 		k.rotationDays = 365
 		if in.RotationPeriodInDays != nil {

@@ -45,7 +45,7 @@ func (in *generateDataKeyInput) generate(s *Service, k *key) (plaintext, blob []
 }
 
 func (s *Service) generateDataKey(ctx context.Context, body []byte) (any, error) {
-	return keyOp(ctx, s, body, keyAccess{action: "kms:GenerateDataKey", alias: true, state: requireUsable}, func(in *generateDataKeyInput, k *key) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:GenerateDataKey", alias: true, state: requireUsage("GenerateDataKey", usageEncrypt, true)}, func(in *generateDataKeyInput, k *key) (any, error) {
 		pt, blob, err := in.generate(s, k)
 		if err != nil {
 			return nil, err

@@ -22,6 +22,9 @@ type Options struct {
 	// PolicyDelay is how long a new key policy takes to be used for
 	// authorization (KMS is eventually consistent); GetKeyPolicy shows it at once.
 	PolicyDelay time.Duration
+	// Registry links this region's KMS to the account's other regions, for
+	// multi-Region keys; nil keeps it alone (ReplicateKey is then refused).
+	Registry *Registry
 }
 
 // Principals tells whether an IAM principal ARN names something that exists,
@@ -30,7 +33,7 @@ type Principals interface {
 	PrincipalExists(arn string) bool
 }
 
-// Key states, managers and the one key spec we implement.
+// Key states, managers, the default key spec and usage.
 const (
 	StateEnabled         = "Enabled"
 	StateDisabled        = "Disabled"
@@ -53,6 +56,8 @@ type Service struct {
 	log        *audit.Log
 	opts       Options
 
+	registry *Registry
+
 	mu      sync.Mutex
 	keys    map[string]*key // by key id
 	order   []string        // key ids in creation order, for ListKeys
@@ -73,8 +78,15 @@ type key struct {
 	// rotationDays and rotationSince date the next rotation GetKeyRotationStatus reports.
 	rotationDays  int32
 	rotationSince time.Time
-	material      []byte // 32 bytes
-	tags          map[string]string
+	// spec and usage are the key's KeySpec and KeyUsage. material is the AES-256 key of a
+	// SYMMETRIC_DEFAULT key, the HMAC key of an HMAC key, and the PKCS #8 private key of
+	// an RSA or ECC key.
+	spec, usage string
+	material    []byte
+	// multiRegion marks a multi-Region key (its id starts with mrk-); the Registry
+	// knows its primary and replicas.
+	multiRegion bool
+	tags        map[string]string
 
 	policyText string           // what GetKeyPolicy returns
 	policy     *policy.Document // the newest policy
@@ -108,7 +120,12 @@ type grant struct {
 
 // New returns an empty KMS.
 func New(env *api.Env, az *authz.Authorizer, principals Principals, log *audit.Log, opts Options) *Service {
+	reg := opts.Registry
+	if reg == nil {
+		reg = NewRegistry(nil)
+	}
 	return &Service{
+		registry:   reg,
 		env:        env,
 		az:         az,
 		principals: principals,
@@ -122,38 +139,47 @@ func New(env *api.Env, az *authz.Authorizer, principals Principals, log *audit.L
 // Handlers maps each TrentService operation to its handler.
 func (s *Service) Handlers() map[string]api.JSONHandler {
 	return map[string]api.JSONHandler{
-		"CreateKey":                       s.createKey,
-		"DescribeKey":                     s.describeKey,
-		"ListKeys":                        s.listKeys,
-		"ListAliases":                     s.listAliases,
-		"CreateAlias":                     s.createAlias,
-		"DeleteAlias":                     s.deleteAlias,
-		"UpdateAlias":                     s.updateAlias,
-		"GetKeyPolicy":                    s.getKeyPolicy,
-		"PutKeyPolicy":                    s.putKeyPolicy,
-		"ListKeyPolicies":                 s.listKeyPolicies,
-		"Encrypt":                         s.encrypt,
-		"Decrypt":                         s.decrypt,
-		"ReEncrypt":                       s.reEncrypt,
-		"GenerateDataKey":                 s.generateDataKey,
-		"GenerateDataKeyWithoutPlaintext": s.generateDataKeyWithoutPlaintext,
-		"EnableKey":                       s.enableKey,
-		"DisableKey":                      s.disableKey,
-		"ScheduleKeyDeletion":             s.scheduleKeyDeletion,
-		"CancelKeyDeletion":               s.cancelKeyDeletion,
-		"EnableKeyRotation":               s.enableKeyRotation,
-		"DisableKeyRotation":              s.disableKeyRotation,
-		"GetKeyRotationStatus":            s.getKeyRotationStatus,
-		"TagResource":                     s.tagResource,
-		"UntagResource":                   s.untagResource,
-		"ListResourceTags":                s.listResourceTags,
-		"CreateGrant":                     s.createGrant,
-		"ListGrants":                      s.listGrants,
-		"RetireGrant":                     s.retireGrant,
-		"RevokeGrant":                     s.revokeGrant,
-		"ListRetirableGrants":             s.listRetirableGrants,
-		"UpdateKeyDescription":            s.updateKeyDescription,
-		"GenerateRandom":                  s.generateRandom,
+		"CreateKey":                           s.createKey,
+		"DescribeKey":                         s.describeKey,
+		"ListKeys":                            s.listKeys,
+		"ListAliases":                         s.listAliases,
+		"CreateAlias":                         s.createAlias,
+		"DeleteAlias":                         s.deleteAlias,
+		"UpdateAlias":                         s.updateAlias,
+		"GetKeyPolicy":                        s.getKeyPolicy,
+		"PutKeyPolicy":                        s.putKeyPolicy,
+		"ListKeyPolicies":                     s.listKeyPolicies,
+		"Encrypt":                             s.encrypt,
+		"Decrypt":                             s.decrypt,
+		"ReEncrypt":                           s.reEncrypt,
+		"GenerateDataKey":                     s.generateDataKey,
+		"GenerateDataKeyWithoutPlaintext":     s.generateDataKeyWithoutPlaintext,
+		"EnableKey":                           s.enableKey,
+		"DisableKey":                          s.disableKey,
+		"ScheduleKeyDeletion":                 s.scheduleKeyDeletion,
+		"CancelKeyDeletion":                   s.cancelKeyDeletion,
+		"EnableKeyRotation":                   s.enableKeyRotation,
+		"DisableKeyRotation":                  s.disableKeyRotation,
+		"GetKeyRotationStatus":                s.getKeyRotationStatus,
+		"TagResource":                         s.tagResource,
+		"UntagResource":                       s.untagResource,
+		"ListResourceTags":                    s.listResourceTags,
+		"CreateGrant":                         s.createGrant,
+		"ListGrants":                          s.listGrants,
+		"RetireGrant":                         s.retireGrant,
+		"RevokeGrant":                         s.revokeGrant,
+		"ListRetirableGrants":                 s.listRetirableGrants,
+		"UpdateKeyDescription":                s.updateKeyDescription,
+		"GenerateRandom":                      s.generateRandom,
+		"GenerateDataKeyPair":                 s.generateDataKeyPair,
+		"GenerateDataKeyPairWithoutPlaintext": s.generateDataKeyPairWithoutPlaintext,
+		"Sign":                                s.sign,
+		"Verify":                              s.verify,
+		"GetPublicKey":                        s.getPublicKey,
+		"GenerateMac":                         s.generateMac,
+		"VerifyMac":                           s.verifyMac,
+		"ReplicateKey":                        s.replicateKey,
+		"UpdatePrimaryRegion":                 s.updatePrimaryRegion,
 	}
 }
 
@@ -172,6 +198,9 @@ func (s *Service) purge() {
 	for id, k := range s.keys {
 		if k.state == StatePendingDeletion && !now.Before(k.deletion) {
 			delete(s.keys, id)
+			if k.multiRegion {
+				s.registry.leave(id, s.env.Region)
+			}
 			for name, a := range s.aliases {
 				if a.keyID == id {
 					delete(s.aliases, name)
@@ -190,9 +219,11 @@ func (s *Service) purge() {
 	}
 }
 
-// isKeyID reports whether ref looks like a key id (a UUID, or mrk- and a hex id).
+// isKeyID reports whether ref looks like a key id (a UUID, or mrk- and 32 hex digits).
 func isKeyID(ref string) bool {
-	ref = strings.TrimPrefix(ref, "mrk-")
+	if isMRKID(ref) {
+		return true
+	}
 	if len(ref) != 36 {
 		return false
 	}

@@ -54,7 +54,7 @@ func TestCreateKeyDefaults(t *testing.T) {
 	if got, _ := json.Marshal(names["PolicyNames"]); string(got) != `["default"]` {
 		t.Errorf("ListKeyPolicies = %s", got)
 	}
-	f.fails(f.admin, "CreateKey", map[string]any{"KeySpec": "RSA_2048"}, "UnsupportedOperationException", "")
+	f.fails(f.admin, "CreateKey", map[string]any{"KeySpec": "ECC_SECG_P256K1", "KeyUsage": "SIGN_VERIFY"}, "UnsupportedOperationException", "")
 	f.fails(f.admin, "CreateKey", map[string]any{"KeySpec": "AES"}, "ValidationException",
 		"1 validation error detected: Value 'AES' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, SYMMETRIC_DEFAULT, HMAC_224, HMAC_256, HMAC_384, HMAC_512, SM2, ML_DSA_44, ML_DSA_65, ML_DSA_87, ECC_NIST_EDWARDS25519]")
 	f.fails(f.user, "CreateKey", map[string]any{}, "AccessDeniedException",

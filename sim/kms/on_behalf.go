@@ -110,7 +110,7 @@ func (s *Service) GenerateDataKeyFor(ctx context.Context, caller *api.Principal,
 	req := onBehalf(caller, via)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.openKey(ctx, req, keyARN, keyAccess{action: "kms:GenerateDataKey", alias: true, state: requireUsable, encCtx: encCtx})
+	k, err := s.openKey(ctx, req, keyARN, keyAccess{action: "kms:GenerateDataKey", alias: true, state: requireUsage("GenerateDataKey", usageEncrypt, true), encCtx: encCtx})
 	if err == nil {
 		plaintext, blob, err = s.dataKey(k, 32, encCtx)
 	}

@@ -41,7 +41,7 @@ func (s *Service) reEncrypt(ctx context.Context, body []byte) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.authorizeKey(ctx, req, dst, keyAccess{action: "kms:ReEncryptTo", state: requireUsable, encCtx: in.DestinationEncryptionContext}); err != nil {
+		if err := s.authorizeKey(ctx, req, dst, keyAccess{action: "kms:ReEncryptTo", state: requireUsage("ReEncrypt", usageEncrypt, true), encCtx: in.DestinationEncryptionContext}); err != nil {
 			return nil, err
 		}
 		if err := algorithmOK(dst, in.DestinationEncryptionAlgorithm); err != nil {

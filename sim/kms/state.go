@@ -24,11 +24,15 @@ type (
 		RotationDays                         int32
 		RotationSince                        time.Time
 		Material                             []byte
-		Tags                                 map[string]string
-		PolicyText                           string
-		Policy, PrevPolicy                   *policy.Document
-		PolicySet                            time.Time
-		Grants                               []grantState
+		// Spec and Usage are empty in data dirs written before other key specs existed.
+		Spec, Usage string `json:",omitempty"`
+		// PrimaryRegion is the primary's region, for a multi-Region key.
+		PrimaryRegion      string `json:",omitempty"`
+		Tags               map[string]string
+		PolicyText         string
+		Policy, PrevPolicy *policy.Document
+		PolicySet          time.Time
+		Grants             []grantState
 	}
 	grantState struct {
 		ID, Name, KeyID, Grantee, Retiring, Issuer string
@@ -57,7 +61,10 @@ func (s *Service) MarshalState() ([]byte, error) {
 			ID: k.id, ARN: k.arn, Description: k.description, State: k.state, Manager: k.manager,
 			Created: k.created, Deletion: k.deletion, Window: k.window, Rotation: k.rotation,
 			RotationDays: k.rotationDays, RotationSince: k.rotationSince, Material: k.material, Tags: k.tags,
-			PolicyText: k.policyText, Policy: k.policy, PrevPolicy: k.prevPolicy, PolicySet: k.policySet,
+			Spec: k.spec, Usage: k.usage, PolicyText: k.policyText, Policy: k.policy, PrevPolicy: k.prevPolicy, PolicySet: k.policySet,
+		}
+		if k.multiRegion {
+			ks.PrimaryRegion, _ = s.registry.members(k.id)
 		}
 		for _, g := range k.grants {
 			ks.Grants = append(ks.Grants, grantState{
@@ -82,14 +89,21 @@ func (s *Service) RestoreState(b []byte) error {
 	}
 	keys := map[string]*key{}
 	for _, ks := range st.Keys {
-		if len(ks.Material) != 32 {
-			return fmt.Errorf("restore kms: key %s has %d bytes of material", ks.ID, len(ks.Material))
+		if ks.Spec == "" {
+			ks.Spec, ks.Usage = specSymmetric, usageEncrypt
+		}
+		if err := checkMaterial(ks.Spec, ks.Usage, ks.Material); err != nil {
+			return fmt.Errorf("restore kms: key %s: %w", ks.ID, err)
 		}
 		k := &key{
 			id: ks.ID, arn: ks.ARN, description: ks.Description, state: ks.State, manager: ks.Manager,
 			created: ks.Created, deletion: ks.Deletion, window: ks.Window, rotation: ks.Rotation,
 			rotationDays: ks.RotationDays, rotationSince: ks.RotationSince, material: ks.Material, tags: ks.Tags,
-			policyText: ks.PolicyText, policy: ks.Policy, prevPolicy: ks.PrevPolicy, policySet: ks.PolicySet,
+			spec: ks.Spec, usage: ks.Usage, policyText: ks.PolicyText, policy: ks.Policy, prevPolicy: ks.PrevPolicy, policySet: ks.PolicySet,
+			multiRegion: ks.PrimaryRegion != "",
+		}
+		if k.multiRegion != isMRKID(k.id) {
+			return fmt.Errorf("restore kms: key %s with primary region %q", k.id, ks.PrimaryRegion)
 		}
 		for _, g := range ks.Grants {
 			k.grants = append(k.grants, &grant{
@@ -114,8 +128,22 @@ func (s *Service) RestoreState(b []byte) error {
 	for _, a := range st.Aliases {
 		aliases[a.Name] = &alias{name: a.Name, keyID: a.KeyID, created: a.Created, updated: a.Updated}
 	}
+	for _, k := range keys {
+		if k.multiRegion {
+			s.registry.join(k.id, s.env.Region, keyStatePrimary(st.Keys, k.id))
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys, s.order, s.aliases = keys, order, aliases
 	return nil
+}
+
+func keyStatePrimary(keys []keyState, id string) string {
+	for _, ks := range keys {
+		if ks.ID == id {
+			return ks.PrimaryRegion
+		}
+	}
+	return ""
 }

@@ -42,8 +42,11 @@ type keyMetadata struct {
 	KeyManager                  string
 	CustomerMasterKeySpec       string
 	KeySpec                     string
-	EncryptionAlgorithms        []string
+	EncryptionAlgorithms        []string `json:",omitempty"`
+	SigningAlgorithms           []string `json:",omitempty"`
+	MacAlgorithms               []string `json:",omitempty"`
 	MultiRegion                 bool
+	MultiRegionConfiguration    *multiRegionConfiguration `json:",omitempty"`
 }
 
 func (s *Service) metadata(k *key) keyMetadata {
@@ -54,13 +57,16 @@ func (s *Service) metadata(k *key) keyMetadata {
 		CreationDate:          epoch(k.created),
 		Enabled:               k.state == StateEnabled,
 		Description:           k.description,
-		KeyUsage:              usageEncrypt,
+		KeyUsage:              k.usage,
 		KeyState:              k.state,
 		Origin:                originKMS,
 		KeyManager:            k.manager,
-		CustomerMasterKeySpec: specSymmetric,
-		KeySpec:               specSymmetric,
-		EncryptionAlgorithms:  []string{specSymmetric},
+		CustomerMasterKeySpec: k.spec,
+		KeySpec:               k.spec,
+	}
+	m.EncryptionAlgorithms, m.SigningAlgorithms, m.MacAlgorithms = specs[k.spec].algorithms(k.usage)
+	if k.multiRegion {
+		m.MultiRegion, m.MultiRegionConfiguration = true, s.multiRegionConfig(k)
 	}
 	if k.state == StatePendingDeletion {
 		m.DeletionDate = epochPtr(k.deletion)

@@ -71,9 +71,13 @@ func (p JSONProtocol) WriteJSON(w http.ResponseWriter, out any) {
 }
 
 // WriteError writes an awsJson error: {"__type": "...", "message": "..."} and the error's Fields.
+// Fields holding "Message" replace the lowercase member, as DynamoDB's error with an item does.
 func (p JSONProtocol) WriteError(w http.ResponseWriter, err error) {
 	e := AsAPIError(err)
-	doc := map[string]any{"__type": p.ErrorPrefix + e.Code, "message": e.Message}
+	doc := map[string]any{"__type": p.ErrorPrefix + e.Code}
+	if _, ok := e.Fields["Message"]; !ok {
+		doc["message"] = e.Message
+	}
 	for k, v := range e.Fields {
 		doc[k] = v
 	}

@@ -76,12 +76,16 @@ func ParseKeyCondition(src string, sc *Scope, schema KeySchema) (*KeyCondition, 
 		case schema.Range:
 			kc.Range, kc.Op, kc.RangeValues = t.name, t.op, t.values
 		default:
+			// A condition on another attribute is reported as the key attribute it is not:
+			// the partition key first, then the sort key (moto's aws_verified
+			// test_query_gsi_with_wrong_key_attribute_names_throws_exception).
+			if !seen[schema.Hash] {
+				return nil, validation("Query condition missed key schema element: " + schema.Hash)
+			}
 			if schema.Range != "" && !seen[schema.Range] {
 				return nil, validation("Query condition missed key schema element: " + schema.Range)
 			}
-			if seen[schema.Hash] {
-				return nil, validation("Query key condition not supported")
-			}
+			return nil, validation("Query key condition not supported")
 		}
 	}
 	if kc.Hash == "" {
