@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
+
+	"kmslab/policy"
 )
 
 // Experiment ids: the what-ifs run after part 6. Their texts and expected
@@ -833,7 +835,7 @@ func viaStatement(principal, via string) []byte {
 		{"Principal", object{{"AWS", marshalRaw([]string{principal})}}.bytes()},
 		{"Action", marshalRaw([]string{"kms:Decrypt", "kms:DescribeKey"})},
 		{"Resource", marshalRaw("*")},
-		{"Condition", object{{"StringEquals", object{{"kms:ViaService", marshalRaw(via)}}.bytes()}}.bytes()},
+		{"Condition", object{{"StringEquals", object{{string(policy.KeyViaService), marshalRaw(via)}}.bytes()}}.bytes()},
 	}.bytes()
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"kmslab/policy"
 )
 
 // Explain asks IAM's policy simulator whether the test user may call
@@ -24,7 +25,7 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	if err != nil {
 		return Explanation{}, err
 	}
-	policy, err := l.rawKeyPolicy(ctx)
+	keyPolicy, err := l.rawKeyPolicy(ctx)
 	if err != nil {
 		return Explanation{}, err
 	}
@@ -33,11 +34,9 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 		PolicySourceArn: aws.String(l.user.ARN),
 		ActionNames:     []string{action},
 		ResourceArns:    []string{l.keyARN},
-		ResourcePolicy:  aws.String(policy),
-		ContextEntries: []iamtypes.ContextEntry{
-			{ContextKeyName: aws.String("kms:ViaService"), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: []string{"dynamodb." + id.Region + ".amazonaws.com"}},
-			{ContextKeyName: aws.String("kms:CallerAccount"), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: []string{id.Account}},
-		},
+		ResourcePolicy:  aws.String(keyPolicy),
+		ContextEntries: contextEntries(policy.RequestContext(policy.RequestFacts{
+			Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, ViaService: viaService("dynamodb", id.Region)})),
 	})
 	if err != nil {
 		return Explanation{}, fail(op, l.names.User, err)
@@ -45,7 +44,7 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	if len(out.EvaluationResults) == 0 {
 		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
 	}
-	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, policy)
+	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, keyPolicy)
 	ex := &Explainer{kms: l.kms, iam: l.iam, region: id.Region, secure: secureEndpoint(l.cfg), now: l.now}
 	tr, err := ex.Explain(ctx, TraceRequest{Principal: l.user.ARN, Action: action, Key: l.keyARN, Via: "dynamodb"})
 	if err != nil {
