@@ -41,7 +41,7 @@ func runExperiments(ctx context.Context, r *report, lab *awsops.Lab, id awsops.I
 		}
 		r.experimentStart(x, lab.Names(), id)
 		policy := ""
-		if x.ID == awsops.ExpOwnPolicy {
+		if x.YourPolicy {
 			p, err := ownPolicy(ctx, lab, id)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("experiment %d (%s): %v", x.Number, x.Title, err))

@@ -204,7 +204,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 		x := v.list[v.cursor]
 		switch {
 		case key.Matches(k, keys.PredictAllow), key.Matches(k, keys.PredictDeny):
-			if x.ID == awsops.ExpOwnPolicy && v.policy == "" {
+			if x.YourPolicy && v.policy == "" {
 				v.ask(flashMsg("Write your policy first: press Enter."))
 				return v, nil
 			}
@@ -213,7 +213,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 				d = awsops.Refused
 			}
 			return v.start(d)
-		case key.Matches(k, keys.Next) && x.ID == awsops.ExpOwnPolicy:
+		case key.Matches(k, keys.Next) && x.YourPolicy:
 			return v, v.loadPolicy()
 		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
 			v.phase = expList
@@ -370,7 +370,7 @@ func (v experimentsView) ShortHelp() []key.Binding {
 	case expList:
 		return []key.Binding{k.Next, k.Up, k.Down, k.Back}
 	case expSetup:
-		if v.list[v.cursor].ID == awsops.ExpOwnPolicy && v.policy == "" {
+		if v.list[v.cursor].ID == "own-policy" && v.policy == "" {
 			return []key.Binding{k.Next, k.Back}
 		}
 		return []key.Binding{k.PredictAllow, k.PredictDeny, k.Back}
@@ -394,7 +394,7 @@ func (v experimentsView) hint() string {
 	case expList:
 		return "Pick a what-if with ↑/↓ and Enter; ← goes back to the lab."
 	case expSetup:
-		if v.list[v.cursor].ID == awsops.ExpOwnPolicy && v.policy == "" {
+		if v.list[v.cursor].ID == "own-policy" && v.policy == "" {
 			return "Press Enter to write your key policy."
 		}
 		return "Predict: a for allowed, d for denied."
@@ -500,7 +500,7 @@ func (v experimentsView) setupLines() []string {
 	w := v.contentWidth()
 	out := []string{st.Section.UnsetMarginTop().Render(fmt.Sprintf("▌ Experiment %d · %s", x.Number, x.Title)),
 		wrapText(x.Setup, w, "/:"), "", st.Bold.Render("Change: ") + x.Change}
-	if x.ID == awsops.ExpOwnPolicy {
+	if x.YourPolicy {
 		switch {
 		case v.policyErr != "":
 			out = append(out, "", st.Error.Render("✗ Not applied: "+v.policyErr))
@@ -508,23 +508,10 @@ func (v experimentsView) setupLines() []string {
 			out = append(out, "", st.OK.Render("✓ Your policy is valid and ready to apply."))
 		}
 	}
-	out = append(out, "", st.Bold.Render("Predict "+predictWhat(x)+":")+" "+st.Key.Render("a")+" allowed · "+st.Key.Render("d")+" denied")
+	out = append(out, "", st.Bold.Render("Predict "+x.PredictWhat()+":")+" "+st.Key.Render("a")+" allowed · "+st.Key.Render("d")+" denied")
 	// Laid out as the parts' commands are: broken before options, never mid-word.
 	out = append(out, v.c.section("AWS CLI"), cliBlock(*st, x.CLI(v.c.run.names, v.c.run.identity), w))
 	return out
-}
-
-// predictWhat says which call the prediction is about.
-func predictWhat(x steps.Experiment) string {
-	switch x.Predict {
-	case awsops.ProbeDecrypt:
-		return "a direct kms decrypt by the test user"
-	case awsops.ProbeReadAtOnce:
-		return "the test user's read right after the change"
-	case awsops.ProbeAdminRead:
-		return "the admin's read"
-	}
-	return "the test user's read"
 }
 
 func (v experimentsView) resultLines() []string {

@@ -87,7 +87,7 @@ func TestExperimentsEndToEnd(t *testing.T) {
 		send("enter")
 		waitModel("setup of "+x.ID, func(m Model) bool { return m.experiments.phase == expSetup && m.experiments.cursor == i })
 		want := x.Expect[x.Predict]
-		if x.ID == awsops.ExpOwnPolicy {
+		if x.YourPolicy {
 			send("enter") // open the textarea on the current key policy
 			waitModel("the policy editor", func(m Model) bool { return m.experiments.phase == expEditing })
 			send("x", "ctrl+s") // a stray letter before the opening brace

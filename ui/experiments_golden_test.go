@@ -19,10 +19,10 @@ var fxKeyPolicyDiff = awsops.DiffPolicies(fxPolicyAfter, fxPolicyBefore)
 // fixture's names: the user out of the key policy, an IAM policy in.
 func fxTrial() steps.ExperimentOutcome {
 	return steps.ExperimentOutcome{Trial: awsops.Trial{
-		ID: awsops.ExpIAMInstead,
+		ID: "iam-instead",
 		Probes: []awsops.Probe{
-			{Name: awsops.ProbeRead, Call: "Scan as kmslab-user-demo01", Decision: awsops.Allowed, Items: 1},
-			{Name: awsops.ProbeDecrypt, Call: "kms Decrypt as kmslab-user-demo01", Decision: awsops.Allowed},
+			{Name: steps.ProbeRead, Call: "Scan as kmslab-user-demo01", Decision: awsops.Allowed, Items: 1},
+			{Name: steps.ProbeDecrypt, Call: "kms Decrypt as kmslab-user-demo01", Decision: awsops.Allowed},
 		},
 		Diffs: []awsops.Diff{
 			{Label: "key policy", Text: fxKeyPolicyDiff.Unified(), Policy: &fxKeyPolicyDiff},
