@@ -23,7 +23,7 @@ var experimentCuts = map[string][]string{
 	"scoped-iam":    {"CreatePolicy", "PutItem"},
 	"explicit-deny": {"PutUserPolicy"},
 	"via-dynamodb":  {"PutKeyPolicy"},
-	"grant":        {"CreateGrant", "RevokeGrant"},
+	"grant":         {"CreateGrant", "RevokeGrant"},
 	"disable-key":   {"DisableKey"},
 	"cached-key":    {"PutKeyPolicy"},
 	"own-policy":    {"PutKeyPolicy"},
