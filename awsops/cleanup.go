@@ -650,3 +650,29 @@ func (c *cleaner) revokeGrants(ctx context.Context, prefix string, grants, keys 
 	}
 	return fates
 }
+
+// Fate is what cleanup did with one resource.
+type Fate struct {
+	Kind    string // one of the Kind constants
+	Name    string
+	Outcome string // "deleted", "already gone", "scheduled for deletion in 7 days", "failed: ..."
+	Err     error
+}
+
+// Failed reports whether the resource may still exist.
+func (f Fate) Failed() bool { return f.Err != nil }
+
+// CleanupReport lists each resource's fate, in the order cleanup handled them.
+type CleanupReport struct {
+	Resources []Fate
+}
+
+// OK reports whether nothing failed.
+func (r CleanupReport) OK() bool {
+	for _, f := range r.Resources {
+		if f.Failed() {
+			return false
+		}
+	}
+	return true
+}

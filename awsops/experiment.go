@@ -117,7 +117,7 @@ const experimentItemID = "written-by-test-user"
 func (l *Lab) State(ctx context.Context) (LabState, error) {
 	const op = "read the lab's state"
 	if l.user == nil || l.keyARN == "" {
-		return LabState{}, &Error{Op: op, Message: errNoUser.Error(), Hint: "Run parts 1 to 6 first", Err: errNoUser}
+		return LabState{}, &Error{Op: op, Message: errNoUser.Error(), Hint: "Run the lab's parts first", Err: errNoUser}
 	}
 	var s LabState
 	var err error
@@ -217,7 +217,7 @@ type Experiment struct {
 func (l *Lab) RunExperiment(ctx context.Context, id string, want map[string]Decision, do func(context.Context, *Experiment) error) (Trial, error) {
 	op := "experiment " + id
 	if l.user == nil || l.test == nil || l.keyARN == "" || l.table == nil {
-		return Trial{ID: id}, &Error{Op: op, Message: "the lab has not reached part 6", Hint: "Run parts 1 to 6 first", Err: errNoUser}
+		return Trial{ID: id}, &Error{Op: op, Message: "the lab has no key, table and test user yet", Hint: "Run the lab's parts first", Err: errNoUser}
 	}
 	if l.baseline == nil {
 		b, err := l.State(ctx)

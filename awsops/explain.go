@@ -19,7 +19,7 @@ import (
 func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	const op = "explain the decision"
 	if l.user == nil {
-		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Run part 4 first", Err: errNoUser}
+		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	id, err := l.identity(ctx)
 	if err != nil {
@@ -209,4 +209,32 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
+}
+
+// Explanation is IAM's policy simulation of the test user calling
+// kms:Decrypt on the key, with the key policy as the resource policy.
+type Explanation struct {
+	Action   string      `json:"action"`
+	Resource string      `json:"resource"`
+	Decision string      `json:"decision"`          // allowed, implicitDeny, explicitDeny
+	Matched  []Statement `json:"matched,omitempty"` // statements that decided, if any
+	Details  []Detail    `json:"details,omitempty"` // the decision per policy type (IAM policy, resource policy)
+	Missing  []string    `json:"missing,omitempty"` // context keys the simulation lacked
+	Summary  string      `json:"summary,omitempty"` // one or two plain sentences
+	// Trace is the local evaluation of the real documents, statement by
+	// statement (nil when it could not be made; TraceError says why).
+	Trace      *Trace `json:"trace,omitempty"`
+	TraceError string `json:"traceError,omitempty"`
+}
+
+// Statement identifies one policy statement.
+type Statement struct {
+	Source string `json:"source"` // "key policy", or the IAM policy's name
+	Sid    string `json:"sid"`    // the statement's Sid when known
+}
+
+// Detail is the decision of one kind of policy.
+type Detail struct {
+	Source   string `json:"source"`
+	Decision string `json:"decision"`
 }

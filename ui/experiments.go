@@ -58,18 +58,20 @@ type (
 	}
 )
 
-// experimentsView is the screen after part 6 listing the what-ifs: the
-// learner picks one, predicts allowed or denied, kmslab runs it for real,
-// shows result, diff and trace, and restores the end of part 6.
+// experimentsView is the screen after the last part listing the what-ifs:
+// the learner picks one, predicts allowed or denied, kmslab runs it for
+// real, shows result, diff and trace, and restores the lab's baseline.
 type experimentsView struct {
 	pane
-	c       common
-	list    []steps.Experiment
-	records []expRecord
-	cursor  int
-	phase   expPhase
-	run     int // id of the latest run, to drop stale results
-	waiting string
+	c    common
+	list []steps.Experiment
+	// baseline names the state each experiment starts from and restores.
+	baseline string
+	records  []expRecord
+	cursor   int
+	phase    expPhase
+	run      int // id of the latest run, to drop stale results
+	waiting  string
 
 	policy    string // own-policy: the learner's policy, once valid
 	policyErr string // why the last saved policy was refused
@@ -93,8 +95,9 @@ func (v *experimentsView) stop() {
 	}
 }
 
-func newExperimentsView(c common, list []steps.Experiment, ctx context.Context) experimentsView {
-	v := experimentsView{pane: newPane(c), c: c, list: list, records: make([]expRecord, len(list)), ctx: ctx}
+func newExperimentsView(c common, course steps.Lab, ctx context.Context) experimentsView {
+	list := course.Experiments
+	v := experimentsView{pane: newPane(c), c: c, list: list, baseline: course.Baseline(), records: make([]expRecord, len(list)), ctx: ctx}
 	v.editor = os.Getenv("VISUAL")
 	if v.editor == "" {
 		v.editor = os.Getenv("EDITOR")
@@ -370,7 +373,7 @@ func (v experimentsView) ShortHelp() []key.Binding {
 	case expList:
 		return []key.Binding{k.Next, k.Up, k.Down, k.Back}
 	case expSetup:
-		if v.list[v.cursor].ID == "own-policy" && v.policy == "" {
+		if v.list[v.cursor].YourPolicy && v.policy == "" {
 			return []key.Binding{k.Next, k.Back}
 		}
 		return []key.Binding{k.PredictAllow, k.PredictDeny, k.Back}
@@ -394,7 +397,7 @@ func (v experimentsView) hint() string {
 	case expList:
 		return "Pick a what-if with ↑/↓ and Enter; ← goes back to the lab."
 	case expSetup:
-		if v.list[v.cursor].ID == "own-policy" && v.policy == "" {
+		if v.list[v.cursor].YourPolicy && v.policy == "" {
 			return "Press Enter to write your key policy."
 		}
 		return "Predict: a for allowed, d for denied."
@@ -464,7 +467,7 @@ func orDefault(s, d string) string {
 func (v experimentsView) listLines() []string {
 	st := v.c.styles
 	out := []string{st.Section.UnsetMarginTop().Render("▌ Experiments · what if…"),
-		st.Muted.Render("Each one changes the lab for real, runs the read, shows why, then restores the end of part 6."), ""}
+		st.Muted.Render("Each one changes the lab for real, runs the read, shows why, then restores " + v.baseline + "."), ""}
 	for i, x := range v.list {
 		cur := "  "
 		if i == v.cursor {
@@ -613,7 +616,7 @@ func (v experimentsView) resultLines() []string {
 	}
 	out = append(out, "")
 	if o.Trial.Restored {
-		out = append(out, st.OK.Render("✓ Restored the end of part 6 and read it back equal."))
+		out = append(out, st.OK.Render("✓ Restored "+v.baseline+" and read it back equal."))
 	} else {
 		out = append(out, st.Error.Render(wrapText("✗ Not restored: "+orDefault(o.Trial.Mismatch, "the run stopped before restoring"), w, "/:")))
 	}

@@ -40,8 +40,10 @@ const (
 
 // Options configure the walkthrough.
 type Options struct {
+	// Course is the lab walked through: its intro, steps and experiments
+	// (steps.KMS()). Lab is the AWS session it runs on.
+	Course   steps.Lab
 	Lab      *awsops.Lab
-	Steps    []steps.Step // parts, experiments, then cleanup, as steps.All returns
 	Identity awsops.Identity
 	// Names are the run's resource names; default Lab.Names().
 	Names awsops.Names
@@ -65,9 +67,6 @@ type Options struct {
 	// SaveDir is where c saves a step's commands; default: beside the
 	// run's ledger, or the temporary directory when there is none.
 	SaveDir string
-	// Experiments are the what-ifs offered after part 6 (steps.Experiments());
-	// none when empty.
-	Experiments []steps.Experiment
 }
 
 // screen is which screen is active; every switch over it is exhaustive.
@@ -161,7 +160,7 @@ func New(o Options) Model {
 	m := Model{
 		opts:   o,
 		isDark: true,
-		steps:  make([]stepState, len(o.Steps)),
+		steps:  make([]stepState, len(o.Course.Steps)),
 		runner: runner{running: -1},
 		help:   help.New(),
 	}
@@ -172,11 +171,11 @@ func New(o Options) Model {
 	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
 	}}
-	m.welcome = newWelcomeView(m.c, o.Steps)
-	m.confirm = newConfirmView(m.c)
+	m.welcome = newWelcomeView(m.c, o.Course)
+	m.confirm = newConfirmView(m.c, o.Course)
 	m.part = newPartView(m.c, o.Extras)
 	m.summary = newSummaryView(m.c)
-	m.experiments = newExperimentsView(m.c, o.Experiments, o.Context)
+	m.experiments = newExperimentsView(m.c, o.Course, o.Context)
 	m.sidebar = newSidebar(m.c)
 	m.applyStyles()
 	w, h := o.Width, o.Height
@@ -495,27 +494,27 @@ func (m *Model) goTo(s screen, cur int) {
 // showStep hands the current step and what the walkthrough knows around it
 // to the part pane.
 func (m *Model) showStep(top bool) {
-	if len(m.opts.Steps) == 0 {
+	if len(m.opts.Course.Steps) == 0 {
 		return
 	}
-	i := min(m.cur, len(m.opts.Steps)-1)
+	i := min(m.cur, len(m.opts.Course.Steps)-1)
 	ctx := partContext{
 		index:     i,
-		last:      i == len(m.opts.Steps)-1,
-		partCount: steps.PartCount(m.opts.Steps),
+		last:      i == len(m.opts.Course.Steps)-1,
+		partCount: m.opts.Course.PartCount(),
 		waiting:   m.waitingLabel(),
 	}
 	// The at-rest view shows the latest items read beside their ciphertext,
 	// and recognises the lab key's id inside the wrapped table key.
 	for j, s := range m.steps {
 		if items := steps.Items(s.outcome.Result); len(items) > 0 {
-			ctx.lastItems, ctx.lastItemsPart = items, m.opts.Steps[j].Part
+			ctx.lastItems, ctx.lastItemsPart = items, m.opts.Course.Steps[j].Part
 		}
 		if k := steps.KeyOf(s.outcome.Result); k != nil && k.ID != "" && ctx.keyID == "" {
 			ctx.keyID = k.ID
 		}
 	}
-	m.part.show(m.opts.Steps[i], m.steps[i], ctx, top)
+	m.part.show(m.opts.Course.Steps[i], m.steps[i], ctx, top)
 }
 
 // resourcesPresent reports whether the run created something that cleanup
@@ -541,7 +540,7 @@ func (m Model) leftovers() (sure, maybe bool) {
 		return sure, maybe && !sure
 	}
 	for i, s := range m.steps {
-		if m.opts.Steps[i].IsCleanup() {
+		if m.opts.Course.Steps[i].IsCleanup() {
 			if s.status == statusDone {
 				if r, ok := s.outcome.Result.(steps.CleanedUp); !ok || r.Report.OK() {
 					return false, false
@@ -582,7 +581,7 @@ func (m Model) ExitNote() string {
 }
 
 func (m Model) cleanupIndex() int {
-	for i, s := range m.opts.Steps {
+	for i, s := range m.opts.Course.Steps {
 		if s.IsCleanup() {
 			return i
 		}
@@ -647,8 +646,8 @@ func (m Model) waitingLabel() string {
 	if m.waiting != "" {
 		return m.waiting
 	}
-	if m.running >= 0 && m.running < len(m.opts.Steps) {
-		return m.opts.Steps[m.running].Title + "…"
+	if m.running >= 0 && m.running < len(m.opts.Course.Steps) {
+		return m.opts.Course.Steps[m.running].Title + "…"
 	}
 	return "working…"
 }
@@ -657,7 +656,7 @@ func (m *Model) syncSidebar() {
 	entries := make([]sideEntry, 0, len(m.steps)+2)
 	entries = append(entries, sideEntry{label: "Welcome", status: statusDone})
 	for i, s := range m.steps {
-		st := m.opts.Steps[i]
+		st := m.opts.Course.Steps[i]
 		e := sideEntry{label: st.ShortTitle(), status: s.status}
 		if st.Kind == steps.KindPart {
 			e.part = st.Part
@@ -689,7 +688,7 @@ func (m *Model) syncSidebar() {
 // syncSummary hands the summary what every step did.
 func (m *Model) syncSummary() {
 	m.summary.score = m.experiments.score()
-	m.summary.show(m.opts.Steps, m.steps, m.resourcesPresent())
+	m.summary.show(m.opts.Course.Steps, m.steps, m.resourcesPresent())
 }
 
 func (m Model) locationLabel() string {
@@ -704,8 +703,8 @@ func (m Model) locationLabel() string {
 		return "Experiments"
 	case screenStep:
 	}
-	if m.cur < len(m.opts.Steps) {
-		s := m.opts.Steps[m.cur]
+	if m.cur < len(m.opts.Course.Steps) {
+		s := m.opts.Course.Steps[m.cur]
 		switch s.Kind {
 		case steps.KindCleanup:
 			return "Cleanup"
@@ -713,29 +712,23 @@ func (m Model) locationLabel() string {
 			return "Experiment"
 		case steps.KindPart:
 		}
-		return "Part " + itoa(s.Part) + " of " + itoa(steps.PartCount(m.opts.Steps))
+		return "Part " + itoa(s.Part) + " of " + itoa(m.opts.Course.PartCount())
 	}
 	return ""
 }
 
-// experimentsOpen reports whether the what-ifs may be opened: part 6 has
-// succeeded, cleanup has not run and nothing is running.
+// experimentsOpen reports whether the what-ifs may be opened: the last part
+// has succeeded, cleanup has not run and nothing is running.
 func (m Model) experimentsOpen() bool {
-	if len(m.opts.Experiments) == 0 || m.running >= 0 || m.screen != screenStep {
+	after := m.opts.Course.ExperimentsAfter()
+	if after < 0 || m.running >= 0 || m.screen != screenStep || m.cur < after {
 		return false
 	}
-	six := -1
-	for i, s := range m.opts.Steps {
-		if s.Kind == steps.KindPart && s.Part == 6 {
-			six = i
-		}
+	for i, s := range m.opts.Course.Steps {
 		if s.IsCleanup() && m.steps[i].ran {
 			return false
 		}
 	}
-	if six < 0 || m.cur < six {
-		return false
-	}
-	st := m.steps[six].status
+	st := m.steps[after].status
 	return st == statusDone || st == statusDenied
 }

@@ -129,10 +129,10 @@ func (m Model) headerLabel() (string, string) {
 		return "Experiments", "what if…"
 	case screenStep:
 	}
-	if m.cur >= len(m.opts.Steps) {
+	if m.cur >= len(m.opts.Course.Steps) {
 		return "", ""
 	}
-	s := m.opts.Steps[m.cur]
+	s := m.opts.Course.Steps[m.cur]
 	switch s.Kind {
 	case steps.KindCleanup:
 		if strings.EqualFold(strings.ReplaceAll(s.Title, " ", ""), "cleanup") {
@@ -143,7 +143,7 @@ func (m Model) headerLabel() (string, string) {
 		return "Experiment", s.Title
 	case steps.KindPart:
 	}
-	return "Part " + itoa(s.Part) + " of " + itoa(steps.PartCount(m.opts.Steps)), s.Title
+	return "Part " + itoa(s.Part) + " of " + itoa(m.opts.Course.PartCount()), s.Title
 }
 
 // progressBar shows how many parts have reached the state the lab wants. It
@@ -151,13 +151,13 @@ func (m Model) headerLabel() (string, string) {
 func (m Model) progressBar(width int) string {
 	done := 0
 	for i, s := range m.steps {
-		if m.opts.Steps[i].Kind == steps.KindPart && (s.status == statusDone || s.status == statusDenied) {
+		if m.opts.Course.Steps[i].Kind == steps.KindPart && (s.status == statusDone || s.status == statusDenied) {
 			done++
 		}
 	}
 	p := m.bar
 	p.SetWidth(width)
-	return p.ViewAs(float64(done) / float64(max(steps.PartCount(m.opts.Steps), 1)))
+	return p.ViewAs(float64(done) / float64(max(m.opts.Course.PartCount(), 1)))
 }
 
 // renderStatus is the line above the help: what is running, a note, or
