@@ -76,6 +76,7 @@ func TestCopiedCommandsRunAsPasted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI many times")
 	}
+	t.Parallel()
 	clis := awsCLIs()
 	if len(clis) == 0 {
 		t.Skip("no AWS CLI on this machine")
@@ -96,6 +97,7 @@ func TestCopiedCommandsRunAsPasted(t *testing.T) {
 		}
 		for _, mode := range modes {
 			t.Run(version+"/"+mode, func(t *testing.T) {
+				t.Parallel() // each mode pastes into its own serve
 				env := startServeBinary(t, bin)
 				var id awsops.Identity
 				if mode == "identity-known" {

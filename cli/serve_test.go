@@ -236,6 +236,8 @@ func TestAWSCLILab(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI many times")
 	}
+	t.Parallel()
+	bin := kmslabBinary(t)
 	clis := awsCLIs()
 	if len(clis) == 0 {
 		t.Skip("no AWS CLI on this machine")
@@ -244,7 +246,8 @@ func TestAWSCLILab(t *testing.T) {
 		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
 		name := strings.Fields(string(v))[0]
 		t.Run(strings.ReplaceAll(name, "/", "-"), func(t *testing.T) {
-			env, _ := startServe(t)
+			t.Parallel() // each CLI runs against its own serve process
+			env := startServeBinary(t, bin)
 			script, _ := filepath.Abs("../scripts/awscli-lab.sh")
 			cmd := exec.Command("bash", script)
 			for _, kv := range os.Environ() {
