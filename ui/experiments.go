@@ -632,3 +632,19 @@ func cacheSuffix(m Mode) string {
 	}
 	return " (on AWS, kmslab waits it out)"
 }
+
+// experimentsOpen reports whether the what-ifs may be opened: the last part
+// has succeeded, cleanup has not run and nothing is running.
+func (m Model) experimentsOpen() bool {
+	after := m.opts.Course.ExperimentsAfter()
+	if after < 0 || m.running >= 0 || m.screen != screenStep || m.cur < after {
+		return false
+	}
+	for i, s := range m.opts.Course.Steps {
+		if s.IsCleanup() && m.steps[i].ran {
+			return false
+		}
+	}
+	st := m.steps[after].status
+	return st == statusDone || st == statusDenied
+}

@@ -250,3 +250,41 @@ func endpointHost(u string) string {
 	}
 	return u
 }
+
+func (m Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
+
+func (m Model) waitingLabel() string {
+	if m.waiting != "" {
+		return m.waiting
+	}
+	if m.running >= 0 && m.running < len(m.opts.Course.Steps) {
+		return m.opts.Course.Steps[m.running].Title + "…"
+	}
+	return "working…"
+}
+
+func (m Model) locationLabel() string {
+	switch m.screen {
+	case screenWelcome:
+		return "Welcome"
+	case screenConfirm:
+		return "Confirm"
+	case screenSummary:
+		return "Summary"
+	case screenExperiments:
+		return "Experiments"
+	case screenStep:
+	}
+	if m.cur < len(m.opts.Course.Steps) {
+		s := m.opts.Course.Steps[m.cur]
+		switch s.Kind {
+		case steps.KindCleanup:
+			return "Cleanup"
+		case steps.KindExperiment:
+			return "Experiment"
+		case steps.KindPart:
+		}
+		return "Part " + itoa(s.Part) + " of " + itoa(m.opts.Course.PartCount())
+	}
+	return ""
+}
