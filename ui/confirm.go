@@ -102,3 +102,12 @@ func (v *confirmView) refresh() {
 	out = append(out, "", st.Bold.Render("Create these resources?  ")+st.OK.Render("y")+" yes   "+st.Error.Render("n")+" go back")
 	v.setSections(out, -1, false)
 }
+
+func (v confirmView) header() (string, string) {
+	if v.c.run.endpoint != "" {
+		return "Before we start", "what will be created at the endpoint"
+	}
+	return "Before we start", "what will be created in your account"
+}
+
+func (v confirmView) location() string { return "Confirm" }

@@ -648,3 +648,7 @@ func (m Model) experimentsOpen() bool {
 	st := m.steps[after].status
 	return st == statusDone || st == statusDenied
 }
+
+func (v experimentsView) header() (string, string) { return "Experiments", "what if…" }
+
+func (v experimentsView) location() string { return "Experiments" }

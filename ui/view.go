@@ -113,38 +113,8 @@ func (m Model) renderHeader() string {
 	return line1 + "\n" + line2 + "\n" + rule
 }
 
-// headerLabel is "Part n of 6" and the step's title, or the screen's name.
-func (m Model) headerLabel() (string, string) {
-	switch m.screen {
-	case screenWelcome:
-		return "Welcome", ""
-	case screenConfirm:
-		if m.opts.Endpoint != "" {
-			return "Before we start", "what will be created at the endpoint"
-		}
-		return "Before we start", "what will be created in your account"
-	case screenSummary:
-		return "Summary", "what you did"
-	case screenExperiments:
-		return "Experiments", "what if…"
-	case screenStep:
-	}
-	if m.cur >= len(m.opts.Course.Steps) {
-		return "", ""
-	}
-	s := m.opts.Course.Steps[m.cur]
-	switch s.Kind {
-	case steps.KindCleanup:
-		if strings.EqualFold(strings.ReplaceAll(s.Title, " ", ""), "cleanup") {
-			return "Cleanup", ""
-		}
-		return "Cleanup", s.Title
-	case steps.KindExperiment:
-		return "Experiment", s.Title
-	case steps.KindPart:
-	}
-	return "Part " + itoa(s.Part) + " of " + itoa(m.opts.Course.PartCount()), s.Title
-}
+// headerLabel is the active screen's name and subtitle.
+func (m Model) headerLabel() (string, string) { return m.active().header() }
 
 // progressBar shows how many parts have reached the state the lab wants. It
 // is drawn statically (ViewAs): no animation frames, nothing moves by itself.
@@ -263,28 +233,4 @@ func (m Model) waitingLabel() string {
 	return "working…"
 }
 
-func (m Model) locationLabel() string {
-	switch m.screen {
-	case screenWelcome:
-		return "Welcome"
-	case screenConfirm:
-		return "Confirm"
-	case screenSummary:
-		return "Summary"
-	case screenExperiments:
-		return "Experiments"
-	case screenStep:
-	}
-	if m.cur < len(m.opts.Course.Steps) {
-		s := m.opts.Course.Steps[m.cur]
-		switch s.Kind {
-		case steps.KindCleanup:
-			return "Cleanup"
-		case steps.KindExperiment:
-			return "Experiment"
-		case steps.KindPart:
-		}
-		return "Part " + itoa(s.Part) + " of " + itoa(m.opts.Course.PartCount())
-	}
-	return ""
-}
+func (m Model) locationLabel() string { return m.active().location() }

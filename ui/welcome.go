@@ -98,3 +98,7 @@ func (v *welcomeView) refresh() {
 	}
 	v.setSections(out, -1, false)
 }
+
+func (v welcomeView) header() (string, string) { return "Welcome", "" }
+
+func (v welcomeView) location() string { return "Welcome" }
