@@ -149,7 +149,7 @@ func (v experimentsView) score() string {
 // Update handles the screen's keys and its messages.
 func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
 	switch msg := msg.(type) {
-	case expDoneMsg:
+	case expDoneMsg: // the one place an experiment completes
 		if msg.run != v.run || msg.index != v.cursor {
 			return v, nil
 		}
@@ -252,7 +252,8 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 	return v, nil
 }
 
-// start runs the selected experiment with the learner's prediction.
+// start runs the selected experiment with the learner's prediction: the
+// one place a prediction is recorded.
 func (v experimentsView) start(predicted awsops.Decision) (experimentsView, tea.Cmd) {
 	i := v.cursor
 	v.records[i] = expRecord{predicted: predicted}

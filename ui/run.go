@@ -79,6 +79,8 @@ func runSafely(ctx context.Context, step steps.Step, lab *awsops.Lab) (out steps
 	return step.Run(ctx, lab)
 }
 
+// handleStepDone records a step's outcome: the one place a step completes,
+// for anything that must hear of it.
 func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	if msg.index < 0 || msg.index >= len(m.steps) || msg.run != m.steps[msg.index].run {
 		return m, nil // stale: a newer run of this step exists
