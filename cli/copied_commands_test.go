@@ -85,14 +85,14 @@ func TestCopiedCommandsRunAsPasted(t *testing.T) {
 	for i, awsBin := range clis {
 		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
 		version := strings.ReplaceAll(strings.Fields(string(v))[0], "/", "-")
-		// Both modes run the same shell code whatever the CLI, so with more
-		// than one CLI the first pastes the commands as shown before the
-		// identity is known and the others those shown after.
+		// Both modes run the same shell code whatever the CLI, so the first
+		// CLI pastes the commands as shown before the identity is known and
+		// any other those shown after. With one CLI, the commands shown after
+		// are those shown before with the identity in place of its shell
+		// variables: steps' TestCommandsOnceTheIdentityIsKnown checks that
+		// in-process, and the CLI runs once.
 		modes := []string{"identity-known"}
-		switch {
-		case len(clis) == 1:
-			modes = append(modes, "identity-unknown")
-		case i == 0:
+		if i == 0 {
 			modes = []string{"identity-unknown"}
 		}
 		for _, mode := range modes {
