@@ -35,7 +35,7 @@ func runExperiments(ctx context.Context, r *report, lab *awsops.Lab, id awsops.I
 	}
 	r.experimentsHeader(lab.CacheTTL())
 	var problems []string
-	for _, x := range course.Experiments {
+	for _, x := range course.NumberedExperiments() {
 		if ctx.Err() != nil {
 			problems = append(problems, "the experiments were interrupted")
 			break

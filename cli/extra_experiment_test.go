@@ -18,7 +18,7 @@ func TestRunALabWithAnExtraExperiment(t *testing.T) {
 	t.Parallel()
 	course := steps.KMS()
 	extra := steps.Experiment{
-		Number: 2, ID: "describe-disabled", Title: "Metadata of a disabled key's table",
+		ID: "describe-disabled", Title: "Metadata of a disabled key's table",
 		Setup:   "The admin disables the key. May the test user still describe the table?",
 		Change:  "DisableKey, then EnableKey",
 		Predict: "user-describe",

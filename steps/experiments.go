@@ -14,7 +14,7 @@ import (
 // makes the change and the probes through awsops' building blocks; the
 // runner (Run) restores the lab afterwards, whatever Do did.
 type Experiment struct {
-	Number  int
+	Number  int    // its place in the lab's list, from 1 (Lab.NumberedExperiments)
 	ID      string // stable, e.g. "iam-instead"
 	Title   string
 	Setup   string // what the experiment asks, in two or three sentences
@@ -233,7 +233,7 @@ func iamPolicyRestore(n awsops.Names, id awsops.Identity) []string {
 func Experiments() []Experiment {
 	return []Experiment{
 		{
-			Number: 1, ID: "iam-instead", Title: "IAM instead of the key policy",
+			ID: "iam-instead", Title: "IAM instead of the key policy",
 			Setup: "Take the test user out of the key policy again, and give it kms:Decrypt on the key through " +
 				"an IAM policy of your own instead. The key policy still has its first statement, which lets " +
 				"the account's IAM policies speak for the key.",
@@ -253,7 +253,7 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 2, ID: "no-delegation", Title: "Without delegation",
+			ID: "no-delegation", Title: "Without delegation",
 			Setup: "The same IAM policy, but the key policy also loses its \"Enable IAM User Permissions\" statement. " +
 				"The admin stays named as key administrator and user, so nobody is locked out.",
 			Change:  "key policy without the user and without the root statement; the same IAM policy attached",
@@ -280,7 +280,7 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 3, ID: "scoped-iam", Title: "A scoped IAM grant",
+			ID: "scoped-iam", Title: "A scoped IAM grant",
 			Setup: "Instead of kms:* or the console's long list, the IAM policy allows only kms:Decrypt and " +
 				"kms:GenerateDataKey on this key. Can the user read the table? Write to it?",
 			Change:  "key policy without the user; IAM policy allowing kms:Decrypt and kms:GenerateDataKey on the key ARN",
@@ -302,7 +302,7 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 4, ID: "explicit-deny", Title: "An explicit deny",
+			ID: "explicit-deny", Title: "An explicit deny",
 			Setup: "The key policy still names the test user. Now an inline IAM policy on the user denies " +
 				"kms:Decrypt on every key.",
 			Change:  "inline IAM policy on the user: Deny kms:Decrypt on *",
@@ -326,7 +326,7 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 5, ID: "via-dynamodb", Title: "Only through DynamoDB",
+			ID: "via-dynamodb", Title: "Only through DynamoDB",
 			Setup: "The key policy lets the test user decrypt only when DynamoDB asks on its behalf " +
 				"(kms:ViaService). The table read goes through DynamoDB; a direct kms decrypt does not.",
 			Change:  "key policy: the user moved to a statement with StringEquals kms:ViaService = dynamodb.<region>.amazonaws.com",
@@ -359,7 +359,7 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 6, ID: "grant", Title: "A grant",
+			ID: "grant", Title: "A grant",
 			Setup: "The key policy no longer names the test user; instead the admin creates a grant that lets " +
 				"the user Decrypt. Then the grant is revoked.",
 			Change:  "key policy without the user; CreateGrant (Decrypt) for the user, then RevokeGrant",
@@ -396,7 +396,7 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 7, ID: "disable-key", Title: "Disable the key",
+			ID: "disable-key", Title: "Disable the key",
 			Setup: "The admin disables the key. Can even the admin read the table? Does DescribeTable still " +
 				"answer? Then the key is enabled again.",
 			Change:  "DisableKey, then EnableKey",
@@ -435,7 +435,7 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 8, ID: "cached-key", Title: "Revocation is not instant",
+			ID: "cached-key", Title: "Revocation is not instant",
 			Setup: "The test user reads the table, then is taken out of the key policy, and reads again at " +
 				"once. DynamoDB keeps the table key it decrypted for a caller for a while.",
 			Change:  "key policy without the user; read at once, then after DynamoDB's cache expires",
@@ -465,7 +465,7 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 9, ID: "own-policy", Title: "Your own policy",
+			ID: "own-policy", Title: "Your own policy",
 			Setup: "Edit the key policy yourself. kmslab checks it before applying it, runs the test user's " +
 				"read, and shows what changed and why AWS decided as it did.",
 			Change:     "the key policy as you wrote it",

@@ -64,6 +64,17 @@ func kmsResources(n awsops.Names) []Resource {
 	}
 }
 
+// NumberedExperiments is the lab's experiments numbered as they are
+// offered, from 1: a lab lists them, it does not count them.
+func (l Lab) NumberedExperiments() []Experiment {
+	out := make([]Experiment, len(l.Experiments))
+	for i, x := range l.Experiments {
+		x.Number = i + 1
+		out[i] = x
+	}
+	return out
+}
+
 // PartCount is how many numbered parts the lab has ("Part 2 of 6").
 func (l Lab) PartCount() int { return PartCount(l.Steps) }
 

@@ -96,7 +96,7 @@ func (v *experimentsView) stop() {
 }
 
 func newExperimentsView(c common, course steps.Lab, ctx context.Context) experimentsView {
-	list := course.Experiments
+	list := course.NumberedExperiments()
 	v := experimentsView{pane: newPane(c), c: c, list: list, baseline: course.Baseline(), records: make([]expRecord, len(list)), ctx: ctx}
 	v.editor = os.Getenv("VISUAL")
 	if v.editor == "" {
