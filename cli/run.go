@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -18,12 +19,13 @@ import (
 
 func newRunCmd(g *globals) *cobra.Command {
 	var asJSON, experiments bool
+	course := steps.KMS()
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the whole lab without a TUI, as plain text",
-		Long: `run performs all six parts of the lab and the cleanup, printing each step's title,
+		Long: `run performs all ` + numberWord(course.PartCount()) + ` parts of the lab and the cleanup, printing each step's title,
 the equivalent AWS CLI command and the live result. It exits 0 only when the lab behaved
-as it must: the test user denied in part 5, allowed after part 6, everything cleaned up.
+as it must: ` + course.Must + `.
 
 kmslab runs this automatically when its output is not a terminal.`,
 		Example: `# offline
@@ -42,8 +44,17 @@ kmslab run --aws --yes`,
 	}
 	g.addFlags(cmd, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagYes, flagStateDir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per step result")
-	cmd.Flags().BoolVar(&experiments, "experiments", false, "after part 6, run every what-if (and restore it)")
+	cmd.Flags().BoolVar(&experiments, "experiments", false, "at "+course.Baseline()+", run every what-if (and restore it)")
 	return cmd
+}
+
+// numberWord spells a small count as help text reads it ("six").
+func numberWord(n int) string {
+	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	if n >= 0 && n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n)
 }
 
 // newLab builds the lab for a session; offline runs need no ledger, since the

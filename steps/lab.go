@@ -17,6 +17,8 @@ type Lab struct {
 	Title string
 	// Intro is the welcome screen's markdown: what the learner will do.
 	Intro string
+	// Must says in a line what a run must show, for `kmslab run --help`.
+	Must string
 	// Resources lists what the lab creates and what it costs, for the
 	// confirmation before a real account is touched.
 	Resources func(awsops.Names) []Resource
@@ -38,6 +40,7 @@ func KMS() Lab {
 		ID:          "kms",
 		Title:       "Encrypt data with AWS KMS",
 		Intro:       kmsIntro,
+		Must:        "the test user denied in part 5, allowed after part 6, everything cleaned up",
 		Resources:   kmsResources,
 		Steps:       All(),
 		Experiments: Experiments(),
