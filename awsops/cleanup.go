@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,9 +28,10 @@ const (
 // is destroyed; until then the key can still be recovered (and is billed).
 const keyDeletionDays = 7
 
-// Cleanup removes everything the run created, in dependency order: access
-// keys, policy attachments, user, table, alias, then schedules the key's
-// deletion in 7 days (the minimum AWS allows). It is idempotent: a resource
+// Cleanup removes everything the run's ledger records, in the reverse order
+// of creation (for this lab: access keys, policy attachments, user, table,
+// alias, then the key's deletion scheduled in 7 days, the minimum AWS
+// allows). It is idempotent: a resource
 // already gone counts as done. The error, if any, summarises the failures;
 // the report says what happened to each resource.
 func (l *Lab) Cleanup(ctx context.Context) (CleanupReport, error) {
@@ -117,7 +119,78 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 		}
 	}
 
-	userListed := len(has[KindUser]) > 0 || len(has[KindAccessKey]) > 0 || len(has[KindPolicy]) > 0 || len(has[KindInlinePolicy]) > 0
+	userDone := false
+	for _, kind := range removalOrder(ledger, items) {
+		switch kind {
+		case KindAccessKey, KindPolicy, KindInlinePolicy, KindUser:
+			// A user goes with its access keys, attachments and inline
+			// policies, in that order, whichever of them the run recorded.
+			if !userDone {
+				userDone = true
+				c.removeUser(ctx, runID, names, has, record, finish)
+			}
+		case KindManagedPolicy:
+			var fates []Fate
+			for _, it := range has[KindManagedPolicy] {
+				if !strings.HasPrefix(it.Name, names.Prefix) {
+					fates = append(fates, Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: "skipped: not named " + names.Prefix + "…", Err: errNotOurs})
+					continue
+				}
+				fates = append(fates, c.deleteManagedPolicy(ctx, it))
+			}
+			finish(KindManagedPolicy, fates)
+		case KindTable:
+			finish(KindTable, c.removeNamed(ctx, KindTable, names.Table, runID, has[KindTable], c.tableTagged, c.deleteTable))
+		case KindAlias:
+			finish(KindAlias, c.removeNamed(ctx, KindAlias, names.Alias, runID, has[KindAlias], c.aliasTagged, c.deleteAlias))
+		case KindGrant:
+			finish(KindGrant, c.revokeGrants(ctx, names.Prefix, has[KindGrant], has[KindKey]))
+		case KindKey:
+			finish(KindKey, c.scheduleKeys(ctx, runID, has[KindKey]))
+		}
+	}
+	return report
+}
+
+var errNotOurs = errors.New("not created by this run")
+
+// removalOrder is the order in which cleanup removes the kinds of items:
+// the reverse of their creation, as the run's ledger recorded it, so that
+// what depends on a resource (a grant on a key, a user's access key) goes
+// before it, whatever the lab created. Items the ledger does not know
+// (found by their tags alone) fall back to the lab's usual order.
+func removalOrder(ledger *ledgerFile, items []Leftover) []string {
+	listed := map[string]bool{}
+	for _, it := range items {
+		listed[it.Kind] = true
+	}
+	last := map[string]int{}
+	if ledger != nil {
+		for i, e := range ledger.snapshot().Resources {
+			last[e.Kind] = i
+		}
+	}
+	known := true
+	var kinds []string
+	for k := range listed {
+		kinds = append(kinds, k)
+		_, ok := last[k]
+		known = known && ok
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if known {
+			return last[kinds[i]] > last[kinds[j]]
+		}
+		return kindOrder[kinds[i]] < kindOrder[kinds[j]]
+	})
+	return kinds
+}
+
+// removeUser removes the run's user and what hangs on it (access keys,
+// attachments, inline policies), once the user is shown to be the run's:
+// its name is the run's and so is its tag.
+func (c *cleaner) removeUser(ctx context.Context, runID string, names Names, has map[string][]Leftover, record func(Fate), finish func(string, []Fate)) {
+	foreign := false
 	for _, kind := range []string{KindAccessKey, KindPolicy, KindInlinePolicy, KindUser} {
 		for _, it := range has[kind] {
 			owner := it.User
@@ -126,86 +199,53 @@ func (c *cleaner) run(ctx context.Context, runID string, items []Leftover, ledge
 			}
 			if owner != names.User {
 				record(Fate{Kind: kind, Name: owner, Outcome: "skipped: not this run's user " + names.User, Err: errNotOurs})
-				userListed = false
+				foreign = true
 			}
 		}
 	}
-	if userListed {
-		// A ledger can be edited by hand: the name alone does not make the user
-		// ours, its tag does (the lab tags it in the CreateUser call itself).
-		if f, ok := c.checkOwner(ctx, KindUser, names.User, runID, c.userTagged); !ok {
-			record(f)
-			userListed = false
-		}
+	if foreign {
+		return
 	}
-	if userListed {
-		if len(has[KindAccessKey]) > 0 || len(has[KindUser]) > 0 {
-			finish(KindAccessKey, c.deleteAccessKeys(ctx, names.User))
-		}
-		if len(has[KindPolicy]) > 0 || len(has[KindUser]) > 0 {
-			finish(KindPolicy, c.detachPolicies(ctx, names.User))
-		}
-		if len(has[KindInlinePolicy]) > 0 || len(has[KindUser]) > 0 {
-			finish(KindInlinePolicy, c.deleteInlinePolicies(ctx, names.User))
-		}
-		if len(has[KindUser]) > 0 {
-			finish(KindUser, []Fate{c.deleteUser(ctx, names.User)})
-		}
+	// A ledger can be edited by hand: the name alone does not make the user
+	// ours, its tag does (the lab tags it in the CreateUser call itself).
+	if f, ok := c.checkOwner(ctx, KindUser, names.User, runID, c.userTagged); !ok {
+		record(f)
+		return
 	}
-	if len(has[KindManagedPolicy]) > 0 {
-		var fates []Fate
-		for _, it := range has[KindManagedPolicy] {
-			if !strings.HasPrefix(it.Name, names.Prefix) {
-				fates = append(fates, Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: "skipped: not named " + names.Prefix + "…", Err: errNotOurs})
-				continue
-			}
-			fates = append(fates, c.deleteManagedPolicy(ctx, it))
-		}
-		finish(KindManagedPolicy, fates)
+	if len(has[KindAccessKey]) > 0 || len(has[KindUser]) > 0 {
+		finish(KindAccessKey, c.deleteAccessKeys(ctx, names.User))
 	}
-	if len(has[KindTable]) > 0 {
-		fates := []Fate{}
-		for _, it := range has[KindTable] {
-			if it.Name != names.Table {
-				fates = append(fates, Fate{Kind: KindTable, Name: it.Name, Outcome: "skipped: not this run's table " + names.Table, Err: errNotOurs})
-				continue
-			}
-		}
-		if len(fates) == 0 {
-			if f, ok := c.checkOwner(ctx, KindTable, names.Table, runID, c.tableTagged); !ok {
-				fates = append(fates, f)
-			} else {
-				fates = append(fates, c.deleteTable(ctx, names.Table))
-			}
-		}
-		finish(KindTable, fates)
+	if len(has[KindPolicy]) > 0 || len(has[KindUser]) > 0 {
+		finish(KindPolicy, c.detachPolicies(ctx, names.User))
 	}
-	if len(has[KindAlias]) > 0 {
-		fates := []Fate{}
-		for _, it := range has[KindAlias] {
-			if it.Name != names.Alias {
-				fates = append(fates, Fate{Kind: KindAlias, Name: it.Name, Outcome: "skipped: not this run's alias " + names.Alias, Err: errNotOurs})
-			}
-		}
-		if len(fates) == 0 {
-			if f, ok := c.checkOwner(ctx, KindAlias, names.Alias, runID, c.aliasTagged); !ok {
-				fates = append(fates, f)
-			} else {
-				fates = append(fates, c.deleteAlias(ctx, names.Alias))
-			}
-		}
-		finish(KindAlias, fates)
+	if len(has[KindInlinePolicy]) > 0 || len(has[KindUser]) > 0 {
+		finish(KindInlinePolicy, c.deleteInlinePolicies(ctx, names.User))
 	}
-	if len(has[KindGrant]) > 0 {
-		finish(KindGrant, c.revokeGrants(ctx, names.Prefix, has[KindGrant], has[KindKey]))
+	if len(has[KindUser]) > 0 {
+		finish(KindUser, []Fate{c.deleteUser(ctx, names.User)})
 	}
-	if len(has[KindKey]) > 0 {
-		finish(KindKey, c.scheduleKeys(ctx, runID, has[KindKey]))
-	}
-	return report
 }
 
-var errNotOurs = errors.New("not created by this run")
+// removeNamed removes the run's one resource of a kind known by name (its
+// table, its alias) once its name and its tag show it is the run's.
+func (c *cleaner) removeNamed(ctx context.Context, kind, name, runID string, items []Leftover, tagged tagCheck, remove func(context.Context, string) Fate) []Fate {
+	fates := []Fate{}
+	for _, it := range items {
+		if it.Name != name {
+			fates = append(fates, Fate{Kind: kind, Name: it.Name, Outcome: "skipped: not this run's " + kindNoun(kind) + " " + name, Err: errNotOurs})
+		}
+	}
+	if len(fates) > 0 {
+		return fates
+	}
+	if f, ok := c.checkOwner(ctx, kind, name, runID, tagged); !ok {
+		return append(fates, f)
+	}
+	return append(fates, remove(ctx, name))
+}
+
+// kindNoun is a kind without its service: "table", "alias".
+func kindNoun(kind string) string { return kind[strings.LastIndexByte(kind, ' ')+1:] }
 
 // tagCheck reports whether the named resource carries the run's tag; a
 // resource that no longer exists counts as tagged (deleting it is a no-op).
@@ -649,4 +689,30 @@ func (c *cleaner) revokeGrants(ctx context.Context, prefix string, grants, keys 
 		}
 	}
 	return fates
+}
+
+// Fate is what cleanup did with one resource.
+type Fate struct {
+	Kind    string // one of the Kind constants
+	Name    string
+	Outcome string // "deleted", "already gone", "scheduled for deletion in 7 days", "failed: ..."
+	Err     error
+}
+
+// Failed reports whether the resource may still exist.
+func (f Fate) Failed() bool { return f.Err != nil }
+
+// CleanupReport lists each resource's fate, in the order cleanup handled them.
+type CleanupReport struct {
+	Resources []Fate
+}
+
+// OK reports whether nothing failed.
+func (r CleanupReport) OK() bool {
+	for _, f := range r.Resources {
+		if f.Failed() {
+			return false
+		}
+	}
+	return true
 }

@@ -77,3 +77,17 @@ func firstField(s string) (field, rest string) {
 	field = strings.TrimRight(field, ".,;")
 	return field, rest
 }
+
+// Denied is an AccessDeniedException taken apart. For the lab's decisive
+// moment, Action is kms:Decrypt and Resource the key's ARN, although the call
+// made was DynamoDB's Scan.
+type Denied struct {
+	Code      string `json:"code"`                // AccessDeniedException
+	Action    string `json:"action"`              // kms:Decrypt
+	Resource  string `json:"resource"`            // the key ARN
+	Principal string `json:"principal,omitempty"` // who was refused
+	Reason    string `json:"reason,omitempty"`    // "because no identity-based policy allows the kms:Decrypt action"
+	Message   string `json:"message"`             // AWS's full message
+	Operation string `json:"operation"`           // the API call that failed, e.g. Scan
+	Service   string `json:"service"`             // the service called, e.g. DynamoDB
+}

@@ -18,15 +18,15 @@ import (
 // experimentCuts are, per experiment, the calls that change something: the
 // run is cut right after AWS carried each one out.
 var experimentCuts = map[string][]string{
-	awsops.ExpIAMInstead:   {"PutKeyPolicy", "CreatePolicy", "AttachUserPolicy"},
-	awsops.ExpNoDelegation: {"PutKeyPolicy", "CreatePolicy", "AttachUserPolicy"},
-	awsops.ExpScopedIAM:    {"CreatePolicy", "PutItem"},
-	awsops.ExpExplicitDeny: {"PutUserPolicy"},
-	awsops.ExpViaDynamoDB:  {"PutKeyPolicy"},
-	awsops.ExpGrant:        {"CreateGrant", "RevokeGrant"},
-	awsops.ExpDisableKey:   {"DisableKey"},
-	awsops.ExpCachedKey:    {"PutKeyPolicy"},
-	awsops.ExpOwnPolicy:    {"PutKeyPolicy"},
+	"iam-instead":   {"PutKeyPolicy", "CreatePolicy", "AttachUserPolicy"},
+	"no-delegation": {"PutKeyPolicy", "CreatePolicy", "AttachUserPolicy"},
+	"scoped-iam":    {"CreatePolicy", "PutItem"},
+	"explicit-deny": {"PutUserPolicy"},
+	"via-dynamodb":  {"PutKeyPolicy"},
+	"grant":         {"CreateGrant", "RevokeGrant"},
+	"disable-key":   {"DisableKey"},
+	"cached-key":    {"PutKeyPolicy"},
+	"own-policy":    {"PutKeyPolicy"},
 }
 
 // TestInterruptedExperimentsLeaveNothing interrupts every experiment right
@@ -53,7 +53,7 @@ func TestInterruptedExperimentsLeaveNothing(t *testing.T) {
 					t.Fatal(err)
 				}
 				policy := ""
-				if x.ID == awsops.ExpOwnPolicy {
+				if x.YourPolicy {
 					id, _ := lab.WhoAmI(context.Background())
 					p, err := lab.GetKeyPolicy(context.Background())
 					if err != nil {
@@ -66,7 +66,7 @@ func TestInterruptedExperimentsLeaveNothing(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				e.tap.setCut(op, cancel)
-				_, err = lab.RunExperiment(ctx, awsops.Spec{ID: x.ID, Want: x.Expect, Policy: policy})
+				err = x.Run(ctx, lab, policy).Err
 				if !e.tap.fired() {
 					t.Fatalf("%s was never called", op)
 				}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"kmslab/policy"
 )
 
 // Explain asks IAM's policy simulator whether the test user may call
@@ -18,13 +19,13 @@ import (
 func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	const op = "explain the decision"
 	if l.user == nil {
-		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Run part 4 first", Err: errNoUser}
+		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	id, err := l.identity(ctx)
 	if err != nil {
 		return Explanation{}, err
 	}
-	policy, err := l.rawKeyPolicy(ctx)
+	keyPolicy, err := l.rawKeyPolicy(ctx)
 	if err != nil {
 		return Explanation{}, err
 	}
@@ -33,11 +34,9 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 		PolicySourceArn: aws.String(l.user.ARN),
 		ActionNames:     []string{action},
 		ResourceArns:    []string{l.keyARN},
-		ResourcePolicy:  aws.String(policy),
-		ContextEntries: []iamtypes.ContextEntry{
-			{ContextKeyName: aws.String("kms:ViaService"), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: []string{"dynamodb." + id.Region + ".amazonaws.com"}},
-			{ContextKeyName: aws.String("kms:CallerAccount"), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: []string{id.Account}},
-		},
+		ResourcePolicy:  aws.String(keyPolicy),
+		ContextEntries: contextEntries(policy.RequestContext(policy.RequestFacts{
+			Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, ViaService: viaService("dynamodb", id.Region)})),
 	})
 	if err != nil {
 		return Explanation{}, fail(op, l.names.User, err)
@@ -45,7 +44,7 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	if len(out.EvaluationResults) == 0 {
 		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
 	}
-	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, policy)
+	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, keyPolicy)
 	ex := &Explainer{kms: l.kms, iam: l.iam, region: id.Region, secure: secureEndpoint(l.cfg), now: l.now}
 	tr, err := ex.Explain(ctx, TraceRequest{Principal: l.user.ARN, Action: action, Key: l.keyARN, Via: "dynamodb"})
 	if err != nil {
@@ -210,4 +209,32 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
+}
+
+// Explanation is IAM's policy simulation of the test user calling
+// kms:Decrypt on the key, with the key policy as the resource policy.
+type Explanation struct {
+	Action   string      `json:"action"`
+	Resource string      `json:"resource"`
+	Decision string      `json:"decision"`          // allowed, implicitDeny, explicitDeny
+	Matched  []Statement `json:"matched,omitempty"` // statements that decided, if any
+	Details  []Detail    `json:"details,omitempty"` // the decision per policy type (IAM policy, resource policy)
+	Missing  []string    `json:"missing,omitempty"` // context keys the simulation lacked
+	Summary  string      `json:"summary,omitempty"` // one or two plain sentences
+	// Trace is the local evaluation of the real documents, statement by
+	// statement (nil when it could not be made; TraceError says why).
+	Trace      *Trace `json:"trace,omitempty"`
+	TraceError string `json:"traceError,omitempty"`
+}
+
+// Statement identifies one policy statement.
+type Statement struct {
+	Source string `json:"source"` // "key policy", or the IAM policy's name
+	Sid    string `json:"sid"`    // the statement's Sid when known
+}
+
+// Detail is the decision of one kind of policy.
+type Detail struct {
+	Source   string `json:"source"`
+	Decision string `json:"decision"`
 }

@@ -3,6 +3,7 @@ package awsops
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -80,7 +81,7 @@ func (l *Lab) aliasIsOurs(ctx context.Context, err error) bool {
 func (l *Lab) DescribeKey(ctx context.Context) (Key, error) {
 	const op = "describe KMS key"
 	if l.keyARN == "" {
-		return Key{}, &Error{Op: op, Resource: l.names.Alias, Message: errNoKey.Error(), Hint: "Run part 1 first", Err: errNoKey}
+		return Key{}, &Error{Op: op, Resource: l.names.Alias, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
 	}
 	out, err := l.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(l.keyARN)})
 	if err != nil {
@@ -119,11 +120,25 @@ func (l *Lab) GetKeyPolicy(ctx context.Context) (string, error) {
 func (l *Lab) rawKeyPolicy(ctx context.Context) (string, error) {
 	const op = "read key policy"
 	if l.keyARN == "" {
-		return "", &Error{Op: op, Resource: l.names.Alias, Message: errNoKey.Error(), Hint: "Run part 1 first", Err: errNoKey}
+		return "", &Error{Op: op, Resource: l.names.Alias, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
 	}
 	out, err := l.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(l.keyARN), PolicyName: aws.String("default")})
 	if err != nil {
 		return "", fail(op, l.keyID, err)
 	}
 	return aws.ToString(out.Policy), nil
+}
+
+// Key describes the lab's KMS key.
+type Key struct {
+	ID          string    `json:"id"`
+	ARN         string    `json:"arn,omitempty"`
+	Alias       string    `json:"alias"`
+	State       string    `json:"state"`   // Enabled, PendingDeletion, ...
+	Spec        string    `json:"spec"`    // SYMMETRIC_DEFAULT
+	Usage       string    `json:"usage"`   // ENCRYPT_DECRYPT
+	Manager     string    `json:"manager"` // CUSTOMER or AWS
+	Created     time.Time `json:"created"`
+	Description string    `json:"description,omitempty"`
+	Policy      string    `json:"policy,omitempty"` // the key policy, pretty-printed JSON
 }

@@ -255,3 +255,11 @@ func principalFor(ctx context.Context, c *iam.Client, id Identity) string {
 	}
 	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role
 }
+
+// Identity is who the SDK is signed in as, and where.
+type Identity struct {
+	Account string
+	ARN     string // as STS reports it (an assumed-role session for SSO)
+	UserID  string
+	Region  string
+}

@@ -235,3 +235,27 @@ func CleanupLeftovers(ctx context.Context, cfg aws.Config, stateDir string, left
 	}
 	return report, errors.Join(errs...)
 }
+
+// Kinds of resources, in the order cleanup removes them.
+const (
+	KindAccessKey     = "iam access key"
+	KindPolicy        = "iam policy attachment"
+	KindInlinePolicy  = "iam inline policy"
+	KindUser          = "iam user"
+	KindManagedPolicy = "iam customer managed policy"
+	KindTable         = "dynamodb table"
+	KindAlias         = "kms alias"
+	KindGrant         = "kms grant"
+	KindKey           = "kms key"
+)
+
+// Leftover is a resource a run may have left behind.
+type Leftover struct {
+	RunID  string
+	Kind   string
+	Name   string // user, table or alias name; key id; access key id; policy ARN
+	User   string // the owning user, for access keys and policy attachments
+	ARN    string
+	Source string // "ledger", "tags", or "ledger+tags"
+	Detail string // e.g. "recorded, creation unconfirmed"
+}

@@ -218,3 +218,12 @@ func bracketDelta(l string) int {
 	}
 	return d
 }
+
+// PolicyChange is an edit of the key policy, for the policy-diff view.
+type PolicyChange struct {
+	Before  string     `json:"before"`          // pretty-printed policy before the edit
+	After   string     `json:"after"`           // pretty-printed policy after the edit (equal to Before when unchanged)
+	Diff    PolicyDiff `json:"diff,omitempty"`  // Before -> After; empty when unchanged
+	Added   []string   `json:"added,omitempty"` // principals the edit added
+	Changed bool       `json:"changed"`
+}

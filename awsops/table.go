@@ -20,7 +20,7 @@ func (l *Lab) CreateEncryptedTable(ctx context.Context) (Table, error) {
 	const op = "create table"
 	name := l.names.Table
 	if l.keyARN == "" {
-		return Table{}, &Error{Op: op, Resource: name, Message: errNoKey.Error(), Hint: "Run part 1 first", Err: errNoKey}
+		return Table{}, &Error{Op: op, Resource: name, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
 	}
 	if l.table == nil {
 		entry, err := l.ledger.plan(KindTable, name, "")
@@ -130,7 +130,7 @@ func (l *Lab) describeTable(ctx context.Context, c *dynamodb.Client) (Table, err
 func (l *Lab) DescribeTableAsTestUser(ctx context.Context) (Table, error) {
 	const op = "describe table as the test user"
 	if l.test == nil {
-		return Table{}, &Error{Op: op, Resource: l.names.Table, Message: errNoUser.Error(), Hint: "Run part 4 first", Err: errNoUser}
+		return Table{}, &Error{Op: op, Resource: l.names.Table, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	t, err := l.describeTable(ctx, l.test.ddb)
 	if err != nil {
@@ -260,4 +260,43 @@ func renderValue(v ddbtypes.AttributeValue) (typ, val string) {
 		return "M", "{" + strings.Join(parts, ", ") + "}"
 	}
 	return "?", ""
+}
+
+// Table describes the lab's DynamoDB table and how it is encrypted at rest.
+type Table struct {
+	Name      string `json:"name"`
+	ARN       string `json:"arn,omitempty"`
+	Status    string `json:"status"`              // CREATING, ACTIVE, ...
+	KeySchema string `json:"keySchema,omitempty"` // e.g. "id (S, HASH)"
+	SSE       SSE    `json:"sse"`
+}
+
+// SSE is a table's server-side encryption. Status and Type are empty when
+// the table uses the default AWS owned key.
+type SSE struct {
+	Status    string `json:"status"` // ENABLED, ...
+	Type      string `json:"type"`   // KMS
+	KMSKeyARN string `json:"kmsKeyArn"`
+}
+
+// Attr is one attribute of an item, with its DynamoDB type (S, N, BOOL, ...)
+// and its value as text.
+type Attr struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// Item is a DynamoDB item with its attributes in a stable order: the
+// sample's own order first, any others sorted by name.
+type Item []Attr
+
+// Get returns the value of the named attribute, or "" when absent.
+func (it Item) Get(name string) string {
+	for _, a := range it {
+		if a.Name == name {
+			return a.Value
+		}
+	}
+	return ""
 }

@@ -230,6 +230,22 @@ func (e *Explainer) requestContext(who *caller, r TraceRequest) policy.Context {
 	return policy.RequestContext(f)
 }
 
+// simulatedKeys are the condition keys handed to IAM's simulator: the ones
+// KMS adds that IAM cannot derive from the caller.
+var simulatedKeys = []policy.Key{policy.KeyViaService, policy.KeyCallerAccount}
+
+// contextEntries passes the request's KMS keys to IAM's policy simulator.
+func contextEntries(c policy.Context) []iamtypes.ContextEntry {
+	var out []iamtypes.ContextEntry
+	for _, k := range simulatedKeys {
+		if v, ok := c.Value(k); ok {
+			out = append(out, iamtypes.ContextEntry{
+				ContextKeyName: aws.String(string(k)), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: v})
+		}
+	}
+	return out
+}
+
 // viaService is the endpoint name KMS sees for a service acting for a caller.
 func viaService(via, region string) string {
 	if strings.Contains(via, ".") {
@@ -510,12 +526,7 @@ func (e *Explainer) simulate(ctx context.Context, who *caller, in policy.Input, 
 			sim.CallerArn = aws.String(in.Request.PrincipalARN)
 		}
 	}
-	for _, k := range []string{"kms:ViaService", "kms:CallerAccount"} {
-		if v, ok := in.Request.Context.Get(k); ok {
-			sim.ContextEntries = append(sim.ContextEntries, iamtypes.ContextEntry{
-				ContextKeyName: aws.String(k), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: v})
-		}
-	}
+	sim.ContextEntries = contextEntries(in.Request.Context)
 	res, err := e.iam.SimulatePrincipalPolicy(ctx, sim)
 	var refused smithy.APIError
 	switch {

@@ -172,7 +172,7 @@ func (l *Lab) userIsOurs(ctx context.Context, err error) string {
 func (l *Lab) ScanAsTestUser(ctx context.Context) (Access, error) {
 	const op = "scan table as the test user"
 	if l.test == nil {
-		return Access{}, &Error{Op: op, Resource: l.names.Table, Message: errNoUser.Error(), Hint: "Run part 4 first", Err: errNoUser}
+		return Access{}, &Error{Op: op, Resource: l.names.Table, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	items, err := scan(ctx, l.test.ddb, l.names.Table)
 	if err != nil {
@@ -215,7 +215,7 @@ func (l *Lab) WaitForAccess(ctx context.Context) (Access, error) {
 func (l *Lab) GrantKeyUse(ctx context.Context) (PolicyChange, error) {
 	const op = "grant the test user use of the key"
 	if l.user == nil {
-		return PolicyChange{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Run part 4 first", Err: errNoUser}
+		return PolicyChange{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	raw, err := l.rawKeyPolicy(ctx)
 	if err != nil {
@@ -251,3 +251,22 @@ func (l *Lab) GrantKeyUse(ctx context.Context) (PolicyChange, error) {
 	}
 	return PolicyChange{Before: before, After: after, Diff: DiffPolicies(before, after), Added: []string{l.user.ARN}, Changed: true}, nil
 }
+
+// TestUser is the restricted IAM user of part 4. Its secret access key is
+// kept inside the Lab only and never appears here.
+type TestUser struct {
+	Name        string   `json:"name"`
+	ARN         string   `json:"arn,omitempty"`
+	AccessKeyID string   `json:"accessKeyId"`
+	Policies    []string `json:"policies"` // ARNs of the attached managed policies
+}
+
+// Access is the result of reading the table as the test user: either the
+// items, or the denial that stopped the read.
+type Access struct {
+	Items  []Item  `json:"items"`
+	Denied *Denied `json:"denied,omitempty"`
+}
+
+// Allowed reports whether the read succeeded.
+func (a Access) Allowed() bool { return a.Denied == nil }

@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 // columns must measure every operation without errors, and the offline AWS must
 // answer every behaviour check as AWS does.
 func TestRunWithoutMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the kmslab binary and its TUI several times")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rep := run(ctx, sizes{N: 5, Items: 60, Scans: 2, Conc: 2, Pairs: 5, MemItems: 50, Starts: 1}, "skip", testbin.Kmslab(t), io.Discard)

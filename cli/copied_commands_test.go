@@ -76,6 +76,7 @@ func TestCopiedCommandsRunAsPasted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI many times")
 	}
+	t.Parallel()
 	clis := awsCLIs()
 	if len(clis) == 0 {
 		t.Skip("no AWS CLI on this machine")
@@ -84,18 +85,19 @@ func TestCopiedCommandsRunAsPasted(t *testing.T) {
 	for i, awsBin := range clis {
 		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
 		version := strings.ReplaceAll(strings.Fields(string(v))[0], "/", "-")
-		// Both modes run the same shell code whatever the CLI, so with more
-		// than one CLI the first pastes the commands as shown before the
-		// identity is known and the others those shown after.
+		// Both modes run the same shell code whatever the CLI, so the first
+		// CLI pastes the commands as shown before the identity is known and
+		// any other those shown after. With one CLI, the commands shown after
+		// are those shown before with the identity in place of its shell
+		// variables: steps' TestCommandsOnceTheIdentityIsKnown checks that
+		// in-process, and the CLI runs once.
 		modes := []string{"identity-known"}
-		switch {
-		case len(clis) == 1:
-			modes = append(modes, "identity-unknown")
-		case i == 0:
+		if i == 0 {
 			modes = []string{"identity-unknown"}
 		}
 		for _, mode := range modes {
 			t.Run(version+"/"+mode, func(t *testing.T) {
+				t.Parallel() // each mode pastes into its own serve
 				env := startServeBinary(t, bin)
 				var id awsops.Identity
 				if mode == "identity-known" {

@@ -25,23 +25,24 @@ type experimentRecord struct {
 	Problems   []string                   `json:"problems,omitempty"`
 }
 
-// runExperiments runs every experiment after part 6 and returns, one line
+// runExperiments runs every experiment after the last part and returns, one line
 // each, where they did not behave as AWS would. They need parts 1 to 6 done.
 func runExperiments(ctx context.Context, r *report, lab *awsops.Lab, id awsops.Identity, done []steps.Outcome) []string {
-	if len(done) < 6 || !done[5].Status.Succeeded() {
+	course := r.course
+	if !course.ReadyForExperiments(done) {
 		r.experimentsSkipped()
-		return []string{"experiments not run: the lab did not reach the end of part 6"}
+		return []string{"experiments not run: the lab did not reach " + course.Baseline()}
 	}
 	r.experimentsHeader(lab.CacheTTL())
 	var problems []string
-	for _, x := range steps.Experiments() {
+	for _, x := range course.NumberedExperiments() {
 		if ctx.Err() != nil {
 			problems = append(problems, "the experiments were interrupted")
 			break
 		}
 		r.experimentStart(x, lab.Names(), id)
 		policy := ""
-		if x.ID == awsops.ExpOwnPolicy {
+		if x.YourPolicy {
 			p, err := ownPolicy(ctx, lab, id)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("experiment %d (%s): %v", x.Number, x.Title, err))
@@ -75,7 +76,7 @@ func (r *report) experimentsSkipped() {
 	if r.json != nil {
 		return
 	}
-	r.printf("%s\n\n", r.st.fail.Render("Experiments skipped: the lab did not reach the end of part 6."))
+	r.printf("%s\n\n", r.st.fail.Render("Experiments skipped: the lab did not reach "+r.course.Baseline()+"."))
 }
 
 func (r *report) experimentsHeader(ttl fmt.Stringer) {
@@ -83,7 +84,7 @@ func (r *report) experimentsHeader(ttl fmt.Stringer) {
 		return
 	}
 	r.printf("%s\n", r.st.title.Render("━━ Experiments · what if…"))
-	r.printf("%sEach one changes the lab for real, shows what AWS decides and why, then restores the end of part 6.\n", r.indent)
+	r.printf("%sEach one changes the lab for real, shows what AWS decides and why, then restores %s.\n", r.indent, r.course.Baseline())
 	r.printf("%sDynamoDB's table key cache: %s (offline, the offline AWS's clock jumps ahead instead of waiting).\n\n", r.indent, ttl)
 }
 
@@ -159,7 +160,7 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 	}
 	switch {
 	case o.Trial.Restored:
-		r.printf("%s%s\n", r.indent, r.st.ok.Render("✓ restored the end of part 6 (key policy, key state, IAM policies, grants, items read back equal)"))
+		r.printf("%s%s\n", r.indent, r.st.ok.Render("✓ restored "+r.course.Baseline()+" (key policy, key state, IAM policies, grants, items read back equal)"))
 	default:
 		r.printf("%s%s %s\n", r.indent, r.st.fail.Render("✗ not restored:"), o.Trial.Mismatch)
 	}

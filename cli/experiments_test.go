@@ -76,7 +76,7 @@ func TestExperimentsReportWhatDiffersFromAWS(t *testing.T) {
 		done = append(done, o)
 	}
 	var out bytes.Buffer
-	problems := runExperiments(ctx, newReport(&out, false, 0), lab, id, done)
+	problems := runExperiments(ctx, newReport(&out, steps.KMS(), false, 0), lab, id, done)
 	if len(problems) == 0 {
 		t.Fatalf("no problem reported:\n%s", out.String())
 	}

@@ -80,7 +80,7 @@ kmslab explain --endpoint-url http://127.0.0.1:4566 \
 func writeTrace(w io.Writer, tr *awsops.Trace) {
 	fmt.Fprintf(w, "%s by %s\non %s\n", tr.Action, tr.Principal, tr.Resource)
 	for _, c := range tr.Context {
-		if c.Key == "kms:ViaService" {
+		if c.Key == string(policy.KeyViaService) {
 			fmt.Fprintf(w, "through %s\n", strings.Join(c.Values, ", "))
 		}
 	}

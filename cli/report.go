@@ -29,14 +29,15 @@ type report struct {
 	// is not a terminal, so that lines stay whole for grep and logs.
 	width     int
 	partCount int
+	course    steps.Lab // the lab reported on
 }
 
 type reportStyles struct {
 	title, ok, denied, fail, dim, cmd, label, add, del lipgloss.Style
 }
 
-func newReport(out io.Writer, asJSON bool, width int) *report {
-	r := &report{indent: "  ", width: width, partCount: steps.PartCount(steps.All())}
+func newReport(out io.Writer, course steps.Lab, asJSON bool, width int) *report {
+	r := &report{indent: "  ", width: width, partCount: course.PartCount(), course: course}
 	if asJSON {
 		r.json = json.NewEncoder(out)
 		r.w = io.Discard

@@ -84,7 +84,7 @@ func TestReportGolden(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			r := newReport(&buf, tc.json, tc.width)
+			r := newReport(&buf, steps.KMS(), tc.json, tc.width)
 			r.partCount = 6
 			all, outcomes := reportFixture()
 			r.header(Offline, rxID, rxNames)
@@ -122,7 +122,7 @@ func TestReportNote(t *testing.T) {
 	o := steps.Outcome{Status: steps.Done, Summary: "Rotated.", Result: steps.Note{Pairs: [][2]string{{"Rotation", "on demand"}}}}
 	for _, asJSON := range []bool{false, true} {
 		var buf bytes.Buffer
-		r := newReport(&buf, asJSON, 80)
+		r := newReport(&buf, steps.KMS(), asJSON, 80)
 		r.stepStart(st, rxNames, rxID)
 		r.stepDone(st, rxNames, rxID, o)
 		out := buf.String()

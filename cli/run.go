@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -18,12 +19,13 @@ import (
 
 func newRunCmd(g *globals) *cobra.Command {
 	var asJSON, experiments bool
+	course := steps.KMS()
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the whole lab without a TUI, as plain text",
-		Long: `run performs all six parts of the lab and the cleanup, printing each step's title,
+		Long: `run performs all ` + numberWord(course.PartCount()) + ` parts of the lab and the cleanup, printing each step's title,
 the equivalent AWS CLI command and the live result. It exits 0 only when the lab behaved
-as it must: the test user denied in part 5, allowed after part 6, everything cleaned up.
+as it must: ` + course.Must + `.
 
 kmslab runs this automatically when its output is not a terminal.`,
 		Example: `# offline
@@ -42,8 +44,17 @@ kmslab run --aws --yes`,
 	}
 	g.addFlags(cmd, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagYes, flagStateDir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per step result")
-	cmd.Flags().BoolVar(&experiments, "experiments", false, "after part 6, run every what-if (and restore it)")
+	cmd.Flags().BoolVar(&experiments, "experiments", false, "at "+course.Baseline()+", run every what-if (and restore it)")
 	return cmd
+}
+
+// numberWord spells a small count as help text reads it ("six").
+func numberWord(n int) string {
+	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	if n >= 0 && n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n)
 }
 
 // newLab builds the lab for a session; offline runs need no ledger, since the
@@ -128,6 +139,13 @@ type cleanupRecord struct {
 }
 
 func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON, experiments bool) error {
+	return runCourse(ctx, out, errOut, g, steps.KMS(), asJSON, experiments)
+}
+
+// runCourse runs a lab's steps (and, with experiments, its what-ifs after
+// its last part) and prints the report; it fails when the lab's Verdict
+// finds the run not as it must be.
+func runCourse(ctx context.Context, out, errOut io.Writer, g *globals, course steps.Lab, asJSON, experiments bool) error {
 	if g.aws && !g.yes {
 		return errors.New("run --aws creates a KMS key, a DynamoDB table and an IAM user in your account: pass --yes to go ahead (kmslab cleanup removes them)")
 	}
@@ -150,16 +168,15 @@ func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON,
 		return err
 	}
 
-	r := newReport(out, asJSON, terminalWidth(out))
+	r := newReport(out, course, asJSON, terminalWidth(out))
 	r.header(sess.mode, id, lab.Names())
 	var outcomes []steps.Outcome
-	all := steps.All()
 	var expProblems []string
-	for _, st := range all {
+	for i, st := range course.Steps {
 		if ctx.Err() != nil {
 			break
 		}
-		if st.Part == 7 && experiments {
+		if experiments && i > 0 && i-1 == course.ExperimentsAfter() {
 			expProblems = runExperiments(ctx, r, lab, id, outcomes)
 		}
 		r.stepStart(st, lab.Names(), id)
@@ -177,7 +194,7 @@ func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON,
 	if err := r.err(); err != nil {
 		return err
 	}
-	reason := verdict(all, outcomes)
+	reason := course.Verdict(outcomes)
 	if reason == "" && len(expProblems) > 0 {
 		reason = expProblems[0]
 		if len(expProblems) > 1 {
@@ -190,39 +207,6 @@ func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON,
 	}
 	r.verdict(true, "")
 	return nil
-}
-
-// verdict says why the lab did not behave as it must, or "" when it did.
-func verdict(all []steps.Step, outcomes []steps.Outcome) string {
-	if len(outcomes) < len(all) {
-		return "the lab was interrupted before it finished"
-	}
-	for i, o := range outcomes {
-		st := all[i]
-		switch {
-		case st.Part == 5:
-			if o.Status != steps.DeniedAsExpected {
-				return fmt.Sprintf("part %d: the test user was not denied kms:Decrypt (status %s)", st.Part, o.Status)
-			}
-		case st.Part == 6:
-			if o.Err != nil {
-				return fmt.Sprintf("part %d failed: %v", st.Part, o.Err)
-			}
-			if g, ok := o.Result.(steps.KeyUseGranted); o.Status != steps.Done || !ok || !g.Access.Allowed() {
-				return fmt.Sprintf("part %d: the test user still cannot read the table after the key policy edit", st.Part)
-			}
-		case o.Status != steps.Done:
-			what := o.Summary
-			if o.Err != nil {
-				what = o.Err.Error()
-			}
-			return fmt.Sprintf("%s failed: %s", st.Title, what)
-		}
-		if c, ok := o.Result.(steps.CleanedUp); st.IsCleanup() && (!ok || !c.Report.OK()) {
-			return "cleanup left resources behind: run kmslab cleanup"
-		}
-	}
-	return ""
 }
 
 // terminalWidth is w's width in columns when it is a terminal, else 0.

@@ -388,7 +388,7 @@ func TestVerdict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := verdict(all, tt.change(good()))
+			got := steps.Lab{Steps: all}.Verdict(tt.change(good()))
 			if (got == "") != (tt.want == "") || !strings.Contains(got, tt.want) {
 				t.Errorf("verdict = %q, want %q", got, tt.want)
 			}

@@ -24,11 +24,12 @@ func TestServeRegionsWithAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI")
 	}
+	t.Parallel()
 	clis := awsCLIs()
 	if len(clis) == 0 {
 		t.Skip("no AWS CLI on this machine")
 	}
-	env, _ := startServe(t)
+	env := startServeBinary(t, kmslabBinary(t))
 	vars := map[string]string{}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")

@@ -35,7 +35,7 @@ func TestTranscriptPastesIntoBash(t *testing.T) {
 	for _, width := range []int{0, 60, 80, 200} {
 		for i, c := range cmds {
 			var buf bytes.Buffer
-			r := newReport(&buf, false, width)
+			r := newReport(&buf, steps.KMS(), false, width)
 			r.commands(c)
 			pasted := unprompt(buf.String())
 			want, wantFiles := runPasted(t, strings.Join(c, "\n")+"\n")

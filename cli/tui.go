@@ -40,8 +40,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if err := preflight(ctx, sess, lab); err != nil {
 		return err
 	}
-	opts := ui.Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx,
-		Experiments: steps.Experiments()}
+	opts := ui.Options{Course: steps.KMS(), Lab: lab, Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}
 	if sess.mode == Offline {
 		opts.Mode = ui.Offline
 		opts.Extras = simExtras{sess.srv}

@@ -59,35 +59,35 @@ func RequestContext(f RequestFacts) Context {
 	}
 	ctx := make(Context, n)
 	vals := make([]string, 0, n)
-	set := func(k, v string) {
+	set := func(k Key, v string) {
 		vals = append(vals, v)
-		ctx[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+		ctx[string(k)] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
-	set("aws:PrincipalArn", principalARN)
-	set("aws:PrincipalAccount", who.Account)
-	set("aws:PrincipalType", principalType)
-	set("aws:SecureTransport", secure)
+	set(KeyPrincipalArn, principalARN)
+	set(KeyPrincipalAccount, who.Account)
+	set(KeyPrincipalType, principalType)
+	set(KeySecureTransport, secure)
 	if who.UserName != "" {
-		set("aws:username", who.UserName)
+		set(KeyUsername, who.UserName)
 	}
 	if who.UserID != "" {
-		set("aws:userid", who.UserID)
+		set(KeyUserID, who.UserID)
 	}
 	if !f.Time.IsZero() {
-		set("aws:CurrentTime", f.Time.UTC().Format("2006-01-02T15:04:05Z"))
+		set(KeyCurrentTime, f.Time.UTC().Format("2006-01-02T15:04:05Z"))
 	}
 	if !f.KMS {
 		return ctx
 	}
-	set("kms:CallerAccount", who.Account)
+	set(KeyCallerAccount, who.Account)
 	if f.ViaService != "" {
-		set("kms:ViaService", f.ViaService)
+		set(KeyViaService, f.ViaService)
 	}
 	for k, v := range f.EncryptionContext {
-		set("kms:EncryptionContext:"+k, v)
+		set(KeyEncryptionContext+Key(k), v)
 	}
 	if len(f.EncryptionContext) > 0 {
-		ctx["kms:EncryptionContextKeys"] = slices.Sorted(maps.Keys(f.EncryptionContext))
+		ctx[string(KeyEncryptionContextKeys)] = slices.Sorted(maps.Keys(f.EncryptionContext))
 	}
 	return ctx
 }

@@ -94,11 +94,12 @@ func newEvalContext(req Request) *evalContext {
 			c.vals[k] = []string{v}
 		}
 	}
-	def("aws:principalarn", cmp.Or(c.who.roleARN, req.PrincipalARN))
-	def("aws:principalaccount", c.who.account)
-	def("aws:username", c.who.userName)
+	// A Request built by hand, without RequestContext, still names its caller.
+	def(KeyPrincipalArn.lower(), cmp.Or(c.who.roleARN, req.PrincipalARN))
+	def(KeyPrincipalAccount.lower(), c.who.account)
+	def(KeyUsername.lower(), c.who.userName)
 	if strings.HasPrefix(strings.ToLower(req.Action), "kms:") {
-		def("kms:calleraccount", c.who.account)
+		def(KeyCallerAccount.lower(), c.who.account)
 	}
 	return c
 }
@@ -107,9 +108,8 @@ func newEvalContext(req Request) *evalContext {
 // every evaluation would otherwise lower-case (and allocate) again.
 var lowerCase = func() map[string]string {
 	m := map[string]string{}
-	for _, k := range []string{"aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalType", "aws:SecureTransport",
-		"aws:username", "aws:userid", "aws:CurrentTime", "kms:CallerAccount", "kms:ViaService", "kms:EncryptionContextKeys"} {
-		m[k] = strings.ToLower(k)
+	for _, k := range requestKeys {
+		m[string(k)] = k.lower()
 	}
 	return m
 }()

@@ -252,6 +252,7 @@ func TestSlowClientIsCut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the server's header timeout")
 	}
+	t.Parallel() // the wait is the server's timer: let the others run meanwhile
 	srv := startSim(t, sim.Options{})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
 	if err != nil {

@@ -15,6 +15,15 @@ func cleanup() Step {
 		Title:   "Clean up",
 		Short:   "Clean up",
 		Explain: text("cleanup"),
+		Check: func(o Outcome) string {
+			if why := mustBeDone("Clean up", o); why != "" {
+				return why
+			}
+			if c, ok := o.Result.(CleanedUp); !ok || !c.Report.OK() {
+				return "cleanup left resources behind: run kmslab cleanup"
+			}
+			return ""
+		},
 		CLI: func(n awsops.Names, id awsops.Identity) []string {
 			partition, _ := arnParts(id)
 			return []string{

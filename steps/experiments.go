@@ -5,23 +5,71 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/policy"
 )
 
-// Experiment is one what-if run after part 6: the change, what AWS decides
-// then, and how to do it by hand. Expect holds the decisions AWS reaches,
-// probe by probe; Predict names the probe the learner bets on.
+// Experiment is one what-if run after the parts: the change, what AWS
+// decides then, and how to do it by hand. Expect holds the decisions AWS
+// reaches, probe by probe; Predict names the probe the learner bets on. Do
+// makes the change and the probes through awsops' building blocks; the
+// runner (Run) restores the lab afterwards, whatever Do did.
 type Experiment struct {
-	Number  int
-	ID      string // one of the awsops.Exp* ids
+	Number  int    // its place in the lab's list, from 1 (Lab.NumberedExperiments)
+	ID      string // stable, e.g. "iam-instead"
 	Title   string
 	Setup   string // what the experiment asks, in two or three sentences
 	Change  string // what kmslab changes, in one line
-	Predict string // the probe the learner predicts (awsops.Probe*)
+	Predict string // the probe the learner predicts (one of the Probe* names)
 	Expect  map[string]awsops.Decision
-	Why     string // why AWS decides so, shown with the result
+	// YourPolicy marks the experiment where the learner writes the key
+	// policy: AWS's evaluation of it, not Expect, says what must happen.
+	YourPolicy bool
+	Why        string // why AWS decides so, shown with the result
 	// CLI returns the AWS CLI commands doing the same, runnable as pasted
 	// (with jq) in a shell where the admin is signed in.
 	CLI func(awsops.Names, awsops.Identity) []string
+	// Do makes the change and probes. policy is the learner's key policy
+	// when YourPolicy is set.
+	Do func(ctx context.Context, e *awsops.Experiment, policy string) error
+}
+
+// Probe names: each check an experiment makes after its change.
+const (
+	ProbeRead          = "read"             // Scan as the test user, once the change took effect
+	ProbeWrite         = "write"            // PutItem as the test user
+	ProbeDecrypt       = "decrypt"          // kms Decrypt called directly by the test user
+	ProbeReadAtOnce    = "read-at-once"     // Scan as the test user right after the change
+	ProbeReadAfter     = "read-after"       // Scan as the test user after the second change (revoke, enable)
+	ProbeAdminRead     = "admin-read"       // Scan as the admin
+	ProbeAdminDescribe = "admin-describe"   // DescribeTable as the admin
+	ProbeAdminAfter    = "admin-read-after" // Scan as the admin after the second change
+)
+
+// The probes, as calls: who makes which call.
+var (
+	probeRead          = awsops.ProbeSpec{Name: ProbeRead, As: awsops.AsTestUser, Call: awsops.CallScan}
+	probeWrite         = awsops.ProbeSpec{Name: ProbeWrite, As: awsops.AsTestUser, Call: awsops.CallPutItem}
+	probeDecrypt       = awsops.ProbeSpec{Name: ProbeDecrypt, As: awsops.AsTestUser, Call: awsops.CallDecrypt}
+	probeReadAtOnce    = awsops.ProbeSpec{Name: ProbeReadAtOnce, As: awsops.AsTestUser, Call: awsops.CallScan, AtOnce: true}
+	probeReadAfter     = awsops.ProbeSpec{Name: ProbeReadAfter, As: awsops.AsTestUser, Call: awsops.CallScan}
+	probeAdminRead     = awsops.ProbeSpec{Name: ProbeAdminRead, As: awsops.AsAdmin, Call: awsops.CallScan}
+	probeAdminDescribe = awsops.ProbeSpec{Name: ProbeAdminDescribe, As: awsops.AsAdmin, Call: awsops.CallDescribeTable}
+	probeAdminAfter    = awsops.ProbeSpec{Name: ProbeAdminAfter, As: awsops.AsAdmin, Call: awsops.CallScan}
+)
+
+// predictWhat says which call a prediction is about.
+var predictWhat = map[string]string{
+	ProbeDecrypt:    "a direct kms decrypt by the test user",
+	ProbeReadAtOnce: "the test user's read right after the change",
+	ProbeAdminRead:  "the admin's read",
+}
+
+// PredictWhat says which call the learner's prediction is about.
+func (x Experiment) PredictWhat() string {
+	if s, ok := predictWhat[x.Predict]; ok {
+		return s
+	}
+	return "the test user's read"
 }
 
 // ExperimentOutcome is what running an experiment found and how it compares
@@ -56,7 +104,12 @@ func (x Experiment) Run(ctx context.Context, lab *awsops.Lab, policy string) (ou
 	for k, v := range x.Expect {
 		want[k] = v
 	}
-	trial, err := lab.RunExperiment(ctx, awsops.Spec{ID: x.ID, Want: want, Policy: policy})
+	trial, err := lab.RunExperiment(ctx, x.ID, want, func(ctx context.Context, e *awsops.Experiment) error {
+		if x.Do == nil {
+			return fmt.Errorf("experiment %s changes nothing", x.ID)
+		}
+		return x.Do(ctx, e, policy)
+	})
 	out = ExperimentOutcome{Trial: trial, Err: err}
 	out.Problems = x.judge(trial, err)
 	return out
@@ -69,9 +122,9 @@ func (x Experiment) judge(t awsops.Trial, err error) []string {
 		out = append(out, err.Error())
 	}
 	expect := x.Expect
-	if x.ID == awsops.ExpOwnPolicy && t.Trace != nil {
+	if x.YourPolicy && t.Trace != nil {
 		// The learner's policy: AWS's evaluation decides what must happen.
-		expect = map[string]awsops.Decision{awsops.ProbeRead: t.Trace.Expected()}
+		expect = map[string]awsops.Decision{ProbeRead: t.Trace.Expected()}
 	}
 	for _, name := range sortedKeys(expect) {
 		p, ok := t.Probe(name)
@@ -180,15 +233,18 @@ func iamPolicyRestore(n awsops.Names, id awsops.Identity) []string {
 func Experiments() []Experiment {
 	return []Experiment{
 		{
-			Number: 1, ID: awsops.ExpIAMInstead, Title: "IAM instead of the key policy",
+			ID: "iam-instead", Title: "IAM instead of the key policy",
 			Setup: "Take the test user out of the key policy again, and give it kms:Decrypt on the key through " +
 				"an IAM policy of your own instead. The key policy still has its first statement, which lets " +
 				"the account's IAM policies speak for the key.",
 			Change:  "key policy without the user; customer managed IAM policy allowing kms:Decrypt on the key ARN, attached to the user",
-			Predict: awsops.ProbeRead,
-			Expect:  map[string]awsops.Decision{awsops.ProbeRead: allow, awsops.ProbeDecrypt: allow},
+			Predict: ProbeRead,
+			Expect:  map[string]awsops.Decision{ProbeRead: allow, ProbeDecrypt: allow},
 			Why: "\"Enable IAM User Permissions\" names the account root: the key delegates to IAM, so an IAM " +
 				"policy allowing kms:Decrypt on the key is enough.",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				return iamInstead(ctx, e, []string{"kms:Decrypt"}, withoutUser)
+			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy)
 				c = append(c, iamPolicyCLI(n, id, `\"kms:Decrypt\"`)...)
@@ -197,14 +253,23 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 2, ID: awsops.ExpNoDelegation, Title: "Without delegation",
+			ID: "no-delegation", Title: "Without delegation",
 			Setup: "The same IAM policy, but the key policy also loses its \"Enable IAM User Permissions\" statement. " +
 				"The admin stays named as key administrator and user, so nobody is locked out.",
 			Change:  "key policy without the user and without the root statement; the same IAM policy attached",
-			Predict: awsops.ProbeRead,
-			Expect:  map[string]awsops.Decision{awsops.ProbeRead: deny, awsops.ProbeDecrypt: deny},
+			Predict: ProbeRead,
+			Expect:  map[string]awsops.Decision{ProbeRead: deny, ProbeDecrypt: deny},
 			Why: "A KMS key trusts IAM only when its key policy says so. Without the root statement, IAM " +
 				"policies count for nothing on this key: only principals the key policy names may use it.",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				return iamInstead(ctx, e, []string{"kms:Decrypt"}, func(p, user string) (string, error) {
+					p, err := withoutUser(p, user)
+					if err != nil {
+						return "", err
+					}
+					return awsops.DropStatement(p, awsops.SidRoot)
+				})
+			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				c := append(cliPrelude(n, id),
 					jqRemoveUser+` && jq '.Statement |= map(select(.Sid != "Enable IAM User Permissions"))' policy.json > policy2.json && mv policy2.json policy.json`,
@@ -215,14 +280,17 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 3, ID: awsops.ExpScopedIAM, Title: "A scoped IAM grant",
+			ID: "scoped-iam", Title: "A scoped IAM grant",
 			Setup: "Instead of kms:* or the console's long list, the IAM policy allows only kms:Decrypt and " +
 				"kms:GenerateDataKey on this key. Can the user read the table? Write to it?",
 			Change:  "key policy without the user; IAM policy allowing kms:Decrypt and kms:GenerateDataKey on the key ARN",
-			Predict: awsops.ProbeRead,
-			Expect:  map[string]awsops.Decision{awsops.ProbeRead: allow, awsops.ProbeWrite: allow, awsops.ProbeDecrypt: allow},
+			Predict: ProbeRead,
+			Expect:  map[string]awsops.Decision{ProbeRead: allow, ProbeWrite: allow, ProbeDecrypt: allow},
 			Why: "DynamoDB decrypts the table key as the caller for reads and writes alike: kms:Decrypt is what " +
 				"the table needs from its users; GenerateDataKey covers the table key's own creation and rotation.",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				return iamInstead(ctx, e, []string{"kms:Decrypt", "kms:GenerateDataKey"}, withoutUser, probeWrite)
+			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy)
 				c = append(c, iamPolicyCLI(n, id, `[\"kms:Decrypt\",\"kms:GenerateDataKey\"]`)...)
@@ -234,13 +302,20 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 4, ID: awsops.ExpExplicitDeny, Title: "An explicit deny",
+			ID: "explicit-deny", Title: "An explicit deny",
 			Setup: "The key policy still names the test user. Now an inline IAM policy on the user denies " +
 				"kms:Decrypt on every key.",
 			Change:  "inline IAM policy on the user: Deny kms:Decrypt on *",
-			Predict: awsops.ProbeRead,
-			Expect:  map[string]awsops.Decision{awsops.ProbeRead: deny, awsops.ProbeDecrypt: deny},
+			Predict: ProbeRead,
+			Expect:  map[string]awsops.Decision{ProbeRead: deny, ProbeDecrypt: deny},
 			Why:     "An explicit Deny in any policy that applies wins over every Allow, the key policy's included.",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				deny := awsops.IdentityPolicy("Deny", []string{"kms:Decrypt"}, "*")
+				if err := e.PutInlinePolicy(ctx, e.Names().Prefix+"deny-decrypt", deny); err != nil {
+					return err
+				}
+				return traceAndProbe(ctx, e, probeRead, probeDecrypt)
+			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				return []string{
 					fmt.Sprintf(`aws iam put-user-policy --user-name %s --policy-name %sdeny-decrypt --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}]}'`, n.User, n.Prefix),
@@ -251,14 +326,27 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 5, ID: awsops.ExpViaDynamoDB, Title: "Only through DynamoDB",
+			ID: "via-dynamodb", Title: "Only through DynamoDB",
 			Setup: "The key policy lets the test user decrypt only when DynamoDB asks on its behalf " +
 				"(kms:ViaService). The table read goes through DynamoDB; a direct kms decrypt does not.",
 			Change:  "key policy: the user moved to a statement with StringEquals kms:ViaService = dynamodb.<region>.amazonaws.com",
-			Predict: awsops.ProbeDecrypt,
-			Expect:  map[string]awsops.Decision{awsops.ProbeRead: allow, awsops.ProbeDecrypt: deny},
+			Predict: ProbeDecrypt,
+			Expect:  map[string]awsops.Decision{ProbeRead: allow, ProbeDecrypt: deny},
 			Why: "DynamoDB calls KMS with kms:ViaService set to its endpoint; a direct call has no such key, " +
 				"so the condition fails and nothing else allows it.",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				if err := e.EditKeyPolicy(ctx, func(p string) (string, error) {
+					p, err := withoutUser(p, e.UserARN())
+					if err != nil {
+						return "", err
+					}
+					return awsops.WithStatement(p, awsops.ConditionedUseStatement("Allow use through DynamoDB only",
+						e.UserARN(), "StringEquals", policy.KeyViaService, e.ViaService("dynamodb")))
+				}); err != nil {
+					return err
+				}
+				return traceAndProbe(ctx, e, probeRead, probeDecrypt)
+			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				region := id.Region
 				if region == "" {
@@ -271,14 +359,32 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 6, ID: awsops.ExpGrant, Title: "A grant",
+			ID: "grant", Title: "A grant",
 			Setup: "The key policy no longer names the test user; instead the admin creates a grant that lets " +
 				"the user Decrypt. Then the grant is revoked.",
 			Change:  "key policy without the user; CreateGrant (Decrypt) for the user, then RevokeGrant",
-			Predict: awsops.ProbeRead,
-			Expect:  map[string]awsops.Decision{awsops.ProbeRead: allow, awsops.ProbeDecrypt: allow, awsops.ProbeReadAfter: deny},
+			Predict: ProbeRead,
+			Expect:  map[string]awsops.Decision{ProbeRead: allow, ProbeDecrypt: allow, ProbeReadAfter: deny},
 			Why: "A grant is a second way to allow use of a key, without editing any policy; revoking it " +
 				"takes that away (once DynamoDB's cached table key expires).",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				if err := e.EditKeyPolicy(ctx, func(p string) (string, error) { return withoutUser(p, e.UserARN()) }); err != nil {
+					return err
+				}
+				id, err := e.CreateGrant(ctx, e.Names().Prefix+"grant")
+				if err != nil {
+					return err
+				}
+				e.Trace(ctx)
+				e.Note("IAM's policy simulator does not consider grants; the local trace does.")
+				e.Probe(ctx, probeRead)
+				e.Probe(ctx, probeDecrypt)
+				if err := e.RevokeGrant(ctx, id); err != nil {
+					return err
+				}
+				e.Probe(ctx, probeReadAfter)
+				return nil
+			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				return append(cliPrelude(n, id), jqRemoveUser, putPolicy,
 					fmt.Sprintf(`GRANT_ID=$(aws kms create-grant --key-id "$KEY_ARN" --grantee-principal "$USER_ARN" --operations Decrypt --name %sgrant --query GrantId --output text)`, n.Prefix),
@@ -290,15 +396,33 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 7, ID: awsops.ExpDisableKey, Title: "Disable the key",
+			ID: "disable-key", Title: "Disable the key",
 			Setup: "The admin disables the key. Can even the admin read the table? Does DescribeTable still " +
 				"answer? Then the key is enabled again.",
 			Change:  "DisableKey, then EnableKey",
-			Predict: awsops.ProbeAdminRead,
-			Expect: map[string]awsops.Decision{awsops.ProbeAdminRead: deny, awsops.ProbeAdminDescribe: allow,
-				awsops.ProbeRead: deny, awsops.ProbeAdminAfter: allow},
+			Predict: ProbeAdminRead,
+			Expect: map[string]awsops.Decision{ProbeAdminRead: deny, ProbeAdminDescribe: allow,
+				ProbeRead: deny, ProbeAdminAfter: allow},
 			Why: "A disabled key decrypts nothing, for anyone: the data is unreadable although every policy " +
 				"still allows. The table's metadata is not encrypted with the key, so it can still be described.",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				if err := e.SetKeyEnabled(ctx, false); err != nil {
+					return err
+				}
+				e.Trace(ctx)
+				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+				e.Note("On AWS, DynamoDB keeps serving from its cached table key for up to 5 minutes; after that reads and writes fail, " +
+					"the table becomes inaccessible (INACCESSIBLE_ENCRYPTION_CREDENTIALS), and if the key stays unusable for 7 days DynamoDB archives the table.")
+				e.Note("The offline AWS refuses reads once its cache expires and keeps describing the table; it does not archive it.")
+				e.Probe(ctx, probeAdminRead)
+				e.Probe(ctx, probeAdminDescribe)
+				e.Probe(ctx, probeRead)
+				if err := e.SetKeyEnabled(ctx, true); err != nil {
+					return err
+				}
+				e.Probe(ctx, probeAdminAfter)
+				return nil
+			},
 			CLI: func(n awsops.Names, _ awsops.Identity) []string {
 				return []string{
 					fmt.Sprintf("aws kms disable-key --key-id $(aws kms describe-key --key-id %s --query KeyMetadata.KeyId --output text)", n.Alias),
@@ -311,31 +435,87 @@ func Experiments() []Experiment {
 			},
 		},
 		{
-			Number: 8, ID: awsops.ExpCachedKey, Title: "Revocation is not instant",
+			ID: "cached-key", Title: "Revocation is not instant",
 			Setup: "The test user reads the table, then is taken out of the key policy, and reads again at " +
 				"once. DynamoDB keeps the table key it decrypted for a caller for a while.",
 			Change:  "key policy without the user; read at once, then after DynamoDB's cache expires",
-			Predict: awsops.ProbeReadAtOnce,
-			Expect: map[string]awsops.Decision{awsops.ProbeReadAtOnce: allow, awsops.ProbeRead: deny,
-				awsops.ProbeDecrypt: deny},
+			Predict: ProbeReadAtOnce,
+			Expect: map[string]awsops.Decision{ProbeReadAtOnce: allow, ProbeRead: deny,
+				ProbeDecrypt: deny},
 			Why: "DynamoDB caches the plaintext table key per caller (5 minutes on AWS) and asks KMS again only " +
 				"when it expires: a revoked user keeps reading until then. A direct kms decrypt is refused at once.",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				// Start from a table key cached just now, so that "at once" is within its life.
+				if err := e.WaitOutCache(ctx, awsops.AsTestUser); err != nil {
+					return err
+				}
+				e.Probe(ctx, awsops.ProbeSpec{As: awsops.AsTestUser, Call: awsops.CallScan})
+				if err := e.EditKeyPolicy(ctx, func(p string) (string, error) { return withoutUser(p, e.UserARN()) }); err != nil {
+					return err
+				}
+				e.Trace(ctx)
+				e.Probe(ctx, probeReadAtOnce)
+				e.Probe(ctx, probeRead)
+				e.Probe(ctx, probeDecrypt)
+				return nil
+			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				return append(cliPrelude(n, id), testUserNote, scanCmd(n), "# as the admin:", jqRemoveUser, putPolicy,
 					testUserNote, scanCmd(n), "sleep 330", scanCmd(n), "# restore:", restorePolicy)
 			},
 		},
 		{
-			Number: 9, ID: awsops.ExpOwnPolicy, Title: "Your own policy",
+			ID: "own-policy", Title: "Your own policy",
 			Setup: "Edit the key policy yourself. kmslab checks it before applying it, runs the test user's " +
 				"read, and shows what changed and why AWS decided as it did.",
-			Change:  "the key policy as you wrote it",
-			Predict: awsops.ProbeRead,
-			Why:     "The trace shows which statements decided.",
+			Change:     "the key policy as you wrote it",
+			Predict:    ProbeRead,
+			YourPolicy: true,
+			Why:        "The trace shows which statements decided.",
+			Do: func(ctx context.Context, e *awsops.Experiment, policy string) error {
+				if err := e.ReplaceKeyPolicy(ctx, policy); err != nil {
+					return err
+				}
+				// The learner's policy has no expected decision: AWS's evaluation is
+				// the yardstick. The trace is of the read through DynamoDB; a direct
+				// decrypt lacks kms:ViaService, so only the read has one.
+				if x := e.Trace(ctx); x != nil {
+					e.Expect(ProbeRead, x.Expected())
+				}
+				e.Probe(ctx, probeRead)
+				e.Probe(ctx, probeDecrypt)
+				return nil
+			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
 				return append(cliPrelude(n, id), "cp policy-part6.json policy.json && ${VISUAL:-${EDITOR:-vi}} policy.json",
 					putPolicy, testUserNote, scanCmd(n), "# restore:", restorePolicy)
 			},
 		},
 	}
+}
+
+// withoutUser takes the test user out of the key policy's "Allow use of the
+// key" statement: the end of part 6 undone, everything else kept.
+func withoutUser(p, user string) (string, error) { return awsops.RemoveKeyUser(p, user) }
+
+// iamInstead edits the key policy, then attaches a customer managed policy
+// allowing actions on the key, traces and probes: the IAM way in.
+func iamInstead(ctx context.Context, e *awsops.Experiment, actions []string, edit func(p, user string) (string, error), extra ...awsops.ProbeSpec) error {
+	if err := e.EditKeyPolicy(ctx, func(p string) (string, error) { return edit(p, e.UserARN()) }); err != nil {
+		return err
+	}
+	if err := e.AttachPolicy(ctx, e.Names().Prefix+"decrypt", awsops.IdentityPolicy("Allow", actions, e.KeyARN())); err != nil {
+		return err
+	}
+	return traceAndProbe(ctx, e, append(append([]awsops.ProbeSpec{probeRead}, extra...), probeDecrypt)...)
+}
+
+// traceAndProbe records the trace of the read as the change left it, then
+// makes the probes in order.
+func traceAndProbe(ctx context.Context, e *awsops.Experiment, probes ...awsops.ProbeSpec) error {
+	e.Trace(ctx)
+	for _, p := range probes {
+		e.Probe(ctx, p)
+	}
+	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"kmslab/awsops"
 	"kmslab/internal/simtest"
+	"kmslab/policy"
 	"kmslab/sim"
 	"kmslab/steps"
 )
@@ -92,7 +93,7 @@ func TestExperimentsOverTheWire(t *testing.T) {
 				t.Fatal(err)
 			}
 			policy := ""
-			if x.ID == awsops.ExpOwnPolicy {
+			if x.YourPolicy {
 				policy = ownPolicy(t, lab)
 			}
 			out := x.Run(ctx, lab, policy)
@@ -117,6 +118,7 @@ func TestExperimentsOverTheWire(t *testing.T) {
 			if out.Trial.Trace == nil {
 				t.Errorf("no trace: %v", out.Trial.Notes)
 			}
+			checkProbeTraces(t, out.Trial)
 			after, err := lab.State(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -220,7 +222,7 @@ func TestExperimentCLIRunsAsPasted(t *testing.T) {
 			}
 			// AWS refusing is the point only of the disabled key's scan.
 			for _, m := range awsError.FindAllSubmatch(out, -1) {
-				if x.ID != awsops.ExpDisableKey || string(m[1]) != "ValidationException" {
+				if x.ID != "disable-key" || string(m[1]) != "ValidationException" {
 					t.Errorf("AWS refused a command (%s):\n%s", m[1], out)
 				}
 			}
@@ -236,3 +238,41 @@ func TestExperimentCLIRunsAsPasted(t *testing.T) {
 }
 
 var awsError = regexp.MustCompile(`An error occurred \((\w+)\)`)
+
+// checkProbeTraces checks that every probe reaching KMS carries the trace of
+// its own call: kms:Decrypt by its caller, with kms:ViaService exactly when
+// DynamoDB made the call for the caller, reaching the decision AWS did.
+func checkProbeTraces(t *testing.T, tr awsops.Trial) {
+	t.Helper()
+	for _, p := range tr.Probes {
+		if strings.HasPrefix(p.Call, "DescribeTable") {
+			if p.Trace != nil {
+				t.Errorf("%s: a trace for a call that does not reach KMS", p.Call)
+			}
+			continue
+		}
+		if p.Trace == nil || p.Trace.Trace == nil {
+			t.Errorf("%s: no trace of its own call (%s)", p.Call, p.TraceError)
+			continue
+		}
+		if p.Trace.Action != "kms:Decrypt" {
+			t.Errorf("%s: trace of %s, want kms:Decrypt", p.Call, p.Trace.Action)
+		}
+		via := false
+		for _, c := range p.Trace.Context {
+			via = via || c.Key == string(policy.KeyViaService)
+		}
+		if direct := strings.HasPrefix(p.Call, "kms Decrypt"); via == direct {
+			t.Errorf("%s: kms:ViaService in the trace = %v", p.Call, via)
+		}
+		if strings.HasSuffix(p.Call, "as the admin") != !strings.Contains(p.Trace.Principal, "kmslab-user-") {
+			t.Errorf("%s: traced as %s", p.Call, p.Trace.Principal)
+		}
+		// A read served from DynamoDB's cached table key never asked KMS: its
+		// trace says what KMS would decide now (issue 19 makes the cache a
+		// deciding step of its own).
+		if cached := strings.Contains(p.Note, "cached"); !cached && (p.Trace.Verdict() == "Allowed") != (p.Decision == awsops.Allowed) {
+			t.Errorf("%s: %s, but its trace says %s", p.Call, p.Decision, p.Trace.Verdict())
+		}
+	}
+}

@@ -46,6 +46,8 @@ type KeyCreated struct{ Key awsops.Key }
 type TableEncrypted struct {
 	Table awsops.Table
 	Key   *awsops.Key // nil when describing the key failed
+	// KeyFrom names the step that created the key ("part 1"), if any.
+	KeyFrom string
 }
 
 // ItemsRead is a read of the table that returned items: part 3's read as the
@@ -61,6 +63,8 @@ type ReadDenied struct {
 	Denied      awsops.Denied
 	Explanation *awsops.Explanation // nil when the simulation failed
 	Table       *awsops.Table       // nil when the contrasting describe failed
+	// FixedBy names the step that lets the user in ("part 6"), if any.
+	FixedBy string
 }
 
 // KeyUseGranted is part 6's key policy edit and the read that follows it.

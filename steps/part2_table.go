@@ -48,7 +48,7 @@ func part2() Step {
 				return out
 			}
 			out.Status = Done
-			out.Result = TableEncrypted{Table: table, Key: &key}
+			out.Result = TableEncrypted{Table: table, Key: &key, KeyFrom: "part 1"}
 			out.Summary = fmt.Sprintf("Table %s is %s and encrypted at rest with your key %s.", table.Name, table.Status, key.ID)
 			return out
 		},

@@ -30,6 +30,12 @@ func part5() Step {
 			)
 		},
 		Run: runDenied,
+		Check: func(o Outcome) string {
+			if o.Status != DeniedAsExpected {
+				return fmt.Sprintf("part 5: the test user was not denied kms:Decrypt (status %s)", o.Status)
+			}
+			return ""
+		},
 	}
 }
 
@@ -50,12 +56,12 @@ func runDenied(ctx context.Context, lab *awsops.Lab) Outcome {
 	}
 	if access.Denied.Action != "kms:Decrypt" {
 		out.Status = Failed
-		out.Result = ReadDenied{Denied: *access.Denied}
+		out.Result = ReadDenied{Denied: *access.Denied, FixedBy: "part 6"}
 		out.Err = fmt.Errorf("the test user was refused %s, not kms:Decrypt: %s", orUnknown(access.Denied.Action), access.Denied.Message)
 		out.Summary = out.Err.Error()
 		return out
 	}
-	res := ReadDenied{Denied: *access.Denied}
+	res := ReadDenied{Denied: *access.Denied, FixedBy: "part 6"}
 	out.Status = DeniedAsExpected
 	out.Summary = fmt.Sprintf("%s needs kms:Decrypt on the key, and nothing grants it.", lab.Names().User)
 	// The explanation and the contrast enrich the screen; the denial alone

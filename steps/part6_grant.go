@@ -30,6 +30,15 @@ func part6() Step {
 				asTestUser(fmt.Sprintf("aws dynamodb scan --table-name %s", n.Table)),
 			)
 		},
+		Check: func(o Outcome) string {
+			if o.Err != nil {
+				return fmt.Sprintf("part 6 failed: %v", o.Err)
+			}
+			if g, ok := o.Result.(KeyUseGranted); o.Status != Done || !ok || !g.Access.Allowed() {
+				return "part 6: the test user still cannot read the table after the key policy edit"
+			}
+			return ""
+		},
 		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
 			change, err := lab.GrantKeyUse(ctx)
 			if err != nil {

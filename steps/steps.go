@@ -84,6 +84,9 @@ type Step struct {
 	CLI func(awsops.Names, awsops.Identity) []string
 	// Run performs the step. It never panics; a failure is Outcome{Status: Failed, Err}.
 	Run func(ctx context.Context, lab *awsops.Lab) Outcome
+	// Check says why an outcome is not what the lab must reach at this
+	// step, or ""; nil means the step must simply be Done.
+	Check func(Outcome) string
 }
 
 // IsCleanup reports whether the step removes what the others created.

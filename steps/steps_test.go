@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,6 +102,36 @@ func TestCount(t *testing.T) {
 	}{{0, "0 items"}, {1, "1 item"}, {2, "2 items"}} {
 		if got := count(tt.n, "item"); got != tt.want {
 			t.Errorf("count(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestCommandsOnceTheIdentityIsKnown checks that every step's commands, as
+// shown once the identity is known, are those shown before it is known with
+// the identity in place of the shell variables the setup lines fill in: one
+// AWS CLI run of the latter (cli's TestCopiedCommandsRunAsPasted) then
+// stands for both.
+func TestCommandsOnceTheIdentityIsKnown(t *testing.T) {
+	t.Parallel()
+	names := awsops.NewNames("known1")
+	// The aws partition: before the identity is known, parts 4 and cleanup
+	// name the AWS managed policy in it whatever the account's partition.
+	id := awsops.Identity{Account: "111122223333", ARN: "arn:aws:iam::111122223333:user/lab-admin", Region: "eu-west-1"}
+	fill := strings.NewReplacer("${PARTITION}", "aws", "${ACCOUNT}", id.Account, "${ME}", id.ARN, "<<'EOF'", "<<EOF")
+	setup := regexp.MustCompile(`^(read -r ACCOUNT ME <<< |PARTITION=\$\(cut )`)
+	for _, st := range All() {
+		var before []string
+		for _, c := range st.CLI(names, awsops.Identity{}) {
+			if !setup.MatchString(c) {
+				before = append(before, fill.Replace(c))
+			}
+		}
+		var after []string
+		for _, c := range st.CLI(names, id) {
+			after = append(after, strings.ReplaceAll(c, "<<'EOF'", "<<EOF"))
+		}
+		if !slices.Equal(before, after) {
+			t.Errorf("%s: the commands shown once the identity is known differ from those shown before:\nbefore: %q\nafter:  %q", st.ID, before, after)
 		}
 	}
 }

@@ -5,16 +5,21 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/steps"
 )
 
 // confirmView is real AWS's confirmation: what will be created, what it
 // costs, y to go ahead.
 type confirmView struct {
 	pane
-	c common
+	c      common
+	course steps.Lab
 }
 
-func newConfirmView(c common) confirmView { return confirmView{pane: newPane(c), c: c} }
+func newConfirmView(c common, course steps.Lab) confirmView {
+	return confirmView{pane: newPane(c), c: c, course: course}
+}
 
 func (v *confirmView) setCommon(c common) { v.c, v.pane.c = c, c }
 
@@ -66,12 +71,9 @@ func (v *confirmView) refresh() {
 	st := v.c.styles
 	w := v.contentWidth()
 	n, id := v.c.run.names, v.c.run.identity
-	items := [][3]string{
-		{"KMS key + alias", n.Alias, "$1/month, prorated hourly, while the key exists: cents for this lab. " +
-			"Cleanup schedules its deletion after 7 days, the minimum AWS allows; a key pending deletion is not charged."},
-		{"DynamoDB table", n.Table, "On-demand, encrypted with the key; a few requests and bytes: well under $0.01."},
-		{"IAM user + access key", n.User, "Free. AmazonDynamoDBFullAccess only: no KMS permission."},
-		{"KMS requests", "about 20", "Free tier covers 20,000 a month; then $0.03 per 10,000."},
+	var items []steps.Resource
+	if v.course.Resources != nil {
+		items = v.course.Resources(n)
 	}
 	out := []string{
 		st.Warn.Render(wrapText("This run creates real resources in AWS account "+id.Account+" ("+id.Region+").", w, "")),
@@ -87,8 +89,8 @@ func (v *confirmView) refresh() {
 		}
 	}
 	for _, it := range items {
-		out = append(out, "", st.Bold.Render("• "+it[0])+"  "+st.Accent.Render(it[1]),
-			lipgloss.NewStyle().PaddingLeft(2).Render(ansi.Wrap(it[2], max(w-2, 10), "")))
+		out = append(out, "", st.Bold.Render("• "+it.What)+"  "+st.Accent.Render(it.Name),
+			lipgloss.NewStyle().PaddingLeft(2).Render(ansi.Wrap(it.Cost, max(w-2, 10), "")))
 	}
 	out = append(out, "",
 		ansi.Wrap("Every resource is tagged "+st.Bold.Render("kmslab:run="+n.RunID)+
@@ -100,3 +102,12 @@ func (v *confirmView) refresh() {
 	out = append(out, "", st.Bold.Render("Create these resources?  ")+st.OK.Render("y")+" yes   "+st.Error.Render("n")+" go back")
 	v.setSections(out, -1, false)
 }
+
+func (v confirmView) header() (string, string) {
+	if v.c.run.endpoint != "" {
+		return "Before we start", "what will be created at the endpoint"
+	}
+	return "Before we start", "what will be created in your account"
+}
+
+func (v confirmView) location() string { return "Confirm" }

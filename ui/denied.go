@@ -25,10 +25,10 @@ type deniedView struct {
 func (v *deniedView) Update(tea.Msg) (resultView, tea.Cmd, bool) { return v, nil, false }
 
 func (v *deniedView) View() string {
-	return renderDenied(v.c, v.width, v.r.Denied, v.r.Explanation, v.r.Table)
+	return renderDenied(v.c, v.width, v.r.Denied, v.r.Explanation, v.r.Table, v.r.FixedBy)
 }
 
-func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, table *awsops.Table) string {
+func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, table *awsops.Table, fixedBy string) string {
 	st := *c.styles
 	inner := max(w-st.DeniedBox.GetHorizontalFrameSize(), 10)
 	banner := st.DeniedBanner.Render(padRight("⛔ ACCESS DENIED  "+d.Code, inner-2))
@@ -66,7 +66,7 @@ func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, tabl
 	}
 	switch {
 	case traced:
-		why = []string{whyPanel{st: st, tr: ex.Trace}.View(whyInner)}
+		why = []string{whyPanel{st: st, tr: ex.Trace, fixedBy: fixedBy}.View(whyInner)}
 	case ex != nil:
 		why = append(why, renderExplanation(st, whyInner, *ex))
 		if ex.TraceError != "" {

@@ -30,7 +30,7 @@ func (v *grantView) View() string {
 	out := []string{renderChange(c, w, v.r.Change)}
 	a := v.r.Access
 	if a.Denied != nil {
-		out = append(out, renderDenied(c, w, *a.Denied, nil, nil))
+		out = append(out, renderDenied(c, w, *a.Denied, nil, nil, ""))
 		return strings.Join(out, "\n")
 	}
 	out = append(out, c.section("Read as the test user"),

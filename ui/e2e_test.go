@@ -78,7 +78,7 @@ func TestEndToEndOffline(t *testing.T) {
 		t.Fatalf("who am i: %v", err)
 	}
 	dark := true
-	m := New(Options{Lab: lab, Steps: steps.All(), Identity: id, Mode: Offline, Extras: simExtras{srv},
+	m := New(Options{Lab: lab, Course: fxCourse(steps.All()), Identity: id, Mode: Offline, Extras: simExtras{srv},
 		Progress: feed, Dark: &dark, Context: ctx})
 
 	tm, waitModel := runWatched(t, m)

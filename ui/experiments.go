@@ -58,18 +58,20 @@ type (
 	}
 )
 
-// experimentsView is the screen after part 6 listing the what-ifs: the
-// learner picks one, predicts allowed or denied, kmslab runs it for real,
-// shows result, diff and trace, and restores the end of part 6.
+// experimentsView is the screen after the last part listing the what-ifs:
+// the learner picks one, predicts allowed or denied, kmslab runs it for
+// real, shows result, diff and trace, and restores the lab's baseline.
 type experimentsView struct {
 	pane
-	c       common
-	list    []steps.Experiment
-	records []expRecord
-	cursor  int
-	phase   expPhase
-	run     int // id of the latest run, to drop stale results
-	waiting string
+	c    common
+	list []steps.Experiment
+	// baseline names the state each experiment starts from and restores.
+	baseline string
+	records  []expRecord
+	cursor   int
+	phase    expPhase
+	run      int // id of the latest run, to drop stale results
+	waiting  string
 
 	policy    string // own-policy: the learner's policy, once valid
 	policyErr string // why the last saved policy was refused
@@ -93,8 +95,9 @@ func (v *experimentsView) stop() {
 	}
 }
 
-func newExperimentsView(c common, list []steps.Experiment, ctx context.Context) experimentsView {
-	v := experimentsView{pane: newPane(c), c: c, list: list, records: make([]expRecord, len(list)), ctx: ctx}
+func newExperimentsView(c common, course steps.Lab, ctx context.Context) experimentsView {
+	list := course.NumberedExperiments()
+	v := experimentsView{pane: newPane(c), c: c, list: list, baseline: course.Baseline(), records: make([]expRecord, len(list)), ctx: ctx}
 	v.editor = os.Getenv("VISUAL")
 	if v.editor == "" {
 		v.editor = os.Getenv("EDITOR")
@@ -146,7 +149,7 @@ func (v experimentsView) score() string {
 // Update handles the screen's keys and its messages.
 func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
 	switch msg := msg.(type) {
-	case expDoneMsg:
+	case expDoneMsg: // the one place an experiment completes
 		if msg.run != v.run || msg.index != v.cursor {
 			return v, nil
 		}
@@ -204,7 +207,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 		x := v.list[v.cursor]
 		switch {
 		case key.Matches(k, keys.PredictAllow), key.Matches(k, keys.PredictDeny):
-			if x.ID == awsops.ExpOwnPolicy && v.policy == "" {
+			if x.YourPolicy && v.policy == "" {
 				v.ask(flashMsg("Write your policy first: press Enter."))
 				return v, nil
 			}
@@ -213,7 +216,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 				d = awsops.Refused
 			}
 			return v.start(d)
-		case key.Matches(k, keys.Next) && x.ID == awsops.ExpOwnPolicy:
+		case key.Matches(k, keys.Next) && x.YourPolicy:
 			return v, v.loadPolicy()
 		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
 			v.phase = expList
@@ -249,7 +252,8 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 	return v, nil
 }
 
-// start runs the selected experiment with the learner's prediction.
+// start runs the selected experiment with the learner's prediction: the
+// one place a prediction is recorded.
 func (v experimentsView) start(predicted awsops.Decision) (experimentsView, tea.Cmd) {
 	i := v.cursor
 	v.records[i] = expRecord{predicted: predicted}
@@ -370,7 +374,7 @@ func (v experimentsView) ShortHelp() []key.Binding {
 	case expList:
 		return []key.Binding{k.Next, k.Up, k.Down, k.Back}
 	case expSetup:
-		if v.list[v.cursor].ID == awsops.ExpOwnPolicy && v.policy == "" {
+		if v.list[v.cursor].YourPolicy && v.policy == "" {
 			return []key.Binding{k.Next, k.Back}
 		}
 		return []key.Binding{k.PredictAllow, k.PredictDeny, k.Back}
@@ -394,7 +398,7 @@ func (v experimentsView) hint() string {
 	case expList:
 		return "Pick a what-if with ↑/↓ and Enter; ← goes back to the lab."
 	case expSetup:
-		if v.list[v.cursor].ID == awsops.ExpOwnPolicy && v.policy == "" {
+		if v.list[v.cursor].YourPolicy && v.policy == "" {
 			return "Press Enter to write your key policy."
 		}
 		return "Predict: a for allowed, d for denied."
@@ -464,7 +468,7 @@ func orDefault(s, d string) string {
 func (v experimentsView) listLines() []string {
 	st := v.c.styles
 	out := []string{st.Section.UnsetMarginTop().Render("▌ Experiments · what if…"),
-		st.Muted.Render("Each one changes the lab for real, runs the read, shows why, then restores the end of part 6."), ""}
+		st.Muted.Render("Each one changes the lab for real, runs the read, shows why, then restores " + v.baseline + "."), ""}
 	for i, x := range v.list {
 		cur := "  "
 		if i == v.cursor {
@@ -500,7 +504,7 @@ func (v experimentsView) setupLines() []string {
 	w := v.contentWidth()
 	out := []string{st.Section.UnsetMarginTop().Render(fmt.Sprintf("▌ Experiment %d · %s", x.Number, x.Title)),
 		wrapText(x.Setup, w, "/:"), "", st.Bold.Render("Change: ") + x.Change}
-	if x.ID == awsops.ExpOwnPolicy {
+	if x.YourPolicy {
 		switch {
 		case v.policyErr != "":
 			out = append(out, "", st.Error.Render("✗ Not applied: "+v.policyErr))
@@ -508,23 +512,10 @@ func (v experimentsView) setupLines() []string {
 			out = append(out, "", st.OK.Render("✓ Your policy is valid and ready to apply."))
 		}
 	}
-	out = append(out, "", st.Bold.Render("Predict "+predictWhat(x)+":")+" "+st.Key.Render("a")+" allowed · "+st.Key.Render("d")+" denied")
+	out = append(out, "", st.Bold.Render("Predict "+x.PredictWhat()+":")+" "+st.Key.Render("a")+" allowed · "+st.Key.Render("d")+" denied")
 	// Laid out as the parts' commands are: broken before options, never mid-word.
 	out = append(out, v.c.section("AWS CLI"), cliBlock(*st, x.CLI(v.c.run.names, v.c.run.identity), w))
 	return out
-}
-
-// predictWhat says which call the prediction is about.
-func predictWhat(x steps.Experiment) string {
-	switch x.Predict {
-	case awsops.ProbeDecrypt:
-		return "a direct kms decrypt by the test user"
-	case awsops.ProbeReadAtOnce:
-		return "the test user's read right after the change"
-	case awsops.ProbeAdminRead:
-		return "the admin's read"
-	}
-	return "the test user's read"
 }
 
 func (v experimentsView) resultLines() []string {
@@ -626,7 +617,7 @@ func (v experimentsView) resultLines() []string {
 	}
 	out = append(out, "")
 	if o.Trial.Restored {
-		out = append(out, st.OK.Render("✓ Restored the end of part 6 and read it back equal."))
+		out = append(out, st.OK.Render("✓ Restored "+v.baseline+" and read it back equal."))
 	} else {
 		out = append(out, st.Error.Render(wrapText("✗ Not restored: "+orDefault(o.Trial.Mismatch, "the run stopped before restoring"), w, "/:")))
 	}
@@ -642,3 +633,23 @@ func cacheSuffix(m Mode) string {
 	}
 	return " (on AWS, kmslab waits it out)"
 }
+
+// experimentsOpen reports whether the what-ifs may be opened: the last part
+// has succeeded, cleanup has not run and nothing is running.
+func (m Model) experimentsOpen() bool {
+	after := m.opts.Course.ExperimentsAfter()
+	if after < 0 || m.running >= 0 || m.screen != screenStep || m.cur < after {
+		return false
+	}
+	for i, s := range m.opts.Course.Steps {
+		if s.IsCleanup() && m.steps[i].ran {
+			return false
+		}
+	}
+	st := m.steps[after].status
+	return st == statusDone || st == statusDenied
+}
+
+func (v experimentsView) header() (string, string) { return "Experiments", "what if…" }
+
+func (v experimentsView) location() string { return "Experiments" }

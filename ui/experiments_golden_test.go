@@ -19,10 +19,10 @@ var fxKeyPolicyDiff = awsops.DiffPolicies(fxPolicyAfter, fxPolicyBefore)
 // fixture's names: the user out of the key policy, an IAM policy in.
 func fxTrial() steps.ExperimentOutcome {
 	return steps.ExperimentOutcome{Trial: awsops.Trial{
-		ID: awsops.ExpIAMInstead,
+		ID: "iam-instead",
 		Probes: []awsops.Probe{
-			{Name: awsops.ProbeRead, Call: "Scan as kmslab-user-demo01", Decision: awsops.Allowed, Items: 1},
-			{Name: awsops.ProbeDecrypt, Call: "kms Decrypt as kmslab-user-demo01", Decision: awsops.Allowed},
+			{Name: steps.ProbeRead, Call: "Scan as kmslab-user-demo01", Decision: awsops.Allowed, Items: 1},
+			{Name: steps.ProbeDecrypt, Call: "kms Decrypt as kmslab-user-demo01", Decision: awsops.Allowed},
 		},
 		Diffs: []awsops.Diff{
 			{Label: "key policy", Text: fxKeyPolicyDiff.Unified(), Policy: &fxKeyPolicyDiff},
@@ -58,8 +58,8 @@ func fxTrial() steps.ExperimentOutcome {
 func expFixture(t *testing.T, w, h int) Model {
 	t.Helper()
 	dark := true
-	m := New(Options{Steps: fixtureSteps(), Identity: fxIdentity, Names: fxNames, Mode: Offline,
-		Width: w, Height: h, Dark: &dark, Experiments: steps.Experiments()})
+	m := New(Options{Course: fxCourse(fixtureSteps(), steps.Experiments()...), Identity: fxIdentity, Names: fxNames, Mode: Offline,
+		Width: w, Height: h, Dark: &dark})
 	m = atStep(m, 5)
 	m.experiments.exec = func(context.Context, steps.Experiment, string) steps.ExperimentOutcome { return fxTrial() }
 	m, _ = press(t, m, "w")
@@ -105,8 +105,8 @@ func TestGoldenExperiments(t *testing.T) {
 // step the list was opened from, and the summary carries the score.
 func TestExperimentsKeys(t *testing.T) {
 	dark := true
-	m := New(Options{Steps: fixtureSteps(), Identity: fxIdentity, Names: fxNames, Mode: Offline,
-		Width: 100, Height: 30, Dark: &dark, Experiments: steps.Experiments()})
+	m := New(Options{Course: fxCourse(fixtureSteps(), steps.Experiments()...), Identity: fxIdentity, Names: fxNames, Mode: Offline,
+		Width: 100, Height: 30, Dark: &dark})
 	m = atStep(m, 4)
 	if m, _ = press(t, m, "w"); m.screen != screenStep {
 		t.Fatalf("w opened the experiments before part 6")

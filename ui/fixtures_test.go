@@ -125,7 +125,7 @@ var fxOutcomes = []steps.Outcome{
 		Result: steps.UserCreated{User: awsops.TestUser{Name: fxNames.User, ARN: fxUserARN, AccessKeyID: "AKIAEXAMPLETESTUSER1",
 			Policies: []string{"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}}}},
 	{Status: steps.DeniedAsExpected, Summary: "The test user may describe the table but not read it.",
-		Result: steps.ReadDenied{Denied: *fxDenied, Explanation: fxExplanation, Table: &fxTable}},
+		Result: steps.ReadDenied{Denied: *fxDenied, Explanation: fxExplanation, Table: &fxTable, FixedBy: "part 6"}},
 	{Status: steps.Done, Summary: "Added the test user to \"Allow use of the key\"; the read now works.",
 		Result: steps.KeyUseGranted{
 			Change: awsops.PolicyChange{Before: fxPolicyBefore, After: fxPolicyAfter, Added: []string{fxUserARN}, Changed: true,
@@ -220,7 +220,7 @@ var fxSaveDir = os.TempDir()
 
 func newFixtureModel(mode Mode, w, h int, extras Extras, failOnce ...int) Model {
 	dark := true
-	return New(Options{Steps: fixtureSteps(failOnce...), Identity: fxIdentity, Names: fxNames, Mode: mode,
+	return New(Options{Course: fxCourse(fixtureSteps(failOnce...)), Identity: fxIdentity, Names: fxNames, Mode: mode,
 		Extras: extras, Width: w, Height: h, Dark: &dark, SaveDir: fxSaveDir})
 }
 
@@ -340,4 +340,12 @@ func downsample(s string, p colorprofile.Profile) string {
 	w := &colorprofile.Writer{Forward: &buf, Profile: p}
 	_, _ = w.WriteString(s)
 	return buf.String()
+}
+
+// fxCourse is the KMS lab with the given steps and experiments (none unless
+// given), so that a fixture shows only what it is about.
+func fxCourse(st []steps.Step, x ...steps.Experiment) steps.Lab {
+	c := steps.KMS()
+	c.Steps, c.Experiments = st, x
+	return c
 }

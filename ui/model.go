@@ -4,11 +4,13 @@
 // package steps (through awsops); the ui only issues commands and renders
 // their typed outcomes.
 //
-// Each screen is a component (welcome.go, confirm.go, part.go, summary.go)
-// and each kind of step result has its view (result.go registers them:
-// resources.go, denied.go, diff.go, cleanup.go), as do the offline-only
-// panels (atrest.go, audit.go). The root Model routes messages to the active
-// screen and draws the chrome around it: header, sidebar, status and help.
+// Each screen is a component (welcome.go, confirm.go, part.go,
+// experiments.go, summary.go) and each kind of step result has its view
+// (result.go registers them: resources.go, denied.go, diff.go, cleanup.go),
+// as do the offline-only panels (atrest.go, audit.go). The root Model
+// (model.go) routes messages to the active screen; view.go draws the chrome
+// around it (header, status, help), sidebar.go the steps, quit.go the quit
+// prompt and what the run leaves behind; run.go runs a step.
 package ui
 
 import (
@@ -28,47 +30,6 @@ import (
 	"kmslab/awsops"
 	"kmslab/steps"
 )
-
-// Mode says where the lab runs.
-type Mode int
-
-// Modes.
-const (
-	Offline Mode = iota // the in-process simulated AWS
-	AWS                 // a real AWS account (or a compatible endpoint)
-)
-
-// Options configure the walkthrough.
-type Options struct {
-	Lab      *awsops.Lab
-	Steps    []steps.Step // parts, experiments, then cleanup, as steps.All returns
-	Identity awsops.Identity
-	// Names are the run's resource names; default Lab.Names().
-	Names awsops.Names
-	Mode  Mode
-	// Endpoint is the custom endpoint URL in AWS mode (--endpoint-url), empty
-	// for AWS itself; default: the one the lab's ledger records. The screens
-	// then name it instead of promising real resources and real costs.
-	Endpoint string
-	// Extras, offline only, enables the at-rest and audit-trail panels.
-	Extras Extras
-	// Progress delivers awsops progress reports to the status line.
-	Progress *ProgressFeed
-	// Width and Height are the initial size, until the terminal reports its own.
-	Width, Height int
-	// Dark forces a light (false) or dark (true) palette; nil asks the terminal.
-	Dark *bool
-	// NoColor drops all colors; New also honours the NO_COLOR environment variable.
-	NoColor bool
-	// Context is the parent of every step's context; default Background.
-	Context context.Context
-	// SaveDir is where c saves a step's commands; default: beside the
-	// run's ledger, or the temporary directory when there is none.
-	SaveDir string
-	// Experiments are the what-ifs offered after part 6 (steps.Experiments());
-	// none when empty.
-	Experiments []steps.Experiment
-}
 
 // screen is which screen is active; every switch over it is exhaustive.
 type screen int
@@ -161,7 +122,7 @@ func New(o Options) Model {
 	m := Model{
 		opts:   o,
 		isDark: true,
-		steps:  make([]stepState, len(o.Steps)),
+		steps:  make([]stepState, len(o.Course.Steps)),
 		runner: runner{running: -1},
 		help:   help.New(),
 	}
@@ -172,11 +133,11 @@ func New(o Options) Model {
 	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
 	}}
-	m.welcome = newWelcomeView(m.c, o.Steps)
-	m.confirm = newConfirmView(m.c)
+	m.welcome = newWelcomeView(m.c, o.Course)
+	m.confirm = newConfirmView(m.c, o.Course)
 	m.part = newPartView(m.c, o.Extras)
 	m.summary = newSummaryView(m.c)
-	m.experiments = newExperimentsView(m.c, o.Experiments, o.Context)
+	m.experiments = newExperimentsView(m.c, o.Course, o.Context)
 	m.sidebar = newSidebar(m.c)
 	m.applyStyles()
 	w, h := o.Width, o.Height
@@ -495,247 +456,25 @@ func (m *Model) goTo(s screen, cur int) {
 // showStep hands the current step and what the walkthrough knows around it
 // to the part pane.
 func (m *Model) showStep(top bool) {
-	if len(m.opts.Steps) == 0 {
+	if len(m.opts.Course.Steps) == 0 {
 		return
 	}
-	i := min(m.cur, len(m.opts.Steps)-1)
+	i := min(m.cur, len(m.opts.Course.Steps)-1)
 	ctx := partContext{
 		index:     i,
-		last:      i == len(m.opts.Steps)-1,
-		partCount: steps.PartCount(m.opts.Steps),
+		last:      i == len(m.opts.Course.Steps)-1,
+		partCount: m.opts.Course.PartCount(),
 		waiting:   m.waitingLabel(),
 	}
 	// The at-rest view shows the latest items read beside their ciphertext,
 	// and recognises the lab key's id inside the wrapped table key.
 	for j, s := range m.steps {
 		if items := steps.Items(s.outcome.Result); len(items) > 0 {
-			ctx.lastItems, ctx.lastItemsPart = items, m.opts.Steps[j].Part
+			ctx.lastItems, ctx.lastItemsPart = items, m.opts.Course.Steps[j].Part
 		}
 		if k := steps.KeyOf(s.outcome.Result); k != nil && k.ID != "" && ctx.keyID == "" {
 			ctx.keyID = k.ID
 		}
 	}
-	m.part.show(m.opts.Steps[i], m.steps[i], ctx, top)
-}
-
-// resourcesPresent reports whether the run created something that cleanup
-// has not yet removed.
-func (m Model) resourcesPresent() bool {
-	sure, _ := m.leftovers()
-	return sure
-}
-
-// leftovers says what the run may have left behind: sure when a resource is
-// known to exist, maybe when a step failed while creating one (it may or may
-// not exist). The run's ledger knows exactly; without one (offline, tests) a
-// step that produced something created it.
-func (m Model) leftovers() (sure, maybe bool) {
-	if lab := m.opts.Lab; lab != nil && lab.LedgerPath() != "" {
-		for _, e := range lab.Ledger().Pending() {
-			if e.State == awsops.StateCreated {
-				sure = true
-			} else {
-				maybe = true
-			}
-		}
-		return sure, maybe && !sure
-	}
-	for i, s := range m.steps {
-		if m.opts.Steps[i].IsCleanup() {
-			if s.status == statusDone {
-				if r, ok := s.outcome.Result.(steps.CleanedUp); !ok || r.Report.OK() {
-					return false, false
-				}
-			}
-			continue
-		}
-		switch {
-		case s.status == statusDone || s.status == statusDenied || s.outcome.Result != nil:
-			sure = true
-		case s.ran:
-			maybe = true
-		}
-	}
-	return sure, maybe && !sure
-}
-
-// ExitNote is what to tell the learner once the program has ended: on AWS,
-// that resources remain and `kmslab cleanup` removes them. Empty when
-// nothing remains (and always offline: the embedded AWS vanished).
-func (m Model) ExitNote() string {
-	if m.opts.Mode != AWS {
-		return ""
-	}
-	where := "your AWS account " + m.opts.Identity.Account + " (" + m.opts.Identity.Region + ")"
-	if m.opts.Endpoint != "" {
-		where = m.opts.Endpoint
-	}
-	sure, maybe := m.leftovers()
-	switch {
-	case sure:
-		return "Resources of kmslab run " + m.opts.Names.RunID + " remain in " + where + ": `kmslab cleanup` removes them."
-	case maybe:
-		return "A step of kmslab run " + m.opts.Names.RunID + " failed while creating a resource in " + where +
-			": `kmslab cleanup` finds and removes it if it exists."
-	}
-	return ""
-}
-
-func (m Model) cleanupIndex() int {
-	for i, s := range m.opts.Steps {
-		if s.IsCleanup() {
-			return i
-		}
-	}
-	return -1
-}
-
-func (m Model) askQuit() (Model, tea.Cmd) {
-	if !m.resourcesPresent() && m.running < 0 {
-		return m, m.quit()
-	}
-	m.quitting = true
-	return m, nil
-}
-
-func (m Model) quit() tea.Cmd {
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.experiments.stop()
-	return tea.Quit
-}
-
-func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	keys := m.c.keys
-	switch {
-	case key.Matches(msg, keys.ForceQuit):
-		m.quitting = false
-		return m, m.quit()
-	case key.Matches(msg, keys.Cancel):
-		m.quitting = false
-		return m, nil
-	case key.Matches(msg, keys.Yes):
-		m.quitting = false
-		if m.opts.Mode == Offline || !m.resourcesPresent() {
-			return m, m.quit()
-		}
-		ci := m.cleanupIndex()
-		if ci < 0 {
-			return m, m.quit()
-		}
-		if m.running >= 0 && m.cancel != nil {
-			m.cancel() // the running step would race cleanup
-		}
-		m.experiments.stop() // so would a running experiment
-		m.quitAfterCleanup = true
-		m.goTo(screenStep, ci)
-		return m.startStep(ci)
-	case key.Matches(msg, keys.No):
-		m.quitting = false
-		if m.opts.Mode == Offline {
-			return m, nil
-		}
-		return m, m.quit()
-	}
-	return m, nil
-}
-
-func (m Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
-
-func (m Model) waitingLabel() string {
-	if m.waiting != "" {
-		return m.waiting
-	}
-	if m.running >= 0 && m.running < len(m.opts.Steps) {
-		return m.opts.Steps[m.running].Title + "…"
-	}
-	return "working…"
-}
-
-func (m *Model) syncSidebar() {
-	entries := make([]sideEntry, 0, len(m.steps)+2)
-	entries = append(entries, sideEntry{label: "Welcome", status: statusDone})
-	for i, s := range m.steps {
-		st := m.opts.Steps[i]
-		e := sideEntry{label: st.ShortTitle(), status: s.status}
-		if st.Kind == steps.KindPart {
-			e.part = st.Part
-		}
-		entries = append(entries, e)
-	}
-	sum := sideEntry{label: "Summary", status: statusPending}
-	if m.screen == screenSummary {
-		sum.status = statusDone
-	}
-	entries = append(entries, sum)
-	if m.screen == screenWelcome || m.screen == screenConfirm {
-		entries[0].status = statusPending
-	}
-	m.sidebar.entries = entries
-	switch m.screen {
-	case screenWelcome, screenConfirm:
-		m.sidebar.current = 0
-	case screenStep:
-		m.sidebar.current = m.cur + 1
-	case screenSummary:
-		m.sidebar.current = len(entries) - 1
-	case screenExperiments:
-		m.sidebar.current = m.cur + 1
-	}
-	m.sidebar.spin = m.spinner.View()
-}
-
-// syncSummary hands the summary what every step did.
-func (m *Model) syncSummary() {
-	m.summary.score = m.experiments.score()
-	m.summary.show(m.opts.Steps, m.steps, m.resourcesPresent())
-}
-
-func (m Model) locationLabel() string {
-	switch m.screen {
-	case screenWelcome:
-		return "Welcome"
-	case screenConfirm:
-		return "Confirm"
-	case screenSummary:
-		return "Summary"
-	case screenExperiments:
-		return "Experiments"
-	case screenStep:
-	}
-	if m.cur < len(m.opts.Steps) {
-		s := m.opts.Steps[m.cur]
-		switch s.Kind {
-		case steps.KindCleanup:
-			return "Cleanup"
-		case steps.KindExperiment:
-			return "Experiment"
-		case steps.KindPart:
-		}
-		return "Part " + itoa(s.Part) + " of " + itoa(steps.PartCount(m.opts.Steps))
-	}
-	return ""
-}
-
-// experimentsOpen reports whether the what-ifs may be opened: part 6 has
-// succeeded, cleanup has not run and nothing is running.
-func (m Model) experimentsOpen() bool {
-	if len(m.opts.Experiments) == 0 || m.running >= 0 || m.screen != screenStep {
-		return false
-	}
-	six := -1
-	for i, s := range m.opts.Steps {
-		if s.Kind == steps.KindPart && s.Part == 6 {
-			six = i
-		}
-		if s.IsCleanup() && m.steps[i].ran {
-			return false
-		}
-	}
-	if six < 0 || m.cur < six {
-		return false
-	}
-	st := m.steps[six].status
-	return st == statusDone || st == statusDenied
+	m.part.show(m.opts.Course.Steps[i], m.steps[i], ctx, top)
 }

@@ -145,7 +145,7 @@ func TestStaleResultDropped(t *testing.T) {
 func TestProgressShown(t *testing.T) {
 	feed := NewProgressFeed()
 	dark := true
-	m := New(Options{Steps: fixtureSteps(), Names: fxNames, Identity: fxIdentity, Progress: feed, Width: 100, Height: 30, Dark: &dark})
+	m := New(Options{Course: fxCourse(fixtureSteps()), Names: fxNames, Identity: fxIdentity, Progress: feed, Width: 100, Height: 30, Dark: &dark})
 	m, _ = press(t, m, "enter")
 	m.steps[0].status = statusRunning
 	m.running = 0
@@ -320,7 +320,7 @@ func TestExperiment(t *testing.T) {
 		}}
 	all = append(all[:6], append([]steps.Step{exp}, all[6:]...)...)
 	dark := true
-	m := New(Options{Steps: all, Identity: fxIdentity, Names: fxNames, Mode: Offline, Width: 100, Height: 30, Dark: &dark})
+	m := New(Options{Course: fxCourse(all), Identity: fxIdentity, Names: fxNames, Mode: Offline, Width: 100, Height: 30, Dark: &dark})
 	for j := 0; j < 6; j++ {
 		m = withOutcome(m, j)
 	}
@@ -356,7 +356,7 @@ func TestPanicInStepIsAFailure(t *testing.T) {
 	st := fixtureSteps()
 	st[0].Run = func(context.Context, *awsops.Lab) steps.Outcome { panic("boom") }
 	dark := false
-	m := New(Options{Steps: st, Names: fxNames, Identity: fxIdentity, Width: 100, Height: 30, Dark: &dark})
+	m := New(Options{Course: fxCourse(st), Names: fxNames, Identity: fxIdentity, Width: 100, Height: 30, Dark: &dark})
 	m, _ = press(t, m, "enter", "enter")
 	if m.steps[0].status != statusFailed || !strings.Contains(m.steps[0].outcome.Err.Error(), "boom") {
 		t.Fatalf("status %d err %v", m.steps[0].status, m.steps[0].outcome.Err)

@@ -65,6 +65,10 @@ type screenComponent interface {
 	setCommon(common)
 	scroller() *pane
 	hint() string
+	// header is the screen's name and subtitle for the header ("Part 2 of
+	// 6", the step's title); location is its name where room is short.
+	header() (string, string)
+	location() string
 }
 
 func (p *pane) scroller() *pane { return p }

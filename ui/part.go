@@ -359,3 +359,36 @@ func dropTitle(md string) string {
 	_, rest, _ := strings.Cut(md, "\n")
 	return strings.TrimLeft(rest, "\n")
 }
+
+// header is "Part n of 6" and the step's title, or Cleanup.
+func (v partView) header() (string, string) {
+	s := v.step
+	switch s.Kind {
+	case steps.KindCleanup:
+		if strings.EqualFold(strings.ReplaceAll(s.Title, " ", ""), "cleanup") {
+			return "Cleanup", ""
+		}
+		return "Cleanup", s.Title
+	case steps.KindExperiment:
+		return "Experiment", s.Title
+	case steps.KindPart:
+	}
+	if s.ID == "" {
+		return "", ""
+	}
+	return "Part " + itoa(s.Part) + " of " + itoa(v.ctx.partCount), s.Title
+}
+
+func (v partView) location() string {
+	switch v.step.Kind {
+	case steps.KindCleanup:
+		return "Cleanup"
+	case steps.KindExperiment:
+		return "Experiment"
+	case steps.KindPart:
+	}
+	if v.step.ID == "" {
+		return ""
+	}
+	return "Part " + itoa(v.step.Part) + " of " + itoa(v.ctx.partCount)
+}

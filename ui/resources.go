@@ -80,7 +80,11 @@ func (v *tableView) View() string {
 			pairs = append(pairs, [2]string{"Alias", k.Alias})
 		}
 		pairs = append(pairs, [2]string{"Key ID", k.ID}, [2]string{"State", k.State})
-		out += "\n" + v.c.section("KMS key (created in part 1)") + "\n" + kvLines(*v.c.styles, v.width, pairs)
+		title := "KMS key"
+		if v.r.KeyFrom != "" {
+			title += " (created in " + v.r.KeyFrom + ")"
+		}
+		out += "\n" + v.c.section(title) + "\n" + kvLines(*v.c.styles, v.width, pairs)
 	}
 	return out
 }

@@ -39,7 +39,7 @@ type (
 
 // startStep runs step i in a command.
 func (m Model) startStep(i int) (Model, tea.Cmd) {
-	if i < 0 || i >= len(m.opts.Steps) || m.running >= 0 && m.running != i {
+	if i < 0 || i >= len(m.opts.Course.Steps) || m.running >= 0 && m.running != i {
 		return m, nil
 	}
 	if m.cancel != nil {
@@ -57,7 +57,7 @@ func (m Model) startStep(i int) (Model, tea.Cmd) {
 	m.steps[i].outcome = steps.Outcome{}
 	m.syncSidebar()
 	m.showStep(false)
-	step, lab := m.opts.Steps[i], m.opts.Lab
+	step, lab := m.opts.Course.Steps[i], m.opts.Lab
 	runCmd := func() tea.Msg {
 		return stepDoneMsg{index: i, run: run, outcome: runSafely(ctx, step, lab)}
 	}
@@ -79,6 +79,8 @@ func runSafely(ctx context.Context, step steps.Step, lab *awsops.Lab) (out steps
 	return step.Run(ctx, lab)
 }
 
+// handleStepDone records a step's outcome: the one place a step completes,
+// for anything that must hear of it.
 func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	if msg.index < 0 || msg.index >= len(m.steps) || msg.run != m.steps[msg.index].run {
 		return m, nil // stale: a newer run of this step exists
@@ -105,7 +107,7 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	if focus {
 		m.part.showResult()
 	}
-	if m.quitAfterCleanup && m.opts.Steps[msg.index].IsCleanup() {
+	if m.quitAfterCleanup && m.opts.Course.Steps[msg.index].IsCleanup() {
 		m.quitAfterCleanup = false
 		if st.status == statusDone && !m.resourcesPresent() {
 			return m, tea.Quit

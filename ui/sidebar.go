@@ -6,6 +6,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/steps"
 )
 
 // status is what the sidebar shows for an entry.
@@ -112,4 +114,37 @@ func (s sidebar) lines() []string {
 		out[i] = padRight(l, inner) + rule
 	}
 	return out
+}
+
+func (m *Model) syncSidebar() {
+	entries := make([]sideEntry, 0, len(m.steps)+2)
+	entries = append(entries, sideEntry{label: "Welcome", status: statusDone})
+	for i, s := range m.steps {
+		st := m.opts.Course.Steps[i]
+		e := sideEntry{label: st.ShortTitle(), status: s.status}
+		if st.Kind == steps.KindPart {
+			e.part = st.Part
+		}
+		entries = append(entries, e)
+	}
+	sum := sideEntry{label: "Summary", status: statusPending}
+	if m.screen == screenSummary {
+		sum.status = statusDone
+	}
+	entries = append(entries, sum)
+	if m.screen == screenWelcome || m.screen == screenConfirm {
+		entries[0].status = statusPending
+	}
+	m.sidebar.entries = entries
+	switch m.screen {
+	case screenWelcome, screenConfirm:
+		m.sidebar.current = 0
+	case screenStep:
+		m.sidebar.current = m.cur + 1
+	case screenSummary:
+		m.sidebar.current = len(entries) - 1
+	case screenExperiments:
+		m.sidebar.current = m.cur + 1
+	}
+	m.sidebar.spin = m.spinner.View()
 }

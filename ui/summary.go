@@ -134,3 +134,13 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// syncSummary hands the summary what every step did.
+func (m *Model) syncSummary() {
+	m.summary.score = m.experiments.score()
+	m.summary.show(m.opts.Course.Steps, m.steps, m.resourcesPresent())
+}
+
+func (v summaryView) header() (string, string) { return "Summary", "what you did" }
+
+func (v summaryView) location() string { return "Summary" }

@@ -113,51 +113,21 @@ func (m Model) renderHeader() string {
 	return line1 + "\n" + line2 + "\n" + rule
 }
 
-// headerLabel is "Part n of 6" and the step's title, or the screen's name.
-func (m Model) headerLabel() (string, string) {
-	switch m.screen {
-	case screenWelcome:
-		return "Welcome", ""
-	case screenConfirm:
-		if m.opts.Endpoint != "" {
-			return "Before we start", "what will be created at the endpoint"
-		}
-		return "Before we start", "what will be created in your account"
-	case screenSummary:
-		return "Summary", "what you did"
-	case screenExperiments:
-		return "Experiments", "what if…"
-	case screenStep:
-	}
-	if m.cur >= len(m.opts.Steps) {
-		return "", ""
-	}
-	s := m.opts.Steps[m.cur]
-	switch s.Kind {
-	case steps.KindCleanup:
-		if strings.EqualFold(strings.ReplaceAll(s.Title, " ", ""), "cleanup") {
-			return "Cleanup", ""
-		}
-		return "Cleanup", s.Title
-	case steps.KindExperiment:
-		return "Experiment", s.Title
-	case steps.KindPart:
-	}
-	return "Part " + itoa(s.Part) + " of " + itoa(steps.PartCount(m.opts.Steps)), s.Title
-}
+// headerLabel is the active screen's name and subtitle.
+func (m Model) headerLabel() (string, string) { return m.active().header() }
 
 // progressBar shows how many parts have reached the state the lab wants. It
 // is drawn statically (ViewAs): no animation frames, nothing moves by itself.
 func (m Model) progressBar(width int) string {
 	done := 0
 	for i, s := range m.steps {
-		if m.opts.Steps[i].Kind == steps.KindPart && (s.status == statusDone || s.status == statusDenied) {
+		if m.opts.Course.Steps[i].Kind == steps.KindPart && (s.status == statusDone || s.status == statusDenied) {
 			done++
 		}
 	}
 	p := m.bar
 	p.SetWidth(width)
-	return p.ViewAs(float64(done) / float64(max(steps.PartCount(m.opts.Steps), 1)))
+	return p.ViewAs(float64(done) / float64(max(m.opts.Course.PartCount(), 1)))
 }
 
 // renderStatus is the line above the help: what is running, a note, or
@@ -250,3 +220,17 @@ func endpointHost(u string) string {
 	}
 	return u
 }
+
+func (m Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
+
+func (m Model) waitingLabel() string {
+	if m.waiting != "" {
+		return m.waiting
+	}
+	if m.running >= 0 && m.running < len(m.opts.Course.Steps) {
+		return m.opts.Course.Steps[m.running].Title + "…"
+	}
+	return "working…"
+}
+
+func (m Model) locationLabel() string { return m.active().location() }

@@ -11,12 +11,12 @@ import (
 // welcomeView is the first screen: what the lab does, where it runs and its parts.
 type welcomeView struct {
 	pane
-	c     common
-	steps []steps.Step
+	c      common
+	course steps.Lab
 }
 
-func newWelcomeView(c common, all []steps.Step) welcomeView {
-	return welcomeView{pane: newPane(c), c: c, steps: all}
+func newWelcomeView(c common, course steps.Lab) welcomeView {
+	return welcomeView{pane: newPane(c), c: c, course: course}
 }
 
 func (v *welcomeView) setCommon(c common) { v.c, v.pane.c = c, c }
@@ -54,16 +54,8 @@ func (v welcomeView) hint() string {
 	if v.c.run.mode == AWS {
 		return "Press Enter to review what will be created."
 	}
-	return "Press Enter to begin with part 1."
+	return "Press Enter to begin with " + v.course.FirstStep() + "."
 }
-
-const welcomeMD = `**kmslab** walks you through encrypting data with **AWS KMS**, one part at a time.
-
-You will create a customer managed KMS key, encrypt a DynamoDB table with it, store an item, and then
-watch a user with *full DynamoDB access* be refused: reading data encrypted under a customer managed
-key also needs ` + "`kms:Decrypt`" + ` on that key. Finally you grant it in the key policy and read again.
-
-Every screen shows a live result, the AWS CLI command that does the same, and why it behaves as it does.`
 
 func (v *welcomeView) refresh() {
 	if v.c.styles == nil {
@@ -71,7 +63,7 @@ func (v *welcomeView) refresh() {
 	}
 	st := v.c.styles
 	w := v.contentWidth()
-	out := []string{v.c.markdown(welcomeMD, w), ""}
+	out := []string{v.c.markdown(v.course.Intro, w), ""}
 	run := v.c.run
 	id := run.identity
 	var mode string
@@ -97,7 +89,7 @@ func (v *welcomeView) refresh() {
 			})
 	}
 	out = append(out, box(st.CLIBox, w, mode), v.c.section("The parts"))
-	for _, s := range v.steps {
+	for _, s := range v.course.Steps {
 		label := "   "
 		if s.Kind == steps.KindPart {
 			label = itoa(s.Part) + ". "
@@ -106,3 +98,7 @@ func (v *welcomeView) refresh() {
 	}
 	v.setSections(out, -1, false)
 }
+
+func (v welcomeView) header() (string, string) { return "Welcome", "" }
+
+func (v welcomeView) location() string { return "Welcome" }

@@ -12,7 +12,7 @@ import (
 	"kmslab/policy"
 )
 
-// whyPanel draws the policy evaluation trace of parts 5 and 6: first the key
+// whyPanel draws the policy evaluation trace of a denial and of its fix: first the key
 // policy in plain words and what it means for this user (and, when denied,
 // both ways to fix it), then every statement as a compact row, then what
 // "implicit deny" means. It is a value redrawn for its width, like the
@@ -20,7 +20,9 @@ import (
 type whyPanel struct {
 	st    Styles
 	tr    *awsops.Trace
-	after bool // part 6: the same trace after the key policy edit
+	after bool // the same trace after the key policy edit
+	// fixedBy names the step that takes the first way in ("part 6"), if any.
+	fixedBy string
 }
 
 // View renders the panel's body for an inner width of w columns.
@@ -90,7 +92,11 @@ func (p whyPanel) lead() string {
 	case root != nil:
 		fmt.Fprintf(&b, "It does not name %s, but its %s statement names the account root, which hands the decision to IAM; "+
 			"and none of %s's IAM policies (%s) allows %s on this key. ", user, root.Label(), user, identityNames(tr), action)
-		fmt.Fprintf(&b, "So there are two ways in: name %s in the key policy (part 6 does this), or attach an IAM policy that allows %s on this key.", user, action)
+		does := ""
+		if p.fixedBy != "" {
+			does = " (" + p.fixedBy + " does this)"
+		}
+		fmt.Fprintf(&b, "So there are two ways in: name %s in the key policy%s, or attach an IAM policy that allows %s on this key.", user, does, action)
 	default:
 		fmt.Fprintf(&b, "It neither names %s nor hands the decision to IAM, so only a key policy edit can let %s in.", user, user)
 	}

@@ -262,26 +262,24 @@ func (s *Service) simulateOne(docs []simDoc, resourceDoc *simDoc, caller, action
 	return r
 }
 
-// callerContext adds the condition keys AWS derives from the caller itself;
-// anything else a policy needs must come from ContextEntries.
+// callerContext adds the condition keys AWS derives from the caller itself,
+// built as every request builds them (policy.RequestContext); anything else
+// a policy needs must come from ContextEntries.
 func (s *Service) callerContext(caller, action string, ctx policy.Context) {
-	set := func(k, v string) {
-		if _, ok := ctx.Get(k); !ok && v != "" {
-			ctx[k] = []string{v}
-		}
-	}
-	set("aws:PrincipalArn", caller)
-	set("aws:PrincipalAccount", s.env.AccountID)
-	set("aws:PrincipalType", "User")
-	name := caller[strings.LastIndexByte(caller, '/')+1:]
-	set("aws:username", name)
+	who := policy.Caller{ARN: caller, Account: s.env.AccountID, UserName: caller[strings.LastIndexByte(caller, '/')+1:]}
 	s.mu.RLock()
-	if u, ok := s.users[strings.ToLower(name)]; ok && u.ARN == caller {
-		set("aws:userid", u.ID)
+	if u, ok := s.users[strings.ToLower(who.UserName)]; ok && u.ARN == caller {
+		who.UserID = u.ID
 	}
 	s.mu.RUnlock()
-	if strings.HasPrefix(strings.ToLower(action), "kms:") {
-		set("kms:CallerAccount", s.env.AccountID)
+	derived := policy.RequestContext(policy.RequestFacts{Caller: who, KMS: strings.HasPrefix(strings.ToLower(action), "kms:")})
+	// A simulation has no transport: aws:SecureTransport is the caller's to
+	// give in ContextEntries, or missing.
+	delete(derived, string(policy.KeySecureTransport))
+	for k, v := range derived {
+		if _, ok := ctx.Get(k); !ok && len(v) > 0 && v[0] != "" {
+			ctx[k] = v
+		}
 	}
 }
 

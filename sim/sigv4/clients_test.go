@@ -301,6 +301,7 @@ func TestAWSCLI(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("aws CLI not installed")
 	}
+	t.Parallel() // the CLI's start-up is its own: run beside the in-process checks
 	f := newFakeAWS(t)
 	home := t.TempDir()
 	run := func(secret string, args ...string) (string, error) {

@@ -56,9 +56,9 @@ func sidOf(st object) string {
 	return sid
 }
 
-// removeKeyUser takes principal out of the "Allow use of the key" statement,
+// RemoveKeyUser takes principal out of the "Allow use of the key" statement,
 // dropping the statement if it named nobody else; everything else is kept.
-func removeKeyUser(p, principal string) (string, error) {
+func RemoveKeyUser(p, principal string) (string, error) {
 	doc, list, err := policyStatements(p)
 	if err != nil {
 		return "", err
@@ -119,8 +119,8 @@ func dropPrincipal(st object, principal string) (object, bool, error) {
 	return st.set("Principal", p.bytes()), false, nil
 }
 
-// dropStatement removes the statement with the given Sid.
-func dropStatement(p, sid string) (string, error) {
+// DropStatement removes the statement with the given Sid.
+func DropStatement(p, sid string) (string, error) {
 	doc, list, err := policyStatements(p)
 	if err != nil {
 		return "", err
@@ -214,4 +214,37 @@ func ValidateKeyPolicy(doc string) error {
 func lineAt(s string, off int) int {
 	off = min(max(off, 0), len(s))
 	return strings.Count(s[:off], "\n") + 1
+}
+
+// SidRoot is the Sid of the console key policy's statement that lets the
+// account's IAM policies speak for the key.
+const SidRoot = sidRoot
+
+// IdentityPolicy is a one-statement IAM policy on the given actions.
+func IdentityPolicy(effect string, actions []string, resource string) string {
+	st := object{
+		{"Effect", marshalRaw(effect)},
+		{"Action", marshalRaw(actions)},
+		{"Resource", marshalRaw(resource)},
+	}
+	doc := object{{"Version", marshalRaw("2012-10-17")}, {"Statement", []byte("[" + string(st.bytes()) + "]")}}
+	return prettyJSON(string(doc.bytes()))
+}
+
+// ConditionedUseStatement is a key policy statement letting principal
+// Decrypt and DescribeKey only when condition (operator, key, value) holds,
+// e.g. StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com.
+func ConditionedUseStatement(sid, principal, operator string, key policy.Key, value string) string {
+	return string(object{
+		{"Sid", marshalRaw(sid)},
+		{"Effect", marshalRaw("Allow")},
+		{"Principal", object{{"AWS", marshalRaw([]string{principal})}}.bytes()},
+		{"Action", marshalRaw([]string{"kms:Decrypt", "kms:DescribeKey"})},
+		{"Resource", marshalRaw("*")},
+		{"Condition", object{{operator, object{{string(key), marshalRaw(value)}}.bytes()}}.bytes()},
+	}.bytes())
+}
+
+func newDocDiff(label, doc string) string {
+	return policyDiffLabels(label+" (none)", label, "", prettyJSON(doc))
 }

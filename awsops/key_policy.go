@@ -1,12 +1,9 @@
 package awsops
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 )
 
 // Statement ids of the console's default key policy.
@@ -62,117 +59,6 @@ func consolePolicy(partition, account, principal string) string {
 		panic(err) // a fixed document of strings always encodes
 	}
 	return string(b)
-}
-
-// prettyJSON indents a JSON document two spaces, keeping its key order; text
-// that is not JSON comes back unchanged.
-func prettyJSON(s string) string {
-	var c bytes.Buffer
-	if err := json.Compact(&c, []byte(s)); err != nil {
-		return s
-	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, c.Bytes(), "", "  "); err != nil {
-		return s
-	}
-	return out.String()
-}
-
-// member is one key of a JSON object, its value kept verbatim.
-type member struct {
-	Key   string
-	Value json.RawMessage
-}
-
-// object is a JSON object that remembers its key order, so an edited policy
-// differs from the original only where it was edited.
-type object []member
-
-func parseObject(b []byte) (object, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	t, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := t.(json.Delim); !ok || d != '{' {
-		return nil, errors.New("not a JSON object")
-	}
-	var o object
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		k, ok := t.(string)
-		if !ok {
-			return nil, errors.New("object key is not a string")
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		o = append(o, member{k, v})
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the JSON object")
-	}
-	return o, nil
-}
-
-func (o object) get(k string) (json.RawMessage, bool) {
-	for _, m := range o {
-		if m.Key == k {
-			return m.Value, true
-		}
-	}
-	return nil, false
-}
-
-func (o object) set(k string, v json.RawMessage) object {
-	for i, m := range o {
-		if m.Key == k {
-			o[i].Value = v
-			return o
-		}
-	}
-	return append(o, member{k, v})
-}
-
-func (o object) bytes() []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(marshalString(m.Key))
-		b.WriteByte(':')
-		b.Write(m.Value)
-	}
-	b.WriteByte('}')
-	return b.Bytes()
-}
-
-// marshalString encodes s without escaping <, > and &, which policies may hold.
-func marshalString(s string) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return bytes.TrimRight(b.Bytes(), "\n")
-}
-
-func marshalRaw(v any) json.RawMessage {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // only called with strings and slices of strings
-	}
-	return bytes.TrimRight(b.Bytes(), "\n")
 }
 
 // addKeyUser returns policy with principal added to the "Allow use of the
@@ -279,9 +165,16 @@ func addPrincipal(st object, principal string) (object, bool, error) {
 	return st.set("Principal", p.bytes()), true, nil
 }
 
-func ensureNewline(s string) string {
-	if strings.HasSuffix(s, "\n") {
-		return s
-	}
-	return s + "\n"
+// ConsolePolicy is the key policy part 1 creates (the console's default with
+// principal as Key Administrator and Key User). It is exported so that the
+// AWS CLI commands a step shows write the very document the lab writes.
+func ConsolePolicy(partition, account, principal string) string {
+	return consolePolicy(partition, account, principal)
+}
+
+// WithKeyUser returns policy with principal added to its "Allow use of the
+// key" statement, as part 6 changes it.
+func WithKeyUser(policy, principal string) (string, error) {
+	out, _, err := addKeyUser(policy, principal)
+	return out, err
 }

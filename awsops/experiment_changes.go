@@ -1,0 +1,182 @@
+package awsops
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// The changes an experiment makes. Each records its diff in the trial,
+// writes what it creates to the ledger first and queues its undo.
+
+// EditKeyPolicy applies edit to the key policy, records the diff and queues
+// putting the original back.
+func (e *Experiment) EditKeyPolicy(ctx context.Context, edit func(string) (string, error)) error {
+	l := e.l
+	raw, err := l.rawKeyPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	after, err := edit(raw)
+	if err != nil {
+		return fail("edit the key policy", l.keyID, err)
+	}
+	before := prettyJSON(raw)
+	after = prettyJSON(after)
+	e.undo = append(e.undo, func(ctx context.Context) error { return l.putKeyPolicy(ctx, before) })
+	if err := l.putKeyPolicy(ctx, after); err != nil {
+		return err
+	}
+	pd := DiffPolicies(before, after)
+	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key policy", Text: pd.Unified(), Policy: &pd})
+	return nil
+}
+
+// ReplaceKeyPolicy checks a whole key policy (the learner's) and applies it
+// as EditKeyPolicy does.
+func (e *Experiment) ReplaceKeyPolicy(ctx context.Context, doc string) error {
+	if err := ValidateKeyPolicy(doc); err != nil {
+		return &Error{Op: "apply your key policy", Resource: e.l.keyID, Message: err.Error(), Hint: "Fix the policy and save again", Err: err}
+	}
+	return e.EditKeyPolicy(ctx, func(string) (string, error) { return prettyJSON(doc), nil })
+}
+
+func (l *Lab) putKeyPolicy(ctx context.Context, policy string) error {
+	_, err := l.kms.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(l.keyARN), PolicyName: aws.String("default"), Policy: aws.String(policy)})
+	if err != nil {
+		return fail("put key policy", l.keyID, err)
+	}
+	return nil
+}
+
+// AttachPolicy creates a customer managed policy and attaches it to the
+// test user, each recorded in the ledger first; undo detaches and deletes.
+func (e *Experiment) AttachPolicy(ctx context.Context, name, doc string) error {
+	l := e.l
+	const op = "create IAM policy"
+	entry, err := l.ledger.plan(KindManagedPolicy, name, "")
+	if err != nil {
+		return fail(op, name, err)
+	}
+	e.undo = append(e.undo, func(ctx context.Context) error {
+		c := l.cleaner(nil)
+		f := c.deleteManagedPolicy(ctx, Leftover{Kind: KindManagedPolicy, Name: name, ARN: l.policyARN(name)})
+		if f.Err != nil {
+			return f.Err
+		}
+		return l.ledger.deleted(KindManagedPolicy)
+	})
+	out, err := l.iam.CreatePolicy(ctx, &iam.CreatePolicyInput{
+		PolicyName:     aws.String(name),
+		PolicyDocument: aws.String(doc),
+		Description:    aws.String("kmslab run " + l.names.RunID + ": experiment " + e.id),
+	})
+	if err != nil {
+		return fail(op, name, err)
+	}
+	arn := aws.ToString(out.Policy.Arn)
+	if err := l.ledger.created(entry, "", arn); err != nil {
+		return fail(op, name, err)
+	}
+	if _, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(l.user.Name), PolicyArn: aws.String(arn)}); err != nil {
+		return fail("attach IAM policy", name, err)
+	}
+	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "IAM policy " + name + " (new, attached to " + l.user.Name + ")",
+		Text: newDocDiff("IAM policy "+name, doc)})
+	return nil
+}
+
+func (l *Lab) policyARN(name string) string {
+	account := ""
+	if l.ident != nil {
+		account = l.ident.Account
+	}
+	return "arn:" + l.partition + ":iam::" + account + ":policy/" + name
+}
+
+// PutInlinePolicy puts an inline policy on the test user, recorded in the
+// ledger first; undo deletes it.
+func (e *Experiment) PutInlinePolicy(ctx context.Context, name, doc string) error {
+	l := e.l
+	const op = "put inline IAM policy"
+	entry, err := l.ledger.plan(KindInlinePolicy, name, l.user.Name)
+	if err != nil {
+		return fail(op, name, err)
+	}
+	e.undo = append(e.undo, func(ctx context.Context) error {
+		_, err := l.iam.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String(l.user.Name), PolicyName: aws.String(name)})
+		if err != nil && !isCode(err, "NoSuchEntity") {
+			return fail("delete inline IAM policy", name, err)
+		}
+		return l.ledger.deleted(KindInlinePolicy)
+	})
+	if _, err := l.iam.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(l.user.Name), PolicyName: aws.String(name), PolicyDocument: aws.String(doc)}); err != nil {
+		return fail(op, name, err)
+	}
+	if err := l.ledger.created(entry, "", ""); err != nil {
+		return fail(op, name, err)
+	}
+	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "inline IAM policy " + name + " (new, on " + l.user.Name + ")",
+		Text: newDocDiff("inline policy "+name, doc)})
+	return nil
+}
+
+// CreateGrant lets the test user Decrypt with the key through a grant named
+// name, recorded in the ledger first; undo revokes it. It returns the
+// grant's id.
+func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, error) {
+	l := e.l
+	const op = "create grant"
+	entry, err := l.ledger.plan(KindGrant, name, "")
+	if err != nil {
+		return "", fail(op, name, err)
+	}
+	out, err := l.kms.CreateGrant(ctx, &kms.CreateGrantInput{
+		KeyId:            aws.String(l.keyARN),
+		GranteePrincipal: aws.String(l.user.ARN),
+		Operations:       []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt},
+		Name:             aws.String(name),
+	})
+	if err != nil {
+		return "", fail(op, name, err)
+	}
+	id := aws.ToString(out.GrantId)
+	if err := l.ledger.created(entry, "", ""); err != nil {
+		return "", fail(op, name, err)
+	}
+	e.undo = append(e.undo, func(ctx context.Context) error { return e.RevokeGrant(ctx, id) })
+	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "grants on the key", Text: fmt.Sprintf("+ grant %s: %s may Decrypt\n", name, l.user.Name)})
+	return id, nil
+}
+
+// RevokeGrant revokes a grant; one already gone counts as revoked.
+func (e *Experiment) RevokeGrant(ctx context.Context, id string) error {
+	l := e.l
+	_, err := l.kms.RevokeGrant(ctx, &kms.RevokeGrantInput{KeyId: aws.String(l.keyARN), GrantId: aws.String(id)})
+	if err != nil && !isCode(err, "NotFoundException", "InvalidGrantIdException") {
+		return fail("revoke grant", id, err)
+	}
+	return l.ledger.deleted(KindGrant)
+}
+
+// SetKeyEnabled enables or disables the key. Disabling records the change
+// and queues enabling it again.
+func (e *Experiment) SetKeyEnabled(ctx context.Context, enabled bool) error {
+	l := e.l
+	if enabled {
+		if _, err := l.kms.EnableKey(ctx, &kms.EnableKeyInput{KeyId: aws.String(l.keyARN)}); err != nil {
+			return fail("enable key", l.keyID, err)
+		}
+		return nil
+	}
+	e.undo = append(e.undo, func(ctx context.Context) error { return e.SetKeyEnabled(ctx, true) })
+	if _, err := l.kms.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(l.keyARN)}); err != nil {
+		return fail("disable key", l.keyID, err)
+	}
+	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key state", Text: "- Enabled\n+ Disabled\n"})
+	return nil
+}

@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"context"
+
+	"kmslab/awsops"
+	"kmslab/steps"
+)
+
+// Mode says where the lab runs.
+type Mode int
+
+// Modes.
+const (
+	Offline Mode = iota // the in-process simulated AWS
+	AWS                 // a real AWS account (or a compatible endpoint)
+)
+
+// Options configure the walkthrough.
+type Options struct {
+	// Course is the lab walked through: its intro, steps and experiments
+	// (steps.KMS()). Lab is the AWS session it runs on.
+	Course   steps.Lab
+	Lab      *awsops.Lab
+	Identity awsops.Identity
+	// Names are the run's resource names; default Lab.Names().
+	Names awsops.Names
+	Mode  Mode
+	// Endpoint is the custom endpoint URL in AWS mode (--endpoint-url), empty
+	// for AWS itself; default: the one the lab's ledger records. The screens
+	// then name it instead of promising real resources and real costs.
+	Endpoint string
+	// Extras, offline only, enables the at-rest and audit-trail panels.
+	Extras Extras
+	// Progress delivers awsops progress reports to the status line.
+	Progress *ProgressFeed
+	// Width and Height are the initial size, until the terminal reports its own.
+	Width, Height int
+	// Dark forces a light (false) or dark (true) palette; nil asks the terminal.
+	Dark *bool
+	// NoColor drops all colors; New also honours the NO_COLOR environment variable.
+	NoColor bool
+	// Context is the parent of every step's context; default Background.
+	Context context.Context
+	// SaveDir is where c saves a step's commands; default: beside the
+	// run's ledger, or the temporary directory when there is none.
+	SaveDir string
+}
