@@ -336,3 +336,50 @@ func TestSeededSecretsAreUnpredictable(t *testing.T) {
 		t.Errorf("the seed decides the admin secret (%d chars)", len(a.Admin.SecretAccessKey))
 	}
 }
+
+// TestUnsignedTargetRefused: a request whose X-Amz-Target (or Content-Type)
+// was not signed is refused with AWS's wording, so a signed DescribeKey cannot
+// be turned into a ScheduleKeyDeletion by changing the header in flight.
+func TestUnsignedTargetRefused(t *testing.T) {
+	t.Parallel()
+	srv := startSim(t, sim.Options{})
+	ctx := context.Background()
+	client := kms.NewFromConfig(sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey))
+	key, err := client.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf(`{"KeyId":%q,"PendingWindowInDays":7}`, *key.KeyMetadata.KeyId)
+
+	// Signed without the target, which is added afterwards.
+	req := signedRequest(t, srv, http.MethodPost, "kms", srv.Region, "", kmsCT, body, nil)
+	req.Header.Set("X-Amz-Target", "TrentService.ScheduleKeyDeletion")
+	status, b := send(t, req)
+	code, msg := errorCode(t, status, b)
+	if status != 400 || code != "InvalidSignatureException" || msg != "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization." {
+		t.Errorf("unsigned target: %d %s %q", status, code, msg)
+	}
+
+	// Signed as a DescribeKey, then switched: refused by the signature itself.
+	req = signedRequest(t, srv, http.MethodPost, "kms", srv.Region, "TrentService.DescribeKey", kmsCT, body, nil)
+	req.Header.Set("X-Amz-Target", "TrentService.ScheduleKeyDeletion")
+	if status, b := send(t, req); status == 200 {
+		t.Errorf("switched target answered 200: %s", b)
+	}
+
+	// Content-Type left out of the signature.
+	req = signedRequest(t, srv, http.MethodPost, "kms", srv.Region, "TrentService.DescribeKey", "", body, func(r *http.Request) { r.Header.Del("Content-Type") })
+	req.Header.Set("Content-Type", kmsCT)
+	status, b = send(t, req)
+	if code, msg := errorCode(t, status, b); status != 400 || code != "InvalidSignatureException" || msg != "'Content-Type' must be a 'SignedHeader' in the AWS Authorization." {
+		t.Errorf("unsigned content-type: %d %s %q", status, code, msg)
+	}
+
+	d, err := client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: key.KeyMetadata.KeyId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.KeyMetadata.KeyState != "Enabled" {
+		t.Errorf("key state %s after the refused requests, want Enabled", d.KeyMetadata.KeyState)
+	}
+}
