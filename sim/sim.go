@@ -71,6 +71,9 @@ type Options struct {
 	// a new Server on the same DataDir resumes where the last one stopped or
 	// was killed. Every change is on disk before its response is written.
 	DataDir string
+	// AuditDiskMax is how many of the newest audit events the data dir keeps
+	// (0: DefaultAuditDiskMax); older ones are dropped as new ones are saved.
+	AuditDiskMax int
 }
 
 // Credentials is an access key pair. It formats with the secret redacted
@@ -189,7 +192,7 @@ func New(opts Options) (*Server, error) {
 	restored := false
 	if opts.DataDir != "" {
 		var err error
-		if d, restored, err = openData(opts.DataDir, opts.AccountID, iamSvc, regs, log); err != nil {
+		if d, restored, err = openData(opts.DataDir, opts.AccountID, opts.Region, opts.AuditDiskMax, iamSvc, regs, log); err != nil {
 			return nil, err
 		}
 	}
@@ -239,8 +242,9 @@ func New(opts Options) (*Server, error) {
 // finishNew wires the router over the services and starts persisting.
 func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, regs *regions, home *regional, d *durable, admin *api.Principal) (*Server, error) {
 	if d != nil {
-		// The admin (new or given again) is state like any other.
-		if err := d.commit("iam"); err != nil {
+		// The admin (new or given again) is state like any other, and the
+		// default region is always on disk (a rollback restores it in place).
+		if err := d.commit("iam", snapshot("kms/"+opts.Region), snapshot("ddb/"+opts.Region)); err != nil {
 			_ = d.db.Close()
 			return nil, fmt.Errorf("save to data dir: %w", err)
 		}
@@ -248,7 +252,7 @@ func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, 
 	}
 	rt := &router{env: env, creds: iamSvc, audit: log, fault: opts.Fault}
 	if d != nil {
-		rt.persist = d.afterCall
+		rt.persist, rt.hold = d.afterCall, d.hold
 	}
 	rt.add(&service{name: "kms", target: "TrentService.", json: home.kmsOps,
 		inRegion: func(r string) map[string]api.JSONHandler { return regs.get(r).kmsOps },

@@ -113,6 +113,9 @@ func (l *Log) Events() []Event {
 	return append(out, l.events[:l.next]...)
 }
 
+// Max is how many events the log keeps in memory (negative: none).
+func (l *Log) Max() int { return l.max }
+
 // Keeps reports whether the log holds events in memory at all.
 func (l *Log) Keeps() bool { return l.max >= 0 }
 
