@@ -146,6 +146,11 @@ func precheck(path string) (string, error) {
 	if !ok {
 		return "neither of its two header pages is valid", nil
 	}
+	if !ok0 || !ok1 {
+		// bbolt would fall back to the other one, the transaction before: the
+		// last acknowledged change would be gone without a word.
+		return "one of its two header pages is damaged", nil
+	}
 	ps := int64(m.pageSize)
 	if ps < boltMinPageSize || ps > boltMaxPageSize || ps&(ps-1) != 0 {
 		return fmt.Sprintf("its header names a page size of %d bytes", ps), nil

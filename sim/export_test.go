@@ -28,3 +28,32 @@ func RecordAudit(s *Server, e audit.Event, n, batch int) error {
 	}
 	return nil
 }
+
+// StateDigest is everything s holds that a data dir keeps (the audit trail
+// aside), as bytes that are equal when the states are.
+func StateDigest(s *Server) (string, error) {
+	var out []byte
+	b, err := s.iam.MarshalState()
+	if err != nil {
+		return "", err
+	}
+	out = append(out, b...)
+	for _, r := range s.regions.all() {
+		kb, err := r.kms.MarshalState()
+		if err != nil {
+			return "", err
+		}
+		db, tables, err := r.dynamodb.MarshalState()
+		if err != nil {
+			return "", err
+		}
+		out = append(append(append(out, r.name...), kb...), db...)
+		for _, t := range tables {
+			r.dynamodb.ItemsOf(t.ID, func(_ uint64, ph, ih, sealed []byte, size int) {
+				out = append(append(append(out, ph...), ih...), sealed...)
+				out = append(out, byte(size))
+			})
+		}
+	}
+	return string(out), nil
+}
