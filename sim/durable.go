@@ -599,19 +599,24 @@ func (d *durable) rollback() error {
 	d.mu.Lock()
 	d.pending = map[itemRef]itemChange{}
 	d.mu.Unlock()
-	onDisk := map[string]bool{}
+	onDisk := map[string]int{}
 	if err := d.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketState).Cursor()
-		for k, _ := c.Seek([]byte("kms/")); k != nil && strings.HasPrefix(string(k), "kms/"); k, _ = c.Next() {
-			onDisk[strings.TrimPrefix(string(k), "kms/")] = true
+		for _, prefix := range []string{"kms/", "ddb/"} {
+			for k, _ := c.Seek([]byte(prefix)); k != nil && strings.HasPrefix(string(k), prefix); k, _ = c.Next() {
+				onDisk[strings.TrimPrefix(string(k), prefix)]++
+			}
 		}
 		return nil
 	}); err != nil {
 		return err
 	}
 	// A region first named by the failed call is not on disk: it goes, and
-	// comes back empty when named again.
-	d.regions.drop(func(name string) bool { return !onDisk[name] && name != d.home })
+	// comes back empty when named again. So does one only half on disk (after
+	// a repair): restore rebuilds it from the half there is.
+	// The default region is always whole on disk (saved at open), and the
+	// router holds its handlers: it is restored in place.
+	d.regions.drop(func(name string) bool { return onDisk[name] < 2 && name != d.home })
 	d.commitMu.Lock()
 	defer d.commitMu.Unlock()
 	clear(d.tables)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -121,6 +122,17 @@ func FuzzDataFileDamage(f *testing.F) {
 			if rerr != nil || string(after) != string(b) {
 				t.Fatalf("the refused file was changed")
 			}
+			// Repair saves what it can: the new file opens, the old one is kept.
+			rep, err := sim.Repair(dir, time.Unix(0, 0))
+			if err != nil {
+				t.Fatalf("repair: %v", err)
+			}
+			if kept, err := os.ReadFile(rep.Kept); err != nil || string(kept) != string(b) {
+				t.Fatalf("repair did not keep the damaged file as it was: %v", err)
+			}
+			if _, err := openDigest(dir); err != nil {
+				t.Fatalf("the repaired data dir does not open: %v", err)
+			}
 			return
 		}
 		if got != want {
@@ -181,3 +193,45 @@ func TestDamagedDataFileRefused(t *testing.T) {
 }
 
 func bytesIndex(b []byte, s string) int { return strings.Index(string(b), s) }
+
+// TestRepair: a damaged item is reported lost, everything else is saved into
+// a new file that serves, and the damaged file is kept under a new name.
+func TestRepair(t *testing.T) {
+	t.Parallel()
+	pristine, _ := damageFixture()
+	b := append([]byte(nil), pristine...)
+	// Flip a byte of every copy of the user's record: the live one is among them.
+	b = []byte(strings.ReplaceAll(string(b), `"reader"`, `"rEader"`))
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kmslab.db"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := sim.Repair(dir, time.Date(2026, 12, 7, 13, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.String(), "the record iam (every IAM user, access key, policy, group and role)") || rep.Saved["items"] != 8 {
+		t.Errorf("report:\n%s", rep)
+	}
+	if filepath.Base(rep.Kept) != "kmslab.db.damaged-20261207T130000Z" {
+		t.Errorf("kept as %s", rep.Kept)
+	}
+	if kept, err := os.ReadFile(rep.Kept); err != nil || string(kept) != string(b) {
+		t.Errorf("the damaged file was not kept as it was: %v", err)
+	}
+	srv, err := sim.New(sim.Options{DataDir: dir})
+	if err != nil {
+		t.Fatalf("the repaired data dir: %v", err)
+	}
+	defer srv.Close()
+	at, err := srv.Inspect("tbl-1")
+	if err != nil || len(at.Items) != 8 {
+		t.Errorf("the repaired table holds %d items (%v), want 8", len(at.Items), err)
+	}
+	if rep2, err := sim.Repair(dir, time.Now()); err == nil {
+		t.Errorf("a second repair while it is open: %v", rep2)
+	}
+}
