@@ -60,7 +60,8 @@ type Options struct {
 	// answered instead (e.g. ThrottlingException, to test retries).
 	Fault func(service, operation string) *api.Error
 
-	// AuditSink receives every audit event as a JSON line.
+	// AuditSink receives every audit event as a JSON line. Its errors are its
+	// own to report (audit.Guarded): they stop nothing else.
 	AuditSink io.Writer
 	// AuditKeep is how many of the newest audit events Audit returns: 0 keeps
 	// 10000, a negative number none. A server whose trail no one reads in-process
@@ -196,14 +197,16 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	switch {
-	case d != nil && opts.AuditSink != nil:
-		log.SetSink(io.MultiWriter(opts.AuditSink, d))
-	case d != nil:
-		log.SetSink(d)
-	case opts.AuditSink != nil:
-		log.SetSink(opts.AuditSink)
+	// The data dir's trail first: it never fails a write (it is carried to
+	// disk by the next commit), and a failing audit log must not stop it.
+	var sinks []io.Writer
+	if d != nil {
+		sinks = append(sinks, d)
 	}
+	if opts.AuditSink != nil {
+		sinks = append(sinks, opts.AuditSink)
+	}
+	log.SetSinks(sinks...)
 	if restored {
 		admin, id, secret, err := iamSvc.ResumeAdmin(DefaultAdminUser, opts.AdminAccessKeyID, opts.AdminSecretAccessKey)
 		if err != nil {
