@@ -96,3 +96,40 @@ func TestFullDiskLeavesNoTrace(t *testing.T) {
 		t.Errorf("after the retries: %d users, %d keys, %d tables, %d items", u, k, tb, i)
 	}
 }
+
+type brokenSink struct{}
+
+func (brokenSink) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestFailingAuditSinkKeepsTheTrail: an audit log that cannot be written
+// (listed first, as io.MultiWriter would have stopped there) does not keep
+// any event from the data dir's trail.
+func TestFailingAuditSinkKeepsTheTrail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "data")
+	srv := startSim(t, sim.Options{DataDir: dir, AuditSink: brokenSink{}})
+	km := kms.NewFromConfig(sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey))
+	for range 3 {
+		if _, err := km.CreateKey(ctx, &kms.CreateKeyInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := sim.New(sim.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	n := 0
+	for _, e := range again.Audit() {
+		if e.Name == "CreateKey" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("the data dir's trail holds %d CreateKey events, want 3", n)
+	}
+}
