@@ -29,6 +29,8 @@ const (
 	DefaultKeyCache   = 5 * time.Minute // DynamoDB's cache lifetime for a decrypted table key
 	NoKeyCache        = -1              // KeyCacheTTL value that checks KMS on every request
 	defaultListenAddr = "127.0.0.1:0"
+	// defaultHeaderTimeout is how long a client has to send a request's headers.
+	defaultHeaderTimeout = 10 * time.Second
 )
 
 // Options configures an offline AWS. The zero value is a usable default.
@@ -72,6 +74,10 @@ type Options struct {
 	// a new Server on the same DataDir resumes where the last one stopped or
 	// was killed. Every change is on disk before its response is written.
 	DataDir string
+	// HeaderTimeout is how long a client has to send a request's headers
+	// (default 10 s); one that trickles them is answered 408 and cut off.
+	HeaderTimeout time.Duration
+
 	// AuditDiskMax is how many of the newest audit events the data dir keeps
 	// (0: DefaultAuditDiskMax); older ones are dropped as new ones are saved.
 	AuditDiskMax int
@@ -317,13 +323,17 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	s.ln = ln
+	headerTimeout := opts.HeaderTimeout
+	if headerTimeout <= 0 {
+		headerTimeout = defaultHeaderTimeout
+	}
+	s.ln = headerTimeoutListener{Listener: ln, timeout: headerTimeout}
 	s.URL = "http://" + ln.Addr().String()
 	s.srv = &http.Server{
 		Handler: s.handler,
 		// A client that trickles its headers or body, or parks idle
 		// connections, must not pin goroutines forever.
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
@@ -335,7 +345,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	go func() {
 		defer close(s.done)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			_ = err // the listener closed under us; Close reports nothing more useful
 		}
 	}()
