@@ -136,6 +136,9 @@ func openDurable(dir string, auditMax int) (*durable, error) {
 		if err != nil || fresh {
 			return err
 		}
+		if legacy(db) {
+			return &DamageError{Dir: dir, What: "it was written by an older kmslab, without record checksums"}
+		}
 		what, err := verify(db)
 		if err == nil && what != "" {
 			err = &DamageError{Dir: dir, What: what}

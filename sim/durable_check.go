@@ -240,6 +240,18 @@ func verify(db *bolt.DB) (string, error) {
 
 var errStop = errors.New("stop")
 
+// legacy reports whether db was written before records carried checksums:
+// it has an account but no format record. Only --repair opens it, converting.
+func legacy(db *bolt.DB) bool {
+	old := false
+	_ = db.View(func(tx *bolt.Tx) error {
+		st := tx.Bucket(bucketState)
+		old = st != nil && st.Get([]byte("format")) == nil && st.Get([]byte("account")) != nil
+		return nil
+	})
+	return old
+}
+
 func verifyBucket(path string, b *bolt.Bucket) string {
 	what := ""
 	_ = b.ForEach(func(k, v []byte) error {

@@ -171,15 +171,8 @@ func salvage(path string) (recs []salvaged, lost []string) {
 		return nil, []string{"everything: the file cannot be opened at all (" + err.Error() + ")"}
 	}
 	defer db.Close()
-	legacy := false
-	_ = contain(func() error {
-		return db.View(func(tx *bolt.Tx) error {
-			if st := tx.Bucket(bucketState); st != nil && st.Get([]byte("format")) == nil && st.Get([]byte("account")) != nil {
-				legacy = true
-			}
-			return nil
-		})
-	})
+	old := false
+	_ = contain(func() error { old = legacy(db); return nil })
 	section := func(bucket string, read func(*bolt.Tx) *bolt.Bucket) {
 		n, bad := 0, 0
 		err := contain(func() error {
@@ -193,7 +186,7 @@ func salvage(path string) (recs []salvaged, lost []string) {
 						return nil
 					}
 					p, err := openRecord(bucket, k, v)
-					if legacy {
+					if old {
 						p, err = v, nil
 					}
 					if err != nil {
