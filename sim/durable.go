@@ -125,6 +125,12 @@ func openDurable(dir string, auditMax int) (*durable, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open data dir %s: %w", dir, err)
 		}
+		if what == "" {
+			what, err = checkPages(path)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("open data dir %s: %w", dir, err)
+		}
 		if what != "" {
 			return nil, &DamageError{Dir: dir, What: what}
 		}

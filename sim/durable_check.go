@@ -195,9 +195,10 @@ func precheck(path string) (string, error) {
 	return "", nil
 }
 
-// verify reads every page and record of db (in the caller's goroutine, which
-// contain covers) and then runs bbolt's own consistency check, whose reads of
-// the same pages can then no longer fault. It returns what is damaged, or "".
+// verify reads every record of db through bbolt (in the caller's goroutine,
+// which contain covers), after checkPages has vetted its pages, and checks
+// each record's seal and that the file holds exactly kmslab's sections. It
+// returns what is damaged, or "".
 func verify(db *bolt.DB) (string, error) {
 	what := ""
 	err := db.View(func(tx *bolt.Tx) error {
@@ -229,10 +230,6 @@ func verify(db *bolt.DB) (string, error) {
 				return nil
 			}
 		}
-		for cerr := range tx.Check() {
-			what = "bbolt's consistency check: " + cerr.Error()
-			return nil
-		}
 		return nil
 	})
 	return what, err
@@ -241,12 +238,21 @@ func verify(db *bolt.DB) (string, error) {
 var errStop = errors.New("stop")
 
 // legacy reports whether db was written before records carried checksums:
-// it has an account but no format record. Only --repair opens it, converting.
+// it has no format record and its account record is the bare 12 digits those
+// wrote (a current file whose format record is damaged has a sealed one).
+// Only --repair opens it, converting.
 func legacy(db *bolt.DB) bool {
 	old := false
 	_ = db.View(func(tx *bolt.Tx) error {
 		st := tx.Bucket(bucketState)
-		old = st != nil && st.Get([]byte("format")) == nil && st.Get([]byte("account")) != nil
+		if st == nil || st.Get([]byte("format")) != nil {
+			return nil
+		}
+		acct := st.Get([]byte("account"))
+		old = len(acct) == 12
+		for _, c := range acct {
+			old = old && c >= '0' && c <= '9'
+		}
 		return nil
 	})
 	return old
