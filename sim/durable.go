@@ -92,6 +92,13 @@ type durable struct {
 	auditFirst, auditNext uint64
 	auditMax              uint64
 
+	// counts is how many records each bucket holds (by path: "state",
+	// "items/<table id>", "audit"), kept in the state/counts record of every
+	// transaction, so that a record that vanished (a damaged page's element
+	// count) is found at open like one that changed; tx is its copy for the
+	// transaction in progress. Both under commitMu.
+	counts, tx map[string]int
+
 	mu      sync.Mutex // guards what follows
 	pending map[itemRef]itemChange
 	audit   [][]byte
@@ -136,6 +143,7 @@ func openDurable(dir string, auditMax int) (*durable, error) {
 		}
 	}
 	var db *bolt.DB
+	var found map[string]int // records per bucket, as verify counted them
 	err := contain(func() error {
 		var err error
 		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
@@ -145,7 +153,8 @@ func openDurable(dir string, auditMax int) (*durable, error) {
 		if legacy(db) {
 			return &DamageError{Dir: dir, What: "it was written by an older kmslab, without record checksums"}
 		}
-		what, err := verify(db)
+		var what string
+		what, found, err = verify(db)
 		if err == nil && what != "" {
 			err = &DamageError{Dir: dir, What: what}
 		}
@@ -180,21 +189,33 @@ func openDurable(dir string, auditMax int) (*durable, error) {
 		stop:     make(chan struct{}), done: make(chan struct{}),
 	}
 	if fresh {
-		err = db.Update(func(tx *bolt.Tx) error {
+		d.counts = map[string]int{}
+		err = d.update(func(tx *bolt.Tx) error {
 			for _, b := range [][]byte{bucketState, bucketItems, bucketAudit} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
 			}
-			return putRecord(tx.Bucket(bucketState), "state", []byte("format"), []byte(dataFormat))
+			return d.put(tx.Bucket(bucketState), "state", []byte("format"), []byte(dataFormat))
 		})
 	} else {
+		d.counts = found
 		err = db.View(func(tx *bolt.Tx) error {
 			v, err := getRecord(tx.Bucket(bucketState), "state", []byte("format"))
 			if err == nil && string(v) != dataFormat {
 				err = &DamageError{Dir: dir, What: "it was written by an older kmslab, without record checksums"}
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			saved, err := getRecord(tx.Bucket(bucketState), "state", []byte(countsKey))
+			if err != nil || saved == nil {
+				return &DamageError{Dir: dir, What: "its record counts are missing or damaged"}
+			}
+			if what := compareCounts(saved, found); what != "" {
+				return &DamageError{Dir: dir, What: what}
+			}
+			return nil
 		})
 	}
 	if err == nil {
@@ -236,6 +257,77 @@ func privateDataDir(dir string) error {
 		}
 	}
 	return nil
+}
+
+// countsKey is the state record holding how many records each bucket holds.
+const countsKey = "counts"
+
+// update runs f in a write transaction whose record counts are saved with it.
+func (d *durable) update(f func(tx *bolt.Tx) error) error {
+	d.tx = maps.Clone(d.counts)
+	// Contained: damage the open-time checks cannot see (bbolt's free list
+	// disagreeing with its pages) makes bbolt panic while it writes. bbolt
+	// rolls the transaction back on the way out; the call fails, and its
+	// change is rolled back in memory as for a full disk.
+	err := contain(func() error {
+		return d.db.Update(func(tx *bolt.Tx) error {
+			if err := f(tx); err != nil {
+				return err
+			}
+			b, err := json.Marshal(d.tx)
+			if err != nil {
+				return err
+			}
+			return putRecord(tx.Bucket(bucketState), "state", []byte(countsKey), b)
+		})
+	})
+	var p panicked
+	if errors.As(err, &p) {
+		err = &DamageError{Dir: d.dir, What: "bbolt failed while writing to it: " + fmt.Sprint(p.v)}
+	}
+	if err == nil {
+		d.counts = d.tx
+	}
+	d.tx = nil
+	return err
+}
+
+// put and del store and remove one record, counting it.
+func (d *durable) put(b *bolt.Bucket, path string, key, payload []byte) error {
+	if b.Get(key) == nil {
+		d.tx[path]++
+	}
+	return putRecord(b, path, key, payload)
+}
+
+func (d *durable) del(b *bolt.Bucket, path string, key []byte) error {
+	if b.Get(key) != nil {
+		d.tx[path]--
+	}
+	return b.Delete(key)
+}
+
+// compareCounts says which bucket holds another number of records than the
+// counts saved (as JSON) say it should, or "".
+func compareCounts(saved []byte, found map[string]int) string {
+	var want map[string]int
+	if err := json.Unmarshal(saved, &want); err != nil {
+		return "its record counts are damaged"
+	}
+	for _, m := range []map[string]int{want, found} {
+		maps.DeleteFunc(m, func(_ string, n int) bool { return n == 0 })
+	}
+	for path, n := range want {
+		if found[path] != n {
+			return fmt.Sprintf("%q holds %d records where %d were saved", path, found[path], n)
+		}
+	}
+	for path, n := range found {
+		if _, ok := want[path]; !ok {
+			return fmt.Sprintf("%q holds %d records where none were saved", path, n)
+		}
+	}
+	return ""
 }
 
 // putRecord and getRecord store and read one checked value.
@@ -478,7 +570,7 @@ func (d *durable) commit(snaps ...snapshot) error {
 }
 
 func (d *durable) write(items map[itemRef]itemChange, events [][]byte, snaps []snapshot) error {
-	return d.db.Update(func(tx *bolt.Tx) error {
+	return d.update(func(tx *bolt.Tx) error {
 		if d.fault != nil {
 			if err := d.fault(); err != nil {
 				return err
@@ -492,9 +584,9 @@ func (d *durable) write(items map[itemRef]itemChange, events [][]byte, snaps []s
 			}
 			k := itemKey(ref.part, ref.item)
 			if ch.sealed == nil {
-				err = b.Delete(k)
+				err = d.del(b, itemsPath(ref.table), k)
 			} else {
-				err = putRecord(b, itemsPath(ref.table), k, itemValue(ch.size, ch.sealed))
+				err = d.put(b, itemsPath(ref.table), k, itemValue(ch.size, ch.sealed))
 			}
 			if err != nil {
 				return err
@@ -514,7 +606,7 @@ func (d *durable) write(items map[itemRef]itemChange, events [][]byte, snaps []s
 func (d *durable) appendAudit(ab *bolt.Bucket, events [][]byte) error {
 	for _, e := range events {
 		k := auditKey(d.auditNext)
-		if err := putRecord(ab, "audit", k, e); err != nil {
+		if err := d.put(ab, "audit", k, e); err != nil {
 			return err
 		}
 		d.auditNext++
@@ -525,7 +617,7 @@ func (d *durable) appendAudit(ab *bolt.Bucket, events [][]byte) error {
 		}
 	}
 	for d.auditNext-d.auditFirst > d.auditMax {
-		if err := ab.Delete(auditKey(d.auditFirst)); err != nil {
+		if err := d.del(ab, "audit", auditKey(d.auditFirst)); err != nil {
 			return err
 		}
 		d.auditFirst++
@@ -557,7 +649,7 @@ func (d *durable) save(tx *bolt.Tx, st, all *bolt.Bucket, s snapshot) error {
 	if err != nil {
 		return err
 	}
-	return putRecord(st, "state", []byte(s), b)
+	return d.put(st, "state", []byte(s), b)
 }
 
 func (d *durable) syncTables(all *bolt.Bucket, ddb *dynamodb.Service, region string, tables []dynamodb.TableState) error {
@@ -573,6 +665,7 @@ func (d *durable) syncTables(all *bolt.Bucket, ddb *dynamodb.Service, region str
 		if err := all.DeleteBucket([]byte(t.ID)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 			return err
 		}
+		delete(d.tx, itemsPath(t.ID))
 		b, err := all.CreateBucket([]byte(t.ID))
 		if err != nil {
 			return err
@@ -582,7 +675,7 @@ func (d *durable) syncTables(all *bolt.Bucket, ddb *dynamodb.Service, region str
 		ddb.ItemsOf(t.ID, func(gen uint64, ph, ih, sealed []byte, size int) {
 			d.gens[t.ID] = gen
 			if perr == nil {
-				perr = putRecord(b, path, itemKey(string(ph), string(ih)), itemValue(size, sealed))
+				perr = d.put(b, path, itemKey(string(ph), string(ih)), itemValue(size, sealed))
 			}
 		})
 		if perr != nil {
@@ -594,6 +687,7 @@ func (d *durable) syncTables(all *bolt.Bucket, ddb *dynamodb.Service, region str
 			if err := all.DeleteBucket([]byte(id)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 				return err
 			}
+			delete(d.tx, itemsPath(id))
 			delete(d.tables, id)
 			delete(d.gens, id)
 		}
@@ -681,14 +775,14 @@ func openData(dir, account, home string, auditDiskMax int, iamSvc *iam.Service, 
 	d.iam, d.regions, d.home = iamSvc, regs, home
 	// Every ARN saved names the account: another account id would turn them
 	// all into foreign ones.
-	if err := d.db.Update(func(tx *bolt.Tx) error {
+	if err := d.update(func(tx *bolt.Tx) error {
 		st := tx.Bucket(bucketState)
 		saved, err := getRecord(st, "state", []byte("account"))
 		switch {
 		case err != nil:
 			return d.damaged("its account record fails its checksum")
 		case saved == nil:
-			return putRecord(st, "state", []byte("account"), []byte(account))
+			return d.put(st, "state", []byte("account"), []byte(account))
 		case string(saved) != account:
 			return fmt.Errorf("data dir %s holds account %s, not %s: pass --account-id %s or name another directory", dir, saved, account, saved)
 		}

@@ -199,17 +199,18 @@ func precheck(path string) (string, error) {
 // which contain covers), after checkPages has vetted its pages, and checks
 // each record's seal and that the file holds exactly kmslab's sections. It
 // returns what is damaged, or "".
-func verify(db *bolt.DB) (string, error) {
+func verify(db *bolt.DB) (string, map[string]int, error) {
 	what := ""
+	counts := map[string]int{}
 	err := db.View(func(tx *bolt.Tx) error {
 		seen := map[string]bool{}
 		err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			seen[string(name)] = true
 			switch {
 			case bytes.Equal(name, bucketState), bytes.Equal(name, bucketAudit):
-				what = verifyBucket(string(name), b)
+				what = verifyBucket(string(name), b, counts)
 			case bytes.Equal(name, bucketItems):
-				what = verifyItems(b)
+				what = verifyItems(b, counts)
 			default:
 				what = fmt.Sprintf("an unknown section %q", name)
 			}
@@ -232,7 +233,7 @@ func verify(db *bolt.DB) (string, error) {
 		}
 		return nil
 	})
-	return what, err
+	return what, counts, err
 }
 
 var errStop = errors.New("stop")
@@ -258,7 +259,7 @@ func legacy(db *bolt.DB) bool {
 	return old
 }
 
-func verifyBucket(path string, b *bolt.Bucket) string {
+func verifyBucket(path string, b *bolt.Bucket, counts map[string]int) string {
 	what := ""
 	_ = b.ForEach(func(k, v []byte) error {
 		if v == nil {
@@ -269,12 +270,15 @@ func verifyBucket(path string, b *bolt.Bucket) string {
 			what = fmt.Sprintf("a record in %q fails its checksum", path)
 			return errStop
 		}
+		if path != "state" || string(k) != countsKey {
+			counts[path]++
+		}
 		return nil
 	})
 	return what
 }
 
-func verifyItems(all *bolt.Bucket) string {
+func verifyItems(all *bolt.Bucket, counts map[string]int) string {
 	what := ""
 	_ = all.ForEach(func(k, v []byte) error {
 		b := all.Bucket(k)
@@ -282,7 +286,7 @@ func verifyItems(all *bolt.Bucket) string {
 			what = "a stray record among the tables' items"
 			return errStop
 		}
-		what = verifyBucket(itemsPath(string(k)), b)
+		what = verifyBucket(itemsPath(string(k)), b, counts)
 		if what != "" {
 			return errStop
 		}

@@ -91,7 +91,7 @@ func Repair(dir string, now time.Time) (RepairReport, error) {
 	orphans := map[string]int{}
 	kept := recs[:0]
 	for _, r := range recs {
-		if r.bucket == "state" && string(r.key) == "format" {
+		if r.bucket == "state" && (string(r.key) == "format" || string(r.key) == countsKey) {
 			continue // written afresh
 		}
 		if id, ok := strings.CutPrefix(r.bucket, "items/"); ok && !tables[id] {
@@ -266,6 +266,7 @@ func writeSalvaged(path string, recs []salvaged, saved map[string]int) error {
 			}
 		}
 		var maxSeq uint64
+		counts := map[string]int{"state": 1} // the format record
 		for _, r := range recs {
 			var b *bolt.Bucket
 			var err error
@@ -287,6 +288,9 @@ func writeSalvaged(path string, recs []salvaged, saved map[string]int) error {
 			if err != nil {
 				return err
 			}
+			if b.Get(r.key) == nil {
+				counts[r.bucket]++
+			}
 			if err := putRecord(b, r.bucket, r.key, r.payload); err != nil {
 				return err
 			}
@@ -294,7 +298,14 @@ func writeSalvaged(path string, recs []salvaged, saved map[string]int) error {
 		if err := tx.Bucket(bucketAudit).SetSequence(maxSeq); err != nil {
 			return err
 		}
-		return putRecord(tx.Bucket(bucketState), "state", []byte("format"), []byte(dataFormat))
+		if err := putRecord(tx.Bucket(bucketState), "state", []byte("format"), []byte(dataFormat)); err != nil {
+			return err
+		}
+		b, err := json.Marshal(counts)
+		if err != nil {
+			return err
+		}
+		return putRecord(tx.Bucket(bucketState), "state", []byte(countsKey), b)
 	})
 	return errors.Join(err, db.Close())
 }
