@@ -26,6 +26,11 @@ type Ledger struct {
 	Endpoint  string        `json:"endpoint,omitempty"` // a custom endpoint, when not AWS itself
 	Created   time.Time     `json:"created"`
 	Resources []LedgerEntry `json:"resources"`
+	// Owner and Active tell cleanup whether the run is still in progress
+	// (ledger_live.go): the process writing it, and when it last wrote (the
+	// wall clock, whatever clock the run is seeded with).
+	Owner  *LedgerOwner `json:"owner,omitempty"`
+	Active time.Time    `json:"active,omitzero"`
 }
 
 // LedgerEntry is one resource of a run.
@@ -184,7 +189,7 @@ type ledgerFile struct {
 // openLedger loads the run's ledger from stateDir if one exists, or starts
 // an empty one (written on the first change).
 func openLedger(stateDir, runID string, persist bool, now func() time.Time) (*ledgerFile, error) {
-	f := &ledgerFile{now: now, l: Ledger{Version: ledgerVersion, RunID: runID, Created: now().UTC()}}
+	f := &ledgerFile{now: now, l: Ledger{Version: ledgerVersion, RunID: runID, Created: now().UTC(), Owner: currentOwner()}}
 	if !persist {
 		return f, nil
 	}
@@ -207,6 +212,7 @@ func openLedger(stateDir, runID string, persist bool, now func() time.Time) (*le
 		return nil, fmt.Errorf("ledger %s: records run %q, not %q", f.path, l.RunID, runID)
 	}
 	f.l = l
+	f.l.Owner = currentOwner() // this process carries the run on now
 	f.written = true
 	return f, nil
 }
@@ -300,6 +306,7 @@ func (f *ledgerFile) saveLocked() error {
 		f.written = false
 		return nil
 	}
+	f.l.Active = time.Now().UTC()
 	b, err := json.MarshalIndent(f.l, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode ledger: %w", err)

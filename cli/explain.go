@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,7 +26,8 @@ with AWS's rules: an explicit deny first; the key policy must allow, by naming t
 account root; then an IAM policy must allow too; grants allow the operations they list.
 It also asks IAM's policy simulator and says when the two disagree.
 
-It only reads. Against the offline AWS, start kmslab serve and pass its --endpoint-url;
+It only reads. Against the offline AWS, start kmslab serve and pass its --endpoint-url
+(or paste its export lines: AWS_ENDPOINT_URL is read);
 against your account, pass --aws (with --profile and --region as needed). Each document
 your credentials may not read is named in the output.`,
 		Example: `# why the lab's test user may not read the table, against kmslab serve
@@ -40,10 +42,14 @@ kmslab explain --endpoint-url http://127.0.0.1:4566 \
   --key alias/kmslab-abc`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !g.aws && g.endpointURL == "" {
-				return fmt.Errorf("explain reads an existing account: pass --endpoint-url (the address kmslab serve prints) or --aws")
-			}
 			rg := *g
+			if rg.endpointURL == "" && !rg.aws {
+				// What kmslab serve's export lines set; the SDK reads it too.
+				rg.endpointURL = os.Getenv("AWS_ENDPOINT_URL")
+			}
+			if !rg.aws && rg.endpointURL == "" {
+				return fmt.Errorf("explain reads an existing account: pass --endpoint-url (the address kmslab serve prints, or set AWS_ENDPOINT_URL) or --aws")
+			}
 			rg.aws = true
 			sess, err := openSession(cmd.Context(), &rg)
 			if err != nil {

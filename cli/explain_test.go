@@ -136,6 +136,14 @@ func TestExplainAgainstServe(t *testing.T) {
 		}
 	}
 
+	// With serve's export lines pasted: AWS_ENDPOINT_URL alone, as the help says.
+	cmd := exec.CommandContext(ctx, bin, "explain", "--region", env["AWS_REGION"], "--principal", "bob", "--key", "alias/explained")
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+env["AWS_ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY="+env["AWS_SECRET_ACCESS_KEY"],
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PROFILE=", "AWS_ENDPOINT_URL="+env["AWS_ENDPOINT_URL"], "HOME="+t.TempDir())
+	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "Decision:") {
+		t.Errorf("explain with AWS_ENDPOINT_URL only: %v\n%s", err, b)
+	}
+
 	out, err = run(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], "--json")
 	if err != nil {
 		t.Fatalf("explain --json: %v\n%s", err, out)

@@ -26,9 +26,9 @@ func TestHelpListsOnlyMeaningfulFlags(t *testing.T) {
 	}{
 		{nil, []string{"--aws", "--endpoint-url", "--help", "--profile", "--region", "--seed", "--state-dir", "--version"}},
 		{[]string{"run"}, []string{"--aws", "--endpoint-url", "--experiments", "--help", "--json", "--profile", "--region", "--seed", "--state-dir", "--yes"}},
-		{[]string{"cleanup"}, []string{"--dry-run", "--endpoint-url", "--help", "--profile", "--region", "--state-dir", "--yes"}},
+		{[]string{"cleanup"}, []string{"--dry-run", "--endpoint-url", "--help", "--profile", "--region", "--run", "--state-dir", "--yes"}},
 		{[]string{"serve"}, []string{"--account-id", "--addr", "--admin-access-key-id", "--admin-secret-access-key", "--allow-remote",
-			"--audit-log", "--data-dir", "--help", "--key-cache-ttl", "--region", "--seed"}},
+			"--audit-log", "--audit-max-events", "--data-dir", "--help", "--key-cache-ttl", "--region", "--repair", "--seed"}},
 		{[]string{"version"}, []string{"--help"}},
 	} {
 		name := strings.Join(append([]string{"kmslab"}, tt.args...), " ")

@@ -184,17 +184,22 @@ func runCourse(ctx context.Context, out, errOut io.Writer, g *globals, course st
 		outcomes = append(outcomes, o)
 		r.stepDone(st, lab.Names(), id, o)
 	}
-	if ctx.Err() != nil && sess.mode != Offline {
+	interrupted, cleanedUp := ctx.Err() != nil, sess.mode == Offline
+	if interrupted && sess.mode != Offline {
 		// Interrupted on a real account: clean up what exists, with a fresh deadline.
 		cctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		rep, cerr := lab.Cleanup(cctx)
 		r.interruptedCleanup(rep, cerr)
+		cleanedUp = cerr == nil
 	}
 	if err := r.err(); err != nil {
 		return err
 	}
 	reason := course.Verdict(outcomes)
+	if interrupted {
+		reason = interruptedVerdict(cleanedUp)
+	}
 	if reason == "" && len(expProblems) > 0 {
 		reason = expProblems[0]
 		if len(expProblems) > 1 {

@@ -19,6 +19,7 @@ import (
 
 	"kmslab/awsops"
 	"kmslab/sim"
+	"kmslab/sim/audit"
 )
 
 type serveFlags struct {
@@ -30,6 +31,8 @@ type serveFlags struct {
 	allowRemote bool
 	keyCacheTTL time.Duration
 	dataDir     string
+	repair      bool
+	auditMax    int
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -51,7 +54,9 @@ kmslab serve
 # a fixed port, every call logged
 kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl
 # keep the account across restarts
-kmslab serve --data-dir ~/.local/state/kmslab/account`,
+kmslab serve --data-dir ~/.local/state/kmslab/account
+# after "the data file ... is damaged"
+kmslab serve --data-dir ~/.local/state/kmslab/account --repair`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			region := g.region
@@ -73,6 +78,8 @@ kmslab serve --data-dir ~/.local/state/kmslab/account`,
 	fl.StringVar(&f.auditLog, "audit-log", "", "append every call as a JSON line to this file")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "listen beyond loopback (anyone may try keys)")
 	fl.StringVar(&f.dataDir, "data-dir", "", "keep the account across restarts in this dir\n(0700; holds key material and secrets)")
+	fl.IntVar(&f.auditMax, "audit-max-events", sim.DefaultAuditDiskMax, "how many of the newest audit events the\ndata dir keeps (about 1.3 KB each)")
+	fl.BoolVar(&f.repair, "repair", false, "save what can be read of a damaged --data-dir\ninto a new file, keep the old one, then serve")
 	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB caches a table key\n(0: ask KMS every time)")
 	g.addFlags(cmd, flagRegion, flagSeed)
 	cmd.Flags().SortFlags = false
@@ -125,6 +132,19 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	if warn != "" {
 		fmt.Fprintln(errOut, warn)
 	}
+	if f.repair {
+		if f.dataDir == "" {
+			return errors.New("--repair needs the --data-dir to repair")
+		}
+		rep, err := sim.Repair(f.dataDir, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(out, rep.String())
+		if !strings.HasSuffix(rep.String(), "\n") {
+			fmt.Fprintln(out)
+		}
+	}
 	opts := sim.Options{
 		Addr:                 f.addr,
 		AccountID:            f.accountID,
@@ -133,6 +153,7 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 		AdminSecretAccessKey: f.secret,
 		KeyCacheTTL:          f.keyCacheTTL,
 		DataDir:              f.dataDir,
+		AuditDiskMax:         f.auditMax,
 		AuditKeep:            -1, // its trail is --audit-log; nothing here reads one in memory
 	}
 	if f.keyCacheTTL == 0 {
@@ -141,16 +162,20 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	if seed != nil {
 		opts.Rand = seededRand(*seed)
 	}
+	var guarded *audit.Guarded
 	if f.auditLog != "" {
 		af, err := os.OpenFile(f.auditLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return fmt.Errorf("open audit log: %w", err)
 		}
 		defer af.Close()
-		opts.AuditSink = af
+		guarded = &audit.Guarded{W: af, Name: f.auditLog, Report: func(msg string) { fmt.Fprintln(errOut, msg) }}
+		opts.AuditSink = guarded
 	}
 
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	// SIGHUP is the terminal closing: stop as for Ctrl-C, so the secret file
+	// is removed on the way out.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	srv, err := sim.Start(ctx, opts)
 	if err != nil {
@@ -197,6 +222,9 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	fmt.Fprintln(out, "\nstopping")
 	if err := srv.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return err
+	}
+	if guarded != nil && guarded.Lost() > 0 {
+		return fmt.Errorf("audit log %s is missing %d events that could not be written: check its disk", f.auditLog, guarded.Lost())
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -10,11 +11,13 @@ import (
 	"kmslab/sim/audit"
 )
 
-// TestAuditTrailRestoreKeepsNewest: the audit events on disk come back in
-// order, and beyond the trail's size only the newest are kept, on disk too.
-func TestAuditTrailRestoreKeepsNewest(t *testing.T) {
+// TestAuditTrailCapped: the trail on disk keeps its newest events only, in
+// order, trimmed as they are saved, and a restore reads back at most what the
+// in-memory trail keeps.
+func TestAuditTrailCapped(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	d, err := openDurable(dir)
+	d, err := openDurable(dir, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,27 +26,38 @@ func TestAuditTrailRestoreKeepsNewest(t *testing.T) {
 		if _, err := d.Write(append(b, '\n')); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := d.commit(); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range [][]string{{"2", "3", "4"}, {"2", "3", "4"}} {
-		log := audit.New(3)
-		if err := d.restoreAudit(log, 3); err != nil {
+		if err := d.commit(); err != nil {
 			t.Fatal(err)
 		}
-		got := log.Events()
-		if len(got) != len(want) {
-			t.Fatalf("restored %d events, want %d", len(got), len(want))
+	}
+	if err := d.db.View(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bucketAudit).Stats().KeyN; n != 3 {
+			t.Errorf("%d events on disk, want 3", n)
 		}
-		for i, e := range got {
-			if e.RequestID != want[i] {
-				t.Errorf("event %d is %s, want %s", i, e.RequestID, want[i])
-			}
-		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	if err := d.db.Close(); err != nil {
 		t.Fatal(err)
+	}
+	d, err = openDurable(dir, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.db.Close()
+	for keep, want := range map[int][]string{10: {"2", "3", "4"}, 2: {"3", "4"}} {
+		log := audit.New(keep)
+		if err := d.restoreAudit(log); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range log.Events() {
+			got = append(got, e.RequestID)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("keeping %d: restored %v, want %v", keep, got, want)
+		}
 	}
 }
 
@@ -61,21 +75,22 @@ func TestItemKeyRoundTrip(t *testing.T) {
 	}
 }
 
-// TestFailedCommitKeepsChanges: a transaction that fails leaves its item
-// changes and audit events pending for the next commit, behind newer ones.
-func TestFailedCommitKeepsChanges(t *testing.T) {
-	d, err := openDurable(t.TempDir())
+// TestFailedCommitDropsItems: a transaction that fails leaves nothing of
+// its item changes (the router rolls memory back to the disk) while its audit
+// events wait for the next commit.
+func TestFailedCommitDropsItems(t *testing.T) {
+	t.Parallel()
+	d, err := openDurable(t.TempDir(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.db.Close()
 	d.ItemPut("tbl", []byte("p"), []byte("a"), []byte("sealed-a"), 1)
-	d.ItemPut("tbl", []byte("p"), []byte("b"), []byte("sealed-b"), 1)
 	_, _ = d.Write([]byte(`{"requestID":"1"}` + "\n"))
 	if err := d.commit("no-such-snapshot"); err == nil {
 		t.Fatal("a commit with an unknown snapshot succeeded")
 	}
-	d.ItemPut("tbl", []byte("p"), []byte("b"), []byte("sealed-b2"), 2) // newer than the failed one
+	d.ItemPut("tbl", []byte("p"), []byte("b"), []byte("sealed-b"), 2)
 	if err := d.commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +104,7 @@ func TestFailedCommitKeepsChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got["a"] != "sealed-a" || got["b"] != "sealed-b2" || len(got) != 2 {
+	if got["b"] != "sealed-b" || len(got) != 1 {
 		t.Errorf("items on disk after a failed then a good commit: %q", got)
 	}
 }

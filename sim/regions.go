@@ -44,6 +44,17 @@ func (rs *regions) get(region string) *regional {
 	return r
 }
 
+// drop forgets the regions gone says so of: the next get builds them afresh.
+func (rs *regions) drop(gone func(name string) bool) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for name := range rs.byName {
+		if gone(name) {
+			delete(rs.byName, name)
+		}
+	}
+}
+
 // all returns the regions created so far, by name.
 func (rs *regions) all() []*regional {
 	rs.mu.Lock()

@@ -249,11 +249,8 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // TestSlowClientIsCut: a client that opens a connection and never finishes its
 // headers is disconnected (ReadHeaderTimeout), not kept forever.
 func TestSlowClientIsCut(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for the server's header timeout")
-	}
-	t.Parallel() // the wait is the server's timer: let the others run meanwhile
-	srv := startSim(t, sim.Options{})
+	t.Parallel()
+	srv := startSim(t, sim.Options{HeaderTimeout: 300 * time.Millisecond})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -335,5 +332,89 @@ func TestSeededSecretsAreUnpredictable(t *testing.T) {
 	}
 	if a.Admin.SecretAccessKey == b.Admin.SecretAccessKey || len(a.Admin.SecretAccessKey) != 40 {
 		t.Errorf("the seed decides the admin secret (%d chars)", len(a.Admin.SecretAccessKey))
+	}
+}
+
+// TestUnsignedTargetRefused: a request whose X-Amz-Target (or Content-Type)
+// was not signed is refused with AWS's wording, so a signed DescribeKey cannot
+// be turned into a ScheduleKeyDeletion by changing the header in flight.
+func TestUnsignedTargetRefused(t *testing.T) {
+	t.Parallel()
+	srv := startSim(t, sim.Options{})
+	ctx := context.Background()
+	client := kms.NewFromConfig(sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey))
+	key, err := client.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf(`{"KeyId":%q,"PendingWindowInDays":7}`, *key.KeyMetadata.KeyId)
+
+	// Signed without the target, which is added afterwards.
+	req := signedRequest(t, srv, http.MethodPost, "kms", srv.Region, "", kmsCT, body, nil)
+	req.Header.Set("X-Amz-Target", "TrentService.ScheduleKeyDeletion")
+	status, b := send(t, req)
+	code, msg := errorCode(t, status, b)
+	if status != 400 || code != "InvalidSignatureException" || msg != "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization." {
+		t.Errorf("unsigned target: %d %s %q", status, code, msg)
+	}
+
+	// Signed as a DescribeKey, then switched: refused by the signature itself.
+	req = signedRequest(t, srv, http.MethodPost, "kms", srv.Region, "TrentService.DescribeKey", kmsCT, body, nil)
+	req.Header.Set("X-Amz-Target", "TrentService.ScheduleKeyDeletion")
+	if status, b := send(t, req); status == 200 {
+		t.Errorf("switched target answered 200: %s", b)
+	}
+
+	// Content-Type left out of the signature.
+	req = signedRequest(t, srv, http.MethodPost, "kms", srv.Region, "TrentService.DescribeKey", "", body, func(r *http.Request) { r.Header.Del("Content-Type") })
+	req.Header.Set("Content-Type", kmsCT)
+	status, b = send(t, req)
+	if code, msg := errorCode(t, status, b); status != 400 || code != "InvalidSignatureException" || msg != "'Content-Type' must be a 'SignedHeader' in the AWS Authorization." {
+		t.Errorf("unsigned content-type: %d %s %q", status, code, msg)
+	}
+
+	d, err := client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: key.KeyMetadata.KeyId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.KeyMetadata.KeyState != "Enabled" {
+		t.Errorf("key state %s after the refused requests, want Enabled", d.KeyMetadata.KeyState)
+	}
+}
+
+// TestTrickledHeadersAnswered: a client whose headers trickle in past the
+// header timeout gets 408 Request Timeout with a sentence in the JSON error
+// shape, not net/http's bare "400 Bad Request"; a client that keeps to the
+// timeout is served on the same kind of connection as before.
+func TestTrickledHeadersAnswered(t *testing.T) {
+	t.Parallel()
+	srv := startSim(t, sim.Options{HeaderTimeout: 300 * time.Millisecond})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+	done := make(chan []byte)
+	go func() {
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		b, _ := io.ReadAll(conn)
+		done <- b
+	}()
+	// One byte now and then, past the timeout, within one header line.
+	for range 10 {
+		if _, err := conn.Write([]byte("a")); err != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b := <-done
+	if !strings.HasPrefix(string(b), "HTTP/1.1 408 Request Timeout\r\n") || !strings.Contains(string(b), `"__type":"RequestTimeoutException"`) || strings.Contains(string(b), "400 Bad Request") {
+		t.Fatalf("trickled headers answered:\n%s", b)
+	}
+	// An ordinary call still works.
+	status, body := send(t, signedRequest(t, srv, http.MethodPost, "kms", srv.Region, "TrentService.ListKeys", kmsCT, "{}", nil))
+	if status != 200 {
+		t.Fatalf("ListKeys after: %d %s", status, body)
 	}
 }

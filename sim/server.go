@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"kmslab/sim/api"
@@ -89,6 +90,9 @@ type router struct {
 	// persist, with a data dir, saves what a call changed; it runs before the
 	// response is written.
 	persist func(service, region, operation string) error
+	// hold, with a data dir, keeps other requests from seeing a change before
+	// persist has it on disk (or has rolled it back); it returns the release.
+	hold func(operation string) func()
 }
 
 func (rt *router) add(s *service) {
@@ -121,8 +125,18 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if rt.persist == nil {
+		out, err, _ := rt.serve(r, req, &c)
+		rt.finish(w, req, c.svc, out, err)
+		return
+	}
+	var once sync.Once
+	hold := rt.hold(c.op)
+	release := func() { once.Do(hold) }
+	defer release() // a panic on the way must not leave the gate held
 	out, err, authenticated := rt.serve(r, req, &c)
-	if rt.persist == nil || !authenticated {
+	if !authenticated {
+		release()
 		rt.finish(w, req, c.svc, out, err)
 		return
 	}
@@ -133,6 +147,7 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if perr := rt.persist(c.svc.name, c.region, c.op); perr != nil {
 		out, err = nil, errNotSaved
 	}
+	release()
 	rt.write(w, req, c.svc, out, err)
 }
 
@@ -283,7 +298,7 @@ var (
 	errInternal = &api.Error{Code: "InternalFailure", Message: "The offline AWS hit an internal error (a bug in kmslab).", Status: http.StatusInternalServerError}
 	errTooLarge = api.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is larger than %d bytes or unreadable", maxBody)
 
-	errNotSaved = &api.Error{Code: "InternalFailure", Message: "The offline AWS could not save the change to its data dir; check the disk and restart kmslab serve.", Status: http.StatusInternalServerError}
+	errNotSaved = &api.Error{Code: "InternalFailure", Message: "The offline AWS could not save the change to its data dir, so it did not make it; check the disk's free space and try again.", Status: http.StatusInternalServerError}
 
 	errHeaderTooLarge = api.Errorf(http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderSectionTooLarge", "Request header section is larger than %d bytes", maxHeader)
 )

@@ -29,6 +29,8 @@ const (
 	DefaultKeyCache   = 5 * time.Minute // DynamoDB's cache lifetime for a decrypted table key
 	NoKeyCache        = -1              // KeyCacheTTL value that checks KMS on every request
 	defaultListenAddr = "127.0.0.1:0"
+	// defaultHeaderTimeout is how long a client has to send a request's headers.
+	defaultHeaderTimeout = 10 * time.Second
 )
 
 // Options configures an offline AWS. The zero value is a usable default.
@@ -60,7 +62,8 @@ type Options struct {
 	// answered instead (e.g. ThrottlingException, to test retries).
 	Fault func(service, operation string) *api.Error
 
-	// AuditSink receives every audit event as a JSON line.
+	// AuditSink receives every audit event as a JSON line. Its errors are its
+	// own to report (audit.Guarded): they stop nothing else.
 	AuditSink io.Writer
 	// AuditKeep is how many of the newest audit events Audit returns: 0 keeps
 	// 10000, a negative number none. A server whose trail no one reads in-process
@@ -71,6 +74,13 @@ type Options struct {
 	// a new Server on the same DataDir resumes where the last one stopped or
 	// was killed. Every change is on disk before its response is written.
 	DataDir string
+	// HeaderTimeout is how long a client has to send a request's headers
+	// (default 10 s); one that trickles them is answered 408 and cut off.
+	HeaderTimeout time.Duration
+
+	// AuditDiskMax is how many of the newest audit events the data dir keeps
+	// (0: DefaultAuditDiskMax); older ones are dropped as new ones are saved.
+	AuditDiskMax int
 }
 
 // Credentials is an access key pair. It formats with the secret redacted
@@ -192,18 +202,20 @@ func New(opts Options) (*Server, error) {
 	restored := false
 	if opts.DataDir != "" {
 		var err error
-		if d, restored, err = openData(opts.DataDir, opts.AccountID, iamSvc, regs, log); err != nil {
+		if d, restored, err = openData(opts.DataDir, opts.AccountID, opts.Region, opts.AuditDiskMax, iamSvc, regs, log); err != nil {
 			return nil, err
 		}
 	}
-	switch {
-	case d != nil && opts.AuditSink != nil:
-		log.SetSink(io.MultiWriter(opts.AuditSink, d))
-	case d != nil:
-		log.SetSink(d)
-	case opts.AuditSink != nil:
-		log.SetSink(opts.AuditSink)
+	// The data dir's trail first: it never fails a write (it is carried to
+	// disk by the next commit), and a failing audit log must not stop it.
+	var sinks []io.Writer
+	if d != nil {
+		sinks = append(sinks, d)
 	}
+	if opts.AuditSink != nil {
+		sinks = append(sinks, opts.AuditSink)
+	}
+	log.SetSinks(sinks...)
 	if restored {
 		admin, id, secret, err := iamSvc.ResumeAdmin(DefaultAdminUser, opts.AdminAccessKeyID, opts.AdminSecretAccessKey)
 		if err != nil {
@@ -242,8 +254,9 @@ func New(opts Options) (*Server, error) {
 // finishNew wires the router over the services and starts persisting.
 func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, regs *regions, home *regional, d *durable, admin *api.Principal) (*Server, error) {
 	if d != nil {
-		// The admin (new or given again) is state like any other.
-		if err := d.commit("iam"); err != nil {
+		// The admin (new or given again) is state like any other, and the
+		// default region is always on disk (a rollback restores it in place).
+		if err := d.commit("iam", snapshot("kms/"+opts.Region), snapshot("ddb/"+opts.Region)); err != nil {
 			_ = d.db.Close()
 			return nil, fmt.Errorf("save to data dir: %w", err)
 		}
@@ -251,7 +264,7 @@ func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, 
 	}
 	rt := &router{env: env, creds: iamSvc, audit: log, fault: opts.Fault}
 	if d != nil {
-		rt.persist = d.afterCall
+		rt.persist, rt.hold = d.afterCall, d.hold
 	}
 	rt.add(&service{name: "kms", target: "TrentService.", json: home.kmsOps,
 		inRegion: func(r string) map[string]api.JSONHandler { return regs.get(r).kmsOps },
@@ -313,13 +326,17 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	s.ln = ln
+	headerTimeout := opts.HeaderTimeout
+	if headerTimeout <= 0 {
+		headerTimeout = defaultHeaderTimeout
+	}
+	s.ln = headerTimeoutListener{Listener: ln, timeout: headerTimeout}
 	s.URL = "http://" + ln.Addr().String()
 	s.srv = &http.Server{
 		Handler: s.handler,
 		// A client that trickles its headers or body, or parks idle
 		// connections, must not pin goroutines forever.
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
@@ -331,7 +348,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	go func() {
 		defer close(s.done)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			_ = err // the listener closed under us; Close reports nothing more useful
 		}
 	}()

@@ -64,7 +64,7 @@ type Log struct {
 	mu     sync.Mutex
 	events []Event // ring storage, len <= max
 	next   int     // where the next event goes once the ring is full
-	sink   io.Writer
+	sinks  []io.Writer
 	max    int
 }
 
@@ -79,10 +79,16 @@ func New(max int) *Log {
 }
 
 // SetSink makes every later event also be written to w as one JSON line.
-func (l *Log) SetSink(w io.Writer) {
+func (l *Log) SetSink(w io.Writer) { l.SetSinks(w) }
+
+// SetSinks makes every later event also be written to each of ws as one JSON
+// line. Each gets every event whatever the others do: a sink that fails (a
+// full disk under the audit log file) never keeps the next one from its line,
+// as io.MultiWriter would. A sink reports its own failures (see Guarded).
+func (l *Log) SetSinks(ws ...io.Writer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sink = w
+	l.sinks = ws
 }
 
 // Record appends e.
@@ -97,9 +103,12 @@ func (l *Log) Record(e Event) {
 		l.events[l.next] = e
 		l.next = (l.next + 1) % l.max
 	}
-	if l.sink != nil {
+	if len(l.sinks) > 0 {
 		if b, err := json.Marshal(e); err == nil {
-			_, _ = l.sink.Write(append(b, '\n'))
+			b = append(b, '\n')
+			for _, w := range l.sinks {
+				_, _ = w.Write(b)
+			}
 		}
 	}
 }
@@ -112,6 +121,9 @@ func (l *Log) Events() []Event {
 	out = append(out, l.events[l.next:]...)
 	return append(out, l.events[:l.next]...)
 }
+
+// Max is how many events the log keeps in memory (negative: none).
+func (l *Log) Max() int { return l.max }
 
 // Keeps reports whether the log holds events in memory at all.
 func (l *Log) Keeps() bool { return l.max >= 0 }

@@ -32,5 +32,6 @@ func (s *Service) deleteTable(ctx context.Context, body []byte) (any, error) {
 	t.items = newPartitions()
 	t.mu.Unlock()
 	s.forget(t.id)
+	s.retireGrant(ctx, t.sse)
 	return tableDescriptionOutput{TableDescription: d}, nil
 }

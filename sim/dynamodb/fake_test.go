@@ -158,6 +158,13 @@ func (f *fakeKMS) CreateGrantFor(_ context.Context, caller *api.Principal, keyAR
 	return "grant-" + fmt.Sprint(len(f.grants)), nil
 }
 
+func (f *fakeKMS) RetireGrantFor(_ context.Context, caller *api.Principal, keyARN, grantID, _ string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.log("RetireGrant", caller)
+	return nil
+}
+
 func (f *fakeKMS) aead(k *fakeKey) cipher.AEAD {
 	b, _ := aes.NewCipher(k.material)
 	g, _ := cipher.NewGCM(b)

@@ -52,6 +52,7 @@ type Keys interface {
 	DescribeKeyFor(ctx context.Context, caller *api.Principal, keyRef, via string) (kms.KeyInfo, error)
 	AWSManagedKey(ctx context.Context, alias, description string) (kms.KeyInfo, error)
 	CreateGrantFor(ctx context.Context, caller *api.Principal, keyARN, grantee string, ops []string, via string) (string, error)
+	RetireGrantFor(ctx context.Context, caller *api.Principal, keyARN, grantID, via string) error
 	GenerateDataKeyFor(ctx context.Context, caller *api.Principal, keyARN string, encCtx map[string]string, via string) (plaintext, blob []byte, err error)
 	DecryptFor(ctx context.Context, caller *api.Principal, blob []byte, encCtx map[string]string, via string) ([]byte, error)
 }

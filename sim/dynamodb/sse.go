@@ -63,10 +63,11 @@ func (s *Service) resolveSSE(ctx context.Context, spec *sseSpecification) (sseSt
 	default:
 		return sseState{}, s.kmsValidationError(api.BadRequest("KMSInvalidStateException", "%s is %s.", info.ARN, info.State))
 	}
-	if _, err := s.keys.CreateGrantFor(ctx, caller, info.ARN, s.via, grantOps, s.via); err != nil {
+	grant, err := s.keys.CreateGrantFor(ctx, caller, info.ARN, s.via, grantOps, s.via)
+	if err != nil {
 		return sseState{}, s.kmsValidationError(err)
 	}
-	return sseState{kind: kind, keyARN: info.ARN}, nil
+	return sseState{kind: kind, keyARN: info.ARN, grant: grant}, nil
 }
 
 // newTableKey makes a table key for sse and returns only its wrapped form.
@@ -93,9 +94,10 @@ func (s *Service) rekey(ctx context.Context, t *table, spec *sseSpecification) e
 		return err
 	}
 	t.mu.Lock()
-	same := t.sse == sse
+	same := t.sse.sameKey(sse)
 	t.mu.Unlock()
 	if same {
+		s.retireGrant(ctx, sse) // the table keeps the grant it has
 		return nil
 	}
 	oldKeys, err := s.tableKeysFor(ctx, t)
@@ -142,7 +144,20 @@ func (s *Service) rekey(ctx context.Context, t *table, spec *sseSpecification) e
 	for _, ix := range t.indexes {
 		ix.members = nil // item hashes changed with the key: counted again on next use
 	}
+	old := t.sse
 	t.sse, t.wrappedKey, t.gen = sse, wrapped, oldKeys.gen+1
 	s.forget(t.id)
+	s.retireGrant(ctx, old)
 	return nil
+}
+
+// retireGrant retires the grant DynamoDB took on a table's key, once the
+// table is deleted or has moved to another key, as DynamoDB does with the
+// grants it creates (KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS",
+// the grants section: the grant is retired when the table is deleted).
+func (s *Service) retireGrant(ctx context.Context, sse sseState) {
+	if sse.grant == "" || s.keys == nil {
+		return
+	}
+	_ = s.keys.RetireGrantFor(ctx, api.CallerFrom(ctx), sse.keyARN, sse.grant, s.via)
 }

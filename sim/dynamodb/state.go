@@ -43,6 +43,7 @@ type TableState struct {
 	Tags           []tag
 	SSEKind        int
 	SSEKeyARN      string
+	SSEGrant       string `json:",omitempty"`
 	WrappedKey     []byte
 	// Gen changes whenever the items were re-encrypted under a new table key:
 	// the stored items of an older Gen are no longer valid.
@@ -96,7 +97,7 @@ func (s *Service) MarshalState() ([]byte, []TableState, error) {
 			Name: t.name, ARN: t.arn, ID: t.id, Created: t.created, Ready: t.ready,
 			HashKey: keyAttrState{t.hashKey.name, t.hashKey.typ.String()}, AttrDefs: t.attrDefs,
 			Billing: t.billing, RCU: t.rcu, WCU: t.wcu, Protected: t.protected, Tags: t.tags,
-			SSEKind: int(t.sse.kind), SSEKeyARN: t.sse.keyARN, WrappedKey: t.wrappedKey, Gen: t.gen,
+			SSEKind: int(t.sse.kind), SSEKeyARN: t.sse.keyARN, SSEGrant: t.sse.grant, WrappedKey: t.wrappedKey, Gen: t.gen,
 		}
 		if t.rangeKey != nil {
 			ts.RangeKey = &keyAttrState{t.rangeKey.name, t.rangeKey.typ.String()}
@@ -147,7 +148,7 @@ func (s *Service) RestoreState(b []byte) ([]TableState, error) {
 		t := &table{
 			name: ts.Name, arn: ts.ARN, id: ts.ID, created: ts.Created, ready: ts.Ready, hashKey: hk,
 			attrDefs: ts.AttrDefs, billing: ts.Billing, rcu: ts.RCU, wcu: ts.WCU, protected: ts.Protected,
-			tags: ts.Tags, sse: sseState{kind: sseKind(ts.SSEKind), keyARN: ts.SSEKeyARN},
+			tags: ts.Tags, sse: sseState{kind: sseKind(ts.SSEKind), keyARN: ts.SSEKeyARN, grant: ts.SSEGrant},
 			wrappedKey: ts.WrappedKey, gen: ts.Gen, items: newPartitions(),
 		}
 		if ts.RangeKey != nil {

@@ -20,7 +20,11 @@ const (
 type sseState struct {
 	kind   sseKind
 	keyARN string
+	grant  string // the grant DynamoDB holds on keyARN for the table, retired with it
 }
+
+// sameKey reports whether a and b encrypt under the same key, whatever grant.
+func (a sseState) sameKey(b sseState) bool { return a.kind == b.kind && a.keyARN == b.keyARN }
 
 type keyAttr struct {
 	name string

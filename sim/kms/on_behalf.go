@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"kmslab/policy"
@@ -102,6 +103,28 @@ func (s *Service) CreateGrantFor(ctx context.Context, caller *api.Principal, key
 	}
 	s.record(req, "CreateGrant", err)
 	return id, err
+}
+
+// RetireGrantFor retires the grant a service made for a resource of its own
+// (DynamoDB's on a table's key, when the table is deleted). The service is
+// the grant's retiring principal, so no policy is asked; a grant or key gone
+// already is not an error.
+func (s *Service) RetireGrantFor(_ context.Context, caller *api.Principal, keyARN, grantID, via string) error {
+	req := onBehalf(caller, via)
+	req.Resources = []string{keyARN}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, err := s.resolve(keyARN, false)
+	if err != nil {
+		return nil
+	}
+	_, idx, err := findGrant(k, grantID)
+	if err != nil {
+		return nil
+	}
+	k.grants = slices.Delete(k.grants, idx, idx+1)
+	s.record(req, "RetireGrant", nil)
+	return nil
 }
 
 // GenerateDataKeyFor returns a 256-bit data key and its encryption under

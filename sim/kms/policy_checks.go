@@ -25,11 +25,21 @@ const (
 	msgInvalidPrincipals = "Policy contains a statement with one or more invalid principals."
 )
 
+// maxKeyPolicyBytes is KMS's quota on a key policy document.
+const maxKeyPolicyBytes = 32768
+
 // checkPolicy parses a key policy supplied by caller for the key keyARN and
 // applies KMS's checks: the document must be a valid resource policy, name only
 // principals that exist and, unless bypass, still let the caller change the
 // policy later (the lockout safety check).
 func (s *Service) checkPolicy(ctx context.Context, caller *api.Principal, keyARN, text string, bypass bool) (*policy.Document, error) {
+	// The API takes up to 131,072 characters, but a key policy is held to
+	// KMS's quota of 32 KB (32,768 bytes): "If the key policy exceeds the
+	// length constraint, KMS returns a LimitExceededException" (KMS API
+	// reference, PutKeyPolicy and CreateKey; Developer Guide, "Quotas").
+	if len(text) > maxKeyPolicyBytes {
+		return nil, api.BadRequest("LimitExceededException", "The key policy is %d bytes long, above the quota of %d bytes for a key policy.", len(text), maxKeyPolicyBytes)
+	}
 	doc, err := policy.ParseResource([]byte(text))
 	if err != nil {
 		var pe *policy.ParseError

@@ -172,6 +172,12 @@ func Verify(r *http.Request, body []byte, now time.Time, lookup Lookup) (Params,
 		// another endpoint within its time window; AWS refuses it too.
 		return p, fail(Incomplete, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
+	if h := unsignedHeader(r.Header, p.SignedHeaders, p.Presigned); h != "" {
+		// Otherwise a header the signature does not cover could be changed in
+		// flight: X-Amz-Target names the operation, so a signed DescribeKey
+		// would become a ScheduleKeyDeletion.
+		return p, fail(BadSignature, "'%s' must be a 'SignedHeader' in the AWS Authorization.", h)
+	}
 	t, err := parseAmzDate(amz)
 	if err != nil {
 		return p, err
@@ -205,6 +211,39 @@ func Verify(r *http.Request, body []byte, now time.Time, lookup Lookup) (Params,
 		return p, &Error{Kind: BadSignature, Message: msgBadSignature, CanonicalRequest: cr, StringToSign: sts}
 	}
 	return p, nil
+}
+
+// unsignedHeader names a header sent but not signed that must be: every
+// x-amz-* header, and Content-Type when the signature is in the Authorization
+// header (a presigned URL is made before the body's type is known). AWS
+// refuses such a request with "'<header>' must be a 'SignedHeader' in the AWS
+// Authorization." (InvalidSignatureException on the JSON protocols, as AWS's
+// coral services answer it; the S3 equivalent is documented in
+// docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html: "Any
+// x-amz-* headers that you plan to add to the request are also required" and
+// "If the Content-Type header is present in the request, you must add it").
+// The SDK signers leave only Authorization, User-Agent, Expect,
+// Transfer-Encoding and X-Amzn-Trace-Id unsigned: none of them matches.
+func unsignedHeader(h http.Header, signed []string, presigned bool) string {
+	for name := range h {
+		lower := strings.ToLower(name)
+		if !strings.HasPrefix(lower, "x-amz-") && (presigned || lower != "content-type") {
+			continue
+		}
+		if !containsFold(signed, lower) {
+			return name
+		}
+	}
+	return ""
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func signsHost(signed []string) bool {
