@@ -48,7 +48,7 @@ func Narrate(t *Trace) Told {
 	if t.Cached != nil {
 		now := narrateRules(t)
 		return Told{Decision: WordAllowed, Allowed: true, Summary: fmt.Sprintf(
-			"%s %s was %s: %s served it from %s it had cached for this caller, without asking KMS (KMS itself would now answer: %s).",
+			"%s's %s was %s: %s served it from %s it had cached for this caller, without asking KMS (KMS itself would now answer: %s).",
 			who, t.Action, WordAllowed, t.Cached.Service, t.Cached.Key, now.Decision)}
 	}
 	return narrateRules(t)
@@ -69,7 +69,7 @@ func narrateRules(t *Trace) Told {
 	if len(because) == 0 && !out.Allowed {
 		because = append(because, "no statement allows it")
 	}
-	out.Summary = fmt.Sprintf("%s %s was %s", who, t.Action, out.Decision)
+	out.Summary = fmt.Sprintf("%s's %s was %s", who, t.Action, out.Decision)
 	if len(because) > 0 {
 		out.Summary += ": " + lowerFirst(strings.Join(because, "; "))
 	}

@@ -50,7 +50,7 @@ func TestNarrateCached(t *testing.T) {
 	if !got.Allowed || got.Decision != WordAllowed {
 		t.Fatalf("cached: %+v", got)
 	}
-	for _, w := range []string{"kmslab-user-x kms:Decrypt was allowed", "DynamoDB served it from the table key", WordImplicitDeny} {
+	for _, w := range []string{"kmslab-user-x's kms:Decrypt was allowed", "DynamoDB served it from the table key", WordImplicitDeny} {
 		if !strings.Contains(got.Summary, w) {
 			t.Errorf("cached summary %q lacks %q", got.Summary, w)
 		}
