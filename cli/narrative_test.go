@@ -3,6 +3,10 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -93,5 +97,61 @@ func TestRunStatesAWSDecisions(t *testing.T) {
 	if i := strings.Index(text, "Denied, as the lab expects."); i < 0 || !strings.HasPrefix(text[i+len("Denied, as the lab expects. "):], "kmslab-user-") ||
 		!strings.Contains(text[i:i+300], policy.WordImplicitDeny) {
 		t.Errorf("part 5 does not lead with the narrative:\n%s", text[max(i, 0):min(max(i, 0)+400, len(text))])
+	}
+}
+
+// TestGoldensStateDecisionsOnlyThroughNarrate checks every screen and report
+// golden: no engine name and none of the hand-written verdicts the narrative
+// replaced reach a person, and every "was <decision>" sentence uses one of
+// policy.Narrate's phrases.
+func TestGoldensStateDecisionsOnlyThroughNarrate(t *testing.T) {
+	t.Parallel()
+	var files []string
+	for _, dir := range []string{"testdata", "../ui/testdata"} {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".golden") && !strings.Contains(path, "ansi256") {
+				files = append(files, path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(files) < 10 {
+		t.Fatalf("only %d goldens found", len(files))
+	}
+	banned := []string{"NoDecision", "AllowedByGrant", "NoIdentityAllow", "NoResourceAllow", "implicitDeny", "explicitDeny",
+		"(Allowed)", "may call kms:", "Nothing allows", "nothing grants it", "Granting access is a key-policy change",
+		"Access is granted in one place"}
+	was := regexp.MustCompile(`'s kms:[A-Za-z]+ was ([a-z]+)`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		for _, w := range banned {
+			if strings.Contains(s, w) {
+				t.Errorf("%s: %q, a decision not told by policy.Narrate", f, w)
+			}
+		}
+		// Goldens wrap, so the phrase is compared word by word, as far as
+		// the line goes.
+		for _, m := range was.FindAllStringSubmatchIndex(s, -1) {
+			words := strings.Fields(s[m[2]:min(m[2]+60, len(s))])
+			ok := false
+			for _, w := range policy.DecisionWords {
+				pw := strings.Fields(w)
+				n := 0
+				for n < len(pw) && n < len(words) && strings.TrimRight(words[n], ":.,") == strings.TrimRight(pw[n], ":.,") {
+					n++
+				}
+				ok = ok || n == len(pw) || (n > 0 && n < len(pw) && n < len(words) && strings.ContainsAny(words[n], "│┃"))
+			}
+			if !ok {
+				t.Errorf("%s: %q is not one of the narrative's phrases", f, s[m[0]:min(m[1]+40, len(s))])
+			}
+		}
 	}
 }
