@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"kmslab/policy"
 )
 
@@ -154,4 +156,20 @@ func TestGoldensStateDecisionsOnlyThroughNarrate(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGoldenExperimentResults is every experiment's result as `run
+// --experiments --seed 1` prints it: each probe with the why told from its
+// own trace, and the trace of the call the learner predicts.
+func TestGoldenExperimentResults(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	out, errOut, err := runInProcess(t, "run", "--experiments", "--seed", "1")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut)
+	}
+	i := strings.Index(out, "━━ Experiment 1 ")
+	if i < 0 {
+		t.Fatalf("no experiments in:\n%s", out)
+	}
+	golden.RequireEqual(t, []byte(out[i:]))
 }

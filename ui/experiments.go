@@ -553,7 +553,7 @@ func (v experimentsView) resultLines() []string {
 		if p.Note != "" {
 			out = append(out, "   "+st.Muted.Render(p.Note))
 		}
-		out = append(out, probeWhy(*st, w, p)...)
+		out = append(out, probeWhy(w, p)...)
 	}
 	if o.Trial.CacheTTL > 0 {
 		out = append(out, st.Muted.Render("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode)))

@@ -9,7 +9,7 @@ import (
 
 // probeWhy is what the result screen says under one probe: its own trace,
 // told by policy.Narrate, so the sentence is about that very call.
-func probeWhy(st Styles, w int, p awsops.Probe) []string {
+func probeWhy(w int, p awsops.Probe) []string {
 	if p.Told == nil {
 		return nil
 	}
