@@ -366,14 +366,4 @@ func kindName(k steps.Kind) string {
 
 // simulatorWords is IAM's policy simulator decision in the narrative's
 // words, never its enum.
-func simulatorWords(d string) string {
-	switch d {
-	case "allowed":
-		return policy.WordAllowed
-	case "explicitDeny":
-		return policy.WordExplicitDeny
-	case "implicitDeny":
-		return policy.WordImplicitDeny
-	}
-	return d
-}
+func simulatorWords(d string) string { return policy.EvalDecisionWord(d) }

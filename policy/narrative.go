@@ -146,3 +146,17 @@ func shortName(arn string) string {
 	}
 	return arn
 }
+
+// EvalDecisionWord is IAM's policy simulator's decision (allowed,
+// implicitDeny, explicitDeny) in the narrative's words.
+func EvalDecisionWord(d string) string {
+	switch strings.ToLower(d) {
+	case "allowed":
+		return WordAllowed
+	case "implicitdeny":
+		return WordImplicitDeny
+	case "explicitdeny":
+		return WordExplicitDeny
+	}
+	return d
+}
