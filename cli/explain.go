@@ -109,7 +109,13 @@ func writeTrace(w io.Writer, tr *awsops.Trace) {
 	for _, p := range tr.Policies {
 		fmt.Fprintf(w, "\n%s: %s\n", capitalize(p.Label()), policyWords(p))
 		for _, s := range p.Statements {
-			fmt.Fprintf(w, "  %-5s %-40s %-15s %s\n", s.Effect, clip(s.Label(), 40), policy.StatementWord(&s), s.Why())
+			// The effect is the statement's kind, not a verdict: it goes
+			// after the name; what the statement did comes next.
+			why := s.Why()
+			if s.Applies && !s.Delegates {
+				why = "" // its word says it all
+			}
+			fmt.Fprintf(w, "  %-48s %-26s %s\n", clip(s.Label(), 40)+" ("+s.Effect+")", policy.StatementWord(&s), why)
 			for _, c := range s.Conditions {
 				mark := "holds"
 				if !c.Holds {
