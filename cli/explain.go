@@ -115,7 +115,8 @@ func writeTrace(w io.Writer, tr *awsops.Trace) {
 			if s.Applies && !s.Delegates {
 				why = "" // its word says it all
 			}
-			fmt.Fprintf(w, "  %-48s %-26s %s\n", clip(s.Label(), 40)+" ("+s.Effect+")", policy.StatementWord(&s), why)
+			line := fmt.Sprintf("  %-48s %-26s %s", clip(s.Label(), 40)+" ("+s.Effect+")", policy.StatementWord(&s), why)
+			fmt.Fprintln(w, strings.TrimRight(line, " "))
 			for _, c := range s.Conditions {
 				mark := "holds"
 				if !c.Holds {
