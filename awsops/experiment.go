@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"kmslab/policy"
 )
 
 // Decision is whether a call went through.
@@ -37,9 +39,13 @@ type Probe struct {
 	// right after it with the same engine and condition keys (kms:ViaService
 	// when through DynamoDB, the key's state, its grants); nil for a call
 	// that does not reach KMS. TraceError says why it is missing otherwise.
-	// Not in the JSON yet: issue 19 makes every explanation come from it.
+	// The JSON carries Told, the trace's decision in words; the whole trace
+	// stays out of it.
 	Trace      *Trace `json:"-"`
-	TraceError string `json:"-"`
+	TraceError string `json:"traceError,omitempty"`
+	// Told is the trace told by policy.Narrate: what every screen and
+	// report says about this probe.
+	Told *policy.Told `json:"trace,omitempty"`
 }
 
 // Diff is one document an experiment changed, as a unified diff.

@@ -12,6 +12,8 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/smithy-go"
+
+	"kmslab/policy"
 )
 
 // Principal is who makes a probe's call.
@@ -154,12 +156,22 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 	if p.Name == "" {
 		return last, false // a preparatory call, not part of the result
 	}
-	if p.Call == CallScan && p.AtOnce && last.Decision == Allowed {
+	cached := p.Call == CallScan && p.AtOnce && last.Decision == Allowed
+	if cached {
 		last.Note = "served from the table key DynamoDB cached for this user"
 	}
 	last.Name, last.Call = p.Name, call
 	if p.Call != CallDescribeTable && ctx.Err() == nil {
 		e.traceProbe(ctx, p, &last)
+		if last.Trace != nil && last.Trace.Trace != nil {
+			// The read never reached KMS: DynamoDB's cache decided it,
+			// and the trace says so as its deciding step.
+			if cached {
+				last.Trace.Cached = &policy.Cached{Service: "DynamoDB", Key: "the table key"}
+			}
+			told := policy.Narrate(last.Trace.Trace)
+			last.Told = &told
+		}
 	}
 	e.trial.Probes = append(e.trial.Probes, last)
 	return last, true

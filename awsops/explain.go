@@ -51,6 +51,7 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 		e.TraceError = err.Error()
 	} else {
 		e.Trace = tr
+		e.Summary = policy.Narrate(tr.Trace).Summary
 	}
 	return e, nil
 }
@@ -92,7 +93,17 @@ func explanation(r iamtypes.EvaluationResult, action, keyARN, user, keyPolicy st
 	return e
 }
 
+// summary tells the simulator's decision when there is no local trace to
+// tell: through the same narrative, from what the simulator returned.
 func summary(e Explanation, user string) string {
+	tr := &policy.Trace{Principal: user, Action: e.Action, Resource: e.Resource}
+	switch e.Decision {
+	case string(iamtypes.PolicyEvaluationDecisionTypeAllowed):
+		tr.Decision = policy.Allow
+	case string(iamtypes.PolicyEvaluationDecisionTypeExplicitDeny):
+		tr.Decision = policy.Deny
+	}
+	s := policy.Narrate(tr).Summary
 	var by []string
 	for _, m := range e.Matched {
 		if m.Sid != "" {
@@ -101,24 +112,10 @@ func summary(e Explanation, user string) string {
 			by = append(by, m.Source)
 		}
 	}
-	switch e.Decision {
-	case string(iamtypes.PolicyEvaluationDecisionTypeAllowed):
-		s := fmt.Sprintf("%s may call %s on the key", user, e.Action)
-		if len(by) > 0 {
-			s += ", allowed by " + strings.Join(by, " and ")
-		}
-		return s + "."
-	case string(iamtypes.PolicyEvaluationDecisionTypeExplicitDeny):
-		s := fmt.Sprintf("An explicit Deny refuses %s %s", user, e.Action)
-		if len(by) > 0 {
-			s += " (" + strings.Join(by, ", ") + ")"
-		}
-		return s + "; no Allow can override it."
-	default:
-		return fmt.Sprintf("Nothing allows %s to call %s on the key: the key policy does not name the user, "+
-			"and its IAM policies grant DynamoDB, not this key. DynamoDB accepts the request, "+
-			"then cannot decrypt the table for this user.", user, e.Action)
+	if len(by) > 0 {
+		s += " The simulator matched " + strings.Join(by, " and ") + "."
 	}
+	return s
 }
 
 // sidAt finds the Sid of the statement of policy that contains pos (1-based

@@ -38,9 +38,10 @@ type Options struct {
 	// defaults 500 ms and 8 s.
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
-	// KeyCacheTTL is how long DynamoDB may keep using a table key it
-	// decrypted for a caller without asking KMS again; default 5 minutes,
-	// AWS's. Experiments that revoke access wait it out.
+	// KeyCacheTTL is how long after a caller's last read DynamoDB may keep
+	// using the table key it decrypted for them without asking KMS again;
+	// default 5 minutes of inactivity, AWS's. Experiments that revoke access
+	// wait it out from the caller's last read.
 	KeyCacheTTL time.Duration
 	// Sleep waits d or until ctx ends; default a timer. A caller whose Clock
 	// is a virtual one passes a Sleep that moves that clock instead.

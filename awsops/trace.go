@@ -554,7 +554,8 @@ func (e *Explainer) simulate(ctx context.Context, who *caller, in policy.Input, 
 	if out.Simulator == local {
 		return
 	}
-	out.Disagreement = fmt.Sprintf("IAM's policy simulator says %s where this evaluation says %s", out.Simulator, local)
+	out.Disagreement = fmt.Sprintf("IAM's policy simulator says %s where this evaluation says %s",
+		policy.EvalDecisionWord(out.Simulator), policy.EvalDecisionWord(local))
 	if out.Reason == policy.AllowedByGrant {
 		out.Disagreement += " (the simulator does not consider grants, which allow here)"
 	}

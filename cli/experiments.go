@@ -129,6 +129,9 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 		if p.Reason != "" {
 			r.printf("%s           %s\n", r.indent, r.st.dim.Render(wordwrap(p.Reason, 84, r.indent+"           ")))
 		}
+		if p.Told != nil {
+			r.printf("%s           %s\n", r.indent, wordwrap("why: "+p.Told.Summary, 84, r.indent+"           "))
+		}
 	}
 	if o.Trial.CacheTTL > 0 {
 		r.printf("%s%-14s %s\n", r.indent, "Cache TTL", o.Trial.CacheTTL)
@@ -137,24 +140,14 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 		r.printf("%s%s\n", r.indent, r.st.label.Render(d.Label+":"))
 		r.diffText(d.Text)
 	}
-	if t := o.Trial.Trace; t != nil {
-		r.printf("%s%-14s %s for %s\n", r.indent, "Trace", t.Decision, t.Action)
-		for _, m := range t.Matched {
-			src := m.Source
-			if m.Sid != "" {
-				src = fmt.Sprintf("%q in the %s", m.Sid, m.Source)
-			}
-			r.printf("%s  matched      %s\n", r.indent, src)
-		}
-		if t.Summary != "" {
-			r.printf("%s%s\n", r.indent, wordwrap(t.Summary, 96, r.indent))
-		}
-		for _, l := range steps.TraceLines(t) {
+	if p, ok := o.Trial.Probe(x.Predict); ok && p.Trace != nil {
+		r.printf("%s%s\n", r.indent, r.st.label.Render("Trace of "+p.Call+", the call you predicted:"))
+		for _, l := range steps.TraceOf(p.Trace) {
 			pad := r.indent + "  " + strings.Repeat("  ", l.Depth)
 			r.printf("%s%s %s\n", pad, orDot(l.Mark), wordwrap(l.Text, 90, pad+"  "))
 		}
 	}
-	r.printf("%s%s %s\n", r.indent, r.st.label.Render("Why:"), wordwrap(x.Why, 90, r.indent+"     "))
+	r.printf("%s%s %s\n", r.indent, r.st.label.Render("Lesson:"), wordwrap(x.Why, 90, r.indent+"        "))
 	for _, n := range o.Trial.Notes {
 		r.printf("%s%s\n", r.indent, r.st.dim.Render(wordwrap(n, 96, r.indent)))
 	}

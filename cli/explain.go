@@ -63,7 +63,12 @@ kmslab explain --endpoint-url http://127.0.0.1:4566 \
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
-				return enc.Encode(tr)
+				// The trace as the engine wrote it, and the decision told
+				// as every screen tells it.
+				return enc.Encode(struct {
+					*awsops.Trace
+					Told policy.Told `json:"told"`
+				}{tr, policy.Narrate(tr.Trace)})
 			}
 			writeTrace(cmd.OutOrStdout(), tr)
 			return nil
@@ -90,11 +95,12 @@ func writeTrace(w io.Writer, tr *awsops.Trace) {
 			fmt.Fprintf(w, "through %s\n", strings.Join(c.Values, ", "))
 		}
 	}
-	fmt.Fprintf(w, "\nDecision: %s\n", verdictWords(tr))
+	told := policy.Narrate(tr.Trace)
+	fmt.Fprintf(w, "\nDecision: %s\n%s\n", told.Decision, told.Summary)
 	if tr.Disagreement != "" {
 		fmt.Fprintf(w, "Warning: %s\n", tr.Disagreement)
 	} else if tr.Simulator != "" {
-		fmt.Fprintf(w, "IAM's policy simulator agrees (%s).\n", tr.Simulator)
+		fmt.Fprintln(w, "IAM's policy simulator agrees.")
 	}
 
 	fmt.Fprintln(w, "\nHow AWS decides:")
@@ -109,11 +115,14 @@ func writeTrace(w io.Writer, tr *awsops.Trace) {
 	for _, p := range tr.Policies {
 		fmt.Fprintf(w, "\n%s: %s\n", capitalize(p.Label()), policyWords(p))
 		for _, s := range p.Statements {
-			state := "does not apply"
-			if s.Applies {
-				state = strings.ToLower(s.Effect) + "s"
+			// The effect is the statement's kind, not a verdict: it goes
+			// after the name; what the statement did comes next.
+			why := s.Why()
+			if s.Applies && !s.Delegates {
+				why = "" // its word says it all
 			}
-			fmt.Fprintf(w, "  %-5s %-40s %-15s %s\n", s.Effect, clip(s.Label(), 40), state, s.Why())
+			line := fmt.Sprintf("  %-48s %-26s %s", clip(s.Label(), 40)+" ("+s.Effect+")", policy.StatementWord(&s), why)
+			fmt.Fprintln(w, strings.TrimRight(line, " "))
 			for _, c := range s.Conditions {
 				mark := "holds"
 				if !c.Holds {
@@ -141,38 +150,7 @@ func writeTrace(w io.Writer, tr *awsops.Trace) {
 	}
 }
 
-func verdictWords(tr *awsops.Trace) string {
-	switch v := tr.Verdict(); {
-	case v == "Allowed" && tr.Reason == policy.AllowedByGrant:
-		return "allowed, by grant " + tr.Grant
-	case v == "Allowed":
-		return "allowed"
-	case tr.Decision == policy.Deny:
-		return "denied: an explicit deny"
-	case v == "AccessDenied":
-		return "denied: an implicit deny (nothing allows it, so AWS refuses by default)"
-	default:
-		return "the policies allow it, but KMS refuses with " + v + " (the key is " + tr.KeyState + ")"
-	}
-}
-
-func policyWords(p policy.PolicyTrace) string {
-	if p.Unreadable != "" {
-		return "not read (" + p.Unreadable + ")"
-	}
-	switch p.Decision {
-	case policy.Allow:
-		for _, s := range p.Statements {
-			if s.Applies && s.Effect == policy.EffectAllow && !s.Delegates {
-				return "allows"
-			}
-		}
-		return "hands the decision to IAM"
-	case policy.Deny:
-		return "denies"
-	}
-	return "nothing applies"
-}
+func policyWords(p policy.PolicyTrace) string { return policy.PolicyWord(&p) }
 
 func capitalize(s string) string {
 	if s == "" {

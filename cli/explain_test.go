@@ -123,13 +123,13 @@ func TestExplainAgainstServe(t *testing.T) {
 		t.Fatalf("explain: %v\n%s", err, out)
 	}
 	for _, want := range []string{
-		"Decision: denied: an implicit deny",
+		"Decision: denied by default (implicit deny)",
 		"through dynamodb." + env["AWS_REGION"] + ".amazonaws.com",
 		`"Enable IAM User Permissions"`,
 		"names the account: IAM policies decide",
-		"Managed policy AmazonDynamoDBFullAccess: nothing applies",
+		"Managed policy AmazonDynamoDBFullAccess: no statement applies",
 		"None of the caller's IAM policies allows kms:Decrypt on this resource.",
-		"IAM's policy simulator agrees (implicitDeny).",
+		"IAM's policy simulator agrees.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("explain output lacks %q:\n%s", want, out)
@@ -174,7 +174,7 @@ func TestExplainAgainstServe(t *testing.T) {
 	if err != nil {
 		t.Fatalf("explain a role session: %v\n%s", err, out)
 	}
-	for _, want := range []string{"kms:Decrypt by " + session, "Decision: allowed", "Inline policy decrypt: allows", "CallerArn"} {
+	for _, want := range []string{"kms:Decrypt by " + session, "Decision: allowed", "Inline policy decrypt: a statement allows it", "CallerArn"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("explain of a role session lacks %q:\n%s", want, out)
 		}

@@ -14,6 +14,7 @@ import (
 	"kmslab/awsops"
 	"kmslab/internal/shellfmt"
 	"kmslab/internal/textwrap"
+	"kmslab/policy"
 	"kmslab/steps"
 )
 
@@ -207,18 +208,10 @@ func (r *report) outcome(o steps.Outcome) {
 			r.table(*res.Table)
 		}
 		r.denied(res.Denied)
+		// The headline above is the explanation's summary; the simulator's
+		// answer is shown in the narrative's words beside it.
 		if e := res.Explanation; e != nil {
-			r.kv("Simulation", e.Decision+" for "+e.Action)
-			for _, d := range e.Details {
-				r.kv("  "+d.Source, d.Decision)
-			}
-			if e.Summary != "" {
-				width := 96 + len(r.indent)
-				if r.width > 0 {
-					width = r.width
-				}
-				r.printf("%s\n", wordwrap(r.indent+e.Summary, width, r.indent))
-			}
+			r.kv("Simulator", simulatorWords(e.Decision)+" for "+e.Action)
 		}
 		r.trace(res.Explanation)
 	case steps.KeyUseGranted:
@@ -370,3 +363,7 @@ func kindName(k steps.Kind) string {
 	}
 	return "part"
 }
+
+// simulatorWords is IAM's policy simulator decision in the narrative's
+// words, never its enum.
+func simulatorWords(d string) string { return policy.EvalDecisionWord(d) }

@@ -43,7 +43,7 @@ func reportFixture() ([]steps.Step, []steps.Outcome) {
 		{Status: steps.Done, Summary: "User kmslab-user-demo01 has 1 managed policy and a working access key AKIAEXAMPLE.",
 			Result: steps.UserCreated{User: awsops.TestUser{Name: "kmslab-user-demo01", ARN: rxUserARN, AccessKeyID: "AKIAEXAMPLE",
 				Policies: []string{"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}}}},
-		{Status: steps.DeniedAsExpected, Summary: "kmslab-user-demo01 needs kms:Decrypt on the key, and nothing grants it.",
+		{Status: steps.DeniedAsExpected, Summary: "kmslab-user-demo01 was refused kms:Decrypt.", // no explanation: what AWS said
 			Result: steps.ReadDenied{Denied: denied, Table: &rxTable}},
 		{Status: steps.Done, Summary: "kmslab-user-demo01 is now in \"Allow use of the key\" and reads 1 item in plain text.",
 			Result: steps.KeyUseGranted{Change: awsops.PolicyChange{Before: rxBefore, After: rxAfter, Added: []string{rxUserARN}, Changed: true,

@@ -87,6 +87,9 @@ func FuzzEvaluate(f *testing.F) {
 		if tr := Explain(in); tr.Decision != out.Decision || tr.Reason != out.Reason {
 			t.Fatalf("trace decided %v (%v), Evaluate %v (%v)", tr.Decision, tr.Reason, out.Decision, out.Reason)
 		}
+		if tr := Explain(in); Narrate(tr).Allowed != (tr.Verdict() == "Allowed") {
+			t.Fatalf("narrative %q for verdict %s", Narrate(tr).Summary, tr.Verdict())
+		}
 		decisive := 0
 		for _, st := range Explain(in).Steps {
 			if st.Decisive {

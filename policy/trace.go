@@ -38,6 +38,9 @@ type Trace struct {
 	Decision Decision
 	Reason   Reason
 	Grant    string `json:",omitempty"` // the grant that allowed, when one did
+	// Cached is set when a service answered the request from a key it had
+	// cached for the caller: the cache decided, not the rules above.
+	Cached *Cached `json:",omitempty"`
 }
 
 // ContextValue is one condition key of the request.

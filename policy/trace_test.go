@@ -90,6 +90,7 @@ func TestTrace(t *testing.T) {
 			if tr.Decision != c.decision || tr.Reason != c.reason || tr.Verdict() != c.verdict {
 				t.Fatalf("got %v/%v/%s, want %v/%v/%s", tr.Decision, tr.Reason, tr.Verdict(), c.decision, c.reason, c.verdict)
 			}
+			checkNarrative(t, tr)
 			kp := tr.Policy(KindKeyPolicy)
 			if kp == nil || tr.Policies[0].Kind != KindKeyPolicy {
 				t.Fatalf("key policy not first in %+v", tr.Policies)

@@ -26,7 +26,7 @@ const (
 	DefaultAccountID  = "111122223333"
 	DefaultRegion     = "us-east-1"
 	DefaultAdminUser  = "lab-admin"
-	DefaultKeyCache   = 5 * time.Minute // DynamoDB's cache lifetime for a decrypted table key
+	DefaultKeyCache   = 5 * time.Minute // DynamoDB drops a decrypted table key after this much inactivity
 	NoKeyCache        = -1              // KeyCacheTTL value that checks KMS on every request
 	defaultListenAddr = "127.0.0.1:0"
 	// defaultHeaderTimeout is how long a client has to send a request's headers.

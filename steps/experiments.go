@@ -437,13 +437,14 @@ func Experiments() []Experiment {
 		{
 			ID: "cached-key", Title: "Revocation is not instant",
 			Setup: "The test user reads the table, then is taken out of the key policy, and reads again at " +
-				"once. DynamoDB keeps the table key it decrypted for a caller for a while.",
-			Change:  "key policy without the user; read at once, then after DynamoDB's cache expires",
+				"once. DynamoDB keeps the table key it decrypted for a caller until they stop reading for a while.",
+			Change:  "key policy without the user; read at once, then after five minutes without reading",
 			Predict: ProbeReadAtOnce,
 			Expect: map[string]awsops.Decision{ProbeReadAtOnce: allow, ProbeRead: deny,
 				ProbeDecrypt: deny},
-			Why: "DynamoDB caches the plaintext table key per caller (5 minutes on AWS) and asks KMS again only " +
-				"when it expires: a revoked user keeps reading until then. A direct kms decrypt is refused at once.",
+			Why: "DynamoDB keeps the plaintext table key in memory for each caller and asks KMS again only after " +
+				"five minutes of inactivity: a revoked user who keeps reading keeps the key, and is refused " +
+				"on the first read after a five-minute pause. A direct kms decrypt is refused at once.",
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
 				// Start from a table key cached just now, so that "at once" is within its life.
 				if err := e.WaitOutCache(ctx, awsops.AsTestUser); err != nil {

@@ -268,11 +268,18 @@ func checkProbeTraces(t *testing.T, tr awsops.Trial) {
 		if strings.HasSuffix(p.Call, "as the admin") != !strings.Contains(p.Trace.Principal, "kmslab-user-") {
 			t.Errorf("%s: traced as %s", p.Call, p.Trace.Principal)
 		}
-		// A read served from DynamoDB's cached table key never asked KMS: its
-		// trace says what KMS would decide now (issue 19 makes the cache a
-		// deciding step of its own).
-		if cached := strings.Contains(p.Note, "cached"); !cached && (p.Trace.Verdict() == "Allowed") != (p.Decision == awsops.Allowed) {
+		// A read served from DynamoDB's cached table key never asked KMS:
+		// the cache is its deciding step; otherwise KMS's rules decide.
+		cached := strings.Contains(p.Note, "cached")
+		if cached != (p.Trace.Cached != nil) {
+			t.Errorf("%s: note %q, trace cached %v", p.Call, p.Note, p.Trace.Cached != nil)
+		}
+		if !cached && (p.Trace.Verdict() == "Allowed") != (p.Decision == awsops.Allowed) {
 			t.Errorf("%s: %s, but its trace says %s", p.Call, p.Decision, p.Trace.Verdict())
+		}
+		// What the learner reads about the probe states what AWS returned.
+		if p.Told == nil || p.Told.Allowed != (p.Decision == awsops.Allowed) || p.Told.Decision != policy.Narrate(p.Trace.Trace).Decision {
+			t.Errorf("%s: AWS said %s, its explanation says %+v", p.Call, p.Decision, p.Told)
 		}
 	}
 }

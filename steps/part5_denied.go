@@ -63,11 +63,16 @@ func runDenied(ctx context.Context, lab *awsops.Lab) Outcome {
 	}
 	res := ReadDenied{Denied: *access.Denied, FixedBy: "part 6"}
 	out.Status = DeniedAsExpected
-	out.Summary = fmt.Sprintf("%s needs kms:Decrypt on the key, and nothing grants it.", lab.Names().User)
+	// The headline is the explanation's: the decision told from the trace,
+	// as the TUI's WHY panel leads with it. Without one, only what AWS said.
+	out.Summary = fmt.Sprintf("%s was refused %s.", lab.Names().User, access.Denied.Action)
 	// The explanation and the contrast enrich the screen; the denial alone
 	// already makes the point, so their failures are reported, not fatal.
 	if ex, err := lab.Explain(ctx); err == nil {
 		res.Explanation = &ex
+		if ex.Summary != "" {
+			out.Summary = ex.Summary
+		}
 	} else {
 		out.Summary += " (No policy simulation: " + err.Error() + ")"
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/policy"
 )
 
 // TraceLine is one line of an evaluation trace as the screens print it.
@@ -26,27 +27,36 @@ func TraceLines(e *awsops.Explanation) []TraceLine {
 		}
 		return nil
 	}
-	t := e.Trace
+	return TraceOf(e.Trace)
+}
+
+// TraceOf writes one trace out: a probe's own, or an explanation's.
+func TraceOf(t *awsops.Trace) []TraceLine {
+	if t == nil || t.Trace == nil {
+		return nil
+	}
 	mark := func(ok bool) string {
 		if ok {
 			return "✓"
 		}
 		return "·"
 	}
-	out := []TraceLine{{Text: fmt.Sprintf("%s %s: %s (%s)", t.Principal, t.Action, t.Verdict(), t.Reason)}}
+	out := []TraceLine{{Text: policy.Narrate(t.Trace).Summary}}
 	if t.KeyState != "" && t.KeyState != "Enabled" {
 		out = append(out, TraceLine{Mark: "✗", Text: "the key is " + t.KeyState})
 	}
 	for i := range t.Policies {
 		p := &t.Policies[i]
-		line := TraceLine{Text: p.Label() + ": " + p.Decision.String()}
-		if p.Unreadable != "" {
-			line.Text += " (unreadable: " + p.Unreadable + ")"
-		}
-		out = append(out, line)
+		out = append(out, TraceLine{Text: p.Label() + ": " + policy.PolicyWord(p)})
 		for j := range p.Statements {
 			s := &p.Statements[j]
-			out = append(out, TraceLine{Depth: 1, Mark: mark(s.Applies), Text: s.Label() + " " + s.Effect + ": " + s.Why()})
+			// The statement's effect is what it would do, not a verdict: say
+			// it as a kind, then what it did to this request.
+			text := fmt.Sprintf("%s (%s statement): %s", s.Label(), s.Effect, policy.StatementWord(s))
+			if !s.Applies {
+				text = fmt.Sprintf("%s (%s statement): does not apply, %s", s.Label(), s.Effect, s.Why())
+			}
+			out = append(out, TraceLine{Depth: 1, Mark: mark(s.Applies), Text: text})
 		}
 	}
 	for _, g := range t.Grants {
@@ -60,6 +70,10 @@ func TraceLines(e *awsops.Explanation) []TraceLine {
 		if s.Decisive {
 			out = append(out, TraceLine{Mark: "▸", Text: s.Rule + " " + s.Finding})
 		}
+	}
+	if t.Cached != nil {
+		out = append(out, TraceLine{Mark: "▸", Text: t.Cached.Service + " answered from " + t.Cached.Key +
+			" it had cached for this caller: KMS was not asked, so the rules above did not decide this call."})
 	}
 	if t.Disagreement != "" {
 		out = append(out, TraceLine{Mark: "!", Text: t.Disagreement})

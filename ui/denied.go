@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"kmslab/awsops"
+	"kmslab/policy"
 	"kmslab/steps"
 )
 
@@ -105,9 +106,6 @@ func renderExplanation(st Styles, w int, e awsops.Explanation) string {
 	if e.Decision != "" {
 		pairs = append(pairs, [2]string{"Decision", decisionWord(st, e.Decision)})
 	}
-	for _, d := range e.Details {
-		pairs = append(pairs, [2]string{d.Source, decisionWord(st, d.Decision)})
-	}
 	for i, s := range e.Matched {
 		k := ""
 		if i == 0 {
@@ -128,12 +126,16 @@ func renderExplanation(st Styles, w int, e awsops.Explanation) string {
 	return strings.Join(lines, "\n")
 }
 
+// decisionWord shows the simulator's decision in the narrative's words, never
+// its enum (implicitDeny).
 func decisionWord(st Styles, d string) string {
 	switch strings.ToLower(d) {
 	case "allowed", "allow":
-		return st.OK.Render(d)
-	case "implicitdeny", "explicitdeny", "deny", "denied":
-		return st.Error.Render(d)
+		return st.OK.Render(policy.WordAllowed)
+	case "implicitdeny":
+		return st.Error.Render(policy.WordImplicitDeny)
+	case "explicitdeny", "deny":
+		return st.Error.Render(policy.WordExplicitDeny)
 	}
 	return d
 }

@@ -553,11 +553,12 @@ func (v experimentsView) resultLines() []string {
 		if p.Note != "" {
 			out = append(out, "   "+st.Muted.Render(p.Note))
 		}
+		out = append(out, probeWhy(w, p)...)
 	}
 	if o.Trial.CacheTTL > 0 {
 		out = append(out, st.Muted.Render("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode)))
 	}
-	out = append(out, "", st.Bold.Render("Why: ")+wrapText(x.Why, max(w-5, 10), "/:"))
+	out = append(out, "", st.Bold.Render("Lesson: ")+wrapText(x.Why, max(w-8, 10), "/:"))
 	for _, d := range o.Trial.Diffs {
 		out = append(out, v.c.section("What changed · "+d.Label))
 		if d.Policy != nil {
@@ -578,40 +579,7 @@ func (v experimentsView) resultLines() []string {
 			out = append(out, l)
 		}
 	}
-	if t := o.Trial.Trace; t != nil {
-		out = append(out, v.c.section("Trace · "+t.Action+" by the test user"))
-		out = append(out, st.Bold.Render("IAM policy simulator: ")+t.Decision)
-		for _, m := range t.Matched {
-			src := m.Source
-			if m.Sid != "" {
-				src = fmt.Sprintf("%q in the %s", m.Sid, m.Source)
-			}
-			out = append(out, "  matched "+src)
-		}
-		for _, d := range t.Details {
-			out = append(out, "  "+d.Source+": "+d.Decision)
-		}
-		if t.Summary != "" {
-			out = append(out, wrapText(t.Summary, w, "/:"))
-		}
-		if lines := steps.TraceLines(t); len(lines) > 0 {
-			out = append(out, "", st.Bold.Render("Evaluated from the real documents:"))
-			for _, l := range lines {
-				pad := strings.Repeat("  ", l.Depth+1)
-				mark := l.Mark
-				switch mark {
-				case "✓", "▸":
-					mark = st.OK.Render(mark)
-				case "✗", "!":
-					mark = st.Error.Render(mark)
-				case "":
-					mark = "•"
-				}
-				text := wrapText(l.Text, max(w-len(pad)-2, 10), "/:")
-				out = append(out, pad+mark+" "+strings.ReplaceAll(text, "\n", "\n"+pad+"  "))
-			}
-		}
-	}
+	out = append(out, predictedTrace(v.c, w, x, o.Trial)...)
 	for _, n := range o.Trial.Notes {
 		out = append(out, "", st.Muted.Render(wrapText(n, w, "/:")))
 	}

@@ -129,7 +129,20 @@ func TestExperimentsEndToEnd(t *testing.T) {
 			right++
 		}
 		screen := content(got)
-		for _, w := range []string{"Result", "Why:", "What changed", "Restored the end of part 6"} {
+		// Each probe that reached KMS is explained by its own trace, told
+		// as policy.Narrate tells it, in the words of AWS's answer.
+		for _, p := range rec.outcome.Trial.Probes {
+			if p.Told == nil {
+				continue
+			}
+			if p.Told.Allowed != (p.Decision == awsops.Allowed) {
+				t.Errorf("%s: %s answered %s, the screen's why says %q", x.ID, p.Call, p.Decision, p.Told.Summary)
+			}
+			if !strings.Contains(strings.Join(strings.Fields(screen), " "), "why: "+p.Told.Summary[:40]) {
+				t.Errorf("%s: %s: its why is not on the screen", x.ID, p.Call)
+			}
+		}
+		for _, w := range []string{"Result", "Lesson:", "What changed", "Restored the end of part 6"} {
 			if !strings.Contains(screen, w) {
 				t.Errorf("%s: result lacks %q:\n%s", x.ID, w, screen)
 			}

@@ -21,8 +21,8 @@ func fxTrial() steps.ExperimentOutcome {
 	return steps.ExperimentOutcome{Trial: awsops.Trial{
 		ID: "iam-instead",
 		Probes: []awsops.Probe{
-			{Name: steps.ProbeRead, Call: "Scan as kmslab-user-demo01", Decision: awsops.Allowed, Items: 1},
-			{Name: steps.ProbeDecrypt, Call: "kms Decrypt as kmslab-user-demo01", Decision: awsops.Allowed},
+			fxProbe(awsops.Probe{Name: steps.ProbeRead, Call: "Scan as kmslab-user-demo01", Decision: awsops.Allowed, Items: 1}),
+			fxProbe(awsops.Probe{Name: steps.ProbeDecrypt, Call: "kms Decrypt as kmslab-user-demo01", Decision: awsops.Allowed}),
 		},
 		Diffs: []awsops.Diff{
 			{Label: "key policy", Text: fxKeyPolicyDiff.Unified(), Policy: &fxKeyPolicyDiff},
@@ -30,27 +30,37 @@ func fxTrial() steps.ExperimentOutcome {
 				"+++ IAM policy kmslab-demo01-decrypt\n@@ -0,0 +1,8 @@\n+{\n+  \"Version\": \"2012-10-17\",\n+  \"Statement\": [\n" +
 				"+    {\"Effect\": \"Allow\", \"Action\": [\"kms:Decrypt\"], \"Resource\": \"" + fxKeyARN + "\"}\n+  ]\n+}\n"},
 		},
-		Trace: &awsops.Explanation{Action: "kms:Decrypt", Resource: fxKeyARN, Decision: "allowed",
-			Matched: []awsops.Statement{{Source: "kmslab-demo01-decrypt"}, {Source: "key policy", Sid: "Enable IAM User Permissions"}},
-			Summary: "kmslab-user-demo01 may call kms:Decrypt on the key, allowed by kmslab-demo01-decrypt and \"Enable IAM User Permissions\" in the key policy.",
-			Trace: &awsops.Trace{Trace: &policy.Trace{
-				Principal: fxUserARN, Action: "kms:Decrypt", Resource: fxKeyARN, KMS: true, KeyState: "Enabled",
-				Policies: []policy.PolicyTrace{
-					{Kind: policy.KindKeyPolicy, Decision: policy.Allow, Statements: []policy.StatementTrace{
-						{Index: 0, Sid: "Enable IAM User Permissions", Effect: "Allow", Applies: true, Delegates: true},
-						{Index: 1, Sid: "Allow use of the key", Effect: "Allow",
-							Principal: &policy.Check{Why: "names " + fxAdmin + ", not this caller"}},
-					}},
-					{Kind: policy.KindManaged, Name: "kmslab-demo01-decrypt", Decision: policy.Allow, Statements: []policy.StatementTrace{
-						{Index: 0, Effect: "Allow", Action: policy.Check{Match: true}, Resource: policy.Check{Match: true}, Applies: true},
-					}},
-				},
-				Steps: []policy.Step{{Rule: "An identity-based policy allows, and the key policy delegates to the account.",
-					Finding: "managed policy kmslab-demo01-decrypt allows kms:Decrypt.", Decisive: true}},
-				Decision: policy.Allow, Reason: policy.Allowed,
-			}, Simulator: "allowed"}},
 		Restored: true,
 	}}
+}
+
+// fxIAMInsteadTrace is experiment 1's kms:Decrypt by the test user: the key
+// policy hands the decision to IAM, and the new IAM policy allows.
+func fxIAMInsteadTrace() *awsops.Trace {
+	return &awsops.Trace{Trace: &policy.Trace{
+		Principal: fxUserARN, Action: "kms:Decrypt", Resource: fxKeyARN, KMS: true, KeyState: "Enabled",
+		Policies: []policy.PolicyTrace{
+			{Kind: policy.KindKeyPolicy, Decision: policy.Allow, Statements: []policy.StatementTrace{
+				{Index: 0, Sid: "Enable IAM User Permissions", Effect: "Allow", Applies: true, Delegates: true},
+				{Index: 1, Sid: "Allow use of the key", Effect: "Allow",
+					Principal: &policy.Check{Why: "names " + fxAdmin + ", not this caller"}},
+			}},
+			{Kind: policy.KindManaged, Name: "kmslab-demo01-decrypt", Decision: policy.Allow, Statements: []policy.StatementTrace{
+				{Index: 0, Effect: "Allow", Action: policy.Check{Match: true}, Resource: policy.Check{Match: true}, Applies: true},
+			}},
+		},
+		Steps: []policy.Step{{Rule: "An identity-based policy allows, and the key policy delegates to the account.",
+			Finding: "managed policy kmslab-demo01-decrypt allows kms:Decrypt.", Decisive: true}},
+		Decision: policy.Allow, Reason: policy.Allowed,
+	}, Simulator: "allowed"}
+}
+
+// fxProbe gives a probe its own trace, told as awsops tells it.
+func fxProbe(p awsops.Probe) awsops.Probe {
+	p.Trace = fxIAMInsteadTrace()
+	told := policy.Narrate(p.Trace.Trace)
+	p.Told = &told
+	return p
 }
 
 // expFixture is the fixture walkthrough at part 6 with the what-ifs open,

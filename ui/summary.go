@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"kmslab/awsops"
 	"kmslab/steps"
 )
 
@@ -18,6 +19,16 @@ type summaryView struct {
 	states    []stepState
 	remaining bool   // resources of this run may still exist
 	score     string // the experiments' predictions, "" when none ran
+	lessons   []lesson
+}
+
+// lesson is one experiment the learner ran, for the recap: its title, what
+// it teaches, and whether the prediction was wrong.
+type lesson struct {
+	title, text string
+	wrong       bool
+	predicted   awsops.Decision
+	actual      awsops.Decision
 }
 
 func newSummaryView(c common) summaryView { return summaryView{pane: newPane(c), c: c} }
@@ -71,7 +82,7 @@ func (v summaryView) hint() string { return "Press Enter or q to quit." }
 const summaryMD = `- DynamoDB encrypts every table at rest. With a **customer managed key** you decide, in the key policy, who may use it.
 - Every read and write of an encrypted table needs the table key, which DynamoDB decrypts with KMS **as the caller**: full DynamoDB permissions are not enough without ` + "`kms:Decrypt`" + ` on the key.
 - Metadata calls such as DescribeTable need no KMS permission: the denial is specifically about the data.
-- Granting access is a key-policy change, visible in a diff and auditable in CloudTrail.`
+- There are two ways to let a user use the key: name the user in the key policy (the fix you ran), or, because the key policy's root statement ("Enable IAM User Permissions") hands the decision to IAM, attach an IAM policy that allows ` + "`kms:Decrypt`" + ` on the key. Both are policy changes, visible in a diff and auditable in CloudTrail.`
 
 func (v *summaryView) refresh() {
 	if v.c.styles == nil {
@@ -96,6 +107,16 @@ func (v *summaryView) refresh() {
 	}
 	if v.score != "" {
 		out = append(out, v.c.section("Experiments"), st.Bold.Render("Your predictions: "+v.score+"."))
+		for _, l := range v.lessons {
+			mark := st.OK.Render("✓ ")
+			head := l.title
+			if l.wrong {
+				mark = st.Error.Render("✗ ")
+				head += " (you predicted " + string(l.predicted) + "; AWS: " + string(l.actual) + ")"
+			}
+			out = append(out, mark+st.Bold.Render(head))
+			out = append(out, lipgloss.NewStyle().PaddingLeft(2).Render(wrapText(l.text, max(min(w, proseWidth)-2, 10), "")))
+		}
 	}
 	out = append(out,
 		v.c.section("What to remember"),
@@ -138,6 +159,15 @@ func firstLine(s string) string {
 // syncSummary hands the summary what every step did.
 func (m *Model) syncSummary() {
 	m.summary.score = m.experiments.score()
+	m.summary.lessons = nil
+	for i, r := range m.experiments.records {
+		if !r.done || r.predicted == "" || i >= len(m.experiments.list) {
+			continue
+		}
+		x := m.experiments.list[i]
+		m.summary.lessons = append(m.summary.lessons, lesson{title: x.Title, text: x.Why,
+			wrong: !r.right(x), predicted: r.predicted, actual: r.outcome.Actual(x)})
+	}
 	m.summary.show(m.opts.Course.Steps, m.steps, m.resourcesPresent())
 }
 

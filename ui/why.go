@@ -30,6 +30,9 @@ func (p whyPanel) View(w int) string {
 	w = max(w, 20)
 	tr := p.tr
 	var out []string
+	// The headline is the decision as policy.Narrate tells it; the lead
+	// after it explains the key policy's shape.
+	out = append(out, wrapText(p.st.Bold.Render(policy.Narrate(tr.Trace).Summary), w, "/"))
 	out = append(out, wrapText(p.lead(), w, "/"))
 	if tr.Disagreement != "" {
 		out = append(out, wrapText(p.st.Warn.Render("⚠ Check: ")+tr.Disagreement, w, "/"))

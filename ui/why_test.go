@@ -14,13 +14,13 @@ import (
 func TestWhyPanel(t *testing.T) {
 	st := DefaultStyles(true, false)
 	tr := fxTrace(fxPolicyBefore)
-	tr.Disagreement = "IAM's policy simulator says allowed where this evaluation says implicitDeny."
+	tr.Disagreement = "IAM's policy simulator says allowed where this evaluation says denied by default (implicit deny)."
 	tr.Missing = []string{"The key's grants could not be listed: the caller may not call kms:ListGrants on this key, so grants are missing from this trace."}
 	for _, w := range []int{40, 54, 90} {
 		out := whyPanel{st: st, tr: tr}.View(w)
 		plain := strings.Join(strings.Fields(ansi.Strip(out)), " ")
 		for _, want := range []string{
-			"simulator says allowed where this evaluation says implicitDeny",
+			"simulator says allowed where this evaluation says denied by default (implicit deny)",
 			"may not call kms:ListGrants",
 			"hands the decision to IAM",
 			"name kmslab-user-demo01 in the key policy",

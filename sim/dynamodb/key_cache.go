@@ -16,12 +16,20 @@ type cacheKey struct {
 
 type cacheEntry struct {
 	keys    *tableKeys
-	expires int64 // env clock, unix nanoseconds
+	expires int64 // env clock, unix nanoseconds: last use plus the TTL
 }
 
 // tableKeysFor returns the working keys of t for the caller of ctx. Tables on a KMS key
 // need the table key decrypted as the caller, through KMS (with kms:ViaService), unless this
-// principal's cached copy is still fresh; a denial is never cached.
+// principal's cached copy is still in use; a denial is never cached.
+//
+// The cache follows AWS's description of DynamoDB encryption at rest ("How Amazon DynamoDB
+// uses AWS KMS", https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html,
+// "Table key"; and https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html):
+// DynamoDB keeps the plaintext table key in memory for each principal and calls KMS again only
+// when a request comes after five minutes of inactivity. So the entry's life is measured from
+// its last use, not from the Decrypt that filled it: a caller who keeps reading keeps the key,
+// and a revoked caller is refused only once they have been idle for the TTL.
 func (s *Service) tableKeysFor(ctx context.Context, t *table) (*tableKeys, error) {
 	t.mu.Lock()
 	blob, gen, sse, name, id, arn := t.wrappedKey, t.gen, t.sse, t.name, t.id, t.arn
@@ -46,6 +54,8 @@ func (s *Service) tableKeysFor(ctx context.Context, t *table) (*tableKeys, error
 		s.cacheMu.Lock()
 		e, ok := s.cache[ck]
 		if ok && now < e.expires {
+			e.expires = now + int64(s.opts.KeyCacheTTL)
+			s.cache[ck] = e
 			s.cacheMu.Unlock()
 			return e.keys, nil
 		}

@@ -39,8 +39,9 @@ import (
 
 // Options tunes the service.
 type Options struct {
-	// KeyCacheTTL is how long a table key decrypted for one principal is reused (DynamoDB
-	// uses 5 minutes); 0 asks KMS on every request. Denials are never cached.
+	// KeyCacheTTL is how long a table key decrypted for one principal stays cached after its
+	// last use (DynamoDB: five minutes of inactivity); 0 asks KMS on every request. Denials are
+	// never cached.
 	KeyCacheTTL time.Duration
 	// CreationDelay keeps a new table CREATING this long (0: ACTIVE at once).
 	CreationDelay time.Duration

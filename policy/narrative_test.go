@@ -1,0 +1,58 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+)
+
+// checkNarrative holds Narrate to the trace it tells: the decision phrase is
+// the one for the engine's verdict, the sentence states it and no other, and
+// no engine name reaches it.
+func checkNarrative(t *testing.T, tr *Trace) {
+	t.Helper()
+	told := Narrate(tr)
+	want := map[string]string{
+		"Allowed": WordAllowed, "DisabledException": WordDisabled, "KMSInvalidStateException": WordKeyState,
+	}[tr.Verdict()]
+	if want == "" {
+		want = WordImplicitDeny
+		if tr.Decision == Deny {
+			want = WordExplicitDeny
+		}
+	}
+	if told.Decision != want || told.Allowed != (want == WordAllowed) {
+		t.Errorf("Narrate says %q (allowed %v), the engine %s/%v", told.Decision, told.Allowed, tr.Verdict(), tr.Decision)
+	}
+	if !strings.Contains(told.Summary, " was "+want) {
+		t.Errorf("summary %q does not state %q", told.Summary, want)
+	}
+	for _, w := range DecisionWords {
+		if w != want && w != WordAllowed && strings.Contains(told.Summary, w) {
+			t.Errorf("summary %q also states %q", told.Summary, w)
+		}
+	}
+	for _, enum := range []string{"NoDecision", "AllowedByGrant", "NoIdentityAllow", "NoResourceAllow", "ExplicitDeny", "implicitDeny", "(Allowed)"} {
+		if strings.Contains(told.Summary, enum) {
+			t.Errorf("summary %q shows the engine's %s", told.Summary, enum)
+		}
+	}
+}
+
+func TestNarrateCached(t *testing.T) {
+	t.Parallel()
+	tr := &Trace{Principal: "arn:aws:iam::111122223333:user/kmslab-user-x", Action: "kms:Decrypt", KMS: true,
+		Decision: NoDecision, Steps: []Step{{Finding: "No statement of the key policy applies to x.", Decisive: true}}}
+	if got := Narrate(tr); got.Allowed || got.Decision != WordImplicitDeny {
+		t.Fatalf("uncached: %+v", got)
+	}
+	tr.Cached = &Cached{Service: "DynamoDB", Key: "the table key"}
+	got := Narrate(tr)
+	if !got.Allowed || got.Decision != WordAllowed {
+		t.Fatalf("cached: %+v", got)
+	}
+	for _, w := range []string{"kmslab-user-x's kms:Decrypt was allowed", "DynamoDB served it from the table key", WordImplicitDeny} {
+		if !strings.Contains(got.Summary, w) {
+			t.Errorf("cached summary %q lacks %q", got.Summary, w)
+		}
+	}
+}
