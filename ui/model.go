@@ -68,6 +68,13 @@ type Options struct {
 	// Experiments are the what-ifs offered after part 6 (steps.Experiments());
 	// none when empty.
 	Experiments []steps.Experiment
+	// OnEvent, when set, hears where the learner goes and what they predict
+	// (events.go); it is called from Update and must not block.
+	OnEvent func(Event)
+	// Remote says the learner is not at this host (kmslab workshop, over
+	// SSH): copy goes by OSC 52 only, never to a file here, and the policy
+	// editor is the built-in one, never $VISUAL or $EDITOR.
+	Remote bool
 }
 
 // screen is which screen is active; every switch over it is exhaustive.
@@ -171,6 +178,7 @@ func New(o Options) Model {
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
+		remote: o.Remote, onEvent: o.OnEvent,
 	}}
 	m.welcome = newWelcomeView(m.c, o.Steps)
 	m.confirm = newConfirmView(m.c)
@@ -473,6 +481,9 @@ func (m *Model) goTo(s screen, cur int) {
 	m.syncSidebar()
 	switch s {
 	case screenStep:
+		if cur < len(m.opts.Steps) {
+			m.c.run.emit(reachedEvent(m.opts.Steps[cur]))
+		}
 		m.showStep(true)
 		// Going back to a step that ran is going back to its result; the
 		// explanation is one PgUp away.
@@ -480,6 +491,7 @@ func (m *Model) goTo(s screen, cur int) {
 			m.part.showResult()
 		}
 	case screenSummary:
+		m.c.run.emit(Event{Kind: EventReached, Step: SummaryID})
 		m.syncSummary()
 		m.summary.GotoTop()
 	case screenWelcome:
