@@ -103,17 +103,7 @@ func runWorkshop(ctx context.Context, out io.Writer, g *globals, f *workshopFlag
 		logLine = func(s string) { fmt.Fprintln(out, time.Now().Format("15:04:05")+" "+s) }
 	}
 	room := workshop.NewRoom(steps.All(), steps.Experiments(), logLine)
-	srv, err := workshop.New(workshop.Config{
-		HostKeyPath:    filepath.Join(dir, workshop.HostKeyFile),
-		Passphrase:     f.passphrase,
-		AuthorizedKeys: f.authorizedKeys,
-		MaxSessions:    f.maxSessions,
-		IdleTimeout:    f.idleTimeout,
-		Room:           room,
-		Open: func(ctx context.Context, _ workshop.Attendee) (workshop.Lab, error) {
-			return openAttendeeLab(ctx, g)
-		},
-	})
+	srv, err := workshop.New(workshopConfig(g, f, dir, room))
 	if err != nil {
 		return err
 	}
@@ -148,6 +138,22 @@ func runWorkshop(ctx context.Context, out io.Writer, g *globals, f *workshopFlag
 	}
 	fmt.Fprintln(out, "The workshop has ended.")
 	return err
+}
+
+// workshopConfig is the server's configuration from the flags; every
+// attendee's lab is opened by openAttendeeLab.
+func workshopConfig(g *globals, f *workshopFlags, dir string, room *workshop.Room) workshop.Config {
+	return workshop.Config{
+		HostKeyPath:    filepath.Join(dir, workshop.HostKeyFile),
+		Passphrase:     f.passphrase,
+		AuthorizedKeys: f.authorizedKeys,
+		MaxSessions:    f.maxSessions,
+		IdleTimeout:    f.idleTimeout,
+		Room:           room,
+		Open: func(ctx context.Context, _ workshop.Attendee) (workshop.Lab, error) {
+			return openAttendeeLab(ctx, g)
+		},
+	}
 }
 
 // runDashboard shows the room until the presenter confirms the end (or
