@@ -38,6 +38,11 @@ type roomServer struct {
 // startRoom starts the workshop with f's flags (zero values take the
 // command's defaults); wrap, when set, may change each attendee's lab.
 func startRoom(t *testing.T, f workshopFlags, wrap func(*workshop.Lab)) *roomServer {
+	return startRoomWith(t, f, wrap, nil)
+}
+
+// startRoomWith is startRoom with a last say on the server's configuration.
+func startRoomWith(t *testing.T, f workshopFlags, wrap func(*workshop.Lab), tune func(*workshop.Config)) *roomServer {
 	t.Helper()
 	if f.maxSessions == 0 {
 		f.maxSessions = workshop.DefaultMaxSessions
@@ -63,6 +68,9 @@ func startRoom(t *testing.T, f workshopFlags, wrap func(*workshop.Lab)) *roomSer
 			wrap(&lab)
 		}
 		return lab, nil
+	}
+	if tune != nil {
+		tune(&cfg)
 	}
 	srv, err := workshop.New(cfg)
 	if err != nil {

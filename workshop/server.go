@@ -44,10 +44,10 @@ const (
 	maxRows = 200
 )
 
-// resizeSettle is how long a session waits for a burst of window changes
-// to end before it draws again: a client sending thousands of them gets a
-// handful of redraws, and other sessions keep their share of the CPU.
-const resizeSettle = 50 * time.Millisecond
+// DefaultResizeSettle is how long a session waits for a burst of window
+// changes to end before it draws again: a client sending thousands of them
+// gets a handful of redraws, and other sessions keep their share of the CPU.
+const DefaultResizeSettle = 50 * time.Millisecond
 
 // Attendee is who a session is for.
 type Attendee struct {
@@ -73,6 +73,7 @@ type Config struct {
 	AuthorizedKeys string
 	MaxSessions    int           // default DefaultMaxSessions
 	IdleTimeout    time.Duration // default DefaultIdleTimeout; a session without a key press this long ends
+	ResizeSettle   time.Duration // default DefaultResizeSettle
 	// Open builds an attendee's lab. ctx ends with the session.
 	Open func(ctx context.Context, a Attendee) (Lab, error)
 	Room *Room
@@ -105,6 +106,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.ResizeSettle <= 0 {
+		cfg.ResizeSettle = DefaultResizeSettle
 	}
 	if cfg.Open == nil || cfg.Room == nil {
 		return nil, errors.New("workshop: Config.Open and Config.Room are required")
@@ -190,7 +194,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.closing = true
 	for _, sess := range s.sessions {
 		sess.why = Goodbye
-		sess.program.Quit()
+		// Quit waits for the program to take the message, which a program
+		// stuck writing to a client that reads nothing never does: each
+		// waits on its own, and gives up when its session ends.
+		go sess.program.Quit()
 	}
 	s.mu.Unlock()
 	done := make(chan struct{})
@@ -282,7 +289,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 	idle := newIdleTimer(s.cfg.IdleTimeout)
 	defer idle.stop()
-	rs := &resizer{}
+	rs := &resizer{settle: s.cfg.ResizeSettle}
 	popts := append(bm.MakeOptions(sess),
 		tea.WithContext(ctx),
 		// The host's Ctrl-C is the presenter's, not every attendee's.
@@ -328,9 +335,10 @@ func clampSize(w, h int) (int, int) {
 }
 
 // resizer turns a burst of window changes into one redraw after the burst:
-// the first size goes through at once, later ones wait resizeSettle and only
+// the first size goes through at once, later ones wait settle and only
 // the latest is drawn.
 type resizer struct {
+	settle  time.Duration
 	mu      sync.Mutex
 	send    func(tea.Msg)
 	pending *tea.WindowSizeMsg
@@ -348,14 +356,14 @@ func (r *resizer) filter(msg tea.Msg) tea.Msg {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		now := time.Now()
-		if r.pending == nil && now.Sub(r.last) >= resizeSettle {
+		if r.pending == nil && now.Sub(r.last) >= r.settle {
 			r.last = now
 			return msg
 		}
 		first := r.pending == nil
 		r.pending = &msg
 		if first && r.send != nil {
-			r.timer = time.AfterFunc(resizeSettle, r.flush)
+			r.timer = time.AfterFunc(r.settle, r.flush)
 		}
 		return nil
 	case settledMsg:
@@ -421,6 +429,7 @@ func (it *idleTimer) filter(msg tea.Msg) tea.Msg {
 // refuseAgentAndX11 serves session channels, answering no to agent and X11
 // forwarding: charm.land/ssh says yes to an agent request (and would never
 // use it), which tells the attendee's client their agent is reachable here.
+// It also keeps a stuck session from stalling its connection (filterRequests).
 func refuseAgentAndX11(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
 	ssh.DefaultSessionHandler(srv, conn, filteredChannel{newChan}, ctx)
 }
@@ -433,18 +442,72 @@ func (c filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		return ch, reqs, err
 	}
 	out := make(chan *gossh.Request)
-	go func() {
-		defer close(out)
-		for req := range reqs {
-			switch req.Type {
-			case "auth-agent-req@openssh.com", "x11-req":
-				if req.WantReply {
-					_ = req.Reply(false, nil)
+	go filterRequests(reqs, out)
+	return ch, out, nil
+}
+
+// maxQueued bounds the requests a session has not taken yet.
+const maxQueued = 32
+
+// filterRequests passes a session's requests on, never blocking the
+// connection's reader: golang.org/x/crypto/ssh delivers every request of a
+// connection from one loop, so a session that stops taking them (its
+// program stuck writing to a client that reads nothing takes no window
+// change) would stop that loop, and with it the notice that the connection
+// closed. Window changes are folded into the latest; beyond maxQueued
+// others, a request is refused.
+func filterRequests(in <-chan *gossh.Request, out chan<- *gossh.Request) {
+	defer close(out)
+	var queue []*gossh.Request
+	var window *gossh.Request // the latest window change not yet taken
+	for in != nil || len(queue) > 0 || window != nil {
+		var next *gossh.Request
+		switch {
+		case len(queue) > 0:
+			next = queue[0]
+		case window != nil:
+			next = window
+		}
+		var send chan<- *gossh.Request
+		if next != nil {
+			send = out
+		}
+		select {
+		case req, ok := <-in:
+			if !ok {
+				in = nil
+				if next == nil {
+					return
 				}
 				continue
 			}
-			out <- req
+			switch req.Type {
+			case "auth-agent-req@openssh.com", "x11-req":
+				reply(req, false)
+			case "window-change":
+				if window != nil {
+					reply(window, true) // folded into the newer one
+				}
+				window = req
+			default:
+				if len(queue) >= maxQueued {
+					reply(req, false)
+					continue
+				}
+				queue = append(queue, req)
+			}
+		case send <- next:
+			if len(queue) > 0 && queue[0] == next {
+				queue = queue[1:]
+			} else {
+				window = nil
+			}
 		}
-	}()
-	return ch, out, nil
+	}
+}
+
+func reply(req *gossh.Request, ok bool) {
+	if req.WantReply {
+		_ = req.Reply(ok, nil)
+	}
 }

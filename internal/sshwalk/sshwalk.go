@@ -49,8 +49,15 @@ type Term struct {
 // a virtual screen that size would be the test's own memory bomb.
 const maxCols, maxRows = 400, 200
 
-// Open asks for a PTY of cols x rows and a shell, and draws what comes back.
+// Open asks for a PTY of cols x rows and a shell, and draws what comes back
+// on a screen of that size (at most maxCols x maxRows).
 func Open(c *gossh.Client, cols, rows int) (*Term, error) {
+	return OpenOn(c, cols, rows, cols, rows)
+}
+
+// OpenOn is Open on a screen of its own size: a client may claim a window
+// it does not have.
+func OpenOn(c *gossh.Client, cols, rows, screenCols, screenRows int) (*Term, error) {
 	s, err := c.NewSession()
 	if err != nil {
 		return nil, err
@@ -60,7 +67,7 @@ func Open(c *gossh.Client, cols, rows int) (*Term, error) {
 		_ = s.Close()
 		return nil, fmt.Errorf("pty: %w", err)
 	}
-	return start(c, s, min(max(cols, 1), maxCols), min(max(rows, 1), maxRows))
+	return start(c, s, min(max(screenCols, 1), maxCols), min(max(screenRows, 1), maxRows))
 }
 
 // OpenNoPTY asks for a shell without a terminal.
