@@ -142,18 +142,27 @@ func (d Dashboard) View() tea.View {
 func (d Dashboard) render() string {
 	st := d.styles
 	w := max(d.width, 20)
+	section := func(title string) string { return st.Bold.Render("▌ " + title) }
 	var b []string
-	b = append(b, st.Title.Render("kmslab workshop")+"  "+st.Muted.Render(d.where.Sentence()))
+	b = append(b, st.Title.Render("kmslab workshop")+" "+st.Muted.Render(textwrap.Words(d.where.Sentence(), w-16, "")))
 	b = append(b, "Attendees type:  "+st.Bold.Render(d.where.Command()), "")
 	s := d.snap
-	b = append(b, st.Bold.Render(fmt.Sprintf("%d connected", s.Connected))+st.Muted.Render(fmt.Sprintf("  (%d joined since the start)", s.Joined)), "")
-
-	b = append(b, st.Section.Render("▌ How far the room got"))
+	count := st.Bold.Render(fmt.Sprintf("%d connected", s.Connected)) + st.Muted.Render(fmt.Sprintf(" (%d joined since the start)", s.Joined))
+	if len(s.Users) > 0 {
+		count += ": " + strings.Join(s.Users, ", ")
+	}
+	// At most two lines of names: a big room reads its count, not its list.
+	names := strings.Split(textwrap.Words(count, w, ""), "\n")
+	if len(names) > 2 {
+		names = append(names[:1], ansi.Truncate(names[1], w-1, "")+"…")
+	}
+	b = append(b, names...)
+	b = append(b, "", section("How far the room got"))
 	label := 0
 	for _, c := range s.Reached {
 		label = max(label, lipgloss.Width(c.Label))
 	}
-	barW := min(max(w-label-8, 4), 40)
+	barW := min(max(w-label-6, 4), 40)
 	for _, c := range s.Reached {
 		n := 0
 		if s.Joined > 0 {
@@ -162,20 +171,17 @@ func (d Dashboard) render() string {
 		bar := st.OK.Render(strings.Repeat("█", n)) + st.Muted.Render(strings.Repeat("░", barW-n))
 		b = append(b, fmt.Sprintf("%-*s %s %3d", label, c.Label, bar, c.N))
 	}
-	b = append(b, "", st.Section.Render("▌ How the room predicted the experiments"))
-	any := false
+	b = append(b, "", section("How the room predicted the experiments"))
+	predictions := false
 	for _, t := range s.Tallies {
 		if t.Allowed+t.Denied == 0 {
 			continue
 		}
-		any = true
-		b = append(b, textwrap.Words(t.String(), w-2, ""))
+		predictions = true
+		b = append(b, textwrap.Words(t.String(), w, ""))
 	}
-	if !any {
+	if !predictions {
 		b = append(b, st.Muted.Render("No one has predicted yet: the experiments open after part 6 (w)."))
-	}
-	if len(s.Users) > 0 {
-		b = append(b, "", st.Section.Render("▌ Connected"), textwrap.Words(strings.Join(s.Users, ", "), w-2, ""))
 	}
 	body := strings.Join(b, "\n")
 	foot := d.help.View(d.keys)
