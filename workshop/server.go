@@ -90,6 +90,7 @@ type Server struct {
 	closing  bool
 	sessions map[int]*session
 	wg       sync.WaitGroup // one per session handler
+	after    func(time.Duration, func()) timer // the idle timeout's timers
 }
 
 // session is one attendee's running walkthrough.
@@ -123,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	// mid-frame) with charm's default logger: on the presenter's terminal,
 	// under the dashboard. The room says what matters.
 	log.SetOutput(io.Discard)
-	s := &Server{cfg: cfg, room: cfg.Room, sessions: map[int]*session{}}
+	s := &Server{cfg: cfg, room: cfg.Room, sessions: map[int]*session{}, after: realAfter}
 	opts := []ssh.Option{
 		wish.WithHostKeyPath(cfg.HostKeyPath),
 		// A session that stopped reading (its window full) or vanished
@@ -287,7 +288,7 @@ func (s *Server) handle(sess ssh.Session) {
 	w, h := clampSize(pty.Window.Width, pty.Window.Height)
 	opts.Width, opts.Height = w, h
 
-	idle := newIdleTimer(s.cfg.IdleTimeout)
+	idle := newIdleTimer(s.cfg.IdleTimeout, s.after)
 	defer idle.stop()
 	rs := &resizer{settle: s.cfg.ResizeSettle}
 	popts := append(bm.MakeOptions(sess),
@@ -389,17 +390,28 @@ func (r *resizer) flush() {
 type idleTimer struct {
 	mu     sync.Mutex
 	d      time.Duration
-	t      *time.Timer
+	after  func(time.Duration, func()) timer
+	t      timer
 	onIdle func()
 }
 
-func newIdleTimer(d time.Duration) *idleTimer { return &idleTimer{d: d} }
+// timer is what idleTimer needs of a *time.Timer (tests give a hand-fired one).
+type timer interface {
+	Reset(time.Duration) bool
+	Stop() bool
+}
+
+func realAfter(d time.Duration, f func()) timer { return time.AfterFunc(d, f) }
+
+func newIdleTimer(d time.Duration, after func(time.Duration, func()) timer) *idleTimer {
+	return &idleTimer{d: d, after: after}
+}
 
 func (it *idleTimer) reset() {
 	it.mu.Lock()
 	defer it.mu.Unlock()
 	if it.t == nil {
-		it.t = time.AfterFunc(it.d, func() {
+		it.t = it.after(it.d, func() {
 			if it.onIdle != nil {
 				it.onIdle()
 			}

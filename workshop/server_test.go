@@ -2,13 +2,19 @@ package workshop
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"kmslab/internal/sshwalk"
 	"kmslab/steps"
+	"kmslab/ui"
 )
 
 // TestHostKeyMadeOnceAndPrivate: the first start makes the host key (0600,
@@ -88,5 +94,151 @@ func TestFilterRequests(t *testing.T) {
 	}
 	if last != byte(999%256) {
 		t.Errorf("the window change passed on is #%d, want the latest", last)
+	}
+}
+
+// handTimer is an idle timer fired by the test.
+type handTimer struct {
+	mu     sync.Mutex
+	f      func()
+	resets int
+}
+
+func (h *handTimer) Reset(time.Duration) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.resets++
+	return true
+}
+
+func (h *handTimer) Stop() bool { return true }
+
+func (h *handTimer) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.resets
+}
+
+// TestIdleTimeout: keys keep a session alive; once the idle timeout fires,
+// the session ends and the attendee is told why.
+func TestIdleTimeout(t *testing.T) {
+	t.Parallel()
+	room := NewRoom(steps.All(), nil, nil)
+	srv, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), HostKeyFile), Room: room,
+		Open: func(context.Context, Attendee) (Lab, error) {
+			return Lab{Options: ui.Options{Steps: steps.All()}, Close: func() {}}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	timers := make(chan *handTimer, 1)
+	srv.after = func(_ time.Duration, f func()) timer {
+		h := &handTimer{f: f}
+		timers <- h
+		return h
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}()
+	c, err := sshwalk.Dial(ln.Addr().String(), "napper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	term, err := sshwalk.Open(c, 80, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := term.WaitWelcome(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h := <-timers
+	before := h.count()
+	_ = term.Send("j") // a key: the timeout starts again
+	for h.count() == before {
+		select {
+		case <-ctx.Done():
+			t.Fatal("a key press did not restart the idle timeout")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	h.f() // the timeout runs out
+	select {
+	case <-term.Ended():
+	case <-ctx.Done():
+		t.Fatal("the idle session was not ended")
+	}
+	if got := term.Text(); !strings.Contains(got, "no key was pressed for 30m0s, so your session ended") {
+		t.Errorf("the attendee was not told why:\n%s", got)
+	}
+	if s := room.Snapshot(); s.Connected != 0 {
+		t.Errorf("%d still connected", s.Connected)
+	}
+}
+
+// TestShutdownSaysGoodbye: ending the workshop ends every session with the
+// goodbye line, and waits for them.
+func TestShutdownSaysGoodbye(t *testing.T) {
+	t.Parallel()
+	room := NewRoom(steps.All(), nil, nil)
+	closed := make(chan struct{}, 2)
+	srv, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), HostKeyFile), Room: room,
+		Open: func(context.Context, Attendee) (Lab, error) {
+			return Lab{Options: ui.Options{Steps: steps.All()}, Close: func() { closed <- struct{}{} }}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var terms []*sshwalk.Term
+	for _, u := range []string{"ada", "grace"} {
+		c, err := sshwalk.Dial(ln.Addr().String(), u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		term, err := sshwalk.Open(c, 80, 24)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer term.Close()
+		if err := term.WaitWelcome(ctx); err != nil {
+			t.Fatal(err)
+		}
+		terms = append(terms, term)
+	}
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	for i, term := range terms {
+		select {
+		case <-term.Ended():
+		case <-ctx.Done():
+			t.Fatalf("session %d still open", i)
+		}
+		if got := term.Text(); !strings.Contains(got, "kmslab workshop: "+Goodbye) {
+			t.Errorf("session %d got no goodbye:\n%s", i, got)
+		}
+	}
+	if len(closed) != 2 || srv.Active() != 0 {
+		t.Errorf("%d labs closed, %d sessions active; want 2 and 0", len(closed), srv.Active())
 	}
 }
