@@ -89,7 +89,7 @@ type Server struct {
 	active   int
 	closing  bool
 	sessions map[int]*session
-	wg       sync.WaitGroup // one per session handler
+	wg       sync.WaitGroup                    // one per session handler
 	after    func(time.Duration, func()) timer // the idle timeout's timers
 }
 
