@@ -50,7 +50,7 @@ func copyCommands(run runInfo, step steps.Step, cmds []string) tea.Cmd {
 // copiedNote is the status line after c: what was really done.
 func copiedNote(msg copiedMsg) string {
 	if msg.path == "" && msg.err == nil {
-		return "Sent to the terminal clipboard (OSC 52); if nothing arrived, your terminal or tmux does not accept it."
+		return "Copied by OSC 52 to your own clipboard (some terminals and tmux ignore it)."
 	}
 	if msg.err != nil {
 		return "Sent to the terminal clipboard (OSC 52); saving them to a file failed: " + msg.err.Error()
