@@ -235,7 +235,7 @@ func TestWorkshopClientNeverReads(t *testing.T) {
 	t.Parallel()
 	// Window changes are drawn a millisecond after they settle, not 50:
 	// the test needs many redraws, not few.
-	rs := startRoomWith(t, workshopFlags{}, nil, func(c *workshop.Config) { c.ResizeSettle = time.Millisecond })
+	rs := startRoomWith(t, &globals{}, workshopFlags{}, nil, func(c *workshop.Config) { c.ResizeSettle = time.Millisecond })
 	c, err := sshwalk.Dial(rs.addr, "deaf")
 	if err != nil {
 		t.Fatal(err)

@@ -32,17 +32,18 @@ type roomServer struct {
 	opened atomic.Int32 // labs opened
 	closed atomic.Int32 // labs closed
 	mu     sync.Mutex
-	ids    []string // each lab's account id, in order of opening
+	ids    []string // each lab's account id, run id and key alias, in order of opening
 }
 
 // startRoom starts the workshop with f's flags (zero values take the
 // command's defaults); wrap, when set, may change each attendee's lab.
 func startRoom(t *testing.T, f workshopFlags, wrap func(*workshop.Lab)) *roomServer {
-	return startRoomWith(t, f, wrap, nil)
+	return startRoomWith(t, &globals{}, f, wrap, nil)
 }
 
-// startRoomWith is startRoom with a last say on the server's configuration.
-func startRoomWith(t *testing.T, f workshopFlags, wrap func(*workshop.Lab), tune func(*workshop.Config)) *roomServer {
+// startRoomWith is startRoom with the shared flags and a last say on the
+// server's configuration.
+func startRoomWith(t *testing.T, g *globals, f workshopFlags, wrap func(*workshop.Lab), tune func(*workshop.Config)) *roomServer {
 	t.Helper()
 	if f.maxSessions == 0 {
 		f.maxSessions = workshop.DefaultMaxSessions
@@ -51,7 +52,7 @@ func startRoomWith(t *testing.T, f workshopFlags, wrap func(*workshop.Lab), tune
 		f.idleTimeout = workshop.DefaultIdleTimeout
 	}
 	rs := &roomServer{room: workshop.NewRoom(steps.All(), steps.Experiments(), nil)}
-	cfg := workshopConfig(&globals{}, &f, t.TempDir(), rs.room)
+	cfg := workshopConfig(g, &f, t.TempDir(), rs.room)
 	open := cfg.Open
 	cfg.Open = func(ctx context.Context, a workshop.Attendee) (workshop.Lab, error) {
 		lab, err := open(ctx, a)
@@ -60,7 +61,7 @@ func startRoomWith(t *testing.T, f workshopFlags, wrap func(*workshop.Lab), tune
 		}
 		rs.opened.Add(1)
 		rs.mu.Lock()
-		rs.ids = append(rs.ids, lab.Options.Identity.Account)
+		rs.ids = append(rs.ids, lab.Options.Identity.Account+" "+lab.Options.Lab.Names().RunID+" "+lab.Options.Lab.Names().Alias)
 		rs.mu.Unlock()
 		inner := lab.Close
 		lab.Close = func() { inner(); rs.closed.Add(1) }
@@ -163,8 +164,8 @@ func TestWorkshopTwoAttendeesIsolated(t *testing.T) {
 	rs.mu.Lock()
 	ids := append([]string(nil), rs.ids...)
 	rs.mu.Unlock()
-	if len(ids) != 2 || ids[0] == ids[1] {
-		t.Errorf("account ids %v: want two of their own", ids)
+	if len(ids) != 2 || strings.Fields(ids[0])[0] == strings.Fields(ids[1])[0] || ids[0] == ids[1] {
+		t.Errorf("labs %v: want two accounts and runs of their own", ids)
 	}
 	s := rs.room.Snapshot()
 	if s.Connected != 2 || s.Joined != 2 {
@@ -341,5 +342,35 @@ func TestWorkshopMaxSessions(t *testing.T) {
 	}
 	if s := rs.room.Snapshot(); s.Joined != 2 {
 		t.Errorf("the refused session joined the room: %d joined", s.Joined)
+	}
+}
+
+// TestWorkshopSeed: with --seed every session shows the same ids.
+func TestWorkshopSeed(t *testing.T) {
+	t.Parallel()
+	rs := startRoomWith(t, &globals{seed: 7, seeded: true}, workshopFlags{}, nil, nil)
+	ctx := waitCtx(t)
+	for _, u := range []string{"ada", "grace"} {
+		if err := rs.attend(t, u, 100, 30).WaitWelcome(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs.mu.Lock()
+	ids := append([]string(nil), rs.ids...)
+	rs.mu.Unlock()
+	if len(ids) != 2 || ids[0] != ids[1] {
+		t.Errorf("labs %v: want the same ids", ids)
+	}
+}
+
+// TestWorkshopRefusesRealAWS: the workshop never runs against an AWS
+// account, and says so in one sentence.
+func TestWorkshopRefusesRealAWS(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--aws"}, {"--profile", "dev"}, {"--endpoint-url", "http://127.0.0.1:4566"}} {
+		_, err := runCLI(t, "", append([]string{"workshop", "--state-dir", t.TempDir(), "--addr", "127.0.0.1:0"}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), "runs only the offline AWS") {
+			t.Errorf("%v: %v", args, err)
+		}
 	}
 }
