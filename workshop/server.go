@@ -291,12 +291,15 @@ func (s *Server) handle(sess ssh.Session) {
 	idle := newIdleTimer(s.cfg.IdleTimeout, s.after)
 	defer idle.stop()
 	rs := &resizer{settle: s.cfg.ResizeSettle}
+	var started sync.Once
 	popts := append(bm.MakeOptions(sess),
 		tea.WithContext(ctx),
 		// The host's Ctrl-C is the presenter's, not every attendee's.
 		tea.WithoutSignalHandler(),
 		tea.WithWindowSize(w, h),
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			// The program runs: wish has read the PTY, window changes may come.
+			started.Do(func() { _, _ = sess.SendRequest(readyRequest, false, nil) })
 			return rs.filter(idle.filter(msg))
 		}))
 	p := tea.NewProgram(ui.New(opts), popts...)
@@ -454,8 +457,31 @@ func (c filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		return ch, reqs, err
 	}
 	out := make(chan *gossh.Request)
-	go filterRequests(reqs, out)
-	return ch, out, nil
+	g := &gatedChannel{Channel: ch, ready: make(chan struct{})}
+	go filterRequests(reqs, out, g.ready)
+	return g, out, nil
+}
+
+// readyRequest is never sent to the client: the session handler "sends" it
+// once wish has read the PTY, to let window changes through. charm.land/ssh
+// stores a window change into the PTY it hands out without a lock, so one
+// arriving while the session starts would race with wish reading the size.
+const readyRequest = "kmslab-ready@workshop"
+
+// gatedChannel is a session's channel; charm.land/ssh's session embeds it,
+// so the handler reaches SendRequest through the ssh.Session.
+type gatedChannel struct {
+	gossh.Channel
+	once  sync.Once
+	ready chan struct{}
+}
+
+func (g *gatedChannel) SendRequest(name string, wantReply bool, payload []byte) (bool, error) {
+	if name == readyRequest {
+		g.once.Do(func() { close(g.ready) })
+		return true, nil
+	}
+	return g.Channel.SendRequest(name, wantReply, payload)
 }
 
 // maxQueued bounds the requests a session has not taken yet.
@@ -466,9 +492,9 @@ const maxQueued = 32
 // connection from one loop, so a session that stops taking them (its
 // program stuck writing to a client that reads nothing takes no window
 // change) would stop that loop, and with it the notice that the connection
-// closed. Window changes are folded into the latest; beyond maxQueued
-// others, a request is refused.
-func filterRequests(in <-chan *gossh.Request, out chan<- *gossh.Request) {
+// closed. Window changes are folded into the latest, and held until ready
+// is closed; beyond maxQueued others, a request is refused.
+func filterRequests(in <-chan *gossh.Request, out chan<- *gossh.Request, ready <-chan struct{}) {
 	defer close(out)
 	var queue []*gossh.Request
 	var window *gossh.Request // the latest window change not yet taken
@@ -477,8 +503,10 @@ func filterRequests(in <-chan *gossh.Request, out chan<- *gossh.Request) {
 		switch {
 		case len(queue) > 0:
 			next = queue[0]
-		case window != nil:
+		case window != nil && isClosed(ready):
 			next = window
+		case window != nil && in == nil:
+			return // the session never started: nobody will take it
 		}
 		var send chan<- *gossh.Request
 		if next != nil {
@@ -508,6 +536,9 @@ func filterRequests(in <-chan *gossh.Request, out chan<- *gossh.Request) {
 				}
 				queue = append(queue, req)
 			}
+		case <-readyWait(ready, window != nil && next == nil):
+			// ready now: the held window change goes on the next turn
+			ready = closedChan
 		case send <- next:
 			if len(queue) > 0 && queue[0] == next {
 				queue = queue[1:]
@@ -516,6 +547,26 @@ func filterRequests(in <-chan *gossh.Request, out chan<- *gossh.Request) {
 			}
 		}
 	}
+}
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// readyWait is ready while a held window change waits for it, else nil (a
+// case that never fires).
+func readyWait(ready <-chan struct{}, waiting bool) <-chan struct{} {
+	if waiting {
+		return ready
+	}
+	return nil
 }
 
 func reply(req *gossh.Request, ok bool) {

@@ -65,7 +65,8 @@ func TestFilterRequests(t *testing.T) {
 	t.Parallel()
 	in := make(chan *gossh.Request)
 	out := make(chan *gossh.Request)
-	go filterRequests(in, out)
+	ready := make(chan struct{})
+	go filterRequests(in, out, ready)
 	send := func(typ string, payload byte) { in <- &gossh.Request{Type: typ, Payload: []byte{payload}} }
 	send("pty-req", 0)
 	for i := range 1000 { // nobody reads out meanwhile: none of these may block
@@ -74,6 +75,7 @@ func TestFilterRequests(t *testing.T) {
 	send("auth-agent-req@openssh.com", 0)
 	send("x11-req", 0)
 	send("shell", 0)
+	close(ready) // the session has started: window changes may pass
 	close(in)
 	var got []string
 	var last byte
