@@ -374,3 +374,31 @@ func TestWorkshopRefusesRealAWS(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkshopColorsFromPTY: each session draws with the colors its own
+// terminal type has.
+func TestWorkshopColorsFromPTY(t *testing.T) {
+	t.Parallel()
+	rs := startRoom(t, workshopFlags{}, nil)
+	ctx := waitCtx(t)
+	for _, tc := range []struct {
+		term    string
+		colored bool
+	}{{"xterm-256color", true}, {"dumb", false}} {
+		c, err := sshwalk.Dial(rs.addr, tc.term)
+		if err != nil {
+			t.Fatal(err)
+		}
+		term, err := sshwalk.OpenAs(c, tc.term, 100, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(term.Close)
+		if _, err := term.WalkTo(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		if term.Colored() != tc.colored {
+			t.Errorf("TERM=%s: drawn in colors %v, want %v", tc.term, term.Colored(), tc.colored)
+		}
+	}
+}

@@ -5,6 +5,7 @@
 package sshwalk
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,6 +41,7 @@ type Term struct {
 	stderr  strings.Builder // what the server said on stderr
 
 	mu      sync.Mutex
+	colored bool          // a foreground color (SGR 38) was drawn
 	changed chan struct{} // closed and replaced on every output
 	ended   bool
 	done    chan struct{} // the output pump ended (the session closed)
@@ -55,15 +57,24 @@ func Open(c *gossh.Client, cols, rows int) (*Term, error) {
 	return OpenOn(c, cols, rows, cols, rows)
 }
 
+// OpenAs is Open with another $TERM than xterm-256color.
+func OpenAs(c *gossh.Client, term string, cols, rows int) (*Term, error) {
+	return open(c, term, cols, rows, cols, rows)
+}
+
 // OpenOn is Open on a screen of its own size: a client may claim a window
 // it does not have.
 func OpenOn(c *gossh.Client, cols, rows, screenCols, screenRows int) (*Term, error) {
+	return open(c, "xterm-256color", cols, rows, screenCols, screenRows)
+}
+
+func open(c *gossh.Client, term string, cols, rows, screenCols, screenRows int) (*Term, error) {
 	s, err := c.NewSession()
 	if err != nil {
 		return nil, err
 	}
 	modes := gossh.TerminalModes{gossh.ECHO: 0}
-	if err := s.RequestPty("xterm-256color", rows, cols, modes); err != nil {
+	if err := s.RequestPty(term, rows, cols, modes); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("pty: %w", err)
 	}
@@ -119,6 +130,7 @@ func (t *Term) pump(r io.Reader) {
 		if n > 0 {
 			_, _ = t.screen.Write(buf[:n])
 			t.mu.Lock()
+			t.colored = t.colored || bytes.Contains(buf[:n], []byte("\x1b[38;"))
 			close(t.changed)
 			t.changed = make(chan struct{})
 			t.mu.Unlock()
@@ -132,6 +144,13 @@ func (t *Term) pump(r io.Reader) {
 			return
 		}
 	}
+}
+
+// Colored reports whether the server drew in 256 or true colors.
+func (t *Term) Colored() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.colored
 }
 
 // Text is the screen as plain text.
