@@ -156,6 +156,7 @@ func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
 		v.stop() // releases the run's context
 		r := &v.records[msg.index]
 		r.outcome, r.done = msg.out, true
+		v.c.run.emit(Event{Kind: EventResult, Experiment: v.list[msg.index].ID, Predicted: r.predicted, Actual: msg.out.Actual(v.list[msg.index])})
 		v.phase = expResult
 		v.refresh(true)
 		return v, nil
@@ -257,6 +258,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 func (v experimentsView) start(predicted awsops.Decision) (experimentsView, tea.Cmd) {
 	i := v.cursor
 	v.records[i] = expRecord{predicted: predicted}
+	v.c.run.emit(Event{Kind: EventPredicted, Experiment: v.list[i].ID, Predicted: predicted})
 	v.phase = expRunning
 	v.waiting = ""
 	v.run++
@@ -298,7 +300,7 @@ func (v experimentsView) startEditing(msg policyLoadedMsg) (experimentsView, tea
 		v.refresh(false)
 		return v, nil
 	}
-	if v.editor == "" {
+	if v.editor == "" || v.c.run.remote {
 		v.phase = expEditing
 		v.area.SetValue(msg.text)
 		v.area.MoveToBegin()

@@ -132,6 +132,7 @@ func New(o Options) Model {
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
+		remote: o.Remote, onEvent: o.OnEvent,
 	}}
 	m.welcome = newWelcomeView(m.c, o.Course)
 	m.confirm = newConfirmView(m.c, o.Course)
@@ -434,6 +435,9 @@ func (m *Model) goTo(s screen, cur int) {
 	m.syncSidebar()
 	switch s {
 	case screenStep:
+		if cur < len(m.opts.Course.Steps) {
+			m.c.run.emit(reachedEvent(m.opts.Course.Steps[cur]))
+		}
 		m.showStep(true)
 		// Going back to a step that ran is going back to its result; the
 		// explanation is one PgUp away.
@@ -441,6 +445,7 @@ func (m *Model) goTo(s screen, cur int) {
 			m.part.showResult()
 		}
 	case screenSummary:
+		m.c.run.emit(Event{Kind: EventReached, Step: SummaryID})
 		m.syncSummary()
 		m.summary.GotoTop()
 	case screenWelcome:

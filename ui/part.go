@@ -136,7 +136,7 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		v.ask(runStepMsg{index: v.ctx.index})
 		return v, nil
 	case key.Matches(msg, keys.Copy):
-		return v, copyCommands(v.c.run.saveDir, v.c.run.names.RunID, v.step, v.cli)
+		return v, copyCommands(v.c.run, v.step, v.cli)
 	case key.Matches(msg, keys.ToggleExplain):
 		v.showExplain = !v.showExplain
 		v.refresh(true)
