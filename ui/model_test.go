@@ -438,3 +438,38 @@ func BenchmarkStepChange(b *testing.B) {
 		m.goTo(screenStep, 5)
 	}
 }
+
+// TestCleanupPreviewNamesKey: before cleanup runs, its preview names the key
+// it will schedule for deletion by id and alias, or, before part 1 made
+// it, as the key the alias points to (never an empty name).
+func TestCleanupPreviewNamesKey(t *testing.T) {
+	t.Parallel()
+	cleanup := len(fxOutcomes) - 1
+	for _, tc := range []struct {
+		name string
+		ran  int // steps run before cleanup is shown
+		want string
+	}{
+		{"after part 1", cleanup, fxKeyID + " (" + fxNames.Alias + ")"},
+		{"before part 1", 0, "the key " + fxNames.Alias + " points to"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := newFixtureModel(Offline, 200, 40, nil)
+			for i := range tc.ran {
+				m = withOutcome(m, i)
+			}
+			m.goTo(screenStep, cleanup)
+			got := content(m)
+			row := ""
+			for l := range strings.SplitSeq(got, "\n") {
+				if strings.Contains(l, "KMS key behind the alias") {
+					row = l
+				}
+			}
+			if !strings.Contains(row, tc.want) {
+				t.Errorf("key row = %q, want it to name %q\n%s", row, tc.want, got)
+			}
+		})
+	}
+}

@@ -265,7 +265,7 @@ func (v *partView) refresh(top bool) {
 	switch v.state.status {
 	case statusPending:
 		if v.step.IsCleanup() {
-			result = append(result, cleanupPreview(v.c, w))
+			result = append(result, cleanupPreview(v.c, w, v.ctx.keyID))
 		}
 		result = append(result, st.Muted.Render("Not run yet. Press Enter to run it."))
 	case statusRunning:
