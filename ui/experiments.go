@@ -553,11 +553,13 @@ func (v experimentsView) resultLines() []string {
 		}
 		out = append(out, line)
 		if p.Note != "" {
-			out = append(out, "   "+st.Muted.Render(p.Note))
+			// Full color, wrapped under itself: a note is part of the
+			// result, and a dim continuation is unreadable on a projector.
+			out = append(out, "   "+strings.ReplaceAll(wrapText(p.Note, max(w-3, 10), "/:"), "\n", "\n   "))
 		}
 	}
 	if o.Trial.CacheTTL > 0 {
-		out = append(out, st.Muted.Render("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode)))
+		out = append(out, wrapText("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode), w, "/:"))
 	}
 	out = append(out, "", st.Bold.Render("Why: ")+wrapText(x.Why, max(w-5, 10), "/:"))
 	for _, d := range o.Trial.Diffs {
@@ -615,7 +617,7 @@ func (v experimentsView) resultLines() []string {
 		}
 	}
 	for _, n := range o.Trial.Notes {
-		out = append(out, "", st.Muted.Render(wrapText(n, w, "/:")))
+		out = append(out, "", wrapText(n, w, "/:"))
 	}
 	out = append(out, "")
 	if o.Trial.Restored {
