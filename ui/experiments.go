@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
@@ -80,6 +82,8 @@ type experimentsView struct {
 	// ctx parents each run; exec runs an experiment (default: x.Run on the lab).
 	ctx  context.Context
 	exec func(ctx context.Context, x steps.Experiment, policy string) steps.ExperimentOutcome
+	// keyPolicy reads the key policy the editor starts from (default: the lab's).
+	keyPolicy func(ctx context.Context) (string, error)
 	// editor is $VISUAL or $EDITOR; empty opens the textarea instead.
 	editor string
 	// cancel stops the running experiment (quitting, or cleanup starting);
@@ -108,20 +112,55 @@ func newExperimentsView(c common, course steps.Lab, ctx context.Context) experim
 		}
 		return x.Run(ctx, v.c.run.lab, policy)
 	}
+	v.keyPolicy = func(ctx context.Context) (string, error) {
+		if v.c.run.lab == nil {
+			return "", errors.New("no lab to read the key policy from")
+		}
+		return v.c.run.lab.GetKeyPolicy(ctx)
+	}
 	v.area = textarea.New()
 	v.area.ShowLineNumbers = true
 	v.area.CharLimit = 0
 	return v
 }
 
-func (v *experimentsView) setCommon(c common) { v.c, v.pane.c = c, c }
+func (v *experimentsView) setCommon(c common) {
+	v.c, v.pane.c = c, c
+	if c.styles != nil {
+		v.area.SetStyles(editorStyles(*c.styles))
+	}
+}
+
+// editorStyles draw the policy editor in the walkthrough's palette: the
+// textarea's defaults dim the text when blurred and tint the cursor line
+// in a light grey that a dark terminal shows as grey on grey. The cursor
+// does not blink: a blink is a redraw twice a second for nothing.
+func editorStyles(st Styles) textarea.Styles {
+	s := textarea.DefaultStyles(true)
+	state := textarea.StyleState{
+		Base: lipgloss.NewStyle(), Text: st.App, CursorLine: st.App,
+		LineNumber: st.Muted, CursorLineNumber: st.Accent, EndOfBuffer: st.Muted,
+		Placeholder: st.Muted, Prompt: st.TableEdge, Selection: lipgloss.NewStyle().Reverse(true),
+	}
+	s.Focused, s.Blurred = state, state
+	s.Cursor.Blink = false
+	return s
+}
 
 // SetSize lays the screen out again.
 func (v *experimentsView) SetSize(w, h int) {
 	v.pane.SetSize(w, h)
-	v.area.SetWidth(max(w-2, 10))
-	v.area.SetHeight(max(h-6, 3))
 	v.refresh(false)
+}
+
+// sizeArea fits the textarea under the editor's heading and error.
+func (v *experimentsView) sizeArea() {
+	above := 1
+	if v.policyErr != "" {
+		above += len(strings.Split(wrapText("✗ "+v.policyErr, v.contentWidth(), "/:"), "\n"))
+	}
+	v.area.SetWidth(max(v.contentWidth(), 10))
+	v.area.SetHeight(max(v.height-above, 3))
 }
 
 // capturing reports whether keys go to the textarea rather than the walkthrough.
@@ -279,15 +318,12 @@ func (v experimentsView) loadPolicy() tea.Cmd {
 		p := v.policy
 		return func() tea.Msg { return policyLoadedMsg{text: p} }
 	}
-	lab, ctx := v.c.run.lab, v.ctx
+	read, ctx := v.keyPolicy, v.ctx
 	return func() tea.Msg {
-		if lab == nil {
-			return policyLoadedMsg{err: fmt.Errorf("no lab to read the key policy from")}
-		}
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		p, err := lab.GetKeyPolicy(ctx)
+		p, err := read(ctx)
 		return policyLoadedMsg{text: p, err: err}
 	}
 }
@@ -415,30 +451,38 @@ func (v experimentsView) hint() string {
 }
 
 // View draws the textarea while editing, the pane otherwise.
-func (v experimentsView) View() string {
+func (v experimentsView) View() string { return strings.Join(v.visible(), "\n") }
+
+// visible is the policy editor while editing (the root draws it in the
+// pane's place), the pane otherwise: a heading, the last refusal (kept
+// until the policy is accepted, above the learner's own text), the
+// textarea.
+func (v experimentsView) visible() []string {
 	if v.phase != expEditing {
-		return v.pane.View()
+		return v.pane.visible()
 	}
 	st := v.c.styles
-	head := st.Bold.Render("Your key policy") + st.Muted.Render("  (Ctrl+S check and keep · Esc cancel)")
-	lines := []string{head}
+	lines := []string{st.Bold.Render("Your key policy")}
 	if v.policyErr != "" {
-		lines = append(lines, st.Error.Render("✗ "+v.policyErr))
-	} else {
-		lines = append(lines, "")
+		lines = append(lines, strings.Split(st.Error.Render(wrapText("✗ "+v.policyErr, v.contentWidth(), "/:")), "\n")...)
 	}
-	lines = append(lines, v.area.View())
-	out := strings.Split(strings.Join(lines, "\n"), "\n")
-	for len(out) < v.height {
-		out = append(out, "")
+	lines = append(lines, strings.Split(v.area.View(), "\n")...)
+	out := make([]string, v.height)
+	for i := range out {
+		l := ""
+		if i < len(lines) {
+			l = ansi.Truncate(lines[i], v.width, "")
+		}
+		out[i] = l + v.blank[:max(v.width-ansi.StringWidth(l), 0)]
 	}
-	return strings.Join(out[:v.height], "\n")
+	return out
 }
 
 func (v *experimentsView) refresh(top bool) {
 	if v.c.styles == nil || len(v.list) == 0 {
 		return
 	}
+	v.sizeArea()
 	var out []string
 	result := -1
 	switch v.phase {

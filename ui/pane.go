@@ -64,6 +64,10 @@ type screenComponent interface {
 	component
 	setCommon(common)
 	scroller() *pane
+	// visible is the body as drawn: exactly the pane's height in lines of
+	// exactly its width (the pane's, unless the screen draws something else,
+	// such as the policy editor).
+	visible() []string
 	hint() string
 	// header is the screen's name and subtitle for the header ("Part 2 of
 	// 6", the step's title); location is its name where room is short.
