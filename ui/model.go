@@ -54,12 +54,17 @@ type stepState struct {
 	outcome steps.Outcome
 	ran     bool
 	run     int // id of the latest run, to drop stale results
+	// done orders completions (the walkthrough's doneSeq when this step
+	// last finished); snapshot is the panels' reading right after.
+	done     int
+	snapshot *extrasMsg
 }
 
 // runner is the step being run, if any.
 type runner struct {
 	running int // index of the running step, -1 when idle
 	nextRun int
+	doneSeq int // counts step completions, to order them (stepState.done)
 	cancel  context.CancelFunc
 	waiting string // what the running step waits for
 }
@@ -293,6 +298,12 @@ func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	}
 	// Panels read after a step ran arrive whatever the screen.
+	if x, ok := msg.(extrasMsg); ok && x.step >= 0 && x.step < len(m.steps) && x.run == m.steps[x.step].run {
+		m.steps[x.step].snapshot = &x
+		if m.screen == screenStep {
+			m.showStep(false)
+		}
+	}
 	if _, ok := msg.(extrasMsg); ok && m.screen != screenStep {
 		m.part, cmd = m.part.Update(msg)
 	}
@@ -473,7 +484,16 @@ func (m *Model) showStep(top bool) {
 	}
 	// The at-rest view shows the latest items read beside their ciphertext,
 	// and recognises the lab key's id inside the wrapped table key.
+	asOf := m.steps[i].done // what ran up to step i, when showing its history
+	if st := m.steps[i]; st.snapshot == nil || !m.ranSince(i) {
+		asOf = -1
+	} else {
+		ctx.history = st.snapshot
+	}
 	for j, s := range m.steps {
+		if asOf >= 0 && s.done > asOf {
+			continue
+		}
 		if items := steps.Items(s.outcome.Result); len(items) > 0 {
 			ctx.lastItems, ctx.lastItemsPart = items, m.opts.Course.Steps[j].Part
 		}
@@ -482,4 +502,15 @@ func (m *Model) showStep(top bool) {
 		}
 	}
 	m.part.show(m.opts.Course.Steps[i], m.steps[i], ctx, top)
+}
+
+// ranSince reports whether another step finished after step i did: step i's
+// panels then show its snapshot, not how things are now.
+func (m *Model) ranSince(i int) bool {
+	for j, s := range m.steps {
+		if j != i && s.done > m.steps[i].done {
+			return true
+		}
+	}
+	return false
 }

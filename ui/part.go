@@ -42,6 +42,9 @@ type partContext struct {
 	lastItems     []awsops.Item
 	lastItemsPart int
 	keyID         string
+	// history is the step's snapshot of the panels when a later step ran
+	// since (going back after cleanup shows each step as it was); nil: live.
+	history *extrasMsg
 }
 
 func newPartView(c common, x Extras) partView {
@@ -75,6 +78,7 @@ func (v *partView) show(step steps.Step, state stepState, ctx partContext, top b
 		v.result = resultViewFor(v.c, state.outcome.Result)
 	}
 	v.panels.items, v.panels.itemsPart, v.panels.keyID = ctx.lastItems, ctx.lastItemsPart, ctx.keyID
+	v.panels.history = ctx.history
 	v.refresh(top)
 }
 

@@ -86,6 +86,8 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 		return m, nil // stale: a newer run of this step exists
 	}
 	st := &m.steps[msg.index]
+	m.doneSeq++
+	st.done, st.snapshot = m.doneSeq, nil
 	st.outcome = sanitizeOutcome(msg.outcome)
 	st.status = fromStepStatus(msg.outcome.Status)
 	if st.status == statusRunning || st.status == statusPending {
@@ -113,7 +115,7 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 	}
-	return m, m.part.panels.fetch(m.opts.Names.Table)
+	return m, m.part.panels.snapshot(m.opts.Names.Table, msg.index, msg.run)
 }
 
 func fromStepStatus(s steps.Status) status {
