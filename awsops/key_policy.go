@@ -104,7 +104,7 @@ func addKeyUser(policy, principal string) (out string, added bool, err error) {
 		added = true
 	}
 	if !added {
-		return prettyJSON(policy), false, nil
+		return PrettyJSON(policy), false, nil
 	}
 	return withPolicyStatements(doc, stmts), true, nil
 }

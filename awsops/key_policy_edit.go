@@ -43,7 +43,7 @@ func withPolicyStatements(doc object, list []json.RawMessage) string {
 		b.Write(s)
 	}
 	b.WriteByte(']')
-	return prettyJSON(string(doc.set("Statement", b.Bytes()).bytes()))
+	return PrettyJSON(string(doc.set("Statement", b.Bytes()).bytes()))
 }
 
 func sidOf(st object) string {
@@ -228,7 +228,7 @@ func IdentityPolicy(effect string, actions []string, resource string) string {
 		{"Resource", marshalRaw(resource)},
 	}
 	doc := object{{"Version", marshalRaw("2012-10-17")}, {"Statement", []byte("[" + string(st.bytes()) + "]")}}
-	return prettyJSON(string(doc.bytes()))
+	return PrettyJSON(string(doc.bytes()))
 }
 
 // ConditionedUseStatement is a key policy statement letting principal
@@ -246,5 +246,5 @@ func ConditionedUseStatement(sid, principal, operator string, key policy.Key, va
 }
 
 func newDocDiff(label, doc string) string {
-	return policyDiffLabels(label+" (none)", label, "", prettyJSON(doc))
+	return policyDiffLabels(label+" (none)", label, "", PrettyJSON(doc))
 }
