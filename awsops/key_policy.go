@@ -123,6 +123,20 @@ func isUseStatement(st object) bool {
 	return ok && json.Unmarshal(raw, &effect) == nil && effect == "Allow"
 }
 
+// awsPrincipals reads a Principal's "AWS" value, which IAM's grammar allows
+// as one string or a list of strings.
+func awsPrincipals(raw json.RawMessage) ([]string, error) {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, errors.New("Principal.AWS is neither a string nor a list of strings")
+	}
+	return list, nil
+}
+
 // addPrincipal puts principal first in the statement's Principal.AWS, so the
 // diff shows one new line and leaves the others untouched.
 func addPrincipal(st object, principal string) (object, bool, error) {
@@ -146,14 +160,9 @@ func addPrincipal(st object, principal string) (object, bool, error) {
 		p = p.set("AWS", marshalRaw([]string{principal}))
 		return st.set("Principal", p.bytes()), true, nil
 	}
-	var list []string
-	var one string
-	switch {
-	case json.Unmarshal(awsRaw, &one) == nil:
-		list = []string{one}
-	case json.Unmarshal(awsRaw, &list) == nil:
-	default:
-		return nil, false, errors.New("Principal.AWS is neither a string nor a list of strings")
+	list, err := awsPrincipals(awsRaw)
+	if err != nil {
+		return nil, false, err
 	}
 	for _, a := range list {
 		if a == principal || a == "*" {

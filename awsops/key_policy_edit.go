@@ -97,14 +97,9 @@ func dropPrincipal(st object, principal string) (object, bool, error) {
 	if !ok {
 		return st, false, nil
 	}
-	var list []string
-	var one string
-	switch {
-	case json.Unmarshal(awsRaw, &one) == nil:
-		list = []string{one}
-	case json.Unmarshal(awsRaw, &list) == nil:
-	default:
-		return nil, false, errors.New("Principal.AWS is neither a string nor a list of strings")
+	list, err := awsPrincipals(awsRaw)
+	if err != nil {
+		return nil, false, err
 	}
 	var kept []string
 	for _, a := range list {
