@@ -235,8 +235,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 			v.refresh(true)
 			return v, nil
 		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
-			v.ask(navMsg{to: screenStep, cur: -1})
-			return v, nil
+			return v, request(navMsg{to: screenStep, cur: -1})
 		default:
 			v.pane, _ = v.pane.handleKey(k)
 			return v, nil
@@ -248,14 +247,13 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 		switch {
 		case key.Matches(k, keys.PredictAllow), key.Matches(k, keys.PredictDeny):
 			if x.YourPolicy && v.policy == "" {
-				v.ask(flashMsg("Write your policy first: press Enter."))
-				return v, nil
+				return v, request(flashMsg("Write your policy first: press Enter."))
 			}
 			d := awsops.Allowed
 			if key.Matches(k, keys.PredictDeny) {
 				d = awsops.Refused
 			}
-			return v.start(d)
+			return v, request(runExperimentMsg{predicted: d})
 		case key.Matches(k, keys.Next) && x.YourPolicy:
 			return v, v.loadPolicy()
 		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):

@@ -65,8 +65,12 @@ type runner struct {
 	running int // index of the running step, -1 when idle
 	nextRun int
 	doneSeq int // counts step completions, to order them (stepState.done)
-	cancel  context.CancelFunc
-	waiting string // what the running step waits for
+	// settling counts key presses whose commands have not come back yet;
+	// held are the keys that arrived meanwhile (settle.go).
+	settling int
+	held     []tea.KeyPressMsg
+	cancel   context.CancelFunc
+	waiting  string // what the running step waits for
 }
 
 // Model is the root of the walkthrough and the only tea.Model.
@@ -251,6 +255,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case runStepMsg:
 		return m.startStep(msg.index)
+	case runExperimentMsg:
+		if m.screen != screenExperiments {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.experiments, cmd = m.experiments.start(msg.predicted)
+		return m, cmd
+	case settledMsg:
+		return m.applySettled(msg)
 	case askQuitMsg:
 		return m.askQuit()
 	case flashMsg:
@@ -307,15 +320,12 @@ func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
 	if _, ok := msg.(extrasMsg); ok && m.screen != screenStep {
 		m.part, cmd = m.part.Update(msg)
 	}
-	// What the screen asked for is done now, not in a later message: a
-	// second Enter typed fast must meet the screen the first one opened.
-	cmds := []tea.Cmd{cmd}
-	for _, ask := range m.active().scroller().takeAsks() {
-		var c tea.Cmd
-		m, c = m.update(ask)
-		cmds = append(cmds, c)
+	// What a key press asked for is applied before the next key (settle.go).
+	if _, ok := msg.(tea.KeyPressMsg); ok && cmd != nil {
+		m.settling++
+		cmd = settle(cmd)
 	}
-	return m, tea.Batch(cmds...)
+	return m, cmd
 }
 
 // active is the screen on display.
@@ -404,6 +414,9 @@ func (m Model) footerHeight() int {
 // to the active screen. The keys are enabled for the state first, so a key
 // that means nothing here does not match.
 func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	if m, held := m.hold(msg); held {
+		return m, nil
+	}
 	m.flash = ""
 	m.updateKeybindings()
 	keys := m.c.keys

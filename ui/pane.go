@@ -25,20 +25,6 @@ type pane struct {
 	// change, so drawing a frame is slicing and joining.
 	lines []string
 	blank string
-	// asks are what the screen asked of the root during an Update
-	// (navigate, run a step, a note): the root acts on them before the next
-	// message, so a fast second Enter meets the screen the first one opened.
-	asks []tea.Msg
-}
-
-// ask queues a request for the root (navMsg, runStepMsg, flashMsg, ...).
-func (p *pane) ask(msg tea.Msg) { p.asks = append(p.asks, msg) }
-
-// takeAsks returns and forgets the queued requests.
-func (p *pane) takeAsks() []tea.Msg {
-	a := p.asks
-	p.asks = nil
-	return a
 }
 
 func newPane(c common) pane {

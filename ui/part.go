@@ -105,40 +105,32 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 	case key.Matches(msg, keys.Next):
 		switch st {
 		case statusPending:
-			v.ask(runStepMsg{index: v.ctx.index})
-			return v, nil
+			return v, request(runStepMsg{index: v.ctx.index})
 		case statusRunning:
-			v.ask(flashMsg("Still running: " + v.ctx.waiting))
-			return v, nil
+			return v, request(flashMsg("Still running: " + v.ctx.waiting))
 		case statusFailed:
-			v.ask(flashMsg("This step failed: press r to retry it."))
-			return v, nil
+			return v, request(flashMsg("This step failed: press r to retry it."))
 		case statusDone, statusDenied:
 		}
-		v.ask(nextMsg{})
-		return v, nil
+		return v, request(nextMsg{})
 	case key.Matches(msg, keys.Forward):
 		switch st {
 		case statusPending:
-			v.ask(flashMsg("Not run yet: press Enter to run it first."))
+			return v, request(flashMsg("Not run yet: press Enter to run it first."))
 		case statusRunning:
-			v.ask(flashMsg("Still running: " + v.ctx.waiting))
+			return v, request(flashMsg("Still running: " + v.ctx.waiting))
 		case statusFailed:
-			v.ask(flashMsg("This step failed: press r to retry it before moving on."))
+			return v, request(flashMsg("This step failed: press r to retry it before moving on."))
 		case statusDone, statusDenied:
-			v.ask(nextMsg{})
 		}
-		return v, nil
+		return v, request(nextMsg{})
 	case key.Matches(msg, keys.Back):
 		if v.ctx.index == 0 {
-			v.ask(navMsg{to: screenWelcome})
-			return v, nil
+			return v, request(navMsg{to: screenWelcome})
 		}
-		v.ask(navMsg{to: screenStep, cur: v.ctx.index - 1})
-		return v, nil
+		return v, request(navMsg{to: screenStep, cur: v.ctx.index - 1})
 	case key.Matches(msg, keys.Retry):
-		v.ask(runStepMsg{index: v.ctx.index})
-		return v, nil
+		return v, request(runStepMsg{index: v.ctx.index})
 	case key.Matches(msg, keys.Copy):
 		return v, copyCommands(v.c.run, v.step, v.cli)
 	case key.Matches(msg, keys.ToggleExplain):
@@ -148,11 +140,9 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 	case key.Matches(msg, keys.ToggleAtRest, keys.ToggleAudit):
 		if v.panels.extras == nil {
 			if key.Matches(msg, keys.ToggleAtRest) {
-				v.ask(flashMsg("The at-rest view exists offline only: AWS does not show stored ciphertext."))
-				return v, nil
+				return v, request(flashMsg("The at-rest view exists offline only: AWS does not show stored ciphertext."))
 			}
-			v.ask(flashMsg("The audit panel exists offline only: on AWS, look in CloudTrail."))
-			return v, nil
+			return v, request(flashMsg("The audit panel exists offline only: on AWS, look in CloudTrail."))
 		}
 		atRest := key.Matches(msg, keys.ToggleAtRest)
 		var on bool
@@ -164,14 +154,14 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 			on = v.panels.showAudit
 		}
 		v.refresh(false)
-		v.ask(flashMsg(v.panelNote(atRest, on)))
+		note := request(flashMsg(v.panelNote(atRest, on)))
 		// A panel turned on is brought into view: at 80x24 it sits pages
 		// below, and a key that changes nothing visible seems broken.
 		if line := map[bool]int{true: v.atRestLine, false: v.auditLine}[atRest]; on && line >= 0 {
 			v.pinned = false
 			v.vp.SetYOffset(line)
 		}
-		return v, v.panels.fetch(v.c.run.names.Table)
+		return v, tea.Batch(note, v.panels.fetch(v.c.run.names.Table))
 	}
 	if v.result != nil {
 		var cmd tea.Cmd
