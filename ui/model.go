@@ -289,19 +289,7 @@ func (m Model) note(s string) (Model, tea.Cmd) {
 
 // updateActive hands a message to the active screen.
 func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch m.screen {
-	case screenWelcome:
-		m.welcome, cmd = m.welcome.Update(msg)
-	case screenConfirm:
-		m.confirm, cmd = m.confirm.Update(msg)
-	case screenStep:
-		m.part, cmd = m.part.Update(msg)
-	case screenSummary:
-		m.summary, cmd = m.summary.Update(msg)
-	case screenExperiments:
-		m.experiments, cmd = m.experiments.Update(msg)
-	}
+	cmd := m.active().update(msg)
 	// An experiment's result or the edited policy may arrive after the
 	// learner left the screen: the screen keeps it for their return.
 	switch msg.(type) {
@@ -328,19 +316,16 @@ func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
 	return m, cmd
 }
 
+// screens are the screen components in the order of the screen constants:
+// the root routes to and lays out whichever is active through this list.
+func (m *Model) screens() []screenComponent {
+	return []screenComponent{&m.welcome, &m.confirm, &m.part, &m.summary, &m.experiments}
+}
+
 // active is the screen on display.
 func (m *Model) active() screenComponent {
-	switch m.screen {
-	case screenWelcome:
-		return &m.welcome
-	case screenConfirm:
-		return &m.confirm
-	case screenStep:
-		return &m.part
-	case screenSummary:
-		return &m.summary
-	case screenExperiments:
-		return &m.experiments
+	if s := m.screens(); int(m.screen) < len(s) {
+		return s[m.screen]
 	}
 	return &m.welcome
 }
@@ -373,7 +358,7 @@ func (m *Model) layout() {
 	if side > 0 {
 		paneW = max(w-side-1, 1) // one column of air after the sidebar's rule
 	}
-	for _, s := range []screenComponent{&m.welcome, &m.confirm, &m.part, &m.summary, &m.experiments} {
+	for _, s := range m.screens() {
 		s.setCommon(m.c)
 		s.SetSize(paneW, bodyH)
 	}

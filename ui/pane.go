@@ -50,6 +50,9 @@ type screenComponent interface {
 	component
 	setCommon(common)
 	scroller() *pane
+	// update is the screen's Update, applied in place: the root routes
+	// through this interface without knowing the screen's type.
+	update(tea.Msg) tea.Cmd
 	// visible is the body as drawn: exactly the pane's height in lines of
 	// exactly its width (the pane's, unless the screen draws something else,
 	// such as the policy editor).
@@ -187,3 +190,9 @@ func (p pane) scrollHint() string {
 	}
 	return "↕ " + itoa(int(p.vp.ScrollPercent()*100+0.5)) + "%"
 }
+
+func (v *welcomeView) update(msg tea.Msg) (cmd tea.Cmd)     { *v, cmd = v.Update(msg); return cmd }
+func (v *confirmView) update(msg tea.Msg) (cmd tea.Cmd)     { *v, cmd = v.Update(msg); return cmd }
+func (v *partView) update(msg tea.Msg) (cmd tea.Cmd)        { *v, cmd = v.Update(msg); return cmd }
+func (v *summaryView) update(msg tea.Msg) (cmd tea.Cmd)     { *v, cmd = v.Update(msg); return cmd }
+func (v *experimentsView) update(msg tea.Msg) (cmd tea.Cmd) { *v, cmd = v.Update(msg); return cmd }
