@@ -25,8 +25,8 @@ func (e *Experiment) EditKeyPolicy(ctx context.Context, edit func(string) (strin
 	if err != nil {
 		return fail("edit the key policy", l.keyID, err)
 	}
-	before := prettyJSON(raw)
-	after = prettyJSON(after)
+	before := PrettyJSON(raw)
+	after = PrettyJSON(after)
 	e.undo = append(e.undo, func(ctx context.Context) error { return l.putKeyPolicy(ctx, before) })
 	if err := l.putKeyPolicy(ctx, after); err != nil {
 		return err
@@ -42,7 +42,7 @@ func (e *Experiment) ReplaceKeyPolicy(ctx context.Context, doc string) error {
 	if err := ValidateKeyPolicy(doc); err != nil {
 		return &Error{Op: "apply your key policy", Resource: e.l.keyID, Message: err.Error(), Hint: "Fix the policy and save again", Err: err}
 	}
-	return e.EditKeyPolicy(ctx, func(string) (string, error) { return prettyJSON(doc), nil })
+	return e.EditKeyPolicy(ctx, func(string) (string, error) { return PrettyJSON(doc), nil })
 }
 
 func (l *Lab) putKeyPolicy(ctx context.Context, policy string) error {

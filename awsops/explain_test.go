@@ -8,7 +8,7 @@ import (
 )
 
 func TestSidAt(t *testing.T) {
-	policy := prettyJSON(consolePolicy("aws", "111122223333", adminARN))
+	policy := PrettyJSON(consolePolicy("aws", "111122223333", adminARN))
 	ranges := statementRanges(policy)
 	if len(ranges) != 4 {
 		t.Fatalf("%d statements found, want 4", len(ranges))

@@ -11,9 +11,10 @@ import (
 	"strings"
 )
 
-// prettyJSON indents a JSON document two spaces, keeping its key order; text
-// that is not JSON comes back unchanged.
-func prettyJSON(s string) string {
+// PrettyJSON indents a JSON document two spaces, keeping its key order; text
+// that is not JSON comes back unchanged. It is the one formatting of a
+// policy document: the diffs, the edits and the screens all show this one.
+func PrettyJSON(s string) string {
 	var c bytes.Buffer
 	if err := json.Compact(&c, []byte(s)); err != nil {
 		return s

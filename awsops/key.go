@@ -114,7 +114,7 @@ func (l *Lab) GetKeyPolicy(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return prettyJSON(p), nil
+	return PrettyJSON(p), nil
 }
 
 func (l *Lab) rawKeyPolicy(ctx context.Context) (string, error) {

@@ -4,61 +4,25 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"kmslab/policy"
 )
 
-// Statement ids of the console's default key policy.
+// Statement ids and actions of the console's default key policy.
 const (
-	sidRoot   = "Enable IAM User Permissions"
-	sidAdmins = "Allow access for Key Administrators"
-	sidUse    = "Allow use of the key"
-	sidAttach = "Allow attachment of persistent resources"
+	sidRoot   = policy.ConsoleSidRoot
+	sidAdmins = policy.ConsoleSidAdmins
+	sidUse    = policy.ConsoleSidUse
+	sidAttach = policy.ConsoleSidAttach
 )
 
-var (
-	adminActions = []string{
-		"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-		"kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-		"kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
-	}
-	useActions    = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}
-	attachActions = []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}
-)
+var useActions = policy.ConsoleUseActions
 
 // consolePolicy is the key policy the KMS console writes when one principal
-// is both Key Administrator and Key User. Principals are lists so that
-// adding one later changes a single line.
+// is both Key Administrator and Key User.
 func consolePolicy(partition, account, principal string) string {
-	type principalT struct {
-		AWS []string `json:"AWS"`
-	}
-	type stmt struct {
-		Sid       string         `json:"Sid"`
-		Effect    string         `json:"Effect"`
-		Principal any            `json:"Principal"`
-		Action    any            `json:"Action"`
-		Resource  string         `json:"Resource"`
-		Condition map[string]any `json:"Condition,omitempty"`
-	}
-	doc := struct {
-		Version   string `json:"Version"`
-		ID        string `json:"Id"`
-		Statement []stmt `json:"Statement"`
-	}{
-		Version: "2012-10-17",
-		ID:      "key-consolepolicy-3",
-		Statement: []stmt{
-			{Sid: sidRoot, Effect: "Allow", Principal: map[string]string{"AWS": "arn:" + partition + ":iam::" + account + ":root"}, Action: "kms:*", Resource: "*"},
-			{Sid: sidAdmins, Effect: "Allow", Principal: principalT{[]string{principal}}, Action: adminActions, Resource: "*"},
-			{Sid: sidUse, Effect: "Allow", Principal: principalT{[]string{principal}}, Action: useActions, Resource: "*"},
-			{Sid: sidAttach, Effect: "Allow", Principal: principalT{[]string{principal}}, Action: attachActions, Resource: "*",
-				Condition: map[string]any{"Bool": map[string]string{"kms:GrantIsForAWSResource": "true"}}},
-		},
-	}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		panic(err) // a fixed document of strings always encodes
-	}
-	return string(b)
+	p := []string{principal}
+	return policy.ConsoleKeyPolicy(partition, account, p, p)
 }
 
 // addKeyUser returns policy with principal added to the "Allow use of the
@@ -104,7 +68,7 @@ func addKeyUser(policy, principal string) (out string, added bool, err error) {
 		added = true
 	}
 	if !added {
-		return prettyJSON(policy), false, nil
+		return PrettyJSON(policy), false, nil
 	}
 	return withPolicyStatements(doc, stmts), true, nil
 }
@@ -121,6 +85,20 @@ func isUseStatement(st object) bool {
 	raw, ok = st.get("Effect")
 	var effect string
 	return ok && json.Unmarshal(raw, &effect) == nil && effect == "Allow"
+}
+
+// awsPrincipals reads a Principal's "AWS" value, which IAM's grammar allows
+// as one string or a list of strings.
+func awsPrincipals(raw json.RawMessage) ([]string, error) {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, errors.New("Principal.AWS is neither a string nor a list of strings")
+	}
+	return list, nil
 }
 
 // addPrincipal puts principal first in the statement's Principal.AWS, so the
@@ -146,14 +124,9 @@ func addPrincipal(st object, principal string) (object, bool, error) {
 		p = p.set("AWS", marshalRaw([]string{principal}))
 		return st.set("Principal", p.bytes()), true, nil
 	}
-	var list []string
-	var one string
-	switch {
-	case json.Unmarshal(awsRaw, &one) == nil:
-		list = []string{one}
-	case json.Unmarshal(awsRaw, &list) == nil:
-	default:
-		return nil, false, errors.New("Principal.AWS is neither a string nor a list of strings")
+	list, err := awsPrincipals(awsRaw)
+	if err != nil {
+		return nil, false, err
 	}
 	for _, a := range list {
 		if a == principal || a == "*" {

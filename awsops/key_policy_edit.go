@@ -43,7 +43,7 @@ func withPolicyStatements(doc object, list []json.RawMessage) string {
 		b.Write(s)
 	}
 	b.WriteByte(']')
-	return prettyJSON(string(doc.set("Statement", b.Bytes()).bytes()))
+	return PrettyJSON(string(doc.set("Statement", b.Bytes()).bytes()))
 }
 
 func sidOf(st object) string {
@@ -97,14 +97,9 @@ func dropPrincipal(st object, principal string) (object, bool, error) {
 	if !ok {
 		return st, false, nil
 	}
-	var list []string
-	var one string
-	switch {
-	case json.Unmarshal(awsRaw, &one) == nil:
-		list = []string{one}
-	case json.Unmarshal(awsRaw, &list) == nil:
-	default:
-		return nil, false, errors.New("Principal.AWS is neither a string nor a list of strings")
+	list, err := awsPrincipals(awsRaw)
+	if err != nil {
+		return nil, false, err
 	}
 	var kept []string
 	for _, a := range list {
@@ -228,7 +223,7 @@ func IdentityPolicy(effect string, actions []string, resource string) string {
 		{"Resource", marshalRaw(resource)},
 	}
 	doc := object{{"Version", marshalRaw("2012-10-17")}, {"Statement", []byte("[" + string(st.bytes()) + "]")}}
-	return prettyJSON(string(doc.bytes()))
+	return PrettyJSON(string(doc.bytes()))
 }
 
 // ConditionedUseStatement is a key policy statement letting principal
@@ -246,5 +241,5 @@ func ConditionedUseStatement(sid, principal, operator string, key policy.Key, va
 }
 
 func newDocDiff(label, doc string) string {
-	return policyDiffLabels(label+" (none)", label, "", prettyJSON(doc))
+	return policyDiffLabels(label+" (none)", label, "", PrettyJSON(doc))
 }

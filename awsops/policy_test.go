@@ -112,8 +112,8 @@ func TestAddKeyUser(t *testing.T) {
 			}
 			// Twice = once.
 			out2, added2, err := addKeyUser(out, userARN)
-			if err != nil || added2 || out2 != prettyJSON(out) {
-				t.Fatalf("second add: added=%v err=%v changed=%v", added2, err, out2 != prettyJSON(out))
+			if err != nil || added2 || out2 != PrettyJSON(out) {
+				t.Fatalf("second add: added=%v err=%v changed=%v", added2, err, out2 != PrettyJSON(out))
 			}
 		})
 	}
@@ -126,8 +126,8 @@ func TestAddKeyUserKeepsOrderAndText(t *testing.T) {
 	if err != nil || !added {
 		t.Fatalf("added=%v err=%v", added, err)
 	}
-	if !strings.HasPrefix(out, prettyJSON(in)[:strings.Index(prettyJSON(in), "\n  ]")]) {
-		t.Fatalf("the existing statement was reformatted:\n%s\nvs\n%s", out, prettyJSON(in))
+	if !strings.HasPrefix(out, PrettyJSON(in)[:strings.Index(PrettyJSON(in), "\n  ]")]) {
+		t.Fatalf("the existing statement was reformatted:\n%s\nvs\n%s", out, PrettyJSON(in))
 	}
 	if !strings.Contains(out, "Keep <me> & order") {
 		t.Fatalf("escaped characters: %s", out)
@@ -148,7 +148,7 @@ func TestAddKeyUserErrors(t *testing.T) {
 }
 
 func TestPolicyDiffShowsOnlyTheAddedPrincipal(t *testing.T) {
-	before := prettyJSON(consolePolicy("aws", "111122223333", adminARN))
+	before := PrettyJSON(consolePolicy("aws", "111122223333", adminARN))
 	after, added, err := addKeyUser(before, userARN)
 	if err != nil || !added {
 		t.Fatal(added, err)
@@ -179,7 +179,7 @@ func TestPolicyDiffShowsOnlyTheAddedPrincipal(t *testing.T) {
 		t.Errorf("unified text lacks the added line:\n%s", d.Unified())
 	}
 	// The hunks are a true diff: applied to before, they give after.
-	if got, err := applyDiff(prettyJSON(before), d); err != nil || got != ensureNewline(prettyJSON(after)) {
+	if got, err := applyDiff(PrettyJSON(before), d); err != nil || got != ensureNewline(PrettyJSON(after)) {
 		t.Errorf("applying the unified diff: %v\n%s", err, got)
 	}
 	if !DiffPolicies(before, before).Empty() || DiffPolicies(before, before).Unified() != "" {
@@ -216,7 +216,7 @@ func applyDiff(before string, d PolicyDiff) (string, error) {
 }
 
 func TestStatementSids(t *testing.T) {
-	pretty := prettyJSON(consolePolicy("aws", "111122223333", adminARN))
+	pretty := PrettyJSON(consolePolicy("aws", "111122223333", adminARN))
 	sids, at := statementSids(pretty)
 	lines := strings.Split(pretty, "\n")
 	if len(sids) != len(lines) {
@@ -262,7 +262,7 @@ func FuzzAddKeyUser(f *testing.F) {
 			t.Fatalf("added but absent: %q", out)
 		}
 		out2, added2, err := addKeyUser(out, userARN)
-		if err != nil || added2 || out2 != prettyJSON(out) {
+		if err != nil || added2 || out2 != PrettyJSON(out) {
 			t.Fatalf("not idempotent: err=%v added=%v\n%s\n%s", err, added2, out, out2)
 		}
 	})
@@ -279,10 +279,10 @@ func FuzzDiffPolicies(f *testing.F) {
 	f.Add("a\nb\n", "a\nc")
 	f.Fuzz(func(t *testing.T, before, after string) {
 		d := DiffPolicies(before, after)
-		if ensureNewline(prettyJSON(before)) == ensureNewline(prettyJSON(after)) && !d.Empty() {
+		if ensureNewline(PrettyJSON(before)) == ensureNewline(PrettyJSON(after)) && !d.Empty() {
 			t.Fatalf("equal documents, %d hunks", len(d.Hunks))
 		}
-		if got, err := applyDiff(prettyJSON(before), d); !d.Empty() && (err != nil || got != ensureNewline(prettyJSON(after))) {
+		if got, err := applyDiff(PrettyJSON(before), d); !d.Empty() && (err != nil || got != ensureNewline(PrettyJSON(after))) {
 			t.Fatalf("the hunks do not turn before into after: %v\n%s", err, got)
 		}
 		for _, h := range d.Hunks {

@@ -48,7 +48,7 @@ const DiffContext = 3
 // DiffPolicies diffs two key policies after pretty-printing both (text that
 // is not JSON is diffed as it is). Equal policies give an empty diff.
 func DiffPolicies(before, after string) PolicyDiff {
-	before, after = ensureNewline(prettyJSON(before)), ensureNewline(prettyJSON(after))
+	before, after = ensureNewline(PrettyJSON(before)), ensureNewline(PrettyJSON(after))
 	if before == after {
 		return PolicyDiff{}
 	}

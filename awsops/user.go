@@ -225,7 +225,7 @@ func (l *Lab) GrantKeyUse(ctx context.Context) (PolicyChange, error) {
 	if err != nil {
 		return PolicyChange{}, fail(op, l.keyID, err)
 	}
-	before := prettyJSON(raw)
+	before := PrettyJSON(raw)
 	if !added {
 		return PolicyChange{Before: before, After: before}, nil
 	}

@@ -6,6 +6,10 @@
 //
 //	go run ./bench [-n 200] [-items 1000] [-scans 20] [-c 4] [-pairs 1500] [-memitems 20000]
 //	               [-starts 9] [-moto PATH|skip] [-kmslab PATH] [-json]
+//	go run ./bench -workshop 50 [-kmslab PATH]
+//
+// -workshop N measures kmslab workshop alone (workshop.go): N concurrent SSH
+// attendees each walk the whole lab.
 //
 // Every server runs as a process of its own on 127.0.0.1: the real `kmslab
 // serve` binary (built from this module unless -kmslab names one), moto_server,
@@ -71,17 +75,18 @@ type Report struct {
 
 func main() {
 	var (
-		n        = flag.Int("n", 200, "requests per operation (and per client in the concurrent run)")
-		items    = flag.Int("items", 1000, "items in the scanned table")
-		scans    = flag.Int("scans", 20, "full scans of that table")
-		conc     = flag.Int("c", 4, "concurrent clients for the throughput runs")
-		nPairs   = flag.Int("pairs", 1500, "pairs of calls per client in the pair runs")
-		memItems = flag.Int("memitems", 20000, "small items stored to measure memory per item")
-		starts   = flag.Int("starts", 9, "starts of kmslab serve, runs of kmslab version and TUI starts")
-		binFlag  = flag.String("kmslab", "", "kmslab binary to measure (empty: build it from this module)")
-		motoFlag = flag.String("moto", "", `moto_server to compare with: a path, "skip", or empty to look it up in PATH`)
-		jsonOut  = flag.Bool("json", false, "print the report as JSON instead of markdown tables")
-		timeout  = flag.Duration("timeout", 20*time.Minute, "stop everything after this long")
+		n         = flag.Int("n", 200, "requests per operation (and per client in the concurrent run)")
+		items     = flag.Int("items", 1000, "items in the scanned table")
+		scans     = flag.Int("scans", 20, "full scans of that table")
+		conc      = flag.Int("c", 4, "concurrent clients for the throughput runs")
+		nPairs    = flag.Int("pairs", 1500, "pairs of calls per client in the pair runs")
+		memItems  = flag.Int("memitems", 20000, "small items stored to measure memory per item")
+		starts    = flag.Int("starts", 9, "starts of kmslab serve, runs of kmslab version and TUI starts")
+		binFlag   = flag.String("kmslab", "", "kmslab binary to measure (empty: build it from this module)")
+		motoFlag  = flag.String("moto", "", `moto_server to compare with: a path, "skip", or empty to look it up in PATH`)
+		jsonOut   = flag.Bool("json", false, "print the report as JSON instead of markdown tables")
+		timeout   = flag.Duration("timeout", 20*time.Minute, "stop everything after this long")
+		attendees = flag.Int("workshop", 0, "measure only kmslab workshop, with this many SSH attendees at once")
 	)
 	if serveChild() {
 		return
@@ -105,6 +110,17 @@ func main() {
 			os.Exit(1)
 		}
 		defer cleanup()
+	}
+	if *attendees > 0 {
+		rep, err := runWorkshop(ctx, bin, *attendees, os.Stderr)
+		if err == nil {
+			err = writeWorkshop(os.Stdout, rep)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	rep := run(ctx, sizes{N: *n, Items: *items, Scans: *scans, Conc: *conc, Pairs: *nPairs, MemItems: *memItems, Starts: *starts}, *motoFlag, bin, os.Stderr)
 	var err error

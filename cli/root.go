@@ -119,7 +119,7 @@ kmslab serve`,
 	g.addFlags(root, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagStateDir)
 	explain := newExplainCmd(g)
 	g.addFlags(explain, flagAWS, flagProfile, flagRegion, flagEndpointURL)
-	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), explain, newVersionCmd())
+	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), explain, newVersionCmd(), newWorkshopCmd(g))
 	root.AddCommand(newRecordCmd())
 	// cobra adds its completion command only when it runs; added now, its
 	// description can be one that fits the help's width.

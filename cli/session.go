@@ -65,7 +65,13 @@ func openSession(ctx context.Context, g *globals) (*session, error) {
 	if g.aws || g.endpointURL != "" {
 		return openRemote(ctx, g)
 	}
-	opts := sim.Options{Region: g.region}
+	return openOffline(ctx, g, "")
+}
+
+// openOffline starts an embedded AWS of its own for one run, in accountID
+// ("" for sim.DefaultAccountID): kmslab workshop gives each attendee another.
+func openOffline(ctx context.Context, g *globals, accountID string) (*session, error) {
+	opts := sim.Options{Region: g.region, AccountID: accountID}
 	clock := &shiftClock{base: time.Now}
 	if g.seeded {
 		opts.Rand = seededRand(g.seed)

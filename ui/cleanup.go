@@ -39,14 +39,20 @@ func (v *cleanupView) View() string {
 	return v.c.section("Cleanup") + "\n" + head + "\n" + dataTable(st, v.width, []string{"Kind", "Name", "Outcome"}, rows)
 }
 
-// cleanupPreview lists what cleanup will remove, before it runs.
-func cleanupPreview(c common, w int) string {
+// cleanupPreview lists what cleanup will remove, before it runs. keyID is
+// the lab key's id once part 1 made it: a key is named by its id (an alias
+// is only a pointer to it), so the row says both.
+func cleanupPreview(c common, w int, keyID string) string {
 	n := c.run.names
+	key := "the key " + n.Alias + " points to"
+	if keyID != "" {
+		key = keyID + " (" + n.Alias + ")"
+	}
 	rows := [][]string{
 		{"IAM user, its access key and policy attachment", n.User, "deleted"},
 		{"DynamoDB table", n.Table, "deleted"},
 		{"KMS alias", n.Alias, "deleted"},
-		{"KMS key behind the alias", "", "deletion scheduled in 7 days (the minimum)"},
+		{"KMS key behind the alias", key, "deletion scheduled in 7 days (the minimum)"},
 	}
 	note := "Offline, all of it also vanishes when you quit."
 	if c.run.mode == AWS {

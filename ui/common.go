@@ -31,6 +31,8 @@ type runInfo struct {
 	endpoint string
 	lab      *awsops.Lab // for the ledger's path; nil in tests
 	saveDir  string      // where c saves a step's commands; "" for the temporary directory
+	remote   bool        // Options.Remote: no host files, no external editor
+	onEvent  func(Event) // Options.OnEvent
 }
 
 func (c common) section(title string) string {

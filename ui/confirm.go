@@ -41,14 +41,11 @@ func (v confirmView) Update(msg tea.Msg) (confirmView, tea.Cmd) {
 	keys := v.c.keys
 	switch {
 	case key.Matches(k, keys.Yes):
-		v.ask(navMsg{to: screenStep})
-		return v, nil
+		return v, request(navMsg{to: screenStep})
 	case key.Matches(k, keys.No, keys.Cancel, keys.Back):
-		v.ask(navMsg{to: screenWelcome})
-		return v, nil
+		return v, request(navMsg{to: screenWelcome})
 	case key.Matches(k, keys.Next):
-		v.ask(flashMsg("Press y to create these resources, or n to go back."))
-		return v, nil
+		return v, request(flashMsg("Press y to create these resources, or n to go back."))
 	}
 	v.pane, _ = v.pane.handleKey(k)
 	return v, nil

@@ -27,8 +27,14 @@ type flashTickMsg struct{ seq int }
 // copyCommands sends a step's commands to the terminal clipboard with OSC 52
 // and saves them to a file: OSC 52 reaches no clipboard under tmux's default
 // settings or in many terminals, and nothing tells us whether it did.
-func copyCommands(dir, runID string, step steps.Step, cmds []string) tea.Cmd {
+// A remote learner gets OSC 52 alone: a file here would be on someone
+// else's machine.
+func copyCommands(run runInfo, step steps.Step, cmds []string) tea.Cmd {
 	text := strings.Join(cmds, "\n") + "\n"
+	if run.remote {
+		return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return copiedMsg{} })
+	}
+	dir, runID := run.saveDir, run.names.RunID
 	save := func() tea.Msg {
 		if dir == "" {
 			dir = os.TempDir()
@@ -43,6 +49,9 @@ func copyCommands(dir, runID string, step steps.Step, cmds []string) tea.Cmd {
 
 // copiedNote is the status line after c: what was really done.
 func copiedNote(msg copiedMsg) string {
+	if msg.path == "" && msg.err == nil {
+		return "Copied by OSC 52 to your own clipboard (some terminals and tmux ignore it)."
+	}
 	if msg.err != nil {
 		return "Sent to the terminal clipboard (OSC 52); saving them to a file failed: " + msg.err.Error()
 	}

@@ -153,6 +153,11 @@ func containsLine(text, prefix, s string) bool {
 // waitModel, which nudges the program until cond holds for the latest model
 // and fails the test with the screen after 60 s.
 func runWatched(t *testing.T, m Model) (*teatest.TestModel, func(what string, cond func(Model) bool) Model) {
+	return runWatchedAt(t, m, 120, 40)
+}
+
+// runWatchedAt is runWatched on a terminal of w×h cells.
+func runWatchedAt(t *testing.T, m Model, w, h int) (*teatest.TestModel, func(what string, cond func(Model) bool) Model) {
 	var mu sync.Mutex
 	var latest Model
 	filter := func(mod tea.Model, msg tea.Msg) tea.Msg {
@@ -166,7 +171,7 @@ func runWatched(t *testing.T, m Model) (*teatest.TestModel, func(what string, co
 		}
 		return msg
 	}
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256), tea.WithFilter(filter)))
 	waitModel := func(what string, cond func(Model) bool) Model {
 		t.Helper()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
@@ -80,6 +82,8 @@ type experimentsView struct {
 	// ctx parents each run; exec runs an experiment (default: x.Run on the lab).
 	ctx  context.Context
 	exec func(ctx context.Context, x steps.Experiment, policy string) steps.ExperimentOutcome
+	// keyPolicy reads the key policy the editor starts from (default: the lab's).
+	keyPolicy func(ctx context.Context) (string, error)
 	// editor is $VISUAL or $EDITOR; empty opens the textarea instead.
 	editor string
 	// cancel stops the running experiment (quitting, or cleanup starting);
@@ -108,20 +112,55 @@ func newExperimentsView(c common, course steps.Lab, ctx context.Context) experim
 		}
 		return x.Run(ctx, v.c.run.lab, policy)
 	}
+	v.keyPolicy = func(ctx context.Context) (string, error) {
+		if v.c.run.lab == nil {
+			return "", errors.New("no lab to read the key policy from")
+		}
+		return v.c.run.lab.GetKeyPolicy(ctx)
+	}
 	v.area = textarea.New()
 	v.area.ShowLineNumbers = true
 	v.area.CharLimit = 0
 	return v
 }
 
-func (v *experimentsView) setCommon(c common) { v.c, v.pane.c = c, c }
+func (v *experimentsView) setCommon(c common) {
+	v.c, v.pane.c = c, c
+	if c.styles != nil {
+		v.area.SetStyles(editorStyles(*c.styles))
+	}
+}
+
+// editorStyles draw the policy editor in the walkthrough's palette: the
+// textarea's defaults dim the text when blurred and tint the cursor line
+// in a light grey that a dark terminal shows as grey on grey. The cursor
+// does not blink: a blink is a redraw twice a second for nothing.
+func editorStyles(st Styles) textarea.Styles {
+	s := textarea.DefaultStyles(true)
+	state := textarea.StyleState{
+		Base: lipgloss.NewStyle(), Text: st.App, CursorLine: st.App,
+		LineNumber: st.Muted, CursorLineNumber: st.Accent, EndOfBuffer: st.Muted,
+		Placeholder: st.Muted, Prompt: st.TableEdge, Selection: lipgloss.NewStyle().Reverse(true),
+	}
+	s.Focused, s.Blurred = state, state
+	s.Cursor.Blink = false
+	return s
+}
 
 // SetSize lays the screen out again.
 func (v *experimentsView) SetSize(w, h int) {
 	v.pane.SetSize(w, h)
-	v.area.SetWidth(max(w-2, 10))
-	v.area.SetHeight(max(h-6, 3))
 	v.refresh(false)
+}
+
+// sizeArea fits the textarea under the editor's heading and error.
+func (v *experimentsView) sizeArea() {
+	above := 1
+	if v.policyErr != "" {
+		above += len(strings.Split(wrapText("✗ "+v.policyErr, v.contentWidth(), "/:"), "\n"))
+	}
+	v.area.SetWidth(max(v.contentWidth(), 10))
+	v.area.SetHeight(max(v.height-above, 3))
 }
 
 // capturing reports whether keys go to the textarea rather than the walkthrough.
@@ -156,6 +195,7 @@ func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
 		v.stop() // releases the run's context
 		r := &v.records[msg.index]
 		r.outcome, r.done = msg.out, true
+		v.c.run.emit(Event{Kind: EventResult, Experiment: v.list[msg.index].ID, Predicted: r.predicted, Actual: msg.out.Actual(v.list[msg.index])})
 		v.phase = expResult
 		v.refresh(true)
 		return v, nil
@@ -195,8 +235,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 			v.refresh(true)
 			return v, nil
 		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
-			v.ask(navMsg{to: screenStep, cur: -1})
-			return v, nil
+			return v, request(navMsg{to: screenStep, cur: -1})
 		default:
 			v.pane, _ = v.pane.handleKey(k)
 			return v, nil
@@ -208,14 +247,13 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 		switch {
 		case key.Matches(k, keys.PredictAllow), key.Matches(k, keys.PredictDeny):
 			if x.YourPolicy && v.policy == "" {
-				v.ask(flashMsg("Write your policy first: press Enter."))
-				return v, nil
+				return v, request(flashMsg("Write your policy first: press Enter."))
 			}
 			d := awsops.Allowed
 			if key.Matches(k, keys.PredictDeny) {
 				d = awsops.Refused
 			}
-			return v.start(d)
+			return v, request(runExperimentMsg{predicted: d})
 		case key.Matches(k, keys.Next) && x.YourPolicy:
 			return v, v.loadPolicy()
 		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
@@ -257,6 +295,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 func (v experimentsView) start(predicted awsops.Decision) (experimentsView, tea.Cmd) {
 	i := v.cursor
 	v.records[i] = expRecord{predicted: predicted}
+	v.c.run.emit(Event{Kind: EventPredicted, Experiment: v.list[i].ID, Predicted: predicted})
 	v.phase = expRunning
 	v.waiting = ""
 	v.run++
@@ -277,15 +316,12 @@ func (v experimentsView) loadPolicy() tea.Cmd {
 		p := v.policy
 		return func() tea.Msg { return policyLoadedMsg{text: p} }
 	}
-	lab, ctx := v.c.run.lab, v.ctx
+	read, ctx := v.keyPolicy, v.ctx
 	return func() tea.Msg {
-		if lab == nil {
-			return policyLoadedMsg{err: fmt.Errorf("no lab to read the key policy from")}
-		}
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		p, err := lab.GetKeyPolicy(ctx)
+		p, err := read(ctx)
 		return policyLoadedMsg{text: p, err: err}
 	}
 }
@@ -298,7 +334,7 @@ func (v experimentsView) startEditing(msg policyLoadedMsg) (experimentsView, tea
 		v.refresh(false)
 		return v, nil
 	}
-	if v.editor == "" {
+	if v.editor == "" || v.c.run.remote {
 		v.phase = expEditing
 		v.area.SetValue(msg.text)
 		v.area.MoveToBegin()
@@ -413,30 +449,38 @@ func (v experimentsView) hint() string {
 }
 
 // View draws the textarea while editing, the pane otherwise.
-func (v experimentsView) View() string {
+func (v experimentsView) View() string { return strings.Join(v.visible(), "\n") }
+
+// visible is the policy editor while editing (the root draws it in the
+// pane's place), the pane otherwise: a heading, the last refusal (kept
+// until the policy is accepted, above the learner's own text), the
+// textarea.
+func (v experimentsView) visible() []string {
 	if v.phase != expEditing {
-		return v.pane.View()
+		return v.pane.visible()
 	}
 	st := v.c.styles
-	head := st.Bold.Render("Your key policy") + st.Muted.Render("  (Ctrl+S check and keep · Esc cancel)")
-	lines := []string{head}
+	lines := []string{st.Bold.Render("Your key policy")}
 	if v.policyErr != "" {
-		lines = append(lines, st.Error.Render("✗ "+v.policyErr))
-	} else {
-		lines = append(lines, "")
+		lines = append(lines, strings.Split(st.Error.Render(wrapText("✗ "+v.policyErr, v.contentWidth(), "/:")), "\n")...)
 	}
-	lines = append(lines, v.area.View())
-	out := strings.Split(strings.Join(lines, "\n"), "\n")
-	for len(out) < v.height {
-		out = append(out, "")
+	lines = append(lines, strings.Split(v.area.View(), "\n")...)
+	out := make([]string, v.height)
+	for i := range out {
+		l := ""
+		if i < len(lines) {
+			l = ansi.Truncate(lines[i], v.width, "")
+		}
+		out[i] = l + v.blank[:max(v.width-ansi.StringWidth(l), 0)]
 	}
-	return strings.Join(out[:v.height], "\n")
+	return out
 }
 
 func (v *experimentsView) refresh(top bool) {
 	if v.c.styles == nil || len(v.list) == 0 {
 		return
 	}
+	v.sizeArea()
 	var out []string
 	result := -1
 	switch v.phase {
@@ -551,12 +595,14 @@ func (v experimentsView) resultLines() []string {
 		}
 		out = append(out, line)
 		if p.Note != "" {
-			out = append(out, "   "+st.Muted.Render(p.Note))
+			// Full color, wrapped under itself: a note is part of the
+			// result, and a dim continuation is unreadable on a projector.
+			out = append(out, "   "+strings.ReplaceAll(wrapText(p.Note, max(w-3, 10), "/:"), "\n", "\n   "))
 		}
 		out = append(out, probeWhy(w, p)...)
 	}
 	if o.Trial.CacheTTL > 0 {
-		out = append(out, st.Muted.Render("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode)))
+		out = append(out, wrapText("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode), w, "/:"))
 	}
 	out = append(out, "", st.Bold.Render("Lesson: ")+wrapText(x.Why, max(w-8, 10), "/:"))
 	for _, d := range o.Trial.Diffs {
@@ -581,7 +627,7 @@ func (v experimentsView) resultLines() []string {
 	}
 	out = append(out, predictedTrace(v.c, w, x, o.Trial)...)
 	for _, n := range o.Trial.Notes {
-		out = append(out, "", st.Muted.Render(wrapText(n, w, "/:")))
+		out = append(out, "", wrapText(n, w, "/:"))
 	}
 	out = append(out, "")
 	if o.Trial.Restored {

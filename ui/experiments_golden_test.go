@@ -2,9 +2,12 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"kmslab/awsops"
@@ -137,5 +140,38 @@ func TestExperimentsKeys(t *testing.T) {
 	m.goTo(screenSummary, 0)
 	if c := content(m); !containsLine(c, "Your predictions:", "1 of 1 predictions right") {
 		t.Errorf("summary lacks the score:\n%s", c)
+	}
+}
+
+// TestExperimentNotesNotDim: a result's notes (a probe's, the trial's, the
+// table key cache's) wrap at 80 columns in the text's own color: a muted
+// line, wrapped, was a dim paragraph that a projector washes out.
+func TestExperimentNotesNotDim(t *testing.T) {
+	t.Parallel()
+	const note = "DynamoDB kept using its cached table key for this read: a change to the key policy reaches the table only after the cache expires, so the read still succeeded."
+	m := expFixture(t, 80, 200)
+	m.experiments.exec = func(context.Context, steps.Experiment, string) steps.ExperimentOutcome {
+		o := fxTrial()
+		o.Trial.Probes[0].Note = "probe " + note
+		o.Trial.Notes = []string{"trial " + note}
+		o.Trial.CacheTTL = 5 * time.Minute
+		return o
+	}
+	m, _ = press(t, m, "enter", "a")
+	mute, _, _ := strings.Cut(m.c.styles.Muted.Render("x"), "x")
+	view := m.View().Content
+	seen := 0
+	for l := range strings.SplitSeq(view, "\n") {
+		plainLine := ansi.Strip(l)
+		if !strings.Contains(plainLine, "cache") && !strings.Contains(plainLine, "succeeded") {
+			continue
+		}
+		seen++
+		if strings.Contains(l, mute) {
+			t.Errorf("a note's line is drawn muted: %q", plainLine)
+		}
+	}
+	if seen < 3 {
+		t.Fatalf("found %d note lines, want the notes on screen:\n%s", seen, ansi.Strip(view))
 	}
 }

@@ -50,4 +50,8 @@ type extrasMsg struct {
 	atRest *AtRest
 	audit  []AuditEvent
 	err    error
+	// step and run name the step run this reading follows (step -1 for a
+	// reading asked for by a panel toggled on): it becomes that step's
+	// snapshot, what going back to it shows once a later step changed things.
+	step, run int
 }

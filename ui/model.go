@@ -54,14 +54,23 @@ type stepState struct {
 	outcome steps.Outcome
 	ran     bool
 	run     int // id of the latest run, to drop stale results
+	// done orders completions (the walkthrough's doneSeq when this step
+	// last finished); snapshot is the panels' reading right after.
+	done     int
+	snapshot *extrasMsg
 }
 
 // runner is the step being run, if any.
 type runner struct {
 	running int // index of the running step, -1 when idle
 	nextRun int
-	cancel  context.CancelFunc
-	waiting string // what the running step waits for
+	doneSeq int // counts step completions, to order them (stepState.done)
+	// settling counts key presses whose commands have not come back yet;
+	// held are the keys that arrived meanwhile (settle.go).
+	settling int
+	held     []tea.KeyPressMsg
+	cancel   context.CancelFunc
+	waiting  string // what the running step waits for
 }
 
 // Model is the root of the walkthrough and the only tea.Model.
@@ -132,6 +141,7 @@ func New(o Options) Model {
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
+		remote: o.Remote, onEvent: o.OnEvent,
 	}}
 	m.welcome = newWelcomeView(m.c, o.Course)
 	m.confirm = newConfirmView(m.c, o.Course)
@@ -245,6 +255,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case runStepMsg:
 		return m.startStep(msg.index)
+	case runExperimentMsg:
+		if m.screen != screenExperiments {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.experiments, cmd = m.experiments.start(msg.predicted)
+		return m, cmd
+	case settledMsg:
+		return m.applySettled(msg)
 	case askQuitMsg:
 		return m.askQuit()
 	case flashMsg:
@@ -270,19 +289,7 @@ func (m Model) note(s string) (Model, tea.Cmd) {
 
 // updateActive hands a message to the active screen.
 func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch m.screen {
-	case screenWelcome:
-		m.welcome, cmd = m.welcome.Update(msg)
-	case screenConfirm:
-		m.confirm, cmd = m.confirm.Update(msg)
-	case screenStep:
-		m.part, cmd = m.part.Update(msg)
-	case screenSummary:
-		m.summary, cmd = m.summary.Update(msg)
-	case screenExperiments:
-		m.experiments, cmd = m.experiments.Update(msg)
-	}
+	cmd := m.active().update(msg)
 	// An experiment's result or the edited policy may arrive after the
 	// learner left the screen: the screen keeps it for their return.
 	switch msg.(type) {
@@ -292,33 +299,33 @@ func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	}
 	// Panels read after a step ran arrive whatever the screen.
+	if x, ok := msg.(extrasMsg); ok && x.step >= 0 && x.step < len(m.steps) && x.run == m.steps[x.step].run {
+		m.steps[x.step].snapshot = &x
+		if m.screen == screenStep {
+			m.showStep(false)
+		}
+	}
 	if _, ok := msg.(extrasMsg); ok && m.screen != screenStep {
 		m.part, cmd = m.part.Update(msg)
 	}
-	// What the screen asked for is done now, not in a later message: a
-	// second Enter typed fast must meet the screen the first one opened.
-	cmds := []tea.Cmd{cmd}
-	for _, ask := range m.active().scroller().takeAsks() {
-		var c tea.Cmd
-		m, c = m.update(ask)
-		cmds = append(cmds, c)
+	// What a key press asked for is applied before the next key (settle.go).
+	if _, ok := msg.(tea.KeyPressMsg); ok && cmd != nil {
+		m.settling++
+		cmd = settle(cmd)
 	}
-	return m, tea.Batch(cmds...)
+	return m, cmd
+}
+
+// screens are the screen components in the order of the screen constants:
+// the root routes to and lays out whichever is active through this list.
+func (m *Model) screens() []screenComponent {
+	return []screenComponent{&m.welcome, &m.confirm, &m.part, &m.summary, &m.experiments}
 }
 
 // active is the screen on display.
 func (m *Model) active() screenComponent {
-	switch m.screen {
-	case screenWelcome:
-		return &m.welcome
-	case screenConfirm:
-		return &m.confirm
-	case screenStep:
-		return &m.part
-	case screenSummary:
-		return &m.summary
-	case screenExperiments:
-		return &m.experiments
+	if s := m.screens(); int(m.screen) < len(s) {
+		return s[m.screen]
 	}
 	return &m.welcome
 }
@@ -351,7 +358,7 @@ func (m *Model) layout() {
 	if side > 0 {
 		paneW = max(w-side-1, 1) // one column of air after the sidebar's rule
 	}
-	for _, s := range []screenComponent{&m.welcome, &m.confirm, &m.part, &m.summary, &m.experiments} {
+	for _, s := range m.screens() {
 		s.setCommon(m.c)
 		s.SetSize(paneW, bodyH)
 	}
@@ -392,6 +399,9 @@ func (m Model) footerHeight() int {
 // to the active screen. The keys are enabled for the state first, so a key
 // that means nothing here does not match.
 func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	if m, held := m.hold(msg); held {
+		return m, nil
+	}
 	m.flash = ""
 	m.updateKeybindings()
 	keys := m.c.keys
@@ -434,6 +444,9 @@ func (m *Model) goTo(s screen, cur int) {
 	m.syncSidebar()
 	switch s {
 	case screenStep:
+		if cur < len(m.opts.Course.Steps) {
+			m.c.run.emit(reachedEvent(m.opts.Course.Steps[cur]))
+		}
 		m.showStep(true)
 		// Going back to a step that ran is going back to its result; the
 		// explanation is one PgUp away.
@@ -441,6 +454,7 @@ func (m *Model) goTo(s screen, cur int) {
 			m.part.showResult()
 		}
 	case screenSummary:
+		m.c.run.emit(Event{Kind: EventReached, Step: SummaryID})
 		m.syncSummary()
 		m.summary.GotoTop()
 	case screenWelcome:
@@ -468,7 +482,16 @@ func (m *Model) showStep(top bool) {
 	}
 	// The at-rest view shows the latest items read beside their ciphertext,
 	// and recognises the lab key's id inside the wrapped table key.
+	asOf := m.steps[i].done // what ran up to step i, when showing its history
+	if st := m.steps[i]; st.snapshot == nil || !m.ranSince(i) {
+		asOf = -1
+	} else {
+		ctx.history = st.snapshot
+	}
 	for j, s := range m.steps {
+		if asOf >= 0 && s.done > asOf {
+			continue
+		}
 		if items := steps.Items(s.outcome.Result); len(items) > 0 {
 			ctx.lastItems, ctx.lastItemsPart = items, m.opts.Course.Steps[j].Part
 		}
@@ -477,4 +500,15 @@ func (m *Model) showStep(top bool) {
 		}
 	}
 	m.part.show(m.opts.Course.Steps[i], m.steps[i], ctx, top)
+}
+
+// ranSince reports whether another step finished after step i did: step i's
+// panels then show its snapshot, not how things are now.
+func (m *Model) ranSince(i int) bool {
+	for j, s := range m.steps {
+		if j != i && s.done > m.steps[i].done {
+			return true
+		}
+	}
+	return false
 }

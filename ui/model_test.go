@@ -222,6 +222,8 @@ func runAll(cmd tea.Cmd) []tea.Msg {
 		switch msg := c().(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
+		case settledMsg: // a key press's commands, run together (settle.go)
+			out = append(out, msg.msgs...)
 		default:
 			out = append(out, msg)
 		}
@@ -436,5 +438,66 @@ func BenchmarkStepChange(b *testing.B) {
 	for b.Loop() {
 		m.goTo(screenStep, 4)
 		m.goTo(screenStep, 5)
+	}
+}
+
+// TestCleanupPreviewNamesKey: before cleanup runs, its preview names the key
+// it will schedule for deletion by id and alias, or, before part 1 made
+// it, as the key the alias points to (never an empty name).
+func TestCleanupPreviewNamesKey(t *testing.T) {
+	t.Parallel()
+	cleanup := len(fxOutcomes) - 1
+	for _, tc := range []struct {
+		name string
+		ran  int // steps run before cleanup is shown
+		want string
+	}{
+		{"after part 1", cleanup, fxKeyID + " (" + fxNames.Alias + ")"},
+		{"before part 1", 0, "the key " + fxNames.Alias + " points to"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := newFixtureModel(Offline, 200, 40, nil)
+			for i := range tc.ran {
+				m = withOutcome(m, i)
+			}
+			m.goTo(screenStep, cleanup)
+			got := content(m)
+			row := ""
+			for l := range strings.SplitSeq(got, "\n") {
+				if strings.Contains(l, "KMS key behind the alias") {
+					row = l
+				}
+			}
+			if !strings.Contains(row, tc.want) {
+				t.Errorf("key row = %q, want it to name %q\n%s", row, tc.want, got)
+			}
+		})
+	}
+}
+
+// TestFastDoubleEnter: two Enters typed before the first one's command
+// comes back. On a finished part the first goes to the next part; the
+// second must run that part (the screen the first opened), not go on from
+// the part it left. The held key is replayed once the first settles.
+func TestFastDoubleEnter(t *testing.T) {
+	t.Parallel()
+	m := atStep(newFixtureModel(Offline, 100, 30, nil), 1) // part 2, done
+	nm, first := m.Update(keyMsg("enter"))
+	m = nm.(Model)
+	nm, second := m.Update(keyMsg("enter")) // typed before first's command ran
+	m = nm.(Model)
+	if second != nil || len(m.held) != 1 {
+		t.Fatalf("the second Enter was not held (cmd %v, held %d)", second != nil, len(m.held))
+	}
+	m, _ = drain(m, first, false)
+	if m.cur != 2 {
+		t.Fatalf("on step %d, want part 3 (index 2)", m.cur)
+	}
+	if !m.steps[2].ran {
+		t.Errorf("the second Enter did not run part 3, the screen the first one opened")
+	}
+	if m.steps[3].ran || m.settling != 0 || len(m.held) != 0 {
+		t.Errorf("after settling: part 4 ran %v, settling %d, held %d", m.steps[3].ran, m.settling, len(m.held))
 	}
 }

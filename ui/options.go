@@ -45,4 +45,11 @@ type Options struct {
 	// SaveDir is where c saves a step's commands; default: beside the
 	// run's ledger, or the temporary directory when there is none.
 	SaveDir string
+	// OnEvent, when set, hears where the learner goes and what they predict
+	// (events.go); it is called from Update and must not block.
+	OnEvent func(Event)
+	// Remote says the learner is not at this host (kmslab workshop, over
+	// SSH): copy goes by OSC 52 only, never to a file here, and the policy
+	// editor is the built-in one, never $VISUAL or $EDITOR.
+	Remote bool
 }

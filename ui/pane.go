@@ -25,20 +25,6 @@ type pane struct {
 	// change, so drawing a frame is slicing and joining.
 	lines []string
 	blank string
-	// asks are what the screen asked of the root during an Update
-	// (navigate, run a step, a note): the root acts on them before the next
-	// message, so a fast second Enter meets the screen the first one opened.
-	asks []tea.Msg
-}
-
-// ask queues a request for the root (navMsg, runStepMsg, flashMsg, ...).
-func (p *pane) ask(msg tea.Msg) { p.asks = append(p.asks, msg) }
-
-// takeAsks returns and forgets the queued requests.
-func (p *pane) takeAsks() []tea.Msg {
-	a := p.asks
-	p.asks = nil
-	return a
 }
 
 func newPane(c common) pane {
@@ -64,6 +50,13 @@ type screenComponent interface {
 	component
 	setCommon(common)
 	scroller() *pane
+	// update is the screen's Update, applied in place: the root routes
+	// through this interface without knowing the screen's type.
+	update(tea.Msg) tea.Cmd
+	// visible is the body as drawn: exactly the pane's height in lines of
+	// exactly its width (the pane's, unless the screen draws something else,
+	// such as the policy editor).
+	visible() []string
 	hint() string
 	// header is the screen's name and subtitle for the header ("Part 2 of
 	// 6", the step's title); location is its name where room is short.
@@ -197,3 +190,9 @@ func (p pane) scrollHint() string {
 	}
 	return "↕ " + itoa(int(p.vp.ScrollPercent()*100+0.5)) + "%"
 }
+
+func (v *welcomeView) update(msg tea.Msg) (cmd tea.Cmd)     { *v, cmd = v.Update(msg); return cmd }
+func (v *confirmView) update(msg tea.Msg) (cmd tea.Cmd)     { *v, cmd = v.Update(msg); return cmd }
+func (v *partView) update(msg tea.Msg) (cmd tea.Cmd)        { *v, cmd = v.Update(msg); return cmd }
+func (v *summaryView) update(msg tea.Msg) (cmd tea.Cmd)     { *v, cmd = v.Update(msg); return cmd }
+func (v *experimentsView) update(msg tea.Msg) (cmd tea.Cmd) { *v, cmd = v.Update(msg); return cmd }

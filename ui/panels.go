@@ -22,6 +22,9 @@ type panels struct {
 	items                 []awsops.Item // the latest items read, shown beside their ciphertext
 	itemsPart             int           // the part that read them
 	keyID                 string        // the lab key's id
+	// history, when set, is drawn instead of the latest reading: the step
+	// shown is not the latest to run, and this is how things were after it.
+	history *extrasMsg
 }
 
 func newPanels(c common, x Extras) panels {
@@ -33,14 +36,27 @@ func (p *panels) setCommon(c common) { p.c, p.atRest.c, p.audit.c = c, c, c }
 
 // fetch reads the panels' data when one of them is shown.
 func (p *panels) fetch(table string) tea.Cmd {
+	if !p.showAtRest && !p.showAudit {
+		return nil
+	}
+	return p.read(table, -1, 0)
+}
+
+// snapshot reads the panels' data right after run `run` of step `step`,
+// shown or not: going back to that step later shows it as it was.
+func (p *panels) snapshot(table string, step, run int) tea.Cmd {
+	return p.read(table, step, run)
+}
+
+func (p *panels) read(table string, step, run int) tea.Cmd {
 	x := p.extras
-	if x == nil || (!p.showAtRest && !p.showAudit) {
+	if x == nil {
 		return nil
 	}
 	p.readID++
 	id := p.readID
 	return func() tea.Msg {
-		msg := extrasMsg{id: id, audit: x.Audit()}
+		msg := extrasMsg{id: id, audit: x.Audit(), step: step, run: run}
 		for i := range msg.audit {
 			e := &msg.audit[i]
 			e.Service, e.Operation, e.Caller = sanitize(e.Service), sanitize(e.Operation), sanitize(e.Caller)
@@ -83,7 +99,18 @@ func (p *panels) sections(w int) (out []string, atRest, audit int) {
 	}
 	st := *p.c.styles
 	inner := w - st.ExtrasBox.GetHorizontalFrameSize()
-	x := p.reading
+	x, history := p.reading, p.history != nil
+	if history {
+		x = p.history
+	}
+	// heading marks a snapshot: the learner went back, and what the panel
+	// shows is no longer how things are.
+	heading := func(tag, sub string) string {
+		if history {
+			tag, sub = tag+" · HISTORY", "as it was when this step ran; "+sub
+		}
+		return panelHeading(st, inner, tag, sub)
+	}
 	if p.showAtRest {
 		var body string
 		switch {
@@ -97,7 +124,7 @@ func (p *panels) sections(w int) (out []string, atRest, audit int) {
 			body = p.atRest.View()
 		}
 		atRest = len(out) + 1
-		out = append(out, "", box(st.ExtrasBox, w, panelHeading(st, inner, "OFFLINE ONLY · AT REST",
+		out = append(out, "", box(st.ExtrasBox, w, heading("OFFLINE ONLY · AT REST",
 			"bytes on disk; AWS never shows you these")+"\n\n"+body))
 	}
 	if p.showAudit {
@@ -108,7 +135,7 @@ func (p *panels) sections(w int) (out []string, atRest, audit int) {
 			body = p.audit.View()
 		}
 		audit = len(out) + 1
-		out = append(out, "", box(st.ExtrasBox, w, panelHeading(st, inner, "OFFLINE ONLY · AUDIT TRAIL",
+		out = append(out, "", box(st.ExtrasBox, w, heading("OFFLINE ONLY · AUDIT TRAIL",
 			"every KMS call, as CloudTrail records it")+"\n\n"+body))
 	}
 	return out, atRest, audit

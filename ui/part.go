@@ -42,6 +42,9 @@ type partContext struct {
 	lastItems     []awsops.Item
 	lastItemsPart int
 	keyID         string
+	// history is the step's snapshot of the panels when a later step ran
+	// since (going back after cleanup shows each step as it was); nil: live.
+	history *extrasMsg
 }
 
 func newPartView(c common, x Extras) partView {
@@ -75,6 +78,7 @@ func (v *partView) show(step steps.Step, state stepState, ctx partContext, top b
 		v.result = resultViewFor(v.c, state.outcome.Result)
 	}
 	v.panels.items, v.panels.itemsPart, v.panels.keyID = ctx.lastItems, ctx.lastItemsPart, ctx.keyID
+	v.panels.history = ctx.history
 	v.refresh(top)
 }
 
@@ -101,42 +105,34 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 	case key.Matches(msg, keys.Next):
 		switch st {
 		case statusPending:
-			v.ask(runStepMsg{index: v.ctx.index})
-			return v, nil
+			return v, request(runStepMsg{index: v.ctx.index})
 		case statusRunning:
-			v.ask(flashMsg("Still running: " + v.ctx.waiting))
-			return v, nil
+			return v, request(flashMsg("Still running: " + v.ctx.waiting))
 		case statusFailed:
-			v.ask(flashMsg("This step failed: press r to retry it."))
-			return v, nil
+			return v, request(flashMsg("This step failed: press r to retry it."))
 		case statusDone, statusDenied:
 		}
-		v.ask(nextMsg{})
-		return v, nil
+		return v, request(nextMsg{})
 	case key.Matches(msg, keys.Forward):
 		switch st {
 		case statusPending:
-			v.ask(flashMsg("Not run yet: press Enter to run it first."))
+			return v, request(flashMsg("Not run yet: press Enter to run it first."))
 		case statusRunning:
-			v.ask(flashMsg("Still running: " + v.ctx.waiting))
+			return v, request(flashMsg("Still running: " + v.ctx.waiting))
 		case statusFailed:
-			v.ask(flashMsg("This step failed: press r to retry it before moving on."))
+			return v, request(flashMsg("This step failed: press r to retry it before moving on."))
 		case statusDone, statusDenied:
-			v.ask(nextMsg{})
 		}
-		return v, nil
+		return v, request(nextMsg{})
 	case key.Matches(msg, keys.Back):
 		if v.ctx.index == 0 {
-			v.ask(navMsg{to: screenWelcome})
-			return v, nil
+			return v, request(navMsg{to: screenWelcome})
 		}
-		v.ask(navMsg{to: screenStep, cur: v.ctx.index - 1})
-		return v, nil
+		return v, request(navMsg{to: screenStep, cur: v.ctx.index - 1})
 	case key.Matches(msg, keys.Retry):
-		v.ask(runStepMsg{index: v.ctx.index})
-		return v, nil
+		return v, request(runStepMsg{index: v.ctx.index})
 	case key.Matches(msg, keys.Copy):
-		return v, copyCommands(v.c.run.saveDir, v.c.run.names.RunID, v.step, v.cli)
+		return v, copyCommands(v.c.run, v.step, v.cli)
 	case key.Matches(msg, keys.ToggleExplain):
 		v.showExplain = !v.showExplain
 		v.refresh(true)
@@ -144,11 +140,9 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 	case key.Matches(msg, keys.ToggleAtRest, keys.ToggleAudit):
 		if v.panels.extras == nil {
 			if key.Matches(msg, keys.ToggleAtRest) {
-				v.ask(flashMsg("The at-rest view exists offline only: AWS does not show stored ciphertext."))
-				return v, nil
+				return v, request(flashMsg("The at-rest view exists offline only: AWS does not show stored ciphertext."))
 			}
-			v.ask(flashMsg("The audit panel exists offline only: on AWS, look in CloudTrail."))
-			return v, nil
+			return v, request(flashMsg("The audit panel exists offline only: on AWS, look in CloudTrail."))
 		}
 		atRest := key.Matches(msg, keys.ToggleAtRest)
 		var on bool
@@ -160,14 +154,14 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 			on = v.panels.showAudit
 		}
 		v.refresh(false)
-		v.ask(flashMsg(v.panelNote(atRest, on)))
+		note := request(flashMsg(v.panelNote(atRest, on)))
 		// A panel turned on is brought into view: at 80x24 it sits pages
 		// below, and a key that changes nothing visible seems broken.
 		if line := map[bool]int{true: v.atRestLine, false: v.auditLine}[atRest]; on && line >= 0 {
 			v.pinned = false
 			v.vp.SetYOffset(line)
 		}
-		return v, v.panels.fetch(v.c.run.names.Table)
+		return v, tea.Batch(note, v.panels.fetch(v.c.run.names.Table))
 	}
 	if v.result != nil {
 		var cmd tea.Cmd
@@ -265,7 +259,7 @@ func (v *partView) refresh(top bool) {
 	switch v.state.status {
 	case statusPending:
 		if v.step.IsCleanup() {
-			result = append(result, cleanupPreview(v.c, w))
+			result = append(result, cleanupPreview(v.c, w, v.ctx.keyID))
 		}
 		result = append(result, st.Muted.Render("Not run yet. Press Enter to run it."))
 	case statusRunning:

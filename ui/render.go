@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -41,16 +39,6 @@ func sanitize(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// prettyJSON indents a JSON document; text that is not JSON is returned as is
-// (a policy from AWS is always JSON, but the screen must not depend on it).
-func prettyJSON(s string) string {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, []byte(strings.TrimSpace(s)), "", "  "); err != nil {
-		return s
-	}
-	return buf.String()
 }
 
 // highlightJSON colors JSON text token by token. It never reorders or drops

@@ -23,6 +23,13 @@ type stepDoneMsg struct {
 // progressMsg is one awsops progress report.
 type progressMsg struct{ p awsops.Progress }
 
+// request is how a screen asks the root for something (navigate, run a
+// step or an experiment, a note): a command whose message the root
+// handles. The root settles a key press's commands before the next key
+// (see settle), so a fast second Enter meets the screen the first one
+// opened.
+func request(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
 // The screens ask the root to navigate with these messages; the root refuses
 // what the state does not allow (a second step while one runs).
 type (
@@ -34,7 +41,10 @@ type (
 	nextMsg    struct{}            // past a finished step
 	runStepMsg struct{ index int } // run (or retry) a step
 	askQuitMsg struct{}            // quit, asking first if resources remain
-	flashMsg   string              // a one-shot note on the status line
+	// runExperimentMsg runs the selected experiment with the learner's
+	// prediction: the root starts it, so keys stay live while it runs.
+	runExperimentMsg struct{ predicted awsops.Decision }
+	flashMsg         string // a one-shot note on the status line
 )
 
 // startStep runs step i in a command.
@@ -86,6 +96,8 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 		return m, nil // stale: a newer run of this step exists
 	}
 	st := &m.steps[msg.index]
+	m.doneSeq++
+	st.done, st.snapshot = m.doneSeq, nil
 	st.outcome = sanitizeOutcome(msg.outcome)
 	st.status = fromStepStatus(msg.outcome.Status)
 	if st.status == statusRunning || st.status == statusPending {
@@ -113,7 +125,7 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 	}
-	return m, m.part.panels.fetch(m.opts.Names.Table)
+	return m, m.part.panels.snapshot(m.opts.Names.Table, msg.index, msg.run)
 }
 
 func fromStepStatus(s steps.Status) status {

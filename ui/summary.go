@@ -57,11 +57,9 @@ func (v summaryView) Update(msg tea.Msg) (summaryView, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, v.c.keys.Next):
-		v.ask(askQuitMsg{})
-		return v, nil
+		return v, request(askQuitMsg{})
 	case key.Matches(k, v.c.keys.Back):
-		v.ask(navMsg{to: screenStep, cur: len(v.steps) - 1})
-		return v, nil
+		return v, request(navMsg{to: screenStep, cur: len(v.steps) - 1})
 	}
 	v.pane, _ = v.pane.handleKey(k)
 	return v, nil

@@ -32,7 +32,7 @@ func (m *Model) render() string {
 		b.WriteString("\n")
 		b.WriteString(lipgloss.NewStyle().MaxWidth(w).MaxHeight(ph).Render(body))
 	} else {
-		pl := active.scroller().visible()
+		pl := active.visible()
 		for i, l := range pl {
 			b.WriteString("\n")
 			if i < len(m.chrome.side) {
@@ -136,7 +136,10 @@ func (m *Model) renderStatus() string {
 	st := m.styles
 	w := m.c.width
 	scroll := ""
-	if hint := m.active().scroller().scrollHint(); hint != "" && !m.quitting {
+	// The policy editor scrolls itself: the pane's hint would be about the
+	// setup text under it.
+	editing := m.screen == screenExperiments && m.experiments.capturing()
+	if hint := m.active().scroller().scrollHint(); hint != "" && !m.quitting && !editing {
 		scroll = st.Muted.Render("  " + hint)
 	}
 	room := w - ansi.StringWidth(scroll)
@@ -196,9 +199,24 @@ func (m *Model) helpKeys() help.KeyMap {
 		full = [][]key.Binding{first, append(second, k.compactScroll()...)}
 	}
 	return helpKeys{
-		short: append(append([]key.Binding{k.Yes, k.No, k.Cancel, k.Experiments}, own.ShortHelp()...), k.Help, k.Quit),
+		short: uniqueBindings(append(append([]key.Binding{k.Yes, k.No, k.Cancel, k.Experiments}, own.ShortHelp()...), k.Help, k.Quit)),
 		full:  full,
 	}
+}
+
+// uniqueBindings drops a binding shown already: a screen may list a global
+// key (esc on the policy editor) that the footer names anyway.
+func uniqueBindings(bs []key.Binding) []key.Binding {
+	out := bs[:0:0]
+	seen := map[key.Help]bool{}
+	for _, b := range bs {
+		if b.Enabled() && seen[b.Help()] {
+			continue
+		}
+		seen[b.Help()] = b.Enabled()
+		out = append(out, b)
+	}
+	return out
 }
 
 // helpKeys is a help.KeyMap made of fixed lists.

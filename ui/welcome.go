@@ -31,8 +31,7 @@ func (v *welcomeView) SetSize(w, h int) {
 func (v welcomeView) Update(msg tea.Msg) (welcomeView, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		if key.Matches(k, v.c.keys.Next, v.c.keys.Forward) {
-			v.ask(beginMsg{})
-			return v, nil
+			return v, request(beginMsg{})
 		}
 		v.pane, _ = v.pane.handleKey(k)
 		return v, nil

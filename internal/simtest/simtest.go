@@ -7,9 +7,10 @@ package simtest
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"time"
+
+	"kmslab/policy"
 )
 
 // Clock is a clock a test moves by hand. Start it at the real time when the
@@ -44,33 +45,10 @@ func (c *Clock) Set(t time.Time) {
 }
 
 // ConsolePolicy is the key policy the KMS console writes for account with the
-// given key administrators and key users, the grant statement for AWS
-// resources included.
+// given key administrators and key users (policy.ConsoleKeyPolicy), the
+// grant statement for AWS resources included.
 func ConsolePolicy(account string, admins, users []string) string {
-	b, _ := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Id":      "key-consolepolicy-3",
-		"Statement": []any{
-			map[string]any{"Sid": "Enable IAM User Permissions", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"}, "Action": "kms:*", "Resource": "*"},
-			map[string]any{"Sid": "Allow access for Key Administrators", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": admins},
-				"Action": []string{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-					"kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-					"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"},
-				"Resource": "*"},
-			map[string]any{"Sid": "Allow use of the key", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": users},
-				"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-				"Resource":  "*"},
-			map[string]any{"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
-				"Principal": map[string]any{"AWS": users},
-				"Action":    []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
-				"Resource":  "*",
-				"Condition": map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": "true"}}},
-		},
-	})
-	return string(b)
+	return policy.ConsoleKeyPolicy("aws", account, admins, users)
 }
 
 // SkipClock is a clock shared by the offline AWS and the lab whose Sleep moves
