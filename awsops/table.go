@@ -52,7 +52,7 @@ func (l *Lab) createTable(ctx context.Context, sse *ddbtypes.SSESpecification) (
 			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
 			BillingMode:          ddbtypes.BillingModePayPerRequest,
 			SSESpecification:     sse,
-			Tags: []ddbtypes.Tag{{Key: aws.String(TagKey), Value: aws.String(l.names.RunID)}},
+			Tags:                 []ddbtypes.Tag{{Key: aws.String(TagKey), Value: aws.String(l.names.RunID)}},
 		})
 		var arn string
 		switch {
