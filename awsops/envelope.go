@@ -17,9 +17,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
+
+	"kmslab/policy"
 )
 
 // Envelope encryption by hand: KMS hands out a data key twice, in the clear
@@ -147,42 +150,49 @@ func (e Envelope) openLocally(key []byte) ([]byte, error) {
 	return aead.Open(nil, e.Nonce, e.Ciphertext, []byte(e.ID))
 }
 
-// item is the envelope as a DynamoDB item: binary attributes, the context
-// as the CLI's shorthand for whoever reads the table.
+// item is the envelope as a DynamoDB item. The binary parts are stored as
+// base64 strings, not binary attributes, so the AWS CLI v1 and v2 read them
+// back alike (they disagree on how a B value is given and shown); the
+// context is the CLI's shorthand, for whoever reads the table.
 func (e Envelope) item() map[string]ddbtypes.AttributeValue {
+	b64 := func(b []byte) ddbtypes.AttributeValue {
+		return &ddbtypes.AttributeValueMemberS{Value: base64.StdEncoding.EncodeToString(b)}
+	}
 	return map[string]ddbtypes.AttributeValue{
 		"id":            &ddbtypes.AttributeValueMemberS{Value: e.ID},
 		"alg":           &ddbtypes.AttributeValueMemberS{Value: LocalCipher},
 		"context":       &ddbtypes.AttributeValueMemberS{Value: ContextString(e.Context)},
-		"encrypted_key": &ddbtypes.AttributeValueMemberB{Value: e.EncryptedKey},
-		"nonce":         &ddbtypes.AttributeValueMemberB{Value: e.Nonce},
-		"ciphertext":    &ddbtypes.AttributeValueMemberB{Value: e.Ciphertext},
+		"encrypted_key": b64(e.EncryptedKey),
+		"nonce":         b64(e.Nonce),
+		"ciphertext":    b64(e.Ciphertext),
 	}
 }
 
-// fromItem reads an envelope item back; the context string is parsed as
-// written by item.
+// fromItem reads an envelope item back, as item wrote it.
 func fromItem(m map[string]ddbtypes.AttributeValue) (Envelope, error) {
+	str := func(name string) string {
+		if s, ok := m[name].(*ddbtypes.AttributeValueMemberS); ok {
+			return s.Value
+		}
+		return ""
+	}
+	bad := errors.New("the item is not an envelope kmslab wrote")
 	var e Envelope
-	get := func(name string) []byte {
-		if b, ok := m[name].(*ddbtypes.AttributeValueMemberB); ok {
-			return b.Value
+	var err error
+	e.ID = str("id")
+	for _, f := range []struct {
+		name string
+		to   *[]byte
+	}{{"encrypted_key", &e.EncryptedKey}, {"nonce", &e.Nonce}, {"ciphertext", &e.Ciphertext}} {
+		if *f.to, err = base64.StdEncoding.DecodeString(str(f.name)); err != nil {
+			return Envelope{}, bad
 		}
-		return nil
 	}
-	if s, ok := m["id"].(*ddbtypes.AttributeValueMemberS); ok {
-		e.ID = s.Value
+	if e.ID == "" || str("alg") != LocalCipher || len(e.EncryptedKey) == 0 || len(e.Nonce) != 12 || len(e.Ciphertext) < 16 {
+		return Envelope{}, bad
 	}
-	e.EncryptedKey, e.Nonce, e.Ciphertext = get("encrypted_key"), get("nonce"), get("ciphertext")
-	if e.ID == "" || len(e.EncryptedKey) == 0 || len(e.Nonce) != 12 || len(e.Ciphertext) < 16 {
-		return Envelope{}, errors.New("the item is not an envelope kmslab wrote")
-	}
-	if s, ok := m["context"].(*ddbtypes.AttributeValueMemberS); ok {
-		c, err := ParseContext(s.Value)
-		if err != nil {
-			return Envelope{}, err
-		}
-		e.Context = c
+	if e.Context, err = ParseContext(str("context")); err != nil {
+		return Envelope{}, err
 	}
 	return e, nil
 }
@@ -424,4 +434,103 @@ func EnvelopeSummary(e Envelope) [][2]string {
 		{"Encrypted data key", show(e.EncryptedKey)},
 		{"Ciphertext (" + LocalCipher + ")", show(e.Ciphertext)},
 	}
+}
+
+// NewDataKey generates a data key bound to encCtx (GenerateDataKey) and
+// keeps its plaintext in the lab until SealSecret uses and forgets it. The
+// returned copy has no plaintext, only its fingerprint to show.
+func (l *Lab) NewDataKey(ctx context.Context, encCtx map[string]string) (DataKey, string, error) {
+	dk, err := l.GenerateDataKey(ctx, encCtx)
+	if err != nil {
+		return DataKey{}, "", err
+	}
+	if l.pending != nil {
+		l.pending.Forget()
+	}
+	l.pending = &dk
+	shown := dk
+	shown.plaintext = nil
+	return shown, dk.Fingerprint(), nil
+}
+
+// SealSecret encrypts secret locally with the data key NewDataKey kept,
+// forgets that key, and stores the envelope in the run's table.
+func (l *Lab) SealSecret(ctx context.Context, id string, secret []byte) (Envelope, error) {
+	if l.pending == nil {
+		return Envelope{}, &Error{Op: "seal the secret", Message: "there is no data key in hand", Hint: "Generate a data key first", Err: errors.New("no data key")}
+	}
+	env, err := l.pending.Seal(id, secret)
+	l.pending = nil
+	if err != nil {
+		return Envelope{}, err
+	}
+	return env, l.PutEnvelope(ctx, env)
+}
+
+// ExplainDecrypt is Explain for a direct kms:Decrypt with encCtx by the
+// test user: IAM's policy simulator and the local trace, both given the
+// encryption context as the request's condition keys.
+func (l *Lab) ExplainDecrypt(ctx context.Context, encCtx map[string]string) (Explanation, error) {
+	const op = "explain the decision"
+	if l.user == nil {
+		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
+	}
+	id, err := l.identity(ctx)
+	if err != nil {
+		return Explanation{}, err
+	}
+	keyPolicy, err := l.rawKeyPolicy(ctx)
+	if err != nil {
+		return Explanation{}, err
+	}
+	const action = "kms:Decrypt"
+	out, err := l.iam.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
+		PolicySourceArn: aws.String(l.user.ARN),
+		ActionNames:     []string{action},
+		ResourceArns:    []string{l.keyARN},
+		ResourcePolicy:  aws.String(keyPolicy),
+		ContextEntries: contextEntries(policy.RequestContext(policy.RequestFacts{
+			Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, EncryptionContext: encCtx})),
+	})
+	if err != nil {
+		return Explanation{}, fail(op, l.names.User, err)
+	}
+	if len(out.EvaluationResults) == 0 {
+		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
+	}
+	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, keyPolicy)
+	tr, err := l.TraceDecrypt(ctx, AsTestUser, encCtx)
+	if err != nil {
+		e.TraceError = err.Error()
+	} else {
+		e.Trace = tr
+	}
+	return e, nil
+}
+
+// TestUserARN is the test user's ARN, once part 5 created it.
+func (l *Lab) TestUserARN() (string, error) {
+	if l.user == nil {
+		return "", &Error{Op: "name the test user", Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
+	}
+	return l.user.ARN, nil
+}
+
+// WaitToOpen retries the test user's OpenEnvelope with encCtx until KMS
+// allows it or the wait gives up: a key policy change takes a moment to
+// apply (developerguide/key-policy-modifying.html).
+func (l *Lab) WaitToOpen(ctx context.Context, e Envelope, encCtx map[string]string) (Opened, error) {
+	var last Opened
+	err := l.wait(ctx, "WaitToOpen", "the key policy change to take effect", func(ctx context.Context) (bool, error) {
+		o, err := l.OpenEnvelope(ctx, e, encCtx, AsTestUser)
+		if err != nil {
+			return false, err
+		}
+		last = o
+		return o.Decision == Allowed, nil
+	})
+	if err != nil {
+		return last, fail("wait for the test user's access", e.ID, err)
+	}
+	return last, nil
 }

@@ -60,7 +60,10 @@ func (e *Experiment) ProbeEnvelope(ctx context.Context, p EnvelopeProbe) Probe {
 	if p.As == AsTestUser {
 		who, kc = l.user.Name, l.test.kms
 	}
-	label := fmt.Sprintf("%s as %s (context %s)", p.Call.verb(), who, ContextString(p.Context))
+	label := fmt.Sprintf("%s as %s (no encryption context)", p.Call.verb(), who)
+	if len(p.Context) > 0 {
+		label = fmt.Sprintf("%s as %s (context %s)", p.Call.verb(), who, ContextString(p.Context))
+	}
 	var last Probe
 	var callErr error
 	try := func(ctx context.Context) (bool, error) {
