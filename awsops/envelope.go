@@ -430,9 +430,9 @@ func EnvelopeSummary(e Envelope) [][2]string {
 	}
 	return [][2]string{
 		{"Envelope", e.ID},
-		{"Encryption context", ContextString(e.Context)},
-		{"Encrypted data key", show(e.EncryptedKey)},
-		{"Ciphertext (" + LocalCipher + ")", show(e.Ciphertext)},
+		{"Context", ContextString(e.Context)},
+		{"Encrypted key", show(e.EncryptedKey)},
+		{"Ciphertext", show(e.Ciphertext) + " " + LocalCipher},
 	}
 }
 
@@ -499,6 +499,12 @@ func (l *Lab) ExplainDecrypt(ctx context.Context, encCtx map[string]string) (Exp
 		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
 	}
 	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, keyPolicy)
+	if e.Decision != "allowed" {
+		// The shared summary speaks of a read through DynamoDB; here the
+		// user called KMS itself, with this context.
+		e.Summary = fmt.Sprintf("Nothing allows %s to call kms:Decrypt on the key with encryption context %s: "+
+			"no statement of the key policy, nor of its IAM policies, matches. It can read the envelope, not open it.", l.user.Name, orNone(ContextString(encCtx)))
+	}
 	tr, err := l.TraceDecrypt(ctx, AsTestUser, encCtx)
 	if err != nil {
 		e.TraceError = err.Error()
@@ -533,4 +539,11 @@ func (l *Lab) WaitToOpen(ctx context.Context, e Envelope, encCtx map[string]stri
 		return last, fail("wait for the test user's access", e.ID, err)
 	}
 	return last, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }

@@ -121,9 +121,9 @@ func envDataKey() Step {
 				Status: Done,
 				Result: Note{Pairs: [][2]string{
 					{"KMS key", dk.KeyARN},
-					{"Encryption context", cliContext(dk.Context)},
-					{"Plaintext data key", fingerprint + " (masked; in memory only, thrown away after part 3)"},
-					{"Encrypted data key", fmt.Sprintf("%d bytes: stored with the data", len(dk.Encrypted))},
+					{"Context", cliContext(dk.Context)},
+					{"Data key", fingerprint + " (masked; in memory only, thrown away after part 3)"},
+					{"Encrypted key", fmt.Sprintf("%d bytes: stored with the data", len(dk.Encrypted))},
 				}},
 				Summary: fmt.Sprintf("KMS returned a 256-bit data key twice: in the clear (used once, then thrown away) and encrypted under the key, bound to %s.",
 					cliContext(dk.Context)),
@@ -167,7 +167,7 @@ func envSeal() Step {
 				return failed(err)
 			}
 			pairs := append([][2]string{{"Table", t.Name + " (default encryption: an AWS owned key, not yours)"}}, awsops.EnvelopeSummary(env)...)
-			pairs = append(pairs, [2]string{"Plaintext data key", "thrown away"})
+			pairs = append(pairs, [2]string{"Data key", "thrown away"})
 			return Outcome{
 				Status:  Done,
 				Result:  Note{Pairs: pairs},
@@ -177,18 +177,14 @@ func envSeal() Step {
 	}
 }
 
-// getCLIEnvelope fetches the CLI's envelope into files and variables, as
-// the commands of parts 4 to 7 need it; as wraps each call (asTestUser).
+// getCLIEnvelope fetches the CLI's envelope into data-key.enc and shell
+// variables, in one call, as the commands of parts 4 to 7 need it; as
+// wraps the call (asTestUser).
 func getCLIEnvelope(n awsops.Names, as func(string) string) []string {
-	get := func(attr string) string {
-		return as(fmt.Sprintf("aws dynamodb get-item --table-name %s --key '{\"id\":{\"S\":\"%s\"}}' --consistent-read --query Item.%s.S --output text",
-			n.Table, envelopeCLIID, attr))
-	}
 	return []string{
-		fmt.Sprintf("%s | base64 -d > data-key.enc", get("encrypted_key")),
-		fmt.Sprintf("IV_HEX=$(%s)", get("iv")),
-		fmt.Sprintf("CT=$(%s)", get("ciphertext")),
-		fmt.Sprintf("MAC=$(%s)", get("mac")),
+		"read -r ENCRYPTED_KEY IV_HEX CT MAC <<< \"$(" + as(fmt.Sprintf("aws dynamodb get-item --table-name %s --key '{\"id\":{\"S\":\"%s\"}}' --consistent-read \\\n"+
+			"  --query 'Item.[encrypted_key.S,iv.S,ciphertext.S,mac.S]' --output text", n.Table, envelopeCLIID)) + ")\"",
+		"base64 -d <<< \"$ENCRYPTED_KEY\" > data-key.enc",
 	}
 }
 
@@ -366,9 +362,9 @@ func (s ScopedAccess) Facts() [][2]string {
 	}
 	return [][2]string{
 		{"Key policy", fmt.Sprintf("+ statement %s: kms:Decrypt, kms:GenerateDataKey if kms:EncryptionContext:%s = %s", scopedSid, ctxKey, ctxValue)},
-		{"Test user, " + cliContext(s.Right.Context), show(s.Right)},
-		{"Test user, " + cliContext(s.WrongAsUser.Context), show(s.WrongAsUser)},
-		{"You, " + cliContext(s.WrongAsAdmin.Context), show(s.WrongAsAdmin)},
+		{"User, " + s.Right.Context[ctxKey], show(s.Right)},
+		{"User, " + s.WrongAsUser.Context[ctxKey], show(s.WrongAsUser)},
+		{"You, " + s.WrongAsAdmin.Context[ctxKey], show(s.WrongAsAdmin)},
 	}
 }
 
@@ -417,6 +413,7 @@ func envRotate() Step {
 				keyIDByAlias(n),
 				fmt.Sprintf("aws kms rotate-key-on-demand --key-id \"$%s\"", varKeyID),
 				fmt.Sprintf("aws kms list-key-rotations --key-id \"$%s\"", varKeyID),
+				"# rotate-key-on-demand and list-key-rotations (2024) need a recent AWS CLI",
 				"# the envelope stored before the rotation still opens: KMS keeps every key material",
 				strings.Join(openCLIEnvelope(asAdmin, envContext()), "\n"),
 				"# a new data key is encrypted under the new material; the key id does not change",
@@ -453,8 +450,8 @@ func envRotate() Step {
 				Status: Done,
 				Result: Note{Pairs: [][2]string{
 					{"Rotations", fmt.Sprintf("%d (the last %s, material %s…)", len(rots), last.Type, last.MaterialID[:12])},
-					{"envelope-1 (before)", "opens: " + old.Secret},
-					{"envelope-2 (after)", fmt.Sprintf("sealed with a new data key under %s, the same key id, its new material", dk.KeyARN)},
+					{"envelope-1", "sealed before: opens: " + old.Secret},
+					{"envelope-2", fmt.Sprintf("sealed after, with a new data key under %s: same key id, new material", dk.KeyARN)},
 					{"Stored", newer.ID},
 				}},
 				Summary: fmt.Sprintf("The key has new material (%d rotation); envelope-1, sealed before, still opens, and envelope-2's data key is under the new material.", len(rots)),

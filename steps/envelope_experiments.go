@@ -102,10 +102,12 @@ func EnvelopeExperiments() []Experiment {
 				return probeOpen(ctx, e, ProbeUserOpen, awsops.AsTestUser, awsops.CallOpenEnvelope, otherContext())
 			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
-				partition, account := arnParts(id)
-				c := append(envCLIPrelude(n),
+				setup, partition, account, _ := who(id)
+				c := append(setup, envCLIPrelude(n)...)
+				c = append(c,
 					fmt.Sprintf("aws kms get-key-policy --key-id \"$%s\" --policy-name default --query Policy --output text > policy-part6.json", varKeyID),
-					fmt.Sprintf("jq --argjson s '%s' '.Statement += [$s]' policy-part6.json > policy.json", writerStatement(userARN(partition, account, n))),
+					fmt.Sprintf("jq --arg u \"%s\" --argjson s '%s' '.Statement += [$s | .Principal.AWS = $u]' policy-part6.json > policy.json",
+						userARN(partition, account, n), writerStatement("")),
 					fmt.Sprintf("aws kms put-key-policy --key-id \"$%s\" --policy-name default --policy file://policy.json", varKeyID),
 					"# as the test user: an encrypted data key, and no Plaintext in the answer",
 					asTestUser(fmt.Sprintf("aws kms generate-data-key-without-plaintext --key-id \"$%s\" --key-spec AES_256 --encryption-context %s --query CiphertextBlob --output text", varKeyID, cliContext(otherContext())))+" | base64 -d > writer-key.enc",
