@@ -449,7 +449,7 @@ func envRotate() Step {
 			return Outcome{
 				Status: Done,
 				Result: Note{Pairs: [][2]string{
-					{"Rotations", fmt.Sprintf("%d (the last %s, material %s…)", len(rots), last.Type, last.MaterialID[:12])},
+					{"Rotations", fmt.Sprintf("%d (the last %s, %s)", len(rots), last.Type, last.Date.UTC().Format("2006-01-02 15:04Z"))},
 					{"envelope-1", "sealed before: opens: " + old.Secret},
 					{"envelope-2", fmt.Sprintf("sealed after, with a new data key under %s: same key id, new material", dk.KeyARN)},
 					{"Stored", newer.ID},
