@@ -101,7 +101,7 @@ func envDataKey() Step {
 		Part:    2,
 		ID:      "env-data-key",
 		Title:   "Generate a data key bound to an encryption context",
-		Short:   "Get a data key",
+		Short:   "Get data key",
 		Explain: text("envelope2_data_key"),
 		CLI: func(n awsops.Names, _ awsops.Identity) []string {
 			return []string{
@@ -137,7 +137,7 @@ func envSeal() Step {
 		Part:    3,
 		ID:      "env-seal",
 		Title:   "Encrypt a secret locally and store the envelope",
-		Short:   "Seal and store",
+		Short:   "Seal & store",
 		Explain: text("envelope3_seal"),
 		CLI: func(n awsops.Names, _ awsops.Identity) []string {
 			return []string{
@@ -406,7 +406,7 @@ func envRotate() Step {
 		Part:    7,
 		ID:      "env-rotate",
 		Title:   "Rotate the key: old envelopes still open",
-		Short:   "Rotate the key",
+		Short:   "Rotate key",
 		Explain: text("envelope7_rotate"),
 		CLI: func(n awsops.Names, _ awsops.Identity) []string {
 			return []string{
