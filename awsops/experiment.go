@@ -212,6 +212,10 @@ type Experiment struct {
 	want  map[string]Decision
 	trial Trial
 	undo  []func(context.Context) error // run last first
+	// second and reencrypted are the envelope lab's second key and what
+	// its ReEncrypt probe produced.
+	second      string
+	reencrypted []byte
 }
 
 // RunExperiment runs do as experiment id, then restores the end-of-part-6

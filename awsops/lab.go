@@ -87,6 +87,10 @@ type Lab struct {
 	baseline *LabState
 	tableUse map[string]time.Time
 	sample   []byte
+
+	// pending is the envelope lab's data key between generating it and
+	// sealing with it: its plaintext lives nowhere else.
+	pending *DataKey
 }
 
 // testClients are the test user's clients; the secret lives only in creds.

@@ -17,11 +17,30 @@ import (
 // and waits until it is ACTIVE. DynamoDB checks the key and takes a grant on
 // it while creating, so the admin must be allowed to use the key.
 func (l *Lab) CreateEncryptedTable(ctx context.Context) (Table, error) {
+	if l.keyARN == "" {
+		return Table{}, &Error{Op: "create table", Resource: l.names.Table, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
+	}
+	return l.createTable(ctx, &ddbtypes.SSESpecification{
+		Enabled:        aws.Bool(true),
+		SSEType:        ddbtypes.SSETypeKms,
+		KMSMasterKeyId: aws.String(l.keyARN),
+	})
+}
+
+// CreatePlainTable creates the run's table with DynamoDB's default
+// encryption at rest (an AWS owned key, not the run's key) and waits until
+// it is ACTIVE: where the envelope lab stores envelopes, so that reading
+// one needs DynamoDB permissions only and the run's key guards the secret
+// alone.
+func (l *Lab) CreatePlainTable(ctx context.Context) (Table, error) {
+	return l.createTable(ctx, nil)
+}
+
+// createTable creates the run's table with sse (nil: DynamoDB's default)
+// and waits until it is ACTIVE; called again, it reuses what this run made.
+func (l *Lab) createTable(ctx context.Context, sse *ddbtypes.SSESpecification) (Table, error) {
 	const op = "create table"
 	name := l.names.Table
-	if l.keyARN == "" {
-		return Table{}, &Error{Op: op, Resource: name, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
-	}
 	if l.table == nil {
 		entry, err := l.ledger.plan(KindTable, name, "")
 		if err != nil {
@@ -32,12 +51,8 @@ func (l *Lab) CreateEncryptedTable(ctx context.Context) (Table, error) {
 			AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
 			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
 			BillingMode:          ddbtypes.BillingModePayPerRequest,
-			SSESpecification: &ddbtypes.SSESpecification{
-				Enabled:        aws.Bool(true),
-				SSEType:        ddbtypes.SSETypeKms,
-				KMSMasterKeyId: aws.String(l.keyARN),
-			},
-			Tags: []ddbtypes.Tag{{Key: aws.String(TagKey), Value: aws.String(l.names.RunID)}},
+			SSESpecification:     sse,
+			Tags:                 []ddbtypes.Tag{{Key: aws.String(TagKey), Value: aws.String(l.names.RunID)}},
 		})
 		var arn string
 		switch {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +30,9 @@ type TraceRequest struct {
 	// Via is the service acting for the caller ("dynamodb"): KMS then sees
 	// kms:ViaService = dynamodb.<region>.amazonaws.com. Empty for a direct call.
 	Via string
+	// EncryptionContext is the request's encryption context: KMS sets
+	// kms:EncryptionContext:<key> and kms:EncryptionContextKeys from it.
+	EncryptionContext map[string]string
 }
 
 // Trace is a KMS decision evaluated locally from the documents AWS returned,
@@ -227,6 +232,7 @@ func (e *Explainer) requestContext(who *caller, r TraceRequest) policy.Context {
 	if r.Via != "" {
 		f.ViaService = viaService(r.Via, e.region)
 	}
+	f.EncryptionContext = r.EncryptionContext
 	return policy.RequestContext(f)
 }
 
@@ -241,6 +247,16 @@ func contextEntries(c policy.Context) []iamtypes.ContextEntry {
 		if v, ok := c.Value(k); ok {
 			out = append(out, iamtypes.ContextEntry{
 				ContextKeyName: aws.String(string(k)), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: v})
+		}
+	}
+	// The encryption context is the request's own: IAM cannot derive it either.
+	for _, k := range slices.Sorted(maps.Keys(c)) {
+		if strings.HasPrefix(k, string(policy.KeyEncryptionContext)) || policy.Key(k) == policy.KeyEncryptionContextKeys {
+			typ := iamtypes.ContextKeyTypeEnumString
+			if policy.Key(k) == policy.KeyEncryptionContextKeys {
+				typ = iamtypes.ContextKeyTypeEnumStringList
+			}
+			out = append(out, iamtypes.ContextEntry{ContextKeyName: aws.String(k), ContextKeyType: typ, ContextKeyValues: c[k]})
 		}
 	}
 	return out

@@ -24,8 +24,8 @@ func TestHelpListsOnlyMeaningfulFlags(t *testing.T) {
 		args  []string
 		flags []string
 	}{
-		{nil, []string{"--aws", "--endpoint-url", "--help", "--profile", "--region", "--seed", "--state-dir", "--version"}},
-		{[]string{"run"}, []string{"--aws", "--endpoint-url", "--experiments", "--help", "--json", "--profile", "--region", "--seed", "--state-dir", "--yes"}},
+		{nil, []string{"--aws", "--endpoint-url", "--help", "--lab", "--profile", "--region", "--seed", "--state-dir", "--version"}},
+		{[]string{"run"}, []string{"--aws", "--endpoint-url", "--experiments", "--help", "--json", "--lab", "--profile", "--region", "--seed", "--state-dir", "--yes"}},
 		{[]string{"cleanup"}, []string{"--dry-run", "--endpoint-url", "--help", "--profile", "--region", "--run", "--state-dir", "--yes"}},
 		{[]string{"serve"}, []string{"--account-id", "--addr", "--admin-access-key-id", "--admin-secret-access-key", "--allow-remote",
 			"--audit-log", "--audit-max-events", "--data-dir", "--help", "--key-cache-ttl", "--region", "--repair", "--seed"}},

@@ -77,7 +77,7 @@ func (r *report) header(mode Mode, id awsops.Identity, names awsops.Names) {
 	case Endpoint:
 		where = "custom endpoint"
 	}
-	r.printf("%s\n", r.st.title.Render("kmslab · Encrypt data with AWS KMS"))
+	r.printf("%s\n", r.st.title.Render("kmslab · "+r.course.Title))
 	r.para("  ", fmt.Sprintf("%s %s · account %s · region %s", r.st.label.Render("Where:"), where, id.Account, id.Region))
 	r.para("  ", fmt.Sprintf("%s %s", r.st.label.Render("Caller:"), id.ARN))
 	r.para("  ", fmt.Sprintf("%s %s (key %s, table %s, user %s)", r.st.label.Render("Run:"), names.RunID, names.Alias, names.Table, names.User))

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"kmslab/internal/textwrap"
+	"kmslab/steps"
 )
 
 // Version is set at build time with -ldflags "-X kmslab/cli.Version=...".
@@ -28,6 +29,7 @@ type globals struct {
 	seeded      bool
 	yes         bool
 	stateDir    string
+	lab         string
 }
 
 // labFlag names one of the shared flags.
@@ -41,6 +43,7 @@ const (
 	flagSeed
 	flagYes
 	flagStateDir
+	flagLab
 )
 
 // addFlags registers the given shared flags on cmd, bound to g. Flag
@@ -68,6 +71,8 @@ func (g *globals) addFlags(cmd *cobra.Command, which ...labFlag) {
 			fs.BoolVarP(&g.yes, "yes", "y", false, "do not ask for confirmation")
 		case flagStateDir:
 			fs.StringVar(&g.stateDir, "state-dir", "", "run ledger folder (default $XDG_STATE_HOME/kmslab)")
+		case flagLab:
+			fs.StringVar(&g.lab, "lab", steps.Labs()[0].ID, "which lab: "+strings.Join(steps.LabIDs(), " or "))
 		}
 	}
 }
@@ -107,6 +112,8 @@ kmslab
 kmslab --aws --profile dev
 # the whole lab as plain text, no TUI
 kmslab run
+# the second lab: envelope encryption by hand
+kmslab --lab envelope
 # the offline AWS for the AWS CLI and SDKs
 kmslab serve`,
 		SilenceUsage: true,
@@ -116,7 +123,7 @@ kmslab serve`,
 			return runTUI(cmd, g)
 		},
 	}
-	g.addFlags(root, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagStateDir)
+	g.addFlags(root, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagStateDir, flagLab)
 	explain := newExplainCmd(g)
 	g.addFlags(explain, flagAWS, flagProfile, flagRegion, flagEndpointURL)
 	root.AddCommand(newRunCmd(g), newServeCmd(g), newCleanupCmd(g), explain, newVersionCmd(), newWorkshopCmd(g))

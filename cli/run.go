@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -34,6 +35,8 @@ kmslab run
 kmslab run --seed 1
 # one JSON object per step
 kmslab run --json | jq .
+# the envelope encryption lab, with its experiments
+kmslab run --lab envelope --experiments
 # on your real account
 kmslab run --aws --yes`,
 		Args: cobra.NoArgs,
@@ -42,7 +45,7 @@ kmslab run --aws --yes`,
 			return runHeadless(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, asJSON, experiments)
 		},
 	}
-	g.addFlags(cmd, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagYes, flagStateDir)
+	g.addFlags(cmd, flagAWS, flagProfile, flagRegion, flagEndpointURL, flagSeed, flagYes, flagStateDir, flagLab)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per step result")
 	cmd.Flags().BoolVar(&experiments, "experiments", false, "at "+course.Baseline()+", run every what-if (and restore it)")
 	return cmd
@@ -139,7 +142,23 @@ type cleanupRecord struct {
 }
 
 func runHeadless(ctx context.Context, out, errOut io.Writer, g *globals, asJSON, experiments bool) error {
-	return runCourse(ctx, out, errOut, g, steps.KMS(), asJSON, experiments)
+	course, err := g.course()
+	if err != nil {
+		return err
+	}
+	return runCourse(ctx, out, errOut, g, course, asJSON, experiments)
+}
+
+// course is the lab --lab names; the first lab when none.
+func (g *globals) course() (steps.Lab, error) {
+	if g.lab == "" {
+		return steps.Labs()[0], nil
+	}
+	l, ok := steps.LabByID(g.lab)
+	if !ok {
+		return steps.Lab{}, fmt.Errorf("there is no lab %q: --lab takes %s", g.lab, strings.Join(steps.LabIDs(), " or "))
+	}
+	return l, nil
 }
 
 // runCourse runs a lab's steps (and, with experiments, its what-ifs after

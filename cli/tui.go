@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"kmslab/sim"
-	"kmslab/steps"
 	"kmslab/ui"
 )
 
@@ -21,6 +20,10 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	ctx := cmd.Context()
 	if !isTerminal(cmd.OutOrStdout()) || !isTerminal(os.Stdin) {
 		return runHeadless(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), g, false, false)
+	}
+	course, err := g.course()
+	if err != nil {
+		return err
 	}
 	sess, err := openSession(ctx, g)
 	if err != nil {
@@ -40,7 +43,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if err := preflight(ctx, sess, lab); err != nil {
 		return err
 	}
-	opts := ui.Options{Course: steps.KMS(), Lab: lab, Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}
+	opts := ui.Options{Course: course, Lab: lab, Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}
 	if sess.mode == Offline {
 		opts.Mode = ui.Offline
 		opts.Extras = simExtras{sess.srv}

@@ -159,3 +159,25 @@ func mustBeDone(title string, o Outcome) string {
 	}
 	return ""
 }
+
+// Labs are every lab, the default first.
+func Labs() []Lab { return []Lab{KMS(), Envelope()} }
+
+// LabIDs are the labs' ids, as --lab takes them.
+func LabIDs() []string {
+	var out []string
+	for _, l := range Labs() {
+		out = append(out, l.ID)
+	}
+	return out
+}
+
+// LabByID finds a lab by its id.
+func LabByID(id string) (Lab, bool) {
+	for _, l := range Labs() {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return Lab{}, false
+}

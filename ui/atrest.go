@@ -28,7 +28,7 @@ func (v *atRestView) SetSize(w, _ int) { v.width = w }
 // View draws the stored bytes.
 func (v *atRestView) View() string {
 	st, w, a := *v.c.styles, v.width, v.data
-	out := []string{st.Bold.Render("Table key, wrapped under your KMS key") + st.Muted.Render(" ("+itoa(len(a.WrappedKey))+" bytes)"),
+	out := []string{st.Bold.Render("Table key, wrapped under the table's KMS key") + st.Muted.Render(" ("+itoa(len(a.WrappedKey))+" bytes)"),
 		hexBlock(st, a.WrappedKey, w, 48)}
 	if id := v.keyID; id != "" && bytes.Contains(a.WrappedKey, []byte(id)) {
 		out = append(out, st.Muted.Render(wrapText("Readable in it: only the id of the KMS key that can unwrap it. "+

@@ -92,7 +92,7 @@ func (m Model) renderHeader() string {
 			badge = st.BadgeAWS.Render("ENDPOINT " + endpointHost(ep) + " " + region)
 		}
 	}
-	title := st.Title.Render("kmslab") + st.Muted.Render(" · Encrypt data with AWS KMS")
+	title := st.Title.Render("kmslab") + st.Muted.Render(" · "+m.opts.Course.Title)
 	gap := max(w-lipgloss.Width(title)-lipgloss.Width(badge), 1)
 	line1 := ansi.Truncate(title+strings.Repeat(" ", gap)+badge, w, "")
 

@@ -95,6 +95,18 @@ func (v *welcomeView) refresh() {
 		}
 		out = append(out, "  "+st.Muted.Render(label)+s.Title)
 	}
+	out = append(out, v.c.section("The labs"))
+	for i, l := range steps.Labs() {
+		how := "kmslab --lab " + l.ID
+		if i == 0 {
+			how = "kmslab"
+		}
+		mark, title := "  ", l.Title
+		if l.ID == v.course.ID {
+			mark, title, how = "▸ ", st.Bold.Render(l.Title), "this one"
+		}
+		out = append(out, "  "+mark+title+st.Muted.Render(" · "+how))
+	}
 	v.setSections(out, -1, false)
 }
 

@@ -12,12 +12,19 @@ import (
 //
 //	version (1) | len(key id) (1) | key id | nonce (12) | AES-256-GCM ciphertext and tag
 //
+// A key's first material writes version 1; after a rotation, version 2 adds
+// which material sealed the blob (a big-endian uint16 after the key id), so
+// a blob sealed before a rotation still opens with the material that sealed
+// it, as AWS promises (developerguide/rotating-keys.html: "KMS retains all
+// key material for a KMS key ... you can use it to decrypt any ciphertext").
+//
 // The header and the canonical encryption context are the GCM additional data,
 // so a blob moved to another key, or decrypted with another context, fails.
 const (
-	blobVersion = 1
-	nonceSize   = 12
-	tagSize     = 16
+	blobVersion        = 1
+	blobVersionRotated = 2
+	nonceSize          = 12
+	tagSize            = 16
 )
 
 var errBadBlob = errors.New("invalid ciphertext blob")
@@ -40,10 +47,17 @@ func canonicalContext(ctx map[string]string) []byte {
 	return b
 }
 
-func blobHeader(keyID string) []byte {
-	h := make([]byte, 0, 2+len(keyID))
-	h = append(h, blobVersion, byte(len(keyID)))
-	return append(h, keyID...)
+// blobHeader names the key and, after a rotation, its material (index 0 is
+// the key's first material).
+func blobHeader(keyID string, material int) []byte {
+	h := make([]byte, 0, 4+len(keyID))
+	if material == 0 {
+		h = append(h, blobVersion, byte(len(keyID)))
+		return append(h, keyID...)
+	}
+	h = append(h, blobVersionRotated, byte(len(keyID)))
+	h = append(h, keyID...)
+	return binary.BigEndian.AppendUint16(h, uint16(material))
 }
 
 func newGCM(material []byte) (cipher.AEAD, error) {
@@ -54,13 +68,13 @@ func newGCM(material []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// seal encrypts plaintext under the key's material with nonce (12 bytes).
-func seal(keyID string, material, nonce, plaintext []byte, encCtx map[string]string) ([]byte, error) {
+// seal encrypts plaintext under the key's material number index with nonce (12 bytes).
+func seal(keyID string, index int, material, nonce, plaintext []byte, encCtx map[string]string) ([]byte, error) {
 	aead, err := newGCM(material)
 	if err != nil {
 		return nil, err
 	}
-	header := blobHeader(keyID)
+	header := blobHeader(keyID, index)
 	aad := append(append([]byte{}, header...), canonicalContext(encCtx)...)
 	out := append(header, nonce...)
 	return aead.Seal(out, nonce, plaintext, aad), nil
@@ -68,27 +82,46 @@ func seal(keyID string, material, nonce, plaintext []byte, encCtx map[string]str
 
 // blobKeyID reads which key a blob names, without decrypting it.
 func blobKeyID(blob []byte) (string, error) {
-	if len(blob) < 2 || blob[0] != blobVersion {
-		return "", errBadBlob
-	}
-	n := int(blob[1])
-	if len(blob) < 2+n+nonceSize+tagSize {
-		return "", errBadBlob
-	}
-	return string(blob[2 : 2+n]), nil
+	id, _, _, err := parseBlobHeader(blob)
+	return id, err
 }
 
-// open decrypts a blob with the material of the key it names.
-func open(material, blob []byte, encCtx map[string]string) ([]byte, error) {
-	keyID, err := blobKeyID(blob)
+// parseBlobHeader reads the key a blob names, the index of the material
+// that sealed it and the header's length.
+func parseBlobHeader(blob []byte) (keyID string, material, headerLen int, err error) {
+	if len(blob) < 2 || blob[0] != blobVersion && blob[0] != blobVersionRotated {
+		return "", 0, 0, errBadBlob
+	}
+	n := int(blob[1])
+	headerLen = 2 + n
+	if blob[0] == blobVersionRotated {
+		headerLen += 2
+	}
+	if len(blob) < headerLen+nonceSize+tagSize {
+		return "", 0, 0, errBadBlob
+	}
+	if blob[0] == blobVersionRotated {
+		material = int(binary.BigEndian.Uint16(blob[2+n:]))
+		if material == 0 {
+			return "", 0, 0, errBadBlob // the first material always writes version 1
+		}
+	}
+	return string(blob[2 : 2+n]), material, headerLen, nil
+}
+
+// open decrypts a blob with materials[i], the material that sealed it.
+func open(materials [][]byte, blob []byte, encCtx map[string]string) ([]byte, error) {
+	_, index, hl, err := parseBlobHeader(blob)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := newGCM(material)
+	if index >= len(materials) {
+		return nil, errBadBlob
+	}
+	aead, err := newGCM(materials[index])
 	if err != nil {
 		return nil, err
 	}
-	hl := 2 + len(keyID)
 	aad := append(append([]byte{}, blob[:hl]...), canonicalContext(encCtx)...)
 	nonce := blob[hl : hl+nonceSize]
 	pt, err := aead.Open(nil, nonce, blob[hl+nonceSize:], aad)
@@ -103,7 +136,7 @@ func open(material, blob []byte, encCtx map[string]string) ([]byte, error) {
 
 // encryptWith seals plaintext under k with a fresh nonce from the environment.
 func (s *Service) encryptWith(k *key, plaintext []byte, encCtx map[string]string) ([]byte, error) {
-	return seal(k.id, k.material, s.env.Bytes(nonceSize), plaintext, encCtx)
+	return seal(k.id, len(k.retired), k.material, s.env.Bytes(nonceSize), plaintext, encCtx)
 }
 
 // blobKey finds the key a blob names. Callers hold s.mu.

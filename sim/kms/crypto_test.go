@@ -11,7 +11,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	const id = "1234abcd-12ab-34cd-56ef-1234567890ab"
 	ctx := map[string]string{"aws:dynamodb:tableName": "t", "aws:dynamodb:subscriberId": acct}
 	for _, pt := range [][]byte{{0}, []byte("hello"), bytes.Repeat([]byte("x"), 4096)} {
-		blob, err := seal(id, material, nonce, pt, ctx)
+		blob, err := seal(id, 0, material, nonce, pt, ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -23,7 +23,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 			t.Fatalf("blobKeyID = %q, %v", got, err)
 		}
 		// The same context in another map order decrypts.
-		back, err := open(material, blob, map[string]string{"aws:dynamodb:subscriberId": acct, "aws:dynamodb:tableName": "t"})
+		back, err := open([][]byte{material}, blob, map[string]string{"aws:dynamodb:subscriberId": acct, "aws:dynamodb:tableName": "t"})
 		if err != nil || !bytes.Equal(back, pt) {
 			t.Fatalf("open = %q, %v", back, err)
 		}
@@ -34,7 +34,7 @@ func TestOpenRejects(t *testing.T) {
 	material := bytes.Repeat([]byte{7}, 32)
 	const id = "1234abcd-12ab-34cd-56ef-1234567890ab"
 	ctx := map[string]string{"purpose": "test"}
-	blob, err := seal(id, material, make([]byte, nonceSize), []byte("secret"), ctx)
+	blob, err := seal(id, 0, material, make([]byte, nonceSize), []byte("secret"), ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestOpenRejects(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			if pt, err := open(c.material, c.blob, c.ctx); err == nil {
+			if pt, err := open([][]byte{c.material}, c.blob, c.ctx); err == nil {
 				t.Fatalf("opened to %q", pt)
 			}
 		})
@@ -64,7 +64,7 @@ func TestOpenRejects(t *testing.T) {
 	for i := range blob {
 		tampered := bytes.Clone(blob)
 		tampered[i] ^= 0x01
-		if _, err := open(material, tampered, ctx); err == nil {
+		if _, err := open([][]byte{material}, tampered, ctx); err == nil {
 			t.Fatalf("tampered byte %d accepted", i)
 		}
 	}

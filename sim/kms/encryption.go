@@ -59,7 +59,7 @@ func (s *Service) decryptAs(ctx context.Context, req *api.Request, action string
 	if dryRun {
 		return nil, nil, errDryRun()
 	}
-	pt, err := open(k.material, blob, encCtx)
+	pt, err := open(k.materials(), blob, encCtx)
 	if err != nil {
 		return nil, nil, errInvalidCiphertext()
 	}

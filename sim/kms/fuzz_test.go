@@ -20,7 +20,7 @@ func FuzzHandlers(f *testing.F) {
 		``, `{}`, `null`, `[]`, `{"KeyId":null}`, `{"KeyId":""}`, `{"KeyId":"` + id + `"}`,
 		`{"KeyId":"alias/lab"}`, `{"KeyId":"arn:aws:kms:us-east-1:111122223333:alias/lab"}`,
 		`{"KeyId":"` + id + `","Plaintext":"eA==","EncryptionContext":{"a":"b"}}`,
-		`{"CiphertextBlob":"` + blob + `"}`, `{"CiphertextBlob":"AQ=="}`,
+		`{"CiphertextBlob":"` + blob + `"}`, `{"CiphertextBlob":"AQ=="}`, `{"CiphertextBlob":"AgRhYmNkAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`,
 		`{"KeyId":"` + id + `","NumberOfBytes":-1}`, `{"KeyId":"` + id + `","PendingWindowInDays":99999999999}`,
 		`{"KeyId":"` + id + `","Policy":"{\"Statement\":[]}"}`,
 		`{"AliasName":"alias/x","TargetKeyId":"` + id + `"}`,

@@ -83,6 +83,11 @@ type key struct {
 	// an RSA or ECC key.
 	spec, usage string
 	material    []byte
+	// retired are the symmetric key's earlier materials, oldest first, kept
+	// to decrypt what they sealed; rotations are its completed rotations,
+	// one per retired material. Both are empty until the key rotates.
+	retired   [][]byte
+	rotations []rotation
 	// multiRegion marks a multi-Region key (its id starts with mrk-); the Registry
 	// knows its primary and replicas.
 	multiRegion bool
@@ -161,6 +166,8 @@ func (s *Service) Handlers() map[string]api.JSONHandler {
 		"EnableKeyRotation":                   s.enableKeyRotation,
 		"DisableKeyRotation":                  s.disableKeyRotation,
 		"GetKeyRotationStatus":                s.getKeyRotationStatus,
+		"RotateKeyOnDemand":                   s.rotateKeyOnDemand,
+		"ListKeyRotations":                    s.listKeyRotations,
 		"TagResource":                         s.tagResource,
 		"UntagResource":                       s.untagResource,
 		"ListResourceTags":                    s.listResourceTags,

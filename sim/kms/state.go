@@ -24,6 +24,9 @@ type (
 		RotationDays                         int32
 		RotationSince                        time.Time
 		Material                             []byte
+		// Retired and Rotations are a rotated key's earlier materials and its rotations.
+		Retired   [][]byte   `json:",omitempty"`
+		Rotations []rotation `json:",omitempty"`
 		// Spec and Usage are empty in data dirs written before other key specs existed.
 		Spec, Usage string `json:",omitempty"`
 		// PrimaryRegion is the primary's region, for a multi-Region key.
@@ -62,6 +65,7 @@ func (s *Service) MarshalState() ([]byte, error) {
 			Created: k.created, Deletion: k.deletion, Window: k.window, Rotation: k.rotation,
 			RotationDays: k.rotationDays, RotationSince: k.rotationSince, Material: k.material, Tags: k.tags,
 			Spec: k.spec, Usage: k.usage, PolicyText: k.policyText, Policy: k.policy, PrevPolicy: k.prevPolicy, PolicySet: k.policySet,
+			Retired: k.retired, Rotations: k.rotations,
 		}
 		if k.multiRegion {
 			ks.PrimaryRegion, _ = s.registry.members(k.id)
@@ -100,7 +104,15 @@ func (s *Service) RestoreState(b []byte) error {
 			created: ks.Created, deletion: ks.Deletion, window: ks.Window, rotation: ks.Rotation,
 			rotationDays: ks.RotationDays, rotationSince: ks.RotationSince, material: ks.Material, tags: ks.Tags,
 			spec: ks.Spec, usage: ks.Usage, policyText: ks.PolicyText, policy: ks.Policy, prevPolicy: ks.PrevPolicy, policySet: ks.PolicySet,
-			multiRegion: ks.PrimaryRegion != "",
+			multiRegion: ks.PrimaryRegion != "", retired: ks.Retired, rotations: ks.Rotations,
+		}
+		if len(k.retired) != len(k.rotations) {
+			return fmt.Errorf("restore kms: key %s has %d retired materials for %d rotations", ks.ID, len(k.retired), len(k.rotations))
+		}
+		for _, m := range k.retired {
+			if err := checkMaterial(ks.Spec, ks.Usage, m); err != nil {
+				return fmt.Errorf("restore kms: key %s: retired material: %w", ks.ID, err)
+			}
 		}
 		if k.multiRegion != isMRKID(k.id) {
 			return fmt.Errorf("restore kms: key %s with primary region %q", k.id, ks.PrimaryRegion)

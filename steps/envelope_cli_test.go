@@ -1,0 +1,137 @@
+package steps_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kmslab/awsops"
+	"kmslab/sim"
+	"kmslab/steps"
+)
+
+// The envelope lab's commands, every part, experiment and the cleanup,
+// pasted in order into one bash against a fresh offline AWS, with the AWS
+// CLI v1 and v2 side by side: nothing is malformed, the secret comes back
+// exactly where the lab says it does (parts 4, 6 and 7, and not part 5),
+// and AWS refuses exactly with the codes the lab teaches.
+func TestEnvelopeCLIRunsAsPasted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the AWS CLI")
+	}
+	for _, tool := range []string{"jq", "bash", "openssl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	clis := map[string]string{}
+	for _, p := range []string{"aws", "/usr/bin/aws"} {
+		path, err := exec.LookPath(p)
+		if err != nil {
+			continue
+		}
+		out, err := exec.Command(path, "--version").CombinedOutput()
+		if err != nil {
+			continue
+		}
+		if v := string(out); strings.HasPrefix(v, "aws-cli/1.") {
+			clis["v1"] = path
+		} else if strings.HasPrefix(v, "aws-cli/2.") {
+			clis["v2"] = path
+		}
+	}
+	if len(clis) == 0 {
+		t.Skip("no AWS CLI installed")
+	}
+	for name, path := range clis {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// Debian's AWS CLI v2 predates RotateKeyOnDemand (2024): part 7's
+			// rotation commands are then only checked with the other CLI.
+			probe, _ := exec.Command(path, "kms", "rotate-key-on-demand").CombinedOutput()
+			rotates := !strings.Contains(strings.ToLower(string(probe)), "invalid choice")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			srv, err := sim.Start(ctx, sim.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			course := steps.Envelope()
+			names := awsops.NewNames("clienv")
+			var script []string
+			script = append(script, "set -uo pipefail",
+				`aws() { command "$AWS_CLI" --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }`,
+				"sleep() { :; }  # the offline AWS applies policy changes at once")
+			for i, st := range course.Steps {
+				script = append(script, "echo '=== "+st.ID+"'")
+				script = append(script, st.CLI(names, awsops.Identity{})...)
+				if i == course.ExperimentsAfter() {
+					for _, x := range course.Experiments {
+						script = append(script, "echo '=== "+x.ID+"'")
+						script = append(script, x.CLI(names, awsops.Identity{})...)
+					}
+				}
+			}
+			cmd := exec.Command("bash", "-c", strings.Join(script, "\n")+"\n")
+			cmd.Dir = t.TempDir()
+			var env []string
+			for _, kv := range os.Environ() {
+				if !strings.HasPrefix(kv, "AWS_") {
+					env = append(env, kv)
+				}
+			}
+			cmd.Env = append(env, "AWS_CLI="+path,
+				"AWS_ENDPOINT_URL="+srv.URL, "AWS_DEFAULT_REGION="+srv.Region,
+				"AWS_ACCESS_KEY_ID="+srv.Admin.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+srv.Admin.SecretAccessKey,
+				"AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+			raw, _ := cmd.CombinedOutput()
+			out := string(raw)
+			sections := map[string]string{}
+			for _, sec := range strings.Split(out, "=== ")[1:] {
+				id, body, _ := strings.Cut(sec, "\n")
+				sections[id] = body
+			}
+			if !rotates {
+				t.Logf("%s has no rotate-key-on-demand: part 7's rotation not checked", path)
+				sections["env-rotate"] = cliMisuse.ReplaceAllString(sections["env-rotate"], "")
+			}
+			for id, body := range sections {
+				if m := cliMisuse.FindString(body); m != "" {
+					t.Fatalf("%s: a command is malformed (%q):\n%s", id, m, body)
+				}
+			}
+			secret := regexp.MustCompile(`(?m)^The vault opens with 4-8-15-16$`)
+			for id, want := range map[string]int{"env-read": 1, "env-denied": 0, "env-scoped-grant": 1, "env-rotate": 1} {
+				if got := len(secret.FindAllString(sections[id], -1)); got != want {
+					t.Errorf("%s: the secret printed %d times, want %d:\n%s", id, got, want, sections[id])
+				}
+			}
+			for id, want := range map[string][]string{
+				"env-data-key":     nil,
+				"env-seal":         nil,
+				"env-read":         nil,
+				"env-denied":       {"AccessDeniedException"},
+				"env-scoped-grant": {"AccessDeniedException", "InvalidCiphertextException"},
+				"env-rotate":       nil,
+				"env-no-context":   {"AccessDeniedException", "InvalidCiphertextException"},
+				"env-writer":       {"AccessDeniedException"},
+				"env-reencrypt":    {"AccessDeniedException"},
+				"env-disable":      {"DisabledException"},
+				"env-deletion":     {"KMSInvalidStateException", "DisabledException"},
+				"cleanup":          nil,
+			} {
+				var got []string
+				for _, m := range awsError.FindAllStringSubmatch(sections[id], -1) {
+					got = append(got, m[1])
+				}
+				if strings.Join(got, " ") != strings.Join(want, " ") {
+					t.Errorf("%s: AWS refused with %v, want %v:\n%s", id, got, want, sections[id])
+				}
+			}
+		})
+	}
+}
