@@ -43,6 +43,8 @@ func Envelope() Lab {
 		Resources:   envelopeResources,
 		Steps:       steps,
 		Experiments: EnvelopeExperiments(),
+		Remember:    envelopeRemember,
+		Next:        "The first lab lets DynamoDB do all of this for you, and shows who may read an encrypted table: `kmslab --lab kms`.",
 	}
 }
 
@@ -468,3 +470,8 @@ func envCleanup() Step {
 	}
 	return s
 }
+
+const envelopeRemember = `- **Envelope encryption**: KMS never sees your data. It gives you a data key twice, in plaintext to encrypt with and encrypted under the KMS key to store; you keep only the encrypted one beside the ciphertext.
+- Reading needs ` + "`kms:Decrypt`" + ` on the KMS key: whoever can read the stored envelope but not decrypt its data key holds only ciphertext.
+- The **encryption context** is bound to the ciphertext: decrypting with another context fails, and a key policy can grant use for one context only (` + "`kms:EncryptionContext:`" + `).
+- Rotating the key changes the material for new data keys; old envelopes still decrypt, because each ciphertext names the material that sealed it.`

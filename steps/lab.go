@@ -27,6 +27,10 @@ type Lab struct {
 	// Experiments are the what-ifs offered once the last part succeeded and
 	// before cleanup; they start from, and restore, the end of that part.
 	Experiments []Experiment
+	// Remember is the summary's "What to remember", markdown.
+	Remember string
+	// Next points, in markdown, to the lab to take after this one.
+	Next string
 }
 
 // Resource is one thing a lab creates, with what it costs.
@@ -43,6 +47,8 @@ func KMS() Lab {
 		Must:        "the test user denied in part 5, allowed after part 6, everything cleaned up",
 		Resources:   kmsResources,
 		Steps:       All(),
+		Remember:    kmsRemember,
+		Next:        "Next, do by hand what DynamoDB did for you here: `kmslab --lab envelope` generates a data key, encrypts a secret with it locally, keeps only the encrypted data key, and asks KMS to decrypt that key to read the secret again.",
 		Experiments: Experiments(),
 	}
 }
@@ -181,3 +187,8 @@ func LabByID(id string) (Lab, bool) {
 	}
 	return Lab{}, false
 }
+
+const kmsRemember = `- DynamoDB encrypts every table at rest. With a **customer managed key** you decide, in the key policy, who may use it.
+- Every read and write of an encrypted table needs the table key, which DynamoDB decrypts with KMS **as the caller**: full DynamoDB permissions are not enough without ` + "`kms:Decrypt`" + ` on the key.
+- Metadata calls such as DescribeTable need no KMS permission: the denial is specifically about the data.
+- There are two ways to let a user use the key: name the user in the key policy (the fix you ran), or, because the key policy's root statement ("Enable IAM User Permissions") hands the decision to IAM, attach an IAM policy that allows ` + "`kms:Decrypt`" + ` on the key. Both are policy changes, visible in a diff and auditable in CloudTrail.`

@@ -15,6 +15,7 @@ import (
 type summaryView struct {
 	pane
 	c         common
+	lab       steps.Lab // what the summary recaps: its "What to remember" and "Next"
 	steps     []steps.Step
 	states    []stepState
 	remaining bool   // resources of this run may still exist
@@ -42,8 +43,8 @@ func (v *summaryView) SetSize(w, h int) {
 }
 
 // show takes what every step did.
-func (v *summaryView) show(all []steps.Step, states []stepState, remaining bool) {
-	v.steps, v.states, v.remaining = all, states, remaining
+func (v *summaryView) show(lab steps.Lab, states []stepState, remaining bool) {
+	v.lab, v.steps, v.states, v.remaining = lab, lab.Steps, states, remaining
 	v.refresh()
 }
 
@@ -76,11 +77,6 @@ func (v summaryView) FullHelp() [][]key.Binding {
 }
 
 func (v summaryView) hint() string { return "Press Enter or q to quit." }
-
-const summaryMD = `- DynamoDB encrypts every table at rest. With a **customer managed key** you decide, in the key policy, who may use it.
-- Every read and write of an encrypted table needs the table key, which DynamoDB decrypts with KMS **as the caller**: full DynamoDB permissions are not enough without ` + "`kms:Decrypt`" + ` on the key.
-- Metadata calls such as DescribeTable need no KMS permission: the denial is specifically about the data.
-- There are two ways to let a user use the key: name the user in the key policy (the fix you ran), or, because the key policy's root statement ("Enable IAM User Permissions") hands the decision to IAM, attach an IAM policy that allows ` + "`kms:Decrypt`" + ` on the key. Both are policy changes, visible in a diff and auditable in CloudTrail.`
 
 func (v *summaryView) refresh() {
 	if v.c.styles == nil {
@@ -118,8 +114,11 @@ func (v *summaryView) refresh() {
 	}
 	out = append(out,
 		v.c.section("What to remember"),
-		v.c.markdown(summaryMD, w),
+		v.c.markdown(v.lab.Remember, w),
 	)
+	if v.lab.Next != "" {
+		out = append(out, v.c.section("Next"), v.c.markdown(v.lab.Next, w))
+	}
 	if v.remaining {
 		msg := "Resources from this run still exist."
 		if v.c.run.mode == AWS {
@@ -166,7 +165,7 @@ func (m *Model) syncSummary() {
 		m.summary.lessons = append(m.summary.lessons, lesson{title: x.Title, text: x.Why,
 			wrong: !r.right(x), predicted: r.predicted, actual: r.outcome.Actual(x)})
 	}
-	m.summary.show(m.opts.Course.Steps, m.steps, m.resourcesPresent())
+	m.summary.show(m.opts.Course, m.steps, m.resourcesPresent())
 }
 
 func (v summaryView) header() (string, string) { return "Summary", "what you did" }
