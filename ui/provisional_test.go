@@ -90,6 +90,36 @@ func TestSlowStartShowsNoProvisionalFrame(t *testing.T) {
 	}
 }
 
+// TestStepResultArrivesWithItsPanels: offline, a finished step's result is
+// drawn together with its panels' reading, in the update that applies the
+// outcome. Were the panels read by a later command, the result would first
+// be drawn with them "reading…" (and the pane's scroll mark at another
+// percentage), and a loaded machine could leave that frame on screen long
+// enough for kmslab record to film it.
+func TestStepResultArrivesWithItsPanels(t *testing.T) {
+	m := newFixtureModel(Offline, 120, 40, fakeExtras{})
+	m, _ = press(t, m, "enter") // welcome -> part 1
+	m, cmd := m.startStep(0)
+	var done tea.Msg
+	for _, c := range cmd().(tea.BatchMsg) {
+		if msg, ok := c().(stepDoneMsg); ok {
+			done = msg
+			break
+		}
+	}
+	if done == nil {
+		t.Fatal("running step 0 gave no stepDoneMsg")
+	}
+	nm, _ := m.Update(done)
+	got := nm.(Model)
+	if s := content(got); strings.Contains(s, "reading…") || !strings.Contains(s, "AT REST") {
+		t.Errorf("the update that finished the step drew its panels without their reading:\n%s", s)
+	}
+	if got.steps[0].snapshot == nil {
+		t.Error("the step kept no snapshot of its panels")
+	}
+}
+
 // screenOf is the text a cols x rows terminal shows after b.
 func screenOf(b []byte, cols, rows int) string {
 	s := tape.NewScreen(cols, rows, nil)
