@@ -79,6 +79,12 @@ type Model struct {
 	c      common
 	styles Styles
 	isDark bool
+	// sized is set once the terminal's size is known (Options.Width and
+	// Height, or a WindowSizeMsg). Until then View draws nothing: a frame
+	// laid out at the provisional 80x24 would be drawn at the wrong width
+	// and, on a busy machine, stay on screen long enough to be seen (or
+	// filmed by kmslab record) before the real size re-lays it out.
+	sized bool
 
 	screen screen
 	cur    int // the step shown on screenStep
@@ -151,8 +157,9 @@ func New(o Options) Model {
 	m.sidebar = newSidebar(m.c)
 	m.applyStyles()
 	w, h := o.Width, o.Height
-	if w == 0 || h == 0 {
-		w, h = 80, 24
+	m.sized = w > 0 && h > 0
+	if !m.sized {
+		w, h = 80, 24 // keys still work; nothing is drawn until the size comes
 	}
 	m.resize(w, h)
 	m.showStep(false)
@@ -199,6 +206,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		m.sized = true
 		m.resize(msg.Width, msg.Height)
 		return m, nil
 	case tea.BackgroundColorMsg:

@@ -34,7 +34,9 @@ type Options struct {
 	Extras Extras
 	// Progress delivers awsops progress reports to the status line.
 	Progress *ProgressFeed
-	// Width and Height are the initial size, until the terminal reports its own.
+	// Width and Height are the initial size, until the terminal reports its
+	// own. Without them the walkthrough draws nothing until it does (Bubble
+	// Tea sends a WindowSizeMsg at start).
 	Width, Height int
 	// Dark forces a light (false) or dark (true) palette; nil asks the terminal.
 	Dark *bool

@@ -42,12 +42,6 @@ func (p *panels) fetch(table string) tea.Cmd {
 	return p.read(table, -1, 0)
 }
 
-// snapshot reads the panels' data right after run `run` of step `step`,
-// shown or not: going back to that step later shows it as it was.
-func (p *panels) snapshot(table string, step, run int) tea.Cmd {
-	return p.read(table, step, run)
-}
-
 func (p *panels) read(table string, step, run int) tea.Cmd {
 	x := p.extras
 	if x == nil {
@@ -56,22 +50,29 @@ func (p *panels) read(table string, step, run int) tea.Cmd {
 	p.readID++
 	id := p.readID
 	return func() tea.Msg {
-		msg := extrasMsg{id: id, audit: x.Audit(), step: step, run: run}
-		for i := range msg.audit {
-			e := &msg.audit[i]
-			e.Service, e.Operation, e.Caller = sanitize(e.Service), sanitize(e.Operation), sanitize(e.Caller)
-			e.InvokedBy, e.Decision, e.ErrorCode = sanitize(e.InvokedBy), sanitize(e.Decision), sanitize(e.ErrorCode)
-		}
-		if table != "" {
-			ar, err := x.AtRest(table)
-			if err != nil {
-				msg.err = err
-			} else {
-				msg.atRest = &ar
-			}
-		}
+		msg := readExtras(x, table, step, run)
+		msg.id = id
 		return msg
 	}
+}
+
+// readExtras reads the panels' data from x (its id is left for the caller).
+func readExtras(x Extras, table string, step, run int) extrasMsg {
+	msg := extrasMsg{audit: x.Audit(), step: step, run: run}
+	for i := range msg.audit {
+		e := &msg.audit[i]
+		e.Service, e.Operation, e.Caller = sanitize(e.Service), sanitize(e.Operation), sanitize(e.Caller)
+		e.InvokedBy, e.Decision, e.ErrorCode = sanitize(e.InvokedBy), sanitize(e.Decision), sanitize(e.ErrorCode)
+	}
+	if table != "" {
+		ar, err := x.AtRest(table)
+		if err != nil {
+			msg.err = err
+		} else {
+			msg.atRest = &ar
+		}
+	}
+	return msg
 }
 
 // take keeps a reading unless a newer one was asked for.

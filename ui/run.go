@@ -18,6 +18,11 @@ type stepDoneMsg struct {
 	index   int
 	run     int
 	outcome steps.Outcome
+	// extras is the panels' reading taken right after the run, offline: it
+	// arrives with the outcome, so the result is never drawn with its
+	// panels still "reading…" (a frame a loaded machine could leave on
+	// screen long enough for kmslab record to film it).
+	extras *extrasMsg
 }
 
 // progressMsg is one awsops progress report.
@@ -68,8 +73,14 @@ func (m Model) startStep(i int) (Model, tea.Cmd) {
 	m.syncSidebar()
 	m.showStep(false)
 	step, lab := m.opts.Course.Steps[i], m.opts.Lab
+	extras, table := m.part.panels.extras, m.opts.Names.Table
 	runCmd := func() tea.Msg {
-		return stepDoneMsg{index: i, run: run, outcome: runSafely(ctx, step, lab)}
+		msg := stepDoneMsg{index: i, run: run, outcome: runSafely(ctx, step, lab)}
+		if extras != nil {
+			x := readExtras(extras, table, i, run)
+			msg.extras = &x
+		}
+		return msg
 	}
 	return m, tea.Batch(runCmd, m.spinner.Tick)
 }
@@ -125,7 +136,15 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 	}
-	return m, m.part.panels.snapshot(m.opts.Names.Table, msg.index, msg.run)
+	if x := msg.extras; x != nil {
+		// The panels' snapshot came with the outcome: apply it as the latest
+		// reading in this very update, so the result and its panels are
+		// drawn together.
+		m.part.panels.readID++
+		x.id = m.part.panels.readID
+		return m.update(*x)
+	}
+	return m, nil
 }
 
 func fromStepStatus(s steps.Status) status {

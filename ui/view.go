@@ -16,8 +16,8 @@ import (
 // joins lines, which keeps View far below a millisecond.
 func (m *Model) render() string {
 	w, h := m.c.width, m.c.height
-	if w <= 0 || h <= 0 {
-		return ""
+	if !m.sized || w <= 0 || h <= 0 {
+		return "" // the terminal's size is not known yet: see Model.sized
 	}
 	if m.tooSmall() {
 		return m.renderTooSmall()
