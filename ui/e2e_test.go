@@ -131,7 +131,7 @@ func TestEndToEndOffline(t *testing.T) {
 	}
 	enter() // quits: nothing left to clean up
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	out := tm.FinalModel(t).(Model)
+	out := tm.FinalModel(t).(lockedModel).Model
 	if out.screen != screenSummary {
 		t.Errorf("final screen %d", out.screen)
 	}
@@ -161,7 +161,8 @@ func runWatchedAt(t *testing.T, m Model, w, h int) (*teatest.TestModel, func(wha
 	var mu sync.Mutex
 	var latest Model
 	filter := func(mod tea.Model, msg tea.Msg) tea.Msg {
-		if mm, ok := mod.(Model); ok {
+		if lm, ok := mod.(lockedModel); ok {
+			mm := lm.Model
 			// The program keeps mutating these slices: snapshot them.
 			mm.steps = append([]stepState(nil), mm.steps...)
 			mm.experiments.records = append([]expRecord(nil), mm.experiments.records...)
@@ -171,7 +172,7 @@ func runWatchedAt(t *testing.T, m Model, w, h int) (*teatest.TestModel, func(wha
 		}
 		return msg
 	}
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
+	tm := teatest.NewTestModel(t, lockedModel{m}, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256), tea.WithFilter(filter)))
 	waitModel := func(what string, cond func(Model) bool) Model {
 		t.Helper()
@@ -188,8 +189,30 @@ func runWatchedAt(t *testing.T, m Model, w, h int) (*teatest.TestModel, func(wha
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(latest.View().Content))
+		t.Fatalf("timed out waiting for %s; screen:\n%s", what, plain(latest))
 		return Model{}
 	}
 	return tm, waitModel
+}
+
+// renderMu keeps a test's reading of a model copy (plain) apart from the
+// running program's Update: a copy shares pointers with the live model (the
+// policy editor's viewport), so rendering it while the program updates would
+// race.
+var renderMu sync.Mutex
+
+// lockedModel runs a Model under renderMu, for the programs runWatched starts.
+type lockedModel struct{ Model }
+
+func (l lockedModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	m, cmd := l.Model.Update(msg)
+	return lockedModel{m.(Model)}, cmd
+}
+
+func (l lockedModel) View() tea.View {
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	return l.Model.View()
 }

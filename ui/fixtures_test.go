@@ -333,7 +333,11 @@ func keyMsg(k string) tea.KeyPressMsg {
 }
 
 // plain renders a view as text without any styling: layout goldens.
-func plain(m Model) string { return ansi.Strip(m.View().Content) }
+func plain(m Model) string {
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	return ansi.Strip(m.View().Content)
+}
 
 func downsample(s string, p colorprofile.Profile) string {
 	var buf bytes.Buffer
