@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
@@ -471,47 +470,10 @@ func (l *Lab) SealSecret(ctx context.Context, id string, secret []byte) (Envelop
 // test user: IAM's policy simulator and the local trace, both given the
 // encryption context as the request's condition keys.
 func (l *Lab) ExplainDecrypt(ctx context.Context, encCtx map[string]string) (Explanation, error) {
-	const op = "explain the decision"
-	if l.user == nil {
-		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
-	}
-	id, err := l.identity(ctx)
-	if err != nil {
-		return Explanation{}, err
-	}
-	keyPolicy, err := l.rawKeyPolicy(ctx)
-	if err != nil {
-		return Explanation{}, err
-	}
-	const action = "kms:Decrypt"
-	out, err := l.iam.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
-		PolicySourceArn: aws.String(l.user.ARN),
-		ActionNames:     []string{action},
-		ResourceArns:    []string{l.keyARN},
-		ResourcePolicy:  aws.String(keyPolicy),
-		ContextEntries: contextEntries(policy.RequestContext(policy.RequestFacts{
-			Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, EncryptionContext: encCtx})),
+	return l.explainDecrypt(ctx, func(id Identity) (policy.RequestFacts, TraceRequest) {
+		return policy.RequestFacts{Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, EncryptionContext: encCtx},
+			TraceRequest{Principal: l.user.ARN, Action: "kms:Decrypt", Key: l.keyARN, EncryptionContext: encCtx}
 	})
-	if err != nil {
-		return Explanation{}, fail(op, l.names.User, err)
-	}
-	if len(out.EvaluationResults) == 0 {
-		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
-	}
-	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, keyPolicy)
-	if e.Decision != "allowed" {
-		// The shared summary speaks of a read through DynamoDB; here the
-		// user called KMS itself, with this context.
-		e.Summary = fmt.Sprintf("Nothing allows %s to call kms:Decrypt on the key with encryption context %s: "+
-			"no statement of the key policy, nor of its IAM policies, matches. It can read the envelope, not open it.", l.user.Name, orNone(ContextString(encCtx)))
-	}
-	tr, err := l.TraceDecrypt(ctx, AsTestUser, encCtx)
-	if err != nil {
-		e.TraceError = err.Error()
-	} else {
-		e.Trace = tr
-	}
-	return e, nil
 }
 
 // TestUserARN is the test user's ARN, once part 5 created it.
@@ -539,11 +501,4 @@ func (l *Lab) WaitToOpen(ctx context.Context, e Envelope, encCtx map[string]stri
 		return last, fail("wait for the test user's access", e.ID, err)
 	}
 	return last, nil
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }

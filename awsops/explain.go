@@ -17,6 +17,17 @@ import (
 // kms:Decrypt on the key, with the key policy as the resource policy and the
 // context DynamoDB supplies when it decrypts on the user's behalf.
 func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
+	return l.explainDecrypt(ctx, func(id Identity) (policy.RequestFacts, TraceRequest) {
+		return policy.RequestFacts{Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, ViaService: viaService("dynamodb", id.Region)},
+			TraceRequest{Principal: l.user.ARN, Action: "kms:Decrypt", Key: l.keyARN, Via: "dynamodb"}
+	})
+}
+
+// explainDecrypt is the test user's kms:Decrypt on the key explained twice
+// from one request: IAM's policy simulator, given the key policy and the
+// request's condition keys, and the local trace, whose narrative is the
+// summary. req gives both for the caller's identity.
+func (l *Lab) explainDecrypt(ctx context.Context, req func(Identity) (policy.RequestFacts, TraceRequest)) (Explanation, error) {
 	const op = "explain the decision"
 	if l.user == nil {
 		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
@@ -29,14 +40,13 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	if err != nil {
 		return Explanation{}, err
 	}
-	const action = "kms:Decrypt"
+	facts, treq := req(id)
 	out, err := l.iam.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
 		PolicySourceArn: aws.String(l.user.ARN),
-		ActionNames:     []string{action},
+		ActionNames:     []string{treq.Action},
 		ResourceArns:    []string{l.keyARN},
 		ResourcePolicy:  aws.String(keyPolicy),
-		ContextEntries: contextEntries(policy.RequestContext(policy.RequestFacts{
-			Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, ViaService: viaService("dynamodb", id.Region)})),
+		ContextEntries:  contextEntries(policy.RequestContext(facts)),
 	})
 	if err != nil {
 		return Explanation{}, fail(op, l.names.User, err)
@@ -44,9 +54,9 @@ func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	if len(out.EvaluationResults) == 0 {
 		return Explanation{}, &Error{Op: op, Resource: l.names.User, Message: "the policy simulator returned no result", Hint: "Retry the step"}
 	}
-	e := explanation(out.EvaluationResults[0], action, l.keyARN, l.user.Name, keyPolicy)
+	e := explanation(out.EvaluationResults[0], treq.Action, l.keyARN, l.user.Name, keyPolicy)
 	ex := &Explainer{kms: l.kms, iam: l.iam, region: id.Region, secure: secureEndpoint(l.cfg), now: l.now}
-	tr, err := ex.Explain(ctx, TraceRequest{Principal: l.user.ARN, Action: action, Key: l.keyARN, Via: "dynamodb"})
+	tr, err := ex.Explain(ctx, treq)
 	if err != nil {
 		e.TraceError = err.Error()
 	} else {
