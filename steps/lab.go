@@ -48,7 +48,7 @@ func KMS() Lab {
 		Resources:   kmsResources,
 		Steps:       All(),
 		Remember:    kmsRemember,
-		Next:        "Next, do by hand what DynamoDB did for you here: `kmslab --lab envelope` generates a data key, encrypts a secret with it locally, keeps only the encrypted data key, and asks KMS to decrypt that key to read the secret again.",
+		Next:        "Do by hand what DynamoDB did for you here: `kmslab --lab envelope` generates a data key, encrypts a secret with it locally, keeps only the encrypted data key, and asks KMS to decrypt that key to read the secret again.",
 		Experiments: Experiments(),
 	}
 }
