@@ -132,7 +132,7 @@ func TestGoldensStateDecisionsOnlyThroughNarrate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := string(b)
+		s := withoutSidebar(string(b))
 		for _, w := range banned {
 			if strings.Contains(s, w) {
 				t.Errorf("%s: %q, a decision not told by policy.Narrate", f, w)
@@ -172,4 +172,17 @@ func TestGoldenExperimentResults(t *testing.T) {
 		t.Fatalf("no experiments in:\n%s", out)
 	}
 	golden.RequireEqual(t, []byte(out[i:]))
+}
+
+// withoutSidebar drops a screen golden's sidebar (what stands before the
+// first "│" of a line, within the sidebar's width), so that a phrase the pane
+// wraps reads on from one line to the next.
+func withoutSidebar(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if j := strings.Index(l, "│"); j >= 0 && len([]rune(l[:j])) <= 30 {
+			lines[i] = l[j+len("│"):]
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -259,14 +259,16 @@ func TestWorkshopClientNeverReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Part 1's result (the key and its policy) fills much of a 400x200
-	// screen, and a window change redraws all of it (about 8 kB): 300 of them fill the
-	// channel's 2 MB window. They are paced a frame apart: the renderer
+	// screen, and a window change redraws all of it (about 8 kB): 300 of them
+	// would just fill the channel's 2 MB window, so 600 are sent, twice that,
+	// since a loaded machine's renderer can fold frames together (CI once got
+	// through with its goodbye). They are paced a frame apart: the renderer
 	// draws the latest state once a frame.
 	others := bystander(t, rs, 3)
 	if _, err := stdin.Write([]byte("\r\r")); err != nil { // begin, run part 1
 		t.Fatal(err)
 	}
-	for i := range 300 {
+	for i := range 600 {
 		_ = s.WindowChange(200-i%2, 400-i%2)
 		time.Sleep(17 * time.Millisecond)
 	}

@@ -284,9 +284,13 @@ func runEnvDenied(ctx context.Context, lab *awsops.Lab) Outcome {
 	}
 	res := ReadDenied{Denied: *o.Denied, FixedBy: "part 6"}
 	out := Outcome{Status: DeniedAsExpected,
-		Summary: fmt.Sprintf("%s read the envelope (%d-byte encrypted data key) but KMS refused to decrypt the data key: nothing grants it kms:Decrypt.", lab.Names().User, len(env.EncryptedKey))}
+		Summary: fmt.Sprintf("%s read the envelope (%d-byte encrypted data key) but was refused %s on its data key.", lab.Names().User, len(env.EncryptedKey), o.Denied.Action)}
 	if ex, err := lab.ExplainDecrypt(ctx, envContext()); err == nil {
 		res.Explanation = &ex
+		if ex.Summary != "" {
+			// Why it was refused is the trace's to say (policy.Narrate).
+			out.Summary += " " + ex.Summary
+		}
 	} else {
 		out.Summary += " (No policy simulation: " + err.Error() + ")"
 	}
