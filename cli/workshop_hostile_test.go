@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"errors"
+	"net"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -236,10 +238,20 @@ func TestWorkshopClientNeverReads(t *testing.T) {
 	// Window changes are drawn a millisecond after they settle, not 50:
 	// the test needs many redraws, not few.
 	rs := startRoomWith(t, &globals{}, workshopFlags{}, nil, func(c *workshop.Config) { c.ResizeSettle = time.Millisecond })
-	c, err := sshwalk.Dial(rs.addr, "deaf")
+	raw, err := net.DialTimeout("tcp", rs.addr, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
+	conn := &countingConn{Conn: raw}
+	cc, chans, reqs, err := gossh.NewClientConn(conn, rs.addr, &gossh.ClientConfig{
+		User:            "deaf",
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), //nolint:gosec // our own server, on loopback
+		Timeout:         10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := gossh.NewClient(cc, chans, reqs)
 	defer c.Close()
 	s, err := c.NewSession()
 	if err != nil {
@@ -258,17 +270,31 @@ func TestWorkshopClientNeverReads(t *testing.T) {
 	if err := s.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	// Part 1's result (the key and its policy) fills much of a 400x200
-	// screen, and a window change redraws all of it (about 8 kB): 300 of them
-	// would just fill the channel's 2 MB window, so 600 are sent, twice that,
-	// since a loaded machine's renderer can fold frames together (CI once got
-	// through with its goodbye). They are paced a frame apart: the renderer
-	// draws the latest state once a frame.
+	// The client's SSH library takes in what arrives but, with stdout never
+	// read, grants the server no more window than the first 2 MB. Redraws
+	// (window changes, a frame apart) are asked for until that much has
+	// arrived on the wire and nothing more arrives for two seconds: the
+	// wire also carries SSH's framing, so 2 MB on it can leave a few
+	// kilobytes of window, room for a goodbye. Bytes are counted, not
+	// redraws, since a loaded machine's renderer folds frames together.
 	others := bystander(t, rs, 3)
 	if _, err := stdin.Write([]byte("\r\r")); err != nil { // begin, run part 1
 		t.Fatal(err)
 	}
-	for i := range 600 {
+	const window, still = 2 << 20, 2 * time.Second
+	deadline := time.Now().Add(3 * time.Minute)
+	last, since := int64(-1), time.Now()
+	for i := 0; ; i++ {
+		n := conn.received()
+		if n != last {
+			last, since = n, time.Now()
+		}
+		if n >= window && time.Since(since) >= still {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bytes arrived after %d window changes; the window is %d", n, i, window)
+		}
 		_ = s.WindowChange(200-i%2, 400-i%2)
 		time.Sleep(17 * time.Millisecond)
 	}
@@ -285,3 +311,17 @@ func TestWorkshopClientNeverReads(t *testing.T) {
 		t.Fatalf("%d session(s) still running after shutdown", n)
 	}
 }
+
+// countingConn counts the bytes a client reads off the wire.
+type countingConn struct {
+	net.Conn
+	n atomic.Int64
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (c *countingConn) received() int64 { return c.n.Load() }
