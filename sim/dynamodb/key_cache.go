@@ -23,13 +23,19 @@ type cacheEntry struct {
 // need the table key decrypted as the caller, through KMS (with kms:ViaService), unless this
 // principal's cached copy is still in use; a denial is never cached.
 //
-// The cache follows AWS's description of DynamoDB encryption at rest ("How Amazon DynamoDB
-// uses AWS KMS", https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html,
-// "Table key"; and https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html):
-// DynamoDB keeps the plaintext table key in memory for each principal and calls KMS again only
-// when a request comes after five minutes of inactivity. So the entry's life is measured from
-// its last use, not from the Decrypt that filled it: a caller who keeps reading keeps the key,
-// and a revoked caller is refused only once they have been idle for the TTL.
+// The cache follows AWS's description of DynamoDB encryption at rest. The KMS Developer
+// Guide, "How Amazon DynamoDB uses AWS KMS" (services-dynamodb, "Table key caching"; the text
+// as kept in github.com/awsdocs/aws-kms-developer-guide, doc_source/services-dynamodb.md):
+// "DynamoDB caches the plaintext table keys for each connection in memory. If DynamoDB gets a
+// request for the cached table key after five minutes of inactivity, it sends a new request to
+// AWS KMS to decrypt the table key. This call will capture any changes made to the access
+// policies of the CMK in AWS KMS or AWS Identity and Access Management (IAM) since the last
+// request to decrypt the table key." So the entry's life is measured from its last use, not
+// from the Decrypt that filled it: a caller who keeps reading keeps the key, and a revoked
+// caller is refused only once they have been idle for the TTL. AWS says "connection"; the
+// offline AWS keys the cache by principal, since every SDK call may open a new connection and
+// a cache per connection would then teach nothing (on AWS, a revoked caller on a new
+// connection may be refused sooner: said in the experiment's text).
 func (s *Service) tableKeysFor(ctx context.Context, t *table) (*tableKeys, error) {
 	t.mu.Lock()
 	blob, gen, sse, name, id, arn := t.wrappedKey, t.gen, t.sse, t.name, t.id, t.arn
