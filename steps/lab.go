@@ -31,6 +31,10 @@ type Lab struct {
 	Remember string
 	// Next points, in markdown, to the lab to take after this one.
 	Next string
+	// Cached names what its experiments may have to wait out between a
+	// change and its effect ("DynamoDB's table key cache"), for `kmslab
+	// run`'s preamble to the experiments; "" when nothing is cached.
+	Cached string
 }
 
 // Resource is one thing a lab creates, with what it costs.
@@ -50,6 +54,7 @@ func KMS() Lab {
 		Remember:    kmsRemember,
 		Next:        "Do by hand what DynamoDB did for you here: `kmslab --lab envelope` generates a data key, encrypts a secret with it locally, keeps only the encrypted data key, and asks KMS to decrypt that key to read the secret again.",
 		Experiments: Experiments(),
+		Cached:      "DynamoDB's table key cache",
 	}
 }
 
