@@ -142,7 +142,6 @@ func (d Dashboard) View() tea.View {
 func (d Dashboard) render() string {
 	st := d.styles
 	w := max(d.width, 20)
-	section := func(title string) string { return st.Bold.Render("▌ " + title) }
 	var b []string
 	b = append(b, st.Title.Render("kmslab workshop")+" "+st.Muted.Render(textwrap.Words(d.where.Sentence(), w-16, "")))
 	b = append(b, "Attendees type:  "+st.Bold.Render(d.where.Command()), "")
@@ -157,31 +156,8 @@ func (d Dashboard) render() string {
 		names = append(names[:1], ansi.Truncate(names[1], w-1, "")+"…")
 	}
 	b = append(b, names...)
-	b = append(b, "", section("How far the room got"))
-	label := 0
-	for _, c := range s.Reached {
-		label = max(label, lipgloss.Width(c.Label))
-	}
-	barW := min(max(w-label-6, 4), 40)
-	for _, c := range s.Reached {
-		n := 0
-		if s.Joined > 0 {
-			n = c.N * barW / s.Joined
-		}
-		bar := st.OK.Render(strings.Repeat("█", n)) + st.Muted.Render(strings.Repeat("░", barW-n))
-		b = append(b, fmt.Sprintf("%-*s %s %3d", label, c.Label, bar, c.N))
-	}
-	b = append(b, "", section("How the room predicted the experiments"))
-	predictions := false
-	for _, t := range s.Tallies {
-		if t.Allowed+t.Denied == 0 {
-			continue
-		}
-		predictions = true
-		b = append(b, textwrap.Words(t.String(), w, ""))
-	}
-	if !predictions {
-		b = append(b, st.Muted.Render("No one has predicted yet: the experiments open after part 6 (w)."))
+	for _, l := range s.shown() {
+		b = append(b, d.renderLab(l, len(s.Labs) > 1, w)...)
 	}
 	body := strings.Join(b, "\n")
 	foot := d.help.View(d.keys)
@@ -196,4 +172,61 @@ func (d Dashboard) render() string {
 		lines[i] = ansi.Truncate(l, w, "…")
 	}
 	return strings.Join(lines, "\n") + "\n\n" + ansi.Truncate(foot, w, "…")
+}
+
+// shown are the labs the dashboard draws: those someone reached a place
+// in, or the first when no one did yet.
+func (s Snapshot) shown() []LabSnapshot {
+	var out []LabSnapshot
+	for _, l := range s.Labs {
+		if l.Started() {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 && len(s.Labs) > 0 {
+		out = s.Labs[:1]
+	}
+	return out
+}
+
+// renderLab is one lab's arrivals and prediction tallies; named names the
+// lab in its headings, when the room offers several.
+func (d Dashboard) renderLab(l LabSnapshot, named bool, w int) []string {
+	st := d.styles
+	of := ""
+	if named {
+		of = " · " + l.Title
+	}
+	section := func(title string) string { return st.Bold.Render("▌ " + title + of) }
+	b := []string{"", section("How far the room got")}
+	label := 0
+	for _, c := range l.Reached {
+		label = max(label, lipgloss.Width(c.Label))
+	}
+	barW := min(max(w-label-6, 4), 40)
+	joined := d.snap.Joined
+	for _, c := range l.Reached {
+		n := 0
+		if joined > 0 {
+			n = c.N * barW / joined
+		}
+		bar := st.OK.Render(strings.Repeat("█", n)) + st.Muted.Render(strings.Repeat("░", barW-n))
+		b = append(b, fmt.Sprintf("%-*s %s %3d", label, c.Label, bar, c.N))
+	}
+	if len(l.Tallies) == 0 {
+		return b
+	}
+	b = append(b, "", section("How the room predicted the experiments"))
+	predictions := false
+	for _, t := range l.Tallies {
+		if t.Allowed+t.Denied == 0 {
+			continue
+		}
+		predictions = true
+		b = append(b, textwrap.Words(t.String(), w, ""))
+	}
+	if !predictions {
+		b = append(b, st.Muted.Render("No one has predicted yet: the experiments open at "+l.Baseline+" (w)."))
+	}
+	return b
 }
