@@ -27,7 +27,7 @@ type Room struct {
 // roomLab is one lab as the room counts it.
 type roomLab struct {
 	id, title string
-	baseline  string // where the experiments open: "the end of part 6"
+	baseline  string  // where the experiments open: "the end of part 6"
 	stages    []stage // the parts, cleanup and the summary, in lab order
 	exps      []steps.Experiment
 }
