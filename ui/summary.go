@@ -128,7 +128,7 @@ func (v *summaryView) refresh() {
 	if v.lab.Next != "" {
 		out = append(out, v.c.section("Next"), v.c.markdown(v.lab.Next, w))
 		if v.canStartNext {
-			out = append(out, st.Bold.Render("Press n to start it now, in this session."))
+			out = append(out, "", st.Bold.Render("Press n to start it now, in this session."))
 		}
 	}
 	if v.remaining {

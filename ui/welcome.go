@@ -186,7 +186,7 @@ func (v welcomeView) chooser(w int) []string {
 	for i, l := range v.labs {
 		mark, title := "  ", l.Title
 		if i == v.chosen {
-			mark, title = st.Accent.Render("▸ "), st.Bold.Render(l.Title)
+			mark, title = st.Accent.Render("▸ "), st.SidebarCurrent.Render(l.Title) // as the sidebar marks where you are
 		}
 		meta := " · " + itoa(l.PartCount()) + " parts"
 		if v.done[l.ID] {
