@@ -156,9 +156,29 @@ func (d Dashboard) render() string {
 		names = append(names[:1], ansi.Truncate(names[1], w-1, "")+"…")
 	}
 	b = append(b, names...)
-	for _, l := range s.shown() {
-		b = append(b, d.renderLab(l, len(s.Labs) > 1, w)...)
+	shown, named := s.shown(), len(s.Labs) > 1
+	if len(shown) > 1 && w >= 2*minLabColumn+2 {
+		// Side by side, so that both labs' arrivals fit a 24-row terminal:
+		// one heading, each column under its lab's title.
+		b = append(b, "", d.styles.Bold.Render("▌ How far the room got"))
+		colW := (w - 2) / 2
+		cols := make([]string, 0, len(shown))
+		for i, l := range shown[:2] {
+			lines := d.renderReached(l, named, colW)
+			lines[1] = ansi.Truncate(d.styles.Bold.Render(l.Title), colW, "…")
+			col := lipgloss.NewStyle().Width(colW).Render(strings.Join(lines[1:], "\n"))
+			if i > 0 {
+				col = lipgloss.NewStyle().PaddingLeft(2).Render(col)
+			}
+			cols = append(cols, col)
+		}
+		b = append(b, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, cols...), "\n")...)
+		shown = shown[2:]
 	}
+	for _, l := range shown {
+		b = append(b, d.renderReached(l, named, w)...)
+	}
+	b = append(b, d.renderTallies(s.shown(), named, w)...)
 	body := strings.Join(b, "\n")
 	foot := d.help.View(d.keys)
 	if d.asking {
@@ -189,16 +209,21 @@ func (s Snapshot) shown() []LabSnapshot {
 	return out
 }
 
-// renderLab is one lab's arrivals and prediction tallies; named names the
-// lab in its headings, when the room offers several.
-func (d Dashboard) renderLab(l LabSnapshot, named bool, w int) []string {
-	st := d.styles
-	of := ""
+// minLabColumn is the narrowest a lab's arrivals are drawn beside another's.
+const minLabColumn = 38
+
+// heading is a section's title, with its lab's when the room offers several.
+func (d Dashboard) heading(title string, l LabSnapshot, named bool) string {
 	if named {
-		of = " · " + l.Title
+		title += " · " + l.Title
 	}
-	section := func(title string) string { return st.Bold.Render("▌ " + title + of) }
-	b := []string{"", section("How far the room got")}
+	return d.styles.Bold.Render("▌ " + title)
+}
+
+// renderReached is how many reached each place of one lab, w columns wide.
+func (d Dashboard) renderReached(l LabSnapshot, named bool, w int) []string {
+	st := d.styles
+	b := []string{"", d.heading("How far the room got", l, named)}
 	label := 0
 	for _, c := range l.Reached {
 		label = max(label, lipgloss.Width(c.Label))
@@ -213,20 +238,39 @@ func (d Dashboard) renderLab(l LabSnapshot, named bool, w int) []string {
 		bar := st.OK.Render(strings.Repeat("█", n)) + st.Muted.Render(strings.Repeat("░", barW-n))
 		b = append(b, fmt.Sprintf("%-*s %s %3d", label, c.Label, bar, c.N))
 	}
-	if len(l.Tallies) == 0 {
-		return b
-	}
-	b = append(b, "", section("How the room predicted the experiments"))
-	predictions := false
-	for _, t := range l.Tallies {
-		if t.Allowed+t.Denied == 0 {
+	return b
+}
+
+// renderTallies is how the room predicted the shown labs' experiments,
+// under one heading; each lab's tallies under its title when the room
+// offers several.
+func (d Dashboard) renderTallies(labs []LabSnapshot, named bool, w int) []string {
+	st := d.styles
+	b := []string{"", st.Bold.Render("▌ How the room predicted the experiments")}
+	for _, l := range labs {
+		if len(l.Tallies) == 0 {
 			continue
 		}
-		predictions = true
-		b = append(b, textwrap.Words(t.String(), w, ""))
+		var lines []string
+		for _, t := range l.Tallies {
+			if t.Allowed+t.Denied > 0 {
+				lines = append(lines, textwrap.Words(t.String(), w, ""))
+			}
+		}
+		switch {
+		case len(lines) > 0 && named:
+			b = append(b, st.Bold.Render(l.Title))
+			b = append(b, lines...)
+		case len(lines) > 0:
+			b = append(b, lines...)
+		case named:
+			b = append(b, st.Muted.Render(textwrap.Words(l.Title+": no predictions yet.", w, "")))
+		default:
+			b = append(b, st.Muted.Render("No one has predicted yet: the experiments open at "+l.Baseline+" (w)."))
+		}
 	}
-	if !predictions {
-		b = append(b, st.Muted.Render("No one has predicted yet: the experiments open at "+l.Baseline+" (w)."))
+	if len(b) == 2 {
+		return nil // no lab has experiments
 	}
 	return b
 }

@@ -234,10 +234,23 @@ func TestRoomPerLab(t *testing.T) {
 		}
 	}
 	screen := ansi.Strip(newTestDashboard(r, 120, 60).render())
-	for _, want := range []string{"How far the room got · " + kms.Title, "How far the room got · " + env.Title,
-		"How the room predicted the experiments · " + env.Title, env.Experiments[0].Title + ": 0 allowed / 1 denied, 100% right"} {
+	for _, want := range []string{"How far the room got", kms.Title, env.Title,
+		"How the room predicted the experiments", env.Experiments[0].Title + ": 0 allowed / 1 denied, 100% right",
+		kms.Title + ": no predictions yet."} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("dashboard lacks %q:\n%s", want, screen)
+		}
+	}
+	// At 80x24 both labs' arrivals fit, side by side, down to their summaries.
+	small := ansi.Strip(newTestDashboard(r, 80, 24).render())
+	if n := strings.Count(small, "Summary "); n != 2 || !strings.Contains(small, "Part 7 · ") || !strings.Contains(small, "100% right") {
+		t.Errorf("at 80x24 the dashboard shows %d summaries, or not the envelope lab's part 7 and tally:\n%s", n, small)
+	}
+	// Too narrow for columns: one lab under the other, each under its title.
+	narrow := ansi.Strip(newTestDashboard(r, 70, 60).render())
+	for _, want := range []string{"How far the room got · " + kms.Title, "How far the room got · " + env.Title} {
+		if !strings.Contains(narrow, want) {
+			t.Errorf("at 70 columns the dashboard lacks %q:\n%s", want, narrow)
 		}
 	}
 }
