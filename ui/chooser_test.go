@@ -145,6 +145,14 @@ func TestSummaryStartsNextLab(t *testing.T) {
 		t.Errorf("the welcome screen does not mark the first lab done:\n%s", c)
 	}
 
+	// On AWS the next lab, like any, first shows what it will create.
+	onAWS := chooserFixture(t, 80, 24, Options{})
+	onAWS.opts.Mode = AWS
+	onAWS.goTo(screenSummary, 0)
+	if onAWS, _ = press(t, onAWS, "n"); onAWS.opts.Course.ID != "envelope" || onAWS.screen != screenConfirm {
+		t.Errorf("n on AWS: lab %q screen %d, want the envelope lab's confirmation", onAWS.opts.Course.ID, onAWS.screen)
+	}
+
 	dark := true
 	alone := New(Options{Course: steps.KMS(), Identity: fxIdentity, Names: fxNames, Mode: Offline, Width: 80, Height: 24, Dark: &dark})
 	alone.goTo(screenSummary, 0)

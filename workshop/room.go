@@ -162,10 +162,11 @@ func (r *Room) Record(id int, e ui.Event) {
 	r.notify()
 }
 
-// where is a stage as the log names it: with its lab when there are several.
+// where is a stage as the log names it: after its lab's title when there
+// are several.
 func (r *Room) where(l *roomLab, label string) string {
 	if len(r.labs) > 1 {
-		return label + " of " + l.title
+		return l.title + " · " + label
 	}
 	return label
 }

@@ -199,7 +199,8 @@ func FuzzDisplayName(f *testing.F) {
 func TestRoomPerLab(t *testing.T) {
 	t.Parallel()
 	kms, env := steps.KMS(), steps.Envelope()
-	r := NewRoom([]steps.Lab{kms, env}, nil)
+	var log []string
+	r := NewRoom([]steps.Lab{kms, env}, func(s string) { log = append(log, s) })
 	a, b := r.Join("ada"), r.Join("grace")
 	r.Record(a, ui.Event{Kind: ui.EventReached, Step: kms.Steps[0].ID, Part: 1}) // no lab named: the first
 	r.Record(a, ui.Event{Kind: ui.EventReached, Lab: kms.ID, Step: ui.SummaryID})
@@ -208,6 +209,9 @@ func TestRoomPerLab(t *testing.T) {
 	r.Record(b, ui.Event{Kind: ui.EventResult, Lab: env.ID, Experiment: env.Experiments[0].ID, Predicted: awsops.Refused, Actual: awsops.Refused})
 	r.Record(b, ui.Event{Kind: ui.EventReached, Lab: "nope", Step: ui.SummaryID}) // no such lab: ignored
 
+	if want := "grace reached " + env.Title + " · Part 1 · " + env.Steps[0].ShortTitle(); !slices.Contains(log, want) {
+		t.Errorf("log lacks %q:\n%s", want, strings.Join(log, "\n"))
+	}
 	s := r.Snapshot()
 	if len(s.Labs) != 2 || s.Labs[0].ID != kms.ID || s.Labs[1].ID != env.ID {
 		t.Fatalf("labs %+v", s.Labs)
