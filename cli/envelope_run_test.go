@@ -27,6 +27,11 @@ func TestRunEnvelopeSeedIsDeterministic(t *testing.T) {
 	if strings.Contains(out1, "Encrypt data with AWS KMS") {
 		t.Error("the envelope run names the first lab")
 	}
+	// The experiments' preamble is the lab's: no DynamoDB table key is
+	// cached between the envelope lab's changes and their effect.
+	if strings.Contains(out1, "table key cache") {
+		t.Error("the envelope run's preamble speaks of DynamoDB's table key cache")
+	}
 	_, _, err := runInProcess(t, "run", "--lab", "nope")
 	if err == nil || !strings.Contains(err.Error(), "kms or envelope") {
 		t.Errorf("unknown lab: %v", err)

@@ -85,7 +85,10 @@ func (r *report) experimentsHeader(ttl fmt.Stringer) {
 	}
 	r.printf("%s\n", r.st.title.Render("━━ Experiments · what if…"))
 	r.printf("%sEach one changes the lab for real, shows what AWS decides and why, then restores %s.\n", r.indent, r.course.Baseline())
-	r.printf("%sDynamoDB's table key cache: %s (offline, the offline AWS's clock jumps ahead instead of waiting).\n\n", r.indent, ttl)
+	if r.course.Cached != "" {
+		r.printf("%s%s: %s (offline, the offline AWS's clock jumps ahead instead of waiting).\n", r.indent, r.course.Cached, ttl)
+	}
+	r.printf("\n")
 }
 
 func (r *report) experimentStart(x steps.Experiment, names awsops.Names, id awsops.Identity) {

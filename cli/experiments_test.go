@@ -33,6 +33,9 @@ func TestRunExperimentsSeedIsDeterministic(t *testing.T) {
 		if extra != nil {
 			restored = strings.Count(out1, `"restored":true`)
 		}
+		if extra == nil && !strings.Contains(out1, "DynamoDB's table key cache: 5m0s") {
+			t.Errorf("kmslab %s: the preamble does not name DynamoDB's table key cache", strings.Join(args, " "))
+		}
 		if restored != len(steps.Experiments()) {
 			t.Errorf("kmslab %s: %d experiments restored, want %d\n%s", strings.Join(args, " "), restored, len(steps.Experiments()), out1)
 		}

@@ -140,8 +140,15 @@ func TestGoldensStateDecisionsOnlyThroughNarrate(t *testing.T) {
 		}
 		// Goldens wrap, so the phrase is compared word by word, as far as
 		// the line goes.
+		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 		for _, m := range was.FindAllStringSubmatchIndex(s, -1) {
 			words := strings.Fields(s[m[2]:min(m[2]+60, len(s))])
+			// A screen golden ends with the status and help lines: a phrase
+			// on the pane's last line runs off the bottom of the screen, and
+			// what the screen shows of it is all it can be held to.
+			line := strings.Count(s[:m[2]], "\n")
+			onLine := len(strings.Fields(lines[line][m[2]-lineStart(lines, line):]))
+			lastPaneLine := strings.HasSuffix(f, ".golden") && strings.Contains(f, "ui/testdata") && line == len(lines)-3
 			ok := false
 			for _, w := range policy.DecisionWords {
 				pw := strings.Fields(w)
@@ -149,7 +156,8 @@ func TestGoldensStateDecisionsOnlyThroughNarrate(t *testing.T) {
 				for n < len(pw) && n < len(words) && strings.TrimRight(words[n], ":.,") == strings.TrimRight(pw[n], ":.,") {
 					n++
 				}
-				ok = ok || n == len(pw) || (n > 0 && n < len(pw) && n < len(words) && strings.ContainsAny(words[n], "│┃"))
+				ok = ok || n == len(pw) || (n > 0 && n < len(pw) && n < len(words) && strings.ContainsAny(words[n], "│┃")) ||
+					(lastPaneLine && n > 0 && n == onLine)
 			}
 			if !ok {
 				t.Errorf("%s: %q is not one of the narrative's phrases", f, s[m[0]:min(m[1]+40, len(s))])
@@ -177,6 +185,15 @@ func TestGoldenExperimentResults(t *testing.T) {
 // withoutSidebar drops a screen golden's sidebar (what stands before the
 // first "│" of a line, within the sidebar's width), so that a phrase the pane
 // wraps reads on from one line to the next.
+// lineStart is the offset of lines[i] in the text they were split from.
+func lineStart(lines []string, i int) int {
+	n := 0
+	for _, l := range lines[:i] {
+		n += len(l) + 1
+	}
+	return n
+}
+
 func withoutSidebar(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {

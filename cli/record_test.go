@@ -24,7 +24,7 @@ Set Height 500
 Set WindowBar Colorful
 Type "kmslab --seed 1"
 Enter
-Wait+Screen /Press Enter to begin/
+Wait+Screen /Choose a lab with/
 Screenshot out/welcome.svg
 Sleep 1s
 `
@@ -47,7 +47,7 @@ Sleep 1s
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(svg), "Press Enter to begin with part 1.") {
+	if !strings.Contains(string(svg), "Choose a lab") {
 		t.Errorf("the still does not show the welcome screen as text")
 	}
 

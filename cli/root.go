@@ -30,6 +30,9 @@ type globals struct {
 	yes         bool
 	stateDir    string
 	lab         string
+	// labFixed: --lab was given, so the lab is not chosen on the welcome
+	// screen (kmslab workshop: for the whole room).
+	labFixed bool
 }
 
 // labFlag names one of the shared flags.

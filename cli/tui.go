@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"kmslab/sim"
+	"kmslab/steps"
 	"kmslab/ui"
 )
 
@@ -43,7 +44,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if err := preflight(ctx, sess, lab); err != nil {
 		return err
 	}
-	opts := ui.Options{Course: course, Lab: lab, Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}
+	opts := ui.Options{Course: course, Labs: steps.Labs(), FixedLab: cmd.Flags().Changed("lab"), Lab: lab, Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}
 	if sess.mode == Offline {
 		opts.Mode = ui.Offline
 		opts.Extras = simExtras{sess.srv}

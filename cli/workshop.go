@@ -48,18 +48,22 @@ colors. Nothing is shared between attendees, and a session gives no shell and no
 access: copy goes to the attendee's clipboard (OSC 52), experiment 9 edits in the
 built-in editor, and real AWS is never used.
 
-The terminal that started it shows the room: how many are connected, how far they got,
-and how they predicted each experiment. Ctrl-C asks, then ends every session with a
+Attendees choose the lab on their welcome screen, unless --lab fixes it for the room.
+The terminal that started it shows the room: how many are connected, how far they got
+in each lab, and how they predicted each experiment. Ctrl-C asks, then ends every session with a
 goodbye. The host key is made on first start in the state directory and reused.`,
 		Example: `# open to anyone on the network, on port 2222
 kmslab workshop
 # ask for a passphrase; every attendee sees the same ids
 KMSLAB_WORKSHOP_PASSPHRASE=kms-meetup kmslab workshop --seed 1
 # only these keys; log lines instead of the dashboard
-kmslab workshop --authorized-keys room_keys --quiet`,
+kmslab workshop --authorized-keys room_keys --quiet
+# everyone walks the envelope lab
+kmslab workshop --lab envelope`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			g.seeded = cmd.Flags().Changed("seed")
+			g.labFixed = cmd.Flags().Changed("lab")
 			if cmd.Flags().Changed("aws") || f.profile != "" || f.endpointURL != "" {
 				return errors.New("kmslab workshop runs only the offline AWS, so that no attendee acts on an AWS account: drop --aws, --profile and --endpoint-url")
 			}
@@ -79,7 +83,7 @@ kmslab workshop --authorized-keys room_keys --quiet`,
 	fl.IntVar(&f.maxSessions, "max-sessions", workshop.DefaultMaxSessions, "sessions at once; more are told the room is full")
 	fl.DurationVar(&f.idleTimeout, "idle-timeout", workshop.DefaultIdleTimeout, "end a session after this long without a key")
 	fl.BoolVar(&f.quiet, "quiet", false, "log lines instead of the dashboard (headless hosts)")
-	g.addFlags(cmd, flagRegion, flagSeed, flagStateDir)
+	g.addFlags(cmd, flagRegion, flagSeed, flagStateDir, flagLab)
 	fl.StringVar(&f.aws, "aws", "", "")
 	fl.StringVar(&f.profile, "profile", "", "")
 	fl.StringVar(&f.endpointURL, "endpoint-url", "", "")
@@ -102,8 +106,11 @@ func runWorkshop(ctx context.Context, out io.Writer, g *globals, f *workshopFlag
 	if f.quiet || !isTerminal(out) || !isTerminal(os.Stdin) {
 		logLine = func(s string) { fmt.Fprintln(out, time.Now().Format("15:04:05")+" "+s) }
 	}
-	course := steps.KMS()
-	room := workshop.NewRoom(course.Steps, course.Experiments, logLine)
+	labs, err := g.workshopLabs()
+	if err != nil {
+		return err
+	}
+	room := workshop.NewRoom(labs, logLine)
 	srv, err := workshop.New(workshopConfig(g, f, dir, room))
 	if err != nil {
 		return err
@@ -231,9 +238,27 @@ func openAttendeeLab(ctx context.Context, g *globals) (workshop.Lab, error) {
 		closeAll()
 		return workshop.Lab{}, err
 	}
-	opts := ui.Options{Course: steps.KMS(), Lab: lab, Identity: id, Mode: ui.Offline, Progress: feed,
+	labs, err := g.workshopLabs()
+	if err != nil {
+		closeAll()
+		return workshop.Lab{}, err
+	}
+	opts := ui.Options{Course: labs[0], Labs: labs, FixedLab: len(labs) == 1, Lab: lab, Identity: id, Mode: ui.Offline, Progress: feed,
 		Extras: simExtras{sess.srv}}
 	return workshop.Lab{Options: opts, Close: closeAll}, nil
+}
+
+// workshopLabs are the labs attendees choose from: every lab, or the one
+// --lab fixes for the room (its summary then starts no other).
+func (g *globals) workshopLabs() ([]steps.Lab, error) {
+	course, err := g.course()
+	if err != nil {
+		return nil, err
+	}
+	if g.labFixed {
+		return []steps.Lab{course}, nil
+	}
+	return steps.Labs(), nil
 }
 
 // randomAccountID is a 12-digit account id of its own for each attendee.

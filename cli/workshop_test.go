@@ -51,7 +51,11 @@ func startRoomWith(t *testing.T, g *globals, f workshopFlags, wrap func(*worksho
 	if f.idleTimeout == 0 {
 		f.idleTimeout = workshop.DefaultIdleTimeout
 	}
-	rs := &roomServer{room: workshop.NewRoom(steps.All(), steps.Experiments(), nil)}
+	labs, err := g.workshopLabs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := &roomServer{room: workshop.NewRoom(labs, nil)}
 	cfg := workshopConfig(g, &f, t.TempDir(), rs.room)
 	open := cfg.Open
 	cfg.Open = func(ctx context.Context, a workshop.Attendee) (workshop.Lab, error) {
@@ -171,7 +175,7 @@ func TestWorkshopTwoAttendeesIsolated(t *testing.T) {
 	if s.Connected != 2 || s.Joined != 2 {
 		t.Errorf("connected %d, joined %d; want 2 and 2", s.Connected, s.Joined)
 	}
-	for i, c := range s.Reached {
+	for i, c := range s.Labs[0].Reached {
 		want := 0
 		if i < 5 {
 			want = 2 // parts 1 to 5

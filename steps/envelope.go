@@ -38,6 +38,7 @@ func Envelope() Lab {
 	return Lab{
 		ID:          "envelope",
 		Title:       "Envelope encryption by hand",
+		Tagline:     "What DynamoDB does under the hood: a data key, an encryption context, a scoped grant and a rotation.",
 		Intro:       envelopeIntro,
 		Must:        "the test user refused the data key in part 5, allowed for tenant acme only after part 6, old envelopes readable after the rotation, everything cleaned up",
 		Resources:   envelopeResources,
@@ -45,6 +46,7 @@ func Envelope() Lab {
 		Experiments: EnvelopeExperiments(),
 		Remember:    envelopeRemember,
 		Next:        "The first lab lets DynamoDB do all of this for you, and shows who may read an encrypted table: `kmslab --lab kms`.",
+		NextID:      "kms",
 	}
 }
 

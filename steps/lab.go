@@ -15,6 +15,8 @@ import (
 type Lab struct {
 	ID    string
 	Title string
+	// Tagline is the lab in one sentence, for the list of labs to choose from.
+	Tagline string
 	// Intro is the welcome screen's markdown: what the learner will do.
 	Intro string
 	// Must says in a line what a run must show, for `kmslab run --help`.
@@ -29,8 +31,14 @@ type Lab struct {
 	Experiments []Experiment
 	// Remember is the summary's "What to remember", markdown.
 	Remember string
-	// Next points, in markdown, to the lab to take after this one.
-	Next string
+	// Next points, in markdown, to the lab to take after this one, and
+	// NextID names it (LabByID), so the summary can start it.
+	Next   string
+	NextID string
+	// Cached names what its experiments may have to wait out between a
+	// change and its effect ("DynamoDB's table key cache"), for `kmslab
+	// run`'s preamble to the experiments; "" when nothing is cached.
+	Cached string
 }
 
 // Resource is one thing a lab creates, with what it costs.
@@ -43,13 +51,16 @@ func KMS() Lab {
 	return Lab{
 		ID:          "kms",
 		Title:       "Encrypt data with AWS KMS",
+		Tagline:     "Who may read a table encrypted with your own KMS key: full DynamoDB access is not enough.",
 		Intro:       kmsIntro,
 		Must:        "the test user denied in part 5, allowed after part 6, everything cleaned up",
 		Resources:   kmsResources,
 		Steps:       All(),
 		Remember:    kmsRemember,
 		Next:        "Do by hand what DynamoDB did for you here: `kmslab --lab envelope` generates a data key, encrypts a secret with it locally, keeps only the encrypted data key, and asks KMS to decrypt that key to read the secret again.",
+		NextID:      "envelope",
 		Experiments: Experiments(),
+		Cached:      "DynamoDB's table key cache",
 	}
 }
 

@@ -33,6 +33,7 @@ type runInfo struct {
 	saveDir  string      // where c saves a step's commands; "" for the temporary directory
 	remote   bool        // Options.Remote: no host files, no external editor
 	onEvent  func(Event) // Options.OnEvent
+	course   string      // the id of the lab walked, for Event.Lab
 }
 
 func (c common) section(title string) string {

@@ -26,6 +26,9 @@ const SummaryID = "summary"
 // by id and carries nothing about the account (no ARN, no key, no secret).
 type Event struct {
 	Kind EventKind
+	// Lab is the id of the lab walked (steps.Lab.ID): a learner may walk
+	// more than one in a session.
+	Lab string
 	// Step is the step's id (EventReached), or SummaryID.
 	Step string
 	// Part is the part reached, 1 to 6; 0 for cleanup, experiments and the summary.
@@ -46,6 +49,9 @@ func (e Event) Right() bool {
 // return at once.
 func (r runInfo) emit(e Event) {
 	if r.onEvent != nil {
+		if e.Lab == "" {
+			e.Lab = r.course
+		}
 		r.onEvent(e)
 	}
 }

@@ -60,9 +60,10 @@ func TestEventsExperiment(t *testing.T) {
 	m = atStep(m, 5)
 	got = nil
 	m, _ = press(t, m, "w", "enter", "d")
+	lab := m.opts.Course.ID
 	want := []Event{
-		{Kind: EventPredicted, Experiment: xs[0].ID, Predicted: awsops.Refused},
-		{Kind: EventResult, Experiment: xs[0].ID, Predicted: awsops.Refused, Actual: awsops.Refused},
+		{Kind: EventPredicted, Lab: lab, Experiment: xs[0].ID, Predicted: awsops.Refused},
+		{Kind: EventResult, Lab: lab, Experiment: xs[0].ID, Predicted: awsops.Refused, Actual: awsops.Refused},
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("events %+v, want %+v", got, want)

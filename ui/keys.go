@@ -31,6 +31,13 @@ type KeyMap struct {
 	PredictDeny  key.Binding
 	Save         key.Binding
 
+	// Choosing a lab on the welcome screen; starting the next one from a
+	// summary.
+	LabUp    key.Binding
+	LabDown  key.Binding
+	LabPick  key.Binding
+	OtherLab key.Binding
+
 	// Dialog answers (real-AWS confirmation and the quit prompt).
 	Yes    key.Binding
 	No     key.Binding
@@ -64,6 +71,10 @@ func DefaultKeyMap() KeyMap {
 		PredictAllow:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "predict allowed")),
 		PredictDeny:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "predict denied")),
 		Save:          key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "check and keep")),
+		LabUp:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous lab")),
+		LabDown:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next lab")),
+		LabPick:       key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "begin that lab")),
+		OtherLab:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start the next lab")),
 	}
 }
 
@@ -115,6 +126,12 @@ func (m *Model) updateKeybindings() {
 	k.PredictAllow.SetEnabled(onExp && m.experiments.phase == expSetup)
 	k.PredictDeny.SetEnabled(onExp && m.experiments.phase == expSetup)
 	k.Save.SetEnabled(onExp && m.experiments.phase == expEditing)
+	choosing := !m.quitting && m.screen == screenWelcome && m.welcome.choosing()
+	k.LabUp.SetEnabled(choosing)
+	k.LabDown.SetEnabled(choosing)
+	k.LabPick.SetEnabled(choosing)
+	k.LabPick.SetHelp("1-"+itoa(max(len(m.opts.Labs), 1)), "begin that lab")
+	k.OtherLab.SetEnabled(!m.quitting && m.screen == screenSummary && m.nextLab() != nil)
 	k.Quit.SetEnabled(!m.quitting) // the prompt is already the way out
 	if m.help.ShowAll {
 		k.Help.SetHelp("?", "close")

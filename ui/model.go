@@ -96,6 +96,8 @@ type Model struct {
 	quitting bool   // the quit prompt is open
 	// quitAfterCleanup makes a successful cleanup end the program (chosen in the quit prompt).
 	quitAfterCleanup bool
+	// labsDone are the labs whose summary this run reached (lab.go).
+	labsDone map[string]bool
 
 	welcome welcomeView
 	confirm confirmView
@@ -127,7 +129,7 @@ func New(o Options) Model {
 	} else {
 		o.Endpoint = ""
 	}
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok && !o.Remote {
 		o.NoColor = true
 	}
 	if o.SaveDir == "" && o.Lab != nil && o.Lab.LedgerPath() != "" {
@@ -147,9 +149,9 @@ func New(o Options) Model {
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
-		remote: o.Remote, onEvent: o.OnEvent,
+		remote: o.Remote, onEvent: o.OnEvent, course: o.Course.ID,
 	}}
-	m.welcome = newWelcomeView(m.c, o.Course)
+	m.welcome = newWelcomeView(m.c, o.Course, o.Labs, o.FixedLab)
 	m.confirm = newConfirmView(m.c, o.Course)
 	m.part = newPartView(m.c, o.Extras)
 	m.summary = newSummaryView(m.c)
@@ -251,6 +253,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.goTo(msg.to, msg.cur)
 		return m, nil
+	case chooseLabMsg:
+		return m.chooseLab(msg)
+	case otherLabMsg:
+		return m.startNextLab()
+	case nextRunMsg:
+		return m.handleNextRun(msg)
 	case beginMsg:
 		if m.opts.Mode == AWS {
 			m.goTo(screenConfirm, 0)
@@ -462,10 +470,13 @@ func (m *Model) goTo(s screen, cur int) {
 			m.part.showResult()
 		}
 	case screenSummary:
+		m.markDone()
 		m.c.run.emit(Event{Kind: EventReached, Step: SummaryID})
 		m.syncSummary()
 		m.summary.GotoTop()
 	case screenWelcome:
+		m.welcome.locked = m.anyStepRan()
+		m.welcome.refresh()
 		m.welcome.GotoTop()
 	case screenConfirm:
 		m.confirm.GotoTop()

@@ -20,7 +20,13 @@ const (
 type Options struct {
 	// Course is the lab walked through: its intro, steps and experiments
 	// (steps.KMS()). Lab is the AWS session it runs on.
-	Course   steps.Lab
+	Course steps.Lab
+	// Labs, when more than one, are offered on the welcome screen to choose
+	// from (the cursor on Course), unless FixedLab (--lab) says Course is
+	// the one. A lab's summary can start the lab its NextID names in the
+	// same session (awsops.Lab.NextRun) when it is one of Labs.
+	Labs     []steps.Lab
+	FixedLab bool
 	Lab      *awsops.Lab
 	Identity awsops.Identity
 	// Names are the run's resource names; default Lab.Names().
@@ -40,7 +46,9 @@ type Options struct {
 	Width, Height int
 	// Dark forces a light (false) or dark (true) palette; nil asks the terminal.
 	Dark *bool
-	// NoColor drops all colors; New also honours the NO_COLOR environment variable.
+	// NoColor drops all colors; New also honours the NO_COLOR environment
+	// variable, but not for a Remote learner, whose session (its PTY and
+	// environment) decides.
 	NoColor bool
 	// Context is the parent of every step's context; default Background.
 	Context context.Context

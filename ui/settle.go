@@ -48,7 +48,8 @@ func settle(cmd tea.Cmd) tea.Cmd {
 // reading) goes back to Bubble Tea as a command.
 func isRequest(msg tea.Msg) bool {
 	switch msg.(type) {
-	case navMsg, beginMsg, nextMsg, runStepMsg, runExperimentMsg, askQuitMsg, flashMsg:
+	case navMsg, beginMsg, nextMsg, runStepMsg, runExperimentMsg, askQuitMsg, flashMsg,
+		chooseLabMsg, otherLabMsg, nextRunMsg:
 		return true
 	}
 	return false

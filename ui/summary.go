@@ -20,7 +20,9 @@ type summaryView struct {
 	states    []stepState
 	remaining bool   // resources of this run may still exist
 	score     string // the experiments' predictions, "" when none ran
-	lessons   []lesson
+	// canStartNext: n starts the lab Next points to (Options.Labs offers it).
+	canStartNext bool
+	lessons      []lesson
 }
 
 // lesson is one experiment the learner ran, for the recap: its title, what
@@ -61,22 +63,29 @@ func (v summaryView) Update(msg tea.Msg) (summaryView, tea.Cmd) {
 		return v, request(askQuitMsg{})
 	case key.Matches(k, v.c.keys.Back):
 		return v, request(navMsg{to: screenStep, cur: len(v.steps) - 1})
+	case key.Matches(k, v.c.keys.OtherLab):
+		return v, request(otherLabMsg{})
 	}
 	v.pane, _ = v.pane.handleKey(k)
 	return v, nil
 }
 
-// ShortHelp lists Enter and back.
+// ShortHelp lists Enter, the next lab and back.
 func (v summaryView) ShortHelp() []key.Binding {
-	return []key.Binding{v.c.keys.Next, v.c.keys.Back}
+	return []key.Binding{v.c.keys.Next, v.c.keys.OtherLab, v.c.keys.Back}
 }
 
-// FullHelp lists Enter, back and scrolling.
+// FullHelp lists Enter, the next lab, back and scrolling.
 func (v summaryView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{v.c.keys.Next, v.c.keys.Back}, v.c.keys.scrollBindings()}
+	return [][]key.Binding{{v.c.keys.Next, v.c.keys.OtherLab, v.c.keys.Back}, v.c.keys.scrollBindings()}
 }
 
-func (v summaryView) hint() string { return "Press Enter or q to quit." }
+func (v summaryView) hint() string {
+	if v.canStartNext {
+		return "Press n for the next lab, Enter or q to quit."
+	}
+	return "Press Enter or q to quit."
+}
 
 func (v *summaryView) refresh() {
 	if v.c.styles == nil {
@@ -118,6 +127,9 @@ func (v *summaryView) refresh() {
 	)
 	if v.lab.Next != "" {
 		out = append(out, v.c.section("Next"), v.c.markdown(v.lab.Next, w))
+		if v.canStartNext {
+			out = append(out, "", st.Bold.Render("Press n to start it now, in this session."))
+		}
 	}
 	if v.remaining {
 		msg := "Resources from this run still exist."
@@ -165,6 +177,7 @@ func (m *Model) syncSummary() {
 		m.summary.lessons = append(m.summary.lessons, lesson{title: x.Title, text: x.Why,
 			wrong: !r.right(x), predicted: r.predicted, actual: r.outcome.Actual(x)})
 	}
+	m.summary.canStartNext = m.nextLab() != nil
 	m.summary.show(m.opts.Course, m.steps, m.resourcesPresent())
 }
 

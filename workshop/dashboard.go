@@ -142,7 +142,6 @@ func (d Dashboard) View() tea.View {
 func (d Dashboard) render() string {
 	st := d.styles
 	w := max(d.width, 20)
-	section := func(title string) string { return st.Bold.Render("▌ " + title) }
 	var b []string
 	b = append(b, st.Title.Render("kmslab workshop")+" "+st.Muted.Render(textwrap.Words(d.where.Sentence(), w-16, "")))
 	b = append(b, "Attendees type:  "+st.Bold.Render(d.where.Command()), "")
@@ -157,32 +156,29 @@ func (d Dashboard) render() string {
 		names = append(names[:1], ansi.Truncate(names[1], w-1, "")+"…")
 	}
 	b = append(b, names...)
-	b = append(b, "", section("How far the room got"))
-	label := 0
-	for _, c := range s.Reached {
-		label = max(label, lipgloss.Width(c.Label))
-	}
-	barW := min(max(w-label-6, 4), 40)
-	for _, c := range s.Reached {
-		n := 0
-		if s.Joined > 0 {
-			n = c.N * barW / s.Joined
+	shown, named := s.shown(), len(s.Labs) > 1
+	if len(shown) > 1 && w >= 2*minLabColumn+2 {
+		// Side by side, so that both labs' arrivals fit a 24-row terminal:
+		// one heading, each column under its lab's title.
+		b = append(b, "", d.styles.Bold.Render("▌ How far the room got"))
+		colW := (w - 2) / 2
+		cols := make([]string, 0, len(shown))
+		for i, l := range shown[:2] {
+			lines := d.renderReached(l, named, colW)
+			lines[1] = ansi.Truncate(d.styles.Bold.Render(l.Title), colW, "…")
+			col := lipgloss.NewStyle().Width(colW).Render(strings.Join(lines[1:], "\n"))
+			if i > 0 {
+				col = lipgloss.NewStyle().PaddingLeft(2).Render(col)
+			}
+			cols = append(cols, col)
 		}
-		bar := st.OK.Render(strings.Repeat("█", n)) + st.Muted.Render(strings.Repeat("░", barW-n))
-		b = append(b, fmt.Sprintf("%-*s %s %3d", label, c.Label, bar, c.N))
+		b = append(b, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, cols...), "\n")...)
+		shown = shown[2:]
 	}
-	b = append(b, "", section("How the room predicted the experiments"))
-	predictions := false
-	for _, t := range s.Tallies {
-		if t.Allowed+t.Denied == 0 {
-			continue
-		}
-		predictions = true
-		b = append(b, textwrap.Words(t.String(), w, ""))
+	for _, l := range shown {
+		b = append(b, d.renderReached(l, named, w)...)
 	}
-	if !predictions {
-		b = append(b, st.Muted.Render("No one has predicted yet: the experiments open after part 6 (w)."))
-	}
+	b = append(b, d.renderTallies(s.shown(), named, w)...)
 	body := strings.Join(b, "\n")
 	foot := d.help.View(d.keys)
 	if d.asking {
@@ -196,4 +192,85 @@ func (d Dashboard) render() string {
 		lines[i] = ansi.Truncate(l, w, "…")
 	}
 	return strings.Join(lines, "\n") + "\n\n" + ansi.Truncate(foot, w, "…")
+}
+
+// shown are the labs the dashboard draws: those someone reached a place
+// in, or the first when no one did yet.
+func (s Snapshot) shown() []LabSnapshot {
+	var out []LabSnapshot
+	for _, l := range s.Labs {
+		if l.Started() {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 && len(s.Labs) > 0 {
+		out = s.Labs[:1]
+	}
+	return out
+}
+
+// minLabColumn is the narrowest a lab's arrivals are drawn beside another's.
+const minLabColumn = 38
+
+// heading is a section's title, with its lab's when the room offers several.
+func (d Dashboard) heading(title string, l LabSnapshot, named bool) string {
+	if named {
+		title += " · " + l.Title
+	}
+	return d.styles.Bold.Render("▌ " + title)
+}
+
+// renderReached is how many reached each place of one lab, w columns wide.
+func (d Dashboard) renderReached(l LabSnapshot, named bool, w int) []string {
+	st := d.styles
+	b := []string{"", d.heading("How far the room got", l, named)}
+	label := 0
+	for _, c := range l.Reached {
+		label = max(label, lipgloss.Width(c.Label))
+	}
+	barW := min(max(w-label-6, 4), 40)
+	joined := d.snap.Joined
+	for _, c := range l.Reached {
+		n := 0
+		if joined > 0 {
+			n = c.N * barW / joined
+		}
+		bar := st.OK.Render(strings.Repeat("█", n)) + st.Muted.Render(strings.Repeat("░", barW-n))
+		b = append(b, fmt.Sprintf("%-*s %s %3d", label, c.Label, bar, c.N))
+	}
+	return b
+}
+
+// renderTallies is how the room predicted the shown labs' experiments,
+// under one heading; each lab's tallies under its title when the room
+// offers several.
+func (d Dashboard) renderTallies(labs []LabSnapshot, named bool, w int) []string {
+	st := d.styles
+	b := []string{"", st.Bold.Render("▌ How the room predicted the experiments")}
+	for _, l := range labs {
+		if len(l.Tallies) == 0 {
+			continue
+		}
+		var lines []string
+		for _, t := range l.Tallies {
+			if t.Allowed+t.Denied > 0 {
+				lines = append(lines, textwrap.Words(t.String(), w, ""))
+			}
+		}
+		switch {
+		case len(lines) > 0 && named:
+			b = append(b, st.Bold.Render(l.Title))
+			b = append(b, lines...)
+		case len(lines) > 0:
+			b = append(b, lines...)
+		case named:
+			b = append(b, st.Muted.Render(textwrap.Words(l.Title+": no predictions yet.", w, "")))
+		default:
+			b = append(b, st.Muted.Render("No one has predicted yet: the experiments open at "+l.Baseline+" (w)."))
+		}
+	}
+	if len(b) == 2 {
+		return nil // no lab has experiments
+	}
+	return b
 }

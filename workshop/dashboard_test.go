@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // busyRoom is a room with attendees at several places and some predictions.
 func busyRoom() *Room {
 	all, xs := steps.All(), steps.Experiments()
-	r := NewRoom(all, xs, nil)
+	r := NewRoom([]steps.Lab{steps.KMS()}, nil)
 	for i, u := range []string{"ada", "grace", "linus", "\x1b[31mmallory"} {
 		id := r.Join(u)
 		for p := 0; p <= i+2 && p < 6; p++ {
@@ -112,7 +112,7 @@ func TestDashboardEnd(t *testing.T) {
 		t.Fatal("y did not end the workshop")
 	}
 	// An empty room ends without asking.
-	empty := newTestDashboard(NewRoom(steps.All(), steps.Experiments(), nil), 80, 24)
+	empty := newTestDashboard(NewRoom([]steps.Lab{steps.KMS()}, nil), 80, 24)
 	if empty, quit = press(empty, ctrlC); !quit || !empty.Ended() {
 		t.Fatal("Ctrl-C on an empty room asked")
 	}
@@ -121,7 +121,7 @@ func TestDashboardEnd(t *testing.T) {
 // TestDashboardFollowsRoom: a change in the room reaches the view.
 func TestDashboardFollowsRoom(t *testing.T) {
 	t.Parallel()
-	r := NewRoom(steps.All(), steps.Experiments(), nil)
+	r := NewRoom([]steps.Lab{steps.KMS()}, nil)
 	d := newTestDashboard(r, 80, 24)
 	r.Join("ada")
 	msg := d.waitRoom()()

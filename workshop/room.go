@@ -12,16 +12,24 @@ import (
 )
 
 // Room is what the presenter sees of the attendees: who is connected, how far
-// everyone who joined got, and how the room predicted each experiment. It
-// holds SSH user names and lab progress only: no key, no address.
+// everyone who joined got in each lab, and how the room predicted each
+// lab's experiments. It holds SSH user names and lab progress only: no key,
+// no address.
 type Room struct {
 	mu        sync.Mutex
-	stages    []stage // the parts, cleanup and the summary, in lab order
-	exps      []steps.Experiment
+	labs      []roomLab // the labs attendees may walk, the default first
 	attendees map[int]*attendee
 	nextID    int
 	changed   chan struct{} // one pending notice for the dashboard
 	log       func(string)  // --quiet: one line per thing that happened
+}
+
+// roomLab is one lab as the room counts it.
+type roomLab struct {
+	id, title string
+	baseline  string  // where the experiments open: "the end of part 6"
+	stages    []stage // the parts, cleanup and the summary, in lab order
+	exps      []steps.Experiment
 }
 
 // stage is a place in the lab the dashboard counts arrivals at.
@@ -29,29 +37,52 @@ type stage struct {
 	id, label string
 }
 
+// place names a step or an experiment of one lab: a learner may walk both
+// labs, whose summaries share an id.
+type place struct{ lab, id string }
+
 type attendee struct {
 	user      string
 	connected bool
-	reached   map[string]bool
-	predicted map[string]awsops.Decision // the latest prediction per experiment
-	results   map[string]ui.Event        // the latest result per experiment
+	reached   map[place]bool
+	predicted map[place]awsops.Decision // the latest prediction per experiment
+	results   map[place]ui.Event        // the latest result per experiment
 }
 
-// NewRoom is an empty room for a lab of these steps and experiments. log,
-// when set, hears one line per arrival, departure and experiment result.
-func NewRoom(all []steps.Step, exps []steps.Experiment, log func(string)) *Room {
-	r := &Room{exps: exps, attendees: map[int]*attendee{}, changed: make(chan struct{}, 1), log: log}
-	for _, s := range all {
-		switch s.Kind {
-		case steps.KindPart:
-			r.stages = append(r.stages, stage{id: s.ID, label: fmt.Sprintf("Part %d · %s", s.Part, s.ShortTitle())})
-		case steps.KindCleanup:
-			r.stages = append(r.stages, stage{id: s.ID, label: "Cleanup"})
-		case steps.KindExperiment:
+// NewRoom is an empty room for these labs (the one a session starts on
+// first). log, when set, hears one line per arrival, departure and
+// experiment result.
+func NewRoom(labs []steps.Lab, log func(string)) *Room {
+	r := &Room{attendees: map[int]*attendee{}, changed: make(chan struct{}, 1), log: log}
+	for _, l := range labs {
+		rl := roomLab{id: l.ID, title: l.Title, baseline: l.Baseline(), exps: l.NumberedExperiments()}
+		for _, s := range l.Steps {
+			switch s.Kind {
+			case steps.KindPart:
+				rl.stages = append(rl.stages, stage{id: s.ID, label: fmt.Sprintf("Part %d · %s", s.Part, s.ShortTitle())})
+			case steps.KindCleanup:
+				rl.stages = append(rl.stages, stage{id: s.ID, label: "Cleanup"})
+			case steps.KindExperiment:
+			}
+		}
+		rl.stages = append(rl.stages, stage{id: ui.SummaryID, label: "Summary"})
+		r.labs = append(r.labs, rl)
+	}
+	return r
+}
+
+// labOf is the lab an event names; an event that names none is of the
+// first lab.
+func (r *Room) labOf(e ui.Event) *roomLab {
+	for i := range r.labs {
+		if r.labs[i].id == e.Lab {
+			return &r.labs[i]
 		}
 	}
-	r.stages = append(r.stages, stage{id: ui.SummaryID, label: "Summary"})
-	return r
+	if e.Lab == "" && len(r.labs) > 0 {
+		return &r.labs[0]
+	}
+	return nil
 }
 
 // Changed is signalled (without blocking anyone) whenever the room changes.
@@ -77,8 +108,8 @@ func (r *Room) Join(user string) int {
 	r.nextID++
 	id := r.nextID
 	user = DisplayName(user)
-	r.attendees[id] = &attendee{user: user, connected: true, reached: map[string]bool{},
-		predicted: map[string]awsops.Decision{}, results: map[string]ui.Event{}}
+	r.attendees[id] = &attendee{user: user, connected: true, reached: map[place]bool{},
+		predicted: map[place]awsops.Decision{}, results: map[place]ui.Event{}}
 	r.logf("%s joined (%d connected)", user, r.connectedLocked())
 	r.notify()
 	return id
@@ -102,34 +133,46 @@ func (r *Room) Record(id int, e ui.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	a, ok := r.attendees[id]
-	if !ok {
+	l := r.labOf(e)
+	if !ok || l == nil {
 		return
 	}
 	switch e.Kind {
 	case ui.EventReached:
-		if a.reached[e.Step] {
+		at := place{l.id, e.Step}
+		if a.reached[at] {
 			return // going back and forth is not news
 		}
-		a.reached[e.Step] = true
-		if label := r.stageLabel(e.Step); label != "" {
-			r.logf("%s reached %s", a.user, label)
+		a.reached[at] = true
+		if label := l.stageLabel(e.Step); label != "" {
+			r.logf("%s reached %s", a.user, r.where(l, label))
 		}
 	case ui.EventPredicted:
-		a.predicted[e.Experiment] = e.Predicted
-		delete(a.results, e.Experiment) // a new run: its result is not known yet
+		x := place{l.id, e.Experiment}
+		a.predicted[x] = e.Predicted
+		delete(a.results, x) // a new run: its result is not known yet
 	case ui.EventResult:
-		a.results[e.Experiment] = e
+		a.results[place{l.id, e.Experiment}] = e
 		verdict := "wrong"
 		if e.Right() {
 			verdict = "right"
 		}
-		r.logf("%s ran %q: predicted %s, %s", a.user, r.expTitle(e.Experiment), e.Predicted, verdict)
+		r.logf("%s ran %q: predicted %s, %s", a.user, l.expTitle(e.Experiment), e.Predicted, verdict)
 	}
 	r.notify()
 }
 
-func (r *Room) stageLabel(id string) string {
-	for _, s := range r.stages {
+// where is a stage as the log names it: after its lab's title when there
+// are several.
+func (r *Room) where(l *roomLab, label string) string {
+	if len(r.labs) > 1 {
+		return l.title + " · " + label
+	}
+	return label
+}
+
+func (l *roomLab) stageLabel(id string) string {
+	for _, s := range l.stages {
 		if s.id == id {
 			return s.label
 		}
@@ -137,8 +180,8 @@ func (r *Room) stageLabel(id string) string {
 	return ""
 }
 
-func (r *Room) expTitle(id string) string {
-	for _, x := range r.exps {
+func (l *roomLab) expTitle(id string) string {
+	for _, x := range l.exps {
 		if x.ID == id {
 			return x.Title
 		}
@@ -161,8 +204,25 @@ type Snapshot struct {
 	Connected int
 	Joined    int      // everyone who connected since the start, gone or not
 	Users     []string // connected attendees' SSH user names, in order of arrival
-	Reached   []Count  // per part (then cleanup and summary): how many of those who joined got there
-	Tallies   []Tally  // per experiment, in the lab's order
+	Labs      []LabSnapshot
+}
+
+// LabSnapshot is the room in one lab.
+type LabSnapshot struct {
+	ID, Title string
+	Baseline  string  // where its experiments open: "the end of part 6"
+	Reached   []Count // per part (then cleanup and summary): how many of those who joined got there
+	Tallies   []Tally // per experiment, in the lab's order
+}
+
+// Started reports whether anyone reached a place in this lab.
+func (l LabSnapshot) Started() bool {
+	for _, c := range l.Reached {
+		if c.N > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Count is how many attendees reached one place in the lab.
@@ -199,25 +259,34 @@ func (r *Room) Snapshot() Snapshot {
 			s.Users = append(s.Users, a.user)
 		}
 	}
-	for _, st := range r.stages {
+	for _, l := range r.labs {
+		s.Labs = append(s.Labs, r.labSnapshot(l))
+	}
+	return s
+}
+
+func (r *Room) labSnapshot(l roomLab) LabSnapshot {
+	s := LabSnapshot{ID: l.id, Title: l.title, Baseline: l.baseline}
+	for _, st := range l.stages {
 		c := Count{Label: st.label}
 		for _, a := range r.attendees {
-			if a.reached[st.id] {
+			if a.reached[place{l.id, st.id}] {
 				c.N++
 			}
 		}
 		s.Reached = append(s.Reached, c)
 	}
-	for _, x := range r.exps {
+	for _, x := range l.exps {
 		t := Tally{Title: x.Title}
+		at := place{l.id, x.ID}
 		for _, a := range r.attendees {
-			switch a.predicted[x.ID] {
+			switch a.predicted[at] {
 			case awsops.Allowed:
 				t.Allowed++
 			case awsops.Refused:
 				t.Denied++
 			}
-			if e, ok := a.results[x.ID]; ok {
+			if e, ok := a.results[at]; ok {
 				t.Run++
 				if e.Right() {
 					t.Right++

@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"kmslab/awsops"
 	"kmslab/steps"
 	"kmslab/ui"
@@ -94,7 +96,7 @@ func TestRoomCounts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var lines []string
-			r := NewRoom(all, xs, func(s string) { lines = append(lines, s) })
+			r := NewRoom([]steps.Lab{steps.KMS()}, func(s string) { lines = append(lines, s) })
 			ids := make([]int, len(tc.users))
 			for i, u := range tc.users {
 				ids[i] = r.Join(u)
@@ -105,9 +107,13 @@ func TestRoomCounts(t *testing.T) {
 			for _, i := range tc.leave {
 				r.Leave(ids[i])
 			}
-			s := r.Snapshot()
-			if s.Connected != tc.connected || s.Joined != len(tc.users) {
-				t.Errorf("connected %d joined %d, want %d and %d", s.Connected, s.Joined, tc.connected, len(tc.users))
+			snap := r.Snapshot()
+			if len(snap.Labs) != 1 {
+				t.Fatalf("%d labs in the snapshot, want 1", len(snap.Labs))
+			}
+			s := snap.Labs[0]
+			if snap.Connected != tc.connected || snap.Joined != len(tc.users) {
+				t.Errorf("connected %d joined %d, want %d and %d", snap.Connected, snap.Joined, tc.connected, len(tc.users))
 			}
 			var got []int
 			for _, c := range s.Reached {
@@ -184,4 +190,71 @@ func FuzzDisplayName(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRoomPerLab: with both labs offered, arrivals and predictions count in
+// the lab the event names (the summaries of both labs share an id), an
+// event naming no lab counts in the first, and the dashboard draws the labs
+// someone is in, each under its title.
+func TestRoomPerLab(t *testing.T) {
+	t.Parallel()
+	kms, env := steps.KMS(), steps.Envelope()
+	var log []string
+	r := NewRoom([]steps.Lab{kms, env}, func(s string) { log = append(log, s) })
+	a, b := r.Join("ada"), r.Join("grace")
+	r.Record(a, ui.Event{Kind: ui.EventReached, Step: kms.Steps[0].ID, Part: 1}) // no lab named: the first
+	r.Record(a, ui.Event{Kind: ui.EventReached, Lab: kms.ID, Step: ui.SummaryID})
+	r.Record(b, ui.Event{Kind: ui.EventReached, Lab: env.ID, Step: env.Steps[0].ID, Part: 1})
+	r.Record(b, ui.Event{Kind: ui.EventPredicted, Lab: env.ID, Experiment: env.Experiments[0].ID, Predicted: awsops.Refused})
+	r.Record(b, ui.Event{Kind: ui.EventResult, Lab: env.ID, Experiment: env.Experiments[0].ID, Predicted: awsops.Refused, Actual: awsops.Refused})
+	r.Record(b, ui.Event{Kind: ui.EventReached, Lab: "nope", Step: ui.SummaryID}) // no such lab: ignored
+
+	if want := "grace reached " + env.Title + " · Part 1 · " + env.Steps[0].ShortTitle(); !slices.Contains(log, want) {
+		t.Errorf("log lacks %q:\n%s", want, strings.Join(log, "\n"))
+	}
+	s := r.Snapshot()
+	if len(s.Labs) != 2 || s.Labs[0].ID != kms.ID || s.Labs[1].ID != env.ID {
+		t.Fatalf("labs %+v", s.Labs)
+	}
+	n := func(l LabSnapshot, label string) int {
+		for _, c := range l.Reached {
+			if c.Label == label {
+				return c.N
+			}
+		}
+		t.Fatalf("%s has no stage %q", l.ID, label)
+		return 0
+	}
+	k, e := s.Labs[0], s.Labs[1]
+	if n(k, "Part 1 · "+kms.Steps[0].ShortTitle()) != 1 || n(k, "Summary") != 1 || n(e, "Part 1 · "+env.Steps[0].ShortTitle()) != 1 || n(e, "Summary") != 0 {
+		t.Errorf("reached: %+v / %+v", k.Reached, e.Reached)
+	}
+	if got := e.Tallies[0]; got.Denied != 1 || got.Run != 1 || got.Right != 1 {
+		t.Errorf("envelope tally %+v", got)
+	}
+	for _, x := range k.Tallies {
+		if x.Allowed+x.Denied+x.Run != 0 {
+			t.Errorf("kms tally %+v counts the envelope lab's prediction", x)
+		}
+	}
+	screen := ansi.Strip(newTestDashboard(r, 120, 60).render())
+	for _, want := range []string{"How far the room got", kms.Title, env.Title,
+		"How the room predicted the experiments", env.Experiments[0].Title + ": 0 allowed / 1 denied, 100% right",
+		kms.Title + ": no predictions yet."} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("dashboard lacks %q:\n%s", want, screen)
+		}
+	}
+	// At 80x24 both labs' arrivals fit, side by side, down to their summaries.
+	small := ansi.Strip(newTestDashboard(r, 80, 24).render())
+	if n := strings.Count(small, "Summary "); n != 2 || !strings.Contains(small, "Part 7 · ") || !strings.Contains(small, "100% right") {
+		t.Errorf("at 80x24 the dashboard shows %d summaries, or not the envelope lab's part 7 and tally:\n%s", n, small)
+	}
+	// Too narrow for columns: one lab under the other, each under its title.
+	narrow := ansi.Strip(newTestDashboard(r, 70, 60).render())
+	for _, want := range []string{"How far the room got · " + kms.Title, "How far the room got · " + env.Title} {
+		if !strings.Contains(narrow, want) {
+			t.Errorf("at 70 columns the dashboard lacks %q:\n%s", want, narrow)
+		}
+	}
 }

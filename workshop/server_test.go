@@ -23,7 +23,7 @@ import (
 func TestHostKeyMadeOnceAndPrivate(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state", HostKeyFile)
-	cfg := Config{HostKeyPath: path, Room: NewRoom(steps.All(), nil, nil),
+	cfg := Config{HostKeyPath: path, Room: NewRoom([]steps.Lab{steps.KMS()}, nil),
 		Open: func(context.Context, Attendee) (Lab, error) { return Lab{}, nil }}
 	key := func() []byte {
 		if _, err := New(cfg); err != nil {
@@ -125,7 +125,7 @@ func (h *handTimer) count() int {
 // the session ends and the attendee is told why.
 func TestIdleTimeout(t *testing.T) {
 	t.Parallel()
-	room := NewRoom(steps.All(), nil, nil)
+	room := NewRoom([]steps.Lab{steps.KMS()}, nil)
 	srv, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), HostKeyFile), Room: room,
 		Open: func(context.Context, Attendee) (Lab, error) {
 			return Lab{Options: ui.Options{Course: steps.KMS()}, Close: func() {}}, nil
@@ -191,7 +191,7 @@ func TestIdleTimeout(t *testing.T) {
 // goodbye line, and waits for them.
 func TestShutdownSaysGoodbye(t *testing.T) {
 	t.Parallel()
-	room := NewRoom(steps.All(), nil, nil)
+	room := NewRoom([]steps.Lab{steps.KMS()}, nil)
 	closed := make(chan struct{}, 2)
 	srv, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), HostKeyFile), Room: room,
 		Open: func(context.Context, Attendee) (Lab, error) {

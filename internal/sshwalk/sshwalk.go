@@ -68,10 +68,26 @@ func OpenOn(c *gossh.Client, cols, rows, screenCols, screenRows int) (*Term, err
 	return open(c, "xterm-256color", cols, rows, screenCols, screenRows)
 }
 
+// OpenWithEnv is Open with environment variables sent first (an SSH "env"
+// request each, as ssh's SendEnv does).
+func OpenWithEnv(c *gossh.Client, env map[string]string, cols, rows int) (*Term, error) {
+	return openEnv(c, "xterm-256color", env, cols, rows, cols, rows)
+}
+
 func open(c *gossh.Client, term string, cols, rows, screenCols, screenRows int) (*Term, error) {
+	return openEnv(c, term, nil, cols, rows, screenCols, screenRows)
+}
+
+func openEnv(c *gossh.Client, term string, env map[string]string, cols, rows, screenCols, screenRows int) (*Term, error) {
 	s, err := c.NewSession()
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range env {
+		if err := s.Setenv(k, v); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("env %s: %w", k, err)
+		}
 	}
 	modes := gossh.TerminalModes{gossh.ECHO: 0}
 	if err := s.RequestPty(term, rows, cols, modes); err != nil {
@@ -213,11 +229,13 @@ func (t *Term) Close() {
 // The moments of the walk, as the status line announces them. of the walk the status line announces.
 const (
 	welcomeHint = "Press Enter to begin with part 1."
+	// chooserHint is the welcome screen's when the attendee chooses the lab.
+	chooserHint = "Choose a lab with ↑/↓ or its number; Enter begins it."
 	doneHint    = "Press Enter to continue."
 	lastHint    = "Press Enter for the summary."
 	failedHint  = "This step failed."
 	cleanupHint = "Press Enter to remove everything this run created."
-	summaryHint = "Press Enter or q to quit."
+	summaryHint = "Enter or q to quit." // after "Press n for the next lab," when there is one
 	// DeniedBanner is on part 5's result.
 	DeniedBanner = "ACCESS DENIED"
 )
@@ -225,10 +243,20 @@ const (
 // RunHint is the status line of part n before it runs.
 func RunHint(n int) string { return fmt.Sprintf("Press Enter to run part %d.", n) }
 
-// WaitWelcome waits for the first screen.
+// WaitWelcome waits for the first screen, with or without the choice of
+// the lab.
 func (t *Term) WaitWelcome(ctx context.Context) error {
-	_, err := t.WaitFor(ctx, welcomeHint)
+	_, err := t.WaitFor(ctx, welcomeHint, chooserHint)
 	return err
+}
+
+// ChooseLab waits for the list of labs and begins the n-th (from 1) by its
+// number: its part 1 follows.
+func (t *Term) ChooseLab(ctx context.Context, n int) error {
+	if _, err := t.WaitFor(ctx, chooserHint); err != nil {
+		return err
+	}
+	return t.Send(fmt.Sprint(n))
 }
 
 // WalkTo walks from the welcome screen through parts 1 to last, running
