@@ -336,8 +336,15 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 				Finding: finding, Decisive: out.Reason == NoIdentityAllow || (allowed && (!resourceDirect || crossAccount))})
 		}
 	} else {
+		finding := identity
+		if resourceDirect && !identityAllow {
+			// Within one account a resource policy naming the caller is
+			// enough by itself: the trace names it, not the IAM policies
+			// that did not allow.
+			finding = firstDirect(tr) + " in the " + string(KindResource) + " names the caller: it allows by itself."
+		}
 		st = append(st, Step{Rule: "An IAM policy of the caller, or a resource policy statement naming the caller, must allow.",
-			Finding: identity, Decisive: out.Reason == NoIdentityAllow || allowed})
+			Finding: finding, Decisive: out.Reason == NoIdentityAllow || allowed})
 	}
 	if in.Boundary != nil && !describePrincipal(in.Request).root {
 		st = append(st, boundaryStep(tr, out))
