@@ -92,6 +92,9 @@ type LabState struct {
 	Grants    []string // "name grantee ops" of the key's grants, sorted
 	Policies  []string // the run's customer managed policies, sorted
 	ItemIDs   []string // the table's item ids, sorted
+	// TablePolicy is the table's resource-based policy, pretty-printed; ""
+	// when it has none.
+	TablePolicy string
 }
 
 // Diff describes how s differs from want, "" when equal.
@@ -113,6 +116,9 @@ func (s LabState) Diff(want LabState) string {
 	cmp("grants", s.Grants, want.Grants)
 	cmp("customer managed policies", s.Policies, want.Policies)
 	cmp("items", s.ItemIDs, want.ItemIDs)
+	if s.TablePolicy != want.TablePolicy {
+		out = append(out, "table policy:\n"+DiffPolicies(want.TablePolicy, s.TablePolicy).Unified())
+	}
 	return strings.Join(out, "\n")
 }
 
@@ -170,6 +176,9 @@ func (l *Lab) State(ctx context.Context) (LabState, error) {
 	}
 	if s.Policies, err = l.runPolicies(ctx); err != nil {
 		return LabState{}, fail(op, "", err)
+	}
+	if s.TablePolicy, err = l.tablePolicy(ctx); err != nil {
+		return LabState{}, err
 	}
 	items, err := l.ScanAsAdmin(ctx)
 	if err != nil {

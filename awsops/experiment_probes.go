@@ -161,7 +161,7 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 		last.Note = "served from the table key DynamoDB cached for this user"
 	}
 	last.Name, last.Call = p.Name, call
-	if p.Call != CallDescribeTable && ctx.Err() == nil {
+	if ctx.Err() == nil {
 		e.traceProbe(ctx, p, &last)
 		if last.Trace != nil && last.Trace.Trace != nil {
 			// The read never reached KMS: DynamoDB's cache decided it,
@@ -225,8 +225,9 @@ func (e *Experiment) call(spec ProbeSpec) (string, func(context.Context) (Probe,
 	}
 }
 
-// traceProbe explains the probe's own kms:Decrypt, gathered now, as the
-// call was made: by its principal, through DynamoDB or directly.
+// traceProbe explains the probe's own decision, gathered now, as the call
+// was made: kms:Decrypt by its principal, through DynamoDB or directly; for
+// a DescribeTable, DynamoDB's decision on the table.
 func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 	l := e.l
 	principal := l.user.ARN
@@ -237,10 +238,15 @@ func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 		principal = l.ident.ARN
 	}
 	r := TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: l.keyARN}
-	if p.Call != CallDecrypt {
+	switch p.Call {
+	case CallDescribeTable:
+		// Metadata needs no key: DynamoDB's own decision is the whole
+		// story, the table's resource-based policy taking part.
+		r = TraceRequest{Principal: principal, Action: "dynamodb:DescribeTable", Table: l.table.ARN}
+	case CallScan, CallPutItem:
 		r.Via = "dynamodb"
 	}
-	ex := &Explainer{kms: l.kms, iam: l.iam, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
+	ex := &Explainer{kms: l.kms, iam: l.iam, ddb: l.ddb, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
 	tr, err := ex.Explain(ctx, r)
 	if err != nil {
 		out.TraceError = err.Error()
