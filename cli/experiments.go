@@ -153,7 +153,7 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 	}
 	switch {
 	case o.Trial.Restored:
-		r.printf("%s%s\n", r.indent, r.st.ok.Render("✓ restored "+r.course.Baseline()+" (key policy, key state, IAM policies, grants, items read back equal)"))
+		r.printf("%s%s\n", r.indent, r.st.ok.Render("✓ restored "+r.course.Baseline()+" (key policy, key state, IAM policies, grants, table policy, items read back equal)"))
 	default:
 		r.printf("%s%s %s\n", r.indent, r.st.fail.Render("✗ not restored:"), o.Trial.Mismatch)
 	}
