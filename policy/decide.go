@@ -283,6 +283,14 @@ func (o Outcome) EvalDecision() string {
 	return "implicitDeny"
 }
 
+// The findings of rules that did not bear on this request: Findings leaves
+// them out.
+const (
+	findingNoDeny     = "No statement denies."
+	findingNotNeeded  = "Not needed: the policies allow."
+	findingKeyEnabled = "The key is enabled."
+)
+
 // steps spells out the rules decide applied, in order, with what this request
 // made of each; the step that decided is marked.
 func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identityAllow, crossAccount bool) []Step {
@@ -291,7 +299,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 	// With the policies allowing, a key that is not enabled decides instead.
 	keyOK := !in.KMS || in.KeyState == "" || in.KeyState == "Enabled"
 	allowed := out.Reason == Allowed && keyOK
-	denial := "No statement denies."
+	denial := findingNoDeny
 	if out.Reason == ExplicitDenyIdentity || out.Reason == ExplicitDenyResource || out.Reason == ExplicitDenyBoundary {
 		denial = "Denied by " + firstApplying(tr, EffectDeny, false) + ". No allow can override it."
 	}
@@ -350,7 +358,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		st = append(st, boundaryStep(tr, out))
 	}
 	if in.KMS {
-		finding := "Not needed: the policies allow."
+		finding := findingNotNeeded
 		switch {
 		case out.Reason == AllowedByGrant:
 			finding = "Grant " + out.Grant + " allows " + strings.TrimPrefix(tr.Action, "kms:") + "."
@@ -364,7 +372,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		st = append(st, Step{Rule: "A grant lets its grantee perform the operations it lists, when no policy explicitly denies.",
 			Finding: finding, Decisive: out.Reason == AllowedByGrant && keyOK})
 		if out.Decision == Allow && in.KeyState != "" {
-			finding := "The key is enabled."
+			finding := findingKeyEnabled
 			if in.KeyState != "Enabled" {
 				finding = "The key is " + in.KeyState + ": KMS refuses the request with " + tr.Verdict() + "."
 			}
