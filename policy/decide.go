@@ -361,7 +361,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		finding := findingNotNeeded
 		switch {
 		case out.Reason == AllowedByGrant:
-			finding = "Grant " + out.Grant + " allows " + strings.TrimPrefix(tr.Action, "kms:") + "."
+			finding = "Grant " + grantLabel(in.Grants, out.Grant) + " allows " + strings.TrimPrefix(tr.Action, "kms:") + "."
 		case out.Decision != Allow && in.GrantsUnreadable != "":
 			finding = "The grants could not be listed (" + in.GrantsUnreadable + ")."
 		case out.Decision != Allow && len(in.Grants) == 0:
@@ -380,6 +380,17 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		}
 	}
 	return st
+}
+
+// grantLabel names a grant by its name when it has one: a 64-digit id is
+// what a person cannot read, and a line cannot hold whole.
+func grantLabel(grants []Grant, id string) string {
+	for _, g := range grants {
+		if g.ID == id && g.Name != "" {
+			return g.Name
+		}
+	}
+	return id
 }
 
 // firstApplying names the first applying statement with effect, in an identity

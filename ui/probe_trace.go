@@ -37,7 +37,9 @@ func predictedTrace(c common, w int, x steps.Experiment, t awsops.Trial) []strin
 		case "":
 			mark = "•"
 		}
-		text := wrapText(l.Text, max(w-len(pad)-2, 10), "/:")
+		// IAM ARNs as names, as the WHY panel writes them: within one
+		// account the name tells callers apart, and an ARN fills a line.
+		text := wrapText(shortARNs(l.Text), max(w-len(pad)-2, 10), "/:")
 		out = append(out, pad+mark+" "+strings.ReplaceAll(text, "\n", "\n"+pad+"  "))
 	}
 	return out
