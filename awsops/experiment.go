@@ -35,10 +35,12 @@ type Probe struct {
 	Status   string   `json:"status,omitempty"` // the table status, for DescribeTable
 	Items    int      `json:"items,omitempty"`
 	Note     string   `json:"note,omitempty"`
-	// Trace is the decision on kms:Decrypt for this very call, gathered
-	// right after it with the same engine and condition keys (kms:ViaService
-	// when through DynamoDB, the key's state, its grants); nil for a call
-	// that does not reach KMS. TraceError says why it is missing otherwise.
+	// Trace is the decision on this very call, gathered right after it with
+	// the same engine and condition keys: kms:Decrypt (kms:ViaService when
+	// through DynamoDB, the key's state, its grants), or DynamoDB's own
+	// action on the table (its resource policy taking part) for a
+	// DescribeTable and for a call DynamoDB itself refused. TraceError
+	// says why it is missing.
 	// The JSON carries Told, the trace's decision in words; the whole trace
 	// stays out of it.
 	Trace      *Trace `json:"-"`
@@ -46,6 +48,10 @@ type Probe struct {
 	// Told is the trace told by policy.Narrate: what every screen and
 	// report says about this probe.
 	Told *policy.Told `json:"trace,omitempty"`
+	// refusedBy is the action AWS named in a refusal ("dynamodb:Scan",
+	// "kms:Decrypt"): a read DynamoDB itself refused is explained by
+	// DynamoDB's decision, not by the KMS call it never made.
+	refusedBy string
 }
 
 // Diff is one document an experiment changed, as a unified diff.

@@ -245,6 +245,10 @@ func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 		r = TraceRequest{Principal: principal, Action: "dynamodb:DescribeTable", Table: l.table.ARN}
 	case CallScan, CallPutItem:
 		r.Via = "dynamodb"
+		if strings.HasPrefix(out.refusedBy, "dynamodb:") {
+			// DynamoDB refused before asking KMS: its decision is the story.
+			r = TraceRequest{Principal: principal, Action: out.refusedBy, Table: l.table.ARN}
+		}
 	}
 	ex := &Explainer{kms: l.kms, iam: l.iam, ddb: l.ddb, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
 	tr, err := ex.Explain(ctx, r)
@@ -274,7 +278,7 @@ func judge(err error) (Probe, error) {
 		return Probe{Decision: Allowed}, nil
 	}
 	if d := asDenied(err); d != nil {
-		return Probe{Decision: Refused, Code: d.Code, Reason: refusalReason(d)}, nil
+		return Probe{Decision: Refused, Code: d.Code, Reason: refusalReason(d), refusedBy: d.Action}, nil
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
