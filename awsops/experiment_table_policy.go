@@ -41,18 +41,34 @@ func (e *Experiment) DetachDynamoDBAccess(ctx context.Context) error {
 func (e *Experiment) TableARN() string { return e.l.table.ARN }
 
 // PutTablePolicy attaches doc to the table as its resource-based policy;
-// undo deletes it. The lab's table has none at the end of part 6.
-// DynamoDB resource-based policies (launched March 2024): PutResourcePolicy,
-// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutResourcePolicy.html
+// undo deletes it. The lab's table has none at the end of part 6. On AWS
+// this needs DynamoDB's resource-based policies (2024; the AWS CLI v1 and
+// v2 releases of that year onwards have put-resource-policy), takes the
+// table's ARN, and applies eventually: the probes wait for the decision
+// they expect (API_PutResourcePolicy.html, "the policy application is
+// eventually consistent",
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutResourcePolicy.html).
 func (e *Experiment) PutTablePolicy(ctx context.Context, doc string) error {
 	l := e.l
 	arn := aws.String(l.table.ARN)
 	e.undo = append(e.undo, func(ctx context.Context) error {
-		_, err := l.ddb.DeleteResourcePolicy(ctx, &dynamodb.DeleteResourcePolicyInput{ResourceArn: arn})
-		if err != nil && !isCode(err, "PolicyNotFoundException") {
-			return fail("delete the table policy", l.names.Table, err)
-		}
-		return nil
+		// AWS blocks further changes to a resource's policy for 15 seconds
+		// after a successful update ("Resource-based policy considerations",
+		// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html),
+		// and the experiment may take less: a refusal of that kind is
+		// retried until the wait gives up. Which code AWS answers it with is
+		// not documented; these two are DynamoDB's for a busy resource and
+		// a rate limit.
+		return l.wait(ctx, "RunExperiment", "the table policy to be deletable", func(ctx context.Context) (bool, error) {
+			_, err := l.ddb.DeleteResourcePolicy(ctx, &dynamodb.DeleteResourcePolicyInput{ResourceArn: arn})
+			switch {
+			case err == nil, isCode(err, "PolicyNotFoundException"):
+				return true, nil
+			case isCode(err, "ResourceInUseException", "LimitExceededException"):
+				return false, nil
+			}
+			return false, fail("delete the table policy", l.names.Table, err)
+		})
 	})
 	if _, err := l.ddb.PutResourcePolicy(ctx, &dynamodb.PutResourcePolicyInput{ResourceArn: arn, Policy: aws.String(doc)}); err != nil {
 		return fail("put the table policy", l.names.Table, err)

@@ -528,7 +528,11 @@ func Experiments() []Experiment {
 				full := "arn:" + partition + ":iam::aws:policy/AmazonDynamoDBFullAccess"
 				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy,
 					fmt.Sprintf("aws iam detach-user-policy --user-name %s --policy-arn %s", n.User, full),
-					// A table policy is attached to the table's ARN, never its name.
+					// A table policy is attached to the table's ARN, never its
+					// name; put-resource-policy is in the AWS CLI releases of
+					// 2024 on (DynamoDB's resource-based policies are from March
+					// 2024), so older ones answer "invalid choice".
+					"# table policies need an AWS CLI from 2024 or later",
 					fmt.Sprintf("TABLE_ARN=$(aws dynamodb describe-table --table-name %s --query Table.TableArn --output text)", n.Table),
 					`aws dynamodb put-resource-policy --resource-arn "$TABLE_ARN" --policy "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"`+tablePolicySid+
 						`\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"$USER_ARN\"},\"Action\":[\"dynamodb:DescribeTable\",\"dynamodb:Scan\"],\"Resource\":\"$TABLE_ARN\"}]}"`,
