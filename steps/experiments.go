@@ -334,8 +334,10 @@ func Experiments() []Experiment {
 			Change:  "key policy: the user moved to a statement with StringEquals kms:ViaService = dynamodb.<region>.amazonaws.com",
 			Predict: ProbeDecrypt,
 			Expect:  map[string]awsops.Decision{ProbeRead: allow, ProbeDecrypt: deny},
+			// Teaching only: what this decrypt's decision was is its trace's
+			// to say (it said "nothing else allows it" before).
 			Why: "DynamoDB calls KMS with kms:ViaService set to its endpoint; a direct call has no such key, " +
-				"so the condition fails and nothing else allows it.",
+				"so the condition fails for it.",
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
 				if err := e.EditKeyPolicy(ctx, func(p string) (string, error) {
 					p, err := withoutUser(p, e.UserARN())
