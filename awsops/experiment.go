@@ -48,6 +48,12 @@ type Probe struct {
 	// Told is the trace told by policy.Narrate: what every screen and
 	// report says about this probe.
 	Told *policy.Told `json:"trace,omitempty"`
+	// TableTrace is DynamoDB's own decision on a read or write that went on
+	// to KMS, when the table has a resource-based policy: the table policy
+	// let the call through, the key decided apart (Trace). TableTold is it
+	// told by policy.Narrate.
+	TableTrace *Trace       `json:"-"`
+	TableTold  *policy.Told `json:"table_trace,omitempty"`
 	// refusedBy is the action AWS named in a refusal ("dynamodb:Scan",
 	// "kms:Decrypt"): a read DynamoDB itself refused is explained by
 	// DynamoDB's decision, not by the KMS call it never made.

@@ -257,6 +257,25 @@ func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 		return
 	}
 	out.Trace = tr
+	if r.Table == "" && r.Via != "" {
+		e.traceTable(ctx, ex, principal, p, out)
+	}
+}
+
+// traceTable adds DynamoDB's own decision to a read or write that reached
+// KMS, when the table has a policy: which of the two let the call through
+// and which refused it is then told apart.
+func (e *Experiment) traceTable(ctx context.Context, ex *Explainer, principal string, p ProbeSpec, out *Probe) {
+	action := "dynamodb:Scan"
+	if p.Call == CallPutItem {
+		action = "dynamodb:PutItem"
+	}
+	tr, err := ex.Explain(ctx, TraceRequest{Principal: principal, Action: action, Table: e.l.table.ARN})
+	if err != nil || tr.Trace == nil || tr.Policy(policy.KindResource) == nil {
+		return // no table policy (or none readable): IAM alone let DynamoDB's part through
+	}
+	told := policy.Narrate(tr.Trace)
+	out.TableTrace, out.TableTold = tr, &told
 }
 
 func (e *Experiment) deleteItem(ctx context.Context) error {

@@ -129,6 +129,10 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 		if p.Reason != "" {
 			r.printf("%s           %s\n", r.indent, r.st.dim.Render(wordwrap(p.Reason, 84, r.indent+"           ")))
 		}
+		if p.TableTold != nil {
+			// A table policy let the call through to KMS: DynamoDB's part first.
+			r.printf("%s           %s\n", r.indent, wordwrap("DynamoDB: "+p.TableTold.Summary, 84, r.indent+"           "))
+		}
 		if p.Told != nil {
 			r.printf("%s           %s\n", r.indent, wordwrap("why: "+p.Told.Summary, 84, r.indent+"           "))
 		}

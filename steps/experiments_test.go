@@ -130,6 +130,10 @@ func TestExperimentsOverTheWire(t *testing.T) {
 				if r.Told == nil || !strings.Contains(r.Told.Summary, "kms:Decrypt was denied by default") {
 					t.Errorf("the read's why is not KMS's implicit deny: %+v", r.Told)
 				}
+				// The read's own DynamoDB decision went through the table policy.
+				if r.TableTold == nil || !r.TableTold.Allowed || !strings.Contains(r.TableTold.Summary, `dynamodb:Scan was allowed: statement "LetTheTestUserIn"`) {
+					t.Errorf("the read's DynamoDB decision is not the table policy's: %+v", r.TableTold)
+				}
 			}
 			after, err := lab.State(ctx)
 			if err != nil {
@@ -293,6 +297,11 @@ func checkProbeTraces(t *testing.T, tr awsops.Trial) {
 		}
 		if !cached && (p.Trace.Verdict() == "Allowed") != (p.Decision == awsops.Allowed) {
 			t.Errorf("%s: %s, but its trace says %s", p.Call, p.Decision, p.Trace.Verdict())
+		}
+		// Without a table policy, DynamoDB's part of a call is IAM's alone
+		// and not told; with one, it let the call through to KMS.
+		if p.TableTold != nil && (!p.TableTold.Allowed || *p.TableTold != policy.Narrate(p.TableTrace.Trace)) {
+			t.Errorf("%s: DynamoDB's part told as %+v", p.Call, p.TableTold)
 		}
 		// What the learner reads about the probe states what AWS returned.
 		if p.Told == nil || p.Told.Allowed != (p.Decision == awsops.Allowed) || p.Told.Decision != policy.Narrate(p.Trace.Trace).Decision {

@@ -139,6 +139,10 @@ func checkResultSentences(t *testing.T, m Model, o steps.ExperimentOutcome) {
 		if !strings.Contains(flat, "why:"+strings.Join(strings.Fields(p.Told.Summary), "")) {
 			t.Errorf("%s: its why is not on the result whole:\n%s", p.Call, flat)
 		}
+		if p.TableTold != nil && (*p.TableTold != policy.Narrate(p.TableTrace.Trace) ||
+			!strings.Contains(flat, "DynamoDB:"+strings.Join(strings.Fields(p.TableTold.Summary), ""))) {
+			t.Errorf("%s: DynamoDB's part %q is not Narrate's of its trace, whole on the result", p.Call, p.TableTold.Summary)
+		}
 	}
 }
 
