@@ -35,10 +35,12 @@ type Probe struct {
 	Status   string   `json:"status,omitempty"` // the table status, for DescribeTable
 	Items    int      `json:"items,omitempty"`
 	Note     string   `json:"note,omitempty"`
-	// Trace is the decision on kms:Decrypt for this very call, gathered
-	// right after it with the same engine and condition keys (kms:ViaService
-	// when through DynamoDB, the key's state, its grants); nil for a call
-	// that does not reach KMS. TraceError says why it is missing otherwise.
+	// Trace is the decision on this very call, gathered right after it with
+	// the same engine and condition keys: kms:Decrypt (kms:ViaService when
+	// through DynamoDB, the key's state, its grants), or DynamoDB's own
+	// action on the table (its resource policy taking part) for a
+	// DescribeTable and for a call DynamoDB itself refused. TraceError
+	// says why it is missing.
 	// The JSON carries Told, the trace's decision in words; the whole trace
 	// stays out of it.
 	Trace      *Trace `json:"-"`
@@ -46,6 +48,16 @@ type Probe struct {
 	// Told is the trace told by policy.Narrate: what every screen and
 	// report says about this probe.
 	Told *policy.Told `json:"trace,omitempty"`
+	// TableTrace is DynamoDB's own decision on a read or write that went on
+	// to KMS, when the table has a resource-based policy: the table policy
+	// let the call through, the key decided apart (Trace). TableTold is it
+	// told by policy.Narrate.
+	TableTrace *Trace       `json:"-"`
+	TableTold  *policy.Told `json:"table_trace,omitempty"`
+	// refusedBy is the action AWS named in a refusal ("dynamodb:Scan",
+	// "kms:Decrypt"): a read DynamoDB itself refused is explained by
+	// DynamoDB's decision, not by the KMS call it never made.
+	refusedBy string
 }
 
 // Diff is one document an experiment changed, as a unified diff.
@@ -92,6 +104,9 @@ type LabState struct {
 	Grants    []string // "name grantee ops" of the key's grants, sorted
 	Policies  []string // the run's customer managed policies, sorted
 	ItemIDs   []string // the table's item ids, sorted
+	// TablePolicy is the table's resource-based policy, pretty-printed; ""
+	// when it has none.
+	TablePolicy string
 }
 
 // Diff describes how s differs from want, "" when equal.
@@ -113,6 +128,9 @@ func (s LabState) Diff(want LabState) string {
 	cmp("grants", s.Grants, want.Grants)
 	cmp("customer managed policies", s.Policies, want.Policies)
 	cmp("items", s.ItemIDs, want.ItemIDs)
+	if s.TablePolicy != want.TablePolicy {
+		out = append(out, "table policy:\n"+DiffPolicies(want.TablePolicy, s.TablePolicy).Unified())
+	}
 	return strings.Join(out, "\n")
 }
 
@@ -170,6 +188,9 @@ func (l *Lab) State(ctx context.Context) (LabState, error) {
 	}
 	if s.Policies, err = l.runPolicies(ctx); err != nil {
 		return LabState{}, fail(op, "", err)
+	}
+	if s.TablePolicy, err = l.tablePolicy(ctx); err != nil {
+		return LabState{}, err
 	}
 	items, err := l.ScanAsAdmin(ctx)
 	if err != nil {

@@ -161,7 +161,7 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 		last.Note = "served from the table key DynamoDB cached for this user"
 	}
 	last.Name, last.Call = p.Name, call
-	if p.Call != CallDescribeTable && ctx.Err() == nil {
+	if ctx.Err() == nil {
 		e.traceProbe(ctx, p, &last)
 		if last.Trace != nil && last.Trace.Trace != nil {
 			// The read never reached KMS: DynamoDB's cache decided it,
@@ -225,8 +225,9 @@ func (e *Experiment) call(spec ProbeSpec) (string, func(context.Context) (Probe,
 	}
 }
 
-// traceProbe explains the probe's own kms:Decrypt, gathered now, as the
-// call was made: by its principal, through DynamoDB or directly.
+// traceProbe explains the probe's own decision, gathered now, as the call
+// was made: kms:Decrypt by its principal, through DynamoDB or directly; for
+// a DescribeTable, DynamoDB's decision on the table.
 func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 	l := e.l
 	principal := l.user.ARN
@@ -237,16 +238,44 @@ func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 		principal = l.ident.ARN
 	}
 	r := TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: l.keyARN}
-	if p.Call != CallDecrypt {
+	switch p.Call {
+	case CallDescribeTable:
+		// Metadata needs no key: DynamoDB's own decision is the whole
+		// story, the table's resource-based policy taking part.
+		r = TraceRequest{Principal: principal, Action: "dynamodb:DescribeTable", Table: l.table.ARN}
+	case CallScan, CallPutItem:
 		r.Via = "dynamodb"
+		if strings.HasPrefix(out.refusedBy, "dynamodb:") {
+			// DynamoDB refused before asking KMS: its decision is the story.
+			r = TraceRequest{Principal: principal, Action: out.refusedBy, Table: l.table.ARN}
+		}
 	}
-	ex := &Explainer{kms: l.kms, iam: l.iam, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
+	ex := &Explainer{kms: l.kms, iam: l.iam, ddb: l.ddb, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
 	tr, err := ex.Explain(ctx, r)
 	if err != nil {
 		out.TraceError = err.Error()
 		return
 	}
 	out.Trace = tr
+	if r.Table == "" && r.Via != "" {
+		e.traceTable(ctx, ex, principal, p, out)
+	}
+}
+
+// traceTable adds DynamoDB's own decision to a read or write that reached
+// KMS, when the table has a policy: which of the two let the call through
+// and which refused it is then told apart.
+func (e *Experiment) traceTable(ctx context.Context, ex *Explainer, principal string, p ProbeSpec, out *Probe) {
+	action := "dynamodb:Scan"
+	if p.Call == CallPutItem {
+		action = "dynamodb:PutItem"
+	}
+	tr, err := ex.Explain(ctx, TraceRequest{Principal: principal, Action: action, Table: e.l.table.ARN})
+	if err != nil || tr.Trace == nil || tr.Policy(policy.KindResource) == nil {
+		return // no table policy (or none readable): IAM alone let DynamoDB's part through
+	}
+	told := policy.Narrate(tr.Trace)
+	out.TableTrace, out.TableTold = tr, &told
 }
 
 func (e *Experiment) deleteItem(ctx context.Context) error {
@@ -268,7 +297,7 @@ func judge(err error) (Probe, error) {
 		return Probe{Decision: Allowed}, nil
 	}
 	if d := asDenied(err); d != nil {
-		return Probe{Decision: Refused, Code: d.Code, Reason: refusalReason(d)}, nil
+		return Probe{Decision: Refused, Code: d.Code, Reason: refusalReason(d), refusedBy: d.Action}, nil
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {

@@ -27,6 +27,7 @@ var experimentCuts = map[string][]string{
 	"disable-key":   {"DisableKey"},
 	"cached-key":    {"PutKeyPolicy"},
 	"own-policy":    {"PutKeyPolicy"},
+	"table-policy":  {"PutKeyPolicy", "DetachUserPolicy", "PutResourcePolicy"},
 }
 
 // TestInterruptedExperimentsLeaveNothing interrupts every experiment right

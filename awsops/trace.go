@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -25,8 +26,13 @@ type TraceRequest struct {
 	// Principal is an IAM user's name or ARN, a role as "role/NAME" or its
 	// ARN, or a role session's ARN (arn:aws:sts::ACCT:assumed-role/ROLE/SESSION).
 	Principal string
-	Action    string // "kms:Decrypt"
+	Action    string // "kms:Decrypt", or a DynamoDB action ("dynamodb:DescribeTable") with Table
 	Key       string // key id, alias name ("alias/x") or ARN
+	// Table is a DynamoDB table's name or ARN: the decision on Action (a
+	// dynamodb: action) on the table, with its resource-based policy
+	// taking part. Key is then unused: the table key's KMS decision is
+	// separate, a trace of kms:Decrypt through DynamoDB.
+	Table string
 	// Via is the service acting for the caller ("dynamodb"): KMS then sees
 	// kms:ViaService = dynamodb.<region>.amazonaws.com. Empty for a direct call.
 	Via string
@@ -50,10 +56,12 @@ type Trace struct {
 	Missing []string `json:",omitempty"`
 }
 
-// Explainer gathers the documents behind a KMS decision with one account's clients.
+// Explainer gathers the documents behind a KMS or DynamoDB decision with
+// one account's clients.
 type Explainer struct {
 	kms    *kms.Client
 	iam    *iam.Client
+	ddb    *dynamodb.Client
 	region string
 	// secure is whether calls travel over TLS (aws:SecureTransport): always
 	// on AWS, not on a plain-http endpoint such as kmslab serve's.
@@ -64,7 +72,7 @@ type Explainer struct {
 // NewExplainer prepares read-only clients on cfg. It makes no AWS call.
 func NewExplainer(cfg aws.Config) *Explainer {
 	cfg = withProbe(sdkhttp.Guard(cfg))
-	return &Explainer{kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), region: cfg.Region,
+	return &Explainer{kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), ddb: dynamodb.NewFromConfig(cfg), region: cfg.Region,
 		secure: secureEndpoint(cfg), now: time.Now}
 }
 
@@ -78,6 +86,9 @@ func secureEndpoint(cfg aws.Config) bool {
 // comparison. It changes nothing. Documents it may not read are listed in
 // Missing and in the trace; other failures are errors.
 func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error) {
+	if r.Table != "" {
+		return e.explainTable(ctx, r)
+	}
 	const op = "explain the decision"
 	out := &Trace{}
 	key, err := e.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(r.Key)})
@@ -126,6 +137,57 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 	}
 	out.Trace = policy.Explain(in)
 	e.simulate(ctx, who, in, keyPolicy, out)
+	return out, nil
+}
+
+// explainTable is Explain for a DynamoDB action on a table: the caller's
+// identity policies and the table's resource-based policy, evaluated with
+// the same engine. Within one account a table policy statement naming the
+// caller allows by itself ("Using resource-based policies for DynamoDB",
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html;
+// the policy is attached to the table's ARN, never its name).
+func (e *Explainer) explainTable(ctx context.Context, r TraceRequest) (*Trace, error) {
+	const op = "explain the decision"
+	out := &Trace{}
+	d, err := e.ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(r.Table)})
+	if err != nil {
+		return nil, fail(op, r.Table, err)
+	}
+	tableARN := aws.ToString(d.Table.TableArn)
+	who, err := e.principal(ctx, r.Principal)
+	if err != nil {
+		return nil, fail(op, r.Principal, err)
+	}
+	in := policy.Input{Request: policy.Request{
+		PrincipalARN: who.arn,
+		RoleARN:      who.roleARN,
+		Action:       r.Action,
+		Resource:     tableARN,
+		Context:      e.requestContext(who, r),
+	}}
+	tablePolicy := ""
+	p, err := e.ddb.GetResourcePolicy(ctx, &dynamodb.GetResourcePolicyInput{ResourceArn: aws.String(tableARN)})
+	switch {
+	case err == nil:
+		tablePolicy = aws.ToString(p.Policy)
+		doc, err := policy.Parse([]byte(tablePolicy))
+		if err != nil {
+			return nil, &Error{Op: op, Resource: tableARN, Message: "the table policy does not parse: " + err.Error(), Err: err}
+		}
+		in.Resource = doc
+	case isCode(err, "PolicyNotFoundException"):
+		// No table policy: the identity policies alone decide.
+	case denied(err):
+		in.ResourceUnreadable = "no permission for dynamodb:GetResourcePolicy"
+		out.Missing = append(out.Missing, "The table policy could not be read: the caller may not call dynamodb:GetResourcePolicy on this table.")
+	default:
+		return nil, fail(op, tableARN, err)
+	}
+	if err := e.identityPolicies(ctx, who, &in, out); err != nil {
+		return nil, fail(op, who.arn, err)
+	}
+	out.Trace = policy.Explain(in)
+	e.simulate(ctx, who, in, tablePolicy, out)
 	return out, nil
 }
 
@@ -224,7 +286,7 @@ func (e *Explainer) requestContext(who *caller, r TraceRequest) policy.Context {
 	f := policy.RequestFacts{
 		Caller: policy.Caller{ARN: who.arn, Account: who.account, RoleARN: who.roleARN, UserName: who.userName, UserID: who.userID},
 		Secure: e.secure,
-		KMS:    true,
+		KMS:    r.Table == "",
 	}
 	if e.now != nil {
 		f.Time = e.now()

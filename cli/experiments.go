@@ -132,6 +132,10 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 		if p.Reason != "" {
 			r.printf("%s           %s\n", r.indent, r.st.dim.Render(wordwrap(p.Reason, 84, r.indent+"           ")))
 		}
+		if p.TableTold != nil {
+			// A table policy let the call through to KMS: DynamoDB's part first.
+			r.printf("%s           %s\n", r.indent, wordwrap("DynamoDB: "+p.TableTold.Summary, 84, r.indent+"           "))
+		}
 		if p.Told != nil {
 			r.printf("%s           %s\n", r.indent, wordwrap("why: "+p.Told.Summary, 84, r.indent+"           "))
 		}
@@ -156,7 +160,7 @@ func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsop
 	}
 	switch {
 	case o.Trial.Restored:
-		r.printf("%s%s\n", r.indent, r.st.ok.Render("✓ restored "+r.course.Baseline()+" (key policy, key state, IAM policies, grants, items read back equal)"))
+		r.printf("%s%s\n", r.indent, r.st.ok.Render("✓ restored "+r.course.Baseline()+" (key policy, key state, IAM policies, grants, table policy, items read back equal)"))
 	default:
 		r.printf("%s%s %s\n", r.indent, r.st.fail.Render("✗ not restored:"), o.Trial.Mismatch)
 	}

@@ -18,13 +18,18 @@ func newExplainCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "explain",
-		Short: "Explain why a user or role may or may not use a key",
+		Short: "Explain a user's or role's access to a key or a table",
 		Long: `explain reads the key, its key policy and grants, and the user's managed, inline and
 group policies (or the role's managed and inline policies), then evaluates the request
 with AWS's rules: an explicit deny first; the key policy must allow, by naming the caller
 (a role session is named by its role) or by handing the decision to IAM through the
 account root; then an IAM policy must allow too; grants allow the operations they list.
 It also asks IAM's policy simulator and says when the two disagree.
+
+With --table and a DynamoDB --action, it explains DynamoDB's own decision on the
+table instead: the caller's IAM policies and the table's resource-based policy
+(within one account, a table policy statement naming the caller allows by itself).
+The table key's KMS decision is separate: explain kms:Decrypt on the key --via dynamodb.
 
 It only reads. Against the offline AWS, start kmslab serve and pass its --endpoint-url
 (or paste its export lines: AWS_ENDPOINT_URL is read);
@@ -39,7 +44,11 @@ kmslab explain --aws --profile dev --key 1234abcd-... --json \
 # a role session
 kmslab explain --endpoint-url http://127.0.0.1:4566 \
   --principal arn:aws:sts::111122223333:assumed-role/app/s1 \
-  --key alias/kmslab-abc`,
+  --key alias/kmslab-abc
+# why the test user may describe the table, through the table's policy
+kmslab explain --endpoint-url http://127.0.0.1:4566 \
+  --principal kmslab-user-abc --table kmslab-abc \
+  --action dynamodb:DescribeTable`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			rg := *g
@@ -49,6 +58,9 @@ kmslab explain --endpoint-url http://127.0.0.1:4566 \
 			}
 			if !rg.aws && rg.endpointURL == "" {
 				return fmt.Errorf("explain reads an existing account: pass --endpoint-url (the address kmslab serve prints, or set AWS_ENDPOINT_URL) or --aws")
+			}
+			if req.Table != "" && (!strings.HasPrefix(req.Action, "dynamodb:") || req.Via != "") {
+				return fmt.Errorf("explain --table %s: the action must be DynamoDB's (--action dynamodb:DescribeTable, say) and --via is for a key; for the table key's decision use --key with --via dynamodb", req.Table)
 			}
 			rg.aws = true
 			sess, err := openSession(cmd.Context(), &rg)
@@ -77,12 +89,14 @@ kmslab explain --endpoint-url http://127.0.0.1:4566 \
 	f := cmd.Flags()
 	f.StringVar(&req.Principal, "principal", "", "an IAM user (name or ARN), a role (role/NAME or ARN)\n"+
 		"or a role session (its assumed-role ARN)")
-	f.StringVar(&req.Action, "action", "kms:Decrypt", "the KMS action")
+	f.StringVar(&req.Action, "action", "kms:Decrypt", "the KMS action, or with --table a DynamoDB one")
 	f.StringVar(&req.Key, "key", "", "the key: id, alias/name, or ARN")
 	f.StringVar(&req.Via, "via", "", "a service calling KMS for the caller: dynamodb\n(sets kms:ViaService)")
+	f.StringVar(&req.Table, "table", "", "a DynamoDB table (name or ARN): explain --action on it\nwith its resource-based policy")
 	f.BoolVar(&asJSON, "json", false, "print the whole trace as JSON")
 	_ = cmd.MarkFlagRequired("principal")
-	_ = cmd.MarkFlagRequired("key")
+	cmd.MarkFlagsOneRequired("key", "table")
+	cmd.MarkFlagsMutuallyExclusive("key", "table")
 	return cmd
 }
 

@@ -13,8 +13,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"kmslab/awsops"
 )
 
 // serveBinary runs a real `kmslab serve` process and returns the
@@ -189,5 +193,65 @@ func TestExplainAgainstServe(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("reader's explain lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestExplainTableAgainstServe: explain --table traces DynamoDB's own
+// decision on a table through its resource-based policy: a user with no
+// IAM policy, named by the table policy, may describe the table, and the
+// trace says the table policy decided.
+func TestExplainTableAgainstServe(t *testing.T) {
+	t.Parallel()
+	bin := kmslabBinary(t)
+	env := serveBinary(t, bin)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cfg := aws.Config{Region: env["AWS_REGION"], BaseEndpoint: aws.String(env["AWS_ENDPOINT_URL"]),
+		Credentials: credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], "")}
+	ic, ddb := iam.NewFromConfig(cfg), dynamodb.NewFromConfig(cfg)
+	u, err := ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("carol")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("explained"),
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tableARN := aws.ToString(tbl.TableDescription.TableArn)
+	explain := func(action string) string {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, bin, "explain", "--endpoint-url", env["AWS_ENDPOINT_URL"], "--region", env["AWS_REGION"],
+			"--principal", "carol", "--table", "explained", "--action", action)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+env["AWS_ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY="+env["AWS_SECRET_ACCESS_KEY"],
+			"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PROFILE=", "AWS_ENDPOINT_URL=", "HOME="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("explain --table: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	if out := explain("dynamodb:DescribeTable"); !strings.Contains(out, "Decision: denied by default (implicit deny)") {
+		t.Errorf("explain without a table policy:\n%s", out)
+	}
+	if _, err := ddb.PutResourcePolicy(ctx, &dynamodb.PutResourcePolicyInput{ResourceArn: aws.String(tableARN),
+		Policy: aws.String(awsops.TablePolicy("LetCarolIn", aws.ToString(u.User.Arn), tableARN, []string{"dynamodb:DescribeTable"}))}); err != nil {
+		t.Fatal(err)
+	}
+	out := explain("dynamodb:DescribeTable")
+	for _, want := range []string{
+		"dynamodb:DescribeTable by " + aws.ToString(u.User.Arn) + "\non " + tableARN,
+		"Decision: allowed",
+		`Statement "LetCarolIn" in the resource policy names the caller: it allows by itself.`,
+		"Resource policy: a statement allows it",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain --table lacks %q:\n%s", want, out)
+		}
+	}
+	if out := explain("dynamodb:Scan"); !strings.Contains(out, "Decision: denied by default (implicit deny)") {
+		t.Errorf("explain of an action the table policy does not list:\n%s", out)
 	}
 }

@@ -283,6 +283,14 @@ func (o Outcome) EvalDecision() string {
 	return "implicitDeny"
 }
 
+// The findings of rules that did not bear on this request: Findings leaves
+// them out.
+const (
+	findingNoDeny     = "No statement denies."
+	findingNotNeeded  = "Not needed: the policies allow."
+	findingKeyEnabled = "The key is enabled."
+)
+
 // steps spells out the rules decide applied, in order, with what this request
 // made of each; the step that decided is marked.
 func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identityAllow, crossAccount bool) []Step {
@@ -291,7 +299,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 	// With the policies allowing, a key that is not enabled decides instead.
 	keyOK := !in.KMS || in.KeyState == "" || in.KeyState == "Enabled"
 	allowed := out.Reason == Allowed && keyOK
-	denial := "No statement denies."
+	denial := findingNoDeny
 	if out.Reason == ExplicitDenyIdentity || out.Reason == ExplicitDenyResource || out.Reason == ExplicitDenyBoundary {
 		denial = "Denied by " + firstApplying(tr, EffectDeny, false) + ". No allow can override it."
 	}
@@ -336,17 +344,24 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 				Finding: finding, Decisive: out.Reason == NoIdentityAllow || (allowed && (!resourceDirect || crossAccount))})
 		}
 	} else {
+		finding := identity
+		if resourceDirect && !identityAllow {
+			// Within one account a resource policy naming the caller is
+			// enough by itself: the trace names it, not the IAM policies
+			// that did not allow.
+			finding = firstDirect(tr) + " in the " + string(KindResource) + " names the caller: it allows by itself."
+		}
 		st = append(st, Step{Rule: "An IAM policy of the caller, or a resource policy statement naming the caller, must allow.",
-			Finding: identity, Decisive: out.Reason == NoIdentityAllow || allowed})
+			Finding: finding, Decisive: out.Reason == NoIdentityAllow || allowed})
 	}
 	if in.Boundary != nil && !describePrincipal(in.Request).root {
 		st = append(st, boundaryStep(tr, out))
 	}
 	if in.KMS {
-		finding := "Not needed: the policies allow."
+		finding := findingNotNeeded
 		switch {
 		case out.Reason == AllowedByGrant:
-			finding = "Grant " + out.Grant + " allows " + strings.TrimPrefix(tr.Action, "kms:") + "."
+			finding = "Grant " + grantLabel(in.Grants, out.Grant) + " allows " + strings.TrimPrefix(tr.Action, "kms:") + "."
 		case out.Decision != Allow && in.GrantsUnreadable != "":
 			finding = "The grants could not be listed (" + in.GrantsUnreadable + ")."
 		case out.Decision != Allow && len(in.Grants) == 0:
@@ -357,7 +372,7 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		st = append(st, Step{Rule: "A grant lets its grantee perform the operations it lists, when no policy explicitly denies.",
 			Finding: finding, Decisive: out.Reason == AllowedByGrant && keyOK})
 		if out.Decision == Allow && in.KeyState != "" {
-			finding := "The key is enabled."
+			finding := findingKeyEnabled
 			if in.KeyState != "Enabled" {
 				finding = "The key is " + in.KeyState + ": KMS refuses the request with " + tr.Verdict() + "."
 			}
@@ -365,6 +380,17 @@ func steps(in Input, tr *Trace, out Outcome, resourceDirect, resourceVia, identi
 		}
 	}
 	return st
+}
+
+// grantLabel names a grant by its name when it has one: a 64-digit id is
+// what a person cannot read, and a line cannot hold whole.
+func grantLabel(grants []Grant, id string) string {
+	for _, g := range grants {
+		if g.ID == id && g.Name != "" {
+			return g.Name
+		}
+	}
+	return id
 }
 
 // firstApplying names the first applying statement with effect, in an identity

@@ -77,6 +77,26 @@ func narrateRules(t *Trace) Told {
 	return out
 }
 
+// Findings are what the engine found at the rules that did not decide the
+// request but bore on it, in the order it applied them ("Statement X names
+// the account, not bob: it hands the decision to IAM.", "No grant lets bob
+// perform Decrypt."): the rest of the story Narrate's summary tells, in the
+// same evaluation's words. Rules with nothing to say about this request
+// (no statement denies, grants not needed) are left out.
+func Findings(t *Trace) []string {
+	if t == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range t.Steps {
+		if s.Decisive || s.Finding == findingNoDeny || s.Finding == findingNotNeeded || s.Finding == findingKeyEnabled {
+			continue
+		}
+		out = append(out, s.Finding)
+	}
+	return out
+}
+
 // DecisionWord is the phrase for a trace's decision alone.
 func DecisionWord(t *Trace) string {
 	switch t.Verdict() {

@@ -56,3 +56,26 @@ func TestNarrateCached(t *testing.T) {
 		}
 	}
 }
+
+// TestFindings: the findings beside the summary are the engine's own, in
+// its order, without the deciding ones (the summary tells those) and
+// without the rules that had nothing to say.
+func TestFindings(t *testing.T) {
+	t.Parallel()
+	tr := &Trace{Steps: []Step{
+		{Finding: findingNoDeny},
+		{Finding: `Statement "Enable IAM User Permissions" names the account, not bob: it hands the decision to IAM.`},
+		{Finding: "None of the caller's IAM policies allows kms:Decrypt on this resource.", Decisive: true},
+		{Finding: "The key has no grants."},
+		{Finding: findingNotNeeded},
+		{Finding: findingKeyEnabled},
+	}}
+	got := Findings(tr)
+	want := []string{`Statement "Enable IAM User Permissions" names the account, not bob: it hands the decision to IAM.`, "The key has no grants."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Findings = %q, want %q", got, want)
+	}
+	if Findings(nil) != nil {
+		t.Error("Findings(nil) is not empty")
+	}
+}

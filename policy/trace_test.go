@@ -201,3 +201,53 @@ func BenchmarkExplainDecrypt(b *testing.B) {
 		}
 	}
 }
+
+// TestTraceTablePolicy: a DynamoDB action on a table whose resource-based
+// policy names the caller is allowed by that statement alone (within one
+// account), and the trace says so as its deciding step, not "none of the
+// caller's IAM policies allows"; without the statement it is denied by
+// default, and a Deny in the table policy wins over an IAM Allow.
+func TestTraceTablePolicy(t *testing.T) {
+	t.Parallel()
+	const table = "arn:aws:dynamodb:us-east-1:111122223333:table/kmslab-x"
+	tablePolicy := func(effect, action string) *Document {
+		return mustParse(t, ParseResource, `{"Version":"2012-10-17","Statement":[{"Sid":"TableRead","Effect":"`+effect+
+			`","Principal":{"AWS":"`+bob+`"},"Action":"`+action+`","Resource":"`+table+`"}]}`)
+	}
+	ddbFull := Named{Name: "AmazonDynamoDBFullAccess", Doc: load(t, "identity/AmazonDynamoDBFullAccess.json"), Kind: KindManaged}
+	for _, c := range []struct {
+		name     string
+		identity []Named
+		res      *Document
+		decision Decision
+		finding  string
+	}{
+		{"table policy names the user", nil, tablePolicy("Allow", "dynamodb:DescribeTable"), Allow,
+			`Statement "TableRead" in the resource policy names the caller: it allows by itself.`},
+		{"table policy lists another action", nil, tablePolicy("Allow", "dynamodb:Scan"), NoDecision,
+			"None of the caller's IAM policies allows dynamodb:DescribeTable on this resource."},
+		{"IAM allows, no table policy", []Named{ddbFull}, nil, Allow,
+			"Allowed by statement 1 in the managed policy AmazonDynamoDBFullAccess."},
+		{"table policy denies over IAM", []Named{ddbFull}, tablePolicy("Deny", "dynamodb:DescribeTable"), Deny,
+			`Denied by "TableRead" in the resource policy. No allow can override it.`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := Input{Request: Request{PrincipalARN: bob, Action: "dynamodb:DescribeTable", Resource: table},
+				Identity: c.identity, Resource: c.res}
+			tr := Explain(in)
+			if out := Evaluate(in); tr.Decision != out.Decision || out.Decision != c.decision {
+				t.Fatalf("trace %v, Evaluate %v, want %v", tr.Decision, out.Decision, c.decision)
+			}
+			checkNarrative(t, tr)
+			found := false
+			for _, s := range tr.Steps {
+				if s.Decisive && strings.Contains(s.Finding, c.finding) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no deciding step finds %q in %s", c.finding, dump(tr))
+			}
+		})
+	}
+}

@@ -43,6 +43,7 @@ const (
 	ProbeAdminRead     = "admin-read"       // Scan as the admin
 	ProbeAdminDescribe = "admin-describe"   // DescribeTable as the admin
 	ProbeAdminAfter    = "admin-read-after" // Scan as the admin after the second change
+	ProbeDescribe      = "describe"         // DescribeTable as the test user
 )
 
 // The probes, as calls: who makes which call.
@@ -55,6 +56,7 @@ var (
 	probeAdminRead     = awsops.ProbeSpec{Name: ProbeAdminRead, As: awsops.AsAdmin, Call: awsops.CallScan}
 	probeAdminDescribe = awsops.ProbeSpec{Name: ProbeAdminDescribe, As: awsops.AsAdmin, Call: awsops.CallDescribeTable}
 	probeAdminAfter    = awsops.ProbeSpec{Name: ProbeAdminAfter, As: awsops.AsAdmin, Call: awsops.CallScan}
+	probeDescribe      = awsops.ProbeSpec{Name: ProbeDescribe, As: awsops.AsTestUser, Call: awsops.CallDescribeTable}
 )
 
 // predictWhat says which call a prediction is about.
@@ -332,8 +334,10 @@ func Experiments() []Experiment {
 			Change:  "key policy: the user moved to a statement with StringEquals kms:ViaService = dynamodb.<region>.amazonaws.com",
 			Predict: ProbeDecrypt,
 			Expect:  map[string]awsops.Decision{ProbeRead: allow, ProbeDecrypt: deny},
+			// Teaching only: what this decrypt's decision was is its trace's
+			// to say (it said "nothing else allows it" before).
 			Why: "DynamoDB calls KMS with kms:ViaService set to its endpoint; a direct call has no such key, " +
-				"so the condition fails and nothing else allows it.",
+				"so the condition fails for it.",
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
 				if err := e.EditKeyPolicy(ctx, func(p string) (string, error) {
 					p, err := withoutUser(p, e.UserARN())
@@ -492,8 +496,67 @@ func Experiments() []Experiment {
 					putPolicy, testUserNote, scanCmd(n), "# restore:", restorePolicy)
 			},
 		},
+		{
+			ID: "table-policy", Title: "A table policy lets the user in",
+			Setup: "The test user loses AmazonDynamoDBFullAccess and its place in the key policy. Instead, the " +
+				"table gets a resource-based policy naming the user for DescribeTable and Scan. Can the user " +
+				"describe the table? Read its items?",
+			Change: "AmazonDynamoDBFullAccess detached; key policy without the user; table policy allowing the user " +
+				"dynamodb:DescribeTable and dynamodb:Scan on the table ARN",
+			Predict: ProbeRead,
+			Expect:  map[string]awsops.Decision{ProbeDescribe: allow, ProbeRead: deny},
+			// Teaching, no decision: resource-based policies for DynamoDB,
+			// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html
+			// (within one account a table policy's Allow suffices), and the
+			// table key decided by KMS as the caller,
+			// https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html
+			Why: "A table policy is a third kind of policy: it speaks for the table, so DynamoDB's own actions " +
+				"need nothing more. The items are encrypted under the KMS key, and KMS asks its own policies, " +
+				"as it does for every read.",
+			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				if err := e.EditKeyPolicy(ctx, func(p string) (string, error) { return withoutUser(p, e.UserARN()) }); err != nil {
+					return err
+				}
+				if err := e.DetachDynamoDBAccess(ctx); err != nil {
+					return err
+				}
+				if err := e.PutTablePolicy(ctx, awsops.TablePolicy(tablePolicySid, e.UserARN(), e.TableARN(), tablePolicyActions)); err != nil {
+					return err
+				}
+				return traceAndProbe(ctx, e, probeDescribe, probeRead)
+			},
+			CLI: func(n awsops.Names, id awsops.Identity) []string {
+				partition, _ := arnParts(id)
+				full := "arn:" + partition + ":iam::aws:policy/AmazonDynamoDBFullAccess"
+				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy,
+					fmt.Sprintf("aws iam detach-user-policy --user-name %s --policy-arn %s", n.User, full),
+					// A table policy is attached to the table's ARN, never its
+					// name; put-resource-policy is in the AWS CLI releases of
+					// 2024 on (DynamoDB's resource-based policies are from March
+					// 2024), so older ones answer "invalid choice".
+					"# table policies need an AWS CLI from 2024 or later",
+					fmt.Sprintf("TABLE_ARN=$(aws dynamodb describe-table --table-name %s --query Table.TableArn --output text)", n.Table),
+					`aws dynamodb put-resource-policy --resource-arn "$TABLE_ARN" --policy "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"`+tablePolicySid+
+						`\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"$USER_ARN\"},\"Action\":[\"dynamodb:DescribeTable\",\"dynamodb:Scan\"],\"Resource\":\"$TABLE_ARN\"}]}"`,
+					testUserNote,
+					fmt.Sprintf("aws dynamodb describe-table --table-name %s --query Table.TableStatus", n.Table),
+					scanCmd(n),
+					"# restore:",
+					`aws dynamodb delete-resource-policy --resource-arn "$TABLE_ARN"`,
+					fmt.Sprintf("aws iam attach-user-policy --user-name %s --policy-arn %s", n.User, full),
+					restorePolicy)
+				return c
+			},
+		},
 	}
 }
+
+// The table policy of "A table policy lets the user in": DynamoDB's own
+// read actions for the test user, nothing of KMS (a table policy cannot
+// speak for the key).
+const tablePolicySid = "LetTheTestUserIn"
+
+var tablePolicyActions = []string{"dynamodb:DescribeTable", "dynamodb:Scan"}
 
 // withoutUser takes the test user out of the key policy's "Allow use of the
 // key" statement: the end of part 6 undone, everything else kept.

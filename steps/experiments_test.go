@@ -119,6 +119,22 @@ func TestExperimentsOverTheWire(t *testing.T) {
 				t.Errorf("no trace: %v", out.Trial.Notes)
 			}
 			checkProbeTraces(t, out.Trial)
+			if x.ID == "table-policy" {
+				// DynamoDB's decision goes through the table policy; the
+				// key's is KMS's own, told apart.
+				d, _ := out.Trial.Probe(steps.ProbeDescribe)
+				r, _ := out.Trial.Probe(steps.ProbeRead)
+				if d.Told == nil || !strings.Contains(d.Told.Summary, `"LetTheTestUserIn" in the resource policy names the caller`) {
+					t.Errorf("DescribeTable's why does not name the table policy: %+v", d.Told)
+				}
+				if r.Told == nil || !strings.Contains(r.Told.Summary, "kms:Decrypt was denied by default") {
+					t.Errorf("the read's why is not KMS's implicit deny: %+v", r.Told)
+				}
+				// The read's own DynamoDB decision went through the table policy.
+				if r.TableTold == nil || !r.TableTold.Allowed || !strings.Contains(r.TableTold.Summary, `dynamodb:Scan was allowed: statement "LetTheTestUserIn"`) {
+					t.Errorf("the read's DynamoDB decision is not the table policy's: %+v", r.TableTold)
+				}
+			}
 			after, err := lab.State(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -245,14 +261,19 @@ var awsError = regexp.MustCompile(`An error occurred \((\w+)\)`)
 func checkProbeTraces(t *testing.T, tr awsops.Trial) {
 	t.Helper()
 	for _, p := range tr.Probes {
-		if strings.HasPrefix(p.Call, "DescribeTable") {
-			if p.Trace != nil {
-				t.Errorf("%s: a trace for a call that does not reach KMS", p.Call)
-			}
-			continue
-		}
 		if p.Trace == nil || p.Trace.Trace == nil {
 			t.Errorf("%s: no trace of its own call (%s)", p.Call, p.TraceError)
+			continue
+		}
+		if strings.HasPrefix(p.Call, "DescribeTable") {
+			// Metadata never reaches KMS: DynamoDB's own decision, on the
+			// table, with its table policy taking part.
+			if p.Trace.Action != "dynamodb:DescribeTable" || p.Trace.KMS || !strings.Contains(p.Trace.Resource, ":table/") {
+				t.Errorf("%s: trace of %s on %s", p.Call, p.Trace.Action, p.Trace.Resource)
+			}
+			if (p.Trace.Verdict() == "Allowed") != (p.Decision == awsops.Allowed) || p.Told == nil || p.Told.Allowed != (p.Decision == awsops.Allowed) {
+				t.Errorf("%s: %s, but its trace says %s (%+v)", p.Call, p.Decision, p.Trace.Verdict(), p.Told)
+			}
 			continue
 		}
 		if p.Trace.Action != "kms:Decrypt" {
@@ -276,6 +297,11 @@ func checkProbeTraces(t *testing.T, tr awsops.Trial) {
 		}
 		if !cached && (p.Trace.Verdict() == "Allowed") != (p.Decision == awsops.Allowed) {
 			t.Errorf("%s: %s, but its trace says %s", p.Call, p.Decision, p.Trace.Verdict())
+		}
+		// Without a table policy, DynamoDB's part of a call is IAM's alone
+		// and not told; with one, it let the call through to KMS.
+		if p.TableTold != nil && (!p.TableTold.Allowed || *p.TableTold != policy.Narrate(p.TableTrace.Trace)) {
+			t.Errorf("%s: DynamoDB's part told as %+v", p.Call, p.TableTold)
 		}
 		// What the learner reads about the probe states what AWS returned.
 		if p.Told == nil || p.Told.Allowed != (p.Decision == awsops.Allowed) || p.Told.Decision != policy.Narrate(p.Trace.Trace).Decision {

@@ -19,10 +19,14 @@ import (
 type setup struct {
 	dropUser, dropRoot, grant, disable bool
 	iam                                string // "", "allow", "deny", "via-dynamodb"
+	// noDynamoDB detaches AmazonDynamoDBFullAccess; tablePolicy puts a table
+	// policy naming the user for DescribeTable and Scan.
+	noDynamoDB, tablePolicy bool
 }
 
 func (s setup) String() string {
-	return fmt.Sprintf("dropUser=%v dropRoot=%v iam=%q grant=%v disable=%v", s.dropUser, s.dropRoot, s.iam, s.grant, s.disable)
+	return fmt.Sprintf("dropUser=%v dropRoot=%v iam=%q grant=%v disable=%v noDynamoDB=%v tablePolicy=%v",
+		s.dropUser, s.dropRoot, s.iam, s.grant, s.disable, s.noDynamoDB, s.tablePolicy)
 }
 
 // TestRandomSetupsTellAWSDecisions generates experiment setups from a fixed
@@ -46,10 +50,10 @@ func TestRandomSetupsTellAWSDecisions(t *testing.T) {
 		}},
 	}
 	iams := []string{"", "allow", "deny", "via-dynamodb"}
-	const n = 10
+	const n = 14
 	for i := range n {
 		s := setup{dropUser: rng.IntN(2) == 0, dropRoot: rng.IntN(3) == 0, grant: rng.IntN(3) == 0,
-			disable: rng.IntN(4) == 0, iam: iams[rng.IntN(len(iams))]}
+			disable: rng.IntN(4) == 0, iam: iams[rng.IntN(len(iams))], noDynamoDB: rng.IntN(3) == 0, tablePolicy: rng.IntN(2) == 0}
 		t.Run(fmt.Sprintf("%d", i), func(t *testing.T) {
 			x := steps.Experiment{ID: fmt.Sprintf("random-%d", i), Title: "generated", Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
 				if s.dropUser || s.dropRoot {
@@ -86,6 +90,17 @@ func TestRandomSetupsTellAWSDecisions(t *testing.T) {
 						return err
 					}
 				}
+				if s.noDynamoDB {
+					if err := e.DetachDynamoDBAccess(ctx); err != nil {
+						return err
+					}
+				}
+				if s.tablePolicy {
+					doc := awsops.TablePolicy("Random", e.UserARN(), e.TableARN(), []string{"dynamodb:DescribeTable", "dynamodb:Scan"})
+					if err := e.PutTablePolicy(ctx, doc); err != nil {
+						return err
+					}
+				}
 				if s.disable {
 					if err := e.SetKeyEnabled(ctx, false); err != nil {
 						return err
@@ -101,6 +116,7 @@ func TestRandomSetupsTellAWSDecisions(t *testing.T) {
 				e.Probe(ctx, awsops.ProbeSpec{Name: "read", As: awsops.AsTestUser, Call: awsops.CallScan})
 				e.Probe(ctx, awsops.ProbeSpec{Name: "decrypt", As: awsops.AsTestUser, Call: awsops.CallDecrypt})
 				e.Probe(ctx, awsops.ProbeSpec{Name: "admin-read", As: awsops.AsAdmin, Call: awsops.CallScan})
+				e.Probe(ctx, awsops.ProbeSpec{Name: "describe", As: awsops.AsTestUser, Call: awsops.CallDescribeTable})
 				return nil
 			}}
 			out := x.Run(ctx, lab, "")
@@ -110,7 +126,7 @@ func TestRandomSetupsTellAWSDecisions(t *testing.T) {
 			if !out.Trial.Restored {
 				t.Fatalf("%s: not restored: %s", s, out.Trial.Mismatch)
 			}
-			if len(out.Trial.Probes) != 3 {
+			if len(out.Trial.Probes) != 4 {
 				t.Fatalf("%s: %d probes", s, len(out.Trial.Probes))
 			}
 			for _, p := range out.Trial.Probes {

@@ -586,14 +586,17 @@ func (v experimentsView) resultLines() []string {
 		if p.Decision != awsops.Allowed {
 			mark = st.Error.Render("✗ denied ")
 		}
-		line := mark + "  " + p.Call
+		call := p.Call
 		if p.Status != "" {
-			line += " (table " + p.Status + ")"
+			call += " (table " + p.Status + ")"
 		}
 		if p.Code != "" {
-			line += st.Muted.Render(": " + p.Code)
+			call += ": " + p.Code
 		}
-		out = append(out, line)
+		// The call wraps under itself, beside its mark, in full color: a
+		// line starting at the margin read as a new result.
+		const hang = "           " // the mark's width and two spaces
+		out = append(out, mark+"  "+strings.ReplaceAll(wrapText(call, max(w-len(hang), 10), "/:"), "\n", "\n"+hang))
 		if p.Note != "" {
 			// Full color, wrapped under itself: a note is part of the
 			// result, and a dim continuation is unreadable on a projector.
@@ -604,7 +607,7 @@ func (v experimentsView) resultLines() []string {
 	if o.Trial.CacheTTL > 0 {
 		out = append(out, wrapText("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode), w, "/:"))
 	}
-	out = append(out, "", st.Bold.Render("Lesson: ")+wrapText(x.Why, max(w-8, 10), "/:"))
+	out = append(out, "", st.Bold.Render("Lesson: ")+strings.ReplaceAll(wrapText(x.Why, max(w-8, 10), "/:"), "\n", "\n        "))
 	for _, d := range o.Trial.Diffs {
 		out = append(out, v.c.section("What changed · "+d.Label))
 		if d.Policy != nil {

@@ -9,11 +9,16 @@ import (
 
 // probeWhy is what the result screen says under one probe: its own trace,
 // told by policy.Narrate, so the sentence is about that very call.
+// A call a table policy let through to KMS tells DynamoDB's decision first.
 func probeWhy(w int, p awsops.Probe) []string {
-	if p.Told == nil {
-		return nil
+	var out []string
+	if p.TableTold != nil {
+		out = append(out, indentWrapped("   ", wrapText("DynamoDB: "+p.TableTold.Summary, max(w-3, 10), "/:")))
 	}
-	return []string{indentWrapped("   ", wrapText("why: "+p.Told.Summary, max(w-3, 10), "/:"))}
+	if p.Told != nil {
+		out = append(out, indentWrapped("   ", wrapText("why: "+p.Told.Summary, max(w-3, 10), "/:")))
+	}
+	return out
 }
 
 // predictedTrace is the trace of the call the learner predicted, statement
@@ -37,7 +42,9 @@ func predictedTrace(c common, w int, x steps.Experiment, t awsops.Trial) []strin
 		case "":
 			mark = "•"
 		}
-		text := wrapText(l.Text, max(w-len(pad)-2, 10), "/:")
+		// IAM ARNs as names, as the WHY panel writes them: within one
+		// account the name tells callers apart, and an ARN fills a line.
+		text := wrapText(shortARNs(l.Text), max(w-len(pad)-2, 10), "/:")
 		out = append(out, pad+mark+" "+strings.ReplaceAll(text, "\n", "\n"+pad+"  "))
 	}
 	return out

@@ -39,6 +39,9 @@ func (p whyPanel) View(w int) string {
 	}
 	out = append(out, p.st.Bold.Render("Statement by statement"), p.table(w))
 	if tr.Verdict() == "AccessDenied" && tr.Decision == policy.NoDecision {
+		// Teaching: "By default, all requests are implicitly denied" (IAM
+		// User Guide, Policy evaluation logic,
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
 		out = append(out, wrapText(p.st.Bold.Render("Implicit deny: ")+
 			"AWS refuses every request that no statement allows, even when none denies it.", w, ""))
 	}
@@ -52,8 +55,11 @@ func (p whyPanel) View(w int) string {
 	return strings.Join(out, "\n\n")
 }
 
-// lead says, in plain words, what the key policy lets in and what that
-// means for this user.
+// lead says whom the key policy lets in (what the document says, no
+// decision), then what the engine found at the rules that bore on the
+// request without deciding it (policy.Findings: the same evaluation's
+// words, so nothing here can disagree with the headline), then, for a
+// request no statement allowed, the ways in that AWS documents.
 func (p whyPanel) lead() string {
 	tr := p.tr
 	user := shortARN(tr.Principal)
@@ -62,7 +68,7 @@ func (p whyPanel) lead() string {
 		return "The key policy could not be read, so the decision below is partial."
 	}
 	var in []string
-	var root, direct *policy.StatementTrace
+	var root *policy.StatementTrace
 	for i := range kp.Statements {
 		s := &kp.Statements[i]
 		if s.Effect != policy.EffectAllow || s.Principal == nil {
@@ -71,39 +77,35 @@ func (p whyPanel) lead() string {
 		if s.Applies && s.Delegates && root == nil {
 			root = s
 		}
-		if s.Applies && !s.Delegates && direct == nil {
-			direct = s
-		}
 		in = append(in, whoFor(s))
 	}
-	var b strings.Builder
+	var out []string
 	if len(in) > 0 {
-		b.WriteString("The key policy lets in " + joinAnd(in) + ". ")
+		out = append(out, "The key policy lets in "+joinAnd(in)+".")
 	}
-	action := tr.Action
-	switch {
-	case tr.Decision == policy.Deny:
-		b.WriteString("An explicit deny applies to " + user + ", and nothing can override it.")
-	case direct != nil && p.after:
-		fmt.Fprintf(&b, "%s now names %s, so it allows %s by itself: no IAM policy is needed.", direct.Label(), user, action)
-	case direct != nil:
-		fmt.Fprintf(&b, "%s names %s, so it allows %s by itself.", direct.Label(), user, action)
-	case tr.Reason == policy.AllowedByGrant:
-		fmt.Fprintf(&b, "A grant (%s) lets %s call %s.", tr.Grant, user, action)
-	case root != nil && tr.Decision == policy.Allow:
-		fmt.Fprintf(&b, "Its %s statement names the account root, which hands the decision to IAM, and an IAM policy of %s allows %s.", root.Label(), user, action)
-	case root != nil:
-		fmt.Fprintf(&b, "It does not name %s, but its %s statement names the account root, which hands the decision to IAM; "+
-			"and none of %s's IAM policies (%s) allows %s on this key. ", user, root.Label(), user, identityNames(tr), action)
+	for _, f := range policy.Findings(tr.Trace) {
+		out = append(out, shortARNs(f))
+	}
+	if tr.Verdict() != "AccessDenied" || tr.Decision == policy.Deny {
+		return strings.Join(out, " ")
+	}
+	// Teaching, stating no decision: "Unless the key policy explicitly
+	// allows it, you cannot use IAM policies to allow access to a KMS key"
+	// (AWS KMS Developer Guide, Key policies,
+	// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html);
+	// a grant is the third mechanism (control-access.html).
+	if root != nil {
 		does := ""
 		if p.fixedBy != "" {
 			does = " (" + p.fixedBy + " does this)"
 		}
-		fmt.Fprintf(&b, "So there are two ways in: name %s in the key policy%s, or attach an IAM policy that allows %s on this key.", user, does, action)
-	default:
-		fmt.Fprintf(&b, "It neither names %s nor hands the decision to IAM, so only a key policy edit can let %s in.", user, user)
+		out = append(out, fmt.Sprintf("So there are two ways in: name %s in the key policy%s, or attach an IAM policy "+
+			"that allows %s on this key, which the %s statement lets count.", user, does, tr.Action, root.Label()))
+	} else {
+		out = append(out, fmt.Sprintf("Without a statement naming the account, IAM policies have no effect on this key: "+
+			"only a key policy statement naming %s, or a grant, can let %s in.", user, user))
 	}
-	return b.String()
+	return strings.Join(out, " ")
 }
 
 // whoFor says whom a key policy statement lets in, for what: "lab-admin
@@ -145,20 +147,6 @@ var iamARN = sync.OnceValue(func() *regexp.Regexp {
 })
 
 func shortARNs(s string) string { return iamARN().ReplaceAllString(s, "$1") }
-
-// identityNames lists the caller's IAM policies by name.
-func identityNames(tr *awsops.Trace) string {
-	var n []string
-	for _, p := range tr.Policies {
-		if p.Kind != policy.KindKeyPolicy && p.Kind != policy.KindResource {
-			n = append(n, p.Name)
-		}
-	}
-	if len(n) == 0 {
-		return "it has none"
-	}
-	return strings.Join(n, ", ")
-}
 
 // table is one row per statement: its name, its verdict, and why in a few
 // words, under the policy it belongs to. The statement that lets the user
