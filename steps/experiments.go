@@ -446,9 +446,15 @@ func Experiments() []Experiment {
 			Predict: ProbeReadAtOnce,
 			Expect: map[string]awsops.Decision{ProbeReadAtOnce: allow, ProbeRead: deny,
 				ProbeDecrypt: deny},
-			Why: "DynamoDB keeps the plaintext table key in memory for each caller and asks KMS again only after " +
-				"five minutes of inactivity: a revoked user who keeps reading keeps the key, and is refused " +
-				"on the first read after a five-minute pause. A direct kms decrypt is refused at once.",
+			// AWS's words (KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS", Table key
+			// caching): "DynamoDB caches the plaintext table keys for each connection in memory. If
+			// DynamoDB gets a request for the cached table key after five minutes of inactivity, it
+			// sends a new request to AWS KMS to decrypt the table key." The offline AWS keeps one per
+			// caller (sim/dynamodb/key_cache.go says why), so a new connection is said apart.
+			Why: "DynamoDB caches the plaintext table key in memory and asks KMS again only for a request " +
+				"after five minutes of inactivity: a revoked user who keeps reading can keep the key, and is " +
+				"refused on the first read after a five-minute pause. AWS keeps the key per connection, so on " +
+				"AWS a read on a new connection may be refused sooner. A direct kms decrypt is refused at once.",
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
 				// Start from a table key cached just now, so that "at once" is within its life.
 				if err := e.WaitOutCache(ctx, awsops.AsTestUser); err != nil {
