@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,8 +44,9 @@ var stepNames = []string{"part 1", "part 2", "part 3", "part 4", "part 5", "part
 
 // runWorkshop starts `kmslab workshop` (the real binary, --quiet, on a free
 // loopback port) and has n attendees connect at once and each walk the whole
-// lab to the summary, at 80x24 and 120x40 alternately.
-func runWorkshop(ctx context.Context, bin string, n int, progress io.Writer) (wsReport, error) {
+// lab to the summary, at 80x24 and 120x40 alternately. A cpuProfile path has
+// the workshop write its CPU profile there, complete once this returns.
+func runWorkshop(ctx context.Context, bin string, n int, cpuProfile string, progress io.Writer) (wsReport, error) {
 	rep := wsReport{N: n, Steps: make([][]time.Duration, len(stepNames))}
 	port, err := freePort()
 	if err != nil {
@@ -58,6 +60,13 @@ func runWorkshop(ctx context.Context, bin string, n int, progress io.Writer) (ws
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	cmd := exec.CommandContext(ctx, bin, "workshop", "--quiet", "--addr", addr, "--state-dir", state,
 		"--max-sessions", strconv.Itoa(n))
+	if cpuProfile != "" {
+		abs, err := filepath.Abs(cpuProfile)
+		if err != nil {
+			return rep, err
+		}
+		cmd.Args = append(cmd.Args, "--cpuprofile", abs)
+	}
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		return rep, err

@@ -32,6 +32,7 @@ type workshopFlags struct {
 	maxSessions    int
 	idleTimeout    time.Duration
 	quiet          bool
+	cpuProfile     string // for bench -workshop -cpuprofile
 	// refused: the workshop runs offline only.
 	aws, profile, endpointURL string
 }
@@ -83,6 +84,8 @@ kmslab workshop --authorized-keys room_keys --quiet`,
 	fl.StringVar(&f.aws, "aws", "", "")
 	fl.StringVar(&f.profile, "profile", "", "")
 	fl.StringVar(&f.endpointURL, "endpoint-url", "", "")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the workshop to this file")
+	_ = fl.MarkHidden("cpuprofile") // a tool for bench, not for presenters
 	fl.Lookup("aws").NoOptDefVal = "true"
 	for _, n := range []string{"aws", "profile", "endpoint-url"} {
 		_ = fl.MarkHidden(n) // accepted only to be refused in one sentence
@@ -117,6 +120,11 @@ func runWorkshop(ctx context.Context, out io.Writer, g *globals, f *workshopFlag
 	where := workshop.Describe(ln.Addr(), ifaces)
 	fmt.Fprintln(out, "kmslab workshop "+where.Sentence())
 	fmt.Fprintln(out, "Attendees type: "+where.Command())
+	stopProfile, err := startCPUProfile(f.cpuProfile)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -128,6 +136,7 @@ func runWorkshop(ctx context.Context, out io.Writer, g *globals, f *workshopFlag
 	} else {
 		err = runDashboard(ctx, room, where, served, sigs)
 	}
+	stopProfile()
 	n := srv.Active()
 	if n > 0 {
 		fmt.Fprintf(out, "Ending %d session(s)…\n", n)
