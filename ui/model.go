@@ -77,7 +77,7 @@ type runner struct {
 type Model struct {
 	opts   Options
 	c      common
-	styles Styles
+	styles *Styles // the same as c.styles: a pointer keeps Model, copied on every Update, small
 	isDark bool
 	// sized is set once the terminal's size is known (Options.Width and
 	// Height, or a WindowSizeMsg). Until then View draws nothing: a frame
@@ -179,9 +179,8 @@ func (m Model) Init() tea.Cmd {
 }
 
 func (m *Model) applyStyles() {
-	m.styles = DefaultStyles(m.isDark, m.opts.NoColor)
-	st := m.styles // a copy per palette: components hold a pointer to it
-	m.c.styles = &st
+	st := DefaultStyles(m.isDark, m.opts.NoColor) // one per palette: components hold a pointer to it
+	m.styles, m.c.styles = &st, &st
 	m.c.mdStyle = markdownStyle(m.isDark, m.opts.NoColor)
 	m.spinner.Style = m.styles.Spinner
 	m.help.Styles = m.styles.Help

@@ -25,6 +25,14 @@ type pane struct {
 	// change, so drawing a frame is slicing and joining.
 	lines []string
 	blank string
+	// fitted is each section of the content as lines, wrapped, cut and
+	// padded, by the section's text: most of a screen's sections survive
+	// a change (a step's result leaves its explanation and commands as
+	// they were), and measuring the width of every grapheme of them again
+	// was most of a workshop's CPU. It is replaced, never changed, so a
+	// copy of the pane keeps a consistent one.
+	fitted      map[string][]string
+	fittedWidth int
 }
 
 func newPane(c common) pane {
@@ -77,15 +85,44 @@ func (p *pane) GotoTop() {
 func (p pane) contentWidth() int { return max(p.width-1, 10) }
 
 // setSections joins a screen's sections and sets them as content. Anything a
-// renderer let run past the width wraps here rather than being cut.
+// renderer let run past the width wraps here rather than being cut. Each
+// section is wrapped on its own, which is the same as wrapping them joined
+// (a newline ends a line for ansi.Wrap whatever came before it), so a section
+// unchanged since the last call is taken as it was laid out then.
 func (p *pane) setSections(sections []string, resultLine int, top bool) {
-	p.SetContent(ansi.Wrap(strings.Join(sections, "\n"), p.contentWidth(), ""), resultLine, top)
+	cw := p.contentWidth()
+	old := p.fitted
+	if p.fittedWidth != p.width {
+		old = nil
+	}
+	fitted := make(map[string][]string, len(sections))
+	n := 0
+	for _, s := range sections {
+		ls, ok := fitted[s]
+		if !ok {
+			if ls, ok = old[s]; !ok {
+				ls = p.fit(strings.Split(ansi.Wrap(s, cw, ""), "\n"))
+			}
+			fitted[s] = ls
+		}
+		n += len(ls)
+	}
+	lines := make([]string, 0, n)
+	for _, s := range sections {
+		lines = append(lines, fitted[s]...)
+	}
+	p.fitted, p.fittedWidth = fitted, p.width
+	p.setLines(lines, resultLine, top)
 }
 
 // SetContent replaces the content; resultLine marks the result section.
 // With top the view returns to the beginning (a new screen).
 func (p *pane) SetContent(s string, resultLine int, top bool) {
-	lines := strings.Split(s, "\n")
+	p.setLines(p.fit(strings.Split(s, "\n")), resultLine, top)
+}
+
+// fit cuts and pads lines, in place, to exactly the pane's width.
+func (p *pane) fit(lines []string) []string {
 	for i, l := range lines {
 		lw := ansi.StringWidth(l)
 		if lw > p.width {
@@ -97,8 +134,21 @@ func (p *pane) SetContent(s string, resultLine int, top bool) {
 		}
 		lines[i] = l
 	}
+	return lines
+}
+
+// setLines makes lines, already fitted, the content.
+func (p *pane) setLines(lines []string, resultLine int, top bool) {
 	p.lines = lines
-	p.vp.SetContentLines(lines)
+	// The viewport keeps only the scroll position: the pane draws its own
+	// lines (visible), so the viewport gets as many empty ones, and does not
+	// measure the width of every line again to scroll sideways, which the
+	// pane never does. One empty line would count as no content.
+	placeholders := make([]string, len(lines))
+	if len(placeholders) == 1 {
+		placeholders[0] = " "
+	}
+	p.vp.SetContentLines(placeholders)
 	p.resultLine = resultLine
 	switch {
 	case top:
@@ -158,6 +208,9 @@ func (p pane) handleKey(msg tea.KeyPressMsg) (pane, bool) {
 
 // KeyMap lists the pane's bindings for help.
 func (p pane) KeyMap() []key.Binding { return p.c.keys.scrollBindings() }
+
+// content is the whole content as laid out, every line at the pane's width.
+func (p pane) content() string { return strings.Join(p.lines, "\n") }
 
 // View renders the visible part.
 func (p pane) View() string { return strings.Join(p.visible(), "\n") }
