@@ -145,7 +145,7 @@ func New(o Options) Model {
 		m.isDark = *o.Dark
 	}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
+	m.c = common{md: sharedMarkdown, keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
 		remote: o.Remote, onEvent: o.OnEvent,
 	}}
@@ -206,10 +206,17 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.sized = true
-		m.resize(msg.Width, msg.Height)
+		// A program started at its terminal's size (a workshop session,
+		// Options.Width) is told that size again as it starts: laying every
+		// screen out again for it would change nothing.
+		if msg.Width != m.c.width || msg.Height != m.c.height {
+			m.resize(msg.Width, msg.Height)
+		}
 		return m, nil
 	case tea.BackgroundColorMsg:
-		if m.opts.Dark == nil {
+		// Most terminals answer dark, the palette New starts with: restyle
+		// only for a light one.
+		if m.opts.Dark == nil && msg.IsDark() != m.isDark {
 			m.isDark = msg.IsDark()
 			m.applyStyles()
 		}
