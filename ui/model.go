@@ -162,7 +162,6 @@ func New(o Options) Model {
 		w, h = 80, 24 // keys still work; nothing is drawn until the size comes
 	}
 	m.resize(w, h)
-	m.showStep(false)
 	m.cacheChrome()
 	return m
 }
@@ -191,7 +190,9 @@ func (m *Model) applyStyles() {
 		m.bar = progress.New(progress.WithFillCharacters('█', '░'))
 		m.bar.FullColor, m.bar.EmptyColor = m.styles.ProgFull, m.styles.ProgEmpty
 	}
-	m.layout()
+	if m.c.width > 0 { // New styles first and lays out once, at its size
+		m.layout()
+	}
 }
 
 // Update routes messages: sizes, colors, global keys and app messages are
