@@ -109,6 +109,8 @@ type Model struct {
 	bar         progress.Model
 	help        help.Model
 	chrome      chrome
+	// laidOut is the latest layout: its number and the panes' size.
+	laidOut struct{ gen, w, h int }
 }
 
 // New builds the walkthrough. It makes no AWS call.
@@ -373,11 +375,28 @@ func (m *Model) layout() {
 	if side > 0 {
 		paneW = max(w-side-1, 1) // one column of air after the sidebar's rule
 	}
+	// Only the screen on display is laid out now; the others take the
+	// size here and lay their content out when shown (fitActive): every
+	// screen at every restyle and resize was a third of a new session's
+	// cost.
+	m.laidOut.gen++
+	m.laidOut.w, m.laidOut.h = paneW, bodyH
 	for _, s := range m.screens() {
 		s.setCommon(m.c)
-		s.SetSize(paneW, bodyH)
+		s.scroller().SetSize(paneW, bodyH)
 	}
+	m.fitActive()
 	m.syncSummary()
+}
+
+// fitActive lays the screen on display out at the latest layout's size,
+// unless it already is.
+func (m *Model) fitActive() {
+	a := m.active()
+	if p := a.scroller(); p.laidOut != m.laidOut.gen {
+		a.SetSize(m.laidOut.w, m.laidOut.h)
+		p.laidOut = m.laidOut.gen
+	}
 }
 
 func sidebarWidth(w int) int {
@@ -456,6 +475,7 @@ func (m *Model) advance() {
 
 func (m *Model) goTo(s screen, cur int) {
 	m.screen, m.cur = s, cur
+	m.fitActive()
 	m.syncSidebar()
 	switch s {
 	case screenStep:

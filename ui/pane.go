@@ -33,6 +33,9 @@ type pane struct {
 	// copy of the pane keeps a consistent one.
 	fitted      map[string][]string
 	fittedWidth int
+	// laidOut is the root's layout this screen was last laid out for
+	// (Model.fitActive).
+	laidOut int
 }
 
 func newPane(c common) pane {
