@@ -81,9 +81,12 @@ type sideKey struct {
 	entries       []sideEntry
 }
 
-func (k sideKey) equal(o sideKey) bool {
-	return k.styles == o.styles && k.width == o.width && k.height == o.height &&
-		k.current == o.current && k.spin == o.spin && slices.Equal(k.entries, o.entries)
+// equal reports whether k and o draw the same sidebar but for the spinner's
+// frame, and whether that is the same too.
+func (k sideKey) equal(o sideKey) (butSpin, same bool) {
+	butSpin = k.styles == o.styles && k.width == o.width && k.height == o.height &&
+		k.current == o.current && slices.Equal(k.entries, o.entries)
+	return butSpin, butSpin && k.spin == o.spin
 }
 
 // cacheChrome re-renders header, sidebar and help after a state change, each
@@ -100,8 +103,11 @@ func (m *Model) cacheChrome() {
 	}
 	s := m.sidebar
 	sk := sideKey{styles: s.c.styles, width: s.width, height: s.height, current: s.current, spin: s.spin, entries: s.entries}
-	if !sk.equal(m.chrome.sideOf) || m.chrome.side == nil {
+	switch butSpin, same := sk.equal(m.chrome.sideOf); {
+	case m.chrome.side == nil || !butSpin:
 		m.chrome.side, m.chrome.sideOf = s.lines(), sk
+	case !same:
+		m.chrome.side, m.chrome.sideOf = s.respin(m.chrome.side), sk
 	}
 	keys := m.helpKeys()
 	if hf := m.helpFingerprint(keys); hf != m.chrome.helpOf {
