@@ -386,7 +386,16 @@ func (m *Model) layout() {
 		s.scroller().SetSize(paneW, bodyH)
 	}
 	m.fitActive()
-	m.syncSummary()
+	m.syncShownSummary()
+}
+
+// syncShownSummary brings the summary up to date when it is on display;
+// goTo does when it is shown, so a hidden summary is not drawn again for
+// every step's result.
+func (m *Model) syncShownSummary() {
+	if m.screen == screenSummary {
+		m.syncSummary()
+	}
 }
 
 // fitActive lays the screen on display out at the latest layout's size,

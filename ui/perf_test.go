@@ -18,6 +18,9 @@ func redrawn(m Model) Model {
 	m.part.drawn = partDrawn{}
 	m.part.panels.drawn = nil
 	m.part.freshResult = false
+	if m.screen == screenSummary {
+		m.syncSummary()
+	}
 	a.SetSize(p.width, p.height)
 	m.cacheChrome()
 	return m
@@ -62,9 +65,13 @@ func TestDrawingCachesMatchAFreshDrawing(t *testing.T) {
 		key("?"), key("right"), key("pgdown"), key("enter"), key("enter"), key("enter"), key("x"),
 		size(100, 30), key("enter"), key("enter"), key("left"), key("left"), key("enter"), key("enter"),
 	}
-	// Back to the welcome screen, last laid out three sizes ago.
+	// Back to the welcome screen, last laid out three sizes ago, then on to
+	// the summary, hidden while every step's result came.
 	for range len(fxOutcomes) + 1 {
 		events = append(events, key("left"))
+	}
+	for range 2*len(fxOutcomes) + 2 {
+		events = append(events, key("enter"))
 	}
 	for _, tc := range []struct {
 		name string
@@ -90,6 +97,9 @@ func TestDrawingCachesMatchAFreshDrawing(t *testing.T) {
 						t.Fatalf("after event %d (%s): sidebar line %d is %q cached, %q fresh", i, e.name, j, m.chrome.side[j], f.chrome.side[j])
 					}
 				}
+			}
+			if m.screen != screenSummary {
+				t.Fatalf("the walk ended on screen %d, not the summary", m.screen)
 			}
 		})
 	}

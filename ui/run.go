@@ -126,7 +126,7 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	m.syncSidebar()
 	focus := m.screen == screenStep && m.cur == msg.index
 	m.showStep(false)
-	m.syncSummary()
+	m.syncShownSummary()
 	if focus {
 		m.part.showResult()
 	}
