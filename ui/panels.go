@@ -32,16 +32,37 @@ type panels struct {
 	drawnAt [2]int // the at-rest and audit sections' indexes in drawn
 }
 
-// panelsKey is everything the panels are drawn from. A reading is never
-// changed once taken, so its address names it.
+// panelsKey is everything the panels are drawn from.
 type panelsKey struct {
 	styles                *Styles
 	width                 int
 	showAtRest, showAudit bool
-	reading, history      *extrasMsg
+	reading               readingKey
+	history               bool
 	items                 *awsops.Item // the first of items: they are replaced, never changed
 	nItems, itemsPart     int
 	keyID                 string
+}
+
+// readingKey names a reading by what it holds: each reading reads a new
+// at-rest view and trail, never changed afterwards, and a reading is passed
+// by value (a copy names the same reading).
+type readingKey struct {
+	present bool
+	atRest  *AtRest
+	audit   *AuditEvent // the first event
+	nAudit  int
+}
+
+func keyOfReading(x *extrasMsg) readingKey {
+	if x == nil {
+		return readingKey{}
+	}
+	k := readingKey{present: true, atRest: x.atRest, nAudit: len(x.audit)}
+	if len(x.audit) > 0 {
+		k.audit = &x.audit[0]
+	}
+	return k
 }
 
 func newPanels(c common, x Extras) panels {
@@ -114,8 +135,12 @@ func (p *panels) sections(w int) (out []string, atRest, audit int) {
 	if p.extras == nil {
 		return nil, -1, -1
 	}
+	x := p.reading
+	if p.history != nil {
+		x = p.history
+	}
 	k := panelsKey{styles: p.c.styles, width: w, showAtRest: p.showAtRest, showAudit: p.showAudit,
-		reading: p.reading, history: p.history, nItems: len(p.items), itemsPart: p.itemsPart, keyID: p.keyID}
+		reading: keyOfReading(x), history: p.history != nil, nItems: len(p.items), itemsPart: p.itemsPart, keyID: p.keyID}
 	if len(p.items) > 0 {
 		k.items = &p.items[0]
 	}
