@@ -13,8 +13,12 @@ import (
 // content, the pane owns scrolling (keys and mouse wheel) and remembers where
 // the result starts, so a finished step can bring its result into view.
 type pane struct {
-	c          common
-	vp         viewport.Model
+	c common
+	// vp keeps the scroll position. It is shared by the copies of the pane
+	// (the Model is copied on every Update, and five panes' viewports were a
+	// third of it): it is never changed in place, scroll gives a copy to
+	// change.
+	vp         *viewport.Model
 	width      int
 	height     int
 	resultLine int // first line of the result section, -1 when none
@@ -44,14 +48,15 @@ func newPane(c common) pane {
 	// (b, f, d, u, ...) would collide with the walkthrough's.
 	vp.KeyMap = viewport.KeyMap{}
 	vp.MouseWheelEnabled = true
-	return pane{c: c, vp: vp, resultLine: -1}
+	return pane{c: c, vp: &vp, resultLine: -1}
 }
 
 // SetSize sets the pane's outer size.
 func (p *pane) SetSize(w, h int) {
 	p.width, p.height = w, h
-	p.vp.SetWidth(w)
-	p.vp.SetHeight(h)
+	vp := p.scroll()
+	vp.SetWidth(w)
+	vp.SetHeight(h)
 	p.blank = strings.Repeat(" ", max(w, 0))
 }
 
@@ -77,10 +82,17 @@ type screenComponent interface {
 
 func (p *pane) scroller() *pane { return p }
 
+// scroll is the viewport to change: a copy, which the pane then keeps.
+func (p *pane) scroll() *viewport.Model {
+	vp := *p.vp
+	p.vp = &vp
+	return p.vp
+}
+
 // GotoTop scrolls back to the beginning.
 func (p *pane) GotoTop() {
 	p.pinned = false
-	p.vp.GotoTop()
+	p.scroll().GotoTop()
 }
 
 // contentWidth is the width screens lay their text out to: one column of
@@ -151,12 +163,13 @@ func (p *pane) setLines(lines []string, resultLine int, top bool) {
 	if len(placeholders) == 1 {
 		placeholders[0] = " "
 	}
-	p.vp.SetContentLines(placeholders)
+	vp := p.scroll()
+	vp.SetContentLines(placeholders)
 	p.resultLine = resultLine
 	switch {
 	case top:
 		p.pinned = false
-		p.vp.GotoTop()
+		vp.GotoTop()
 	case p.pinned:
 		p.showResult()
 	}
@@ -173,8 +186,11 @@ func (p *pane) showResult() {
 	if p.vp.TotalLineCount() <= p.height {
 		return
 	}
-	p.vp.SetYOffset(p.resultLine)
+	p.scroll().SetYOffset(p.resultLine)
 }
+
+// scrollTo puts content line y at the top.
+func (p *pane) scrollTo(y int) { p.scroll().SetYOffset(y) }
 
 // Update handles the mouse wheel.
 func (p pane) Update(msg tea.Msg) (pane, tea.Cmd) {
@@ -182,29 +198,32 @@ func (p pane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	if _, ok := msg.(tea.MouseWheelMsg); ok {
 		p.pinned = false
 	}
-	p.vp, cmd = p.vp.Update(msg)
+	vp := p.scroll()
+	*vp, cmd = vp.Update(msg)
 	return p, cmd
 }
 
 // handleKey scrolls for the scroll bindings and reports whether it did.
 func (p pane) handleKey(msg tea.KeyPressMsg) (pane, bool) {
 	k := p.c.keys
+	vp := *p.vp
 	switch {
 	case key.Matches(msg, k.Up):
-		p.vp.ScrollUp(1)
+		vp.ScrollUp(1)
 	case key.Matches(msg, k.Down):
-		p.vp.ScrollDown(1)
+		vp.ScrollDown(1)
 	case key.Matches(msg, k.PageUp):
-		p.vp.PageUp()
+		vp.PageUp()
 	case key.Matches(msg, k.PageDown):
-		p.vp.PageDown()
+		vp.PageDown()
 	case key.Matches(msg, k.Top):
-		p.vp.GotoTop()
+		vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
-		p.vp.GotoBottom()
+		vp.GotoBottom()
 	default:
 		return p, false
 	}
+	p.vp = &vp
 	p.pinned = false
 	return p, true
 }

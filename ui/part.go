@@ -198,7 +198,7 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		// below, and a key that changes nothing visible seems broken.
 		if line := map[bool]int{true: v.atRestLine, false: v.auditLine}[atRest]; on && line >= 0 {
 			v.pinned = false
-			v.vp.SetYOffset(line)
+			v.scrollTo(line)
 		}
 		return v, tea.Batch(note, v.panels.fetch(v.c.run.names.Table))
 	}

@@ -134,3 +134,29 @@ func TestRespinIsLines(t *testing.T) {
 		}
 	}
 }
+
+// TestScrollingACopyLeavesTheOriginal: panes share their viewport between
+// copies of the Model, so scrolling (keys, the wheel, a new result pinned
+// to the top) must change only the copy that scrolled.
+func TestScrollingACopyLeavesTheOriginal(t *testing.T) {
+	t.Parallel()
+	base := atStep(newFixtureModel(Offline, 80, 24, fakeExtras{}), 4)
+	base.part.scroll().GotoTop()
+	want := base.View().Content
+	for _, k := range []string{"down", "pgdown", "end", "enter"} {
+		m, _ := press(t, base, k)
+		if m.View().Content == want {
+			t.Errorf("%s changed nothing on the copy: the check below proves nothing", k)
+		}
+		if got := base.View().Content; got != want {
+			t.Fatalf("%s on a copy moved the original's view", k)
+		}
+	}
+	nm, _ := base.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if nm.(Model).part.vp.YOffset() == 0 {
+		t.Error("the wheel did not scroll the copy")
+	}
+	if base.part.vp.YOffset() != 0 {
+		t.Error("the wheel on a copy scrolled the original")
+	}
+}
