@@ -107,8 +107,11 @@ type Model struct {
 	sidebar     sidebar
 	spinner     spinner.Model
 	bar         progress.Model
-	help        help.Model
-	chrome      chrome
+	// help is shared by copies of the Model, never changed in place:
+	// editHelp gives a copy to change (it is 4.6 kB of a Model copied on
+	// every Update).
+	help   *help.Model
+	chrome chrome
 	// laidOut is the latest layout: its number and the panes' size.
 	laidOut struct{ gen, w, h int }
 }
@@ -141,7 +144,7 @@ func New(o Options) Model {
 		isDark: true,
 		steps:  make([]stepState, len(o.Course.Steps)),
 		runner: runner{running: -1},
-		help:   help.New(),
+		help:   new(help.New()),
 	}
 	if o.Dark != nil {
 		m.isDark = *o.Dark
@@ -184,7 +187,7 @@ func (m *Model) applyStyles() {
 	m.styles, m.c.styles = &st, &st
 	m.c.mdStyle = markdownStyle(m.isDark, m.opts.NoColor)
 	m.spinner.Style = m.styles.Spinner
-	m.help.Styles = m.styles.Help
+	m.editHelp().Styles = m.styles.Help
 	if m.styles.NoColor {
 		m.bar = progress.New(progress.WithFillCharacters('#', '.'))
 		m.bar.FullColor, m.bar.EmptyColor = lipgloss.NoColor{}, lipgloss.NoColor{}
@@ -365,7 +368,7 @@ func (m *Model) resize(w, h int) {
 // sizes and the shared context to every component.
 func (m *Model) layout() {
 	w, h := m.c.width, m.c.height
-	m.help.SetWidth(w)
+	m.editHelp().SetWidth(w)
 	side := sidebarWidth(w)
 	bodyH := max(h-headerHeight-m.footerHeight(), 1)
 	m.sidebar.c = m.c
@@ -396,6 +399,13 @@ func (m *Model) syncShownSummary() {
 	if m.screen == screenSummary {
 		m.syncSummary()
 	}
+}
+
+// editHelp is the help to change: a copy, which this Model then keeps.
+func (m *Model) editHelp() *help.Model {
+	h := *m.help
+	m.help = &h
+	return m.help
 }
 
 // fitActive lays the screen on display out at the latest layout's size,
@@ -458,7 +468,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, keys.Quit):
 		return m.askQuit()
 	case key.Matches(msg, keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.editHelp().ShowAll = !m.help.ShowAll
 		m.layout()
 		return m, nil
 	}

@@ -160,3 +160,18 @@ func TestScrollingACopyLeavesTheOriginal(t *testing.T) {
 		t.Error("the wheel on a copy scrolled the original")
 	}
 }
+
+// TestHelpOnACopyLeavesTheOriginal: the help is shared between copies of
+// the Model too; opening it on one leaves the other's closed.
+func TestHelpOnACopyLeavesTheOriginal(t *testing.T) {
+	t.Parallel()
+	base := atStep(newFixtureModel(Offline, 80, 24, nil), 1)
+	want := base.View().Content
+	m, _ := press(t, base, "?")
+	if !m.help.ShowAll || m.View().Content == want {
+		t.Fatal("? did not open the help on the copy")
+	}
+	if base.help.ShowAll || base.View().Content != want {
+		t.Error("? on a copy opened the original's help")
+	}
+}
