@@ -146,7 +146,7 @@ func (m *Model) helpFingerprint(keys help.KeyMap) string {
 	return b.String()
 }
 
-func (m Model) renderTooSmall() string {
+func (m *Model) renderTooSmall() string {
 	w, h := m.c.width, m.c.height
 	msg := "Terminal too small: " + itoa(w) + "×" + itoa(h) + ".\nkmslab needs at least " +
 		itoa(minWidth) + "×" + itoa(minHeight) + " (80×24 or more is best).\nEnlarge the window, or press q to quit."
@@ -155,7 +155,7 @@ func (m Model) renderTooSmall() string {
 		Render(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.styles.Warn.Render(msg)))
 }
 
-func (m Model) renderHeader() string {
+func (m *Model) renderHeader() string {
 	st := m.styles
 	w := m.c.width
 	badge := st.Badge.Render("OFFLINE")
@@ -194,14 +194,14 @@ func (m *Model) headerLabel() (string, string) { return m.active().header() }
 
 // progressBar shows how many parts have reached the state the lab wants. It
 // is drawn statically (ViewAs): no animation frames, nothing moves by itself.
-func (m Model) progressBar(width int) string {
+func (m *Model) progressBar(width int) string {
 	p := m.bar
 	p.SetWidth(width)
 	return p.ViewAs(float64(m.partsDone()) / float64(max(m.opts.Course.PartCount(), 1)))
 }
 
 // partsDone counts the parts that reached the state the lab wants.
-func (m Model) partsDone() int {
+func (m *Model) partsDone() int {
 	done := 0
 	for i, s := range m.steps {
 		if m.opts.Course.Steps[i].Kind == steps.KindPart && (s.status == statusDone || s.status == statusDenied) {
@@ -320,9 +320,9 @@ func endpointHost(u string) string {
 	return u
 }
 
-func (m Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
+func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
 
-func (m Model) waitingLabel() string {
+func (m *Model) waitingLabel() string {
 	if m.waiting != "" {
 		return m.waiting
 	}
