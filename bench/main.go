@@ -87,6 +87,7 @@ func main() {
 		jsonOut   = flag.Bool("json", false, "print the report as JSON instead of markdown tables")
 		timeout   = flag.Duration("timeout", 20*time.Minute, "stop everything after this long")
 		attendees = flag.Int("workshop", 0, "measure only kmslab workshop, with this many SSH attendees at once")
+		cpuProf   = flag.String("cpuprofile", "", "with -workshop: write a CPU profile of the workshop (not of the attendees) to this file")
 	)
 	if serveChild() {
 		return
@@ -112,7 +113,7 @@ func main() {
 		defer cleanup()
 	}
 	if *attendees > 0 {
-		rep, err := runWorkshop(ctx, bin, *attendees, os.Stderr)
+		rep, err := runWorkshop(ctx, bin, *attendees, *cpuProf, os.Stderr)
 		if err == nil {
 			err = writeWorkshop(os.Stdout, rep)
 		}

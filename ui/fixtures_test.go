@@ -248,7 +248,7 @@ func atStep(m Model, i int) Model {
 }
 
 // content is the active screen's whole content, without styles.
-func content(m Model) string { return ansi.Strip(m.active().scroller().vp.GetContent()) }
+func content(m Model) string { return ansi.Strip(m.active().scroller().content()) }
 
 // press sends key presses and runs the resulting commands to completion
 // (except ticks and quit), returning the final model and whether it quit.

@@ -36,7 +36,7 @@ func TestGolden(t *testing.T) {
 		{"part3_items_80x24", func() Model { return atStep(newFixtureModel(Offline, 80, 24, nil), 2) }, false},
 		{"part3_at_rest", func() Model {
 			m := atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 2)
-			m.part.vp.GotoBottom()
+			m.part.scroll().GotoBottom()
 			return m
 		}, false},
 		{"part4_user", func() Model { return atStep(newFixtureModel(Offline, w, h, nil), 3) }, false},
@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 		{"part5_denied_wide", func() Model { return atStep(newFixtureModel(Offline, 160, 50, nil), 4) }, false},
 		{"part5_audit", func() Model {
 			m := atStep(newFixtureModel(Offline, w, h, fakeExtras{}), 4)
-			m.part.vp.GotoBottom()
+			m.part.scroll().GotoBottom()
 			return m
 		}, true},
 		// The WHY panel at the two sizes it must serve: 80x24 scrolled to it,
@@ -129,7 +129,7 @@ func scrolledTo(t *testing.T, m Model, marker string) Model {
 	for i, l := range m.part.lines {
 		if strings.Contains(ansi.Strip(l), marker) {
 			m.part.pinned = false
-			m.part.vp.SetYOffset(max(i-1, 0))
+			m.part.scrollTo(max(i-1, 0))
 			m.cacheChrome()
 			return m
 		}

@@ -36,6 +36,16 @@ type mdKey struct {
 
 func newMDCache() *mdCache { return &mdCache{out: map[mdKey]string{}} }
 
+// sharedMarkdown is the one cache of every walkthrough in the process: a
+// workshop's attendees read the same texts at a handful of widths, so the
+// room renders each once rather than once per attendee.
+var sharedMarkdown = newMDCache()
+
+// mdCacheMax bounds the cache: widths come from clients (a workshop
+// attendee's resize storm), texts from the labs. Past it, the cache starts
+// over.
+const mdCacheMax = 2048
+
 // Markdown style names, as markdownStyle picks them.
 const (
 	mdDark  = "dark"
@@ -62,12 +72,20 @@ func (c *mdCache) render(md string, width int, style string) string {
 	}
 	k := mdKey{width, style, md}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if s, ok := c.out[k]; ok {
+	s, ok := c.out[k]
+	c.mu.Unlock()
+	if ok {
 		return s
 	}
-	s := renderMarkdown(md, width, mdStyles(style))
+	// Rendered outside the lock: other sessions' lookups need not wait for
+	// it, and two rendering the same text at once get the same string.
+	s = renderMarkdown(md, width, mdStyles(style))
+	c.mu.Lock()
+	if len(c.out) >= mdCacheMax {
+		clear(c.out)
+	}
 	c.out[k] = s
+	c.mu.Unlock()
 	return s
 }
 

@@ -77,7 +77,7 @@ type runner struct {
 type Model struct {
 	opts   Options
 	c      common
-	styles Styles
+	styles *Styles // the same as c.styles: a pointer keeps Model, copied on every Update, small
 	isDark bool
 	// sized is set once the terminal's size is known (Options.Width and
 	// Height, or a WindowSizeMsg). Until then View draws nothing: a frame
@@ -109,8 +109,13 @@ type Model struct {
 	sidebar     sidebar
 	spinner     spinner.Model
 	bar         progress.Model
-	help        help.Model
-	chrome      chrome
+	// help is shared by copies of the Model, never changed in place:
+	// editHelp gives a copy to change (it is 4.6 kB of a Model copied on
+	// every Update).
+	help   *help.Model
+	chrome chrome
+	// laidOut is the latest layout: its number and the panes' size.
+	laidOut struct{ gen, w, h int }
 }
 
 // New builds the walkthrough. It makes no AWS call.
@@ -141,13 +146,13 @@ func New(o Options) Model {
 		isDark: true,
 		steps:  make([]stepState, len(o.Course.Steps)),
 		runner: runner{running: -1},
-		help:   help.New(),
+		help:   new(help.New()),
 	}
 	if o.Dark != nil {
 		m.isDark = *o.Dark
 	}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	m.c = common{md: newMDCache(), keys: &keys, run: runInfo{
+	m.c = common{md: sharedMarkdown, keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
 		remote: o.Remote, onEvent: o.OnEvent, course: o.Course.ID,
 	}}
@@ -164,7 +169,6 @@ func New(o Options) Model {
 		w, h = 80, 24 // keys still work; nothing is drawn until the size comes
 	}
 	m.resize(w, h)
-	m.showStep(false)
 	m.cacheChrome()
 	return m
 }
@@ -181,12 +185,11 @@ func (m Model) Init() tea.Cmd {
 }
 
 func (m *Model) applyStyles() {
-	m.styles = DefaultStyles(m.isDark, m.opts.NoColor)
-	st := m.styles // a copy per palette: components hold a pointer to it
-	m.c.styles = &st
+	st := DefaultStyles(m.isDark, m.opts.NoColor) // one per palette: components hold a pointer to it
+	m.styles, m.c.styles = &st, &st
 	m.c.mdStyle = markdownStyle(m.isDark, m.opts.NoColor)
 	m.spinner.Style = m.styles.Spinner
-	m.help.Styles = m.styles.Help
+	m.editHelp().Styles = m.styles.Help
 	if m.styles.NoColor {
 		m.bar = progress.New(progress.WithFillCharacters('#', '.'))
 		m.bar.FullColor, m.bar.EmptyColor = lipgloss.NoColor{}, lipgloss.NoColor{}
@@ -194,7 +197,9 @@ func (m *Model) applyStyles() {
 		m.bar = progress.New(progress.WithFillCharacters('█', '░'))
 		m.bar.FullColor, m.bar.EmptyColor = m.styles.ProgFull, m.styles.ProgEmpty
 	}
-	m.layout()
+	if m.c.width > 0 { // New styles first and lays out once, at its size
+		m.layout()
+	}
 }
 
 // Update routes messages: sizes, colors, global keys and app messages are
@@ -209,10 +214,17 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.sized = true
-		m.resize(msg.Width, msg.Height)
+		// A program started at its terminal's size (a workshop session,
+		// Options.Width) is told that size again as it starts: laying every
+		// screen out again for it would change nothing.
+		if msg.Width != m.c.width || msg.Height != m.c.height {
+			m.resize(msg.Width, msg.Height)
+		}
 		return m, nil
 	case tea.BackgroundColorMsg:
-		if m.opts.Dark == nil {
+		// Most terminals answer dark, the palette New starts with: restyle
+		// only for a light one.
+		if m.opts.Dark == nil && msg.IsDark() != m.isDark {
 			m.isDark = msg.IsDark()
 			m.applyStyles()
 		}
@@ -364,7 +376,7 @@ func (m *Model) resize(w, h int) {
 // sizes and the shared context to every component.
 func (m *Model) layout() {
 	w, h := m.c.width, m.c.height
-	m.help.SetWidth(w)
+	m.editHelp().SetWidth(w)
 	side := sidebarWidth(w)
 	bodyH := max(h-headerHeight-m.footerHeight(), 1)
 	m.sidebar.c = m.c
@@ -374,11 +386,44 @@ func (m *Model) layout() {
 	if side > 0 {
 		paneW = max(w-side-1, 1) // one column of air after the sidebar's rule
 	}
+	// Only the screen on display is laid out now; the others take the
+	// size here and lay their content out when shown (fitActive): every
+	// screen at every restyle and resize was a third of a new session's
+	// cost.
+	m.laidOut.gen++
+	m.laidOut.w, m.laidOut.h = paneW, bodyH
 	for _, s := range m.screens() {
 		s.setCommon(m.c)
-		s.SetSize(paneW, bodyH)
+		s.scroller().SetSize(paneW, bodyH)
 	}
-	m.syncSummary()
+	m.fitActive()
+	m.syncShownSummary()
+}
+
+// syncShownSummary brings the summary up to date when it is on display;
+// goTo does when it is shown, so a hidden summary is not drawn again for
+// every step's result.
+func (m *Model) syncShownSummary() {
+	if m.screen == screenSummary {
+		m.syncSummary()
+	}
+}
+
+// editHelp is the help to change: a copy, which this Model then keeps.
+func (m *Model) editHelp() *help.Model {
+	h := *m.help
+	m.help = &h
+	return m.help
+}
+
+// fitActive lays the screen on display out at the latest layout's size,
+// unless it already is.
+func (m *Model) fitActive() {
+	a := m.active()
+	if p := a.scroller(); p.laidOut != m.laidOut.gen {
+		a.SetSize(m.laidOut.w, m.laidOut.h)
+		p.laidOut = m.laidOut.gen
+	}
 }
 
 func sidebarWidth(w int) int {
@@ -431,7 +476,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, keys.Quit):
 		return m.askQuit()
 	case key.Matches(msg, keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.editHelp().ShowAll = !m.help.ShowAll
 		m.layout()
 		return m, nil
 	}
@@ -457,6 +502,7 @@ func (m *Model) advance() {
 
 func (m *Model) goTo(s screen, cur int) {
 	m.screen, m.cur = s, cur
+	m.fitActive()
 	m.syncSidebar()
 	switch s {
 	case screenStep:

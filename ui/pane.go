@@ -13,8 +13,12 @@ import (
 // content, the pane owns scrolling (keys and mouse wheel) and remembers where
 // the result starts, so a finished step can bring its result into view.
 type pane struct {
-	c          common
-	vp         viewport.Model
+	c common
+	// vp keeps the scroll position. It is shared by the copies of the pane
+	// (the Model is copied on every Update, and five panes' viewports were a
+	// third of it): it is never changed in place, scroll gives a copy to
+	// change.
+	vp         *viewport.Model
 	width      int
 	height     int
 	resultLine int // first line of the result section, -1 when none
@@ -25,6 +29,17 @@ type pane struct {
 	// change, so drawing a frame is slicing and joining.
 	lines []string
 	blank string
+	// fitted is each section of the content as lines, wrapped, cut and
+	// padded, by the section's text: most of a screen's sections survive
+	// a change (a step's result leaves its explanation and commands as
+	// they were), and measuring the width of every grapheme of them again
+	// was most of a workshop's CPU. It is replaced, never changed, so a
+	// copy of the pane keeps a consistent one.
+	fitted      map[string][]string
+	fittedWidth int
+	// laidOut is the root's layout this screen was last laid out for
+	// (Model.fitActive).
+	laidOut int
 }
 
 func newPane(c common) pane {
@@ -33,14 +48,15 @@ func newPane(c common) pane {
 	// (b, f, d, u, ...) would collide with the walkthrough's.
 	vp.KeyMap = viewport.KeyMap{}
 	vp.MouseWheelEnabled = true
-	return pane{c: c, vp: vp, resultLine: -1}
+	return pane{c: c, vp: &vp, resultLine: -1}
 }
 
 // SetSize sets the pane's outer size.
 func (p *pane) SetSize(w, h int) {
 	p.width, p.height = w, h
-	p.vp.SetWidth(w)
-	p.vp.SetHeight(h)
+	vp := p.scroll()
+	vp.SetWidth(w)
+	vp.SetHeight(h)
 	p.blank = strings.Repeat(" ", max(w, 0))
 }
 
@@ -66,10 +82,17 @@ type screenComponent interface {
 
 func (p *pane) scroller() *pane { return p }
 
+// scroll is the viewport to change: a copy, which the pane then keeps.
+func (p *pane) scroll() *viewport.Model {
+	vp := *p.vp
+	p.vp = &vp
+	return p.vp
+}
+
 // GotoTop scrolls back to the beginning.
 func (p *pane) GotoTop() {
 	p.pinned = false
-	p.vp.GotoTop()
+	p.scroll().GotoTop()
 }
 
 // contentWidth is the width screens lay their text out to: one column of
@@ -77,15 +100,44 @@ func (p *pane) GotoTop() {
 func (p pane) contentWidth() int { return max(p.width-1, 10) }
 
 // setSections joins a screen's sections and sets them as content. Anything a
-// renderer let run past the width wraps here rather than being cut.
+// renderer let run past the width wraps here rather than being cut. Each
+// section is wrapped on its own, which is the same as wrapping them joined
+// (a newline ends a line for ansi.Wrap whatever came before it), so a section
+// unchanged since the last call is taken as it was laid out then.
 func (p *pane) setSections(sections []string, resultLine int, top bool) {
-	p.SetContent(ansi.Wrap(strings.Join(sections, "\n"), p.contentWidth(), ""), resultLine, top)
+	cw := p.contentWidth()
+	old := p.fitted
+	if p.fittedWidth != p.width {
+		old = nil
+	}
+	fitted := make(map[string][]string, len(sections))
+	n := 0
+	for _, s := range sections {
+		ls, ok := fitted[s]
+		if !ok {
+			if ls, ok = old[s]; !ok {
+				ls = p.fit(strings.Split(ansi.Wrap(s, cw, ""), "\n"))
+			}
+			fitted[s] = ls
+		}
+		n += len(ls)
+	}
+	lines := make([]string, 0, n)
+	for _, s := range sections {
+		lines = append(lines, fitted[s]...)
+	}
+	p.fitted, p.fittedWidth = fitted, p.width
+	p.setLines(lines, resultLine, top)
 }
 
 // SetContent replaces the content; resultLine marks the result section.
 // With top the view returns to the beginning (a new screen).
 func (p *pane) SetContent(s string, resultLine int, top bool) {
-	lines := strings.Split(s, "\n")
+	p.setLines(p.fit(strings.Split(s, "\n")), resultLine, top)
+}
+
+// fit cuts and pads lines, in place, to exactly the pane's width.
+func (p *pane) fit(lines []string) []string {
 	for i, l := range lines {
 		lw := ansi.StringWidth(l)
 		if lw > p.width {
@@ -97,13 +149,27 @@ func (p *pane) SetContent(s string, resultLine int, top bool) {
 		}
 		lines[i] = l
 	}
+	return lines
+}
+
+// setLines makes lines, already fitted, the content.
+func (p *pane) setLines(lines []string, resultLine int, top bool) {
 	p.lines = lines
-	p.vp.SetContentLines(lines)
+	// The viewport keeps only the scroll position: the pane draws its own
+	// lines (visible), so the viewport gets as many empty ones, and does not
+	// measure the width of every line again to scroll sideways, which the
+	// pane never does. One empty line would count as no content.
+	placeholders := make([]string, len(lines))
+	if len(placeholders) == 1 {
+		placeholders[0] = " "
+	}
+	vp := p.scroll()
+	vp.SetContentLines(placeholders)
 	p.resultLine = resultLine
 	switch {
 	case top:
 		p.pinned = false
-		p.vp.GotoTop()
+		vp.GotoTop()
 	case p.pinned:
 		p.showResult()
 	}
@@ -120,8 +186,11 @@ func (p *pane) showResult() {
 	if p.vp.TotalLineCount() <= p.height {
 		return
 	}
-	p.vp.SetYOffset(p.resultLine)
+	p.scroll().SetYOffset(p.resultLine)
 }
+
+// scrollTo puts content line y at the top.
+func (p *pane) scrollTo(y int) { p.scroll().SetYOffset(y) }
 
 // Update handles the mouse wheel.
 func (p pane) Update(msg tea.Msg) (pane, tea.Cmd) {
@@ -129,35 +198,41 @@ func (p pane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	if _, ok := msg.(tea.MouseWheelMsg); ok {
 		p.pinned = false
 	}
-	p.vp, cmd = p.vp.Update(msg)
+	vp := p.scroll()
+	*vp, cmd = vp.Update(msg)
 	return p, cmd
 }
 
 // handleKey scrolls for the scroll bindings and reports whether it did.
 func (p pane) handleKey(msg tea.KeyPressMsg) (pane, bool) {
 	k := p.c.keys
+	vp := *p.vp
 	switch {
 	case key.Matches(msg, k.Up):
-		p.vp.ScrollUp(1)
+		vp.ScrollUp(1)
 	case key.Matches(msg, k.Down):
-		p.vp.ScrollDown(1)
+		vp.ScrollDown(1)
 	case key.Matches(msg, k.PageUp):
-		p.vp.PageUp()
+		vp.PageUp()
 	case key.Matches(msg, k.PageDown):
-		p.vp.PageDown()
+		vp.PageDown()
 	case key.Matches(msg, k.Top):
-		p.vp.GotoTop()
+		vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
-		p.vp.GotoBottom()
+		vp.GotoBottom()
 	default:
 		return p, false
 	}
+	p.vp = &vp
 	p.pinned = false
 	return p, true
 }
 
 // KeyMap lists the pane's bindings for help.
 func (p pane) KeyMap() []key.Binding { return p.c.keys.scrollBindings() }
+
+// content is the whole content as laid out, every line at the pane's width.
+func (p pane) content() string { return strings.Join(p.lines, "\n") }
 
 // View renders the visible part.
 func (p pane) View() string { return strings.Join(p.visible(), "\n") }

@@ -25,6 +25,44 @@ type panels struct {
 	// history, when set, is drawn instead of the latest reading: the step
 	// shown is not the latest to run, and this is how things were after it.
 	history *extrasMsg
+	// drawn is the last drawing and what it was drawn from: a reading is
+	// drawn again with every refresh of the part pane until the next one.
+	drawn   []string
+	drawnOf panelsKey
+	drawnAt [2]int // the at-rest and audit sections' indexes in drawn
+}
+
+// panelsKey is everything the panels are drawn from.
+type panelsKey struct {
+	styles                *Styles
+	width                 int
+	showAtRest, showAudit bool
+	reading               readingKey
+	history               bool
+	items                 *awsops.Item // the first of items: they are replaced, never changed
+	nItems, itemsPart     int
+	keyID                 string
+}
+
+// readingKey names a reading by what it holds: each reading reads a new
+// at-rest view and trail, never changed afterwards, and a reading is passed
+// by value (a copy names the same reading).
+type readingKey struct {
+	present bool
+	atRest  *AtRest
+	audit   *AuditEvent // the first event
+	nAudit  int
+}
+
+func keyOfReading(x *extrasMsg) readingKey {
+	if x == nil {
+		return readingKey{}
+	}
+	k := readingKey{present: true, atRest: x.atRest, nAudit: len(x.audit)}
+	if len(x.audit) > 0 {
+		k.audit = &x.audit[0]
+	}
+	return k
 }
 
 func newPanels(c common, x Extras) panels {
@@ -94,10 +132,30 @@ func (p *panels) View(w int) []string {
 // sections draws the panels and says at which of the returned sections each
 // begins (-1 when hidden), so the part pane can scroll one into view.
 func (p *panels) sections(w int) (out []string, atRest, audit int) {
-	atRest, audit = -1, -1
 	if p.extras == nil {
-		return nil, atRest, audit
+		return nil, -1, -1
 	}
+	x := p.reading
+	if p.history != nil {
+		x = p.history
+	}
+	k := panelsKey{styles: p.c.styles, width: w, showAtRest: p.showAtRest, showAudit: p.showAudit,
+		reading: keyOfReading(x), history: p.history != nil, nItems: len(p.items), itemsPart: p.itemsPart, keyID: p.keyID}
+	if len(p.items) > 0 {
+		k.items = &p.items[0]
+	}
+	if k != p.drawnOf || p.drawn == nil {
+		out, atRest, audit = p.draw(w)
+		p.drawn, p.drawnOf, p.drawnAt = out, k, [2]int{atRest, audit}
+	}
+	// Callers append to what they get: a copy keeps drawn as it was.
+	return append([]string(nil), p.drawn...), p.drawnAt[0], p.drawnAt[1]
+}
+
+// draw draws the panels (see sections).
+func (p *panels) draw(w int) (out []string, atRest, audit int) {
+	atRest, audit = -1, -1
+	out = []string{}
 	st := *p.c.styles
 	inner := w - st.ExtrasBox.GetHorizontalFrameSize()
 	x, history := p.reading, p.history != nil

@@ -23,12 +23,49 @@ type partView struct {
 	ctx    partContext
 	cli    []string
 	result resultView // nil until the step produced a result
+	// freshResult: result is as resultViewFor made it, no key taken since.
+	freshResult bool
 
 	showExplain bool
 	panels      panels
 	// atRestLine and auditLine are the content lines where the panels
 	// begin (-1 when not shown), to scroll one into view when turned on.
 	atRestLine, auditLine int
+	// drawn keeps the blocks refresh drew last, by what they were drawn
+	// from: a step's result arrives in one Update that refreshes the pane
+	// up to three times (the result, its panels' reading, its snapshot),
+	// and the explanation and commands stay the same for the whole step.
+	drawn partDrawn
+}
+
+// partDrawn is what refresh drew last, each block with its key.
+type partDrawn struct {
+	introOf  introKey
+	intro    []string
+	resultOf resultKey
+	result   string
+}
+
+// introKey is what the explanation and the commands are drawn from.
+type introKey struct {
+	styles      *Styles
+	mdStyle     string
+	width       int
+	showExplain bool
+	explain     string
+	cli         string // the commands, joined
+}
+
+// resultKey is what a result view just made for an outcome draws from: the
+// outcome (a run of a step, and how and when it ended) and the size. A view
+// that has taken a key since (fresh false) is drawn every time.
+type resultKey struct {
+	styles          *Styles
+	width, height   int
+	step, run, done int
+	status          status
+	summary         string
+	fresh           bool
 }
 
 // partContext is what the part pane needs to know beyond its own step.
@@ -56,6 +93,7 @@ func (v *partView) setCommon(c common) {
 	v.panels.setCommon(c)
 	if v.result != nil {
 		v.result = resultViewFor(c, v.state.outcome.Result)
+		v.freshResult = true
 	}
 }
 
@@ -77,6 +115,7 @@ func (v *partView) show(step steps.Step, state stepState, ctx partContext, top b
 	if state.status != statusPending && state.status != statusRunning && state.outcome.Result != nil {
 		v.result = resultViewFor(v.c, state.outcome.Result)
 	}
+	v.freshResult = true
 	v.panels.items, v.panels.itemsPart, v.panels.keyID = ctx.lastItems, ctx.lastItemsPart, ctx.keyID
 	v.panels.history = ctx.history
 	v.refresh(top)
@@ -159,7 +198,7 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		// below, and a key that changes nothing visible seems broken.
 		if line := map[bool]int{true: v.atRestLine, false: v.auditLine}[atRest]; on && line >= 0 {
 			v.pinned = false
-			v.vp.SetYOffset(line)
+			v.scrollTo(line)
 		}
 		return v, tea.Batch(note, v.panels.fetch(v.c.run.names.Table))
 	}
@@ -167,6 +206,7 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		var cmd tea.Cmd
 		var used bool
 		if v.result, cmd, used = v.result.Update(msg); used {
+			v.freshResult = false
 			v.refresh(false)
 			return v, cmd
 		}
@@ -244,17 +284,9 @@ func (v *partView) refresh(top bool) {
 	}
 	st := v.c.styles
 	w := v.contentWidth()
-	var intro, result []string
+	var result []string
 	v.atRestLine, v.auditLine = -1, -1
-	if v.showExplain && v.step.Explain != "" {
-		intro = append(intro, v.c.markdown(dropTitle(v.step.Explain), w))
-	} else if v.step.Explain != "" {
-		intro = append(intro, st.Muted.Render("(explanation hidden: press e to show it)"))
-	}
-	if len(v.cli) > 0 {
-		intro = append(intro, v.c.section("AWS CLI equivalent")+st.Muted.Render("   c copies it"))
-		intro = append(intro, box(st.CLIBox, w, cliBlock(*st, v.cli, w-st.CLIBox.GetHorizontalFrameSize())))
-	}
+	intro := v.intro(w)
 	result = append(result, v.c.section("Result"))
 	switch v.state.status {
 	case statusPending:
@@ -268,11 +300,8 @@ func (v *partView) refresh(top bool) {
 		if head := v.outcomeHead(w); head != "" {
 			result = append(result, head)
 		}
-		if v.result != nil {
-			v.result.SetSize(w, v.height)
-			if r := v.result.View(); r != "" {
-				result = append(result, r)
-			}
+		if r := v.resultBlock(w); r != "" {
+			result = append(result, r)
 		}
 		panels, atRest, audit := v.panels.sections(w)
 		// A panel's first line: everything above it, then its blank line.
@@ -287,7 +316,48 @@ func (v *partView) refresh(top bool) {
 		result = append(result, panels...)
 	}
 	resultLine := lipgloss.Height(strings.Join(intro, "\n")) + 1
-	v.setSections(append(intro, result...), resultLine, top)
+	v.setSections(append(intro[:len(intro):len(intro)], result...), resultLine, top)
+}
+
+// intro is the explanation and the commands, drawn again only when they or
+// the width or styles changed. The slice is shared with drawn: not to be
+// appended to in place.
+func (v *partView) intro(w int) []string {
+	k := introKey{styles: v.c.styles, mdStyle: v.c.mdStyle, width: w, showExplain: v.showExplain,
+		explain: v.step.Explain, cli: strings.Join(v.cli, "\x00")}
+	if k == v.drawn.introOf && v.drawn.intro != nil {
+		return v.drawn.intro
+	}
+	st := v.c.styles
+	intro := []string{}
+	if v.showExplain && v.step.Explain != "" {
+		intro = append(intro, v.c.markdown(dropTitle(v.step.Explain), w))
+	} else if v.step.Explain != "" {
+		intro = append(intro, st.Muted.Render("(explanation hidden: press e to show it)"))
+	}
+	if len(v.cli) > 0 {
+		intro = append(intro, v.c.section("AWS CLI equivalent")+st.Muted.Render("   c copies it"))
+		intro = append(intro, box(st.CLIBox, w, cliBlock(*st, v.cli, w-st.CLIBox.GetHorizontalFrameSize())))
+	}
+	v.drawn.introOf, v.drawn.intro = k, intro
+	return intro
+}
+
+// resultBlock is the result view's drawing; a fresh view of the same
+// outcome at the same size draws what it drew before.
+func (v *partView) resultBlock(w int) string {
+	if v.result == nil {
+		return ""
+	}
+	k := resultKey{styles: v.c.styles, width: w, height: v.height, step: v.ctx.index, run: v.state.run,
+		done: v.state.done, status: v.state.status, summary: v.state.outcome.Summary, fresh: v.freshResult}
+	v.result.SetSize(w, v.height) // keys the view answers may depend on it
+	if k.fresh && k == v.drawn.resultOf {
+		return v.drawn.result
+	}
+	r := v.result.View()
+	v.drawn.resultOf, v.drawn.result = k, r
+	return r
 }
 
 // outcomeHead is the line (or box) that says how the step ended.

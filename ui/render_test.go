@@ -193,7 +193,7 @@ func TestOutcomeSanitized(t *testing.T) {
 		Result: steps.ItemsRead{Items: []awsops.Item{{{Name: "id", Type: "S", Value: "\x1b[2Jgotcha"}}}}}
 	nm, _ := m.Update(stepDoneMsg{index: 0, run: m.steps[0].run, outcome: evil})
 	m = nm.(Model)
-	if c := m.part.vp.GetContent(); strings.Contains(c, "\x1b[2J") || strings.Contains(c, "\x1b]52") {
+	if c := m.part.content(); strings.Contains(c, "\x1b[2J") || strings.Contains(c, "\x1b]52") {
 		t.Fatalf("escape sequence from AWS data reached the screen: %q", c)
 	}
 }

@@ -123,10 +123,18 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 			m.cancel = nil
 		}
 	}
+	if x := msg.extras; x != nil {
+		// The panels' snapshot came with the outcome: it is the latest
+		// reading from now on, so the result and its panels are drawn
+		// together, once.
+		m.part.panels.readID++
+		x.id = m.part.panels.readID
+		m.part.panels.take(*x)
+	}
 	m.syncSidebar()
 	focus := m.screen == screenStep && m.cur == msg.index
 	m.showStep(false)
-	m.syncSummary()
+	m.syncShownSummary()
 	if focus {
 		m.part.showResult()
 	}
@@ -137,11 +145,8 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 		}
 	}
 	if x := msg.extras; x != nil {
-		// The panels' snapshot came with the outcome: apply it as the latest
-		// reading in this very update, so the result and its panels are
-		// drawn together.
-		m.part.panels.readID++
-		x.id = m.part.panels.readID
+		// ... and becomes this step's snapshot, through the one path every
+		// reading takes.
 		return m.update(*x)
 	}
 	return m, nil

@@ -86,25 +86,13 @@ func (s sidebar) lines() []string {
 	inner := max(s.width-2, 1) // one column of air, one of rule
 	var lines []string
 	lines = append(lines, sty.SidebarHeading.Render(ansi.Truncate("THE LAB", inner, "…")), "")
-	for i, e := range s.entries {
-		marker := "  "
-		label := e.label
-		if e.part > 0 {
-			label = itoa(e.part) + ". " + label
-		}
-		textStyle := sty.SidebarItem
-		if i == s.current {
-			marker = "▸ "
-			textStyle = sty.SidebarCurrent
-		}
-		avail := max(inner-4, 1)
-		label = ansi.Truncate(label, avail, "…")
-		lines = append(lines, marker+s.icon(e.status)+" "+textStyle.Render(label))
+	for i := range s.entries {
+		lines = append(lines, s.entry(i, inner))
 	}
 	for _, l := range []string{"", "✓ done  ○ to do", "⊘ denied (expected)", "✗ failed"} {
 		lines = append(lines, sty.Muted.Render(ansi.Truncate(l, inner, "…")))
 	}
-	rule := " " + sty.TableEdge.Render("│")
+	rule := s.rule()
 	out := make([]string, s.height)
 	for i := range out {
 		l := ""
@@ -112,6 +100,44 @@ func (s sidebar) lines() []string {
 			l = ansi.Truncate(lines[i], inner, "")
 		}
 		out[i] = padRight(l, inner) + rule
+	}
+	return out
+}
+
+// sidebarEntryLine is the line of lines() where entry 0 is drawn.
+const sidebarEntryLine = 2
+
+// entry draws entry i, before it is cut to inner and ruled.
+func (s sidebar) entry(i, inner int) string {
+	sty, e := s.c.styles, s.entries[i]
+	marker := "  "
+	label := e.label
+	if e.part > 0 {
+		label = itoa(e.part) + ". " + label
+	}
+	textStyle := sty.SidebarItem
+	if i == s.current {
+		marker = "▸ "
+		textStyle = sty.SidebarCurrent
+	}
+	avail := max(inner-4, 1)
+	label = ansi.Truncate(label, avail, "…")
+	return marker + s.icon(e.status) + " " + textStyle.Render(label)
+}
+
+func (s sidebar) rule() string { return " " + s.c.styles.TableEdge.Render("│") }
+
+// respin is lines() drawn last (old) with only the spinner's frame changed:
+// the running entries are drawn again, the rest is kept. A spinner frame
+// comes a dozen times a second while a step runs, for every attendee of a
+// workshop.
+func (s sidebar) respin(old []string) []string {
+	out := append([]string(nil), old...)
+	inner := max(s.width-2, 1)
+	for i, e := range s.entries {
+		if l := sidebarEntryLine + i; e.status == statusRunning && l < len(out) {
+			out[l] = padRight(ansi.Truncate(s.entry(i, inner), inner, ""), inner) + s.rule()
+		}
 	}
 	return out
 }

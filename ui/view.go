@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -50,29 +52,101 @@ func (m *Model) render() string {
 }
 
 // chrome is the frame around the pane, rendered in Update when it changes.
+// Each part keeps what it was drawn from: Update runs for every message (a
+// spinner frame, a progress report), and drawing the same header, sidebar
+// and help again for each was a tenth of a workshop's CPU.
 type chrome struct {
-	header string
-	side   []string
-	help   string
+	header   string
+	side     []string
+	help     string
+	headerOf headerKey
+	sideOf   sideKey
+	helpOf   string
 }
 
-// cacheChrome re-renders header, sidebar and help after a state change.
+// headerKey is what the header is drawn from, beyond the mode and identity,
+// which do not change while the program runs.
+type headerKey struct {
+	styles                  *Styles
+	width, done             int
+	course, label, subtitle string
+}
+
+// sideKey is what the sidebar is drawn from.
+type sideKey struct {
+	styles        *Styles
+	width, height int
+	current       int
+	spin          string
+	entries       []sideEntry
+}
+
+// equal reports whether k and o draw the same sidebar but for the spinner's
+// frame, and whether that is the same too.
+func (k sideKey) equal(o sideKey) (butSpin, same bool) {
+	butSpin = k.styles == o.styles && k.width == o.width && k.height == o.height &&
+		k.current == o.current && slices.Equal(k.entries, o.entries)
+	return butSpin, butSpin && k.spin == o.spin
+}
+
+// cacheChrome re-renders header, sidebar and help after a state change, each
+// only when what it is drawn from changed.
 func (m *Model) cacheChrome() {
 	if m.c.width <= 0 || m.c.styles == nil {
 		return
 	}
 	m.updateKeybindings()
-	m.chrome.header = m.renderHeader()
-	m.chrome.side = m.sidebar.lines()
-	help := m.help.View(m.helpKeys())
-	lines := strings.Split(help, "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, m.c.width, "")
+	label, sub := m.headerLabel()
+	hk := headerKey{styles: m.c.styles, width: m.c.width, done: m.partsDone(), course: m.opts.Course.Title, label: label, subtitle: sub}
+	if hk != m.chrome.headerOf || m.chrome.header == "" {
+		m.chrome.header, m.chrome.headerOf = m.renderHeader(), hk
 	}
-	m.chrome.help = strings.Join(lines, "\n")
+	s := m.sidebar
+	sk := sideKey{styles: s.c.styles, width: s.width, height: s.height, current: s.current, spin: s.spin, entries: s.entries}
+	switch butSpin, same := sk.equal(m.chrome.sideOf); {
+	case m.chrome.side == nil || !butSpin:
+		m.chrome.side, m.chrome.sideOf = s.lines(), sk
+	case !same:
+		m.chrome.side, m.chrome.sideOf = s.respin(m.chrome.side), sk
+	}
+	keys := m.helpKeys()
+	if hf := m.helpFingerprint(keys); hf != m.chrome.helpOf {
+		help := m.help.View(keys)
+		lines := strings.Split(help, "\n")
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, m.c.width, "")
+		}
+		m.chrome.help, m.chrome.helpOf = strings.Join(lines, "\n"), hf
+	}
 }
 
-func (m Model) renderTooSmall() string {
+// helpFingerprint is everything the help line is drawn from: its bindings as
+// shown (enabled or not, key and description), open or not, the width and
+// the styles.
+func (m *Model) helpFingerprint(keys help.KeyMap) string {
+	var b strings.Builder
+	b.WriteString(itoa(m.c.width))
+	fmt.Fprintf(&b, " %p %t", m.c.styles, m.help.ShowAll)
+	add := func(bs []key.Binding) {
+		b.WriteByte('|')
+		for _, k := range bs {
+			if k.Enabled() {
+				h := k.Help()
+				b.WriteString(h.Key)
+				b.WriteByte('\x00')
+				b.WriteString(h.Desc)
+				b.WriteByte('\x00')
+			}
+		}
+	}
+	add(keys.ShortHelp())
+	for _, col := range keys.FullHelp() {
+		add(col)
+	}
+	return b.String()
+}
+
+func (m *Model) renderTooSmall() string {
 	w, h := m.c.width, m.c.height
 	msg := "Terminal too small: " + itoa(w) + "×" + itoa(h) + ".\nkmslab needs at least " +
 		itoa(minWidth) + "×" + itoa(minHeight) + " (80×24 or more is best).\nEnlarge the window, or press q to quit."
@@ -81,7 +155,7 @@ func (m Model) renderTooSmall() string {
 		Render(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.styles.Warn.Render(msg)))
 }
 
-func (m Model) renderHeader() string {
+func (m *Model) renderHeader() string {
 	st := m.styles
 	w := m.c.width
 	badge := st.Badge.Render("OFFLINE")
@@ -114,20 +188,27 @@ func (m Model) renderHeader() string {
 }
 
 // headerLabel is the active screen's name and subtitle.
-func (m Model) headerLabel() (string, string) { return m.active().header() }
+// A pointer receiver: active() takes the Model's address, and a value
+// receiver would copy the whole Model to the heap for it.
+func (m *Model) headerLabel() (string, string) { return m.active().header() }
 
 // progressBar shows how many parts have reached the state the lab wants. It
 // is drawn statically (ViewAs): no animation frames, nothing moves by itself.
-func (m Model) progressBar(width int) string {
+func (m *Model) progressBar(width int) string {
+	p := m.bar
+	p.SetWidth(width)
+	return p.ViewAs(float64(m.partsDone()) / float64(max(m.opts.Course.PartCount(), 1)))
+}
+
+// partsDone counts the parts that reached the state the lab wants.
+func (m *Model) partsDone() int {
 	done := 0
 	for i, s := range m.steps {
 		if m.opts.Course.Steps[i].Kind == steps.KindPart && (s.status == statusDone || s.status == statusDenied) {
 			done++
 		}
 	}
-	p := m.bar
-	p.SetWidth(width)
-	return p.ViewAs(float64(done) / float64(max(m.opts.Course.PartCount(), 1)))
+	return done
 }
 
 // renderStatus is the line above the help: what is running, a note, or
@@ -239,9 +320,9 @@ func endpointHost(u string) string {
 	return u
 }
 
-func (m Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
+func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
 
-func (m Model) waitingLabel() string {
+func (m *Model) waitingLabel() string {
 	if m.waiting != "" {
 		return m.waiting
 	}
@@ -251,4 +332,4 @@ func (m Model) waitingLabel() string {
 	return "working…"
 }
 
-func (m Model) locationLabel() string { return m.active().location() }
+func (m *Model) locationLabel() string { return m.active().location() }
