@@ -71,10 +71,25 @@ func narrateRules(t *Trace) Told {
 	}
 	out.Summary = fmt.Sprintf("%s's %s was %s", who, t.Action, out.Decision)
 	if len(because) > 0 {
-		out.Summary += ": " + lowerFirst(strings.Join(because, "; "))
+		out.Summary += joinFinding(out.Decision, lowerFirst(strings.Join(because, "; ")))
 	}
 	out.Summary += "."
 	return out
+}
+
+// joinFinding continues "X's action was <decision>" with the deciding
+// finding without saying the decision twice: "was allowed by statement 1…",
+// not "was allowed: allowed by statement 1…".
+func joinFinding(decision, finding string) string {
+	switch {
+	case decision == WordAllowed && strings.HasPrefix(finding, "allowed by "):
+		return " by " + strings.TrimPrefix(finding, "allowed by ")
+	case decision == WordExplicitDeny && strings.HasPrefix(finding, "denied by "):
+		return " in " + strings.TrimPrefix(finding, "denied by ")
+	case decision == WordDisabled && strings.HasPrefix(finding, "the key is Disabled: "):
+		return ": " + strings.TrimPrefix(finding, "the key is Disabled: ")
+	}
+	return ": " + finding
 }
 
 // Findings are what the engine found at the rules that did not decide the

@@ -26,6 +26,17 @@ func checkNarrative(t *testing.T, tr *Trace) {
 	if !strings.Contains(told.Summary, " was "+want) {
 		t.Errorf("summary %q does not state %q", told.Summary, want)
 	}
+	// The decision is said once: not "was allowed: allowed by…", nor
+	// "refused because the key is disabled: the key is Disabled".
+	if rest, ok := strings.CutPrefix(told.Summary[strings.Index(told.Summary, " was "+want)+len(" was "+want):], ":"); ok {
+		first, _, _ := strings.Cut(want, " ")
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(rest)), first+" ") {
+			t.Errorf("summary %q says its decision twice", told.Summary)
+		}
+	}
+	if strings.Count(strings.ToLower(told.Summary), "the key is disabled") > 1 {
+		t.Errorf("summary %q says the key is disabled twice", told.Summary)
+	}
 	for _, w := range DecisionWords {
 		if w != want && w != WordAllowed && strings.Contains(told.Summary, w) {
 			t.Errorf("summary %q also states %q", told.Summary, w)
@@ -77,5 +88,23 @@ func TestFindings(t *testing.T) {
 	}
 	if Findings(nil) != nil {
 		t.Error("Findings(nil) is not empty")
+	}
+}
+
+func TestJoinFinding(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ decision, finding, want string }{
+		{WordAllowed, "allowed by statement 1 in the managed policy P", " by statement 1 in the managed policy P"},
+		{WordAllowed, "grant g allows Decrypt", ": grant g allows Decrypt"},
+		{WordExplicitDeny, "denied by statement 1 in the inline policy P. No allow can override it",
+			" in statement 1 in the inline policy P. No allow can override it"},
+		{WordImplicitDeny, "none of the caller's IAM policies allows kms:Decrypt", ": none of the caller's IAM policies allows kms:Decrypt"},
+		{WordDisabled, "the key is Disabled: KMS refuses the request with DisabledException", ": KMS refuses the request with DisabledException"},
+		{WordKeyState, "the key is PendingDeletion: KMS refuses the request with KMSInvalidStateException",
+			": the key is PendingDeletion: KMS refuses the request with KMSInvalidStateException"},
+	} {
+		if got := joinFinding(c.decision, c.finding); got != c.want {
+			t.Errorf("joinFinding(%q, %q) = %q, want %q", c.decision, c.finding, got, c.want)
+		}
 	}
 }
