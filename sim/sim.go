@@ -58,6 +58,11 @@ type Options struct {
 	// TableCreationDelay keeps new tables CREATING for this long (default: ACTIVE at once).
 	TableCreationDelay time.Duration
 
+	// Realism, when set, makes this offline AWS eventually consistent,
+	// varied in its wording and now and then throttled, as AWS documents
+	// (see Realism); nil keeps every change instant, as it always was.
+	Realism *Realism
+
 	// Fault, when set, is asked before every authenticated call; a non-nil error is
 	// answered instead (e.g. ThrottlingException, to test retries).
 	Fault func(service, operation string) *api.Error
@@ -263,6 +268,9 @@ func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, 
 		go d.flushAudit()
 	}
 	rt := &router{env: env, creds: iamSvc, audit: log, fault: opts.Fault}
+	if opts.Realism != nil {
+		rt.fault = realisticFault(newRealism(*opts.Realism), opts.Fault)
+	}
 	if d != nil {
 		rt.persist, rt.hold = d.afterCall, d.hold
 	}
