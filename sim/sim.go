@@ -179,6 +179,11 @@ func New(opts Options) (*Server, error) {
 	iamSvc := iam.New(env, iam.Options{AccessKeyDelay: opts.AccessKeyDelay})
 	az := authz.New(env, iamSvc)
 	iamSvc.SetAuthorizer(az)
+	var rl *realism
+	if opts.Realism != nil {
+		rl = newRealism(*opts.Realism)
+		az.SetPick(rl.pick)
+	}
 	ttl := opts.KeyCacheTTL
 	switch {
 	case ttl == 0:
@@ -228,7 +233,7 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 		opts.AdminAccessKeyID, opts.AdminSecretAccessKey = id, secret
-		return finishNew(opts, env, log, iamSvc, regs, home, d, admin)
+		return finishNew(opts, rl, env, log, iamSvc, regs, home, d, admin)
 	}
 
 	if opts.AdminAccessKeyID == "" {
@@ -253,11 +258,11 @@ func New(opts Options) (*Server, error) {
 		}
 		return nil, fmt.Errorf("bootstrap admin: %w", err)
 	}
-	return finishNew(opts, env, log, iamSvc, regs, home, d, admin)
+	return finishNew(opts, rl, env, log, iamSvc, regs, home, d, admin)
 }
 
 // finishNew wires the router over the services and starts persisting.
-func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, regs *regions, home *regional, d *durable, admin *api.Principal) (*Server, error) {
+func finishNew(opts Options, rl *realism, env *api.Env, log *audit.Log, iamSvc *iam.Service, regs *regions, home *regional, d *durable, admin *api.Principal) (*Server, error) {
 	if d != nil {
 		// The admin (new or given again) is state like any other, and the
 		// default region is always on disk (a rollback restores it in place).
@@ -268,8 +273,8 @@ func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, 
 		go d.flushAudit()
 	}
 	rt := &router{env: env, creds: iamSvc, audit: log, fault: opts.Fault}
-	if opts.Realism != nil {
-		rt.fault = realisticFault(newRealism(*opts.Realism), opts.Fault)
+	if rl != nil {
+		rt.fault = realisticFault(rl, opts.Fault)
 	}
 	if d != nil {
 		rt.persist, rt.hold = d.afterCall, d.hold
