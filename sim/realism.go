@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"kmslab/sim/api"
+	"kmslab/sim/kms"
 )
 
 // Realism makes the offline AWS behave as a real account does where AWS
@@ -196,5 +197,16 @@ func realisticFault(r *realism, fault func(service, operation string) *api.Error
 			}
 		}
 		return r.throttle(service)
+	}
+}
+
+// kmsLag is KMS's part of realism: grants late, lists behind deletes.
+func (r *realism) kmsLag() kms.Lag {
+	if r == nil {
+		return kms.Lag{}
+	}
+	return kms.Lag{
+		Grant: func() time.Duration { return r.delay(streamGrant, r.cfg.Grant) },
+		List:  func() time.Duration { return r.delay(streamList, r.cfg.ListLag) },
 	}
 }

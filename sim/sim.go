@@ -200,7 +200,7 @@ func New(opts Options) (*Server, error) {
 		if region != env.Region {
 			renv = env.InRegion(region)
 		}
-		k := kms.New(renv, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay, Registry: mrks})
+		k := kms.New(renv, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay, Registry: mrks, Lag: rl.kmsLag()})
 		ddb := dynamodb.New(renv, az, k, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
 		if d != nil {
 			ddb.SetJournal(d)
