@@ -210,3 +210,11 @@ func (r *realism) kmsLag() kms.Lag {
 		List:  func() time.Duration { return r.delay(streamList, r.cfg.ListLag) },
 	}
 }
+
+// tableRecovery is DynamoDB's part: a table recovers late from its key.
+func (r *realism) tableRecovery() func() time.Duration {
+	if r == nil {
+		return nil
+	}
+	return func() time.Duration { return r.delay(streamTable, r.cfg.TableRecovery) }
+}

@@ -213,7 +213,7 @@ func New(opts Options) (*Server, error) {
 			renv = env.InRegion(region)
 		}
 		k := kms.New(renv, az, ids, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay, Registry: mrks, Lag: rl.kmsLag()})
-		ddb := dynamodb.New(renv, az, k, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
+		ddb := dynamodb.New(renv, az, k, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay, Recovery: rl.tableRecovery()})
 		if d != nil {
 			ddb.SetJournal(d)
 		}
