@@ -75,10 +75,10 @@ func (s *Service) removeGrant(k *key, idx int) {
 // listedGrants is k's grants as the lists see them now: the current ones and
 // those removed too recently to have left. Callers hold s.mu.
 func (s *Service) listedGrants(k *key) []*grant {
-	s.forget(k)
 	if len(k.gone) == 0 {
 		return k.grants
 	}
+	s.forget(k)
 	now := s.env.Now()
 	out := slices.Clone(k.grants)
 	for _, g := range k.gone {
@@ -102,24 +102,32 @@ func (s *Service) forget(k *key) {
 // carrying one of its tokens; a removed one counts until its removal has
 // propagated. nil when no caller. Callers hold s.mu.
 func (s *Service) grantsTo(k *key, caller *api.Principal, tokens []string) []policy.Grant {
-	if caller == nil {
+	if caller == nil || len(k.grants) == 0 && len(k.gone) == 0 {
 		return nil
 	}
-	now := s.env.Now()
+	var now time.Time // read once, and only when a grant is still propagating
+	clock := func() time.Time {
+		if now.IsZero() {
+			now = s.env.Now()
+		}
+		return now
+	}
 	var out []policy.Grant
 	for _, g := range k.grants {
 		if g.grantee != caller.ARN {
 			continue
 		}
-		if now.Before(g.effective) && !slices.ContainsFunc(tokens, func(t string) bool { return slices.Contains(g.tokens, t) }) {
+		if !g.effective.IsZero() && clock().Before(g.effective) && !slices.ContainsFunc(tokens, func(t string) bool { return slices.Contains(g.tokens, t) }) {
 			continue
 		}
 		out = append(out, g.policyGrant())
 	}
-	s.forget(k)
-	for _, g := range k.gone {
-		if g.grantee == caller.ARN && now.Before(g.allowsUntil) {
-			out = append(out, g.policyGrant())
+	if len(k.gone) > 0 {
+		s.forget(k)
+		for _, g := range k.gone {
+			if g.grantee == caller.ARN && clock().Before(g.allowsUntil) {
+				out = append(out, g.policyGrant())
+			}
 		}
 	}
 	return out
@@ -139,12 +147,15 @@ func (s *Service) removeAlias(a *alias) {
 // ones and those deleted too recently to have left (unless the name is in
 // use again). Callers hold s.mu.
 func (s *Service) listedAliases() []*alias {
-	now := s.env.Now()
-	s.goneAliases = slices.DeleteFunc(s.goneAliases, func(g *goneAlias) bool { return !now.Before(g.listedUntil) })
 	out := make([]*alias, 0, len(s.aliases)+len(s.goneAliases))
 	for _, a := range s.aliases {
 		out = append(out, a)
 	}
+	if len(s.goneAliases) == 0 {
+		return out
+	}
+	now := s.env.Now()
+	s.goneAliases = slices.DeleteFunc(s.goneAliases, func(g *goneAlias) bool { return !now.Before(g.listedUntil) })
 	for _, g := range s.goneAliases {
 		if _, ok := s.aliases[g.name]; !ok {
 			out = append(out, &g.alias)
