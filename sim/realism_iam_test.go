@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"kmslab/internal/simtest"
 	"kmslab/sim"
@@ -150,6 +152,52 @@ func TestRealismIAM(t *testing.T) {
 			if _, err := admin.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: group}); err != nil {
 				t.Fatalf("DeleteGroup once the detach propagated: %v", err)
 			}
+		}
+	}
+}
+
+// TestRealismConcurrent: IAM writes, IAM reads and KMS calls from several
+// clients at once, with realism, answer only in AWS's codes (run it with
+// -race: the lagging IAM is swapped while others read it).
+func TestRealismConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := simtest.NewClock(time.Now().UTC())
+	srv := startSim(t, sim.Options{Clock: clock.Now, Realism: &sim.Realism{Seed: 3, ThrottleRate: 0.05}})
+	cfg := sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
+	admin, kc := iam.NewFromConfig(cfg), kms.NewFromConfig(cfg)
+	done := make(chan error)
+	for w := range 6 {
+		go func() {
+			name := aws.String("worker-" + string(rune('a'+w)))
+			var err error
+			for i := 0; i < 15 && err == nil; i++ {
+				switch i % 5 {
+				case 0:
+					_, err = admin.CreateUser(ctx, &iam.CreateUserInput{UserName: name})
+				case 1, 3:
+					_, err = admin.ListUsers(ctx, &iam.ListUsersInput{})
+				case 2:
+					_, err = kc.ListKeys(ctx, &kms.ListKeysInput{})
+					clock.Advance(10 * time.Second)
+				case 4:
+					_, err = admin.DeleteUser(ctx, &iam.DeleteUserInput{UserName: name})
+				}
+				// The lag's own answers are expected; anything else is not.
+				var ae smithy.APIError
+				if errors.As(err, &ae) {
+					switch ae.ErrorCode() {
+					case "NoSuchEntity", "EntityAlreadyExists", "DeleteConflict":
+						err = nil
+					}
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 6 {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }
