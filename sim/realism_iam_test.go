@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -198,6 +199,49 @@ func TestRealismConcurrent(t *testing.T) {
 	for range 6 {
 		if err := <-done; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestRealismAssumeRole: with realism, a role cannot be assumed until it has
+// propagated (AccessDenied, as AWS answers for a role it cannot see); the
+// session it then issues works at once. Without realism, at once.
+func TestRealismAssumeRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const lag = 20 * time.Second
+	for _, realistic := range []bool{true, false} {
+		var r *sim.Realism
+		if realistic {
+			r = &sim.Realism{Seed: 8, IAM: sim.Delay{Typical: lag, Max: lag}, ThrottleRate: -1}
+		}
+		clock := simtest.NewClock(time.Now().UTC())
+		srv := startSim(t, sim.Options{Clock: clock.Now, Realism: r})
+		cfg := noRetry(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
+		trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + srv.AccountID + `:root"},"Action":"sts:AssumeRole"}]}`
+		role, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("lagging-role"), AssumeRolePolicyDocument: aws.String(trust)})
+		if err != nil {
+			t.Fatalf("CreateRole: %v", err)
+		}
+		assume := func() (*sts.AssumeRoleOutput, error) {
+			return sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("lag-session")})
+		}
+		out, err := assume()
+		if realistic {
+			if code, msg := awsErr(t, "AssumeRole right after CreateRole", err); code != "AccessDenied" {
+				t.Fatalf("AssumeRole right after CreateRole answered %s: %s", code, msg)
+			}
+			clock.Advance(lag + time.Second)
+			out, err = assume()
+		}
+		if err != nil {
+			t.Fatalf("realistic=%v: AssumeRole once the role propagated: %v", realistic, err)
+		}
+		c := out.Credentials
+		session := sdkConfig(srv, *c.AccessKeyId, *c.SecretAccessKey)
+		session.Credentials = credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+		if _, err := sts.NewFromConfig(session).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+			t.Fatalf("realistic=%v: the new session's first call: %v", realistic, err)
 		}
 	}
 }
