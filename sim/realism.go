@@ -52,8 +52,9 @@ type Realism struct {
 
 	// IAM is how long an IAM write (a user, an access key, a group and its
 	// members, a role, an inline or managed policy or one of its versions,
-	// an attachment, and each of their deletions) takes to reach IAM's reads
-	// and every authorization: until then they see the account as it was.
+	// an attachment, and each of their deletions) takes to reach IAM's reads,
+	// sign-in, every authorization, KMS's check of key policy principals and
+	// STS AssumeRole: until then they see the account as it was.
 	IAM Delay
 	// Grant is how long a new grant takes to allow anything for a request
 	// that does not carry its grant token.
