@@ -10,10 +10,15 @@ import (
 )
 
 // effectivePolicy is the key policy authorization uses now: a new policy only
-// counts once the configured delay has passed, as KMS's eventual consistency
-// makes a just-edited key policy take a few seconds to apply.
+// counts once its delay has passed (Options.PolicyDelay, or the one the
+// realistic mode drew for it), as KMS's eventual consistency makes a
+// just-edited key policy take a few seconds to apply.
 func (s *Service) effectivePolicy(k *key) *policy.Document {
-	if k.prevPolicy != nil && s.env.Now().Before(k.policySet.Add(s.opts.PolicyDelay)) {
+	delay := s.opts.PolicyDelay
+	if k.policyLag > 0 {
+		delay = k.policyLag
+	}
+	if k.prevPolicy != nil && s.env.Now().Before(k.policySet.Add(delay)) {
 		return k.prevPolicy
 	}
 	return k.policy
@@ -22,12 +27,13 @@ func (s *Service) effectivePolicy(k *key) *policy.Document {
 // setPolicy installs a new key policy; authorization keeps using the one in
 // effect now until the delay has passed.
 func (s *Service) setPolicy(k *key, text string, doc *policy.Document) {
-	if k.policy != nil && s.opts.PolicyDelay > 0 {
+	lag := s.opts.Lag.policy()
+	if k.policy != nil && (s.opts.PolicyDelay > 0 || lag > 0) {
 		k.prevPolicy = s.effectivePolicy(k)
 	} else {
 		k.prevPolicy = nil
 	}
-	k.policyText, k.policy, k.policySet = text, doc, s.env.Now()
+	k.policyText, k.policy, k.policySet, k.policyLag = text, doc, s.env.Now(), lag
 }
 
 // keyAccess is what an operation on one key asks before it acts.
@@ -37,6 +43,7 @@ type keyAccess struct {
 	state  func(*key) error  // refuses the key states the operation cannot act in, once authorized; nil for none
 	encCtx map[string]string // the request's encryption context
 	extra  policy.Context    // the operation's own condition keys
+	tokens []string          // the request's grant tokens
 }
 
 // openKey resolves ref, authorizes req's caller for acc on the key and checks
@@ -63,7 +70,7 @@ func (s *Service) authorizeKey(ctx context.Context, req *api.Request, k *key, ac
 		ResourcePolicy:    s.effectivePolicy(k),
 		KMS:               true,
 		EncryptionContext: acc.encCtx,
-		Grants:            grantsTo(k, caller(req)),
+		Grants:            s.grantsTo(k, caller(req), acc.tokens),
 		Context:           acc.extra,
 	})
 	if err != nil {
@@ -81,21 +88,6 @@ func caller(req *api.Request) *api.Principal {
 		return nil
 	}
 	return req.Principal
-}
-
-// grantsTo is k's grants to caller in the policy engine's terms; nil (no
-// allocation) when there are none, the common case.
-func grantsTo(k *key, caller *api.Principal) []policy.Grant {
-	if caller == nil {
-		return nil
-	}
-	var out []policy.Grant
-	for _, g := range k.grants {
-		if g.grantee == caller.ARN {
-			out = append(out, g.policyGrant())
-		}
-	}
-	return out
 }
 
 // policyGrant is the grant as the policy engine evaluates it.
@@ -179,6 +171,9 @@ func keyOp[In any, P keyInput[In]](ctx context.Context, s *Service, body []byte,
 	}
 	if c, ok := any(in).(conditioned); ok {
 		acc.encCtx, acc.extra = c.conditions()
+	}
+	if t, ok := any(in).(tokened); ok {
+		acc.tokens = t.grantTokens()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
