@@ -79,11 +79,12 @@ type cleaner struct {
 	ddb      *dynamodb.Client
 	iam      *iam.Client
 	wait     func(ctx context.Context, step, what string, try func(context.Context) (bool, error)) error
+	retry    func(ctx context.Context, step, what string, transient func(error) bool, f func(context.Context) error) error
 	progress func(Fate)
 }
 
 func (l *Lab) cleaner(progress func(Fate)) *cleaner {
-	return &cleaner{kms: l.kms, ddb: l.ddb, iam: l.iam, wait: l.wait, progress: progress}
+	return &cleaner{kms: l.kms, ddb: l.ddb, iam: l.iam, wait: l.wait, retry: l.retryTransient, progress: progress}
 }
 
 // run removes the given resources of one run, in dependency order, marking
@@ -390,14 +391,52 @@ func (c *cleaner) detachPolicies(ctx context.Context, user string) []Fate {
 }
 
 func (c *cleaner) deleteUser(ctx context.Context, user string) Fate {
-	_, err := c.iam.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(user)})
+	// Right after its keys and policies were removed, IAM may still count
+	// them and answer DeleteConflict for a while: that passes.
+	err := c.retry(ctx, "Cleanup", "IAM to show the user "+user+" without its keys and policies", isDeleteConflict, func(ctx context.Context) error {
+		_, err := c.iam.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(user)})
+		return err
+	})
 	f := fate(KindUser, user, err, OutcomeDeleted, "NoSuchEntity")
 	if isCode(err, "DeleteConflict") {
-		f.Err = &Error{Op: "delete user", Resource: user, Code: "DeleteConflict", Message: "the user still has something attached the lab did not create",
-			Hint: "Remove its login profile, inline policies, groups or MFA devices in the IAM console, then run `kmslab cleanup` again", Err: err}
+		why, hint := conflictWords(c.userAttachments(ctx, user))
+		f.Err = &Error{Op: "delete user", Resource: user, Code: "DeleteConflict", Message: why, Hint: hint, Err: err}
 		f.Outcome = "failed: " + f.Err.Error()
 	}
 	return f
+}
+
+func isDeleteConflict(err error) bool { return isCode(err, "DeleteConflict") }
+
+// userAttachments names what IAM still holds on user that the lab never
+// creates (a login profile, groups, MFA devices): what a DeleteConflict that
+// outlasted the wait is really about. Empty when there is none, or when
+// they cannot be read.
+func (c *cleaner) userAttachments(ctx context.Context, user string) []string {
+	var has []string
+	if _, err := c.iam.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String(user)}); err == nil {
+		has = append(has, "a console password (login profile)")
+	}
+	if out, err := c.iam.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String(user)}); err == nil && len(out.Groups) > 0 {
+		has = append(has, "group memberships")
+	}
+	if out, err := c.iam.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(user)}); err == nil && len(out.MFADevices) > 0 {
+		has = append(has, "MFA devices")
+	}
+	return has
+}
+
+// conflictWords word a DeleteConflict that outlasted the wait, given what
+// the user still has that the lab never creates: the sentence blames only
+// what is really there.
+func conflictWords(has []string) (why, hint string) {
+	if len(has) > 0 {
+		list := strings.Join(has, ", ")
+		return "the user still has " + list + ", which the lab did not create",
+			"Remove " + list + " in the IAM console, then run `kmslab cleanup` again"
+	}
+	return "IAM still counts keys or policies on the user that the lab has removed, as it may for a while after a change",
+		"Run `kmslab cleanup` again in a few minutes"
 }
 
 func (c *cleaner) deleteTable(ctx context.Context, table string) Fate {
@@ -642,7 +681,11 @@ func (c *cleaner) deleteManagedPolicy(ctx context.Context, it Leftover) Fate {
 			}
 		}
 	}
-	_, err := c.iam.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})
+	// A policy detached a moment ago may still count as attached.
+	err := c.retry(ctx, "Cleanup", "IAM to show the policy "+it.Name+" detached", isDeleteConflict, func(ctx context.Context) error {
+		_, err := c.iam.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})
+		return err
+	})
 	return fate(KindManagedPolicy, it.Name, err, OutcomeDeleted, "NoSuchEntity")
 }
 

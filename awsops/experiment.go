@@ -216,6 +216,14 @@ type Experiment struct {
 	// its ReEncrypt probe produced.
 	second      string
 	reencrypted []byte
+	// grantTokens are the tokens of the grants the experiment created and
+	// has not revoked: a direct KMS call passes them, so a new grant works
+	// at once rather than once it has propagated (up to five minutes,
+	// https://docs.aws.amazon.com/kms/latest/developerguide/grant-tokens.html).
+	grantTokens map[string]string // grant id -> token
+	// grantsTouched makes the probes wait as long as a grant change can
+	// take: a call through DynamoDB cannot carry a grant token.
+	grantsTouched bool
 }
 
 // RunExperiment runs do as experiment id, then restores the end-of-part-6
@@ -300,16 +308,31 @@ func (e *Experiment) restore(ctx context.Context) error {
 		}
 	}
 	e.undo = nil
-	now, err := l.State(ctx)
-	if err != nil {
-		return errors.Join(append(errs, err)...)
-	}
-	if now.KeyPolicy != l.baseline.KeyPolicy {
-		if err := l.putKeyPolicy(ctx, l.baseline.KeyPolicy); err != nil {
-			errs = append(errs, err)
-		} else if now, err = l.State(ctx); err != nil {
-			errs = append(errs, err)
+	// IAM and KMS show an undone change late (lists lag behind deletes; a
+	// revoked grant can take up to five minutes to go, per
+	// https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-eventual-consistency):
+	// the check polls until the state matches or the wait ends.
+	var now LabState
+	fixed := false
+	err := l.waitFor(ctx, "RunExperiment", "AWS to show the lab as it was before the experiment", l.opts.GrantTimeout, func(ctx context.Context) (bool, error) {
+		var err error
+		if now, err = l.State(ctx); err != nil {
+			return false, err
 		}
+		if now.KeyPolicy != l.baseline.KeyPolicy && !fixed {
+			// Put back a key policy that differs for a reason other than an
+			// undo: once, then leave the rest to the wait.
+			fixed = true
+			if err := l.putKeyPolicy(ctx, l.baseline.KeyPolicy); err != nil {
+				return false, err
+			}
+			return false, nil
+		}
+		return now.Diff(*l.baseline) == "", nil
+	})
+	var we *WaitError
+	if err != nil && !errors.As(err, &we) {
+		errs = append(errs, err)
 	}
 	e.trial.Mismatch = now.Diff(*l.baseline)
 	e.trial.Restored = e.trial.Mismatch == "" && len(errs) == 0

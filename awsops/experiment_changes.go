@@ -82,7 +82,12 @@ func (e *Experiment) AttachPolicy(ctx context.Context, name, doc string) error {
 	if err := l.ledger.created(entry, "", arn); err != nil {
 		return fail(op, name, err)
 	}
-	if _, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(l.user.Name), PolicyArn: aws.String(arn)}); err != nil {
+	// A policy created a moment ago may not be visible to the attach yet.
+	err = l.retryTransient(ctx, "RunExperiment", "IAM to show the new policy "+name, isNoSuchEntity, func(ctx context.Context) error {
+		_, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(l.user.Name), PolicyArn: aws.String(arn)})
+		return err
+	})
+	if err != nil {
 		return fail("attach IAM policy", name, err)
 	}
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "IAM policy " + name + " (new, attached to " + l.user.Name + ")",
@@ -145,6 +150,13 @@ func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, erro
 		return "", fail(op, name, err)
 	}
 	id := aws.ToString(out.GrantId)
+	e.grantsTouched = true
+	if tok := aws.ToString(out.GrantToken); tok != "" {
+		if e.grantTokens == nil {
+			e.grantTokens = map[string]string{}
+		}
+		e.grantTokens[id] = tok
+	}
 	if err := l.ledger.created(entry, "", ""); err != nil {
 		return "", fail(op, name, err)
 	}
@@ -156,6 +168,8 @@ func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, erro
 // RevokeGrant revokes a grant; one already gone counts as revoked.
 func (e *Experiment) RevokeGrant(ctx context.Context, id string) error {
 	l := e.l
+	delete(e.grantTokens, id)
+	e.grantsTouched = true
 	_, err := l.kms.RevokeGrant(ctx, &kms.RevokeGrantInput{KeyId: aws.String(l.keyARN), GrantId: aws.String(id)})
 	if err != nil && !isCode(err, "NotFoundException", "InvalidGrantIdException") {
 		return fail("revoke grant", id, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -147,7 +148,7 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 	}
 	if p.AtOnce || want == "" {
 		_, _ = try(ctx)
-	} else if err := l.wait(ctx, "RunExperiment", call+" to be "+string(want), try); err != nil && callErr == nil && ctx.Err() == nil {
+	} else if err := l.waitFor(ctx, "RunExperiment", call+" to be "+string(want), e.probeLimit(), try); err != nil && callErr == nil && ctx.Err() == nil {
 		e.Note(fmt.Sprintf("%s: still %s when the wait gave up", call, last.Decision))
 	}
 	if callErr != nil {
@@ -204,7 +205,7 @@ func (e *Experiment) call(spec ProbeSpec) (string, func(context.Context) (Probe,
 		}
 	case CallDecrypt:
 		return "kms Decrypt as " + who, func(ctx context.Context) (Probe, error) {
-			_, err := kc.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: l.sample, KeyId: aws.String(l.keyARN)})
+			_, err := kc.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: l.sample, KeyId: aws.String(l.keyARN), GrantTokens: e.tokens()})
 			return judge(err)
 		}
 	case CallDescribeTable:
@@ -223,6 +224,24 @@ func (e *Experiment) call(spec ProbeSpec) (string, func(context.Context) (Probe,
 		}
 		return r, err
 	}
+}
+
+// probeLimit bounds a probe's wait for its expected decision.
+func (e *Experiment) probeLimit() time.Duration {
+	if e.grantsTouched {
+		return e.l.opts.GrantTimeout
+	}
+	return e.l.opts.WaitTimeout
+}
+
+// tokens are the live grants' tokens, for the KMS calls that accept them.
+func (e *Experiment) tokens() []string {
+	out := make([]string, 0, len(e.grantTokens))
+	for _, t := range e.grantTokens {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // traceProbe explains the probe's own kms:Decrypt, gathered now, as the

@@ -34,6 +34,10 @@ type Options struct {
 	Clock func() time.Time
 	// WaitTimeout bounds each wait for eventual consistency; default 2 minutes.
 	WaitTimeout time.Duration
+	// GrantTimeout bounds the waits for KMS grants and for the lab's state
+	// to read back restored; default 5 minutes, which KMS documents as the
+	// usual time for a grant change to take effect everywhere.
+	GrantTimeout time.Duration
 	// InitialBackoff and MaxBackoff shape the retries of those waits;
 	// defaults 500 ms and 8 s.
 	InitialBackoff time.Duration
@@ -55,6 +59,7 @@ type Progress struct {
 	Message string
 	Elapsed time.Duration
 	Attempt int
+	Limit   time.Duration // how long the wait may last, shown as "up to 2 min"
 }
 
 // Lab runs one walkthrough: the admin's clients, the run's names, the ledger,
@@ -132,6 +137,9 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	if opts.WaitTimeout <= 0 {
 		opts.WaitTimeout = 2 * time.Minute
 	}
+	if opts.GrantTimeout <= 0 {
+		opts.GrantTimeout = max(5*time.Minute, opts.WaitTimeout)
+	}
 	if opts.InitialBackoff <= 0 {
 		opts.InitialBackoff = 500 * time.Millisecond
 	}
@@ -141,8 +149,11 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	if opts.KeyCacheTTL <= 0 {
 		opts.KeyCacheTTL = 5 * time.Minute
 	}
+	var injected func(context.Context, time.Duration) error
 	if opts.Sleep == nil {
 		opts.Sleep = sleepCtx
+	} else {
+		injected = opts.Sleep
 	}
 	if !opts.DisableLedger && opts.StateDir == "" {
 		dir, err := DefaultStateDir()
@@ -156,6 +167,7 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 		return nil, err
 	}
 	cfg = withProbe(sdkhttp.Guard(cfg))
+	cfg.Retryer = labRetryer(injected)
 	return &Lab{
 		cfg:    cfg,
 		opts:   opts,

@@ -3,7 +3,6 @@ package awsops
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -68,7 +67,13 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
-		if _, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String(policyARN)}); err != nil {
+		// IAM may not show a user created a moment ago to its other calls
+		// yet: they answer NoSuchEntity until it has propagated.
+		err = l.retryTransient(ctx, "CreateTestUser", "IAM to show the new user", isNoSuchEntity, func(ctx context.Context) error {
+			_, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String(policyARN)})
+			return err
+		})
+		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
 		if err := l.ledger.created(entry, "", policyARN); err != nil {
@@ -83,7 +88,12 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
-		out, err := l.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+		var out *iam.CreateAccessKeyOutput
+		err = l.retryTransient(ctx, "CreateTestUser", "IAM to show the new user", isNoSuchEntity, func(ctx context.Context) error {
+			var err error
+			out, err = l.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+			return err
+		})
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
@@ -138,6 +148,9 @@ func (l *Lab) waitForTestUser(ctx context.Context) error {
 	}
 	return nil
 }
+
+// isNoSuchEntity is IAM's answer about a name it does not show yet.
+func isNoSuchEntity(err error) bool { return isCode(err, "NoSuchEntity") }
 
 // retryableCredentials returns nil for the errors a new key or policy
 // gives while propagating, and err otherwise.
@@ -231,21 +244,12 @@ func (l *Lab) GrantKeyUse(ctx context.Context) (PolicyChange, error) {
 	}
 	// KMS may not yet know a user created seconds ago and then calls the
 	// policy malformed; that settles like any other propagation delay.
-	var lastErr error
-	err = l.wait(ctx, "GrantKeyUse", "KMS to recognise the new user", func(ctx context.Context) (bool, error) {
+	err = l.retryTransient(ctx, "GrantKeyUse", "KMS to recognise the new user", func(err error) bool {
+		return isCode(err, "MalformedPolicyDocumentException")
+	}, func(ctx context.Context) error {
 		_, err := l.kms.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(l.keyARN), PolicyName: aws.String("default"), Policy: aws.String(after)})
-		if err == nil {
-			return true, nil
-		}
-		if apiCode(err) == "MalformedPolicyDocumentException" {
-			lastErr = err
-			return false, nil
-		}
-		return false, err
+		return err
 	})
-	if errors.Is(err, errWaitTimeout) && lastErr != nil {
-		err = fmt.Errorf("%w: %w", err, lastErr)
-	}
 	if err != nil {
 		return PolicyChange{}, fail(op, l.keyID, err)
 	}
