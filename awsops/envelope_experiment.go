@@ -119,7 +119,7 @@ func (e *Experiment) envelopeCall(ctx context.Context, kc *kms.Client, p Envelop
 		out, err := kc.GenerateDataKeyWithoutPlaintext(ctx, &kms.GenerateDataKeyWithoutPlaintextInput{
 			KeyId: aws.String(l.keyARN), KeySpec: kmstypes.DataKeySpecAes256, EncryptionContext: p.Context})
 		if err != nil {
-			return judgeKMS(err)
+			return judgeKMS(err, l.kmsNeed(p.As, "kms:GenerateDataKeyWithoutPlaintext", l.keyARN))
 		}
 		return Probe{Decision: Allowed, Note: fmt.Sprintf("an encrypted data key of %d bytes, and no plaintext", len(out.CiphertextBlob))}, nil
 	case CallReEncrypt:
@@ -129,7 +129,10 @@ func (e *Experiment) envelopeCall(ctx context.Context, kc *kms.Client, p Envelop
 		out, err := kc.ReEncrypt(ctx, &kms.ReEncryptInput{CiphertextBlob: p.Envelope.EncryptedKey, SourceEncryptionContext: p.Context,
 			DestinationKeyId: aws.String(e.second), DestinationEncryptionContext: p.Context})
 		if err != nil {
-			return judgeKMS(err)
+			// ReEncrypt needs kms:ReEncryptFrom on the source key and
+			// kms:ReEncryptTo on the destination; the code does not say
+			// which was refused, so the source, the lab's key, is named.
+			return judgeKMS(err, l.kmsNeed(p.As, "kms:ReEncryptFrom", l.keyARN))
 		}
 		e.reencrypted = out.CiphertextBlob
 		return Probe{Decision: Allowed, Note: "now under " + aws.ToString(out.KeyId) + "; the response has no plaintext field"}, nil

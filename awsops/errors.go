@@ -190,7 +190,7 @@ func fail(op, resource string, err error) error {
 	}
 	switch e.Code {
 	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError":
-		action, _, _, _ := parseDenied(ae.ErrorMessage())
+		action := calledAction(err)
 		if action == "" {
 			action = "the permission this call needs"
 		}

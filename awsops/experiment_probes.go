@@ -201,24 +201,24 @@ func (e *Experiment) call(spec ProbeSpec) (string, func(context.Context) (Probe,
 					"name": &ddbtypes.AttributeValueMemberS{Value: "written during experiment " + e.id},
 				},
 			})
-			return used(judge(err))
+			return used(judge(err, l.tableNeed(spec.As)))
 		}
 	case CallDecrypt:
 		return "kms Decrypt as " + who, func(ctx context.Context) (Probe, error) {
 			_, err := kc.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: l.sample, KeyId: aws.String(l.keyARN), GrantTokens: e.tokens()})
-			return judge(err)
+			return judge(err, l.kmsNeed(spec.As, "kms:Decrypt", l.keyARN))
 		}
 	case CallDescribeTable:
 		return "DescribeTable as " + who, func(ctx context.Context) (Probe, error) {
 			t, err := l.describeTable(ctx, ddb)
-			r, err := judge(err)
+			r, err := judge(err, need{principal: l.kmsNeed(spec.As, "", "").principal, action: "dynamodb:DescribeTable", resource: l.tableARN()})
 			r.Status = t.Status
 			return r, err
 		}
 	}
 	return "Scan as " + who, func(ctx context.Context) (Probe, error) {
 		items, err := scan(ctx, ddb, l.names.Table)
-		r, err := used(judge(err))
+		r, err := used(judge(err, l.tableNeed(spec.As)))
 		if err == nil && r.Decision == Allowed {
 			r.Items = len(items)
 		}
@@ -282,11 +282,11 @@ func (e *Experiment) deleteItem(ctx context.Context) error {
 
 // judge turns a call's error into a decision: refusals (access denied, a
 // disabled key behind the table) are results, anything else an error.
-func judge(err error) (Probe, error) {
+func judge(err error, n need) (Probe, error) {
 	if err == nil {
 		return Probe{Decision: Allowed}, nil
 	}
-	if d := asDenied(err); d != nil {
+	if d := asDenied(err, n); d != nil {
 		return Probe{Decision: Refused, Code: d.Code, Reason: refusalReason(d)}, nil
 	}
 	var ae smithy.APIError
@@ -300,12 +300,8 @@ func judge(err error) (Probe, error) {
 }
 
 func refusalReason(d *Denied) string {
-	if d.Action != "" {
-		r := d.Action + " on " + d.Resource
-		if d.Reason != "" {
-			r += " " + d.Reason
-		}
-		return r
+	if d.Action != "" && d.Resource != "" {
+		return d.Action + " on " + d.Resource
 	}
 	return firstSentence(d.Message)
 }

@@ -167,7 +167,11 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 		return nil, err
 	}
 	cfg = withProbe(sdkhttp.Guard(cfg))
-	cfg.Retryer = labRetryer(injected)
+	if cfg.Retryer == nil {
+		// A retryer the caller chose (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, a
+		// test's short one) stays.
+		cfg.Retryer = labRetryer(injected)
+	}
 	return &Lab{
 		cfg:    cfg,
 		opts:   opts,

@@ -3,6 +3,7 @@ package awsops
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -62,7 +63,7 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 	}
 	if len(l.user.Policies) == 0 {
 		const op = "attach policy to test user"
-		policyARN := "arn:" + l.partition + ":iam::aws:policy/" + dynamoFullAccess
+		policyARN := l.managedPolicyARN(dynamoFullAccess)
 		entry, err := l.ledger.plan(KindPolicy, policyARN, name)
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
@@ -189,13 +190,51 @@ func (l *Lab) ScanAsTestUser(ctx context.Context) (Access, error) {
 	}
 	items, err := scan(ctx, l.test.ddb, l.names.Table)
 	if err != nil {
-		if d := asDenied(err); d != nil {
+		if d := asDenied(err, l.tableNeed(AsTestUser)); d != nil {
 			return Access{Denied: d}, nil
 		}
 		return Access{}, fail(op, l.names.Table, err)
 	}
 	l.usedTable(cacheUser)
 	return Access{Items: items}, nil
+}
+
+// tableNeed is what a read of the table as who needs, as the lab knows it:
+// the lab gave the test user AmazonDynamoDBFullAccess and the admin runs it,
+// so DynamoDB's own action is theirs, and a refusal is about the table key,
+// which DynamoDB decrypts with KMS as the caller (kms:Decrypt on the lab's
+// key). Before the lab attached that policy, it is about DynamoDB's Scan.
+func (l *Lab) tableNeed(who Principal) need {
+	n := need{action: "kms:Decrypt", resource: l.keyARN}
+	switch {
+	case who == AsAdmin:
+		if l.ident != nil {
+			n.principal = l.ident.ARN
+		}
+	case l.user != nil:
+		n.principal = l.user.ARN
+		if !slices.Contains(l.user.Policies, l.managedPolicyARN(dynamoFullAccess)) {
+			n.action, n.resource = "dynamodb:Scan", l.tableARN()
+		}
+	}
+	return n
+}
+
+// tableARN is the lab table's ARN, from DynamoDB when it answered with one.
+func (l *Lab) tableARN() string {
+	if l.table != nil && l.table.ARN != "" {
+		return l.table.ARN
+	}
+	account := ""
+	if l.ident != nil {
+		account = l.ident.Account
+	}
+	return "arn:" + l.partition + ":dynamodb:" + l.cfg.Region + ":" + account + ":table/" + l.names.Table
+}
+
+// managedPolicyARN is an AWS managed policy's ARN in the caller's partition.
+func (l *Lab) managedPolicyARN(name string) string {
+	return "arn:" + l.partition + ":iam::aws:policy/" + name
 }
 
 // WaitForAccess retries ScanAsTestUser with backoff until the test user may
