@@ -33,6 +33,7 @@ type serveFlags struct {
 	dataDir     string
 	repair      bool
 	auditMax    int
+	realistic   string // --realistic's seed, "random" when given without one
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -56,7 +57,11 @@ kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl
 # keep the account across restarts
 kmslab serve --data-dir ~/.local/state/kmslab/account
 # after "the data file ... is damaged"
-kmslab serve --data-dir ~/.local/state/kmslab/account --repair`,
+kmslab serve --data-dir ~/.local/state/kmslab/account --repair
+# as a real account behaves: late IAM changes and grants, varied denials, throttling
+kmslab serve --realistic
+# replay the run that printed "realistic mode, seed 7"
+kmslab serve --realistic=7`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			region := g.region
@@ -80,6 +85,8 @@ kmslab serve --data-dir ~/.local/state/kmslab/account --repair`,
 	fl.StringVar(&f.dataDir, "data-dir", "", "keep the account across restarts in this dir\n(0700; holds key material and secrets)")
 	fl.IntVar(&f.auditMax, "audit-max-events", sim.DefaultAuditDiskMax, "how many of the newest audit events the\ndata dir keeps (about 1.3 KB each)")
 	fl.BoolVar(&f.repair, "repair", false, "save what can be read of a damaged --data-dir\ninto a new file, keep the old one, then serve")
+	fl.StringVar(&f.realistic, "realistic", "", "behave as a real account: IAM changes and grants\nlate, varied denials, throttling; =SEED replays a run")
+	fl.Lookup("realistic").NoOptDefVal = randomSeed
 	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB caches a table key\n(0: ask KMS every time)")
 	g.addFlags(cmd, flagRegion, flagSeed)
 	cmd.Flags().SortFlags = false
@@ -162,6 +169,13 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	if seed != nil {
 		opts.Rand = seededRand(*seed)
 	}
+	if f.realistic != "" {
+		r, err := realismFlag(f.realistic)
+		if err != nil {
+			return err
+		}
+		opts.Realism = r
+	}
 	var guarded *audit.Guarded
 	if f.auditLog != "" {
 		af, err := os.OpenFile(f.auditLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
@@ -203,6 +217,9 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 
 	fmt.Fprintf(out, "kmslab offline AWS listening on %s (account %s, region %s)\n", srv.URL, srv.AccountID, srv.Region)
 	fmt.Fprintf(out, "Services: KMS, DynamoDB, IAM, STS, in every region. Admin: %s\n", srv.AdminARN)
+	if opts.Realism != nil {
+		fmt.Fprintf(out, "Realistic mode, seed %d: IAM changes and grants take effect late, denials vary in wording, calls are throttled now and then; --realistic=%d replays it.\n", opts.Realism.Seed, opts.Realism.Seed)
+	}
 	if f.dataDir != "" {
 		fmt.Fprintf(out, "State kept in %s (key material and secret access keys included).\n", f.dataDir)
 	}

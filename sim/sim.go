@@ -9,6 +9,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"kmslab/sim/api"
@@ -57,6 +58,11 @@ type Options struct {
 	KeyPolicyDelay time.Duration
 	// TableCreationDelay keeps new tables CREATING for this long (default: ACTIVE at once).
 	TableCreationDelay time.Duration
+
+	// Realism, when set, makes this offline AWS eventually consistent,
+	// varied in its wording and now and then throttled, as AWS documents
+	// (see Realism); nil keeps every change instant, as it always was.
+	Realism *Realism
 
 	// Fault, when set, is asked before every authenticated call; a non-nil error is
 	// answered instead (e.g. ThrottlingException, to test retries).
@@ -172,8 +178,24 @@ func New(opts Options) (*Server, error) {
 	log := audit.New(opts.auditKeep())
 
 	iamSvc := iam.New(env, iam.Options{AccessKeyDelay: opts.AccessKeyDelay})
-	az := authz.New(env, iamSvc)
+	// What reads IAM: IAM itself, or, in the realistic mode, IAM as it was
+	// a while ago (realism_iam.go).
+	var rl *realism
+	var view *iamView
+	var ids interface {
+		authz.Identities
+		kms.Principals
+	} = iamSvc
+	if opts.Realism != nil {
+		rl = newRealism(*opts.Realism)
+		view = newIAMView(iamSvc, env, rl)
+		ids = view
+	}
+	az := authz.New(env, ids)
 	iamSvc.SetAuthorizer(az)
+	if rl != nil {
+		az.SetPick(rl.pick)
+	}
 	ttl := opts.KeyCacheTTL
 	switch {
 	case ttl == 0:
@@ -190,8 +212,8 @@ func New(opts Options) (*Server, error) {
 		if region != env.Region {
 			renv = env.InRegion(region)
 		}
-		k := kms.New(renv, az, iamSvc, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay, Registry: mrks})
-		ddb := dynamodb.New(renv, az, k, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay})
+		k := kms.New(renv, az, ids, log, kms.Options{PolicyDelay: opts.KeyPolicyDelay, Registry: mrks, Lag: rl.kmsLag()})
+		ddb := dynamodb.New(renv, az, k, log, dynamodb.Options{KeyCacheTTL: ttl, CreationDelay: opts.TableCreationDelay, Recovery: rl.tableRecovery()})
 		if d != nil {
 			ddb.SetJournal(d)
 		}
@@ -223,7 +245,7 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 		opts.AdminAccessKeyID, opts.AdminSecretAccessKey = id, secret
-		return finishNew(opts, env, log, iamSvc, regs, home, d, admin)
+		return finishNew(opts, rl, view, env, log, iamSvc, regs, home, d, admin)
 	}
 
 	if opts.AdminAccessKeyID == "" {
@@ -248,11 +270,11 @@ func New(opts Options) (*Server, error) {
 		}
 		return nil, fmt.Errorf("bootstrap admin: %w", err)
 	}
-	return finishNew(opts, env, log, iamSvc, regs, home, d, admin)
+	return finishNew(opts, rl, view, env, log, iamSvc, regs, home, d, admin)
 }
 
 // finishNew wires the router over the services and starts persisting.
-func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, regs *regions, home *regional, d *durable, admin *api.Principal) (*Server, error) {
+func finishNew(opts Options, rl *realism, view *iamView, env *api.Env, log *audit.Log, iamSvc *iam.Service, regs *regions, home *regional, d *durable, admin *api.Principal) (*Server, error) {
 	if d != nil {
 		// The admin (new or given again) is state like any other, and the
 		// default region is always on disk (a rollback restores it in place).
@@ -263,6 +285,17 @@ func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, 
 		go d.flushAudit()
 	}
 	rt := &router{env: env, creds: iamSvc, audit: log, fault: opts.Fault}
+	iamOps := iamSvc.Handlers()
+	if rl != nil {
+		rt.fault = realisticFault(rl, opts.Fault)
+		if err := view.start(); err != nil {
+			if d != nil {
+				_ = d.db.Close()
+			}
+			return nil, fmt.Errorf("realistic mode: %w", err)
+		}
+		rt.creds, iamOps = view, view.handlers(&sync.Mutex{})
+	}
 	if d != nil {
 		rt.persist, rt.hold = d.afterCall, d.hold
 	}
@@ -272,7 +305,7 @@ func finishNew(opts Options, env *api.Env, log *audit.Log, iamSvc *iam.Service, 
 	rt.add(&service{name: "dynamodb", target: "DynamoDB_20120810.", json: home.ddbOps,
 		inRegion: func(r string) map[string]api.JSONHandler { return regs.get(r).ddbOps },
 		proto:    jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true}}})
-	rt.add(&service{name: "iam", query: iamSvc.Handlers(),
+	rt.add(&service{name: "iam", query: iamOps,
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}}})
 	rt.add(&service{name: "sts", query: sts.New(env, iamSvc).Handlers(),
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://sts.amazonaws.com/doc/2011-06-15/"}}})

@@ -51,7 +51,13 @@ func (d *Denied) Error() string { return d.Message }
 type Authorizer struct {
 	ids Identities
 	env *api.Env
+	// pick, when set, chooses which of Wordings a denial is answered in.
+	pick func(n int) int
 }
+
+// SetPick makes every denial answered in one of Wordings, chosen by pick
+// (the realistic mode's seeded choice); nil answers in the first.
+func (a *Authorizer) SetPick(pick func(n int) int) { a.pick = pick }
 
 // New returns an authorizer reading identity policies from ids.
 func New(env *api.Env, ids Identities) *Authorizer { return &Authorizer{ids: ids, env: env} }
@@ -148,7 +154,13 @@ func (a *Authorizer) RequireFor(ctx context.Context, req *api.Request, c Check) 
 		}
 	}
 	if d, ok := err.(*Denied); ok {
-		return AccessDenied(req, d.Message)
+		msg := d.Message
+		if a.pick != nil && req != nil && p != nil {
+			if ws := Wordings(req.Service, p.ARN, c.Action, c.Resource, d.Outcome); len(ws) > 1 {
+				msg = ws[a.pick(len(ws))]
+			}
+		}
+		return AccessDenied(req, msg)
 	}
 	return err
 }

@@ -43,6 +43,14 @@ func (s *Service) tableKeysFor(ctx context.Context, t *table) (*tableKeys, error
 		return newTableKeys(tk, gen)
 	}
 
+	if s.opts.Recovery != nil {
+		t.mu.Lock()
+		err := s.stillInaccessible(t)
+		t.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+	}
 	caller := api.CallerFrom(ctx)
 	principal := ""
 	if caller != nil {
@@ -65,9 +73,19 @@ func (s *Service) tableKeysFor(ctx context.Context, t *table) (*tableKeys, error
 	if s.keys == nil {
 		return nil, errors.New("no KMS configured")
 	}
-	tk, err := s.keys.DecryptFor(ctx, caller, blob, s.encContext(name), s.via)
-	if err != nil {
-		return nil, s.kmsAccessError(err)
+	tk, kerr := s.keys.DecryptFor(ctx, caller, blob, s.encContext(name), s.via)
+	var answer error
+	if kerr != nil {
+		answer = s.kmsAccessError(kerr)
+	}
+	if s.opts.Recovery != nil {
+		t.mu.Lock()
+		answer = s.sawKey(t, kerr, answer)
+		t.mu.Unlock()
+	}
+	if answer != nil {
+		clear(tk)
+		return nil, answer
 	}
 	keys, err := newTableKeys(tk, gen)
 	clear(tk)

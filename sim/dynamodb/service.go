@@ -45,6 +45,10 @@ type Options struct {
 	KeyCacheTTL time.Duration
 	// CreationDelay keeps a new table CREATING this long (0: ACTIVE at once).
 	CreationDelay time.Duration
+	// Recovery, when set (the realistic mode), is how long a table whose KMS
+	// key became unusable stays INACCESSIBLE_ENCRYPTION_CREDENTIALS after the
+	// key works again (recovery.go); nil: it works again at once.
+	Recovery func() time.Duration
 }
 
 // Keys is what DynamoDB needs from KMS; *kms.Service satisfies it. Every call names the

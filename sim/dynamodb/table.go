@@ -63,6 +63,8 @@ type table struct {
 	count      int64
 	size       int64
 	journal    ItemJournal // told every item change; nil when nothing persists
+	// inaccessible is the table's lost and regained KMS key (Options.Recovery).
+	inaccessible inaccessibility
 }
 
 func (t *table) keyAttrs() []keyAttr {

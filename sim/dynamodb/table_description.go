@@ -32,6 +32,8 @@ type sseDescription struct {
 	Status          string `json:"Status"`
 	SSEType         string `json:"SSEType"`
 	KMSMasterKeyArn string `json:"KMSMasterKeyArn"`
+	// InaccessibleEncryptionDateTime is when DynamoDB found the key unusable.
+	InaccessibleEncryptionDateTime *float64 `json:"InaccessibleEncryptionDateTime,omitempty"`
 }
 
 type tableDescription struct {
@@ -72,6 +74,9 @@ func (s *Service) describeWith(t *table, status string, indexStatus map[string]s
 		if s.env.Now().Before(t.ready) {
 			status = "CREATING"
 		}
+		if !t.inaccessible.since.IsZero() && (t.inaccessible.recoverAt.IsZero() || s.env.Now().Before(t.inaccessible.recoverAt)) {
+			status = "INACCESSIBLE_ENCRYPTION_CREDENTIALS"
+		}
 	}
 	ks := []keySchemaElement{{AttributeName: t.hashKey.name, KeyType: "HASH"}}
 	if t.rangeKey != nil {
@@ -98,6 +103,10 @@ func (s *Service) describeWith(t *table, status string, indexStatus map[string]s
 	}
 	if t.sse.kind != sseOwned {
 		d.SSEDescription = &sseDescription{Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: t.sse.keyARN}
+		if status == "INACCESSIBLE_ENCRYPTION_CREDENTIALS" {
+			at := epoch(t.inaccessible.since)
+			d.SSEDescription.InaccessibleEncryptionDateTime = &at
+		}
 	}
 	return d
 }

@@ -21,15 +21,23 @@ func (s *Service) deleteGroup(ctx context.Context, form url.Values) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	// AWS refuses while anything hangs off the group, in this order.
-	switch {
-	case len(g.Members) > 0:
-		return nil, deleteConflict("must remove users from group first.")
-	case len(g.Attached) > 0:
-		return nil, deleteConflict("must detach all policies first.")
-	case len(g.Inline) > 0:
-		return nil, deleteConflict("must delete policies first.")
+	if err := groupConflict(g); err != nil {
+		return nil, err
 	}
 	delete(s.groups, strings.ToLower(g.Name))
 	return nil, nil
+}
+
+// groupConflict is why AWS refuses to delete g, nil when nothing hangs off it.
+func groupConflict(g *group) error {
+	// AWS refuses while anything hangs off the group, in this order.
+	switch {
+	case len(g.Members) > 0:
+		return deleteConflict("must remove users from group first.")
+	case len(g.Attached) > 0:
+		return deleteConflict("must detach all policies first.")
+	case len(g.Inline) > 0:
+		return deleteConflict("must delete policies first.")
+	}
+	return nil
 }

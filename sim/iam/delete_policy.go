@@ -25,13 +25,22 @@ func (s *Service) deletePolicy(ctx context.Context, form url.Values) (any, error
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case s.attachments(arn) > 0:
-		return nil, api.Errorf(http.StatusConflict, "DeleteConflict", "Cannot delete a policy attached to entities.")
-	case len(mp.versions) > 1:
-		return nil, api.Errorf(http.StatusConflict, "DeleteConflict",
-			"This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+	if err := s.policyConflict(mp); err != nil {
+		return nil, err
 	}
 	delete(s.policies, arn)
 	return nil, nil
+}
+
+// policyConflict is why AWS refuses to delete mp, nil when it may go.
+// Callers hold mu.
+func (s *Service) policyConflict(mp *managedPolicy) error {
+	switch {
+	case s.attachments(mp.ARN) > 0:
+		return api.Errorf(http.StatusConflict, "DeleteConflict", "Cannot delete a policy attached to entities.")
+	case len(mp.versions) > 1:
+		return api.Errorf(http.StatusConflict, "DeleteConflict",
+			"This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+	}
+	return nil
 }

@@ -37,6 +37,7 @@ type keyAccess struct {
 	state  func(*key) error  // refuses the key states the operation cannot act in, once authorized; nil for none
 	encCtx map[string]string // the request's encryption context
 	extra  policy.Context    // the operation's own condition keys
+	tokens []string          // the request's grant tokens
 }
 
 // openKey resolves ref, authorizes req's caller for acc on the key and checks
@@ -63,7 +64,7 @@ func (s *Service) authorizeKey(ctx context.Context, req *api.Request, k *key, ac
 		ResourcePolicy:    s.effectivePolicy(k),
 		KMS:               true,
 		EncryptionContext: acc.encCtx,
-		Grants:            grantsTo(k, caller(req)),
+		Grants:            s.grantsTo(k, caller(req), acc.tokens),
 		Context:           acc.extra,
 	})
 	if err != nil {
@@ -81,21 +82,6 @@ func caller(req *api.Request) *api.Principal {
 		return nil
 	}
 	return req.Principal
-}
-
-// grantsTo is k's grants to caller in the policy engine's terms; nil (no
-// allocation) when there are none, the common case.
-func grantsTo(k *key, caller *api.Principal) []policy.Grant {
-	if caller == nil {
-		return nil
-	}
-	var out []policy.Grant
-	for _, g := range k.grants {
-		if g.grantee == caller.ARN {
-			out = append(out, g.policyGrant())
-		}
-	}
-	return out
 }
 
 // policyGrant is the grant as the policy engine evaluates it.
@@ -179,6 +165,9 @@ func keyOp[In any, P keyInput[In]](ctx context.Context, s *Service, body []byte,
 	}
 	if c, ok := any(in).(conditioned); ok {
 		acc.encCtx, acc.extra = c.conditions()
+	}
+	if t, ok := any(in).(tokened); ok {
+		acc.tokens = t.grantTokens()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -33,7 +33,7 @@ func (s *Service) decrypt(ctx context.Context, body []byte) (any, error) {
 				return s.decryptRSA(ctx, in)
 			}
 		}
-		k, pt, err := s.decryptAs(ctx, api.RequestFrom(ctx), "kms:Decrypt", in.CiphertextBlob, in.EncryptionContext, in.KeyId, in.EncryptionAlgorithm, isTrue(in.DryRun))
+		k, pt, err := s.decryptAs(ctx, api.RequestFrom(ctx), "kms:Decrypt", in.CiphertextBlob, in.EncryptionContext, in.KeyId, in.EncryptionAlgorithm, isTrue(in.DryRun), in.GrantTokens)
 		if err != nil {
 			return nil, err
 		}
@@ -45,7 +45,7 @@ func (s *Service) decrypt(ctx context.Context, body []byte) (any, error) {
 // names: an asymmetric ciphertext does not name its key. Callers hold s.mu.
 func (s *Service) decryptRSA(ctx context.Context, in *decryptInput) (any, error) {
 	k, err := s.openKey(ctx, api.RequestFrom(ctx), *in.KeyId, keyAccess{action: "kms:Decrypt", alias: true,
-		state: requireUsage("Decrypt", usageEncrypt, false), encCtx: in.EncryptionContext})
+		state: requireUsage("Decrypt", usageEncrypt, false), encCtx: in.EncryptionContext, tokens: in.GrantTokens})
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ func (s *Service) deleteAlias(ctx context.Context, body []byte) (any, error) {
 		if err := s.aliasAccess(ctx, "kms:DeleteAlias", name, s.keys[a.keyID]); err != nil {
 			return err
 		}
-		delete(s.aliases, name)
+		s.removeAlias(a)
 		return nil
 	})
 }

@@ -22,7 +22,22 @@ func (s *Service) describeKey(ctx context.Context, body []byte) (any, error) {
 			}
 		}
 	}
-	return keyOp(ctx, s, body, keyAccess{action: "kms:DescribeKey", alias: true}, func(_ *keyOnly, k *key) (any, error) {
+	return keyOp(ctx, s, body, keyAccess{action: "kms:DescribeKey", alias: true}, func(_ *describeKeyInput, k *key) (any, error) {
 		return map[string]any{"KeyMetadata": s.metadata(k)}, nil
 	})
+}
+
+// describeKeyInput is keyOnly with the grant tokens DescribeKey accepts.
+type describeKeyInput struct {
+	KeyId       *string
+	GrantTokens []string
+}
+
+func (in *describeKeyInput) keyID() *string { return in.KeyId }
+
+func (in *describeKeyInput) validate() error {
+	var v validation
+	v.str("keyId", in.KeyId, true, 1, 2048)
+	validateCrypto(&v, in.GrantTokens, "", nil)
+	return v.err()
 }

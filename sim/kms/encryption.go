@@ -36,7 +36,7 @@ func isTrue(b *bool) bool { return b != nil && *b }
 // decryptAs finds the key a blob names, checks it against keyRef when given,
 // authorizes action (kms:Decrypt or kms:ReEncryptFrom) for req's caller and
 // decrypts. Callers hold s.mu.
-func (s *Service) decryptAs(ctx context.Context, req *api.Request, action string, blob []byte, encCtx map[string]string, keyRef *string, alg *string, dryRun bool) (*key, []byte, error) {
+func (s *Service) decryptAs(ctx context.Context, req *api.Request, action string, blob []byte, encCtx map[string]string, keyRef *string, alg *string, dryRun bool, tokens []string) (*key, []byte, error) {
 	k, err := s.blobKey(blob)
 	if err != nil {
 		return nil, nil, err
@@ -50,7 +50,7 @@ func (s *Service) decryptAs(ctx context.Context, req *api.Request, action string
 			return nil, nil, api.BadRequest("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.")
 		}
 	}
-	if err := s.authorizeKey(ctx, req, k, keyAccess{action: action, state: requireUsable, encCtx: encCtx}); err != nil {
+	if err := s.authorizeKey(ctx, req, k, keyAccess{action: action, state: requireUsable, encCtx: encCtx, tokens: tokens}); err != nil {
 		return nil, nil, err
 	}
 	if err := algorithmOK(k, alg); err != nil {

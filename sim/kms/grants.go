@@ -101,6 +101,10 @@ func (s *Service) addGrant(caller *api.Principal, k *key, r grantRequest) (id, t
 		ops:      append([]string(nil), r.ops...),
 		created:  s.env.Now(),
 	}
+	if !r.forAWSResource {
+		// A service that creates a grant for its own use passes its token.
+		g.effective = g.created.Add(s.opts.Lag.grant())
+	}
 	if c := r.constraints; c != nil {
 		g.constraints = true
 		g.ctxSubset, g.ctxEquals = c.EncryptionContextSubset, c.EncryptionContextEquals

@@ -22,6 +22,9 @@ type Options struct {
 	// PolicyDelay is how long a new key policy takes to be used for
 	// authorization (KMS is eventually consistent); GetKeyPolicy shows it at once.
 	PolicyDelay time.Duration
+	// Lag is KMS's eventual consistency in the realistic mode; its zero
+	// value changes nothing.
+	Lag Lag
 	// Registry links this region's KMS to the account's other regions, for
 	// multi-Region keys; nil keeps it alone (ReplicateKey is then refused).
 	Registry *Registry
@@ -62,6 +65,8 @@ type Service struct {
 	keys    map[string]*key // by key id
 	order   []string        // key ids in creation order, for ListKeys
 	aliases map[string]*alias
+	// goneAliases are deleted aliases ListAliases still shows (Options.Lag).
+	goneAliases []*goneAlias
 }
 
 // key is one KMS key with its material, policy history and grants.
@@ -99,6 +104,7 @@ type key struct {
 	policySet  time.Time
 
 	grants []*grant
+	gone   []*goneGrant // retired or revoked, still seen for a while (Options.Lag)
 }
 
 type alias struct {
@@ -118,6 +124,7 @@ type grant struct {
 	issuer      string // account id
 	ops         []string
 	created     time.Time
+	effective   time.Time // before then only a request with one of tokens may use it (Options.Lag)
 	ctxSubset   map[string]string
 	ctxEquals   map[string]string
 	constraints bool

@@ -43,7 +43,7 @@ func (s *Service) listAliases(ctx context.Context, body []byte) (any, error) {
 			filter = k.id
 		}
 		var all []aliasEntry
-		for _, a := range s.aliases {
+		for _, a := range s.listedAliases() {
 			if filter != "" && a.keyID != filter {
 				continue
 			}

@@ -25,7 +25,7 @@ func (in *listGrantsInput) validate() error {
 func (s *Service) listGrants(ctx context.Context, body []byte) (any, error) {
 	return keyOp(ctx, s, body, keyAccess{action: "kms:ListGrants"}, func(in *listGrantsInput, k *key) (any, error) {
 		var all []grantEntry
-		for _, g := range k.grants {
+		for _, g := range s.listedGrants(k) {
 			if in.GrantId != nil && g.id != *in.GrantId || in.GranteePrincipal != nil && g.grantee != *in.GranteePrincipal {
 				continue
 			}

@@ -24,7 +24,7 @@ func (s *Service) listRetirableGrants(ctx context.Context, body []byte) (any, er
 		var all []grantEntry
 		for _, id := range s.order {
 			k := s.keys[id]
-			for _, g := range k.grants {
+			for _, g := range s.listedGrants(k) {
 				if g.retiring == *in.RetiringPrincipal {
 					all = append(all, s.grantEntry(k, g))
 				}

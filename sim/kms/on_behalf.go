@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"kmslab/policy"
@@ -122,7 +121,7 @@ func (s *Service) RetireGrantFor(_ context.Context, caller *api.Principal, keyAR
 	if err != nil {
 		return nil
 	}
-	k.grants = slices.Delete(k.grants, idx, idx+1)
+	s.removeGrant(k, idx)
 	s.record(req, "RetireGrant", nil)
 	return nil
 }
@@ -146,7 +145,7 @@ func (s *Service) DecryptFor(ctx context.Context, caller *api.Principal, blob []
 	req := onBehalf(caller, via)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, pt, err := s.decryptAs(ctx, req, "kms:Decrypt", blob, encCtx, nil, nil, false)
+	_, pt, err := s.decryptAs(ctx, req, "kms:Decrypt", blob, encCtx, nil, nil, false, nil)
 	s.record(req, "Decrypt", err)
 	return pt, err
 }

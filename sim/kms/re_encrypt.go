@@ -37,11 +37,11 @@ func (s *Service) reEncrypt(ctx context.Context, body []byte) (any, error) {
 			return nil, err
 		}
 		req := api.RequestFrom(ctx)
-		src, pt, err := s.decryptAs(ctx, req, "kms:ReEncryptFrom", in.CiphertextBlob, in.SourceEncryptionContext, in.SourceKeyId, in.SourceEncryptionAlgorithm, false)
+		src, pt, err := s.decryptAs(ctx, req, "kms:ReEncryptFrom", in.CiphertextBlob, in.SourceEncryptionContext, in.SourceKeyId, in.SourceEncryptionAlgorithm, false, in.GrantTokens)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.authorizeKey(ctx, req, dst, keyAccess{action: "kms:ReEncryptTo", state: requireUsage("ReEncrypt", usageEncrypt, true), encCtx: in.DestinationEncryptionContext}); err != nil {
+		if err := s.authorizeKey(ctx, req, dst, keyAccess{action: "kms:ReEncryptTo", state: requireUsage("ReEncrypt", usageEncrypt, true), encCtx: in.DestinationEncryptionContext, tokens: in.GrantTokens}); err != nil {
 			return nil, err
 		}
 		if err := algorithmOK(dst, in.DestinationEncryptionAlgorithm); err != nil {

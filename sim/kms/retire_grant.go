@@ -65,7 +65,7 @@ func (s *Service) retireGrant(ctx context.Context, body []byte) (any, error) {
 		if isTrue(in.DryRun) {
 			return nil, errDryRun()
 		}
-		k.grants = slices.Delete(k.grants, idx, idx+1)
+		s.removeGrant(k, idx)
 		return struct{}{}, nil
 	})
 }

@@ -2,7 +2,6 @@ package kms
 
 import (
 	"context"
-	"slices"
 )
 
 type revokeGrantInput struct {
@@ -29,7 +28,7 @@ func (s *Service) revokeGrant(ctx context.Context, body []byte) (any, error) {
 		if isTrue(in.DryRun) {
 			return nil, errDryRun()
 		}
-		k.grants = slices.Delete(k.grants, idx, idx+1)
+		s.removeGrant(k, idx)
 		return struct{}{}, nil
 	})
 }
