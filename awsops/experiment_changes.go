@@ -2,6 +2,7 @@ package awsops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -185,12 +186,48 @@ func (e *Experiment) SetKeyEnabled(ctx context.Context, enabled bool) error {
 		if _, err := l.kms.EnableKey(ctx, &kms.EnableKeyInput{KeyId: aws.String(l.keyARN)}); err != nil {
 			return fail("enable key", l.keyID, err)
 		}
-		return nil
+		return l.waitForTableRecovery(ctx)
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error { return e.SetKeyEnabled(ctx, true) })
 	if _, err := l.kms.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(l.keyARN)}); err != nil {
 		return fail("disable key", l.keyID, err)
 	}
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key state", Text: "- Enabled\n+ Disabled\n"})
+	return nil
+}
+
+// waitForTableRecovery waits, after the key is enabled again, until the
+// lab's table under it can be read: a table whose key DynamoDB found
+// unusable stays INACCESSIBLE_ENCRYPTION_CREDENTIALS until DynamoDB
+// "detects that the table's AWS KMS key is accessible again", and AWS
+// documents no time for that (DynamoDB API Reference, SSEDescription,
+// InaccessibleEncryptionDateTime:
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_SSEDescription.html).
+// Hence a bound of its own, TableRecoveryTimeout, and a read as the probe:
+// the admin's Scan is what the detection answers.
+func (l *Lab) waitForTableRecovery(ctx context.Context) error {
+	if l.table == nil || l.table.SSE.KMSKeyARN == "" || l.table.SSE.KMSKeyARN != l.keyARN {
+		return nil // the table is not under this key
+	}
+	var last error
+	err := l.waitFor(ctx, "RunExperiment", "DynamoDB to find the key enabled again (AWS documents no time for this)", l.opts.TableRecoveryTimeout, func(ctx context.Context) (bool, error) {
+		_, err := scan(ctx, l.ddb, l.names.Table)
+		if err == nil {
+			l.usedTable(cacheAdmin)
+			return true, nil
+		}
+		if p, jerr := judge(err, l.tableNeed(AsAdmin)); jerr == nil && p.Decision == Refused {
+			last = err
+			return false, nil
+		}
+		return false, err
+	})
+	var we *WaitError
+	if errors.As(err, &we) {
+		we.Last = last
+	}
+	if err != nil {
+		return fail("wait for the table to be readable again", l.names.Table, err)
+	}
 	return nil
 }

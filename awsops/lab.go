@@ -38,6 +38,10 @@ type Options struct {
 	// to read back restored; default 5 minutes, which KMS documents as the
 	// usual time for a grant change to take effect everywhere.
 	GrantTimeout time.Duration
+	// TableRecoveryTimeout bounds the wait, after the key is enabled again,
+	// for a table DynamoDB found inaccessible to be readable; default 15
+	// minutes. AWS documents no time for it (see waitForTableRecovery).
+	TableRecoveryTimeout time.Duration
 	// InitialBackoff and MaxBackoff shape the retries of those waits;
 	// defaults 500 ms and 8 s.
 	InitialBackoff time.Duration
@@ -139,6 +143,9 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	}
 	if opts.GrantTimeout <= 0 {
 		opts.GrantTimeout = max(5*time.Minute, opts.WaitTimeout)
+	}
+	if opts.TableRecoveryTimeout <= 0 {
+		opts.TableRecoveryTimeout = max(15*time.Minute, opts.WaitTimeout)
 	}
 	if opts.InitialBackoff <= 0 {
 		opts.InitialBackoff = 500 * time.Millisecond
