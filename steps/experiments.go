@@ -31,6 +31,9 @@ type Experiment struct {
 	// Do makes the change and probes. policy is the learner's key policy
 	// when YourPolicy is set.
 	Do func(ctx context.Context, e *awsops.Experiment, policy string) error
+	// Needs are the IAM actions Do and its restore call as the admin
+	// (needs.go).
+	Needs []string
 }
 
 // Probe names: each check an experiment makes after its change.
@@ -234,6 +237,7 @@ func Experiments() []Experiment {
 	return []Experiment{
 		{
 			ID: "iam-instead", Title: "IAM instead of the key policy",
+			Needs: concat(needsExperiment, needsManagedPolicy),
 			Setup: "Take the test user out of the key policy again, and give it kms:Decrypt on the key through " +
 				"an IAM policy of your own instead. The key policy still has its first statement, which lets " +
 				"the account's IAM policies speak for the key.",
@@ -254,6 +258,7 @@ func Experiments() []Experiment {
 		},
 		{
 			ID: "no-delegation", Title: "Without delegation",
+			Needs: concat(needsExperiment, needsManagedPolicy),
 			Setup: "The same IAM policy, but the key policy also loses its \"Enable IAM User Permissions\" statement. " +
 				"The admin stays named as key administrator and user, so nobody is locked out.",
 			Change:  "key policy without the user and without the root statement; the same IAM policy attached",
@@ -281,6 +286,7 @@ func Experiments() []Experiment {
 		},
 		{
 			ID: "scoped-iam", Title: "A scoped IAM grant",
+			Needs: concat(needsExperiment, needsManagedPolicy, []string{"dynamodb:DeleteItem"}),
 			Setup: "Instead of kms:* or the console's long list, the IAM policy allows only kms:Decrypt and " +
 				"kms:GenerateDataKey on this key. Can the user read the table? Write to it?",
 			Change:  "key policy without the user; IAM policy allowing kms:Decrypt and kms:GenerateDataKey on the key ARN",
@@ -303,6 +309,7 @@ func Experiments() []Experiment {
 		},
 		{
 			ID: "explicit-deny", Title: "An explicit deny",
+			Needs: concat(needsExperiment, []string{"iam:PutUserPolicy", "iam:DeleteUserPolicy"}),
 			Setup: "The key policy still names the test user. Now an inline IAM policy on the user denies " +
 				"kms:Decrypt on every key.",
 			Change:  "inline IAM policy on the user: Deny kms:Decrypt on *",
@@ -327,6 +334,7 @@ func Experiments() []Experiment {
 		},
 		{
 			ID: "via-dynamodb", Title: "Only through DynamoDB",
+			Needs: needsExperiment,
 			Setup: "The key policy lets the test user decrypt only when DynamoDB asks on its behalf " +
 				"(kms:ViaService). The table read goes through DynamoDB; a direct kms decrypt does not.",
 			Change:  "key policy: the user moved to a statement with StringEquals kms:ViaService = dynamodb.<region>.amazonaws.com",
@@ -360,6 +368,7 @@ func Experiments() []Experiment {
 		},
 		{
 			ID: "grant", Title: "A grant",
+			Needs: concat(needsExperiment, []string{"kms:CreateGrant", "kms:RevokeGrant", "kms:Decrypt"}),
 			Setup: "The key policy no longer names the test user; instead the admin creates a grant that lets " +
 				"the user Decrypt. Then the grant is revoked.",
 			Change:  "key policy without the user; CreateGrant (Decrypt) for the user, then RevokeGrant",
@@ -397,6 +406,7 @@ func Experiments() []Experiment {
 		},
 		{
 			ID: "disable-key", Title: "Disable the key",
+			Needs: concat(needsExperiment, []string{"kms:DisableKey", "kms:EnableKey", "dynamodb:DescribeTable", "kms:Decrypt"}),
 			Setup: "The admin disables the key. Can even the admin read the table? Does DescribeTable still " +
 				"answer? Then the key is enabled again.",
 			Change:  "DisableKey, then EnableKey",
@@ -436,6 +446,7 @@ func Experiments() []Experiment {
 		},
 		{
 			ID: "cached-key", Title: "Revocation is not instant",
+			Needs: needsExperiment,
 			Setup: "The test user reads the table, then is taken out of the key policy, and reads again at " +
 				"once. DynamoDB keeps the table key it decrypted for a caller until they stop reading for a while.",
 			Change:  "key policy without the user; read at once, then after five minutes without reading",
@@ -467,6 +478,7 @@ func Experiments() []Experiment {
 		},
 		{
 			ID: "own-policy", Title: "Your own policy",
+			Needs: needsExperiment,
 			Setup: "Edit the key policy yourself. kmslab checks it before applying it, runs the test user's " +
 				"read, and shows what changed and why AWS decided as it did.",
 			Change:     "the key policy as you wrote it",

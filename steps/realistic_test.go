@@ -1,11 +1,15 @@
 package steps_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,7 +59,8 @@ func walkRealistic(t *testing.T, course steps.Lab, seed int64) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	clock := &simtest.SkipClock{}
-	srv, err := sim.Start(ctx, sim.Options{Clock: clock.Now, Realism: &sim.Realism{Seed: seed}})
+	trail := &auditTrail{}
+	srv, err := sim.Start(ctx, sim.Options{Clock: clock.Now, Realism: &sim.Realism{Seed: seed}, AuditSink: trail})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +92,7 @@ func walkRealistic(t *testing.T, course steps.Lab, seed int64) {
 	after := course.ExperimentsAfter()
 	for i, s := range course.Steps {
 		out := s.Run(ctx, lab)
+		trail.undeclared(t, s.ID, s.Needs)
 		if s.Check != nil {
 			if why := s.Check(out); why != "" {
 				t.Fatalf("seed %d, %s: %s (%v)\nwaits: %s", seed, s.ID, why, out.Err, strings.Join(waits, "; "))
@@ -101,6 +107,7 @@ func walkRealistic(t *testing.T, course steps.Lab, seed int64) {
 			if _, err := lab.Explain(ctx); err != nil {
 				t.Errorf("seed %d, explain: %v", seed, err)
 			}
+			trail.undeclared(t, "explain", course.Steps[i].Needs)
 		}
 		for _, x := range course.NumberedExperiments() {
 			own := ""
@@ -111,6 +118,7 @@ func walkRealistic(t *testing.T, course steps.Lab, seed int64) {
 			for _, p := range res.Problems {
 				t.Errorf("seed %d, experiment %s: %s", seed, x.ID, p)
 			}
+			trail.undeclared(t, x.ID, x.Needs)
 		}
 	}
 	// Nothing left once IAM and KMS have caught up with the deletes.
@@ -173,6 +181,60 @@ func assertNothingLeft(t *testing.T, ctx context.Context, cfg aws.Config, n awso
 		}
 		if d.KeyMetadata.KeyManager == kmstypes.KeyManagerTypeCustomer && d.KeyMetadata.KeyState != kmstypes.KeyStatePendingDeletion {
 			t.Errorf("key left: %s (%s)", aws.ToString(k.KeyId), d.KeyMetadata.KeyState)
+		}
+	}
+}
+
+// auditTrail keeps the offline AWS's audit events (JSON lines) as they
+// come, for checking each step's calls against its declared Needs.
+type auditTrail struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (a *auditTrail) Write(p []byte) (int, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.buf.Write(p)
+}
+
+// undeclared fails for every action the admin called since the last check
+// that needs does not list: Lab.Actions, what the preflight asks about,
+// must not miss one. Calls a service made for the admin (DynamoDB's to KMS
+// for the table key) and sts:GetCallerIdentity, which needs no permission,
+// are left out.
+func (a *auditTrail) undeclared(t *testing.T, what string, needs []string) {
+	t.Helper()
+	a.mu.Lock()
+	lines := a.buf.String()
+	a.buf.Reset()
+	a.mu.Unlock()
+	for _, line := range strings.Split(lines, "\n") {
+		if line == "" {
+			continue
+		}
+		var ev struct {
+			Source   string `json:"eventSource"`
+			Name     string `json:"eventName"`
+			Identity struct {
+				ARN       string `json:"arn"`
+				InvokedBy string `json:"invokedBy"`
+			} `json:"userIdentity"`
+		}
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		if ev.Identity.InvokedBy != "" || !strings.HasSuffix(ev.Identity.ARN, ":user/"+sim.DefaultAdminUser) {
+			continue
+		}
+		actions := []string{strings.TrimSuffix(ev.Source, ".amazonaws.com") + ":" + ev.Name}
+		if actions[0] == "kms:ReEncrypt" {
+			actions = []string{"kms:ReEncryptFrom", "kms:ReEncryptTo"} // one call, two permissions
+		}
+		for _, act := range actions {
+			if act != "sts:GetCallerIdentity" && !slices.Contains(needs, act) {
+				t.Errorf("%s called %s as the admin, which its Needs do not list", what, act)
+			}
 		}
 	}
 }
