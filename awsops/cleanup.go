@@ -63,7 +63,7 @@ func leftoversOf(l Ledger) []Leftover {
 		lo := Leftover{RunID: l.RunID, Kind: e.Kind, Name: e.Name, User: e.User, ARN: e.ARN, Source: "ledger"}
 		if lo.Kind == KindManagedPolicy && lo.ARN == "" && l.Account != "" {
 			// Recorded before CreatePolicy answered: its ARN follows from its name.
-			lo.ARN = "arn:aws:iam::" + l.Account + ":policy/" + lo.Name
+			lo.ARN = "arn:" + partitionOfRegion(l.Region) + ":iam::" + l.Account + ":policy/" + lo.Name
 		}
 		if e.State == StatePlanned {
 			lo.Detail = "recorded before creation; it may not exist"

@@ -276,7 +276,9 @@ func (e *Experiment) Names() Names { return e.l.names }
 
 // ViaService is the endpoint a service acting for the caller shows KMS
 // (kms:ViaService), e.g. "dynamodb" -> "dynamodb.us-east-1.amazonaws.com".
-func (e *Experiment) ViaService(service string) string { return viaService(service, e.l.cfg.Region) }
+func (e *Experiment) ViaService(service string) string {
+	return viaService(service, e.l.cfg.Region, e.l.partition)
+}
 
 // Note adds a line the result shows under the probes.
 func (e *Experiment) Note(s string) { e.trial.Notes = append(e.trial.Notes, s) }

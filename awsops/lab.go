@@ -247,15 +247,6 @@ func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) {
 // identity is WhoAmI for methods that need the account before acting.
 func (l *Lab) identity(ctx context.Context) (Identity, error) { return l.WhoAmI(ctx) }
 
-// partitionOf reads the partition ("aws", "aws-cn", ...) from an ARN.
-func partitionOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 3)
-	if len(parts) < 3 || parts[0] != "arn" || parts[1] == "" {
-		return "aws"
-	}
-	return parts[1]
-}
-
 // adminPrincipal is the admin as a key policy can name it: for an assumed
 // role (SSO among them) the role, with its path, rather than the session.
 func (l *Lab) adminPrincipal(ctx context.Context) (string, error) {

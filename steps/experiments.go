@@ -356,12 +356,12 @@ func Experiments() []Experiment {
 				return traceAndProbe(ctx, e, probeRead, probeDecrypt)
 			},
 			CLI: func(n awsops.Names, id awsops.Identity) []string {
-				region := id.Region
-				if region == "" {
-					region = "<region>"
+				via := awsops.ViaService("dynamodb", id) // its domain is the caller's partition's
+				if id.Region == "" {
+					via = "dynamodb.<region>.amazonaws.com"
 				}
 				c := append(cliPrelude(n, id),
-					jqRemoveUser+fmt.Sprintf(` && jq --arg u "$USER_ARN" '.Statement += [{"Sid":"Allow use through DynamoDB only","Effect":"Allow","Principal":{"AWS":[$u]},"Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"dynamodb.%s.amazonaws.com"}}}]' policy.json > policy2.json && mv policy2.json policy.json`, region),
+					jqRemoveUser+fmt.Sprintf(` && jq --arg u "$USER_ARN" '.Statement += [{"Sid":"Allow use through DynamoDB only","Effect":"Allow","Principal":{"AWS":[$u]},"Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"%s"}}}]' policy.json > policy2.json && mv policy2.json policy.json`, via),
 					putPolicy, testUserNote, scanCmd(n), decryptCmd, "# restore:", restorePolicy)
 				return c
 			},
