@@ -70,6 +70,9 @@ type Trial struct {
 	// back equal; Mismatch says what differs when it was not.
 	Restored bool   `json:"restored"`
 	Mismatch string `json:"mismatch,omitempty"`
+	// Expected are the decisions worked out during the experiment
+	// (Experiment.Expect), which take the place of the declared ones.
+	Expected map[string]Decision `json:"expected,omitempty"`
 }
 
 // Probe returns the named probe, if the trial made it.
@@ -285,7 +288,20 @@ func (e *Experiment) Note(s string) { e.trial.Notes = append(e.trial.Notes, s) }
 
 // Expect sets the decision a probe should reach, for one worked out during
 // the experiment (from the learner's own policy).
-func (e *Experiment) Expect(probe string, d Decision) { e.want[probe] = d }
+func (e *Experiment) Expect(probe string, d Decision) {
+	e.want[probe] = d
+	if e.trial.Expected == nil {
+		e.trial.Expected = map[string]Decision{}
+	}
+	e.trial.Expected[probe] = d
+}
+
+// AdminIsRoot reports whether the lab runs as the account root: the key
+// policy then names the account itself as key administrator and user,
+// which delegates to IAM as "Enable IAM User Permissions" does.
+func (e *Experiment) AdminIsRoot() bool {
+	return e.l.ident != nil && callerKind(e.l.ident.ARN) == callerRoot
+}
 
 // Trace records IAM's simulation and the local trace of the test user's
 // kms:Decrypt through DynamoDB, as the experiment left the policies.

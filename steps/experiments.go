@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"kmslab/awsops"
 	"kmslab/policy"
@@ -128,6 +129,12 @@ func (x Experiment) judge(t awsops.Trial, err error) []string {
 	if x.YourPolicy && t.Trace != nil {
 		// The learner's policy: AWS's evaluation decides what must happen.
 		expect = map[string]awsops.Decision{ProbeRead: t.Trace.Expected()}
+	}
+	if len(t.Expected) > 0 {
+		// Decisions the experiment worked out for this account replace the
+		// declared ones.
+		expect = maps.Clone(expect)
+		maps.Copy(expect, t.Expected)
 	}
 	for _, name := range sortedKeys(expect) {
 		p, ok := t.Probe(name)
@@ -267,6 +274,17 @@ func Experiments() []Experiment {
 			Why: "A KMS key trusts IAM only when its key policy says so. Without the root statement, IAM " +
 				"policies count for nothing on this key: only principals the key policy names may use it.",
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
+				if e.AdminIsRoot() {
+					// The key policy names the admin, here the account root,
+					// as key administrator and user: a key policy naming the
+					// account root delegates to IAM for the whole account, so
+					// dropping "Enable IAM User Permissions" takes nothing away
+					// and the test user's IAM policy still allows.
+					e.Expect(ProbeRead, allow)
+					e.Expect(ProbeDecrypt, allow)
+					e.Note("You run the lab as the account root, so the key policy names the account itself as key administrator and user: " +
+						"that delegates to IAM just as \"Enable IAM User Permissions\" does, and the IAM policy still allows. Run the lab as an IAM user or role to see the deny.")
+				}
 				return iamInstead(ctx, e, []string{"kms:Decrypt"}, func(p, user string) (string, error) {
 					p, err := withoutUser(p, user)
 					if err != nil {
