@@ -218,7 +218,8 @@ func serve(ctx context.Context, out, errOut io.Writer, f *serveFlags, region str
 	fmt.Fprintf(out, "kmslab offline AWS listening on %s (account %s, region %s)\n", srv.URL, srv.AccountID, srv.Region)
 	fmt.Fprintf(out, "Services: KMS, DynamoDB, IAM, STS, in every region. Admin: %s\n", srv.AdminARN)
 	if opts.Realism != nil {
-		fmt.Fprintf(out, "Realistic mode, seed %d: IAM changes and grants take effect late, denials vary in wording, calls are throttled now and then; --realistic=%d replays it.\n", opts.Realism.Seed, opts.Realism.Seed)
+		fmt.Fprintf(out, "Realistic mode, seed %d: --realistic=%d replays it. IAM changes and new grants\n", opts.Realism.Seed, opts.Realism.Seed)
+		fmt.Fprintln(out, "take effect late, denials vary in wording, and calls are throttled now and then.")
 	}
 	if f.dataDir != "" {
 		fmt.Fprintf(out, "State kept in %s (key material and secret access keys included).\n", f.dataDir)

@@ -27,6 +27,8 @@ import (
 //	IAM            most ≤ 5 s, 1 in 10 up to 60 s IAM User Guide, "Troubleshoot IAM" › "Changes that I make are not always
 //	                                              immediately visible": IAM is eventually consistent, changes take time to
 //	                                              propagate, so verify them before depending on them. AWS names no bound.
+//	                                              KMS API Reference, CreateKey and PutKeyPolicy, Policy: a new principal
+//	                                              "might not be immediately visible to KMS".
 //	Grant          most ≤ 3 s, 1 in 10 up to 5 min KMS Developer Guide, "Using a grant token": a new grant "typically takes
 //	                                              less than a few seconds ... in some cases it can take several minutes";
 //	                                              KMS API Reference, CreateGrant: "usually less than five minutes". A
@@ -37,9 +39,10 @@ import (
 //	                                              stays INACCESSIBLE_ENCRYPTION_CREDENTIALS for a while.
 //	ListLag        most ≤ 2 s, 1 in 10 up to 30 s the same IAM and KMS eventual consistency, seen by a list right after a
 //	                                              delete (ListGrants after RevokeGrant, ListAliases after DeleteAlias).
-//	ThrottleRate   1 call in 100                 AWS General Reference, "Error retries and exponential backoff": any call may
-//	                                              be throttled (IAM and STS: Throttling; KMS, DynamoDB: ThrottlingException),
-//	                                              and the SDKs retry it.
+//	ThrottleRate   1 call in 100                 AWS General Reference, "Error retries and exponential backoff in AWS"
+//	                                              (https://docs.aws.amazon.com/general/latest/gr/api-retries.html): retry
+//	                                              throttling errors; KMS Developer Guide, "Throttling AWS KMS requests".
+//	                                              AWS publishes no rate: 1 in 100 exercises the SDKs' retries.
 type Realism struct {
 	// Seed chooses every delay, wording and fault.
 	Seed int64
@@ -173,8 +176,10 @@ func (r *realism) pick(n int) int {
 }
 
 // throttle is the answer to a call that realism throttles, in the service's
-// own code: IAM and STS (query protocol) say Throttling, KMS and DynamoDB
-// ThrottlingException. Both are in the SDKs' retryable throttle codes.
+// own code and words: IAM and STS (query protocol) "Throttling: Rate
+// exceeded"; KMS the ThrottlingException of KMS Developer Guide, "Throttling
+// AWS KMS requests"; DynamoDB the ThrottlingException of its API Reference's
+// common errors. All are in the SDKs' retryable throttle codes.
 func (r *realism) throttle(service string) *api.Error {
 	if !r.chance(streamThrottle, r.cfg.ThrottleRate) {
 		return nil
@@ -185,7 +190,7 @@ func (r *realism) throttle(service string) *api.Error {
 	case "dynamodb":
 		return api.BadRequest("ThrottlingException", "Rate of requests exceeds the allowed throughput.")
 	}
-	return api.BadRequest("ThrottlingException", "Rate exceeded")
+	return api.BadRequest("ThrottlingException", "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.")
 }
 
 // realisticFault asks the test's own fault first, then throttles now and then.

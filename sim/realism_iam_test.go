@@ -116,5 +116,40 @@ func TestRealismIAM(t *testing.T) {
 		if users, err = admin.ListUsers(ctx, &iam.ListUsersInput{}); err != nil || len(users.Users) != 1 {
 			t.Fatalf("ListUsers once the delete propagated: %d users, %v", len(users.Users), err)
 		}
+
+		group := aws.String("lagging-group")
+		if _, err := admin.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: group}); err != nil {
+			t.Fatalf("CreateGroup: %v", err)
+		}
+		pol, err := admin.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("lagging-policy"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:ListKeys","Resource":"*"}]}`)})
+		if err != nil {
+			t.Fatalf("CreatePolicy: %v", err)
+		}
+		_, err = admin.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: group, PolicyArn: pol.Policy.Arn})
+		lagging("AttachGroupPolicy right after CreateGroup and CreatePolicy", err, "NoSuchEntity")
+		settle()
+		if realistic {
+			if _, err := admin.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: group, PolicyArn: pol.Policy.Arn}); err != nil {
+				t.Fatalf("AttachGroupPolicy once propagated: %v", err)
+			}
+			settle()
+		}
+		if _, err := admin.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: group, PolicyArn: pol.Policy.Arn}); err != nil {
+			t.Fatalf("DetachGroupPolicy: %v", err)
+		}
+		_, err = admin.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: pol.Policy.Arn})
+		lagging("DeletePolicy right after DetachGroupPolicy", err, "DeleteConflict")
+		_, err = admin.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: group})
+		lagging("DeleteGroup right after DetachGroupPolicy", err, "DeleteConflict")
+		settle()
+		if realistic {
+			if _, err := admin.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: pol.Policy.Arn}); err != nil {
+				t.Fatalf("DeletePolicy once the detach propagated: %v", err)
+			}
+			if _, err := admin.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: group}); err != nil {
+				t.Fatalf("DeleteGroup once the detach propagated: %v", err)
+			}
+		}
 	}
 }
