@@ -81,9 +81,13 @@ type Lab struct {
 	iam *iam.Client
 	sts *sts.Client
 
-	ident     *Identity
-	principal string // the admin as a key-policy principal (a role, not its session)
-	partition string
+	ident *Identity
+	// simAllowed are the actions IAM's simulator found allowed at the
+	// preflight: a refusal of one of them comes from outside the caller's
+	// policies (a service control policy).
+	simAllowed map[string]bool
+	principal  string // the admin as a key-policy principal (a role, not its session)
+	partition  string
 
 	keyID, keyARN string
 	aliasMade     bool
@@ -226,8 +230,14 @@ func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) {
 		return Identity{}, &Error{Op: "check identity", Message: "no AWS region is set",
 			Hint: "Pass --region, or set AWS_REGION or a region in your profile"}
 	}
+	if err := l.regionNameProblem(); err != nil {
+		return Identity{}, err
+	}
 	out, err := l.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
+		if rerr := l.regionCallProblem(err); rerr != nil {
+			return Identity{}, rerr
+		}
 		return Identity{}, fail("check identity", "", err)
 	}
 	id := Identity{

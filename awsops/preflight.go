@@ -18,8 +18,12 @@ import (
 // the actions the caller will surely be refused, and, one sentence each,
 // what it could not decide (the lab goes on with those).
 type PreflightResult struct {
-	Missing  []string
-	Warnings []string
+	Missing []string
+	// ByOrganization are the missing actions that a service control policy
+	// of the account's organization denies, as the simulator reports it
+	// (OrganizationsDecisionDetail): no policy of the caller can grant them.
+	ByOrganization []string
+	Warnings       []string
 }
 
 // Preflight asks IAM's policy simulator whether the admin may call each of
@@ -65,8 +69,8 @@ func (l *Lab) Preflight(ctx context.Context, actions []string) (PreflightResult,
 	}
 	base := l.preflightContext(id, principal, kind)
 	groups := l.byResource(id, principal, actions)
-	decided := map[string]iamtypes.PolicyEvaluationDecisionType{}
-	withoutMFA := map[string]iamtypes.PolicyEvaluationDecisionType{}
+	decided := map[string]simResult{}
+	withoutMFA := map[string]simResult{}
 	for _, g := range groups {
 		entries := base
 		if temporary {
@@ -103,17 +107,23 @@ func (l *Lab) Preflight(ctx context.Context, actions []string) (PreflightResult,
 		}
 	}
 	var needMFA []string
+	l.simAllowed = map[string]bool{}
 	for _, a := range actions {
-		d, ok := decided[a]
+		r, ok := decided[a]
+		d := r.decision
 		switch {
 		case !ok, d == iamtypes.PolicyEvaluationDecisionTypeAllowed:
-			if temporary && withoutMFA[a] != "" && withoutMFA[a] != iamtypes.PolicyEvaluationDecisionTypeAllowed {
+			l.simAllowed[a] = ok
+			if w, asked := withoutMFA[a]; temporary && asked && w.decision != iamtypes.PolicyEvaluationDecisionTypeAllowed {
 				needMFA = append(needMFA, a)
 			}
-		case d == iamtypes.PolicyEvaluationDecisionTypeImplicitDeny && l.keyPolicyGrants(a):
+		case d == iamtypes.PolicyEvaluationDecisionTypeImplicitDeny && l.keyPolicyGrants(a) && !r.byOrganization:
 			// The lab's key policy names the admin for this action.
 		default:
 			res.Missing = append(res.Missing, a)
+			if r.byOrganization {
+				res.ByOrganization = append(res.ByOrganization, a)
+			}
 		}
 	}
 	if len(needMFA) > 0 {
@@ -255,9 +265,15 @@ func (l *Lab) keyPolicyGrants(action string) bool {
 	return policy.ConsoleGrantsNamed(action)
 }
 
+// simResult is the simulator's answer about one action.
+type simResult struct {
+	decision       iamtypes.PolicyEvaluationDecisionType
+	byOrganization bool // a service control policy denies it
+}
+
 // simulate asks IAM's simulator about actions on resource, as principal
 // with entries, and returns each action's decision.
-func (l *Lab) simulate(ctx context.Context, principal, resource string, actions []string, entries []iamtypes.ContextEntry) (map[string]iamtypes.PolicyEvaluationDecisionType, error) {
+func (l *Lab) simulate(ctx context.Context, principal, resource string, actions []string, entries []iamtypes.ContextEntry) (map[string]simResult, error) {
 	in := &iam.SimulatePrincipalPolicyInput{
 		PolicySourceArn: aws.String(principal),
 		ActionNames:     actions,
@@ -266,7 +282,7 @@ func (l *Lab) simulate(ctx context.Context, principal, resource string, actions 
 	if resource != "*" {
 		in.ResourceArns = []string{resource}
 	}
-	out := map[string]iamtypes.PolicyEvaluationDecisionType{}
+	out := map[string]simResult{}
 	p := iam.NewSimulatePrincipalPolicyPaginator(l.iam, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -274,8 +290,27 @@ func (l *Lab) simulate(ctx context.Context, principal, resource string, actions 
 			return nil, err
 		}
 		for _, r := range page.EvaluationResults {
-			out[aws.ToString(r.EvalActionName)] = r.EvalDecision
+			org := r.OrganizationsDecisionDetail != nil && !r.OrganizationsDecisionDetail.AllowedByOrganizations
+			out[aws.ToString(r.EvalActionName)] = simResult{decision: r.EvalDecision, byOrganization: org}
 		}
 	}
 	return out, nil
+}
+
+// refusedDespitePolicies words an access denial of an action IAM's
+// simulator found allowed at the preflight: the caller's own policies allow
+// it, so what refuses it lies outside them, most often a service control
+// policy of the organization (some forbid IAM users). It returns nil for
+// any other error.
+func (l *Lab) refusedDespitePolicies(op, resource string, err error) error {
+	if !isCode(err, "AccessDenied", "AccessDeniedException") {
+		return nil
+	}
+	action := calledAction(err)
+	if action == "" || !l.simAllowed[action] {
+		return nil
+	}
+	return &Error{Op: op, Resource: resource, Code: apiCode(err), Err: err,
+		Message: "AWS refused " + action + " although your IAM policies allow it, so something outside them denies it, most likely a service control policy of your organization (some forbid IAM users)",
+		Hint:    "Ask your organization's administrator for an exception, or run the lab in an account where IAM users may be created"}
 }

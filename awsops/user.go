@@ -53,6 +53,9 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 		default:
 			arn = l.userIsOurs(ctx, err)
 			if arn == "" {
+				if rerr := l.refusedDespitePolicies(op, name, err); rerr != nil {
+					return TestUser{}, rerr
+				}
 				return TestUser{}, fail(op, name, err)
 			}
 		}
@@ -74,6 +77,9 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 			_, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String(policyARN)})
 			return err
 		})
+		if rerr := l.refusedDespitePolicies(op, name, err); rerr != nil {
+			return TestUser{}, rerr
+		}
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
@@ -95,6 +101,9 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 			out, err = l.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
 			return err
 		})
+		if rerr := l.refusedDespitePolicies(op, name, err); rerr != nil {
+			return TestUser{}, rerr
+		}
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}

@@ -26,6 +26,9 @@ func whoAmI(ctx context.Context, lab *awsops.Lab) (awsops.Identity, error) {
 // anything: the one sentence for credentials or the network, else what
 // failed and AWS's reason.
 func beforeAnything(what string, err error) error {
+	if sentence, ok := awsops.RegionProblem(err); ok {
+		return errors.New(sentence)
+	}
 	if sentence, ok := awsops.CredentialsProblem(err); ok {
 		return errors.New(sentence)
 	}
@@ -64,6 +67,10 @@ func preflight(ctx context.Context, sess *session, lab *awsops.Lab, course steps
 	missing := res.Missing
 	if len(missing) == 0 {
 		return nil
+	}
+	if len(res.ByOrganization) > 0 {
+		return fmt.Errorf("your organization's service control policies deny %s, which the lab needs, so nothing was created: ask your organization's administrator for an exception, or run the lab in an account where they are allowed",
+			strings.Join(res.ByOrganization, ", "))
 	}
 	return fmt.Errorf("your identity lacks %d permission(s) the lab needs, so nothing was created:\n  %s\nUse a role or user with these (an administrator's, for this lab), or add them to your policy",
 		len(missing), strings.Join(missing, "\n  "))
