@@ -28,7 +28,7 @@ func TestHelpListsOnlyMeaningfulFlags(t *testing.T) {
 		{[]string{"run"}, []string{"--aws", "--endpoint-url", "--experiments", "--help", "--json", "--lab", "--profile", "--region", "--seed", "--state-dir", "--yes"}},
 		{[]string{"cleanup"}, []string{"--dry-run", "--endpoint-url", "--help", "--profile", "--region", "--run", "--state-dir", "--yes"}},
 		{[]string{"serve"}, []string{"--account-id", "--addr", "--admin-access-key-id", "--admin-secret-access-key", "--allow-remote",
-			"--audit-log", "--audit-max-events", "--data-dir", "--help", "--key-cache-ttl", "--region", "--repair", "--seed"}},
+			"--audit-log", "--audit-max-events", "--data-dir", "--help", "--key-cache-ttl", "--realistic", "--region", "--repair", "--seed"}},
 		{[]string{"version"}, []string{"--help"}},
 	} {
 		name := strings.Join(append([]string{"kmslab"}, tt.args...), " ")

@@ -58,9 +58,9 @@ kmslab serve --addr 127.0.0.1:4566 --audit-log audit.jsonl
 kmslab serve --data-dir ~/.local/state/kmslab/account
 # after "the data file ... is damaged"
 kmslab serve --data-dir ~/.local/state/kmslab/account --repair
-# as a real account behaves: late IAM changes and grants, varied denials, throttling
+# as a real account behaves: late IAM changes, varied denials, throttling
 kmslab serve --realistic
-# replay the run that printed "realistic mode, seed 7"
+# replay the run that printed "Realistic mode, seed 7"
 kmslab serve --realistic=7`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -85,7 +85,7 @@ kmslab serve --realistic=7`,
 	fl.StringVar(&f.dataDir, "data-dir", "", "keep the account across restarts in this dir\n(0700; holds key material and secrets)")
 	fl.IntVar(&f.auditMax, "audit-max-events", sim.DefaultAuditDiskMax, "how many of the newest audit events the\ndata dir keeps (about 1.3 KB each)")
 	fl.BoolVar(&f.repair, "repair", false, "save what can be read of a damaged --data-dir\ninto a new file, keep the old one, then serve")
-	fl.StringVar(&f.realistic, "realistic", "", "behave as a real account: IAM changes and grants\nlate, varied denials, throttling; =SEED replays a run")
+	fl.StringVar(&f.realistic, "realistic", "", "behave as a real account: late IAM changes and\ngrants, varied denials, throttling; =SEED replays")
 	fl.Lookup("realistic").NoOptDefVal = randomSeed
 	fl.DurationVar(&f.keyCacheTTL, "key-cache-ttl", sim.DefaultKeyCache, "how long DynamoDB caches a table key\n(0: ask KMS every time)")
 	g.addFlags(cmd, flagRegion, flagSeed)

@@ -33,6 +33,9 @@ import (
 //	                                              less than a few seconds ... in some cases it can take several minutes";
 //	                                              KMS API Reference, CreateGrant: "usually less than five minutes". A
 //	                                              request carrying the grant's token uses it at once.
+//	KeyPolicy      most ≤ 3 s, 1 in 10 up to 3 min KMS Developer Guide, "AWS KMS eventual consistency": a change "typically
+//	                                              takes less than a few seconds ... in some cases it can take several
+//	                                              minutes"; PutKeyPolicy's API Reference points there.
 //	TableRecovery  most ≤ 2 min, 1 in 5 up to 10 min DynamoDB API Reference, SSEDescription.InaccessibleEncryptionDateTime:
 //	                                              cleared "when DynamoDB detects that the table's AWS KMS key is accessible
 //	                                              again"; AWS documents no recovery time, so the table of a re-enabled key
@@ -49,12 +52,16 @@ type Realism struct {
 
 	// IAM is how long an IAM write (a user, an access key, a group and its
 	// members, a role, an inline or managed policy or one of its versions,
-	// an attachment, and each of their deletions) takes to reach IAM's reads
-	// and every authorization: until then they see the account as it was.
+	// an attachment, and each of their deletions) takes to reach IAM's reads,
+	// sign-in, every authorization, KMS's check of key policy principals and
+	// STS AssumeRole: until then they see the account as it was.
 	IAM Delay
 	// Grant is how long a new grant takes to allow anything for a request
 	// that does not carry its grant token.
 	Grant Delay
+	// KeyPolicy is how long a new key policy takes to decide requests
+	// (GetKeyPolicy shows it at once).
+	KeyPolicy Delay
 	// TableRecovery is how long a DynamoDB table keeps refusing reads and
 	// writes after its KMS key is enabled again.
 	TableRecovery Delay
@@ -81,6 +88,7 @@ type Delay struct {
 var (
 	DefaultIAMDelay           = Delay{Typical: 5 * time.Second, Max: time.Minute, Slow: 0.1}
 	DefaultGrantDelay         = Delay{Typical: 3 * time.Second, Max: 5 * time.Minute, Slow: 0.1}
+	DefaultKeyPolicyDelay     = Delay{Typical: 3 * time.Second, Max: 3 * time.Minute, Slow: 0.1}
 	DefaultTableRecoveryDelay = Delay{Typical: 2 * time.Minute, Max: 10 * time.Minute, Slow: 0.2}
 	DefaultListLag            = Delay{Typical: 2 * time.Second, Max: 30 * time.Second, Slow: 0.1}
 )
@@ -100,6 +108,7 @@ func (r Realism) withDefaults() Realism {
 	}
 	fill(&r.IAM, DefaultIAMDelay)
 	fill(&r.Grant, DefaultGrantDelay)
+	fill(&r.KeyPolicy, DefaultKeyPolicyDelay)
 	fill(&r.TableRecovery, DefaultTableRecoveryDelay)
 	fill(&r.ListLag, DefaultListLag)
 	if r.ThrottleRate == 0 {
@@ -119,6 +128,7 @@ const (
 	streamList
 	streamThrottle
 	streamWording
+	streamKeyPolicy // after the first six, so that their draws stay as they were
 	streamCount
 )
 
@@ -211,8 +221,9 @@ func (r *realism) kmsLag() kms.Lag {
 		return kms.Lag{}
 	}
 	return kms.Lag{
-		Grant: func() time.Duration { return r.delay(streamGrant, r.cfg.Grant) },
-		List:  func() time.Duration { return r.delay(streamList, r.cfg.ListLag) },
+		Grant:  func() time.Duration { return r.delay(streamGrant, r.cfg.Grant) },
+		Policy: func() time.Duration { return r.delay(streamKeyPolicy, r.cfg.KeyPolicy) },
+		List:   func() time.Duration { return r.delay(streamList, r.cfg.ListLag) },
 	}
 }
 

@@ -177,3 +177,15 @@ var (
 	_ UsageRecorder   = (*iamView)(nil)
 	_ SessionVerifier = (*iamView)(nil)
 )
+
+// AssumeRole is STS's: a role the view does not have yet refuses to be
+// assumed, in the words of the view's own refusal (AWS answers AccessDenied,
+// never whether the role exists); otherwise the primary issues the session,
+// which is usable at once.
+func (v *iamView) AssumeRole(ctx context.Context, form url.Values) (any, error) {
+	view, _ := v.now()
+	if _, found := view.Role(form.Get("RoleArn")); !found && view != v.primary {
+		return view.AssumeRole(ctx, form)
+	}
+	return v.primary.AssumeRole(ctx, form)
+}

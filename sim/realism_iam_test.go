@@ -2,13 +2,16 @@ package sim_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"kmslab/internal/simtest"
 	"kmslab/sim"
@@ -150,6 +153,95 @@ func TestRealismIAM(t *testing.T) {
 			if _, err := admin.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: group}); err != nil {
 				t.Fatalf("DeleteGroup once the detach propagated: %v", err)
 			}
+		}
+	}
+}
+
+// TestRealismConcurrent: IAM writes, IAM reads and KMS calls from several
+// clients at once, with realism, answer only in AWS's codes (run it with
+// -race: the lagging IAM is swapped while others read it).
+func TestRealismConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := simtest.NewClock(time.Now().UTC())
+	srv := startSim(t, sim.Options{Clock: clock.Now, Realism: &sim.Realism{Seed: 3, ThrottleRate: 0.05}})
+	cfg := sdkConfig(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
+	admin, kc := iam.NewFromConfig(cfg), kms.NewFromConfig(cfg)
+	done := make(chan error)
+	for w := range 6 {
+		go func() {
+			name := aws.String("worker-" + string(rune('a'+w)))
+			var err error
+			for i := 0; i < 15 && err == nil; i++ {
+				switch i % 5 {
+				case 0:
+					_, err = admin.CreateUser(ctx, &iam.CreateUserInput{UserName: name})
+				case 1, 3:
+					_, err = admin.ListUsers(ctx, &iam.ListUsersInput{})
+				case 2:
+					_, err = kc.ListKeys(ctx, &kms.ListKeysInput{})
+					clock.Advance(10 * time.Second)
+				case 4:
+					_, err = admin.DeleteUser(ctx, &iam.DeleteUserInput{UserName: name})
+				}
+				// The lag's own answers are expected; anything else is not.
+				var ae smithy.APIError
+				if errors.As(err, &ae) {
+					switch ae.ErrorCode() {
+					case "NoSuchEntity", "EntityAlreadyExists", "DeleteConflict":
+						err = nil
+					}
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 6 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestRealismAssumeRole: with realism, a role cannot be assumed until it has
+// propagated (AccessDenied, as AWS answers for a role it cannot see); the
+// session it then issues works at once. Without realism, at once.
+func TestRealismAssumeRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const lag = 20 * time.Second
+	for _, realistic := range []bool{true, false} {
+		var r *sim.Realism
+		if realistic {
+			r = &sim.Realism{Seed: 8, IAM: sim.Delay{Typical: lag, Max: lag}, ThrottleRate: -1}
+		}
+		clock := simtest.NewClock(time.Now().UTC())
+		srv := startSim(t, sim.Options{Clock: clock.Now, Realism: r})
+		cfg := noRetry(srv, srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey)
+		trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + srv.AccountID + `:root"},"Action":"sts:AssumeRole"}]}`
+		role, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("lagging-role"), AssumeRolePolicyDocument: aws.String(trust)})
+		if err != nil {
+			t.Fatalf("CreateRole: %v", err)
+		}
+		assume := func() (*sts.AssumeRoleOutput, error) {
+			return sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("lag-session")})
+		}
+		out, err := assume()
+		if realistic {
+			if code, msg := awsErr(t, "AssumeRole right after CreateRole", err); code != "AccessDenied" {
+				t.Fatalf("AssumeRole right after CreateRole answered %s: %s", code, msg)
+			}
+			clock.Advance(lag + time.Second)
+			out, err = assume()
+		}
+		if err != nil {
+			t.Fatalf("realistic=%v: AssumeRole once the role propagated: %v", realistic, err)
+		}
+		c := out.Credentials
+		session := sdkConfig(srv, *c.AccessKeyId, *c.SecretAccessKey)
+		session.Credentials = credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+		if _, err := sts.NewFromConfig(session).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+			t.Fatalf("realistic=%v: the new session's first call: %v", realistic, err)
 		}
 	}
 }

@@ -97,6 +97,13 @@ func TestRealismDenialWordings(t *testing.T) {
 		"User: " + user + " is not authorized to perform: kms:Encrypt on resource: " + key,
 		"User: " + user + " is not authorized to perform: kms:Encrypt because no identity-based policy allows the kms:Encrypt action",
 	}
+	nobodyARN, nobodyKey := simtest.CreateUser(ctx, t, l.adminIAM, simtest.User{Name: "realism-nobody"})
+	nobody := dynamodb.NewFromConfig(noRetry(l.srv, *nobodyKey.AccessKeyId, *nobodyKey.SecretAccessKey))
+	tableARN := "arn:aws:dynamodb:" + l.srv.Region + ":" + l.srv.AccountID + ":table/" + l.table
+	scan := []string{
+		"User: " + nobodyARN + " is not authorized to perform: dynamodb:Scan on resource: " + tableARN + " because no identity-based policy allows the dynamodb:Scan action",
+		"User: " + nobodyARN + " is not authorized to perform: dynamodb:Scan on resource: " + tableARN,
+	}
 	frame := func(msg string) string {
 		return "KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: " + msg + " (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: "
 	}
@@ -118,6 +125,10 @@ func TestRealismDenialWordings(t *testing.T) {
 			_, err := l.userDDB.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(l.table)})
 			return err
 		}, decrypt, true},
+		{"dynamodb Scan without DynamoDB rights", func() error {
+			_, err := nobody.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(l.table)})
+			return err
+		}, scan, false},
 	}
 	for _, c := range calls {
 		seen := map[string]bool{}

@@ -307,7 +307,11 @@ func finishNew(opts Options, rl *realism, view *iamView, env *api.Env, log *audi
 		proto:    jsonProto{wire.JSONProtocol{ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true}}})
 	rt.add(&service{name: "iam", query: iamOps,
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}}})
-	rt.add(&service{name: "sts", query: sts.New(env, iamSvc).Handlers(),
+	var roles sts.Roles = iamSvc
+	if view != nil {
+		roles = view
+	}
+	rt.add(&service{name: "sts", query: sts.New(env, roles).Handlers(),
 		proto: queryProto{wire.QueryProtocol{Namespace: "https://sts.amazonaws.com/doc/2011-06-15/"}}})
 
 	return &Server{

@@ -33,14 +33,23 @@ const ciphertextRefusal = "The ciphertext refers to a customer master key that d
 //     kms:Decrypt action"): the shape issue 22 reports, as in ministackorg/ministack#1505;
 //   - for kms:Decrypt and kms:ReEncryptFrom, ciphertextRefusal.
 //
-// IAM, STS and DynamoDB's own actions keep the one wording.
+// DynamoDB's own actions, with and without the reason: "... on resource:
+// <table ARN> because no identity-based policy allows the dynamodb:PutItem
+// action" (anomalyco/sst#4469, ministryofjustice/modernisation-platform#6789)
+// and "... on resource: <table ARN>" (serverless/serverless#4613,
+// aws-samples/aws-serverless-workshops#41).
+//
+// IAM and STS keep the one wording.
 func Wordings(service, principalARN, action, resource string, out policy.Outcome) []string {
 	full := out.Message(principalARN, action, resource)
-	if service != "kms" || full == "" {
+	if service != "kms" && service != "dynamodb" || full == "" {
 		return []string{full}
 	}
 	base := "User: " + principalARN + " is not authorized to perform: " + action
 	withResource := base + " on resource: " + resource
+	if service == "dynamodb" {
+		return []string{full, withResource}
+	}
 	reason := strings.TrimPrefix(full, withResource)
 	ws := []string{full, withResource, base + reason}
 	if action == "kms:Decrypt" || action == "kms:ReEncryptFrom" {

@@ -33,12 +33,13 @@ func TestWordings(t *testing.T) {
 			base + "kms:GenerateDataKey on resource: " + key,
 			base + "kms:GenerateDataKey with an explicit deny in an identity-based policy",
 		}},
-		// Only KMS varies: the others keep their one wording.
-		{"iam", "iam:GetUser", policy.NoIdentityAllow, []string{
-			base + "iam:GetUser on resource: " + key + " because no identity-based policy allows the iam:GetUser action",
-		}},
 		{"dynamodb", "dynamodb:Scan", policy.NoIdentityAllow, []string{
 			base + "dynamodb:Scan on resource: " + key + " because no identity-based policy allows the dynamodb:Scan action",
+			base + "dynamodb:Scan on resource: " + key,
+		}},
+		// IAM and STS keep their one wording.
+		{"iam", "iam:GetUser", policy.NoIdentityAllow, []string{
+			base + "iam:GetUser on resource: " + key + " because no identity-based policy allows the iam:GetUser action",
 		}},
 	} {
 		got := Wordings(tc.service, who, tc.action, key, policy.Outcome{Decision: policy.Deny, Reason: tc.reason})

@@ -10,10 +10,15 @@ import (
 )
 
 // effectivePolicy is the key policy authorization uses now: a new policy only
-// counts once the configured delay has passed, as KMS's eventual consistency
-// makes a just-edited key policy take a few seconds to apply.
+// counts once its delay has passed (Options.PolicyDelay, or the one the
+// realistic mode drew for it), as KMS's eventual consistency makes a
+// just-edited key policy take a few seconds to apply.
 func (s *Service) effectivePolicy(k *key) *policy.Document {
-	if k.prevPolicy != nil && s.env.Now().Before(k.policySet.Add(s.opts.PolicyDelay)) {
+	delay := s.opts.PolicyDelay
+	if k.policyLag > 0 {
+		delay = k.policyLag
+	}
+	if k.prevPolicy != nil && s.env.Now().Before(k.policySet.Add(delay)) {
 		return k.prevPolicy
 	}
 	return k.policy
@@ -22,12 +27,13 @@ func (s *Service) effectivePolicy(k *key) *policy.Document {
 // setPolicy installs a new key policy; authorization keeps using the one in
 // effect now until the delay has passed.
 func (s *Service) setPolicy(k *key, text string, doc *policy.Document) {
-	if k.policy != nil && s.opts.PolicyDelay > 0 {
+	lag := s.opts.Lag.policy()
+	if k.policy != nil && (s.opts.PolicyDelay > 0 || lag > 0) {
 		k.prevPolicy = s.effectivePolicy(k)
 	} else {
 		k.prevPolicy = nil
 	}
-	k.policyText, k.policy, k.policySet = text, doc, s.env.Now()
+	k.policyText, k.policy, k.policySet, k.policyLag = text, doc, s.env.Now(), lag
 }
 
 // keyAccess is what an operation on one key asks before it acts.

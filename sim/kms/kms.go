@@ -102,6 +102,7 @@ type key struct {
 	policy     *policy.Document // the newest policy
 	prevPolicy *policy.Document // the policy authorization still uses until policySet+delay
 	policySet  time.Time
+	policyLag  time.Duration // the realistic mode's delay for this policy (Options.Lag); 0: PolicyDelay
 
 	grants []*grant
 	gone   []*goneGrant // retired or revoked, still seen for a while (Options.Lag)

@@ -16,13 +16,17 @@ type Lag struct {
 	// does not carry one of its grant tokens, and how long a retired or
 	// revoked grant goes on allowing.
 	Grant func() time.Duration
+	// Policy is how long a new key policy takes to be used for
+	// authorization (GetKeyPolicy shows it at once).
+	Policy func() time.Duration
 	// List is how long a retired or revoked grant, or a deleted alias, stays
 	// in ListGrants, ListRetirableGrants and ListAliases.
 	List func() time.Duration
 }
 
-func (l Lag) grant() time.Duration { return draw(l.Grant) }
-func (l Lag) list() time.Duration  { return draw(l.List) }
+func (l Lag) grant() time.Duration  { return draw(l.Grant) }
+func (l Lag) list() time.Duration   { return draw(l.List) }
+func (l Lag) policy() time.Duration { return draw(l.Policy) }
 
 func draw(f func() time.Duration) time.Duration {
 	if f == nil {
