@@ -392,8 +392,15 @@ func (c *cleaner) detachPolicies(ctx context.Context, user string) []Fate {
 
 func (c *cleaner) deleteUser(ctx context.Context, user string) Fate {
 	// Right after its keys and policies were removed, IAM may still count
-	// them and answer DeleteConflict for a while: that passes.
+	// them and answer DeleteConflict for a while; and its lists, read right
+	// after a change, may have missed one: each retry sweeps them again.
+	attempt := 0
 	err := c.retry(ctx, "Cleanup", "IAM to show the user "+user+" without its keys and policies", isDeleteConflict, func(ctx context.Context) error {
+		if attempt++; attempt > 1 {
+			c.deleteAccessKeys(ctx, user)
+			c.detachPolicies(ctx, user)
+			c.deleteInlinePolicies(ctx, user)
+		}
 		_, err := c.iam.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(user)})
 		return err
 	})
@@ -643,49 +650,65 @@ func (c *cleaner) deleteInlinePolicies(ctx context.Context, user string) []Fate 
 }
 
 // deleteManagedPolicy removes a customer managed policy the way IAM requires:
-// detached from every user, its non-default versions deleted, then itself.
-func (c *cleaner) deleteManagedPolicy(ctx context.Context, it Leftover) Fate {
+// detached from every user (users, those the caller knows it attached it
+// to), its non-default versions deleted, then itself. IAM's lists lag
+// behind its writes, so a list read right after an attach can miss it and
+// DeletePolicy then answers DeleteConflict: the whole sweep is retried, not
+// just the delete.
+func (c *cleaner) deleteManagedPolicy(ctx context.Context, it Leftover, users ...string) Fate {
 	arn := aws.String(it.ARN)
-	ep := iam.NewListEntitiesForPolicyPaginator(c.iam, &iam.ListEntitiesForPolicyInput{PolicyArn: arn})
-	for ep.HasMorePages() {
-		out, err := ep.NextPage(ctx)
-		if isCode(err, "NoSuchEntity") {
-			return Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: OutcomeGone}
-		}
-		if err != nil {
-			return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("list the policy's attachments", it.Name, err)}
-		}
-		for _, u := range out.PolicyUsers {
-			_, err := c.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: u.UserName, PolicyArn: arn})
+	gone := false
+	sweep := func(ctx context.Context) error {
+		for _, u := range users {
+			_, err := c.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: aws.String(u), PolicyArn: arn})
 			if err != nil && !isCode(err, "NoSuchEntity") {
-				return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("detach policy", it.Name, err)}
+				return fail("detach policy", it.Name, err)
 			}
 		}
-	}
-	vp := iam.NewListPolicyVersionsPaginator(c.iam, &iam.ListPolicyVersionsInput{PolicyArn: arn})
-	for vp.HasMorePages() {
-		out, err := vp.NextPage(ctx)
-		if isCode(err, "NoSuchEntity") {
-			return Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: OutcomeGone}
-		}
-		if err != nil {
-			return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("list policy versions", it.Name, err)}
-		}
-		for _, v := range out.Versions {
-			if v.IsDefaultVersion {
-				continue
+		ep := iam.NewListEntitiesForPolicyPaginator(c.iam, &iam.ListEntitiesForPolicyInput{PolicyArn: arn})
+		for ep.HasMorePages() {
+			out, err := ep.NextPage(ctx)
+			if isCode(err, "NoSuchEntity") {
+				gone = true
+				return nil
 			}
-			_, err := c.iam.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: arn, VersionId: v.VersionId})
-			if err != nil && !isCode(err, "NoSuchEntity") {
-				return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("delete policy version", it.Name, err)}
+			if err != nil {
+				return fail("list the policy's attachments", it.Name, err)
+			}
+			for _, u := range out.PolicyUsers {
+				_, err := c.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: u.UserName, PolicyArn: arn})
+				if err != nil && !isCode(err, "NoSuchEntity") {
+					return fail("detach policy", it.Name, err)
+				}
 			}
 		}
-	}
-	// A policy detached a moment ago may still count as attached.
-	err := c.retry(ctx, "Cleanup", "IAM to show the policy "+it.Name+" detached", isDeleteConflict, func(ctx context.Context) error {
+		vp := iam.NewListPolicyVersionsPaginator(c.iam, &iam.ListPolicyVersionsInput{PolicyArn: arn})
+		for vp.HasMorePages() {
+			out, err := vp.NextPage(ctx)
+			if isCode(err, "NoSuchEntity") {
+				gone = true
+				return nil
+			}
+			if err != nil {
+				return fail("list policy versions", it.Name, err)
+			}
+			for _, v := range out.Versions {
+				if v.IsDefaultVersion {
+					continue
+				}
+				_, err := c.iam.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: arn, VersionId: v.VersionId})
+				if err != nil && !isCode(err, "NoSuchEntity") {
+					return fail("delete policy version", it.Name, err)
+				}
+			}
+		}
 		_, err := c.iam.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})
 		return err
-	})
+	}
+	err := c.retry(ctx, "Cleanup", "IAM to show the policy "+it.Name+" detached", isDeleteConflict, sweep)
+	if gone {
+		return Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: OutcomeGone}
+	}
 	return fate(KindManagedPolicy, it.Name, err, OutcomeDeleted, "NoSuchEntity")
 }
 

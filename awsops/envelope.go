@@ -501,7 +501,7 @@ func (l *Lab) TestUserARN() (string, error) {
 // apply (developerguide/key-policy-modifying.html).
 func (l *Lab) WaitToOpen(ctx context.Context, e Envelope, encCtx map[string]string) (Opened, error) {
 	var last Opened
-	err := l.wait(ctx, "WaitToOpen", "the key policy change to take effect", func(ctx context.Context) (bool, error) {
+	err := l.waitFor(ctx, "WaitToOpen", "the key policy change to take effect", l.opts.KMSTimeout, func(ctx context.Context) (bool, error) {
 		o, err := l.OpenEnvelope(ctx, e, encCtx, AsTestUser)
 		if err != nil {
 			return false, err

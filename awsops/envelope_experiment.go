@@ -77,7 +77,7 @@ func (e *Experiment) ProbeEnvelope(ctx context.Context, p EnvelopeProbe) Probe {
 	}
 	if want == "" {
 		_, _ = try(ctx)
-	} else if err := l.wait(ctx, "RunExperiment", label+" to be "+string(want), try); err != nil && callErr == nil && ctx.Err() == nil {
+	} else if err := l.waitFor(ctx, "RunExperiment", label+" to be "+string(want), e.probeLimit(), try); err != nil && callErr == nil && ctx.Err() == nil {
 		e.Note(fmt.Sprintf("%s: still %s when the wait gave up", label, last.Decision))
 	}
 	if callErr != nil {
@@ -246,6 +246,7 @@ func (e *Experiment) AddKeyPolicyStatement(ctx context.Context, statement string
 	if err != nil {
 		return err
 	}
+	e.kmsTouched = true
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key policy", Text: ch.Diff.Unified(), Policy: &ch.Diff})
 	return nil
 }

@@ -224,9 +224,10 @@ type Experiment struct {
 	// at once rather than once it has propagated (up to five minutes,
 	// https://docs.aws.amazon.com/kms/latest/developerguide/grant-tokens.html).
 	grantTokens map[string]string // grant id -> token
-	// grantsTouched makes the probes wait as long as a grant change can
-	// take: a call through DynamoDB cannot carry a grant token.
-	grantsTouched bool
+	// kmsTouched makes the probes wait as long as a KMS change (a key
+	// policy, a grant: a call through DynamoDB cannot carry a grant token)
+	// can take.
+	kmsTouched bool
 }
 
 // RunExperiment runs do as experiment id, then restores the end-of-part-6
@@ -332,7 +333,7 @@ func (e *Experiment) restore(ctx context.Context) error {
 	// the check polls until the state matches or the wait ends.
 	var now LabState
 	fixed := false
-	err := l.waitFor(ctx, "RunExperiment", "AWS to show the lab as it was before the experiment", l.opts.GrantTimeout, func(ctx context.Context) (bool, error) {
+	err := l.waitFor(ctx, "RunExperiment", "AWS to show the lab as it was before the experiment", l.opts.KMSTimeout, func(ctx context.Context) (bool, error) {
 		var err error
 		if now, err = l.State(ctx); err != nil {
 			return false, err

@@ -28,6 +28,7 @@ func (e *Experiment) EditKeyPolicy(ctx context.Context, edit func(string) (strin
 	}
 	before := PrettyJSON(raw)
 	after = PrettyJSON(after)
+	e.kmsTouched = true
 	e.undo = append(e.undo, func(ctx context.Context) error { return l.putKeyPolicy(ctx, before) })
 	if err := l.putKeyPolicy(ctx, after); err != nil {
 		return err
@@ -65,7 +66,7 @@ func (e *Experiment) AttachPolicy(ctx context.Context, name, doc string) error {
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error {
 		c := l.cleaner(nil)
-		f := c.deleteManagedPolicy(ctx, Leftover{Kind: KindManagedPolicy, Name: name, ARN: l.policyARN(name)})
+		f := c.deleteManagedPolicy(ctx, Leftover{Kind: KindManagedPolicy, Name: name, ARN: l.policyARN(name)}, l.user.Name)
 		if f.Err != nil {
 			return f.Err
 		}
@@ -151,7 +152,7 @@ func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, erro
 		return "", fail(op, name, err)
 	}
 	id := aws.ToString(out.GrantId)
-	e.grantsTouched = true
+	e.kmsTouched = true
 	if tok := aws.ToString(out.GrantToken); tok != "" {
 		if e.grantTokens == nil {
 			e.grantTokens = map[string]string{}
@@ -170,7 +171,7 @@ func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, erro
 func (e *Experiment) RevokeGrant(ctx context.Context, id string) error {
 	l := e.l
 	delete(e.grantTokens, id)
-	e.grantsTouched = true
+	e.kmsTouched = true
 	_, err := l.kms.RevokeGrant(ctx, &kms.RevokeGrantInput{KeyId: aws.String(l.keyARN), GrantId: aws.String(id)})
 	if err != nil && !isCode(err, "NotFoundException", "InvalidGrantIdException") {
 		return fail("revoke grant", id, err)

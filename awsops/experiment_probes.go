@@ -137,6 +137,15 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 	}
 	var last Probe
 	var callErr error
+	// A read through DynamoDB that is still allowed while the change that
+	// should refuse it propagates also renews the table key DynamoDB
+	// caches for the caller: the next try must wait that out again, or it
+	// would only ever meet the cache. The wait allows one such round.
+	throughTable := (p.Call == CallScan || p.Call == CallPutItem) && want == Refused
+	limit := e.probeLimit()
+	if throughTable {
+		limit += l.opts.KeyCacheTTL + l.opts.KeyCacheTTL/10
+	}
 	try := func(ctx context.Context) (bool, error) {
 		r, err := do(ctx)
 		if err != nil {
@@ -144,11 +153,17 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 			return false, err
 		}
 		last, callErr = r, nil
-		return want == "" || r.Decision == want, nil
+		done := want == "" || r.Decision == want
+		if !done && throughTable && r.Decision == Allowed {
+			if err := l.sleepOutCache(ctx, p.As.cacheName()); err != nil {
+				return false, err
+			}
+		}
+		return done, nil
 	}
 	if p.AtOnce || want == "" {
 		_, _ = try(ctx)
-	} else if err := l.waitFor(ctx, "RunExperiment", call+" to be "+string(want), e.probeLimit(), try); err != nil && callErr == nil && ctx.Err() == nil {
+	} else if err := l.waitFor(ctx, "RunExperiment", call+" to be "+string(want), limit, try); err != nil && callErr == nil && ctx.Err() == nil {
 		e.Note(fmt.Sprintf("%s: still %s when the wait gave up", call, last.Decision))
 	}
 	if callErr != nil {
@@ -228,8 +243,8 @@ func (e *Experiment) call(spec ProbeSpec) (string, func(context.Context) (Probe,
 
 // probeLimit bounds a probe's wait for its expected decision.
 func (e *Experiment) probeLimit() time.Duration {
-	if e.grantsTouched {
-		return e.l.opts.GrantTimeout
+	if e.kmsTouched {
+		return e.l.opts.KMSTimeout
 	}
 	return e.l.opts.WaitTimeout
 }

@@ -34,10 +34,13 @@ type Options struct {
 	Clock func() time.Time
 	// WaitTimeout bounds each wait for eventual consistency; default 2 minutes.
 	WaitTimeout time.Duration
-	// GrantTimeout bounds the waits for KMS grants and for the lab's state
-	// to read back restored; default 5 minutes, which KMS documents as the
-	// usual time for a grant change to take effect everywhere.
-	GrantTimeout time.Duration
+	// KMSTimeout bounds the waits for a KMS change (a key policy, a grant)
+	// to decide requests, and for the lab's state to read back restored;
+	// default 5 minutes: KMS documents that such a change usually takes
+	// seconds but "in some cases it can take several minutes", and a grant
+	// "usually less than five minutes"
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
+	KMSTimeout time.Duration
 	// TableRecoveryTimeout bounds the wait, after the key is enabled again,
 	// for a table DynamoDB found inaccessible to be readable; default 15
 	// minutes. AWS documents no time for it (see waitForTableRecovery).
@@ -145,8 +148,8 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	if opts.WaitTimeout <= 0 {
 		opts.WaitTimeout = 2 * time.Minute
 	}
-	if opts.GrantTimeout <= 0 {
-		opts.GrantTimeout = max(5*time.Minute, opts.WaitTimeout)
+	if opts.KMSTimeout <= 0 {
+		opts.KMSTimeout = max(5*time.Minute, opts.WaitTimeout)
 	}
 	if opts.TableRecoveryTimeout <= 0 {
 		opts.TableRecoveryTimeout = max(15*time.Minute, opts.WaitTimeout)

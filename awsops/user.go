@@ -252,7 +252,7 @@ func (l *Lab) managedPolicyARN(name string) string {
 // the error.
 func (l *Lab) WaitForAccess(ctx context.Context) (Access, error) {
 	var last Access
-	err := l.wait(ctx, "WaitForAccess", "the key policy change to take effect", func(ctx context.Context) (bool, error) {
+	err := l.waitFor(ctx, "WaitForAccess", "the key policy change to take effect", l.opts.KMSTimeout, func(ctx context.Context) (bool, error) {
 		a, err := l.ScanAsTestUser(ctx)
 		if err != nil {
 			return false, err

@@ -116,7 +116,7 @@ func walkRealistic(t *testing.T, course steps.Lab, seed int64) {
 			}
 			res := x.Run(ctx, lab, own)
 			for _, p := range res.Problems {
-				t.Errorf("seed %d, experiment %s: %s", seed, x.ID, p)
+				t.Errorf("seed %d, experiment %s: %s (notes: %v)", seed, x.ID, p, res.Trial.Notes)
 			}
 			trail.undeclared(t, x.ID, x.Needs)
 		}
