@@ -89,7 +89,7 @@ func TestPropagationDelaysConverge(t *testing.T) {
 			t.Fatalf("%s converged without reporting a single wait: the delay was not exercised", step)
 		}
 		for i, p := range ps {
-			if p.Attempt != i+1 || !strings.HasPrefix(p.Message, "waiting for ") || !strings.HasSuffix(p.String(), " s)") {
+			if p.Attempt != i+1 || !strings.HasPrefix(p.Message, "waiting for ") || !strings.Contains(p.String(), " s, up to ") || p.Limit <= 0 {
 				t.Errorf("%s progress %d = %+v (%s)", step, i, p, p)
 			}
 		}
@@ -104,6 +104,7 @@ func TestWaitForAccessGivesUpAtDeadline(t *testing.T) {
 	e := startSim(t, sim.Options{KeyPolicyDelay: time.Hour})
 	opts := e.opts(nil)
 	opts.WaitTimeout = 150 * time.Millisecond
+	opts.KMSTimeout = 150 * time.Millisecond
 	lab, err := awsops.New(e.cfg, opts)
 	if err != nil {
 		t.Fatal(err)
