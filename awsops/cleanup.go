@@ -63,7 +63,7 @@ func leftoversOf(l Ledger) []Leftover {
 		lo := Leftover{RunID: l.RunID, Kind: e.Kind, Name: e.Name, User: e.User, ARN: e.ARN, Source: "ledger"}
 		if lo.Kind == KindManagedPolicy && lo.ARN == "" && l.Account != "" {
 			// Recorded before CreatePolicy answered: its ARN follows from its name.
-			lo.ARN = "arn:aws:iam::" + l.Account + ":policy/" + lo.Name
+			lo.ARN = "arn:" + partitionOfRegion(l.Region) + ":iam::" + l.Account + ":policy/" + lo.Name
 		}
 		if e.State == StatePlanned {
 			lo.Detail = "recorded before creation; it may not exist"
@@ -79,11 +79,12 @@ type cleaner struct {
 	ddb      *dynamodb.Client
 	iam      *iam.Client
 	wait     func(ctx context.Context, step, what string, try func(context.Context) (bool, error)) error
+	retry    func(ctx context.Context, step, what string, transient func(error) bool, f func(context.Context) error) error
 	progress func(Fate)
 }
 
 func (l *Lab) cleaner(progress func(Fate)) *cleaner {
-	return &cleaner{kms: l.kms, ddb: l.ddb, iam: l.iam, wait: l.wait, progress: progress}
+	return &cleaner{kms: l.kms, ddb: l.ddb, iam: l.iam, wait: l.wait, retry: l.retryTransient, progress: progress}
 }
 
 // run removes the given resources of one run, in dependency order, marking
@@ -390,14 +391,59 @@ func (c *cleaner) detachPolicies(ctx context.Context, user string) []Fate {
 }
 
 func (c *cleaner) deleteUser(ctx context.Context, user string) Fate {
-	_, err := c.iam.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(user)})
+	// Right after its keys and policies were removed, IAM may still count
+	// them and answer DeleteConflict for a while; and its lists, read right
+	// after a change, may have missed one: each retry sweeps them again.
+	attempt := 0
+	err := c.retry(ctx, "Cleanup", "IAM to show the user "+user+" without its keys and policies", isDeleteConflict, func(ctx context.Context) error {
+		if attempt++; attempt > 1 {
+			c.deleteAccessKeys(ctx, user)
+			c.detachPolicies(ctx, user)
+			c.deleteInlinePolicies(ctx, user)
+		}
+		_, err := c.iam.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(user)})
+		return err
+	})
 	f := fate(KindUser, user, err, OutcomeDeleted, "NoSuchEntity")
 	if isCode(err, "DeleteConflict") {
-		f.Err = &Error{Op: "delete user", Resource: user, Code: "DeleteConflict", Message: "the user still has something attached the lab did not create",
-			Hint: "Remove its login profile, inline policies, groups or MFA devices in the IAM console, then run `kmslab cleanup` again", Err: err}
+		why, hint := conflictWords(c.userAttachments(ctx, user))
+		f.Err = &Error{Op: "delete user", Resource: user, Code: "DeleteConflict", Message: why, Hint: hint, Err: err}
 		f.Outcome = "failed: " + f.Err.Error()
 	}
 	return f
+}
+
+func isDeleteConflict(err error) bool { return isCode(err, "DeleteConflict") }
+
+// userAttachments names what IAM still holds on user that the lab never
+// creates (a login profile, groups, MFA devices): what a DeleteConflict that
+// outlasted the wait is really about. Empty when there is none, or when
+// they cannot be read.
+func (c *cleaner) userAttachments(ctx context.Context, user string) []string {
+	var has []string
+	if _, err := c.iam.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String(user)}); err == nil {
+		has = append(has, "a console password (login profile)")
+	}
+	if out, err := c.iam.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String(user)}); err == nil && len(out.Groups) > 0 {
+		has = append(has, "group memberships")
+	}
+	if out, err := c.iam.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(user)}); err == nil && len(out.MFADevices) > 0 {
+		has = append(has, "MFA devices")
+	}
+	return has
+}
+
+// conflictWords word a DeleteConflict that outlasted the wait, given what
+// the user still has that the lab never creates: the sentence blames only
+// what is really there.
+func conflictWords(has []string) (why, hint string) {
+	if len(has) > 0 {
+		list := strings.Join(has, ", ")
+		return "the user still has " + list + ", which the lab did not create",
+			"Remove " + list + " in the IAM console, then run `kmslab cleanup` again"
+	}
+	return "IAM still counts keys or policies on the user that the lab has removed, as it may for a while after a change",
+		"Run `kmslab cleanup` again in a few minutes"
 }
 
 func (c *cleaner) deleteTable(ctx context.Context, table string) Fate {
@@ -604,45 +650,65 @@ func (c *cleaner) deleteInlinePolicies(ctx context.Context, user string) []Fate 
 }
 
 // deleteManagedPolicy removes a customer managed policy the way IAM requires:
-// detached from every user, its non-default versions deleted, then itself.
-func (c *cleaner) deleteManagedPolicy(ctx context.Context, it Leftover) Fate {
+// detached from every user (users, those the caller knows it attached it
+// to), its non-default versions deleted, then itself. IAM's lists lag
+// behind its writes, so a list read right after an attach can miss it and
+// DeletePolicy then answers DeleteConflict: the whole sweep is retried, not
+// just the delete.
+func (c *cleaner) deleteManagedPolicy(ctx context.Context, it Leftover, users ...string) Fate {
 	arn := aws.String(it.ARN)
-	ep := iam.NewListEntitiesForPolicyPaginator(c.iam, &iam.ListEntitiesForPolicyInput{PolicyArn: arn})
-	for ep.HasMorePages() {
-		out, err := ep.NextPage(ctx)
-		if isCode(err, "NoSuchEntity") {
-			return Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: OutcomeGone}
-		}
-		if err != nil {
-			return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("list the policy's attachments", it.Name, err)}
-		}
-		for _, u := range out.PolicyUsers {
-			_, err := c.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: u.UserName, PolicyArn: arn})
+	gone := false
+	sweep := func(ctx context.Context) error {
+		for _, u := range users {
+			_, err := c.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: aws.String(u), PolicyArn: arn})
 			if err != nil && !isCode(err, "NoSuchEntity") {
-				return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("detach policy", it.Name, err)}
+				return fail("detach policy", it.Name, err)
 			}
 		}
+		ep := iam.NewListEntitiesForPolicyPaginator(c.iam, &iam.ListEntitiesForPolicyInput{PolicyArn: arn})
+		for ep.HasMorePages() {
+			out, err := ep.NextPage(ctx)
+			if isCode(err, "NoSuchEntity") {
+				gone = true
+				return nil
+			}
+			if err != nil {
+				return fail("list the policy's attachments", it.Name, err)
+			}
+			for _, u := range out.PolicyUsers {
+				_, err := c.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: u.UserName, PolicyArn: arn})
+				if err != nil && !isCode(err, "NoSuchEntity") {
+					return fail("detach policy", it.Name, err)
+				}
+			}
+		}
+		vp := iam.NewListPolicyVersionsPaginator(c.iam, &iam.ListPolicyVersionsInput{PolicyArn: arn})
+		for vp.HasMorePages() {
+			out, err := vp.NextPage(ctx)
+			if isCode(err, "NoSuchEntity") {
+				gone = true
+				return nil
+			}
+			if err != nil {
+				return fail("list policy versions", it.Name, err)
+			}
+			for _, v := range out.Versions {
+				if v.IsDefaultVersion {
+					continue
+				}
+				_, err := c.iam.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: arn, VersionId: v.VersionId})
+				if err != nil && !isCode(err, "NoSuchEntity") {
+					return fail("delete policy version", it.Name, err)
+				}
+			}
+		}
+		_, err := c.iam.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})
+		return err
 	}
-	vp := iam.NewListPolicyVersionsPaginator(c.iam, &iam.ListPolicyVersionsInput{PolicyArn: arn})
-	for vp.HasMorePages() {
-		out, err := vp.NextPage(ctx)
-		if isCode(err, "NoSuchEntity") {
-			return Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: OutcomeGone}
-		}
-		if err != nil {
-			return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("list policy versions", it.Name, err)}
-		}
-		for _, v := range out.Versions {
-			if v.IsDefaultVersion {
-				continue
-			}
-			_, err := c.iam.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: arn, VersionId: v.VersionId})
-			if err != nil && !isCode(err, "NoSuchEntity") {
-				return Fate{Kind: KindManagedPolicy, Name: it.Name, Err: fail("delete policy version", it.Name, err)}
-			}
-		}
+	err := c.retry(ctx, "Cleanup", "IAM to show the policy "+it.Name+" detached", isDeleteConflict, sweep)
+	if gone {
+		return Fate{Kind: KindManagedPolicy, Name: it.Name, Outcome: OutcomeGone}
 	}
-	_, err := c.iam.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})
 	return fate(KindManagedPolicy, it.Name, err, OutcomeDeleted, "NoSuchEntity")
 }
 

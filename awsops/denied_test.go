@@ -11,76 +11,31 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-const ddbKMSDenial = "KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: " +
-	"User: arn:aws:iam::111122223333:user/kmslab-user-abc is not authorized to perform: kms:Decrypt " +
-	"on resource: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab " +
-	"because no identity-based policy allows the kms:Decrypt action " +
-	"(Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 0c9f; Proxy: null)"
-
-func TestParseDenied(t *testing.T) {
-	tests := []struct {
-		name                                string
-		msg                                 string
-		action, resource, principal, reason string
-	}{
-		{"dynamodb wrapping kms", ddbKMSDenial,
-			"kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-			"arn:aws:iam::111122223333:user/kmslab-user-abc", "because no identity-based policy allows the kms:Decrypt action"},
-		{"iam style", "User: arn:aws:sts::111122223333:assumed-role/Dev/alice is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::111122223333:user/kmslab-user-abc because no identity-based policy allows the iam:CreateUser action",
-			"iam:CreateUser", "arn:aws:iam::111122223333:user/kmslab-user-abc", "arn:aws:sts::111122223333:assumed-role/Dev/alice",
-			"because no identity-based policy allows the iam:CreateUser action"},
-		{"explicit deny, trailing period", "User: arn:aws:iam::1:user/x is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:r:1:key/k with an explicit deny in a resource-based policy.",
-			"kms:Decrypt", "arn:aws:kms:r:1:key/k", "arn:aws:iam::1:user/x", ""},
-		{"no resource", "User: arn:aws:iam::1:user/x is not authorized to perform: sts:AssumeRole",
-			"sts:AssumeRole", "", "arn:aws:iam::1:user/x", ""},
-		{"other shape", "Access Denied", "", "", "", ""},
-		{"empty", "", "", "", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a, r, p, why := parseDenied(tt.msg)
-			if a != tt.action || r != tt.resource || p != tt.principal || why != tt.reason {
-				t.Fatalf("parseDenied =\n %q\n %q\n %q\n %q", a, r, p, why)
-			}
-		})
-	}
-}
-
-func FuzzParseDenied(f *testing.F) {
-	f.Add(ddbKMSDenial)
-	f.Add("User: a is not authorized to perform: b on resource: c because d (Service: e")
-	f.Add(" is not authorized to perform: ")
-	f.Add("User:  is not authorized to perform:  on resource:  because ")
-	f.Fuzz(func(t *testing.T, msg string) {
-		a, r, p, why := parseDenied(msg)
-		for _, part := range []string{a, r, p, why} {
-			if !strings.Contains(msg, part) {
-				t.Fatalf("%q is not part of %q", part, msg)
-			}
-		}
-	})
-}
-
 func apiErr(code, msg string) error {
 	return &smithy.OperationError{ServiceID: "DynamoDB", OperationName: "Scan",
 		Err: &smithy.GenericAPIError{Code: code, Message: msg}}
 }
 
 func TestAsDenied(t *testing.T) {
-	d := asDenied(fmt.Errorf("scan: %w", apiErr("AccessDeniedException", ddbKMSDenial)))
-	if d == nil {
-		t.Fatal("not recognised as a denial")
-	}
-	if d.Code != "AccessDeniedException" || d.Action != "kms:Decrypt" || d.Operation != "Scan" || d.Service != "DynamoDB" ||
-		!strings.HasPrefix(d.Resource, "arn:aws:kms:") || d.Message != ddbKMSDenial {
-		t.Fatalf("denied = %+v", d)
+	n := need{principal: "arn:aws:iam::1:user/u", action: "kms:Decrypt", resource: "arn:aws:kms:us-east-1:1:key/k"}
+	for _, code := range []string{"AccessDeniedException", "AccessDenied"} {
+		// Whatever the message says, the denial is about what the lab knows
+		// the call needed.
+		d := asDenied(fmt.Errorf("scan: %w", apiErr(code, "User: arn:aws:iam::1:user/other is not authorized to perform: dynamodb:Scan")), n)
+		if d == nil {
+			t.Fatal("not recognised as a denial")
+		}
+		if d.Code != code || d.Action != n.action || d.Resource != n.resource || d.Principal != n.principal ||
+			d.Operation != "Scan" || d.Service != "DynamoDB" {
+			t.Fatalf("denied = %+v", d)
+		}
 	}
 	for _, err := range []error{
 		errors.New("plain"),
 		apiErr("ResourceNotFoundException", "Requested resource not found"),
 		context.Canceled,
 	} {
-		if d := asDenied(err); d != nil {
+		if d := asDenied(err, n); d != nil {
 			t.Errorf("asDenied(%v) = %+v", err, d)
 		}
 	}
@@ -93,7 +48,7 @@ func TestFail(t *testing.T) {
 		code     string
 		contains []string
 	}{
-		{"access denied names the action", apiErr("AccessDeniedException", "User: arn:aws:iam::1:user/a is not authorized to perform: dynamodb:CreateTable on resource: arn:t"),
+		{"access denied names the action", &smithy.OperationError{ServiceID: "DynamoDB", OperationName: "CreateTable", Err: &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "Access denied"}},
 			"AccessDeniedException", []string{"create table kmslab-abc", "dynamodb:CreateTable", "ask an administrator"}},
 		{"throttled after retries", apiErr("ThrottlingException", "Rate exceeded"), "ThrottlingException", []string{"wait a minute"}},
 		{"name taken", apiErr("ResourceInUseException", "Table already exists"), "ResourceInUseException", []string{"kmslab cleanup"}},

@@ -281,11 +281,12 @@ func (l *Lab) OpenEnvelope(ctx context.Context, e Envelope, encCtx map[string]st
 	o := Opened{Context: maps.Clone(encCtx)}
 	out, err := c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: e.EncryptedKey, EncryptionContext: encCtx})
 	if err != nil {
-		p, jerr := judgeKMS(err)
+		n := l.kmsNeed(as, "kms:Decrypt", l.keyARN)
+		p, jerr := judgeKMS(err, n)
 		if jerr != nil {
 			return o, fail(op, e.ID, jerr)
 		}
-		o.Decision, o.Code, o.Reason, o.Denied = p.Decision, p.Code, p.Reason, asDenied(err)
+		o.Decision, o.Code, o.Reason, o.Denied = p.Decision, p.Code, p.Reason, asDenied(err, n)
 		return o, nil
 	}
 	defer clear(out.Plaintext)
@@ -301,12 +302,23 @@ func (l *Lab) OpenEnvelope(ctx context.Context, e Envelope, encCtx map[string]st
 // judgeKMS is judge, plus the refusals a direct KMS call can get that a
 // read through DynamoDB cannot: a ciphertext that does not open with the
 // context given, a key pending deletion.
-func judgeKMS(err error) (Probe, error) {
+func judgeKMS(err error, n need) (Probe, error) {
 	var ae smithy.APIError
 	if errors.As(err, &ae) && ae.ErrorCode() == "InvalidCiphertextException" {
 		return Probe{Decision: Refused, Code: ae.ErrorCode(), Reason: "the ciphertext does not open with this encryption context"}, nil
 	}
-	return judge(err)
+	return judge(err, n)
+}
+
+// kmsNeed is what a direct KMS call as who needs: action on key.
+func (l *Lab) kmsNeed(who Principal, action, key string) need {
+	n := need{action: action, resource: key}
+	if who == AsAdmin && l.ident != nil {
+		n.principal = l.ident.ARN
+	} else if who == AsTestUser && l.user != nil {
+		n.principal = l.user.ARN
+	}
+	return n
 }
 
 // Rotation is one completed rotation of the run's key.
@@ -489,7 +501,7 @@ func (l *Lab) TestUserARN() (string, error) {
 // apply (developerguide/key-policy-modifying.html).
 func (l *Lab) WaitToOpen(ctx context.Context, e Envelope, encCtx map[string]string) (Opened, error) {
 	var last Opened
-	err := l.wait(ctx, "WaitToOpen", "the key policy change to take effect", func(ctx context.Context) (bool, error) {
+	err := l.waitFor(ctx, "WaitToOpen", "the key policy change to take effect", l.opts.KMSTimeout, func(ctx context.Context) (bool, error) {
 		o, err := l.OpenEnvelope(ctx, e, encCtx, AsTestUser)
 		if err != nil {
 			return false, err

@@ -77,7 +77,7 @@ func (e *Experiment) ProbeEnvelope(ctx context.Context, p EnvelopeProbe) Probe {
 	}
 	if want == "" {
 		_, _ = try(ctx)
-	} else if err := l.wait(ctx, "RunExperiment", label+" to be "+string(want), try); err != nil && callErr == nil && ctx.Err() == nil {
+	} else if err := l.waitFor(ctx, "RunExperiment", label+" to be "+string(want), e.probeLimit(), try); err != nil && callErr == nil && ctx.Err() == nil {
 		e.Note(fmt.Sprintf("%s: still %s when the wait gave up", label, last.Decision))
 	}
 	if callErr != nil {
@@ -119,7 +119,7 @@ func (e *Experiment) envelopeCall(ctx context.Context, kc *kms.Client, p Envelop
 		out, err := kc.GenerateDataKeyWithoutPlaintext(ctx, &kms.GenerateDataKeyWithoutPlaintextInput{
 			KeyId: aws.String(l.keyARN), KeySpec: kmstypes.DataKeySpecAes256, EncryptionContext: p.Context})
 		if err != nil {
-			return judgeKMS(err)
+			return judgeKMS(err, l.kmsNeed(p.As, "kms:GenerateDataKeyWithoutPlaintext", l.keyARN))
 		}
 		return Probe{Decision: Allowed, Note: fmt.Sprintf("an encrypted data key of %d bytes, and no plaintext", len(out.CiphertextBlob))}, nil
 	case CallReEncrypt:
@@ -129,7 +129,10 @@ func (e *Experiment) envelopeCall(ctx context.Context, kc *kms.Client, p Envelop
 		out, err := kc.ReEncrypt(ctx, &kms.ReEncryptInput{CiphertextBlob: p.Envelope.EncryptedKey, SourceEncryptionContext: p.Context,
 			DestinationKeyId: aws.String(e.second), DestinationEncryptionContext: p.Context})
 		if err != nil {
-			return judgeKMS(err)
+			// ReEncrypt needs kms:ReEncryptFrom on the source key and
+			// kms:ReEncryptTo on the destination; the code does not say
+			// which was refused, so the source, the lab's key, is named.
+			return judgeKMS(err, l.kmsNeed(p.As, "kms:ReEncryptFrom", l.keyARN))
 		}
 		e.reencrypted = out.CiphertextBlob
 		return Probe{Decision: Allowed, Note: "now under " + aws.ToString(out.KeyId) + "; the response has no plaintext field"}, nil
@@ -243,6 +246,7 @@ func (e *Experiment) AddKeyPolicyStatement(ctx context.Context, statement string
 	if err != nil {
 		return err
 	}
+	e.kmsTouched = true
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key policy", Text: ch.Diff.Unified(), Policy: &ch.Diff})
 	return nil
 }

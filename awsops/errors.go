@@ -167,6 +167,27 @@ func fail(op, resource string, err error) error {
 		e.Hint = connectionHint
 		return e
 	}
+	var we *WaitError
+	if errors.As(err, &we) {
+		// A wait for eventual consistency ran out: what was waited for, and
+		// the answer that kept it waiting, classified by its code.
+		e.Message = fmt.Sprintf("gave up waiting for %s after %s", we.What, roundLimit(we.Limit))
+		e.Code = apiCode(we.Last)
+		switch e.Code {
+		case "NoSuchEntity":
+			e.Message += " (IAM still answered that it does not exist)"
+			e.Hint = "IAM is slower than usual to show what was just created: retry the step in a few minutes; `kmslab cleanup` removes what was created"
+		case "MalformedPolicyDocumentException":
+			e.Message += " (KMS still did not recognise a principal the key policy names)"
+			e.Hint = "KMS is slower than usual to recognise a new user: retry the step in a few minutes"
+		case "DeleteConflict":
+			e.Message += " (IAM still counted what was removed)"
+			e.Hint = "Run `kmslab cleanup` again in a few minutes"
+		default:
+			e.Hint = "AWS is slower than usual to apply the change: retry the step in a few minutes; `kmslab cleanup` removes what was created"
+		}
+		return e
+	}
 	if errors.Is(err, context.Canceled) {
 		e.Message = "interrupted"
 		e.Hint = "Whatever was created is in the run ledger: `kmslab cleanup` removes it"
@@ -190,7 +211,7 @@ func fail(op, resource string, err error) error {
 	}
 	switch e.Code {
 	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError":
-		action, _, _, _ := parseDenied(ae.ErrorMessage())
+		action := calledAction(err)
 		if action == "" {
 			action = "the permission this call needs"
 		}

@@ -54,10 +54,6 @@ type Probe struct {
 	// told by policy.Narrate.
 	TableTrace *Trace       `json:"-"`
 	TableTold  *policy.Told `json:"table_trace,omitempty"`
-	// refusedBy is the action AWS named in a refusal ("dynamodb:Scan",
-	// "kms:Decrypt"): a read DynamoDB itself refused is explained by
-	// DynamoDB's decision, not by the KMS call it never made.
-	refusedBy string
 }
 
 // Diff is one document an experiment changed, as a unified diff.
@@ -82,6 +78,9 @@ type Trial struct {
 	// back equal; Mismatch says what differs when it was not.
 	Restored bool   `json:"restored"`
 	Mismatch string `json:"mismatch,omitempty"`
+	// Expected are the decisions worked out during the experiment
+	// (Experiment.Expect), which take the place of the declared ones.
+	Expected map[string]Decision `json:"expected,omitempty"`
 }
 
 // Probe returns the named probe, if the trial made it.
@@ -237,6 +236,15 @@ type Experiment struct {
 	// its ReEncrypt probe produced.
 	second      string
 	reencrypted []byte
+	// grantTokens are the tokens of the grants the experiment created and
+	// has not revoked: a direct KMS call passes them, so a new grant works
+	// at once rather than once it has propagated (up to five minutes,
+	// https://docs.aws.amazon.com/kms/latest/developerguide/grant-tokens.html).
+	grantTokens map[string]string // grant id -> token
+	// kmsTouched makes the probes wait as long as a KMS change (a key
+	// policy, a grant: a call through DynamoDB cannot carry a grant token)
+	// can take.
+	kmsTouched bool
 }
 
 // RunExperiment runs do as experiment id, then restores the end-of-part-6
@@ -289,14 +297,29 @@ func (e *Experiment) Names() Names { return e.l.names }
 
 // ViaService is the endpoint a service acting for the caller shows KMS
 // (kms:ViaService), e.g. "dynamodb" -> "dynamodb.us-east-1.amazonaws.com".
-func (e *Experiment) ViaService(service string) string { return viaService(service, e.l.cfg.Region) }
+func (e *Experiment) ViaService(service string) string {
+	return viaService(service, e.l.cfg.Region, e.l.partition)
+}
 
 // Note adds a line the result shows under the probes.
 func (e *Experiment) Note(s string) { e.trial.Notes = append(e.trial.Notes, s) }
 
 // Expect sets the decision a probe should reach, for one worked out during
 // the experiment (from the learner's own policy).
-func (e *Experiment) Expect(probe string, d Decision) { e.want[probe] = d }
+func (e *Experiment) Expect(probe string, d Decision) {
+	e.want[probe] = d
+	if e.trial.Expected == nil {
+		e.trial.Expected = map[string]Decision{}
+	}
+	e.trial.Expected[probe] = d
+}
+
+// AdminIsRoot reports whether the lab runs as the account root: the key
+// policy then names the account itself as key administrator and user,
+// which delegates to IAM as "Enable IAM User Permissions" does.
+func (e *Experiment) AdminIsRoot() bool {
+	return e.l.ident != nil && callerKind(e.l.ident.ARN) == callerRoot
+}
 
 // Trace records IAM's simulation and the local trace of the test user's
 // kms:Decrypt through DynamoDB, as the experiment left the policies.
@@ -321,16 +344,31 @@ func (e *Experiment) restore(ctx context.Context) error {
 		}
 	}
 	e.undo = nil
-	now, err := l.State(ctx)
-	if err != nil {
-		return errors.Join(append(errs, err)...)
-	}
-	if now.KeyPolicy != l.baseline.KeyPolicy {
-		if err := l.putKeyPolicy(ctx, l.baseline.KeyPolicy); err != nil {
-			errs = append(errs, err)
-		} else if now, err = l.State(ctx); err != nil {
-			errs = append(errs, err)
+	// IAM and KMS show an undone change late (lists lag behind deletes; a
+	// revoked grant can take up to five minutes to go, per
+	// https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-eventual-consistency):
+	// the check polls until the state matches or the wait ends.
+	var now LabState
+	fixed := false
+	err := l.waitFor(ctx, "RunExperiment", "AWS to show the lab as it was before the experiment", l.opts.KMSTimeout, func(ctx context.Context) (bool, error) {
+		var err error
+		if now, err = l.State(ctx); err != nil {
+			return false, err
 		}
+		if now.KeyPolicy != l.baseline.KeyPolicy && !fixed {
+			// Put back a key policy that differs for a reason other than an
+			// undo: once, then leave the rest to the wait.
+			fixed = true
+			if err := l.putKeyPolicy(ctx, l.baseline.KeyPolicy); err != nil {
+				return false, err
+			}
+			return false, nil
+		}
+		return now.Diff(*l.baseline) == "", nil
+	})
+	var we *WaitError
+	if err != nil && !errors.As(err, &we) {
+		errs = append(errs, err)
 	}
 	e.trial.Mismatch = now.Diff(*l.baseline)
 	e.trial.Restored = e.trial.Mismatch == "" && len(errs) == 0

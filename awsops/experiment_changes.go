@@ -2,6 +2,7 @@ package awsops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,6 +28,7 @@ func (e *Experiment) EditKeyPolicy(ctx context.Context, edit func(string) (strin
 	}
 	before := PrettyJSON(raw)
 	after = PrettyJSON(after)
+	e.kmsTouched = true
 	e.undo = append(e.undo, func(ctx context.Context) error { return l.putKeyPolicy(ctx, before) })
 	if err := l.putKeyPolicy(ctx, after); err != nil {
 		return err
@@ -64,7 +66,7 @@ func (e *Experiment) AttachPolicy(ctx context.Context, name, doc string) error {
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error {
 		c := l.cleaner(nil)
-		f := c.deleteManagedPolicy(ctx, Leftover{Kind: KindManagedPolicy, Name: name, ARN: l.policyARN(name)})
+		f := c.deleteManagedPolicy(ctx, Leftover{Kind: KindManagedPolicy, Name: name, ARN: l.policyARN(name)}, l.user.Name)
 		if f.Err != nil {
 			return f.Err
 		}
@@ -82,7 +84,12 @@ func (e *Experiment) AttachPolicy(ctx context.Context, name, doc string) error {
 	if err := l.ledger.created(entry, "", arn); err != nil {
 		return fail(op, name, err)
 	}
-	if _, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(l.user.Name), PolicyArn: aws.String(arn)}); err != nil {
+	// A policy created a moment ago may not be visible to the attach yet.
+	err = l.retryTransient(ctx, "RunExperiment", "IAM to show the new policy "+name, isNoSuchEntity, func(ctx context.Context) error {
+		_, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(l.user.Name), PolicyArn: aws.String(arn)})
+		return err
+	})
+	if err != nil {
 		return fail("attach IAM policy", name, err)
 	}
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "IAM policy " + name + " (new, attached to " + l.user.Name + ")",
@@ -145,6 +152,13 @@ func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, erro
 		return "", fail(op, name, err)
 	}
 	id := aws.ToString(out.GrantId)
+	e.kmsTouched = true
+	if tok := aws.ToString(out.GrantToken); tok != "" {
+		if e.grantTokens == nil {
+			e.grantTokens = map[string]string{}
+		}
+		e.grantTokens[id] = tok
+	}
 	if err := l.ledger.created(entry, "", ""); err != nil {
 		return "", fail(op, name, err)
 	}
@@ -156,6 +170,8 @@ func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, erro
 // RevokeGrant revokes a grant; one already gone counts as revoked.
 func (e *Experiment) RevokeGrant(ctx context.Context, id string) error {
 	l := e.l
+	delete(e.grantTokens, id)
+	e.kmsTouched = true
 	_, err := l.kms.RevokeGrant(ctx, &kms.RevokeGrantInput{KeyId: aws.String(l.keyARN), GrantId: aws.String(id)})
 	if err != nil && !isCode(err, "NotFoundException", "InvalidGrantIdException") {
 		return fail("revoke grant", id, err)
@@ -171,12 +187,48 @@ func (e *Experiment) SetKeyEnabled(ctx context.Context, enabled bool) error {
 		if _, err := l.kms.EnableKey(ctx, &kms.EnableKeyInput{KeyId: aws.String(l.keyARN)}); err != nil {
 			return fail("enable key", l.keyID, err)
 		}
-		return nil
+		return l.waitForTableRecovery(ctx)
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error { return e.SetKeyEnabled(ctx, true) })
 	if _, err := l.kms.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(l.keyARN)}); err != nil {
 		return fail("disable key", l.keyID, err)
 	}
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key state", Text: "- Enabled\n+ Disabled\n"})
+	return nil
+}
+
+// waitForTableRecovery waits, after the key is enabled again, until the
+// lab's table under it can be read: a table whose key DynamoDB found
+// unusable stays INACCESSIBLE_ENCRYPTION_CREDENTIALS until DynamoDB
+// "detects that the table's AWS KMS key is accessible again", and AWS
+// documents no time for that (DynamoDB API Reference, SSEDescription,
+// InaccessibleEncryptionDateTime:
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_SSEDescription.html).
+// Hence a bound of its own, TableRecoveryTimeout, and a read as the probe:
+// the admin's Scan is what the detection answers.
+func (l *Lab) waitForTableRecovery(ctx context.Context) error {
+	if l.table == nil || l.table.SSE.KMSKeyARN == "" || l.table.SSE.KMSKeyARN != l.keyARN {
+		return nil // the table is not under this key
+	}
+	var last error
+	err := l.waitFor(ctx, "RunExperiment", "DynamoDB to find the key enabled again (AWS documents no time for this)", l.opts.TableRecoveryTimeout, func(ctx context.Context) (bool, error) {
+		_, err := scan(ctx, l.ddb, l.names.Table)
+		if err == nil {
+			l.usedTable(cacheAdmin)
+			return true, nil
+		}
+		if p, jerr := judge(err, l.tableNeed(AsAdmin)); jerr == nil && p.Decision == Refused {
+			last = err
+			return false, nil
+		}
+		return false, err
+	})
+	var we *WaitError
+	if errors.As(err, &we) {
+		we.Last = last
+	}
+	if err != nil {
+		return fail("wait for the table to be readable again", l.names.Table, err)
+	}
 	return nil
 }

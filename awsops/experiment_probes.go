@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,6 +137,15 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 	}
 	var last Probe
 	var callErr error
+	// A read through DynamoDB that is still allowed while the change that
+	// should refuse it propagates also renews the table key DynamoDB
+	// caches for the caller: the next try must wait that out again, or it
+	// would only ever meet the cache. The wait allows one such round.
+	throughTable := (p.Call == CallScan || p.Call == CallPutItem) && want == Refused
+	limit := e.probeLimit()
+	if throughTable {
+		limit += l.opts.KeyCacheTTL + l.opts.KeyCacheTTL/10
+	}
 	try := func(ctx context.Context) (bool, error) {
 		r, err := do(ctx)
 		if err != nil {
@@ -143,11 +153,17 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 			return false, err
 		}
 		last, callErr = r, nil
-		return want == "" || r.Decision == want, nil
+		done := want == "" || r.Decision == want
+		if !done && throughTable && r.Decision == Allowed {
+			if err := l.sleepOutCache(ctx, p.As.cacheName()); err != nil {
+				return false, err
+			}
+		}
+		return done, nil
 	}
 	if p.AtOnce || want == "" {
 		_, _ = try(ctx)
-	} else if err := l.wait(ctx, "RunExperiment", call+" to be "+string(want), try); err != nil && callErr == nil && ctx.Err() == nil {
+	} else if err := l.waitFor(ctx, "RunExperiment", call+" to be "+string(want), limit, try); err != nil && callErr == nil && ctx.Err() == nil {
 		e.Note(fmt.Sprintf("%s: still %s when the wait gave up", call, last.Decision))
 	}
 	if callErr != nil {
@@ -200,29 +216,47 @@ func (e *Experiment) call(spec ProbeSpec) (string, func(context.Context) (Probe,
 					"name": &ddbtypes.AttributeValueMemberS{Value: "written during experiment " + e.id},
 				},
 			})
-			return used(judge(err))
+			return used(judge(err, l.tableNeed(spec.As)))
 		}
 	case CallDecrypt:
 		return "kms Decrypt as " + who, func(ctx context.Context) (Probe, error) {
-			_, err := kc.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: l.sample, KeyId: aws.String(l.keyARN)})
-			return judge(err)
+			_, err := kc.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: l.sample, KeyId: aws.String(l.keyARN), GrantTokens: e.tokens()})
+			return judge(err, l.kmsNeed(spec.As, "kms:Decrypt", l.keyARN))
 		}
 	case CallDescribeTable:
 		return "DescribeTable as " + who, func(ctx context.Context) (Probe, error) {
 			t, err := l.describeTable(ctx, ddb)
-			r, err := judge(err)
+			r, err := judge(err, need{principal: l.kmsNeed(spec.As, "", "").principal, action: "dynamodb:DescribeTable", resource: l.tableARN()})
 			r.Status = t.Status
 			return r, err
 		}
 	}
 	return "Scan as " + who, func(ctx context.Context) (Probe, error) {
 		items, err := scan(ctx, ddb, l.names.Table)
-		r, err := used(judge(err))
+		r, err := used(judge(err, l.tableNeed(spec.As)))
 		if err == nil && r.Decision == Allowed {
 			r.Items = len(items)
 		}
 		return r, err
 	}
+}
+
+// probeLimit bounds a probe's wait for its expected decision.
+func (e *Experiment) probeLimit() time.Duration {
+	if e.kmsTouched {
+		return e.l.opts.KMSTimeout
+	}
+	return e.l.opts.WaitTimeout
+}
+
+// tokens are the live grants' tokens, for the KMS calls that accept them.
+func (e *Experiment) tokens() []string {
+	out := make([]string, 0, len(e.grantTokens))
+	for _, t := range e.grantTokens {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // traceProbe explains the probe's own decision, gathered now, as the call
@@ -237,7 +271,9 @@ func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 		}
 		principal = l.ident.ARN
 	}
+	ex := &Explainer{kms: l.kms, iam: l.iam, ddb: l.ddb, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
 	r := TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: l.keyARN}
+	var table *Trace // DynamoDB's own decision on a read or write
 	switch p.Call {
 	case CallDescribeTable:
 		// Metadata needs no key: DynamoDB's own decision is the whole
@@ -245,37 +281,35 @@ func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 		r = TraceRequest{Principal: principal, Action: "dynamodb:DescribeTable", Table: l.table.ARN}
 	case CallScan, CallPutItem:
 		r.Via = "dynamodb"
-		if strings.HasPrefix(out.refusedBy, "dynamodb:") {
-			// DynamoDB refused before asking KMS: its decision is the story.
-			r = TraceRequest{Principal: principal, Action: out.refusedBy, Table: l.table.ARN}
+		// Which of the two refused a read is not in the answer's code (it
+		// is AccessDeniedException either way, and the wording varies):
+		// the lab evaluates DynamoDB's own decision from the documents. If
+		// it refuses, DynamoDB never asked KMS, and its decision is the story.
+		action := "dynamodb:Scan"
+		if p.Call == CallPutItem {
+			action = "dynamodb:PutItem"
+		}
+		tt, err := ex.Explain(ctx, TraceRequest{Principal: principal, Action: action, Table: l.table.ARN})
+		if err == nil && tt.Trace != nil {
+			table = tt
+			if out.Decision == Refused && !policy.Narrate(tt.Trace).Allowed {
+				r, table = TraceRequest{Principal: principal, Action: action, Table: l.table.ARN}, nil
+			}
 		}
 	}
-	ex := &Explainer{kms: l.kms, iam: l.iam, ddb: l.ddb, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
 	tr, err := ex.Explain(ctx, r)
 	if err != nil {
 		out.TraceError = err.Error()
 		return
 	}
 	out.Trace = tr
-	if r.Table == "" && r.Via != "" {
-		e.traceTable(ctx, ex, principal, p, out)
+	// A read or write that reached KMS on a table with a policy also tells
+	// DynamoDB's decision: which of the two let the call through and which
+	// refused it is then told apart.
+	if table != nil && table.Policy(policy.KindResource) != nil {
+		told := policy.Narrate(table.Trace)
+		out.TableTrace, out.TableTold = table, &told
 	}
-}
-
-// traceTable adds DynamoDB's own decision to a read or write that reached
-// KMS, when the table has a policy: which of the two let the call through
-// and which refused it is then told apart.
-func (e *Experiment) traceTable(ctx context.Context, ex *Explainer, principal string, p ProbeSpec, out *Probe) {
-	action := "dynamodb:Scan"
-	if p.Call == CallPutItem {
-		action = "dynamodb:PutItem"
-	}
-	tr, err := ex.Explain(ctx, TraceRequest{Principal: principal, Action: action, Table: e.l.table.ARN})
-	if err != nil || tr.Trace == nil || tr.Policy(policy.KindResource) == nil {
-		return // no table policy (or none readable): IAM alone let DynamoDB's part through
-	}
-	told := policy.Narrate(tr.Trace)
-	out.TableTrace, out.TableTold = tr, &told
 }
 
 func (e *Experiment) deleteItem(ctx context.Context) error {
@@ -292,12 +326,12 @@ func (e *Experiment) deleteItem(ctx context.Context) error {
 
 // judge turns a call's error into a decision: refusals (access denied, a
 // disabled key behind the table) are results, anything else an error.
-func judge(err error) (Probe, error) {
+func judge(err error, n need) (Probe, error) {
 	if err == nil {
 		return Probe{Decision: Allowed}, nil
 	}
-	if d := asDenied(err); d != nil {
-		return Probe{Decision: Refused, Code: d.Code, Reason: refusalReason(d), refusedBy: d.Action}, nil
+	if d := asDenied(err, n); d != nil {
+		return Probe{Decision: Refused, Code: d.Code, Reason: refusalReason(d)}, nil
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
@@ -310,12 +344,8 @@ func judge(err error) (Probe, error) {
 }
 
 func refusalReason(d *Denied) string {
-	if d.Action != "" {
-		r := d.Action + " on " + d.Resource
-		if d.Reason != "" {
-			r += " " + d.Reason
-		}
-		return r
+	if d.Action != "" && d.Resource != "" {
+		return d.Action + " on " + d.Resource
 	}
 	return firstSentence(d.Message)
 }

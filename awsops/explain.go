@@ -18,7 +18,7 @@ import (
 // context DynamoDB supplies when it decrypts on the user's behalf.
 func (l *Lab) Explain(ctx context.Context) (Explanation, error) {
 	return l.explainDecrypt(ctx, func(id Identity) (policy.RequestFacts, TraceRequest) {
-		return policy.RequestFacts{Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, ViaService: viaService("dynamodb", id.Region)},
+		return policy.RequestFacts{Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, ViaService: viaService("dynamodb", id.Region, partitionOf(id.ARN))},
 			TraceRequest{Principal: l.user.ARN, Action: "kms:Decrypt", Key: l.keyARN, Via: "dynamodb"}
 	})
 }

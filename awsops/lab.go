@@ -34,6 +34,17 @@ type Options struct {
 	Clock func() time.Time
 	// WaitTimeout bounds each wait for eventual consistency; default 2 minutes.
 	WaitTimeout time.Duration
+	// KMSTimeout bounds the waits for a KMS change (a key policy, a grant)
+	// to decide requests, and for the lab's state to read back restored;
+	// default 5 minutes: KMS documents that such a change usually takes
+	// seconds but "in some cases it can take several minutes", and a grant
+	// "usually less than five minutes"
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
+	KMSTimeout time.Duration
+	// TableRecoveryTimeout bounds the wait, after the key is enabled again,
+	// for a table DynamoDB found inaccessible to be readable; default 15
+	// minutes. AWS documents no time for it (see waitForTableRecovery).
+	TableRecoveryTimeout time.Duration
 	// InitialBackoff and MaxBackoff shape the retries of those waits;
 	// defaults 500 ms and 8 s.
 	InitialBackoff time.Duration
@@ -55,6 +66,7 @@ type Progress struct {
 	Message string
 	Elapsed time.Duration
 	Attempt int
+	Limit   time.Duration // how long the wait may last, shown as "up to 2 min"
 }
 
 // Lab runs one walkthrough: the admin's clients, the run's names, the ledger,
@@ -72,9 +84,13 @@ type Lab struct {
 	iam *iam.Client
 	sts *sts.Client
 
-	ident     *Identity
-	principal string // the admin as a key-policy principal (a role, not its session)
-	partition string
+	ident *Identity
+	// simAllowed are the actions IAM's simulator found allowed at the
+	// preflight: a refusal of one of them comes from outside the caller's
+	// policies (a service control policy).
+	simAllowed map[string]bool
+	principal  string // the admin as a key-policy principal (a role, not its session)
+	partition  string
 
 	keyID, keyARN string
 	aliasMade     bool
@@ -132,6 +148,12 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	if opts.WaitTimeout <= 0 {
 		opts.WaitTimeout = 2 * time.Minute
 	}
+	if opts.KMSTimeout <= 0 {
+		opts.KMSTimeout = max(5*time.Minute, opts.WaitTimeout)
+	}
+	if opts.TableRecoveryTimeout <= 0 {
+		opts.TableRecoveryTimeout = max(15*time.Minute, opts.WaitTimeout)
+	}
 	if opts.InitialBackoff <= 0 {
 		opts.InitialBackoff = 500 * time.Millisecond
 	}
@@ -141,8 +163,11 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	if opts.KeyCacheTTL <= 0 {
 		opts.KeyCacheTTL = 5 * time.Minute
 	}
+	var injected func(context.Context, time.Duration) error
 	if opts.Sleep == nil {
 		opts.Sleep = sleepCtx
+	} else {
+		injected = opts.Sleep
 	}
 	if !opts.DisableLedger && opts.StateDir == "" {
 		dir, err := DefaultStateDir()
@@ -156,6 +181,11 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 		return nil, err
 	}
 	cfg = withProbe(sdkhttp.Guard(cfg))
+	if cfg.Retryer == nil {
+		// A retryer the caller chose (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, a
+		// test's short one) stays.
+		cfg.Retryer = labRetryer(injected)
+	}
 	return &Lab{
 		cfg:    cfg,
 		opts:   opts,
@@ -203,8 +233,14 @@ func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) {
 		return Identity{}, &Error{Op: "check identity", Message: "no AWS region is set",
 			Hint: "Pass --region, or set AWS_REGION or a region in your profile"}
 	}
+	if err := l.regionNameProblem(); err != nil {
+		return Identity{}, err
+	}
 	out, err := l.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
+		if rerr := l.regionCallProblem(err); rerr != nil {
+			return Identity{}, rerr
+		}
 		return Identity{}, fail("check identity", "", err)
 	}
 	id := Identity{
@@ -223,15 +259,6 @@ func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) {
 
 // identity is WhoAmI for methods that need the account before acting.
 func (l *Lab) identity(ctx context.Context) (Identity, error) { return l.WhoAmI(ctx) }
-
-// partitionOf reads the partition ("aws", "aws-cn", ...) from an ARN.
-func partitionOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 3)
-	if len(parts) < 3 || parts[0] != "arn" || parts[1] == "" {
-		return "aws"
-	}
-	return parts[1]
-}
 
 // adminPrincipal is the admin as a key policy can name it: for an assumed
 // role (SSO among them) the role, with its path, rather than the session.

@@ -13,6 +13,7 @@ import (
 	"kmslab/awsops"
 	"kmslab/policy"
 	"kmslab/sim"
+	"kmslab/steps"
 )
 
 // leakWatch collects every text a user or log could see, to prove that no
@@ -200,10 +201,10 @@ func TestWholeLab(t *testing.T) {
 		t.Errorf("trace after grant %+v (error %q)", tr, ex2.TraceError)
 	}
 
-	missing, err := lab.Preflight(ctx)
-	step("Preflight", missing, err)
-	if len(missing) != 0 {
-		t.Errorf("admin with AdministratorAccess misses %v", missing)
+	pre, err := lab.Preflight(ctx, steps.KMS().Actions())
+	step("Preflight", pre, err)
+	if len(pre.Missing) != 0 || len(pre.Warnings) != 0 {
+		t.Errorf("admin with AdministratorAccess: %+v", pre)
 	}
 
 	if _, err := os.Stat(lab.LedgerPath()); err != nil {

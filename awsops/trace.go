@@ -292,7 +292,7 @@ func (e *Explainer) requestContext(who *caller, r TraceRequest) policy.Context {
 		f.Time = e.now()
 	}
 	if r.Via != "" {
-		f.ViaService = viaService(r.Via, e.region)
+		f.ViaService = viaService(r.Via, e.region, partitionOf(who.arn))
 	}
 	f.EncryptionContext = r.EncryptionContext
 	return policy.RequestContext(f)
@@ -322,14 +322,6 @@ func contextEntries(c policy.Context) []iamtypes.ContextEntry {
 		}
 	}
 	return out
-}
-
-// viaService is the endpoint name KMS sees for a service acting for a caller.
-func viaService(via, region string) string {
-	if strings.Contains(via, ".") {
-		return via
-	}
-	return via + "." + region + ".amazonaws.com"
 }
 
 // holder is an IAM identity policies are attached to: a user, one of its

@@ -3,7 +3,7 @@ package awsops
 import (
 	"context"
 	"errors"
-	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -53,6 +53,9 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 		default:
 			arn = l.userIsOurs(ctx, err)
 			if arn == "" {
+				if rerr := l.refusedDespitePolicies(op, name, err); rerr != nil {
+					return TestUser{}, rerr
+				}
 				return TestUser{}, fail(op, name, err)
 			}
 		}
@@ -63,12 +66,21 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 	}
 	if len(l.user.Policies) == 0 {
 		const op = "attach policy to test user"
-		policyARN := "arn:" + l.partition + ":iam::aws:policy/" + dynamoFullAccess
+		policyARN := l.managedPolicyARN(dynamoFullAccess)
 		entry, err := l.ledger.plan(KindPolicy, policyARN, name)
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
-		if _, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String(policyARN)}); err != nil {
+		// IAM may not show a user created a moment ago to its other calls
+		// yet: they answer NoSuchEntity until it has propagated.
+		err = l.retryTransient(ctx, "CreateTestUser", "IAM to show the new user", isNoSuchEntity, func(ctx context.Context) error {
+			_, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String(policyARN)})
+			return err
+		})
+		if rerr := l.refusedDespitePolicies(op, name, err); rerr != nil {
+			return TestUser{}, rerr
+		}
+		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
 		if err := l.ledger.created(entry, "", policyARN); err != nil {
@@ -83,7 +95,15 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
-		out, err := l.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+		var out *iam.CreateAccessKeyOutput
+		err = l.retryTransient(ctx, "CreateTestUser", "IAM to show the new user", isNoSuchEntity, func(ctx context.Context) error {
+			var err error
+			out, err = l.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+			return err
+		})
+		if rerr := l.refusedDespitePolicies(op, name, err); rerr != nil {
+			return TestUser{}, rerr
+		}
 		if err != nil {
 			return TestUser{}, fail(op, name, err)
 		}
@@ -139,6 +159,9 @@ func (l *Lab) waitForTestUser(ctx context.Context) error {
 	return nil
 }
 
+// isNoSuchEntity is IAM's answer about a name it does not show yet.
+func isNoSuchEntity(err error) bool { return isCode(err, "NoSuchEntity") }
+
 // retryableCredentials returns nil for the errors a new key or policy
 // gives while propagating, and err otherwise.
 func retryableCredentials(err error) error {
@@ -176,7 +199,7 @@ func (l *Lab) ScanAsTestUser(ctx context.Context) (Access, error) {
 	}
 	items, err := scan(ctx, l.test.ddb, l.names.Table)
 	if err != nil {
-		if d := asDenied(err); d != nil {
+		if d := asDenied(err, l.tableNeed(AsTestUser)); d != nil {
 			return Access{Denied: d}, nil
 		}
 		return Access{}, fail(op, l.names.Table, err)
@@ -185,13 +208,51 @@ func (l *Lab) ScanAsTestUser(ctx context.Context) (Access, error) {
 	return Access{Items: items}, nil
 }
 
+// tableNeed is what a read of the table as who needs, as the lab knows it:
+// the lab gave the test user AmazonDynamoDBFullAccess and the admin runs it,
+// so DynamoDB's own action is theirs, and a refusal is about the table key,
+// which DynamoDB decrypts with KMS as the caller (kms:Decrypt on the lab's
+// key). Before the lab attached that policy, it is about DynamoDB's Scan.
+func (l *Lab) tableNeed(who Principal) need {
+	n := need{action: "kms:Decrypt", resource: l.keyARN}
+	switch {
+	case who == AsAdmin:
+		if l.ident != nil {
+			n.principal = l.ident.ARN
+		}
+	case l.user != nil:
+		n.principal = l.user.ARN
+		if !slices.Contains(l.user.Policies, l.managedPolicyARN(dynamoFullAccess)) {
+			n.action, n.resource = "dynamodb:Scan", l.tableARN()
+		}
+	}
+	return n
+}
+
+// tableARN is the lab table's ARN, from DynamoDB when it answered with one.
+func (l *Lab) tableARN() string {
+	if l.table != nil && l.table.ARN != "" {
+		return l.table.ARN
+	}
+	account := ""
+	if l.ident != nil {
+		account = l.ident.Account
+	}
+	return "arn:" + l.partition + ":dynamodb:" + l.cfg.Region + ":" + account + ":table/" + l.names.Table
+}
+
+// managedPolicyARN is an AWS managed policy's ARN in the caller's partition.
+func (l *Lab) managedPolicyARN(name string) string {
+	return "arn:" + l.partition + ":iam::aws:policy/" + name
+}
+
 // WaitForAccess retries ScanAsTestUser with backoff until the test user may
 // read the table or the wait times out: a principal added to a key policy
 // takes a moment to be honoured. On time-out it returns the last denial with
 // the error.
 func (l *Lab) WaitForAccess(ctx context.Context) (Access, error) {
 	var last Access
-	err := l.wait(ctx, "WaitForAccess", "the key policy change to take effect", func(ctx context.Context) (bool, error) {
+	err := l.waitFor(ctx, "WaitForAccess", "the key policy change to take effect", l.opts.KMSTimeout, func(ctx context.Context) (bool, error) {
 		a, err := l.ScanAsTestUser(ctx)
 		if err != nil {
 			return false, err
@@ -231,21 +292,12 @@ func (l *Lab) GrantKeyUse(ctx context.Context) (PolicyChange, error) {
 	}
 	// KMS may not yet know a user created seconds ago and then calls the
 	// policy malformed; that settles like any other propagation delay.
-	var lastErr error
-	err = l.wait(ctx, "GrantKeyUse", "KMS to recognise the new user", func(ctx context.Context) (bool, error) {
+	err = l.retryTransient(ctx, "GrantKeyUse", "KMS to recognise the new user", func(err error) bool {
+		return isCode(err, "MalformedPolicyDocumentException")
+	}, func(ctx context.Context) error {
 		_, err := l.kms.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(l.keyARN), PolicyName: aws.String("default"), Policy: aws.String(after)})
-		if err == nil {
-			return true, nil
-		}
-		if apiCode(err) == "MalformedPolicyDocumentException" {
-			lastErr = err
-			return false, nil
-		}
-		return false, err
+		return err
 	})
-	if errors.Is(err, errWaitTimeout) && lastErr != nil {
-		err = fmt.Errorf("%w: %w", err, lastErr)
-	}
 	if err != nil {
 		return PolicyChange{}, fail(op, l.keyID, err)
 	}

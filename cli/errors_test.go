@@ -99,3 +99,17 @@ func TestRealAWSErrorsAreOneSentence(t *testing.T) {
 		t.Error("the no-credentials case never reached the instance metadata service, so it tested no SDK log line")
 	}
 }
+
+// TestRegionTypoOneSentence: a misspelt region is named as such before any
+// call, not reported as a network failure (AWS's endpoint for it would not
+// resolve).
+func TestRegionTypoOneSentence(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-a-real-secret-not-a-real-secret-0000")
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	_, err := runCLI(t, "", "run", "--aws", "--yes", "--region", "us-east1", "--state-dir", t.TempDir())
+	if err == nil || err.Error() != "AWS region us-east1 cannot be used: no AWS region is named so; check --region, AWS_REGION or your profile's region (they read like us-east-1)." {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -62,7 +62,7 @@ func TestExperimentsReportWhatDiffersFromAWS(t *testing.T) {
 	cfg := aws.Config{Region: srv.Region, BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, "")}
 	lab, err := awsops.New(cfg, awsops.Options{DisableLedger: true, Sleep: clock.Skip, KeyCacheTTL: sim.DefaultKeyCache,
-		WaitTimeout: 200 * time.Millisecond, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+		WaitTimeout: 200 * time.Millisecond, KMSTimeout: 200 * time.Millisecond, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"kmslab/awsops"
+	"kmslab/steps"
 )
 
 // whoAmI asks who the lab runs as, turning credential trouble (expired SSO
@@ -24,6 +26,9 @@ func whoAmI(ctx context.Context, lab *awsops.Lab) (awsops.Identity, error) {
 // anything: the one sentence for credentials or the network, else what
 // failed and AWS's reason.
 func beforeAnything(what string, err error) error {
+	if sentence, ok := awsops.RegionProblem(err); ok {
+		return errors.New(sentence)
+	}
 	if sentence, ok := awsops.CredentialsProblem(err); ok {
 		return errors.New(sentence)
 	}
@@ -45,20 +50,27 @@ func beforeAnything(what string, err error) error {
 }
 
 // preflight checks, before anything is created on a real account, that the
-// caller may do everything the lab does, and lists what is missing.
-func preflight(ctx context.Context, sess *session, lab *awsops.Lab) error {
+// caller may do everything the course does (its declared actions), and
+// lists what is missing; what it cannot decide it writes to warn, one
+// sentence each, and goes on.
+func preflight(ctx context.Context, sess *session, lab *awsops.Lab, course steps.Lab, warn io.Writer) error {
 	if sess.mode == Offline {
 		return nil // the embedded admin has AdministratorAccess by construction
 	}
-	missing, err := lab.Preflight(ctx)
+	res, err := lab.Preflight(ctx, course.Actions())
 	if err != nil {
 		return beforeAnything("check your permissions", err)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(warn, "kmslab: %s\n", w)
+	}
+	missing := res.Missing
 	if len(missing) == 0 {
 		return nil
 	}
-	if len(missing) == 1 && missing[0] == "iam:SimulatePrincipalPolicy" {
-		return errors.New("kmslab checks your permissions with iam:SimulatePrincipalPolicy before creating anything, and you may not call it: use a role or user that may (an administrator's, for this lab)")
+	if len(res.ByOrganization) > 0 {
+		return fmt.Errorf("your organization's service control policies deny %s, which the lab needs, so nothing was created: ask your organization's administrator for an exception, or run the lab in an account where they are allowed",
+			strings.Join(res.ByOrganization, ", "))
 	}
 	return fmt.Errorf("your identity lacks %d permission(s) the lab needs, so nothing was created:\n  %s\nUse a role or user with these (an administrator's, for this lab), or add them to your policy",
 		len(missing), strings.Join(missing, "\n  "))

@@ -183,7 +183,7 @@ func runCourse(ctx context.Context, out, errOut io.Writer, g *globals, course st
 	if err != nil {
 		return err
 	}
-	if err := preflight(ctx, sess, lab); err != nil {
+	if err := preflight(ctx, sess, lab, course, errOut); err != nil {
 		return err
 	}
 

@@ -41,7 +41,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if err != nil {
 		return err
 	}
-	if err := preflight(ctx, sess, lab); err != nil {
+	if err := preflight(ctx, sess, lab, course, cmd.ErrOrStderr()); err != nil {
 		return err
 	}
 	opts := ui.Options{Course: course, Labs: steps.Labs(), FixedLab: cmd.Flags().Changed("lab"), Lab: lab, Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}

@@ -60,3 +60,19 @@ func ConsoleKeyPolicy(partition, account string, admins, users []string) string 
 	}
 	return string(b)
 }
+
+// ConsoleGrantsNamed reports whether the console key policy allows a
+// principal it names as both key administrator and key user (as the lab
+// names its admin) to call action on the key without any condition: for
+// such an action the key policy decides by itself, whatever IAM says,
+// unless something denies it explicitly.
+func ConsoleGrantsNamed(action string) bool {
+	for _, list := range [][]string{ConsoleAdminActions, ConsoleUseActions} {
+		for _, pat := range list {
+			if actionMatches(pat, action) {
+				return true
+			}
+		}
+	}
+	return false
+}

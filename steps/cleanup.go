@@ -9,6 +9,7 @@ import (
 
 func cleanup() Step {
 	return Step{
+		Needs:   needsCleanup,
 		Part:    7,
 		Kind:    KindCleanup,
 		ID:      "cleanup",

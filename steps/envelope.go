@@ -102,6 +102,7 @@ const (
 
 func envDataKey() Step {
 	return Step{
+		Needs:   []string{"kms:GenerateDataKey"},
 		Part:    2,
 		ID:      "env-data-key",
 		Title:   "Generate a data key bound to an encryption context",
@@ -138,6 +139,7 @@ func envDataKey() Step {
 
 func envSeal() Step {
 	return Step{
+		Needs:   []string{"dynamodb:CreateTable", "dynamodb:TagResource", "dynamodb:DescribeTable", "dynamodb:PutItem"},
 		Part:    3,
 		ID:      "env-seal",
 		Title:   "Encrypt a secret locally and store the envelope",
@@ -209,6 +211,7 @@ func asAdmin(cmd string) string { return cmd }
 
 func envRead() Step {
 	return Step{
+		Needs:   []string{"dynamodb:GetItem", "kms:Decrypt"},
 		Part:    4,
 		ID:      "env-read",
 		Title:   "Read it back: decrypt the data key, then the secret",
@@ -244,6 +247,7 @@ func envRead() Step {
 
 func envDenied() Step {
 	return Step{
+		Needs:   concat(needsUser, needsExplain),
 		Part:    5,
 		ID:      "env-denied",
 		Title:   "As a test user with DynamoDB access only",
@@ -312,6 +316,7 @@ func scopedPolicy(partition, account, me, user string) string {
 
 func envScoped() Step {
 	return Step{
+		Needs:   concat(needsExplain, []string{"dynamodb:GetItem", "kms:PutKeyPolicy", "kms:Decrypt"}),
 		Part:    6,
 		ID:      "env-scoped-grant",
 		Title:   "Grant Decrypt for one tenant's encryption context",
@@ -411,6 +416,7 @@ func runEnvScoped(ctx context.Context, lab *awsops.Lab) Outcome {
 
 func envRotate() Step {
 	return Step{
+		Needs:   []string{"dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:GenerateDataKey", "kms:ListKeyRotations", "kms:RotateKeyOnDemand"},
 		Part:    7,
 		ID:      "env-rotate",
 		Title:   "Rotate the key: old envelopes still open",

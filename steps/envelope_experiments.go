@@ -60,6 +60,7 @@ func EnvelopeExperiments() []Experiment {
 	return []Experiment{
 		{
 			ID: "env-no-context", Title: "Decrypt without the encryption context",
+			Needs: concat(needsExperiment, []string{"dynamodb:GetItem", "kms:Decrypt"}),
 			Setup: "Ask KMS to decrypt envelope-1's data key with no encryption context at all: first as the test user, " +
 				"whose grant requires tenant=acme, then as you, whom the key policy allows everything.",
 			Change:  "nothing: the same Decrypt, without --encryption-context",
@@ -84,6 +85,7 @@ func EnvelopeExperiments() []Experiment {
 		},
 		{
 			ID: "env-writer", Title: "A writer who must not read",
+			Needs: concat(needsExperiment, []string{"dynamodb:GetItem", "kms:Decrypt"}),
 			Setup: "Let the test user call GenerateDataKeyWithoutPlaintext for tenant globex, and nothing else for globex. " +
 				"It gets encrypted data keys to hand on; can it decrypt one?",
 			Change:  "key policy + statement WriterGlobex: kms:GenerateDataKeyWithoutPlaintext if tenant=globex",
@@ -121,6 +123,7 @@ func EnvelopeExperiments() []Experiment {
 		},
 		{
 			ID: "env-reencrypt", Title: "ReEncrypt to another key",
+			Needs: concat(needsExperiment, []string{"dynamodb:GetItem", "kms:Decrypt", "kms:CreateKey", "kms:TagResource", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:ListResourceTags", "kms:ScheduleKeyDeletion"}),
 			Setup: "Create a second key and move envelope-1's data key under it with ReEncrypt: KMS decrypts and re-encrypts " +
 				"inside, and the plaintext data key never comes out. Then the test user tries the same.",
 			Change:  "a second KMS key (deletion scheduled afterwards); ReEncrypt of the data key to it",
@@ -159,6 +162,7 @@ func EnvelopeExperiments() []Experiment {
 		},
 		{
 			ID: "env-disable", Title: "Disable the key, then enable it",
+			Needs:   concat(needsExperiment, []string{"dynamodb:GetItem", "kms:Decrypt", "kms:DisableKey", "kms:EnableKey"}),
 			Setup:   "Disable the key and decrypt envelope-1's data key as you, who may use the key; then enable it again.",
 			Change:  "DisableKey, then EnableKey",
 			Predict: ProbeAdminOpen,
@@ -187,6 +191,7 @@ func EnvelopeExperiments() []Experiment {
 		},
 		{
 			ID: "env-deletion", Title: "Schedule deletion, then cancel it",
+			Needs: concat(needsExperiment, []string{"dynamodb:GetItem", "kms:Decrypt", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:EnableKey"}),
 			Setup: "Schedule the key's deletion in 7 days, the shortest wait AWS allows, and decrypt; cancel the deletion " +
 				"and decrypt; then enable the key and decrypt.",
 			Change:  "ScheduleKeyDeletion (7 days), CancelKeyDeletion, EnableKey",

@@ -9,6 +9,7 @@ import (
 
 func part1() Step {
 	return Step{
+		Needs:   needsKey,
 		Part:    1,
 		ID:      "create-key",
 		Title:   "Create a customer managed KMS key",

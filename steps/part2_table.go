@@ -9,6 +9,7 @@ import (
 
 func part2() Step {
 	return Step{
+		Needs:   needsTable,
 		Part:    2,
 		ID:      "encrypt-table",
 		Title:   "Encrypt a DynamoDB table with the key",

@@ -9,6 +9,7 @@ import (
 
 func part3() Step {
 	return Step{
+		Needs:   needsItem,
 		Part:    3,
 		ID:      "add-data",
 		Title:   "Add an item and read it back",

@@ -9,6 +9,7 @@ import (
 
 func part4() Step {
 	return Step{
+		Needs:   needsUser,
 		Part:    4,
 		ID:      "create-user",
 		Title:   "Create a test user with DynamoDB access only",

@@ -9,6 +9,7 @@ import (
 
 func part5() Step {
 	return Step{
+		Needs:   needsExplain,
 		Part:    5,
 		ID:      "test-denied",
 		Title:   "Read the table as the test user",

@@ -9,6 +9,7 @@ import (
 
 func part6() Step {
 	return Step{
+		Needs:   concat(needsExplain, []string{"kms:PutKeyPolicy"}),
 		Part:    6,
 		ID:      "grant-access",
 		Title:   "Grant the test user use of the key",

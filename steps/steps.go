@@ -87,6 +87,8 @@ type Step struct {
 	// Check says why an outcome is not what the lab must reach at this
 	// step, or ""; nil means the step must simply be Done.
 	Check func(Outcome) string
+	// Needs are the IAM actions Run calls as the admin (needs.go).
+	Needs []string
 }
 
 // IsCleanup reports whether the step removes what the others created.

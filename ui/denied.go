@@ -61,10 +61,6 @@ func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, tabl
 	whyInner := whyW - st.WhyBox.GetHorizontalFrameSize()
 	conInner := conW - st.ContrastBox.GetHorizontalFrameSize()
 	var why []string
-	if r := strings.TrimSpace(d.Reason); r != "" {
-		r = strings.TrimPrefix(strings.TrimPrefix(r, "because "), "Because ")
-		why = append(why, wrapText(st.Bold.Render("Because ")+r, whyInner, ""))
-	}
 	switch {
 	case traced:
 		why = []string{whyPanel{st: st, tr: ex.Trace, fixedBy: fixedBy}.View(whyInner)}

@@ -74,7 +74,6 @@ var fxTable = awsops.Table{
 
 var fxDenied = &awsops.Denied{
 	Code: "AccessDeniedException", Action: "kms:Decrypt", Resource: fxKeyARN, Principal: fxUserARN,
-	Reason:    "no identity-based policy allows the kms:Decrypt action",
 	Operation: "Scan", Service: "DynamoDB",
 	Message: "KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: User: " + fxUserARN +
 		" is not authorized to perform: kms:Decrypt on resource: " + fxKeyARN +

@@ -152,7 +152,7 @@ func TestProgressShown(t *testing.T) {
 	feed.Report(awsops.Progress{Step: "CreateTestUser", Message: "waiting for IAM to accept the new access key"})
 	nm, _ := m.Update(m.listenProgress()())
 	m = nm.(Model)
-	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "waiting for IAM to accept the new access key") {
+	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "Waiting for IAM to accept the new access key") {
 		t.Fatalf("progress not shown:\n%s", got)
 	}
 }

@@ -227,7 +227,13 @@ func (m *Model) renderStatus() string {
 	var status string
 	switch {
 	case m.running >= 0:
-		status = st.Spinner.Render(m.spinner.View()) + " " + st.Warn.Render("Waiting: ") + m.waitingLabel()
+		// A wait's report says what it waits for ("waiting for IAM to …"):
+		// it is not prefixed twice, so it fits an 80-column status line.
+		label, prefix := m.waitingLabel(), "Waiting: "
+		if rest, ok := strings.CutPrefix(label, "waiting "); ok {
+			label, prefix = rest, "Waiting "
+		}
+		status = st.Spinner.Render(m.spinner.View()) + " " + st.Warn.Render(prefix) + label
 	case m.flash != "":
 		// The hint stays when there is room: the note adds, it does not replace.
 		status = st.Flash.Render(m.flash)
