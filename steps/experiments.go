@@ -549,6 +549,7 @@ func Experiments() []Experiment {
 			Why: "A table policy is a third kind of policy: it speaks for the table, so DynamoDB's own actions " +
 				"need nothing more. The items are encrypted under the KMS key, and KMS asks its own policies, " +
 				"as it does for every read.",
+			Needs: concat(needsExperiment, needsTablePolicy),
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
 				if err := e.EditKeyPolicy(ctx, func(p string) (string, error) { return withoutUser(p, e.UserARN()) }); err != nil {
 					return err

@@ -21,13 +21,19 @@ var (
 	// needsUser: iam:GetUser finds a user this run already made (a rerun).
 	needsUser = []string{"iam:CreateUser", "iam:TagUser", "iam:GetUser", "iam:AttachUserPolicy", "iam:CreateAccessKey"}
 	// needsExplain: the trace reads the key, its policy and grants and the
-	// test user's policies, and asks IAM's simulator.
+	// test user's policies, and asks IAM's simulator; DynamoDB's own
+	// decision on a read reads the table and its resource-based policy.
 	needsExplain = []string{"iam:GetUser", "iam:ListAttachedUserPolicies", "iam:ListUserPolicies", "iam:GetUserPolicy",
 		"iam:ListGroupsForUser", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:SimulatePrincipalPolicy",
-		"kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListGrants"}
+		"kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListGrants", "dynamodb:DescribeTable", "dynamodb:GetResourcePolicy"}
 	// needsExperiment: every experiment reads the lab's state before and
-	// after, encrypts a sample, traces, and puts the key policy back.
+	// after (the table's policy among it), encrypts a sample, traces, and
+	// puts the key policy back.
 	needsExperiment = concat(needsExplain, []string{"iam:ListPolicies", "dynamodb:Scan", "kms:Encrypt", "kms:PutKeyPolicy"})
+	// needsTablePolicy: "A table policy lets the user in" detaches and
+	// re-attaches the user's AmazonDynamoDBFullAccess, puts and deletes the
+	// table's policy.
+	needsTablePolicy = []string{"iam:DetachUserPolicy", "iam:AttachUserPolicy", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy"}
 	// needsManagedPolicy: an experiment's own customer managed policy, made,
 	// attached, detached and deleted with its versions.
 	needsManagedPolicy = []string{"iam:CreatePolicy", "iam:AttachUserPolicy", "iam:DetachUserPolicy", "iam:ListEntitiesForPolicy",
