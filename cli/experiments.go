@@ -86,7 +86,7 @@ func (r *report) experimentsHeader(ttl fmt.Stringer) {
 	r.printf("%s\n", r.st.title.Render("━━ Experiments · what if…"))
 	r.printf("%sEach one changes the lab for real, shows what AWS decides and why, then restores %s.\n", r.indent, r.course.Baseline())
 	if r.course.Cached != "" {
-		r.printf("%s%s: %s (offline, the offline AWS's clock jumps ahead instead of waiting).\n", r.indent, r.course.Cached, ttl)
+		r.printf("%s%s: %s (%s).\n", r.indent, r.course.Cached, ttl, steps.CacheWait(r.mode == Offline))
 	}
 	r.printf("\n")
 }

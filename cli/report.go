@@ -31,6 +31,7 @@ type report struct {
 	width     int
 	partCount int
 	course    steps.Lab // the lab reported on
+	mode      Mode      // where the lab runs, once header has said it
 }
 
 type reportStyles struct {
@@ -70,6 +71,7 @@ func (r *report) printf(format string, args ...any) {
 func (r *report) err() error { return r.werr }
 
 func (r *report) header(mode Mode, id awsops.Identity, names awsops.Names) {
+	r.mode = mode
 	where := "offline AWS (embedded, nothing leaves this machine)"
 	switch mode {
 	case RealAWS:

@@ -132,3 +132,36 @@ func TestReportNote(t *testing.T) {
 		}
 	}
 }
+
+// TestExperimentsHeaderSaysWhereItWaits: the experiments' preamble says the
+// clock jumps ahead only when the lab runs offline; against AWS or another
+// endpoint kmslab waits the cache out for real.
+func TestExperimentsHeaderSaysWhereItWaits(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		mode      Mode
+		want, not string
+	}{
+		{Offline, "(offline, the clock jumps ahead instead of waiting)", "waits it out"},
+		{RealAWS, "(kmslab waits it out)", "offline"},
+		{Endpoint, "(kmslab waits it out)", "offline"},
+	} {
+		var buf bytes.Buffer
+		r := newReport(&buf, steps.KMS(), false, 0)
+		r.header(tc.mode, rxID, rxNames)
+		buf.Reset()
+		r.experimentsHeader(5 * time.Minute)
+		out := buf.String()
+		if !strings.Contains(out, "DynamoDB's table key cache: 5m0s "+tc.want) || strings.Contains(out, tc.not) {
+			t.Errorf("mode %v: %q", tc.mode, out)
+		}
+	}
+	var buf bytes.Buffer
+	r := newReport(&buf, steps.Envelope(), false, 0)
+	r.header(Offline, rxID, rxNames)
+	buf.Reset()
+	r.experimentsHeader(5 * time.Minute)
+	if strings.Contains(buf.String(), "cache") {
+		t.Errorf("the envelope lab caches nothing, yet: %q", buf.String())
+	}
+}

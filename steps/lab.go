@@ -41,6 +41,16 @@ type Lab struct {
 	Cached string
 }
 
+// CacheWait says how a wait for the cache passes: offline, the offline AWS's
+// clock jumps ahead; against AWS or another endpoint, kmslab waits for real.
+// The TUI and `run` both say it, so it lives here.
+func CacheWait(offline bool) string {
+	if offline {
+		return "offline, the clock jumps ahead instead of waiting"
+	}
+	return "kmslab waits it out"
+}
+
 // Resource is one thing a lab creates, with what it costs.
 type Resource struct {
 	What, Name, Cost string

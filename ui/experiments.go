@@ -69,11 +69,13 @@ type experimentsView struct {
 	list []steps.Experiment
 	// baseline names the state each experiment starts from and restores.
 	baseline string
-	records  []expRecord
-	cursor   int
-	phase    expPhase
-	run      int // id of the latest run, to drop stale results
-	waiting  string
+	// cached names what the lab's experiments may wait out (steps.Lab.Cached).
+	cached  string
+	records []expRecord
+	cursor  int
+	phase   expPhase
+	run     int // id of the latest run, to drop stale results
+	waiting string
 
 	policy    string // own-policy: the learner's policy, once valid
 	policyErr string // why the last saved policy was refused
@@ -101,7 +103,7 @@ func (v *experimentsView) stop() {
 
 func newExperimentsView(c common, course steps.Lab, ctx context.Context) experimentsView {
 	list := course.NumberedExperiments()
-	v := experimentsView{pane: newPane(c), c: c, list: list, baseline: course.Baseline(), records: make([]expRecord, len(list)), ctx: ctx}
+	v := experimentsView{pane: newPane(c), c: c, list: list, baseline: course.Baseline(), cached: course.Cached, records: make([]expRecord, len(list)), ctx: ctx}
 	v.editor = os.Getenv("VISUAL")
 	if v.editor == "" {
 		v.editor = os.Getenv("EDITOR")
@@ -604,8 +606,8 @@ func (v experimentsView) resultLines() []string {
 		}
 		out = append(out, probeWhy(w, p)...)
 	}
-	if o.Trial.CacheTTL > 0 {
-		out = append(out, wrapText("DynamoDB's table key cache: "+o.Trial.CacheTTL.String()+cacheSuffix(v.c.run.mode), w, "/:"))
+	if o.Trial.CacheTTL > 0 && v.cached != "" {
+		out = append(out, wrapText(v.cached+": "+o.Trial.CacheTTL.String()+" ("+steps.CacheWait(v.c.run.mode == Offline)+")", w, "/:"))
 	}
 	out = append(out, "", st.Bold.Render("Lesson: ")+strings.ReplaceAll(wrapText(x.Why, max(w-8, 10), "/:"), "\n", "\n        "))
 	for _, d := range o.Trial.Diffs {
@@ -642,13 +644,6 @@ func (v experimentsView) resultLines() []string {
 		out = append(out, st.Error.Render(wrapText("✗ Not as on AWS: "+p, w, "/:")))
 	}
 	return out
-}
-
-func cacheSuffix(m Mode) string {
-	if m == Offline {
-		return " (offline, the clock jumps ahead instead of waiting)"
-	}
-	return " (on AWS, kmslab waits it out)"
 }
 
 // experimentsOpen reports whether the what-ifs may be opened: the last part
