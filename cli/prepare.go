@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"kmslab/awsops"
@@ -53,25 +52,25 @@ func beforeAnything(what string, err error) error {
 // caller may do everything the course does (its declared actions), and
 // lists what is missing; what it cannot decide it writes to warn, one
 // sentence each, and goes on.
-func preflight(ctx context.Context, sess *session, lab *awsops.Lab, course steps.Lab, warn io.Writer) error {
+// preflight checks the caller's permissions before anything is created. It
+// returns what it could not settle, for the caller to show where it is read
+// (run's output, the TUI's confirmation screen).
+func preflight(ctx context.Context, sess *session, lab *awsops.Lab, course steps.Lab) ([]string, error) {
 	if sess.mode == Offline {
-		return nil // the embedded admin has AdministratorAccess by construction
+		return nil, nil // the embedded admin has AdministratorAccess by construction
 	}
 	res, err := lab.Preflight(ctx, course.Actions())
 	if err != nil {
-		return beforeAnything("check your permissions", err)
-	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(warn, "kmslab: %s\n", w)
+		return nil, beforeAnything("check your permissions", err)
 	}
 	missing := res.Missing
 	if len(missing) == 0 {
-		return nil
+		return res.Warnings, nil
 	}
 	if len(res.ByOrganization) > 0 {
-		return fmt.Errorf("your organization's service control policies deny %s, which the lab needs, so nothing was created: ask your organization's administrator for an exception, or run the lab in an account where they are allowed",
+		return nil, fmt.Errorf("your organization's service control policies deny %s, which the lab needs, so nothing was created: ask your organization's administrator for an exception, or run the lab in an account where they are allowed",
 			strings.Join(res.ByOrganization, ", "))
 	}
-	return fmt.Errorf("your identity lacks %d permission(s) the lab needs, so nothing was created:\n  %s\nUse a role or user with these (an administrator's, for this lab), or add them to your policy",
+	return nil, fmt.Errorf("your identity lacks %d permission(s) the lab needs, so nothing was created:\n  %s\nUse a role or user with these (an administrator's, for this lab), or add them to your policy",
 		len(missing), strings.Join(missing, "\n  "))
 }

@@ -183,8 +183,12 @@ func runCourse(ctx context.Context, out, errOut io.Writer, g *globals, course st
 	if err != nil {
 		return err
 	}
-	if err := preflight(ctx, sess, lab, course, errOut); err != nil {
+	warnings, err := preflight(ctx, sess, lab, course)
+	if err != nil {
 		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(errOut, "kmslab: %s\n", w)
 	}
 
 	r := newReport(out, course, asJSON, terminalWidth(out))

@@ -41,10 +41,14 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if err != nil {
 		return err
 	}
-	if err := preflight(ctx, sess, lab, course, cmd.ErrOrStderr()); err != nil {
+	// Warnings go on the confirmation screen: printed here, they would be
+	// behind the TUI until it closed.
+	warnings, err := preflight(ctx, sess, lab, course)
+	if err != nil {
 		return err
 	}
-	opts := ui.Options{Course: course, Labs: steps.Labs(), FixedLab: cmd.Flags().Changed("lab"), Lab: lab, Identity: id, Mode: ui.AWS, Progress: feed, Context: ctx}
+	opts := ui.Options{Course: course, Labs: steps.Labs(), FixedLab: cmd.Flags().Changed("lab"), Lab: lab, Identity: id, Mode: ui.AWS,
+		Warnings: warnings, Progress: feed, Context: ctx}
 	if sess.mode == Offline {
 		opts.Mode = ui.Offline
 		opts.Extras = simExtras{sess.srv}

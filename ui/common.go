@@ -31,6 +31,7 @@ type runInfo struct {
 	endpoint string
 	lab      *awsops.Lab // for the ledger's path; nil in tests
 	saveDir  string      // where c saves a step's commands; "" for the temporary directory
+	warnings []string    // Options.Warnings
 	remote   bool        // Options.Remote: no host files, no external editor
 	onEvent  func(Event) // Options.OnEvent
 	course   string      // the id of the lab walked, for Event.Lab

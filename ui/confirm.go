@@ -85,6 +85,12 @@ func (v *confirmView) refresh() {
 				"an emulator such as `kmslab serve` charges nothing.", w, ""),
 		}
 	}
+	if len(v.c.run.warnings) > 0 {
+		out = append(out, "", st.Bold.Render("The permissions check could not settle everything:"))
+		for _, warning := range v.c.run.warnings {
+			out = append(out, st.Warn.Render(wrapText("! "+warning, w, "/:")))
+		}
+	}
 	for _, it := range items {
 		out = append(out, "", st.Bold.Render("• "+it.What)+"  "+st.Accent.Render(it.Name),
 			lipgloss.NewStyle().PaddingLeft(2).Render(ansi.Wrap(it.Cost, max(w-2, 10), "")))

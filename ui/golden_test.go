@@ -25,6 +25,16 @@ func TestGolden(t *testing.T) {
 			m.goTo(screenConfirm, 0)
 			return m
 		}, false},
+		{"confirm_aws_warnings", func() Model {
+			dark := true
+			m := New(Options{Course: fxCourse(fixtureSteps()), Identity: fxIdentity, Names: fxNames, Mode: AWS,
+				Width: w, Height: h, Dark: &dark, SaveDir: fxSaveDir, Warnings: []string{
+					"IAM's policy simulator cannot check a federated user's permissions (arn:aws:sts::111122223333:federated-user/ada), " +
+						"so kmslab goes on without checking them; a step that is refused will say which permission it lacks.",
+				}})
+			m.goTo(screenConfirm, 0)
+			return m
+		}, false},
 		{"part1_pending", func() Model {
 			m := newFixtureModel(Offline, w, h, nil)
 			m.goTo(screenStep, 0)

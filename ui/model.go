@@ -154,7 +154,7 @@ func New(o Options) Model {
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.c = common{md: sharedMarkdown, keys: &keys, run: runInfo{
 		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
-		remote: o.Remote, onEvent: o.OnEvent, course: o.Course.ID,
+		warnings: o.Warnings, remote: o.Remote, onEvent: o.OnEvent, course: o.Course.ID,
 	}}
 	m.welcome = newWelcomeView(m.c, o.Course, o.Labs, o.FixedLab)
 	m.confirm = newConfirmView(m.c, o.Course)

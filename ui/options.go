@@ -36,6 +36,10 @@ type Options struct {
 	// for AWS itself; default: the one the lab's ledger records. The screens
 	// then name it instead of promising real resources and real costs.
 	Endpoint string
+	// Warnings are what the permissions check before the run could not
+	// settle (a federated caller, MFA it cannot see): the confirmation
+	// screen says them, where they are read before anything is created.
+	Warnings []string
 	// Extras, offline only, enables the at-rest and audit-trail panels.
 	Extras Extras
 	// Progress delivers awsops progress reports to the status line.
