@@ -7,8 +7,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
@@ -173,26 +171,8 @@ func TestChooserEndToEnd(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, err := sim.Start(ctx, sim.Options{})
-	if err != nil {
-		t.Fatalf("start sim: %v", err)
-	}
-	defer func() { _ = srv.Close() }()
-	cfg := aws.Config{
-		Region:                     srv.Region,
-		BaseEndpoint:               aws.String(srv.URL),
-		Credentials:                credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
-		DisableClockSkewCorrection: true,
-	}
 	feed := NewProgressFeed()
-	lab, err := awsops.New(cfg, awsops.Options{DisableLedger: true, Progress: feed.Report, RunID: "pick01"})
-	if err != nil {
-		t.Fatalf("new lab: %v", err)
-	}
-	id, err := lab.WhoAmI(ctx)
-	if err != nil {
-		t.Fatalf("who am i: %v", err)
-	}
+	_, lab, id := offlineLab(t, ctx, sim.Options{}, awsops.Options{Progress: feed.Report, RunID: "pick01"})
 	dark := true
 	env := steps.Envelope()
 	env.Experiments = nil

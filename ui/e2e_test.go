@@ -8,8 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
@@ -57,26 +55,8 @@ func TestEndToEndOffline(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, err := sim.Start(ctx, sim.Options{})
-	if err != nil {
-		t.Fatalf("start sim: %v", err)
-	}
-	defer func() { _ = srv.Close() }()
-	cfg := aws.Config{
-		Region:                     srv.Region,
-		BaseEndpoint:               aws.String(srv.URL),
-		Credentials:                credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
-		DisableClockSkewCorrection: true,
-	}
 	feed := NewProgressFeed()
-	lab, err := awsops.New(cfg, awsops.Options{DisableLedger: true, Progress: feed.Report, RunID: "e2e01"})
-	if err != nil {
-		t.Fatalf("new lab: %v", err)
-	}
-	id, err := lab.WhoAmI(ctx)
-	if err != nil {
-		t.Fatalf("who am i: %v", err)
-	}
+	srv, lab, id := offlineLab(t, ctx, sim.Options{}, awsops.Options{Progress: feed.Report, RunID: "e2e01"})
 	dark := true
 	m := New(Options{Lab: lab, Course: fxCourse(steps.All()), Identity: id, Mode: Offline, Extras: simExtras{srv},
 		Progress: feed, Dark: &dark, Context: ctx})

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
@@ -31,26 +29,8 @@ func TestEnvelopeEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	fixed := time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
-	srv, err := sim.Start(ctx, sim.Options{Clock: func() time.Time { return fixed }})
-	if err != nil {
-		t.Fatalf("start sim: %v", err)
-	}
-	defer func() { _ = srv.Close() }()
-	cfg := aws.Config{
-		Region:                     srv.Region,
-		BaseEndpoint:               aws.String(srv.URL),
-		Credentials:                credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
-		DisableClockSkewCorrection: true,
-	}
 	feed := NewProgressFeed()
-	lab, err := awsops.New(cfg, awsops.Options{DisableLedger: true, Progress: feed.Report, RunID: "env01", Clock: func() time.Time { return fixed }})
-	if err != nil {
-		t.Fatalf("new lab: %v", err)
-	}
-	id, err := lab.WhoAmI(ctx)
-	if err != nil {
-		t.Fatalf("who am i: %v", err)
-	}
+	_, lab, id := offlineLab(t, ctx, sim.Options{Clock: func() time.Time { return fixed }}, awsops.Options{Progress: feed.Report, RunID: "env01", Clock: func() time.Time { return fixed }})
 	dark := true
 	course := steps.Envelope()
 	course.Experiments = nil // walked by steps' tests; here the parts and cleanup

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"kmslab/awsops"
@@ -33,25 +31,7 @@ func TestGoldenEnvelopeExperiments(t *testing.T) {
 	fixed := time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
 	var seed [32]byte
 	binary.LittleEndian.PutUint64(seed[:], 1)
-	srv, err := sim.Start(ctx, sim.Options{Clock: func() time.Time { return fixed }, Rand: rand.NewChaCha8(seed)})
-	if err != nil {
-		t.Fatalf("start sim: %v", err)
-	}
-	defer func() { _ = srv.Close() }()
-	cfg := aws.Config{
-		Region:                     srv.Region,
-		BaseEndpoint:               aws.String(srv.URL),
-		Credentials:                credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
-		DisableClockSkewCorrection: true,
-	}
-	lab, err := awsops.New(cfg, awsops.Options{DisableLedger: true, RunID: "env01", Clock: func() time.Time { return fixed }})
-	if err != nil {
-		t.Fatalf("new lab: %v", err)
-	}
-	id, err := lab.WhoAmI(ctx)
-	if err != nil {
-		t.Fatalf("who am i: %v", err)
-	}
+	_, lab, id := offlineLab(t, ctx, sim.Options{Clock: func() time.Time { return fixed }, Rand: rand.NewChaCha8(seed)}, awsops.Options{RunID: "env01", Clock: func() time.Time { return fixed }})
 	course := steps.Envelope()
 	after := course.ExperimentsAfter()
 	var done []steps.Outcome

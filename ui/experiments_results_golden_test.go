@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -36,27 +34,9 @@ func TestGoldenExperimentResults(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	clock := &simtest.SkipClock{}
-	srv, err := sim.Start(ctx, sim.Options{Clock: clock.Now, Rand: rand.NewChaCha8([32]byte{'e', 'x', 'p'})})
-	if err != nil {
-		t.Fatalf("start sim: %v", err)
-	}
-	defer func() { _ = srv.Close() }()
-	cfg := aws.Config{
-		Region:                     srv.Region,
-		BaseEndpoint:               aws.String(srv.URL),
-		Credentials:                credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
-		DisableClockSkewCorrection: true,
-	}
-	lab, err := awsops.New(cfg, awsops.Options{DisableLedger: true, RunID: "res01",
+	_, lab, id := offlineLab(t, ctx, sim.Options{Clock: clock.Now, Rand: rand.NewChaCha8([32]byte{'e', 'x', 'p'})}, awsops.Options{RunID: "res01",
 		Clock: clock.Now, Sleep: clock.Sleep, KeyCacheTTL: sim.DefaultKeyCache,
 		WaitTimeout: 10 * time.Second, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond})
-	if err != nil {
-		t.Fatalf("new lab: %v", err)
-	}
-	id, err := lab.WhoAmI(ctx)
-	if err != nil {
-		t.Fatalf("who am i: %v", err)
-	}
 	course := steps.KMS()
 	var parts []steps.Outcome
 	for _, st := range course.Steps[:6] {
