@@ -152,3 +152,31 @@ func TestOneSentenceErrors(t *testing.T) {
 		t.Errorf("a commercial region's unknown key is a credentials problem: %v", err)
 	}
 }
+
+// TestExplainFailHints: explain reads what exists outside any run, so its
+// errors never point at the lab's steps, runs or cleanup.
+func TestExplainFailHints(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		code, what, want string
+	}{
+		{"NotFoundException", "key", "check the key's name, id or ARN, and the region"},
+		{"NoSuchEntity", "principal", "check the principal's name, id or ARN, and the region"},
+		{"ResourceNotFoundException", "table", "check the table's name, id or ARN, and the region"},
+		{"AccessDeniedException", "key", "lacks"},
+		{"ThrottlingException", "key", "run explain again"},
+		{"InternalFailure", "key", "run explain again"},
+	} {
+		err := explainFail(tc.what, "alias/x", &smithy.OperationError{ServiceID: "KMS", OperationName: "DescribeKey",
+			Err: &smithy.GenericAPIError{Code: tc.code, Message: "m"}})
+		got := err.Error()
+		if !strings.HasPrefix(got, "explain the decision on alias/x: ") || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q lacks %q", tc.code, got, tc.want)
+		}
+		for _, lab := range []string{"step", "new run", "cleanup"} {
+			if strings.Contains(got, lab) {
+				t.Errorf("%s: %q speaks of the lab's %s", tc.code, got, lab)
+			}
+		}
+	}
+}

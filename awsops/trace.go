@@ -89,18 +89,17 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 	if r.Table != "" {
 		return e.explainTable(ctx, r)
 	}
-	const op = "explain the decision"
 	out := &Trace{}
 	key, err := e.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(r.Key)})
 	if err != nil {
-		return nil, fail(op, r.Key, err)
+		return nil, explainFail("key", r.Key, err)
 	}
 	md := key.KeyMetadata
 	keyARN := aws.ToString(md.Arn)
 
 	who, err := e.principal(ctx, r.Principal)
 	if err != nil {
-		return nil, fail(op, r.Principal, err)
+		return nil, explainFail("principal", r.Principal, err)
 	}
 	in := policy.Input{
 		Request: policy.Request{
@@ -117,23 +116,23 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 	keyPolicy := ""
 	if p, err := e.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyARN), PolicyName: aws.String("default")}); err != nil {
 		if !denied(err) {
-			return nil, fail(op, keyARN, err)
+			return nil, explainFail("key", keyARN, err)
 		}
 		in.ResourceUnreadable = "no permission for kms:GetKeyPolicy"
 		out.Missing = append(out.Missing, "The key policy could not be read: the caller may not call kms:GetKeyPolicy on this key.")
 	} else if keyPolicy = aws.ToString(p.Policy); keyPolicy != "" {
 		doc, err := policy.Parse([]byte(keyPolicy))
 		if err != nil {
-			return nil, &Error{Op: op, Resource: keyARN, Message: "the key policy does not parse: " + err.Error(), Err: err}
+			return nil, &Error{Op: "explain the decision on", Resource: keyARN, Message: "the key policy does not parse: " + err.Error(), Err: err}
 		}
 		in.Resource = doc
 	}
 
 	if err := e.identityPolicies(ctx, who, &in, out); err != nil {
-		return nil, fail(op, who.arn, err)
+		return nil, explainFail("principal", who.arn, err)
 	}
 	if err := e.grants(ctx, keyARN, &in, out); err != nil {
-		return nil, fail(op, keyARN, err)
+		return nil, explainFail("key", keyARN, err)
 	}
 	out.Trace = policy.Explain(in)
 	e.simulate(ctx, who, in, keyPolicy, out)
@@ -147,16 +146,15 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html;
 // the policy is attached to the table's ARN, never its name).
 func (e *Explainer) explainTable(ctx context.Context, r TraceRequest) (*Trace, error) {
-	const op = "explain the decision"
 	out := &Trace{}
 	d, err := e.ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(r.Table)})
 	if err != nil {
-		return nil, fail(op, r.Table, err)
+		return nil, explainFail("table", r.Table, err)
 	}
 	tableARN := aws.ToString(d.Table.TableArn)
 	who, err := e.principal(ctx, r.Principal)
 	if err != nil {
-		return nil, fail(op, r.Principal, err)
+		return nil, explainFail("principal", r.Principal, err)
 	}
 	in := policy.Input{Request: policy.Request{
 		PrincipalARN: who.arn,
@@ -172,7 +170,7 @@ func (e *Explainer) explainTable(ctx context.Context, r TraceRequest) (*Trace, e
 		tablePolicy = aws.ToString(p.Policy)
 		doc, err := policy.Parse([]byte(tablePolicy))
 		if err != nil {
-			return nil, &Error{Op: op, Resource: tableARN, Message: "the table policy does not parse: " + err.Error(), Err: err}
+			return nil, &Error{Op: "explain the decision on", Resource: tableARN, Message: "the table policy does not parse: " + err.Error(), Err: err}
 		}
 		in.Resource = doc
 	case isCode(err, "PolicyNotFoundException"):
@@ -181,10 +179,10 @@ func (e *Explainer) explainTable(ctx context.Context, r TraceRequest) (*Trace, e
 		in.ResourceUnreadable = "no permission for dynamodb:GetResourcePolicy"
 		out.Missing = append(out.Missing, "The table policy could not be read: the caller may not call dynamodb:GetResourcePolicy on this table.")
 	default:
-		return nil, fail(op, tableARN, err)
+		return nil, explainFail("table", tableARN, err)
 	}
 	if err := e.identityPolicies(ctx, who, &in, out); err != nil {
-		return nil, fail(op, who.arn, err)
+		return nil, explainFail("principal", who.arn, err)
 	}
 	out.Trace = policy.Explain(in)
 	e.simulate(ctx, who, in, tablePolicy, out)
@@ -635,4 +633,29 @@ func (e *Explainer) simulate(ctx context.Context, who *caller, in policy.Input, 
 // denied reports an AWS refusal for lack of permission.
 func denied(err error) bool {
 	return err != nil && isCode(err, "AccessDenied", "AccessDeniedException")
+}
+
+// explainFail is fail for the explainer. It reads what exists now, outside
+// any run, so the lab's hints (retry the step, start a new run, cleanup)
+// would mislead: a missing key, principal or table is a name to check, and
+// other failures are worth one more try of explain itself. An access denial
+// keeps its hint, which names the permission.
+func explainFail(what, resource string, err error) error {
+	out := fail("explain the decision on", resource, err)
+	var e *Error
+	if !errors.As(out, &e) {
+		return out
+	}
+	switch e.Code {
+	case "AccessDenied", "AccessDeniedException":
+	case "NotFoundException", "NoSuchEntity", "ResourceNotFoundException":
+		e.Hint = "Check the " + what + "'s name, id or ARN, and the region (--region)"
+	case "ThrottlingException", "Throttling":
+		e.Hint = "AWS is throttling requests: wait a minute and run explain again"
+	default:
+		if e.Hint != "" && e.Hint != connectionHint {
+			e.Hint = "Run explain again; if it keeps failing, check the endpoint and your credentials"
+		}
+	}
+	return out
 }
