@@ -161,7 +161,7 @@ func TestExplainFailHints(t *testing.T) {
 		code, what, want string
 	}{
 		{"NotFoundException", "key", "check the key's name, id or ARN, and the region"},
-		{"NoSuchEntity", "principal", "check the principal's name, id or ARN, and the region"},
+		{"NoSuchEntity", "principal", "check the principal's ARN: a user or role that exists in this account"},
 		{"ResourceNotFoundException", "table", "check the table's name, id or ARN, and the region"},
 		{"AccessDeniedException", "key", "lacks"},
 		{"ThrottlingException", "key", "run explain again"},

@@ -650,6 +650,9 @@ func explainFail(what, resource string, err error) error {
 	case "AccessDenied", "AccessDeniedException":
 	case "NotFoundException", "NoSuchEntity", "ResourceNotFoundException":
 		e.Hint = "Check the " + what + "'s name, id or ARN, and the region (--region)"
+		if what == "principal" { // IAM is global: no region to check
+			e.Hint = "Check the principal's ARN: a user or role that exists in this account"
+		}
 	case "ThrottlingException", "Throttling":
 		e.Hint = "AWS is throttling requests: wait a minute and run explain again"
 	default:
