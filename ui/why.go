@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -67,7 +68,7 @@ func (p whyPanel) lead() string {
 	if kp == nil || kp.Unreadable != "" {
 		return "The key policy could not be read, so the decision below is partial."
 	}
-	var in []string
+	var allowing []*policy.StatementTrace
 	var root *policy.StatementTrace
 	for i := range kp.Statements {
 		s := &kp.Statements[i]
@@ -77,8 +78,9 @@ func (p whyPanel) lead() string {
 		if s.Applies && s.Delegates && root == nil {
 			root = s
 		}
-		in = append(in, whoFor(s))
+		allowing = append(allowing, s)
 	}
+	in := whoFor(allowing)
 	var out []string
 	if len(in) > 0 {
 		out = append(out, "The key policy lets in "+joinAnd(in)+".")
@@ -108,26 +110,44 @@ func (p whyPanel) lead() string {
 	return strings.Join(out, " ")
 }
 
-// whoFor says whom a key policy statement lets in, for what: "lab-admin
-// (kms:Encrypt, kms:Decrypt, … 3 more)", "the account, through IAM (kms:*)".
-func whoFor(s *policy.StatementTrace) string {
-	var who []string
-	for _, p := range s.Principals {
-		switch {
-		case p == "*":
-			who = append(who, "everyone")
-		case strings.HasSuffix(p, ":root") || (len(p) == 12 && strings.Trim(p, "0123456789") == ""):
-			who = append(who, "the account root")
-		default:
-			who = append(who, shortARN(p))
+// whoFor says whom the key policy's Allow statements let in, each principal
+// once with the actions of all its statements: "the account root (kms:*)",
+// "lab-admin (kms:Create*, kms:Describe*, … 19 more)". The console's policy
+// names the administrator in three statements; one entry reads as one person.
+func whoFor(statements []*policy.StatementTrace) []string {
+	var order []string
+	acts := map[string][]string{}
+	for _, s := range statements {
+		for _, p := range s.Principals {
+			var who string
+			switch {
+			case p == "*":
+				who = "everyone"
+			case strings.HasSuffix(p, ":root") || (len(p) == 12 && strings.Trim(p, "0123456789") == ""):
+				who = "the account root"
+			default:
+				who = shortARN(p)
+			}
+			if _, seen := acts[who]; !seen {
+				order = append(order, who)
+			}
+			for _, a := range s.Actions {
+				if !slices.Contains(acts[who], a) {
+					acts[who] = append(acts[who], a)
+				}
+			}
 		}
 	}
-	acts := s.Actions
-	what := strings.Join(acts, ", ")
-	if len(acts) > 2 {
-		what = fmt.Sprintf("%s, %s, … %d more", acts[0], acts[1], len(acts)-2)
+	out := make([]string, 0, len(order))
+	for _, who := range order {
+		a := acts[who]
+		what := strings.Join(a, ", ")
+		if len(a) > 2 {
+			what = fmt.Sprintf("%s, %s, … %d more", a[0], a[1], len(a)-2)
+		}
+		out = append(out, who+" ("+what+")")
 	}
-	return joinAnd(who) + " (" + what + ")"
+	return out
 }
 
 func joinAnd(l []string) string {

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"kmslab/policy"
 )
 
 // TestWhyPanel checks what the panel must never leave out: a disagreement
@@ -40,5 +43,23 @@ func TestWhyPanel(t *testing.T) {
 	after := whyPanel{st: st, tr: fxTrace(fxPolicyAfter), after: true}.View(90)
 	if !strings.Contains(ansi.Strip(after), "◀ now matches: names kmslab-user-demo01") || strings.Contains(after, "Implicit deny") {
 		t.Errorf("after the edit:\n%s", ansi.Strip(after))
+	}
+}
+
+// TestWhoForNamesEachPrincipalOnce: a principal named in several statements
+// is let in once, with all its actions; the account root and everyone read
+// as such.
+func TestWhoForNamesEachPrincipalOnce(t *testing.T) {
+	t.Parallel()
+	admin := "arn:aws:iam::111122223333:user/lab-admin"
+	got := whoFor([]*policy.StatementTrace{
+		{Principals: []string{"arn:aws:iam::111122223333:root"}, Actions: []string{"kms:*"}},
+		{Principals: []string{admin}, Actions: []string{"kms:Create*", "kms:Describe*"}},
+		{Principals: []string{admin, "arn:aws:iam::111122223333:user/bob"}, Actions: []string{"kms:Decrypt", "kms:Describe*"}},
+		{Principals: []string{"*"}, Actions: []string{"kms:DescribeKey"}},
+	})
+	want := []string{"the account root (kms:*)", "lab-admin (kms:Create*, kms:Describe*, … 1 more)", "bob (kms:Decrypt, kms:Describe*)", "everyone (kms:DescribeKey)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("whoFor = %q, want %q", got, want)
 	}
 }
