@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"kmslab/awsops"
+	"kmslab/internal/labtest"
 	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/steps"
@@ -17,7 +18,7 @@ import (
 
 // TestExperimentsEndToEnd walks the lab to part 6 with Enter, opens the
 // what-ifs with w, runs every experiment, and one more defined here with
-// steps and awsops alone (extraExperiment), with keys (predictions alternately
+// steps and awsops alone (labtest.ExtraExperiment), with keys (predictions alternately
 // right and wrong; the own policy first saved broken, then fixed, in the
 // textarea), goes back and walks on to cleanup and the summary's score.
 func TestExperimentsEndToEnd(t *testing.T) {
@@ -35,7 +36,7 @@ func TestExperimentsEndToEnd(t *testing.T) {
 		WaitTimeout: 10 * time.Second, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond})
 	dark := true
 	course := steps.KMS()
-	course.Experiments = append(course.Experiments, extraExperiment())
+	course.Experiments = append(course.Experiments, labtest.ExtraExperiment())
 	exps := course.Experiments
 	m := New(Options{Lab: lab, Course: course, Identity: id, Mode: Offline, Progress: feed, Dark: &dark,
 		Context: ctx})
@@ -147,28 +148,4 @@ func TestExperimentsEndToEnd(t *testing.T) {
 	}
 	send("enter")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-}
-
-// extraExperiment is an experiment the KMS lab does not have, made of
-// awsops' building blocks: the ui runs it as it runs the lab's own.
-func extraExperiment() steps.Experiment {
-	return steps.Experiment{
-		ID: "describe-disabled", Title: "Metadata of a disabled key's table",
-		Setup:   "The admin disables the key. May the test user still describe the table?",
-		Change:  "DisableKey, then EnableKey",
-		Predict: "user-describe",
-		Expect:  map[string]awsops.Decision{"user-describe": awsops.Allowed},
-		Why:     "A table's metadata is not encrypted with its key.",
-		CLI: func(awsops.Names, awsops.Identity) []string {
-			return []string{"aws kms disable-key --key-id \"$KEY_ID\""}
-		},
-		Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
-			if err := e.SetKeyEnabled(ctx, false); err != nil {
-				return err
-			}
-			e.Trace(ctx)
-			e.Probe(ctx, awsops.ProbeSpec{Name: "user-describe", As: awsops.AsTestUser, Call: awsops.CallDescribeTable})
-			return nil
-		},
-	}
 }
