@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 )
 
@@ -26,7 +27,7 @@ func TestForgedLedgerWithMatchingRunID(t *testing.T) {
 	ctx := context.Background()
 	ic, dc, kc := iam.NewFromConfig(e.cfg), dynamodb.NewFromConfig(e.cfg), kms.NewFromConfig(e.cfg)
 	const run = "yyy222"
-	names := awsops.NewNames(run)
+	names := ledger.NewNames(run)
 	if _, err := ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(names.User)}); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestForgedLedgerWithMatchingRunID(t *testing.T) {
 		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
 		BillingMode:          ddbtypes.BillingModePayPerRequest,
 		// Tagged, but for another run: not ours either.
-		Tags: []ddbtypes.Tag{{Key: aws.String(awsops.TagKey), Value: aws.String("other")}},
+		Tags: []ddbtypes.Tag{{Key: aws.String(ledger.TagKey), Value: aws.String("other")}},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +53,11 @@ func TestForgedLedgerWithMatchingRunID(t *testing.T) {
 	}
 
 	forged := `{"version":1,"run_id":"` + run + `","created":"2026-01-01T00:00:00Z","resources":[` +
-		`{"kind":"` + awsops.KindAccessKey + `","user":"` + names.User + `","state":"created","updated":"2026-01-01T00:00:00Z"},` +
-		`{"kind":"` + awsops.KindUser + `","name":"` + names.User + `","state":"created","updated":"2026-01-01T00:00:00Z"},` +
-		`{"kind":"` + awsops.KindTable + `","name":"` + names.Table + `","state":"created","updated":"2026-01-01T00:00:00Z"},` +
-		`{"kind":"` + awsops.KindAlias + `","name":"` + names.Alias + `","state":"created","updated":"2026-01-01T00:00:00Z"},` +
-		`{"kind":"` + awsops.KindKey + `","name":"` + aws.ToString(k.KeyMetadata.KeyId) + `","state":"created","updated":"2026-01-01T00:00:00Z"}]}`
+		`{"kind":"` + ledger.KindAccessKey + `","user":"` + names.User + `","state":"created","updated":"2026-01-01T00:00:00Z"},` +
+		`{"kind":"` + ledger.KindUser + `","name":"` + names.User + `","state":"created","updated":"2026-01-01T00:00:00Z"},` +
+		`{"kind":"` + ledger.KindTable + `","name":"` + names.Table + `","state":"created","updated":"2026-01-01T00:00:00Z"},` +
+		`{"kind":"` + ledger.KindAlias + `","name":"` + names.Alias + `","state":"created","updated":"2026-01-01T00:00:00Z"},` +
+		`{"kind":"` + ledger.KindKey + `","name":"` + aws.ToString(k.KeyMetadata.KeyId) + `","state":"created","updated":"2026-01-01T00:00:00Z"}]}`
 	if err := os.MkdirAll(filepath.Join(e.stateDir, "runs"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestForgedLedgerWithMatchingRunID(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	left, err := awsops.Leftovers(ctx, e.cfg, e.stateDir)
+	left, err := ledger.Leftovers(ctx, e.cfg, e.stateDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestForgedLedgerWithMatchingRunID(t *testing.T) {
 			t.Errorf("acted on %s %s: %s", f.Kind, f.Name, f.Outcome)
 		}
 	}
-	for _, kind := range []string{awsops.KindUser, awsops.KindTable, awsops.KindAlias, awsops.KindKey} {
+	for _, kind := range []string{ledger.KindUser, ledger.KindTable, ledger.KindAlias, ledger.KindKey} {
 		if !skipped[kind] {
 			t.Errorf("no refusal for the %s", kind)
 		}

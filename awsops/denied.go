@@ -2,7 +2,6 @@ package awsops
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/aws/smithy-go"
 )
@@ -38,24 +37,6 @@ func asDenied(err error, n need) *Denied {
 		d.Service = oe.Service()
 	}
 	return d
-}
-
-// servicePrefixes are the IAM action prefixes of the SDK clients' service
-// ids, so that a refused call names the permission it needed.
-var servicePrefixes = map[string]string{"IAM": "iam", "KMS": "kms", "DynamoDB": "dynamodb", "STS": "sts"}
-
-// calledAction is the IAM action of the SDK call err came from, e.g.
-// "iam:CreateUser", or "" when err does not say which call it was.
-func calledAction(err error) string {
-	var oe *smithy.OperationError
-	if !errors.As(err, &oe) {
-		return ""
-	}
-	prefix, ok := servicePrefixes[oe.Service()]
-	if !ok {
-		prefix = strings.ToLower(oe.Service())
-	}
-	return prefix + ":" + oe.Operation()
 }
 
 // Denied is an AccessDeniedException with what the lab knows about it. For

@@ -21,6 +21,9 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
 
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/policydoc"
 	"kmslab/policy"
 )
 
@@ -91,13 +94,13 @@ func ContextString(c map[string]string) string {
 func (l *Lab) GenerateDataKey(ctx context.Context, encCtx map[string]string) (DataKey, error) {
 	const op = "generate a data key"
 	if l.keyARN == "" {
-		return DataKey{}, &Error{Op: op, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
+		return DataKey{}, &awserr.Error{Op: op, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
 	}
 	out, err := l.kms.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{
 		KeyId: aws.String(l.keyARN), KeySpec: kmstypes.DataKeySpecAes256, EncryptionContext: encCtx,
 	})
 	if err != nil {
-		return DataKey{}, fail(op, l.keyID, err)
+		return DataKey{}, awserr.Fail(op, l.keyID, err)
 	}
 	return DataKey{KeyARN: aws.ToString(out.KeyId), Encrypted: out.CiphertextBlob, Context: maps.Clone(encCtx), plaintext: out.Plaintext}, nil
 }
@@ -218,7 +221,7 @@ func ParseContext(s string) (map[string]string, error) {
 // PutEnvelope stores an envelope in the run's table as the admin.
 func (l *Lab) PutEnvelope(ctx context.Context, e Envelope) error {
 	if _, err := l.ddb.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.names.Table), Item: e.item()}); err != nil {
-		return fail("store the envelope", l.names.Table, err)
+		return awserr.Fail("store the envelope", l.names.Table, err)
 	}
 	return nil
 }
@@ -231,7 +234,7 @@ func (l *Lab) GetEnvelope(ctx context.Context, id string, as Principal) (Envelop
 	c := l.ddb
 	if as == AsTestUser {
 		if l.test == nil {
-			return Envelope{}, &Error{Op: op, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
+			return Envelope{}, &awserr.Error{Op: op, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 		}
 		c = l.test.ddb
 	}
@@ -240,14 +243,14 @@ func (l *Lab) GetEnvelope(ctx context.Context, id string, as Principal) (Envelop
 		Key: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: id}},
 	})
 	if err != nil {
-		return Envelope{}, fail(op, l.names.Table, err)
+		return Envelope{}, awserr.Fail(op, l.names.Table, err)
 	}
 	if out.Item == nil {
-		return Envelope{}, &Error{Op: op, Resource: l.names.Table, Message: "there is no envelope " + id, Hint: "Store it first", Err: errors.New("no envelope " + id)}
+		return Envelope{}, &awserr.Error{Op: op, Resource: l.names.Table, Message: "there is no envelope " + id, Hint: "Store it first", Err: errors.New("no envelope " + id)}
 	}
 	e, err := fromItem(out.Item)
 	if err != nil {
-		return Envelope{}, fail(op, l.names.Table, err)
+		return Envelope{}, awserr.Fail(op, l.names.Table, err)
 	}
 	return e, nil
 }
@@ -274,7 +277,7 @@ func (l *Lab) OpenEnvelope(ctx context.Context, e Envelope, encCtx map[string]st
 	c := l.kms
 	if as == AsTestUser {
 		if l.test == nil {
-			return Opened{}, &Error{Op: op, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
+			return Opened{}, &awserr.Error{Op: op, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 		}
 		c = l.test.kms
 	}
@@ -284,7 +287,7 @@ func (l *Lab) OpenEnvelope(ctx context.Context, e Envelope, encCtx map[string]st
 		n := l.kmsNeed(as, "kms:Decrypt", l.keyARN)
 		p, jerr := judgeKMS(err, n)
 		if jerr != nil {
-			return o, fail(op, e.ID, jerr)
+			return o, awserr.Fail(op, e.ID, jerr)
 		}
 		o.Decision, o.Code, o.Reason, o.Denied = p.Decision, p.Code, p.Reason, asDenied(err, n)
 		return o, nil
@@ -293,7 +296,7 @@ func (l *Lab) OpenEnvelope(ctx context.Context, e Envelope, encCtx map[string]st
 	o.KeyARN = aws.ToString(out.KeyId)
 	secret, err := e.openLocally(out.Plaintext)
 	if err != nil {
-		return o, fail(op, e.ID, fmt.Errorf("KMS decrypted the data key but the local %s decryption failed: %w", LocalCipher, err))
+		return o, awserr.Fail(op, e.ID, fmt.Errorf("KMS decrypted the data key but the local %s decryption failed: %w", LocalCipher, err))
 	}
 	o.Decision, o.Secret = Allowed, string(secret)
 	return o, nil
@@ -339,7 +342,7 @@ func (l *Lab) RotateKey(ctx context.Context) ([]Rotation, error) {
 		return nil, err
 	}
 	if _, err := l.kms.RotateKeyOnDemand(ctx, &kms.RotateKeyOnDemandInput{KeyId: aws.String(l.keyARN)}); err != nil {
-		return nil, fail(op, l.keyID, err)
+		return nil, awserr.Fail(op, l.keyID, err)
 	}
 	var after []Rotation
 	err = l.wait(ctx, "RotateKey", "the key's rotation to complete", func(ctx context.Context) (bool, error) {
@@ -348,7 +351,7 @@ func (l *Lab) RotateKey(ctx context.Context) ([]Rotation, error) {
 		return len(after) > len(before), err
 	})
 	if err != nil {
-		return nil, fail("wait for the rotation", l.keyID, err)
+		return nil, awserr.Fail("wait for the rotation", l.keyID, err)
 	}
 	return after, nil
 }
@@ -360,7 +363,7 @@ func (l *Lab) ListRotations(ctx context.Context) ([]Rotation, error) {
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fail("list the key's rotations", l.keyID, err)
+			return nil, awserr.Fail("list the key's rotations", l.keyID, err)
 		}
 		for _, r := range page.Rotations {
 			out = append(out, Rotation{MaterialID: aws.ToString(r.KeyMaterialId), Date: aws.ToTime(r.RotationDate), Type: string(r.RotationType)})
@@ -369,53 +372,28 @@ func (l *Lab) ListRotations(ctx context.Context) ([]Rotation, error) {
 	return out, nil
 }
 
-// ScopedDecryptStatement is the key policy statement of the envelope lab's
-// part 6: principal may Decrypt and GenerateDataKey with this key only
-// when the request's encryption context has key = value.
-func ScopedDecryptStatement(sid, principal, key, value string) string {
-	return string(object{
-		{"Sid", marshalRaw(sid)},
-		{"Effect", marshalRaw("Allow")},
-		{"Principal", object{{"AWS", marshalRaw([]string{principal})}}.bytes()},
-		{"Action", marshalRaw([]string{"kms:Decrypt", "kms:GenerateDataKey"})},
-		{"Resource", marshalRaw("*")},
-		{"Condition", object{{"StringEquals", object{{"kms:EncryptionContext:" + key, marshalRaw(value)}}.bytes()}}.bytes()},
-	}.bytes())
-}
-
 // AddKeyPolicyStatement adds a statement to the run's key policy (replacing
 // one with the same Sid) and returns the change.
-func (l *Lab) AddKeyPolicyStatement(ctx context.Context, statement string) (PolicyChange, error) {
+func (l *Lab) AddKeyPolicyStatement(ctx context.Context, statement string) (policydoc.Change, error) {
 	const op = "edit the key policy"
 	before, err := l.rawKeyPolicy(ctx)
 	if err != nil {
-		return PolicyChange{}, err
+		return policydoc.Change{}, err
 	}
-	var st object
-	st, err = parseObject([]byte(statement))
+	after, err := policydoc.PutStatement(before, statement)
 	if err != nil {
-		return PolicyChange{}, fail(op, l.keyID, err)
-	}
-	base := before
-	if sid := sidOf(st); sid != "" {
-		if dropped, derr := DropStatement(before, sid); derr == nil {
-			base = dropped
-		}
-	}
-	after, err := WithStatement(base, statement)
-	if err != nil {
-		return PolicyChange{}, fail(op, l.keyID, err)
+		return policydoc.Change{}, awserr.Fail(op, l.keyID, err)
 	}
 	if err := l.putKeyPolicy(ctx, after); err != nil {
-		return PolicyChange{}, err
+		return policydoc.Change{}, err
 	}
-	b, a := PrettyJSON(before), PrettyJSON(after)
-	return PolicyChange{Before: b, After: a, Diff: DiffPolicies(b, a), Changed: b != a}, nil
+	b, a := policydoc.PrettyJSON(before), policydoc.PrettyJSON(after)
+	return policydoc.Change{Before: b, After: a, Diff: policydoc.DiffPolicies(b, a), Changed: b != a}, nil
 }
 
 // TraceDecrypt explains who's kms:Decrypt on the run's key with encCtx, as
 // made directly (not through a service), from the documents AWS holds now.
-func (l *Lab) TraceDecrypt(ctx context.Context, as Principal, encCtx map[string]string) (*Trace, error) {
+func (l *Lab) TraceDecrypt(ctx context.Context, as Principal, encCtx map[string]string) (*explain.Trace, error) {
 	principal := ""
 	switch {
 	case as == AsTestUser && l.user != nil:
@@ -423,10 +401,10 @@ func (l *Lab) TraceDecrypt(ctx context.Context, as Principal, encCtx map[string]
 	case as == AsAdmin && l.ident != nil:
 		principal = l.ident.ARN
 	default:
-		return nil, &Error{Op: "explain the decision", Message: errNoUser.Error(), Hint: "Run the lab's parts first", Err: errNoUser}
+		return nil, &awserr.Error{Op: "explain the decision", Message: errNoUser.Error(), Hint: "Run the lab's parts first", Err: errNoUser}
 	}
-	ex := &Explainer{kms: l.kms, iam: l.iam, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
-	return ex.Explain(ctx, TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: l.keyARN, EncryptionContext: encCtx})
+	ex := l.explainer()
+	return ex.Explain(ctx, explain.TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: l.keyARN, EncryptionContext: encCtx})
 }
 
 // EnvelopeSummary shows an envelope's stored parts as someone reading the
@@ -468,7 +446,7 @@ func (l *Lab) NewDataKey(ctx context.Context, encCtx map[string]string) (DataKey
 // forgets that key, and stores the envelope in the run's table.
 func (l *Lab) SealSecret(ctx context.Context, id string, secret []byte) (Envelope, error) {
 	if l.pending == nil {
-		return Envelope{}, &Error{Op: "seal the secret", Message: "there is no data key in hand", Hint: "Generate a data key first", Err: errors.New("no data key")}
+		return Envelope{}, &awserr.Error{Op: "seal the secret", Message: "there is no data key in hand", Hint: "Generate a data key first", Err: errors.New("no data key")}
 	}
 	env, err := l.pending.Seal(id, secret)
 	l.pending = nil
@@ -481,17 +459,17 @@ func (l *Lab) SealSecret(ctx context.Context, id string, secret []byte) (Envelop
 // ExplainDecrypt is Explain for a direct kms:Decrypt with encCtx by the
 // test user: IAM's policy simulator and the local trace, both given the
 // encryption context as the request's condition keys.
-func (l *Lab) ExplainDecrypt(ctx context.Context, encCtx map[string]string) (Explanation, error) {
-	return l.explainDecrypt(ctx, func(id Identity) (policy.RequestFacts, TraceRequest) {
+func (l *Lab) ExplainDecrypt(ctx context.Context, encCtx map[string]string) (explain.Explanation, error) {
+	return l.explainDecrypt(ctx, func(id Identity) (policy.RequestFacts, explain.TraceRequest) {
 		return policy.RequestFacts{Caller: policy.Caller{ARN: l.user.ARN, Account: id.Account}, KMS: true, EncryptionContext: encCtx},
-			TraceRequest{Principal: l.user.ARN, Action: "kms:Decrypt", Key: l.keyARN, EncryptionContext: encCtx}
+			explain.TraceRequest{Principal: l.user.ARN, Action: "kms:Decrypt", Key: l.keyARN, EncryptionContext: encCtx}
 	})
 }
 
 // TestUserARN is the test user's ARN, once part 5 created it.
 func (l *Lab) TestUserARN() (string, error) {
 	if l.user == nil {
-		return "", &Error{Op: "name the test user", Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
+		return "", &awserr.Error{Op: "name the test user", Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	return l.user.ARN, nil
 }
@@ -510,7 +488,7 @@ func (l *Lab) WaitToOpen(ctx context.Context, e Envelope, encCtx map[string]stri
 		return o.Decision == Allowed, nil
 	})
 	if err != nil {
-		return last, fail("wait for the test user's access", e.ID, err)
+		return last, awserr.Fail("wait for the test user's access", e.ID, err)
 	}
 	return last, nil
 }

@@ -7,6 +7,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/ledger"
 )
 
 // The envelope lab's experiments call KMS directly, with an encryption
@@ -81,16 +85,16 @@ func (e *Experiment) ProbeEnvelope(ctx context.Context, p EnvelopeProbe) Probe {
 		e.Note(fmt.Sprintf("%s: still %s when the wait gave up", label, last.Decision))
 	}
 	if callErr != nil {
-		last = Probe{Decision: Refused, Code: apiCode(callErr), Reason: callErr.Error()}
+		last = Probe{Decision: Refused, Code: awserr.Code(callErr), Reason: callErr.Error()}
 	}
 	last.Name, last.Call = p.Name, label
 	if ctx.Err() == nil {
-		ex := &Explainer{kms: l.kms, iam: l.iam, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
+		ex := l.explainer()
 		principal := l.user.ARN
 		if p.As == AsAdmin && l.ident != nil {
 			principal = l.ident.ARN
 		}
-		tr, err := ex.Explain(ctx, TraceRequest{Principal: principal, Action: p.Call.action(), Key: l.keyARN, EncryptionContext: p.Context})
+		tr, err := ex.Explain(ctx, explain.TraceRequest{Principal: principal, Action: p.Call.action(), Key: l.keyARN, EncryptionContext: p.Context})
 		if err != nil {
 			last.TraceError = err.Error()
 		} else {
@@ -158,27 +162,27 @@ func (e *Experiment) CreateSecondKey(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	entry, err := l.ledger.plan(KindKey, "", "")
+	entry, err := l.ledger.Plan(ledger.KindKey, "", "")
 	if err != nil {
-		return "", fail(op, "", err)
+		return "", awserr.Fail(op, "", err)
 	}
 	out, err := l.kms.CreateKey(ctx, &kms.CreateKeyInput{
 		Description: aws.String("kmslab run " + l.names.RunID + ": the envelope lab's re-encryption target"),
 		KeySpec:     kmstypes.KeySpecSymmetricDefault,
 		KeyUsage:    kmstypes.KeyUsageTypeEncryptDecrypt,
 		Policy:      aws.String(policy),
-		Tags:        []kmstypes.Tag{{TagKey: aws.String(TagKey), TagValue: aws.String(l.names.RunID)}},
+		Tags:        []kmstypes.Tag{{TagKey: aws.String(ledger.TagKey), TagValue: aws.String(l.names.RunID)}},
 	})
 	if err != nil {
-		return "", fail(op, "", err)
+		return "", awserr.Fail(op, "", err)
 	}
 	id, arn := aws.ToString(out.KeyMetadata.KeyId), aws.ToString(out.KeyMetadata.Arn)
-	if err := l.ledger.created(entry, id, arn); err != nil {
-		return "", fail(op, id, err)
+	if err := l.ledger.Created(entry, id, arn); err != nil {
+		return "", awserr.Fail(op, id, err)
 	}
 	e.second = arn
 	e.undo = append(e.undo, func(ctx context.Context) error {
-		f := l.cleaner(nil).scheduleKey(ctx, l.names.RunID, id)
+		f := l.cleaner(nil).ScheduleKey(ctx, l.names.RunID, id)
 		return f.Err
 	})
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "keys", Text: "+ " + arn + " (deletion scheduled when the experiment ends)\n"})
@@ -193,7 +197,7 @@ func (e *Experiment) DecryptReEncrypted(ctx context.Context, encCtx map[string]s
 	}
 	out, err := e.l.kms.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: e.reencrypted, EncryptionContext: encCtx})
 	if err != nil {
-		return "", fail("decrypt the re-encrypted data key", e.second, err)
+		return "", awserr.Fail("decrypt the re-encrypted data key", e.second, err)
 	}
 	clear(out.Plaintext)
 	return aws.ToString(out.KeyId), nil
@@ -206,12 +210,12 @@ func (e *Experiment) ScheduleDeletion(ctx context.Context, days int32) (string, 
 	l := e.l
 	out, err := l.kms.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(l.keyARN), PendingWindowInDays: aws.Int32(days)})
 	if err != nil {
-		return "", fail("schedule the key's deletion", l.keyID, err)
+		return "", awserr.Fail("schedule the key's deletion", l.keyID, err)
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error {
 		d, err := l.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(l.keyARN)})
 		if err != nil {
-			return fail("describe key", l.keyID, err)
+			return awserr.Fail("describe key", l.keyID, err)
 		}
 		if d.KeyMetadata.KeyState == kmstypes.KeyStatePendingDeletion {
 			if _, err := e.CancelDeletion(ctx); err != nil {
@@ -230,11 +234,11 @@ func (e *Experiment) ScheduleDeletion(ctx context.Context, days int32) (string, 
 func (e *Experiment) CancelDeletion(ctx context.Context) (string, error) {
 	l := e.l
 	if _, err := l.kms.CancelKeyDeletion(ctx, &kms.CancelKeyDeletionInput{KeyId: aws.String(l.keyARN)}); err != nil {
-		return "", fail("cancel the key's deletion", l.keyID, err)
+		return "", awserr.Fail("cancel the key's deletion", l.keyID, err)
 	}
 	d, err := l.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(l.keyARN)})
 	if err != nil {
-		return "", fail("describe key", l.keyID, err)
+		return "", awserr.Fail("describe key", l.keyID, err)
 	}
 	return string(d.KeyMetadata.KeyState), nil
 }

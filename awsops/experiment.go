@@ -13,6 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/partition"
+	"kmslab/awsops/policydoc"
 	"kmslab/policy"
 )
 
@@ -43,8 +48,8 @@ type Probe struct {
 	// says why it is missing.
 	// The JSON carries Told, the trace's decision in words; the whole trace
 	// stays out of it.
-	Trace      *Trace `json:"-"`
-	TraceError string `json:"traceError,omitempty"`
+	Trace      *explain.Trace `json:"-"`
+	TraceError string         `json:"traceError,omitempty"`
 	// Told is the trace told by policy.Narrate: what every screen and
 	// report says about this probe.
 	Told *policy.Told `json:"trace,omitempty"`
@@ -52,8 +57,8 @@ type Probe struct {
 	// to KMS, when the table has a resource-based policy: the table policy
 	// let the call through, the key decided apart (Trace). TableTold is it
 	// told by policy.Narrate.
-	TableTrace *Trace       `json:"-"`
-	TableTold  *policy.Told `json:"table_trace,omitempty"`
+	TableTrace *explain.Trace `json:"-"`
+	TableTold  *policy.Told   `json:"table_trace,omitempty"`
 }
 
 // Diff is one document an experiment changed, as a unified diff.
@@ -63,17 +68,17 @@ type Diff struct {
 	// Policy is the same change as computed once for every screen, when it is
 	// a change to an existing policy document, so the TUI draws it as it
 	// draws part 6's diff.
-	Policy *PolicyDiff `json:"-"`
+	Policy *policydoc.Diff `json:"-"`
 }
 
 // Trial is what one experiment did and found.
 type Trial struct {
-	ID       string        `json:"id"`
-	Probes   []Probe       `json:"probes"`
-	Diffs    []Diff        `json:"diffs,omitempty"`
-	Trace    *Explanation  `json:"trace,omitempty"`
-	CacheTTL time.Duration `json:"cache_ttl,omitempty"` // DynamoDB's table key cache, when it mattered
-	Notes    []string      `json:"notes,omitempty"`
+	ID       string               `json:"id"`
+	Probes   []Probe              `json:"probes"`
+	Diffs    []Diff               `json:"diffs,omitempty"`
+	Trace    *explain.Explanation `json:"trace,omitempty"`
+	CacheTTL time.Duration        `json:"cache_ttl,omitempty"` // DynamoDB's table key cache, when it mattered
+	Notes    []string             `json:"notes,omitempty"`
 	// Restored reports that the end-of-part-6 state was put back and read
 	// back equal; Mismatch says what differs when it was not.
 	Restored bool   `json:"restored"`
@@ -112,7 +117,7 @@ type LabState struct {
 func (s LabState) Diff(want LabState) string {
 	var out []string
 	if s.KeyPolicy != want.KeyPolicy {
-		out = append(out, "key policy:\n"+DiffPolicies(want.KeyPolicy, s.KeyPolicy).Unified())
+		out = append(out, "key policy:\n"+policydoc.DiffPolicies(want.KeyPolicy, s.KeyPolicy).Unified())
 	}
 	if s.KeyState != want.KeyState {
 		out = append(out, fmt.Sprintf("key state %s, want %s", s.KeyState, want.KeyState))
@@ -128,7 +133,7 @@ func (s LabState) Diff(want LabState) string {
 	cmp("customer managed policies", s.Policies, want.Policies)
 	cmp("items", s.ItemIDs, want.ItemIDs)
 	if s.TablePolicy != want.TablePolicy {
-		out = append(out, "table policy:\n"+DiffPolicies(want.TablePolicy, s.TablePolicy).Unified())
+		out = append(out, "table policy:\n"+policydoc.DiffPolicies(want.TablePolicy, s.TablePolicy).Unified())
 	}
 	return strings.Join(out, "\n")
 }
@@ -140,7 +145,7 @@ const experimentItemID = "written-by-test-user"
 func (l *Lab) State(ctx context.Context) (LabState, error) {
 	const op = "read the lab's state"
 	if l.user == nil || l.keyARN == "" {
-		return LabState{}, &Error{Op: op, Message: errNoUser.Error(), Hint: "Run the lab's parts first", Err: errNoUser}
+		return LabState{}, &awserr.Error{Op: op, Message: errNoUser.Error(), Hint: "Run the lab's parts first", Err: errNoUser}
 	}
 	var s LabState
 	var err error
@@ -149,7 +154,7 @@ func (l *Lab) State(ctx context.Context) (LabState, error) {
 	}
 	d, err := l.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(l.keyARN)})
 	if err != nil {
-		return LabState{}, fail(op, l.keyID, err)
+		return LabState{}, awserr.Fail(op, l.keyID, err)
 	}
 	s.KeyState = string(d.KeyMetadata.KeyState)
 	user := aws.String(l.user.Name)
@@ -157,7 +162,7 @@ func (l *Lab) State(ctx context.Context) (LabState, error) {
 	for ap.HasMorePages() {
 		out, err := ap.NextPage(ctx)
 		if err != nil {
-			return LabState{}, fail(op, l.user.Name, err)
+			return LabState{}, awserr.Fail(op, l.user.Name, err)
 		}
 		for _, p := range out.AttachedPolicies {
 			s.Attached = append(s.Attached, aws.ToString(p.PolicyArn))
@@ -167,7 +172,7 @@ func (l *Lab) State(ctx context.Context) (LabState, error) {
 	for ip.HasMorePages() {
 		out, err := ip.NextPage(ctx)
 		if err != nil {
-			return LabState{}, fail(op, l.user.Name, err)
+			return LabState{}, awserr.Fail(op, l.user.Name, err)
 		}
 		s.Inline = append(s.Inline, out.PolicyNames...)
 	}
@@ -175,7 +180,7 @@ func (l *Lab) State(ctx context.Context) (LabState, error) {
 	for gp.HasMorePages() {
 		out, err := gp.NextPage(ctx)
 		if err != nil {
-			return LabState{}, fail(op, l.keyID, err)
+			return LabState{}, awserr.Fail(op, l.keyID, err)
 		}
 		for _, g := range out.Grants {
 			ops := make([]string, len(g.Operations))
@@ -186,7 +191,7 @@ func (l *Lab) State(ctx context.Context) (LabState, error) {
 		}
 	}
 	if s.Policies, err = l.runPolicies(ctx); err != nil {
-		return LabState{}, fail(op, "", err)
+		return LabState{}, awserr.Fail(op, "", err)
 	}
 	if s.TablePolicy, err = l.tablePolicy(ctx); err != nil {
 		return LabState{}, err
@@ -256,7 +261,7 @@ type Experiment struct {
 func (l *Lab) RunExperiment(ctx context.Context, id string, want map[string]Decision, do func(context.Context, *Experiment) error) (Trial, error) {
 	op := "experiment " + id
 	if l.user == nil || l.test == nil || l.keyARN == "" || l.table == nil {
-		return Trial{ID: id}, &Error{Op: op, Message: "the lab has no key, table and test user yet", Hint: "Run the lab's parts first", Err: errNoUser}
+		return Trial{ID: id}, &awserr.Error{Op: op, Message: "the lab has no key, table and test user yet", Hint: "Run the lab's parts first", Err: errNoUser}
 	}
 	if l.baseline == nil {
 		b, err := l.State(ctx)
@@ -293,12 +298,12 @@ func (e *Experiment) UserName() string { return e.l.user.Name }
 func (e *Experiment) KeyARN() string { return e.l.keyARN }
 
 // Names are the run's resource names.
-func (e *Experiment) Names() Names { return e.l.names }
+func (e *Experiment) Names() ledger.Names { return e.l.names }
 
 // ViaService is the endpoint a service acting for the caller shows KMS
 // (kms:ViaService), e.g. "dynamodb" -> "dynamodb.us-east-1.amazonaws.com".
 func (e *Experiment) ViaService(service string) string {
-	return viaService(service, e.l.cfg.Region, e.l.partition)
+	return partition.ViaService(service, e.l.cfg.Region, e.l.partition)
 }
 
 // Note adds a line the result shows under the probes.
@@ -323,7 +328,7 @@ func (e *Experiment) AdminIsRoot() bool {
 
 // Trace records IAM's simulation and the local trace of the test user's
 // kms:Decrypt through DynamoDB, as the experiment left the policies.
-func (e *Experiment) Trace(ctx context.Context) *Explanation {
+func (e *Experiment) Trace(ctx context.Context) *explain.Explanation {
 	x, err := e.l.Explain(ctx)
 	if err != nil {
 		e.Note("no trace: " + err.Error())
@@ -366,7 +371,7 @@ func (e *Experiment) restore(ctx context.Context) error {
 		}
 		return now.Diff(*l.baseline) == "", nil
 	})
-	var we *WaitError
+	var we *awserr.WaitError
 	if err != nil && !errors.As(err, &we) {
 		errs = append(errs, err)
 	}
@@ -383,7 +388,7 @@ func (l *Lab) ensureSample(ctx context.Context) error {
 	}
 	out, err := l.kms.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(l.keyARN), Plaintext: []byte("kmslab experiment")})
 	if err != nil {
-		return fail("encrypt a sample for the experiments", l.keyID, err)
+		return awserr.Fail("encrypt a sample for the experiments", l.keyID, err)
 	}
 	l.sample = out.CiphertextBlob
 	return nil
@@ -392,7 +397,7 @@ func (l *Lab) ensureSample(ctx context.Context) error {
 // Expected is the decision the explanation predicts for the read through
 // DynamoDB: the local evaluation's verdict (policies, grants and key state),
 // or IAM's simulator's when there is no local trace.
-func (e Explanation) Expected() Decision {
+func Expected(e *explain.Explanation) Decision {
 	if e.Trace != nil && e.Trace.Trace != nil {
 		if e.Trace.Verdict() == "Allowed" {
 			return Allowed

@@ -9,6 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 )
 
 // The changes an experiment makes. Each records its diff in the trial,
@@ -24,16 +28,16 @@ func (e *Experiment) EditKeyPolicy(ctx context.Context, edit func(string) (strin
 	}
 	after, err := edit(raw)
 	if err != nil {
-		return fail("edit the key policy", l.keyID, err)
+		return awserr.Fail("edit the key policy", l.keyID, err)
 	}
-	before := PrettyJSON(raw)
-	after = PrettyJSON(after)
+	before := policydoc.PrettyJSON(raw)
+	after = policydoc.PrettyJSON(after)
 	e.kmsTouched = true
 	e.undo = append(e.undo, func(ctx context.Context) error { return l.putKeyPolicy(ctx, before) })
 	if err := l.putKeyPolicy(ctx, after); err != nil {
 		return err
 	}
-	pd := DiffPolicies(before, after)
+	pd := policydoc.DiffPolicies(before, after)
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key policy", Text: pd.Unified(), Policy: &pd})
 	return nil
 }
@@ -41,16 +45,16 @@ func (e *Experiment) EditKeyPolicy(ctx context.Context, edit func(string) (strin
 // ReplaceKeyPolicy checks a whole key policy (the learner's) and applies it
 // as EditKeyPolicy does.
 func (e *Experiment) ReplaceKeyPolicy(ctx context.Context, doc string) error {
-	if err := ValidateKeyPolicy(doc); err != nil {
-		return &Error{Op: "apply your key policy", Resource: e.l.keyID, Message: err.Error(), Hint: "Fix the policy and save again", Err: err}
+	if err := policydoc.ValidateKeyPolicy(doc); err != nil {
+		return &awserr.Error{Op: "apply your key policy", Resource: e.l.keyID, Message: err.Error(), Hint: "Fix the policy and save again", Err: err}
 	}
-	return e.EditKeyPolicy(ctx, func(string) (string, error) { return PrettyJSON(doc), nil })
+	return e.EditKeyPolicy(ctx, func(string) (string, error) { return policydoc.PrettyJSON(doc), nil })
 }
 
 func (l *Lab) putKeyPolicy(ctx context.Context, policy string) error {
 	_, err := l.kms.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(l.keyARN), PolicyName: aws.String("default"), Policy: aws.String(policy)})
 	if err != nil {
-		return fail("put key policy", l.keyID, err)
+		return awserr.Fail("put key policy", l.keyID, err)
 	}
 	return nil
 }
@@ -60,17 +64,17 @@ func (l *Lab) putKeyPolicy(ctx context.Context, policy string) error {
 func (e *Experiment) AttachPolicy(ctx context.Context, name, doc string) error {
 	l := e.l
 	const op = "create IAM policy"
-	entry, err := l.ledger.plan(KindManagedPolicy, name, "")
+	entry, err := l.ledger.Plan(ledger.KindManagedPolicy, name, "")
 	if err != nil {
-		return fail(op, name, err)
+		return awserr.Fail(op, name, err)
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error {
 		c := l.cleaner(nil)
-		f := c.deleteManagedPolicy(ctx, Leftover{Kind: KindManagedPolicy, Name: name, ARN: l.policyARN(name)}, l.user.Name)
+		f := c.DeleteManagedPolicy(ctx, ledger.Leftover{Kind: ledger.KindManagedPolicy, Name: name, ARN: l.policyARN(name)}, l.user.Name)
 		if f.Err != nil {
 			return f.Err
 		}
-		return l.ledger.deleted(KindManagedPolicy)
+		return l.ledger.Deleted(ledger.KindManagedPolicy)
 	})
 	out, err := l.iam.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String(name),
@@ -78,11 +82,11 @@ func (e *Experiment) AttachPolicy(ctx context.Context, name, doc string) error {
 		Description:    aws.String("kmslab run " + l.names.RunID + ": experiment " + e.id),
 	})
 	if err != nil {
-		return fail(op, name, err)
+		return awserr.Fail(op, name, err)
 	}
 	arn := aws.ToString(out.Policy.Arn)
-	if err := l.ledger.created(entry, "", arn); err != nil {
-		return fail(op, name, err)
+	if err := l.ledger.Created(entry, "", arn); err != nil {
+		return awserr.Fail(op, name, err)
 	}
 	// A policy created a moment ago may not be visible to the attach yet.
 	err = l.retryTransient(ctx, "RunExperiment", "IAM to show the new policy "+name, isNoSuchEntity, func(ctx context.Context) error {
@@ -90,10 +94,10 @@ func (e *Experiment) AttachPolicy(ctx context.Context, name, doc string) error {
 		return err
 	})
 	if err != nil {
-		return fail("attach IAM policy", name, err)
+		return awserr.Fail("attach IAM policy", name, err)
 	}
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "IAM policy " + name + " (new, attached to " + l.user.Name + ")",
-		Text: newDocDiff("IAM policy "+name, doc)})
+		Text: policydoc.NewDocDiff("IAM policy "+name, doc)})
 	return nil
 }
 
@@ -110,25 +114,25 @@ func (l *Lab) policyARN(name string) string {
 func (e *Experiment) PutInlinePolicy(ctx context.Context, name, doc string) error {
 	l := e.l
 	const op = "put inline IAM policy"
-	entry, err := l.ledger.plan(KindInlinePolicy, name, l.user.Name)
+	entry, err := l.ledger.Plan(ledger.KindInlinePolicy, name, l.user.Name)
 	if err != nil {
-		return fail(op, name, err)
+		return awserr.Fail(op, name, err)
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error {
 		_, err := l.iam.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String(l.user.Name), PolicyName: aws.String(name)})
-		if err != nil && !isCode(err, "NoSuchEntity") {
-			return fail("delete inline IAM policy", name, err)
+		if err != nil && !awserr.IsCode(err, "NoSuchEntity") {
+			return awserr.Fail("delete inline IAM policy", name, err)
 		}
-		return l.ledger.deleted(KindInlinePolicy)
+		return l.ledger.Deleted(ledger.KindInlinePolicy)
 	})
 	if _, err := l.iam.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(l.user.Name), PolicyName: aws.String(name), PolicyDocument: aws.String(doc)}); err != nil {
-		return fail(op, name, err)
+		return awserr.Fail(op, name, err)
 	}
-	if err := l.ledger.created(entry, "", ""); err != nil {
-		return fail(op, name, err)
+	if err := l.ledger.Created(entry, "", ""); err != nil {
+		return awserr.Fail(op, name, err)
 	}
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "inline IAM policy " + name + " (new, on " + l.user.Name + ")",
-		Text: newDocDiff("inline policy "+name, doc)})
+		Text: policydoc.NewDocDiff("inline policy "+name, doc)})
 	return nil
 }
 
@@ -138,9 +142,9 @@ func (e *Experiment) PutInlinePolicy(ctx context.Context, name, doc string) erro
 func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, error) {
 	l := e.l
 	const op = "create grant"
-	entry, err := l.ledger.plan(KindGrant, name, "")
+	entry, err := l.ledger.Plan(ledger.KindGrant, name, "")
 	if err != nil {
-		return "", fail(op, name, err)
+		return "", awserr.Fail(op, name, err)
 	}
 	out, err := l.kms.CreateGrant(ctx, &kms.CreateGrantInput{
 		KeyId:            aws.String(l.keyARN),
@@ -149,7 +153,7 @@ func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, erro
 		Name:             aws.String(name),
 	})
 	if err != nil {
-		return "", fail(op, name, err)
+		return "", awserr.Fail(op, name, err)
 	}
 	id := aws.ToString(out.GrantId)
 	e.kmsTouched = true
@@ -159,8 +163,8 @@ func (e *Experiment) CreateGrant(ctx context.Context, name string) (string, erro
 		}
 		e.grantTokens[id] = tok
 	}
-	if err := l.ledger.created(entry, "", ""); err != nil {
-		return "", fail(op, name, err)
+	if err := l.ledger.Created(entry, "", ""); err != nil {
+		return "", awserr.Fail(op, name, err)
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error { return e.RevokeGrant(ctx, id) })
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "grants on the key", Text: fmt.Sprintf("+ grant %s: %s may Decrypt\n", name, l.user.Name)})
@@ -173,10 +177,10 @@ func (e *Experiment) RevokeGrant(ctx context.Context, id string) error {
 	delete(e.grantTokens, id)
 	e.kmsTouched = true
 	_, err := l.kms.RevokeGrant(ctx, &kms.RevokeGrantInput{KeyId: aws.String(l.keyARN), GrantId: aws.String(id)})
-	if err != nil && !isCode(err, "NotFoundException", "InvalidGrantIdException") {
-		return fail("revoke grant", id, err)
+	if err != nil && !awserr.IsCode(err, "NotFoundException", "InvalidGrantIdException") {
+		return awserr.Fail("revoke grant", id, err)
 	}
-	return l.ledger.deleted(KindGrant)
+	return l.ledger.Deleted(ledger.KindGrant)
 }
 
 // SetKeyEnabled enables or disables the key. Disabling records the change
@@ -185,13 +189,13 @@ func (e *Experiment) SetKeyEnabled(ctx context.Context, enabled bool) error {
 	l := e.l
 	if enabled {
 		if _, err := l.kms.EnableKey(ctx, &kms.EnableKeyInput{KeyId: aws.String(l.keyARN)}); err != nil {
-			return fail("enable key", l.keyID, err)
+			return awserr.Fail("enable key", l.keyID, err)
 		}
 		return l.waitForTableRecovery(ctx)
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error { return e.SetKeyEnabled(ctx, true) })
 	if _, err := l.kms.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(l.keyARN)}); err != nil {
-		return fail("disable key", l.keyID, err)
+		return awserr.Fail("disable key", l.keyID, err)
 	}
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "key state", Text: "- Enabled\n+ Disabled\n"})
 	return nil
@@ -223,12 +227,12 @@ func (l *Lab) waitForTableRecovery(ctx context.Context) error {
 		}
 		return false, err
 	})
-	var we *WaitError
+	var we *awserr.WaitError
 	if errors.As(err, &we) {
 		we.Last = last
 	}
 	if err != nil {
-		return fail("wait for the table to be readable again", l.names.Table, err)
+		return awserr.Fail("wait for the table to be readable again", l.names.Table, err)
 	}
 	return nil
 }

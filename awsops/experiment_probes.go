@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/smithy-go"
 
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/explain"
 	"kmslab/policy"
 )
 
@@ -167,7 +169,7 @@ func (e *Experiment) Probe(ctx context.Context, p ProbeSpec) (Probe, bool) {
 		e.Note(fmt.Sprintf("%s: still %s when the wait gave up", call, last.Decision))
 	}
 	if callErr != nil {
-		last = Probe{Decision: Refused, Code: apiCode(callErr), Reason: callErr.Error()}
+		last = Probe{Decision: Refused, Code: awserr.Code(callErr), Reason: callErr.Error()}
 	}
 	if p.Name == "" {
 		return last, false // a preparatory call, not part of the result
@@ -271,14 +273,14 @@ func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 		}
 		principal = l.ident.ARN
 	}
-	ex := &Explainer{kms: l.kms, iam: l.iam, ddb: l.ddb, region: l.cfg.Region, secure: secureEndpoint(l.cfg), now: l.now}
-	r := TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: l.keyARN}
-	var table *Trace // DynamoDB's own decision on a read or write
+	ex := l.explainer()
+	r := explain.TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: l.keyARN}
+	var table *explain.Trace // DynamoDB's own decision on a read or write
 	switch p.Call {
 	case CallDescribeTable:
 		// Metadata needs no key: DynamoDB's own decision is the whole
 		// story, the table's resource-based policy taking part.
-		r = TraceRequest{Principal: principal, Action: "dynamodb:DescribeTable", Table: l.table.ARN}
+		r = explain.TraceRequest{Principal: principal, Action: "dynamodb:DescribeTable", Table: l.table.ARN}
 	case CallScan, CallPutItem:
 		r.Via = "dynamodb"
 		// Which of the two refused a read is not in the answer's code (it
@@ -289,11 +291,11 @@ func (e *Experiment) traceProbe(ctx context.Context, p ProbeSpec, out *Probe) {
 		if p.Call == CallPutItem {
 			action = "dynamodb:PutItem"
 		}
-		tt, err := ex.Explain(ctx, TraceRequest{Principal: principal, Action: action, Table: l.table.ARN})
+		tt, err := ex.Explain(ctx, explain.TraceRequest{Principal: principal, Action: action, Table: l.table.ARN})
 		if err == nil && tt.Trace != nil {
 			table = tt
 			if out.Decision == Refused && !policy.Narrate(tt.Trace).Allowed {
-				r, table = TraceRequest{Principal: principal, Action: action, Table: l.table.ARN}, nil
+				r, table = explain.TraceRequest{Principal: principal, Action: action, Table: l.table.ARN}, nil
 			}
 		}
 	}
@@ -319,7 +321,7 @@ func (e *Experiment) deleteItem(ctx context.Context) error {
 		Key:       map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: experimentItemID}},
 	})
 	if err != nil {
-		return fail("delete the experiment's item", l.names.Table, err)
+		return awserr.Fail("delete the experiment's item", l.names.Table, err)
 	}
 	return nil
 }

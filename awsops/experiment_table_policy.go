@@ -7,6 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/policydoc"
 )
 
 // The changes of the experiment where a table's resource-based policy, not
@@ -22,11 +25,11 @@ func (e *Experiment) DetachDynamoDBAccess(ctx context.Context) error {
 	l := e.l
 	arn := "arn:" + l.partition + ":iam::aws:policy/" + dynamoFullAccess
 	if _, err := l.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: aws.String(l.user.Name), PolicyArn: aws.String(arn)}); err != nil {
-		return fail("detach IAM policy", dynamoFullAccess, err)
+		return awserr.Fail("detach IAM policy", dynamoFullAccess, err)
 	}
 	e.undo = append(e.undo, func(ctx context.Context) error {
 		if _, err := l.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(l.user.Name), PolicyArn: aws.String(arn)}); err != nil {
-			return fail("attach IAM policy", dynamoFullAccess, err)
+			return awserr.Fail("attach IAM policy", dynamoFullAccess, err)
 		}
 		return nil
 	})
@@ -62,44 +65,30 @@ func (e *Experiment) PutTablePolicy(ctx context.Context, doc string) error {
 		return l.wait(ctx, "RunExperiment", "the table policy to be deletable", func(ctx context.Context) (bool, error) {
 			_, err := l.ddb.DeleteResourcePolicy(ctx, &dynamodb.DeleteResourcePolicyInput{ResourceArn: arn})
 			switch {
-			case err == nil, isCode(err, "PolicyNotFoundException"):
+			case err == nil, awserr.IsCode(err, "PolicyNotFoundException"):
 				return true, nil
-			case isCode(err, "ResourceInUseException", "LimitExceededException"):
+			case awserr.IsCode(err, "ResourceInUseException", "LimitExceededException"):
 				return false, nil
 			}
-			return false, fail("delete the table policy", l.names.Table, err)
+			return false, awserr.Fail("delete the table policy", l.names.Table, err)
 		})
 	})
 	if _, err := l.ddb.PutResourcePolicy(ctx, &dynamodb.PutResourcePolicyInput{ResourceArn: arn, Policy: aws.String(doc)}); err != nil {
-		return fail("put the table policy", l.names.Table, err)
+		return awserr.Fail("put the table policy", l.names.Table, err)
 	}
 	e.trial.Diffs = append(e.trial.Diffs, Diff{Label: "table policy (new, on " + l.names.Table + ")",
-		Text: newDocDiff("table policy", doc)})
+		Text: policydoc.NewDocDiff("table policy", doc)})
 	return nil
 }
 
 // tablePolicy reads the table's resource-based policy, "" when it has none.
 func (l *Lab) tablePolicy(ctx context.Context) (string, error) {
 	out, err := l.ddb.GetResourcePolicy(ctx, &dynamodb.GetResourcePolicyInput{ResourceArn: aws.String(l.table.ARN)})
-	if isCode(err, "PolicyNotFoundException") {
+	if awserr.IsCode(err, "PolicyNotFoundException") {
 		return "", nil
 	}
 	if err != nil {
-		return "", fail("read the table policy", l.names.Table, err)
+		return "", awserr.Fail("read the table policy", l.names.Table, err)
 	}
-	return PrettyJSON(aws.ToString(out.Policy)), nil
-}
-
-// TablePolicy is a table policy with one statement letting principal
-// perform actions on the table.
-func TablePolicy(sid, principal, tableARN string, actions []string) string {
-	st := object{
-		{"Sid", marshalRaw(sid)},
-		{"Effect", marshalRaw("Allow")},
-		{"Principal", []byte(`{"AWS": ` + string(marshalRaw(principal)) + `}`)},
-		{"Action", marshalRaw(actions)},
-		{"Resource", marshalRaw(tableARN)},
-	}
-	doc := object{{"Version", marshalRaw("2012-10-17")}, {"Statement", []byte("[" + string(st.bytes()) + "]")}}
-	return PrettyJSON(string(doc.bytes()))
+	return policydoc.PrettyJSON(aws.ToString(out.Policy)), nil
 }

@@ -8,6 +8,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 )
 
 // errNoKey is returned by steps that need the key before part 1 ran.
@@ -28,39 +32,39 @@ func (l *Lab) CreateKey(ctx context.Context) (Key, error) {
 		if err != nil {
 			return Key{}, err
 		}
-		entry, err := l.ledger.plan(KindKey, "", "")
+		entry, err := l.ledger.Plan(ledger.KindKey, "", "")
 		if err != nil {
-			return Key{}, fail(op, "", err)
+			return Key{}, awserr.Fail(op, "", err)
 		}
 		out, err := l.kms.CreateKey(ctx, &kms.CreateKeyInput{
 			Description: aws.String("kmslab run " + l.names.RunID + ": encrypts DynamoDB table " + l.names.Table),
 			KeySpec:     kmstypes.KeySpecSymmetricDefault,
 			KeyUsage:    kmstypes.KeyUsageTypeEncryptDecrypt,
-			Policy:      aws.String(consolePolicy(l.partition, id.Account, principal)),
-			Tags:        []kmstypes.Tag{{TagKey: aws.String(TagKey), TagValue: aws.String(l.names.RunID)}},
+			Policy:      aws.String(policydoc.ConsolePolicy(l.partition, id.Account, principal)),
+			Tags:        []kmstypes.Tag{{TagKey: aws.String(ledger.TagKey), TagValue: aws.String(l.names.RunID)}},
 		})
 		if err != nil {
-			return Key{}, fail(op, "", err)
+			return Key{}, awserr.Fail(op, "", err)
 		}
 		l.keyID = aws.ToString(out.KeyMetadata.KeyId)
 		l.keyARN = aws.ToString(out.KeyMetadata.Arn)
-		if err := l.ledger.created(entry, l.keyID, l.keyARN); err != nil {
-			return Key{}, fail(op, l.keyID, err)
+		if err := l.ledger.Created(entry, l.keyID, l.keyARN); err != nil {
+			return Key{}, awserr.Fail(op, l.keyID, err)
 		}
 	}
 	if !l.aliasMade {
 		const op = "create KMS alias"
-		entry, err := l.ledger.plan(KindAlias, l.names.Alias, "")
+		entry, err := l.ledger.Plan(ledger.KindAlias, l.names.Alias, "")
 		if err != nil {
-			return Key{}, fail(op, l.names.Alias, err)
+			return Key{}, awserr.Fail(op, l.names.Alias, err)
 		}
 		_, err = l.kms.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(l.names.Alias), TargetKeyId: aws.String(l.keyID)})
 		if err != nil && !l.aliasIsOurs(ctx, err) {
-			return Key{}, fail(op, l.names.Alias, err)
+			return Key{}, awserr.Fail(op, l.names.Alias, err)
 		}
 		l.aliasMade = true
-		if err := l.ledger.created(entry, "", ""); err != nil {
-			return Key{}, fail(op, l.names.Alias, err)
+		if err := l.ledger.Created(entry, "", ""); err != nil {
+			return Key{}, awserr.Fail(op, l.names.Alias, err)
 		}
 	}
 	return l.DescribeKey(ctx)
@@ -81,11 +85,11 @@ func (l *Lab) aliasIsOurs(ctx context.Context, err error) bool {
 func (l *Lab) DescribeKey(ctx context.Context) (Key, error) {
 	const op = "describe KMS key"
 	if l.keyARN == "" {
-		return Key{}, &Error{Op: op, Resource: l.names.Alias, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
+		return Key{}, &awserr.Error{Op: op, Resource: l.names.Alias, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
 	}
 	out, err := l.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(l.keyARN)})
 	if err != nil {
-		return Key{}, fail(op, l.keyID, err)
+		return Key{}, awserr.Fail(op, l.keyID, err)
 	}
 	m := out.KeyMetadata
 	k := Key{
@@ -114,17 +118,17 @@ func (l *Lab) GetKeyPolicy(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return PrettyJSON(p), nil
+	return policydoc.PrettyJSON(p), nil
 }
 
 func (l *Lab) rawKeyPolicy(ctx context.Context) (string, error) {
 	const op = "read key policy"
 	if l.keyARN == "" {
-		return "", &Error{Op: op, Resource: l.names.Alias, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
+		return "", &awserr.Error{Op: op, Resource: l.names.Alias, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
 	}
 	out, err := l.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(l.keyARN), PolicyName: aws.String("default")})
 	if err != nil {
-		return "", fail(op, l.keyID, err)
+		return "", awserr.Fail(op, l.keyID, err)
 	}
 	return aws.ToString(out.Policy), nil
 }

@@ -9,12 +9,15 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"kmslab/internal/sdkhttp"
-
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/partition"
+	"kmslab/internal/sdkhttp"
 )
 
 // Options tune a Lab. The zero value is usable.
@@ -75,9 +78,9 @@ type Progress struct {
 type Lab struct {
 	cfg    aws.Config
 	opts   Options
-	names  Names
+	names  ledger.Names
 	now    func() time.Time
-	ledger *ledgerFile
+	ledger *ledger.File
 
 	kms *kms.Client
 	ddb *dynamodb.Client
@@ -137,9 +140,9 @@ func (l *Lab) GoString() string { return l.String() }
 // custom endpoint with static keys). It makes no AWS call.
 func New(cfg aws.Config, opts Options) (*Lab, error) {
 	if opts.RunID == "" {
-		opts.RunID = NewRunID(rand.Reader)
+		opts.RunID = ledger.NewRunID(rand.Reader)
 	}
-	if !ValidRunID(opts.RunID) {
+	if !ledger.ValidRunID(opts.RunID) {
 		return nil, fmt.Errorf("run id %q: use 1 to 20 lowercase letters and digits", opts.RunID)
 	}
 	if opts.Clock == nil {
@@ -170,17 +173,17 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 		injected = opts.Sleep
 	}
 	if !opts.DisableLedger && opts.StateDir == "" {
-		dir, err := DefaultStateDir()
+		dir, err := ledger.DefaultStateDir()
 		if err != nil {
 			return nil, err
 		}
 		opts.StateDir = dir
 	}
-	ledger, err := openLedger(opts.StateDir, opts.RunID, !opts.DisableLedger, opts.Clock)
+	runLedger, err := ledger.Open(opts.StateDir, opts.RunID, !opts.DisableLedger, opts.Clock)
 	if err != nil {
 		return nil, err
 	}
-	cfg = withProbe(sdkhttp.Guard(cfg))
+	cfg = awserr.WithProbe(sdkhttp.Guard(cfg))
 	if cfg.Retryer == nil {
 		// A retryer the caller chose (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, a
 		// test's short one) stays.
@@ -189,9 +192,9 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	return &Lab{
 		cfg:    cfg,
 		opts:   opts,
-		names:  NewNames(opts.RunID),
+		names:  ledger.NewNames(opts.RunID),
 		now:    opts.Clock,
-		ledger: ledger,
+		ledger: runLedger,
 		kms:    kms.NewFromConfig(cfg),
 		ddb:    dynamodb.NewFromConfig(cfg),
 		iam:    iam.NewFromConfig(cfg),
@@ -199,28 +202,14 @@ func New(cfg aws.Config, opts Options) (*Lab, error) {
 	}, nil
 }
 
-// withProbe copies cfg with its credentials wrapped in a probe, so that
-// "no credentials" can be told apart from other failures.
-func withProbe(cfg aws.Config) aws.Config {
-	cfg = cfg.Copy()
-	if _, done := cfg.Credentials.(credentialsProbe); done {
-		return cfg
-	}
-	if cfg.Credentials != nil && aws.IsCredentialsProvider(cfg.Credentials, (*aws.AnonymousCredentials)(nil)) {
-		return cfg
-	}
-	cfg.Credentials = credentialsProbe{inner: cfg.Credentials}
-	return cfg
-}
-
 // Names returns the names of the run's resources.
-func (l *Lab) Names() Names { return l.names }
+func (l *Lab) Names() ledger.Names { return l.names }
 
 // LedgerPath is where the run's ledger lives ("" when disabled).
-func (l *Lab) LedgerPath() string { return l.ledger.path }
+func (l *Lab) LedgerPath() string { return l.ledger.Path() }
 
 // Ledger returns a copy of the run's ledger as it stands.
-func (l *Lab) Ledger() Ledger { return l.ledger.snapshot() }
+func (l *Lab) Ledger() ledger.Ledger { return l.ledger.Snapshot() }
 
 // WhoAmI asks STS who the admin is; its answer is what the user confirms
 // before anything is created. GetCallerIdentity needs no permission, so a
@@ -230,7 +219,7 @@ func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) {
 		return *l.ident, nil
 	}
 	if l.cfg.Region == "" {
-		return Identity{}, &Error{Op: "check identity", Message: "no AWS region is set",
+		return Identity{}, &awserr.Error{Op: "check identity", Message: "no AWS region is set",
 			Hint: "Pass --region, or set AWS_REGION or a region in your profile"}
 	}
 	if err := l.regionNameProblem(); err != nil {
@@ -241,7 +230,7 @@ func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) {
 		if rerr := l.regionCallProblem(err); rerr != nil {
 			return Identity{}, rerr
 		}
-		return Identity{}, fail("check identity", "", err)
+		return Identity{}, awserr.Fail("check identity", "", err)
 	}
 	id := Identity{
 		Account: aws.ToString(out.Account),
@@ -250,9 +239,9 @@ func (l *Lab) WhoAmI(ctx context.Context) (Identity, error) {
 		Region:  l.cfg.Region,
 	}
 	l.ident = &id
-	l.partition = partitionOf(id.ARN)
-	if err := l.ledger.setOrigin(id.Account, id.Region, aws.ToString(l.cfg.BaseEndpoint)); err != nil {
-		return Identity{}, fail("check identity", "", err)
+	l.partition = partition.Of(id.ARN)
+	if err := l.ledger.SetOrigin(id.Account, id.Region, aws.ToString(l.cfg.BaseEndpoint)); err != nil {
+		return Identity{}, awserr.Fail("check identity", "", err)
 	}
 	return id, nil
 }
@@ -294,4 +283,11 @@ type Identity struct {
 	ARN     string // as STS reports it (an assumed-role session for SSO)
 	UserID  string
 	Region  string
+}
+
+// ViaService is the kms:ViaService value of service acting for the caller
+// id, e.g. "dynamodb.us-east-1.amazonaws.com", for the commands the lab
+// shows.
+func ViaService(service string, id Identity) string {
+	return partition.ViaService(service, id.Region, partition.Of(id.ARN))
 }

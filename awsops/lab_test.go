@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"kmslab/awsops"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/ledger"
 	"kmslab/policy"
 	"kmslab/sim"
 	"kmslab/steps"
@@ -213,13 +215,13 @@ func TestWholeLab(t *testing.T) {
 	report, err := lab.Cleanup(ctx)
 	step("Cleanup", report, err)
 	want := map[string]string{
-		awsops.KindAccessKey: awsops.OutcomeDeleted, awsops.KindPolicy: "detached", awsops.KindUser: awsops.OutcomeDeleted,
-		awsops.KindTable: awsops.OutcomeDeleted, awsops.KindAlias: awsops.OutcomeDeleted, awsops.KindKey: awsops.OutcomeScheduled,
+		ledger.KindAccessKey: ledger.OutcomeDeleted, ledger.KindPolicy: "detached", ledger.KindUser: ledger.OutcomeDeleted,
+		ledger.KindTable: ledger.OutcomeDeleted, ledger.KindAlias: ledger.OutcomeDeleted, ledger.KindKey: ledger.OutcomeScheduled,
 	}
 	if len(report.Resources) != len(want) || !report.OK() {
 		t.Fatalf("cleanup report %+v", report)
 	}
-	for i, kind := range []string{awsops.KindAccessKey, awsops.KindPolicy, awsops.KindUser, awsops.KindTable, awsops.KindAlias, awsops.KindKey} {
+	for i, kind := range []string{ledger.KindAccessKey, ledger.KindPolicy, ledger.KindUser, ledger.KindTable, ledger.KindAlias, ledger.KindKey} {
 		if f := report.Resources[i]; f.Kind != kind || f.Outcome != want[kind] {
 			t.Errorf("fate %d = %+v, want %s %s", i, f, kind, want[kind])
 		}
@@ -246,7 +248,7 @@ func TestWholeLab(t *testing.T) {
 }
 
 // appliesDirectly reports whether the key policy statement sid lets the caller in by name.
-func appliesDirectly(tr *awsops.Trace, sid string) bool {
+func appliesDirectly(tr *explain.Trace, sid string) bool {
 	kp := tr.Policy(policy.KindKeyPolicy)
 	if kp == nil {
 		return false

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 )
 
@@ -41,7 +41,7 @@ func TestNextRunReusesAnEnabledKeyOnly(t *testing.T) {
 		t.Errorf("next run's key %s (%s), want the enabled key %s and its alias %s", k2.ID, k2.Alias, k1.ID, first.Names().Alias)
 	}
 	for _, r := range second.Ledger().Resources {
-		if r.Kind == awsops.KindKey || r.Kind == awsops.KindAlias {
+		if r.Kind == ledger.KindKey || r.Kind == ledger.KindAlias {
 			t.Errorf("the next run's ledger owns the reused key or its alias: %+v", r)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"kmslab/awsops/partition"
 )
 
 // deadConfig points at an address where nothing listens, with no retries:
@@ -42,10 +44,10 @@ func TestPartitionFromCallerARN(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			id := Identity{ARN: tc.arn, Account: "111122223333", Region: tc.region}
-			if p := partitionOf(tc.arn); p != tc.partition {
+			if p := partition.Of(tc.arn); p != tc.partition {
 				t.Errorf("partition %q, want %q", p, tc.partition)
 			}
-			if p := partitionOfRegion(tc.region); p != tc.partition {
+			if p := partition.OfRegion(tc.region); p != tc.partition {
 				t.Errorf("partition of region %q, want %q", p, tc.partition)
 			}
 			if v := ViaService("dynamodb", id); v != tc.via {
@@ -59,7 +61,7 @@ func TestPartitionFromCallerARN(t *testing.T) {
 			if p := principalFor(context.Background(), dead, id); p != tc.principal {
 				t.Errorf("principal %q, want %q", p, tc.principal)
 			}
-			l := &Lab{partition: partitionOf(tc.arn)}
+			l := &Lab{partition: partition.Of(tc.arn)}
 			if m := l.managedPolicyARN(dynamoFullAccess); m != tc.managed {
 				t.Errorf("managed policy %q, want %q", m, tc.managed)
 			}

@@ -11,6 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/partition"
 	"kmslab/policy"
 )
 
@@ -80,18 +83,18 @@ func (l *Lab) Preflight(ctx context.Context, actions []string) (PreflightResult,
 			entries = append(slices.Clone(base), boolEntry("aws:MultiFactorAuthPresent", true))
 		}
 		out, err := l.simulate(ctx, principal, g.resource, g.actions, entries)
-		if isCode(err, "AccessDenied", "AccessDeniedException") {
+		if awserr.IsCode(err, "AccessDenied", "AccessDeniedException") {
 			res.Warnings = append(res.Warnings, "You may not call iam:SimulatePrincipalPolicy, so kmslab cannot check your permissions before it starts; "+
 				"it goes on, and a step that is refused will say which permission it lacks.")
 			return PreflightResult{Warnings: res.Warnings}, nil
 		}
-		if isCode(err, "NoSuchEntity", "InvalidInput") {
+		if awserr.IsCode(err, "NoSuchEntity", "InvalidInput") {
 			res.Warnings = append(res.Warnings, "IAM's policy simulator does not know "+principal+
 				", so kmslab goes on without checking your permissions; a step that is refused will say which permission it lacks.")
 			return PreflightResult{Warnings: res.Warnings}, nil
 		}
 		if err != nil {
-			return res, fail(op, principal, err)
+			return res, awserr.Fail(op, principal, err)
 		}
 		for a, d := range out {
 			decided[a] = d
@@ -99,7 +102,7 @@ func (l *Lab) Preflight(ctx context.Context, actions []string) (PreflightResult,
 		if temporary {
 			out, err := l.simulate(ctx, principal, g.resource, g.actions, append(slices.Clone(base), boolEntry("aws:MultiFactorAuthPresent", false)))
 			if err != nil {
-				return res, fail(op, principal, err)
+				return res, awserr.Fail(op, principal, err)
 			}
 			for a, d := range out {
 				withoutMFA[a] = d
@@ -172,7 +175,7 @@ func (l *Lab) preflightContext(id Identity, principal string, kind callerType) [
 	case callerRole:
 		who.RoleARN = principal
 	}
-	c := policy.RequestContext(policy.RequestFacts{Caller: who, Time: l.now(), Secure: secureEndpoint(l.cfg)})
+	c := policy.RequestContext(policy.RequestFacts{Caller: who, Time: l.now(), Secure: explain.SecureEndpoint(l.cfg)})
 	keys := slices.Sorted(maps.Keys(c))
 	out := make([]iamtypes.ContextEntry, 0, len(keys)+1)
 	for _, k := range keys {
@@ -204,7 +207,7 @@ type actionGroup struct {
 func (l *Lab) byResource(id Identity, principal string, actions []string) []actionGroup {
 	p, acct, region := l.partition, id.Account, l.cfg.Region
 	if p == "" {
-		p = partitionOf(id.ARN)
+		p = partition.Of(id.ARN)
 	}
 	resourceOf := func(a string) string {
 		service, name, _ := strings.Cut(a, ":")
@@ -251,7 +254,7 @@ func (l *Lab) byResource(id Identity, principal string, actions []string) []acti
 }
 
 // keyPolicyGrants reports whether action is one on the lab's own key that
-// its key policy grants the admin by name (awsops/key_policy.go writes the
+// its key policy grants the admin by name (awsops/policydoc/key_users.go writes the
 // console's policy with the admin as key administrator and user).
 func (l *Lab) keyPolicyGrants(action string) bool {
 	service, name, _ := strings.Cut(action, ":")
@@ -303,14 +306,14 @@ func (l *Lab) simulate(ctx context.Context, principal, resource string, actions 
 // policy of the organization (some forbid IAM users). It returns nil for
 // any other error.
 func (l *Lab) refusedDespitePolicies(op, resource string, err error) error {
-	if !isCode(err, "AccessDenied", "AccessDeniedException") {
+	if !awserr.IsCode(err, "AccessDenied", "AccessDeniedException") {
 		return nil
 	}
-	action := calledAction(err)
+	action := awserr.CalledAction(err)
 	if action == "" || !l.simAllowed[action] {
 		return nil
 	}
-	return &Error{Op: op, Resource: resource, Code: apiCode(err), Err: err,
+	return &awserr.Error{Op: op, Resource: resource, Code: awserr.Code(err), Err: err,
 		Message: "AWS refused " + action + " although your IAM policies allow it, so something outside them denies it, most likely a service control policy of your organization (some forbid IAM users)",
 		Hint:    "Ask your organization's administrator for an exception, or run the lab in an account where IAM users may be created"}
 }

@@ -5,6 +5,8 @@ import (
 	"net"
 	"regexp"
 	"strings"
+
+	"kmslab/awsops/awserr"
 )
 
 // optInRegions are the regions an account must enable before use (those
@@ -68,7 +70,7 @@ func (l *Lab) regionCallProblem(err error) error {
 		return nil // a custom endpoint answers for every region name
 	}
 	region := l.cfg.Region
-	if isCode(err, "InvalidClientTokenId", "UnrecognizedClientException") && optInRegions[region] {
+	if awserr.IsCode(err, "InvalidClientTokenId", "UnrecognizedClientException") && optInRegions[region] {
 		return &RegionError{Region: region, Err: err,
 			Why:  "it is an opt-in region, and AWS answers as if your credentials were unknown there, as it does until the region is enabled for the account",
 			Hint: "enable it (AWS console, your account's AWS Regions settings) and wait until it is ready, or pass another --region"}

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"kmslab/awsops"
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/ledger"
 	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/sim/api"
@@ -111,7 +113,7 @@ func TestWaitForAccessGivesUpAtDeadline(t *testing.T) {
 	}
 	ctx := context.Background()
 	last, err := runLab(ctx, lab)
-	var ae *awsops.Error
+	var ae *awserr.Error
 	if !errors.As(err, &ae) || !strings.Contains(err.Error(), "gave up waiting") {
 		t.Fatalf("err = %v, want a lab error saying it gave up", err)
 	}
@@ -174,7 +176,7 @@ func TestPersistentThrottlingIsExplained(t *testing.T) {
 	e := startSim(t, sim.Options{Fault: th.fault})
 	lab := e.newLab(t, nil)
 	_, err := lab.CreateKey(context.Background())
-	var ae *awsops.Error
+	var ae *awserr.Error
 	if !errors.As(err, &ae) || ae.Code != "ThrottlingException" || !strings.Contains(ae.Hint, "throttling") {
 		t.Fatalf("err = %v", err)
 	}
@@ -188,15 +190,15 @@ func TestPersistentThrottlingIsExplained(t *testing.T) {
 }
 
 // cleanLeftovers plays a fresh `kmslab cleanup`: list, then remove.
-func cleanLeftovers(t *testing.T, e *env) awsops.CleanupReport {
+func cleanLeftovers(t *testing.T, e *env) ledger.CleanupReport {
 	t.Helper()
 	ctx := context.Background()
-	left, err := awsops.Leftovers(ctx, e.cfg, e.stateDir)
+	left, err := ledger.Leftovers(ctx, e.cfg, e.stateDir)
 	if err != nil {
 		t.Fatalf("Leftovers: %v", err)
 	}
-	var heard []awsops.Fate
-	report, err := awsops.CleanupLeftovers(ctx, e.cfg, e.stateDir, left, func(f awsops.Fate) { heard = append(heard, f) })
+	var heard []ledger.Fate
+	report, err := awsops.CleanupLeftovers(ctx, e.cfg, e.stateDir, left, func(f ledger.Fate) { heard = append(heard, f) })
 	if err != nil {
 		t.Fatalf("CleanupLeftovers: %v\nleftovers: %+v\nreport: %+v", err, left, report)
 	}
@@ -285,7 +287,7 @@ func TestLeftoversFromTagsAlone(t *testing.T) {
 	if entries, _ := os.ReadDir(e.stateDir); len(entries) != 0 {
 		t.Fatalf("a disabled ledger wrote %d entries", len(entries))
 	}
-	left, err := awsops.Leftovers(ctx, e.cfg, e.stateDir)
+	left, err := ledger.Leftovers(ctx, e.cfg, e.stateDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +298,7 @@ func TestLeftoversFromTagsAlone(t *testing.T) {
 		}
 		kinds[lo.Kind]++
 	}
-	for _, k := range []string{awsops.KindAccessKey, awsops.KindPolicy, awsops.KindUser, awsops.KindTable, awsops.KindAlias, awsops.KindKey} {
+	for _, k := range []string{ledger.KindAccessKey, ledger.KindPolicy, ledger.KindUser, ledger.KindTable, ledger.KindAlias, ledger.KindKey} {
 		if kinds[k] != 1 {
 			t.Errorf("%d leftover(s) of kind %s, want 1: %+v", kinds[k], k, left)
 		}
@@ -341,7 +343,7 @@ func TestCleanupNeverTouchesOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	left, err := awsops.Leftovers(ctx, e.cfg, e.stateDir)
+	left, err := ledger.Leftovers(ctx, e.cfg, e.stateDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,11 +402,11 @@ func TestCleanupWhenAlreadyGone(t *testing.T) {
 	}
 	gone := map[string]bool{}
 	for _, f := range report.Resources {
-		if f.Outcome == awsops.OutcomeGone {
+		if f.Outcome == ledger.OutcomeGone {
 			gone[f.Kind] = true
 		}
 	}
-	if !gone[awsops.KindTable] || !gone[awsops.KindAlias] || len(gone) != 2 {
+	if !gone[ledger.KindTable] || !gone[ledger.KindAlias] || len(gone) != 2 {
 		t.Errorf("report %+v", report)
 	}
 	e.assertEmpty(t)
@@ -476,7 +478,7 @@ func TestCredentialProblemsAreOneSentence(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = lab.WhoAmI(context.Background())
-			sentence, ok := awsops.CredentialsProblem(err)
+			sentence, ok := awserr.CredentialsProblem(err)
 			if !ok {
 				t.Fatalf("not recognised as a credentials problem: %v", err)
 			}

@@ -22,6 +22,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 )
 
@@ -64,7 +65,7 @@ func startSim(t *testing.T, opts sim.Options) *env {
 // opts are lab options with short backoffs, so waits take milliseconds.
 func (e *env) opts(progress func(awsops.Progress)) awsops.Options {
 	return awsops.Options{
-		RunID:          awsops.NewRunID(rand.Reader),
+		RunID:          ledger.NewRunID(rand.Reader),
 		StateDir:       e.stateDir,
 		Progress:       progress,
 		WaitTimeout:    20 * time.Second,
@@ -214,7 +215,7 @@ func (e *env) assertEmpty(t *testing.T) {
 // assertNoLedgers checks that every ledger under dir was removed.
 func assertNoLedgers(t *testing.T, dir string) {
 	t.Helper()
-	ledgers, err := awsops.LoadLedgers(dir)
+	ledgers, err := ledger.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

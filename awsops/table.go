@@ -11,6 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/ledger"
 )
 
 // CreateEncryptedTable creates the run's table encrypted with the run's key
@@ -18,7 +21,7 @@ import (
 // it while creating, so the admin must be allowed to use the key.
 func (l *Lab) CreateEncryptedTable(ctx context.Context) (Table, error) {
 	if l.keyARN == "" {
-		return Table{}, &Error{Op: "create table", Resource: l.names.Table, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
+		return Table{}, &awserr.Error{Op: "create table", Resource: l.names.Table, Message: errNoKey.Error(), Hint: "Create the key first", Err: errNoKey}
 	}
 	return l.createTable(ctx, &ddbtypes.SSESpecification{
 		Enabled:        aws.Bool(true),
@@ -42,9 +45,9 @@ func (l *Lab) createTable(ctx context.Context, sse *ddbtypes.SSESpecification) (
 	const op = "create table"
 	name := l.names.Table
 	if l.table == nil {
-		entry, err := l.ledger.plan(KindTable, name, "")
+		entry, err := l.ledger.Plan(ledger.KindTable, name, "")
 		if err != nil {
-			return Table{}, fail(op, name, err)
+			return Table{}, awserr.Fail(op, name, err)
 		}
 		out, err := l.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
 			TableName:            aws.String(name),
@@ -52,7 +55,7 @@ func (l *Lab) createTable(ctx context.Context, sse *ddbtypes.SSESpecification) (
 			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
 			BillingMode:          ddbtypes.BillingModePayPerRequest,
 			SSESpecification:     sse,
-			Tags:                 []ddbtypes.Tag{{Key: aws.String(TagKey), Value: aws.String(l.names.RunID)}},
+			Tags:                 []ddbtypes.Tag{{Key: aws.String(ledger.TagKey), Value: aws.String(l.names.RunID)}},
 		})
 		var arn string
 		switch {
@@ -61,10 +64,10 @@ func (l *Lab) createTable(ctx context.Context, sse *ddbtypes.SSESpecification) (
 		case l.tableIsOurs(ctx, err):
 			// An earlier attempt of this run created it; carry on waiting.
 		default:
-			return Table{}, fail(op, name, err)
+			return Table{}, awserr.Fail(op, name, err)
 		}
-		if err := l.ledger.created(entry, "", arn); err != nil {
-			return Table{}, fail(op, name, err)
+		if err := l.ledger.Created(entry, "", arn); err != nil {
+			return Table{}, awserr.Fail(op, name, err)
 		}
 		l.table = &Table{Name: name, ARN: arn}
 	}
@@ -75,7 +78,7 @@ func (l *Lab) createTable(ctx context.Context, sse *ddbtypes.SSESpecification) (
 		return t.Status == string(ddbtypes.TableStatusActive), err
 	})
 	if err != nil {
-		return Table{}, fail("wait for table", name, err)
+		return Table{}, awserr.Fail("wait for table", name, err)
 	}
 	l.table = &t
 	return t, nil
@@ -97,7 +100,7 @@ func (l *Lab) tableIsOurs(ctx context.Context, err error) bool {
 		return false
 	}
 	for _, tag := range out.Tags {
-		if aws.ToString(tag.Key) == TagKey && aws.ToString(tag.Value) == l.names.RunID {
+		if aws.ToString(tag.Key) == ledger.TagKey && aws.ToString(tag.Value) == l.names.RunID {
 			return true
 		}
 	}
@@ -108,7 +111,7 @@ func (l *Lab) tableIsOurs(ctx context.Context, err error) bool {
 func (l *Lab) DescribeTableEncryption(ctx context.Context) (Table, error) {
 	t, err := l.describeTable(ctx, l.ddb)
 	if err != nil {
-		return Table{}, fail("describe table", l.names.Table, err)
+		return Table{}, awserr.Fail("describe table", l.names.Table, err)
 	}
 	return t, nil
 }
@@ -145,11 +148,11 @@ func (l *Lab) describeTable(ctx context.Context, c *dynamodb.Client) (Table, err
 func (l *Lab) DescribeTableAsTestUser(ctx context.Context) (Table, error) {
 	const op = "describe table as the test user"
 	if l.test == nil {
-		return Table{}, &Error{Op: op, Resource: l.names.Table, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
+		return Table{}, &awserr.Error{Op: op, Resource: l.names.Table, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	t, err := l.describeTable(ctx, l.test.ddb)
 	if err != nil {
-		return Table{}, fail(op, l.names.Table, err)
+		return Table{}, awserr.Fail(op, l.names.Table, err)
 	}
 	return t, nil
 }
@@ -179,7 +182,7 @@ func (l *Lab) PutItem(ctx context.Context) (Item, error) {
 		}
 	}
 	if _, err := l.ddb.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.names.Table), Item: av}); err != nil {
-		return nil, fail("put item", l.names.Table, err)
+		return nil, awserr.Fail("put item", l.names.Table, err)
 	}
 	l.usedTable(cacheAdmin)
 	return it, nil
@@ -189,7 +192,7 @@ func (l *Lab) PutItem(ctx context.Context) (Item, error) {
 func (l *Lab) ScanAsAdmin(ctx context.Context) ([]Item, error) {
 	items, err := scan(ctx, l.ddb, l.names.Table)
 	if err != nil {
-		return nil, fail("scan table", l.names.Table, err)
+		return nil, awserr.Fail("scan table", l.names.Table, err)
 	}
 	l.usedTable(cacheAdmin)
 	return items, nil

@@ -11,6 +11,10 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 )
 
 // errNoUser is returned by steps that need the test user before part 4 ran.
@@ -38,14 +42,14 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 		return TestUser{}, err
 	}
 	if l.user == nil {
-		entry, err := l.ledger.plan(KindUser, name, "")
+		entry, err := l.ledger.Plan(ledger.KindUser, name, "")
 		if err != nil {
-			return TestUser{}, fail(op, name, err)
+			return TestUser{}, awserr.Fail(op, name, err)
 		}
 		var arn string
 		out, err := l.iam.CreateUser(ctx, &iam.CreateUserInput{
 			UserName: aws.String(name),
-			Tags:     []iamtypes.Tag{{Key: aws.String(TagKey), Value: aws.String(l.names.RunID)}},
+			Tags:     []iamtypes.Tag{{Key: aws.String(ledger.TagKey), Value: aws.String(l.names.RunID)}},
 		})
 		switch {
 		case err == nil:
@@ -56,20 +60,20 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 				if rerr := l.refusedDespitePolicies(op, name, err); rerr != nil {
 					return TestUser{}, rerr
 				}
-				return TestUser{}, fail(op, name, err)
+				return TestUser{}, awserr.Fail(op, name, err)
 			}
 		}
-		if err := l.ledger.created(entry, "", arn); err != nil {
-			return TestUser{}, fail(op, name, err)
+		if err := l.ledger.Created(entry, "", arn); err != nil {
+			return TestUser{}, awserr.Fail(op, name, err)
 		}
 		l.user = &TestUser{Name: name, ARN: arn}
 	}
 	if len(l.user.Policies) == 0 {
 		const op = "attach policy to test user"
 		policyARN := l.managedPolicyARN(dynamoFullAccess)
-		entry, err := l.ledger.plan(KindPolicy, policyARN, name)
+		entry, err := l.ledger.Plan(ledger.KindPolicy, policyARN, name)
 		if err != nil {
-			return TestUser{}, fail(op, name, err)
+			return TestUser{}, awserr.Fail(op, name, err)
 		}
 		// IAM may not show a user created a moment ago to its other calls
 		// yet: they answer NoSuchEntity until it has propagated.
@@ -81,19 +85,19 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 			return TestUser{}, rerr
 		}
 		if err != nil {
-			return TestUser{}, fail(op, name, err)
+			return TestUser{}, awserr.Fail(op, name, err)
 		}
-		if err := l.ledger.created(entry, "", policyARN); err != nil {
-			return TestUser{}, fail(op, name, err)
+		if err := l.ledger.Created(entry, "", policyARN); err != nil {
+			return TestUser{}, awserr.Fail(op, name, err)
 		}
 		l.user.Policies = []string{policyARN}
 	}
 	if l.test == nil {
 		const op = "create access key for test user"
 		// The key's id is unknown until it exists; cleanup lists the user's keys.
-		entry, err := l.ledger.plan(KindAccessKey, "", name)
+		entry, err := l.ledger.Plan(ledger.KindAccessKey, "", name)
 		if err != nil {
-			return TestUser{}, fail(op, name, err)
+			return TestUser{}, awserr.Fail(op, name, err)
 		}
 		var out *iam.CreateAccessKeyOutput
 		err = l.retryTransient(ctx, "CreateTestUser", "IAM to show the new user", isNoSuchEntity, func(ctx context.Context) error {
@@ -105,11 +109,11 @@ func (l *Lab) CreateTestUser(ctx context.Context) (TestUser, error) {
 			return TestUser{}, rerr
 		}
 		if err != nil {
-			return TestUser{}, fail(op, name, err)
+			return TestUser{}, awserr.Fail(op, name, err)
 		}
 		creds := &staticCreds{id: aws.ToString(out.AccessKey.AccessKeyId), secret: aws.ToString(out.AccessKey.SecretAccessKey)}
-		if err := l.ledger.created(entry, creds.id, ""); err != nil {
-			return TestUser{}, fail(op, name, err)
+		if err := l.ledger.Created(entry, creds.id, ""); err != nil {
+			return TestUser{}, awserr.Fail(op, name, err)
 		}
 		cfg := l.cfg.Copy()
 		cfg.Credentials = creds
@@ -139,7 +143,7 @@ func (l *Lab) waitForTestUser(ctx context.Context) error {
 		return false, retryableCredentials(err)
 	})
 	if err != nil {
-		return fail("wait for the test user's access key", l.names.User, err)
+		return awserr.Fail("wait for the test user's access key", l.names.User, err)
 	}
 	if l.table == nil {
 		return nil
@@ -154,18 +158,18 @@ func (l *Lab) waitForTestUser(ctx context.Context) error {
 		return false, retryableCredentials(err)
 	})
 	if err != nil {
-		return fail("wait for the test user's permissions", l.names.User, err)
+		return awserr.Fail("wait for the test user's permissions", l.names.User, err)
 	}
 	return nil
 }
 
 // isNoSuchEntity is IAM's answer about a name it does not show yet.
-func isNoSuchEntity(err error) bool { return isCode(err, "NoSuchEntity") }
+func isNoSuchEntity(err error) bool { return awserr.IsCode(err, "NoSuchEntity") }
 
 // retryableCredentials returns nil for the errors a new key or policy
 // gives while propagating, and err otherwise.
 func retryableCredentials(err error) error {
-	if credentialCodesRetry[apiCode(err)] {
+	if credentialCodesRetry[awserr.Code(err)] {
 		return nil
 	}
 	return err
@@ -183,7 +187,7 @@ func (l *Lab) userIsOurs(ctx context.Context, err error) string {
 		return ""
 	}
 	for _, t := range out.User.Tags {
-		if aws.ToString(t.Key) == TagKey && aws.ToString(t.Value) == l.names.RunID {
+		if aws.ToString(t.Key) == ledger.TagKey && aws.ToString(t.Value) == l.names.RunID {
 			return aws.ToString(out.User.Arn)
 		}
 	}
@@ -195,14 +199,14 @@ func (l *Lab) userIsOurs(ctx context.Context, err error) string {
 func (l *Lab) ScanAsTestUser(ctx context.Context) (Access, error) {
 	const op = "scan table as the test user"
 	if l.test == nil {
-		return Access{}, &Error{Op: op, Resource: l.names.Table, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
+		return Access{}, &awserr.Error{Op: op, Resource: l.names.Table, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	items, err := scan(ctx, l.test.ddb, l.names.Table)
 	if err != nil {
 		if d := asDenied(err, l.tableNeed(AsTestUser)); d != nil {
 			return Access{Denied: d}, nil
 		}
-		return Access{}, fail(op, l.names.Table, err)
+		return Access{}, awserr.Fail(op, l.names.Table, err)
 	}
 	l.usedTable(cacheUser)
 	return Access{Items: items}, nil
@@ -261,11 +265,11 @@ func (l *Lab) WaitForAccess(ctx context.Context) (Access, error) {
 		return a.Allowed(), nil
 	})
 	if err != nil {
-		var e *Error
+		var e *awserr.Error
 		if errors.As(err, &e) {
 			return last, err
 		}
-		return last, fail("wait for the test user's access", l.names.Table, err)
+		return last, awserr.Fail("wait for the test user's access", l.names.Table, err)
 	}
 	return last, nil
 }
@@ -273,35 +277,35 @@ func (l *Lab) WaitForAccess(ctx context.Context) (Access, error) {
 // GrantKeyUse adds the test user to the key policy's "Allow use of the key"
 // statement (creating it if absent), keeping every other statement.
 // Calling it again changes nothing and returns Changed false.
-func (l *Lab) GrantKeyUse(ctx context.Context) (PolicyChange, error) {
+func (l *Lab) GrantKeyUse(ctx context.Context) (policydoc.Change, error) {
 	const op = "grant the test user use of the key"
 	if l.user == nil {
-		return PolicyChange{}, &Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
+		return policydoc.Change{}, &awserr.Error{Op: op, Resource: l.names.User, Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}
 	}
 	raw, err := l.rawKeyPolicy(ctx)
 	if err != nil {
-		return PolicyChange{}, err
+		return policydoc.Change{}, err
 	}
-	after, added, err := addKeyUser(raw, l.user.ARN)
+	after, added, err := policydoc.AddKeyUser(raw, l.user.ARN)
 	if err != nil {
-		return PolicyChange{}, fail(op, l.keyID, err)
+		return policydoc.Change{}, awserr.Fail(op, l.keyID, err)
 	}
-	before := PrettyJSON(raw)
+	before := policydoc.PrettyJSON(raw)
 	if !added {
-		return PolicyChange{Before: before, After: before}, nil
+		return policydoc.Change{Before: before, After: before}, nil
 	}
 	// KMS may not yet know a user created seconds ago and then calls the
 	// policy malformed; that settles like any other propagation delay.
 	err = l.retryTransient(ctx, "GrantKeyUse", "KMS to recognise the new user", func(err error) bool {
-		return isCode(err, "MalformedPolicyDocumentException")
+		return awserr.IsCode(err, "MalformedPolicyDocumentException")
 	}, func(ctx context.Context) error {
 		_, err := l.kms.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(l.keyARN), PolicyName: aws.String("default"), Policy: aws.String(after)})
 		return err
 	})
 	if err != nil {
-		return PolicyChange{}, fail(op, l.keyID, err)
+		return policydoc.Change{}, awserr.Fail(op, l.keyID, err)
 	}
-	return PolicyChange{Before: before, After: after, Diff: DiffPolicies(before, after), Added: []string{l.user.ARN}, Changed: true}, nil
+	return policydoc.Change{Before: before, After: after, Diff: policydoc.DiffPolicies(before, after), Added: []string{l.user.ARN}, Changed: true}, nil
 }
 
 // TestUser is the restricted IAM user of part 4. Its secret access key is

@@ -6,55 +6,17 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"kmslab/awsops/awserr"
 )
-
-// errWaitTimeout ends a wait whose deadline passed.
-var errWaitTimeout = errors.New("gave up waiting")
-
-// WaitError is a wait for eventual consistency that ran out: what it waited
-// for, how long, and the last answer that kept it waiting (nil when the
-// state simply never matched).
-type WaitError struct {
-	What  string
-	Limit time.Duration
-	Last  error
-}
-
-func (e *WaitError) Error() string {
-	s := fmt.Sprintf("%v for %s after %s", errWaitTimeout, e.What, roundLimit(e.Limit))
-	if e.Last != nil {
-		s += ": " + e.Last.Error()
-	}
-	return s
-}
-
-// Unwrap lets errors.Is find errWaitTimeout and errors.As the last answer's
-// API error, whose code classifies the failure.
-func (e *WaitError) Unwrap() []error {
-	if e.Last == nil {
-		return []error{errWaitTimeout}
-	}
-	return []error{errWaitTimeout, e.Last}
-}
 
 // String renders p for a status line: "waiting for IAM ... (3 s, up to 2 min)".
 func (p Progress) String() string {
 	s := fmt.Sprintf("%s (%d s", p.Message, int(p.Elapsed.Round(time.Second)/time.Second))
 	if p.Limit > 0 {
-		s += ", up to " + roundLimit(p.Limit)
+		s += ", up to " + awserr.RoundLimit(p.Limit)
 	}
 	return s + ")"
-}
-
-// roundLimit says a wait's bound as a person would: "2 min", "90 s".
-func roundLimit(d time.Duration) string {
-	if d >= time.Minute && d%time.Minute == 0 {
-		return fmt.Sprintf("%d min", int(d/time.Minute))
-	}
-	if d >= time.Second {
-		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
-	}
-	return d.String()
 }
 
 // wait calls try until it reports done, fails, or the lab's WaitTimeout
@@ -81,7 +43,7 @@ func (l *Lab) waitFor(ctx context.Context, step, what string, limit time.Duratio
 		}
 		elapsed := max(l.now().Sub(start), slept)
 		if elapsed >= limit {
-			return &WaitError{What: what, Limit: limit}
+			return &awserr.WaitError{What: what, Limit: limit}
 		}
 		l.progress(Progress{Step: step, Message: "waiting for " + what, Elapsed: elapsed, Attempt: attempt, Limit: limit})
 		// Full jitter in [delay/2, delay) keeps parallel runs from retrying in step.
@@ -97,7 +59,7 @@ func (l *Lab) waitFor(ctx context.Context, step, what string, limit time.Duratio
 // retryTransient calls f until it succeeds or fails with an error that
 // transient says will pass (a name IAM does not show yet, a DeleteConflict
 // whose cause was just removed), within the lab's wait. When the wait runs
-// out, the error is a *WaitError carrying the last answer.
+// out, the error is a *awserr.WaitError carrying the last answer.
 func (l *Lab) retryTransient(ctx context.Context, step, what string, transient func(error) bool, f func(ctx context.Context) error) error {
 	var last error
 	err := l.wait(ctx, step, what, func(ctx context.Context) (bool, error) {
@@ -108,7 +70,7 @@ func (l *Lab) retryTransient(ctx context.Context, step, what string, transient f
 		}
 		return true, err
 	})
-	var we *WaitError
+	var we *awserr.WaitError
 	if errors.As(err, &we) && we.Last == nil {
 		we.Last = last
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 func newCleanupCmd(g *globals) *cobra.Command {
@@ -65,7 +66,7 @@ func cleanup(ctx context.Context, in io.Reader, out io.Writer, g *globals, dryRu
 	if err != nil {
 		return err
 	}
-	left, err := awsops.Leftovers(ctx, sess.cfg, dir)
+	left, err := ledger.Leftovers(ctx, sess.cfg, dir)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func cleanup(ctx context.Context, in io.Reader, out io.Writer, g *globals, dryRu
 		return nil
 	}
 	if len(left) == 0 {
-		fmt.Fprintf(out, "Nothing left behind in %s: no unfinished run ledgers, no resources tagged %s.\n", sess.cfg.Region, awsops.TagKey)
+		fmt.Fprintf(out, "Nothing left behind in %s: no unfinished run ledgers, no resources tagged %s.\n", sess.cfg.Region, ledger.TagKey)
 		return nil
 	}
 	fmt.Fprintf(out, "Left behind by earlier runs (region %s):\n", sess.cfg.Region)
@@ -114,7 +115,7 @@ func cleanup(ctx context.Context, in io.Reader, out io.Writer, g *globals, dryRu
 	if g.yes && live == "" {
 		fmt.Fprintln(out) // the prompt's answer separates the listing otherwise
 	}
-	rep, err := awsops.CleanupLeftovers(ctx, sess.cfg, dir, left, func(f awsops.Fate) {
+	rep, err := awsops.CleanupLeftovers(ctx, sess.cfg, dir, left, func(f ledger.Fate) {
 		fmt.Fprintln(out, cols.row(f.Kind, f.Name, f.Outcome))
 	})
 	if err != nil {
@@ -130,11 +131,11 @@ func cleanup(ctx context.Context, in io.Reader, out io.Writer, g *globals, dryRu
 // leaveRunning keeps of left what cleanup may offer: the resources of runs not
 // in progress, or only those of run when one is named. It says which runs it
 // leaves alone, and, for a named run in progress, why it looks live.
-func leaveRunning(left []awsops.Leftover, stateDir, run string, out io.Writer) (offer []awsops.Leftover, live string, err error) {
-	if run != "" && !awsops.ValidRunID(run) {
+func leaveRunning(left []ledger.Leftover, stateDir, run string, out io.Writer) (offer []ledger.Leftover, live string, err error) {
+	if run != "" && !ledger.ValidRunID(run) {
 		return nil, "", fmt.Errorf("--run %q is not a kmslab run id (the part after kmslab- in its resources' names)", run)
 	}
-	running, err := awsops.RunningRuns(stateDir, time.Now())
+	running, err := ledger.RunningRuns(stateDir, time.Now())
 	if err != nil {
 		return nil, "", err
 	}
@@ -159,7 +160,7 @@ func leaveRunning(left []awsops.Leftover, stateDir, run string, out io.Writer) (
 // long a name (a policy ARN, a user of a long run id) is.
 type cleanupColumns struct{ kind, name int }
 
-func columnsFor(left []awsops.Leftover) cleanupColumns {
+func columnsFor(left []ledger.Leftover) cleanupColumns {
 	var c cleanupColumns
 	for _, l := range left {
 		c.kind = max(c.kind, ansi.StringWidth(l.Kind))

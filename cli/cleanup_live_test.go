@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 )
 
@@ -77,7 +78,7 @@ func TestCleanupLeavesALiveRun(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Type the run id") || !strings.Contains(out, "Nothing was changed") {
 		t.Fatalf("cleanup --run of a live run answered y: %v\n%s", err, out)
 	}
-	if left, _ := awsops.Leftovers(ctx, cfg, state); len(left) == 0 {
+	if left, _ := ledger.Leftovers(ctx, cfg, state); len(left) == 0 {
 		t.Fatal("the live run's resources were removed")
 	}
 	out, err = runCLI(t, run+"\n", append(common, "--run", run, "--dry-run=false")...)

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 )
 
@@ -80,7 +81,7 @@ func TestCleanupCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Nothing was changed") {
 		t.Fatalf("answering no: %v\n%s", err, out)
 	}
-	if left, _ := awsops.Leftovers(ctx, cfg, state); len(left) == 0 {
+	if left, _ := ledger.Leftovers(ctx, cfg, state); len(left) == 0 {
 		t.Fatal("a dry run or a 'no' removed resources")
 	}
 
@@ -90,7 +91,7 @@ func TestCleanupCommand(t *testing.T) {
 	}
 	// The listing, then what happened to each, in the same columns.
 	checkLastColumnAligned(t, out, regexp.MustCompile(`  (ledger|tags|deleted|detached|scheduled|already)`))
-	left, err := awsops.Leftovers(ctx, cfg, state)
+	left, err := ledger.Leftovers(ctx, cfg, state)
 	if err != nil || len(left) != 0 {
 		t.Fatalf("left after cleanup: %v %v", left, err)
 	}
@@ -128,7 +129,7 @@ func checkLastColumnAligned(t *testing.T, out string, lastCol *regexp.Regexp) {
 }
 
 func TestCleanupColumns(t *testing.T) {
-	cols := columnsFor([]awsops.Leftover{{Kind: "kms key", Name: "k"}, {Kind: "policy attachment", Name: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}})
+	cols := columnsFor([]ledger.Leftover{{Kind: "kms key", Name: "k"}, {Kind: "policy attachment", Name: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}})
 	for _, tt := range []struct{ kind, name, rest, want string }{
 		{"kms key", "k", "ledger", "  kms key            k                                                 ledger"},
 		{"policy attachment", "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess", "tags",

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/steps"
 )
 
@@ -24,7 +25,7 @@ type pastedLab struct {
 // surroundings are set by the test: the endpoint (older CLIs ignore
 // AWS_ENDPOINT_URL, as scripts/awscli-lab.sh notes), no pager, a marker
 // before each step and an ERR trap that names every failing command.
-func pasteLab(t *testing.T, awsBin string, env []string, names awsops.Names, id awsops.Identity) pastedLab {
+func pasteLab(t *testing.T, awsBin string, env []string, names ledger.Names, id awsops.Identity) pastedLab {
 	t.Helper()
 	var script strings.Builder
 	script.WriteString(`aws() { command aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }` + "\n")
@@ -103,7 +104,7 @@ func TestCopiedCommandsRunAsPasted(t *testing.T) {
 				if mode == "identity-known" {
 					id = callerIdentity(t, awsBin, env)
 				}
-				lab := pasteLab(t, awsBin, env, awsops.NewNames("pasted"), id)
+				lab := pasteLab(t, awsBin, env, ledger.NewNames("pasted"), id)
 				checkPastedLab(t, lab, env)
 			})
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/steps"
 )
 
@@ -91,7 +92,7 @@ func (r *report) experimentsHeader(ttl fmt.Stringer) {
 	r.printf("\n")
 }
 
-func (r *report) experimentStart(x steps.Experiment, names awsops.Names, id awsops.Identity) {
+func (r *report) experimentStart(x steps.Experiment, names ledger.Names, id awsops.Identity) {
 	if r.json != nil {
 		return
 	}
@@ -101,7 +102,7 @@ func (r *report) experimentStart(x steps.Experiment, names awsops.Names, id awso
 	r.commands(x.CLI(names, id))
 }
 
-func (r *report) experimentDone(x steps.Experiment, names awsops.Names, id awsops.Identity, o steps.ExperimentOutcome) {
+func (r *report) experimentDone(x steps.Experiment, names ledger.Names, id awsops.Identity, o steps.ExperimentOutcome) {
 	if r.json != nil {
 		rec := experimentRecord{Experiment: x.Number, ID: x.ID, Title: x.Title, Setup: x.Setup, Change: x.Change,
 			Predict: x.Predict, Expect: x.Expect, CLI: x.CLI(names, id), Trial: o.Trial, Why: x.Why, Problems: o.Problems}

@@ -9,12 +9,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"kmslab/awsops"
+	"kmslab/awsops/explain"
 	"kmslab/policy"
 )
 
 func newExplainCmd(g *globals) *cobra.Command {
-	var req awsops.TraceRequest
+	var req explain.TraceRequest
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "explain",
@@ -68,7 +68,7 @@ kmslab explain --endpoint-url http://127.0.0.1:4566 \
 				return err
 			}
 			defer sess.Close()
-			tr, err := awsops.NewExplainer(sess.cfg).Explain(cmd.Context(), req)
+			tr, err := explain.New(sess.cfg).Explain(cmd.Context(), req)
 			if err != nil {
 				return err
 			}
@@ -78,7 +78,7 @@ kmslab explain --endpoint-url http://127.0.0.1:4566 \
 				// The trace as the engine wrote it, and the decision told
 				// as every screen tells it.
 				return enc.Encode(struct {
-					*awsops.Trace
+					*explain.Trace
 					Told policy.Told `json:"told"`
 				}{tr, policy.Narrate(tr.Trace)})
 			}
@@ -102,7 +102,7 @@ kmslab explain --endpoint-url http://127.0.0.1:4566 \
 
 // writeTrace prints a trace for people: the decision, the rules that led
 // to it, then every policy and statement with why it did or did not apply.
-func writeTrace(w io.Writer, tr *awsops.Trace) {
+func writeTrace(w io.Writer, tr *explain.Trace) {
 	fmt.Fprintf(w, "%s by %s\non %s\n", tr.Action, tr.Principal, tr.Resource)
 	for _, c := range tr.Context {
 		if c.Key == string(policy.KeyViaService) {

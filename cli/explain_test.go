@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
-	"kmslab/awsops"
+	"kmslab/awsops/policydoc"
 )
 
 // serveBinary runs a real `kmslab serve` process and returns the
@@ -237,7 +237,7 @@ func TestExplainTableAgainstServe(t *testing.T) {
 		t.Errorf("explain without a table policy:\n%s", out)
 	}
 	if _, err := ddb.PutResourcePolicy(ctx, &dynamodb.PutResourcePolicyInput{ResourceArn: aws.String(tableARN),
-		Policy: aws.String(awsops.TablePolicy("LetCarolIn", aws.ToString(u.User.Arn), tableARN, []string{"dynamodb:DescribeTable"}))}); err != nil {
+		Policy: aws.String(policydoc.TablePolicy("LetCarolIn", aws.ToString(u.User.Arn), tableARN, []string{"dynamodb:DescribeTable"}))}); err != nil {
 		t.Fatal(err)
 	}
 	out := explain("dynamodb:DescribeTable")

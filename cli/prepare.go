@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"kmslab/awsops"
+	"kmslab/awsops/awserr"
 	"kmslab/steps"
 )
 
@@ -28,17 +29,17 @@ func beforeAnything(what string, err error) error {
 	if sentence, ok := awsops.RegionProblem(err); ok {
 		return errors.New(sentence)
 	}
-	if sentence, ok := awsops.CredentialsProblem(err); ok {
+	if sentence, ok := awserr.CredentialsProblem(err); ok {
 		return errors.New(sentence)
 	}
-	if sentence, ok := awsops.ConnectionProblem(err); ok {
+	if sentence, ok := awserr.ConnectionProblem(err); ok {
 		return errors.New(sentence)
 	}
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted while trying to %s; nothing was created", what)
 	}
 	reason := err.Error()
-	var ae *awsops.Error
+	var ae *awserr.Error
 	if errors.As(err, &ae) {
 		reason = strings.TrimRight(ae.Message, ". ")
 		if ae.Code != "" && !strings.Contains(reason, ae.Code) {

@@ -12,6 +12,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 	"kmslab/internal/shellfmt"
 	"kmslab/internal/textwrap"
 	"kmslab/policy"
@@ -70,7 +73,7 @@ func (r *report) printf(format string, args ...any) {
 
 func (r *report) err() error { return r.werr }
 
-func (r *report) header(mode Mode, id awsops.Identity, names awsops.Names) {
+func (r *report) header(mode Mode, id awsops.Identity, names ledger.Names) {
 	r.mode = mode
 	where := "offline AWS (embedded, nothing leaves this machine)"
 	switch mode {
@@ -86,7 +89,7 @@ func (r *report) header(mode Mode, id awsops.Identity, names awsops.Names) {
 	r.printf("\n")
 }
 
-func (r *report) stepStart(st steps.Step, names awsops.Names, id awsops.Identity) {
+func (r *report) stepStart(st steps.Step, names ledger.Names, id awsops.Identity) {
 	if r.json != nil {
 		return
 	}
@@ -131,7 +134,7 @@ func (r *report) commands(cmds []string) {
 	}
 }
 
-func (r *report) stepDone(st steps.Step, names awsops.Names, id awsops.Identity, o steps.Outcome) {
+func (r *report) stepDone(st steps.Step, names ledger.Names, id awsops.Identity, o steps.Outcome) {
 	if r.json != nil {
 		rec := stepRecord{ID: st.ID, Kind: kindName(st.Kind), Title: st.Title, Status: o.Status.String(), Summary: o.Summary}
 		if st.Kind == steps.KindPart {
@@ -243,7 +246,7 @@ func (r *report) outcome(o steps.Outcome) {
 // trace prints the rule that decided, from the statement-by-statement
 // trace (kmslab explain prints all of it), and any disagreement with IAM's
 // policy simulator.
-func (r *report) trace(e *awsops.Explanation) {
+func (r *report) trace(e *explain.Explanation) {
 	if e == nil || e.Trace == nil {
 		return
 	}
@@ -300,7 +303,7 @@ func (r *report) denied(d awsops.Denied) {
 }
 
 // diff prints the policy diff awsops computed, as unified diff text.
-func (r *report) diff(d awsops.PolicyDiff) {
+func (r *report) diff(d policydoc.Diff) {
 	for _, line := range strings.Split(strings.TrimRight(d.Unified(), "\n"), "\n") {
 		switch {
 		case strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "+++"):
@@ -312,7 +315,7 @@ func (r *report) diff(d awsops.PolicyDiff) {
 	}
 }
 
-func (r *report) cleanup(c awsops.CleanupReport) {
+func (r *report) cleanup(c ledger.CleanupReport) {
 	kindW, nameW := 0, 0
 	for _, f := range c.Resources {
 		kindW, nameW = max(kindW, len(f.Kind)), max(nameW, len(f.Name))
@@ -336,7 +339,7 @@ func (r *report) items(items []awsops.Item) {
 	}
 }
 
-func (r *report) interruptedCleanup(rep awsops.CleanupReport, err error) {
+func (r *report) interruptedCleanup(rep ledger.CleanupReport, err error) {
 	r.printf("\n%s\n", r.st.title.Render("━━ Interrupted: cleaning up what was created"))
 	r.cleanup(rep)
 	if err != nil {

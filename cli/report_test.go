@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 	"kmslab/steps"
 )
 
@@ -21,7 +23,7 @@ const (
 )
 
 var (
-	rxNames = awsops.NewNames("demo01")
+	rxNames = ledger.NewNames("demo01")
 	rxID    = awsops.Identity{Account: "111122223333", ARN: "arn:aws:iam::111122223333:user/lab-admin", Region: "us-east-1"}
 	rxTable = awsops.Table{Name: "kmslab-demo01", Status: "ACTIVE", KeySchema: "id (S, HASH)",
 		SSE: awsops.SSE{Status: "ENABLED", Type: "KMS", KMSKeyARN: rxKeyARN}}
@@ -46,10 +48,10 @@ func reportFixture() ([]steps.Step, []steps.Outcome) {
 		{Status: steps.DeniedAsExpected, Summary: "kmslab-user-demo01 was refused kms:Decrypt.", // no explanation: what AWS said
 			Result: steps.ReadDenied{Denied: denied, Table: &rxTable}},
 		{Status: steps.Done, Summary: "kmslab-user-demo01 is now in \"Allow use of the key\" and reads 1 item in plain text.",
-			Result: steps.KeyUseGranted{Change: awsops.PolicyChange{Before: rxBefore, After: rxAfter, Added: []string{rxUserARN}, Changed: true,
-				Diff: awsops.DiffPolicies(rxBefore, rxAfter)}, Access: awsops.Access{Items: []awsops.Item{rxItem}}}},
-		{Status: steps.Done, Summary: "Removed 1 resource.", Result: steps.CleanedUp{Report: awsops.CleanupReport{Resources: []awsops.Fate{
-			{Kind: awsops.KindTable, Name: "kmslab-demo01", Outcome: "deleted"}}}}},
+			Result: steps.KeyUseGranted{Change: policydoc.Change{Before: rxBefore, After: rxAfter, Added: []string{rxUserARN}, Changed: true,
+				Diff: policydoc.DiffPolicies(rxBefore, rxAfter)}, Access: awsops.Access{Items: []awsops.Item{rxItem}}}},
+		{Status: steps.Done, Summary: "Removed 1 resource.", Result: steps.CleanedUp{Report: ledger.CleanupReport{Resources: []ledger.Fate{
+			{Kind: ledger.KindTable, Name: "kmslab-demo01", Outcome: "deleted"}}}}},
 	}
 	titles := []string{"Create a customer managed KMS key", "Encrypt a DynamoDB table with the key", "Add an item and read it back",
 		"Create a test user with DynamoDB access only", "Read the table as the test user", "Grant the test user use of the key", "Clean up"}
@@ -57,7 +59,7 @@ func reportFixture() ([]steps.Step, []steps.Outcome) {
 	for i := range all {
 		o := outcomes[i]
 		all[i] = steps.Step{Part: i + 1, ID: "step" + itoaTest(i+1), Title: titles[i],
-			CLI: func(n awsops.Names, _ awsops.Identity) []string {
+			CLI: func(n ledger.Names, _ awsops.Identity) []string {
 				return []string{"aws iam simulate-principal-policy --policy-source-arn " + rxUserARN +
 					" --action-names kms:Decrypt --resource-arns " + rxKeyARN + " --table-name " + n.Table}
 			},

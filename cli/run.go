@@ -14,6 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"kmslab/awsops"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 	"kmslab/sim"
 	"kmslab/steps"
 )
@@ -65,7 +68,7 @@ func numberWord(n int) string {
 func newLab(sess *session, g *globals, progress func(awsops.Progress)) (*awsops.Lab, error) {
 	opts := awsops.Options{Progress: progress}
 	if g.seeded {
-		opts.RunID = awsops.NewRunID(seededRand(g.seed + 1))
+		opts.RunID = ledger.NewRunID(seededRand(g.seed + 1))
 	}
 	if sess.mode == Offline {
 		opts.DisableLedger = true
@@ -103,8 +106,8 @@ type stepRecord struct {
 	Items       []awsops.Item        `json:"items,omitempty"`
 	User        *awsops.TestUser     `json:"user,omitempty"`
 	Access      *awsops.Access       `json:"access,omitempty"`
-	Explanation *awsops.Explanation  `json:"explanation,omitempty"`
-	Change      *awsops.PolicyChange `json:"change,omitempty"`
+	Explanation *explain.Explanation `json:"explanation,omitempty"`
+	Change      *policydoc.Change    `json:"change,omitempty"`
 	Cleanup     []cleanupRecord      `json:"cleanup,omitempty"`
 	Result      steps.Result         `json:"result,omitempty"`
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"kmslab/internal/testbin"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,7 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"kmslab/awsops"
+	"kmslab/awsops/ledger"
+	"kmslab/internal/testbin"
 	"kmslab/sim"
 	"kmslab/sim/api"
 	"kmslab/steps"
@@ -455,5 +455,5 @@ func TestRunSeedBinaryIsDeterministic(t *testing.T) {
 }
 
 func cleanOK() steps.CleanedUp {
-	return steps.CleanedUp{Report: awsops.CleanupReport{Resources: []awsops.Fate{{Kind: "kms key", Name: "k", Outcome: "scheduled for deletion in 7 days"}}}}
+	return steps.CleanedUp{Report: ledger.CleanupReport{Resources: []ledger.Fate{{Kind: "kms key", Name: "k", Outcome: "scheduled for deletion in 7 days"}}}}
 }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 	"kmslab/sim/audit"
 )
@@ -330,13 +330,13 @@ func writeSecret(path, secret string) (string, error) {
 }
 
 // stateDir is where kmslab keeps per-user state: the flag's value, else
-// awsops.DefaultStateDir ($XDG_STATE_HOME/kmslab when absolute, or
+// ledger.DefaultStateDir ($XDG_STATE_HOME/kmslab when absolute, or
 // ~/.local/state/kmslab), so serve and the ledgers agree on one place.
 func stateDir(flag string) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
-	return awsops.DefaultStateDir()
+	return ledger.DefaultStateDir()
 }
 
 func shellQuote(s string) string {

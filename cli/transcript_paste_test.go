@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/steps"
 )
 
@@ -22,7 +23,7 @@ func TestTranscriptPastesIntoBash(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}
-	names := awsops.NewNames("paste1")
+	names := ledger.NewNames("paste1")
 	var cmds [][]string
 	for _, st := range steps.All() {
 		if st.CLI != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 func cleanup() Step {
@@ -25,7 +26,7 @@ func cleanup() Step {
 			}
 			return ""
 		},
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			partition, _ := arnParts(id)
 			return []string{
 				fmt.Sprintf("for k in $(aws iam list-access-keys --user-name %s --query 'AccessKeyMetadata[].AccessKeyId' --output text); do "+
@@ -49,9 +50,9 @@ func cleanup() Step {
 			removed, scheduled := 0, false
 			for _, f := range report.Resources {
 				switch f.Outcome {
-				case awsops.OutcomeDeleted, "detached":
+				case ledger.OutcomeDeleted, "detached":
 					removed++
-				case awsops.OutcomeScheduled, awsops.OutcomeAlreadyScheduled:
+				case ledger.OutcomeScheduled, ledger.OutcomeAlreadyScheduled:
 					scheduled = true
 				}
 			}

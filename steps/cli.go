@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 // The commands a step shows must run as pasted, in order, into one shell:
@@ -33,13 +34,13 @@ func who(id awsops.Identity) (setup []string, partition, account, me string) {
 }
 
 // userARN is the test user's ARN as the commands name it.
-func userARN(partition, account string, n awsops.Names) string {
+func userARN(partition, account string, n ledger.Names) string {
 	return fmt.Sprintf("arn:%s:iam::%s:user/%s", partition, account, n.User)
 }
 
 // keyIDByAlias sets KEY_ID from the run's alias: KMS's key-policy and
 // deletion calls take a key id or ARN, never an alias.
-func keyIDByAlias(n awsops.Names) string {
+func keyIDByAlias(n ledger.Names) string {
 	return fmt.Sprintf("%s=$(aws kms describe-key --key-id %s --query KeyMetadata.KeyId --output text)", varKeyID, n.Alias)
 }
 

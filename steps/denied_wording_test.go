@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/sim/api"
@@ -62,7 +63,7 @@ func TestPart5VerdictForEveryDenialWording(t *testing.T) {
 			t.Cleanup(func() { _ = srv.Close() })
 			cfg := aws.Config{Region: srv.Region, BaseEndpoint: aws.String(srv.URL), HTTPClient: http.DefaultClient,
 				Credentials: credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, "")}
-			lab, err := awsops.New(cfg, awsops.Options{RunID: awsops.NewRunID(rand.Reader), DisableLedger: true,
+			lab, err := awsops.New(cfg, awsops.Options{RunID: ledger.NewRunID(rand.Reader), DisableLedger: true,
 				Clock: clock.Now, Sleep: clock.Sleep, WaitTimeout: 5 * time.Second, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)

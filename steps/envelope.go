@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"kmslab/awsops"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 )
 
 // The envelope lab's fixed values: the envelope kmslab stores, the one the
@@ -62,7 +65,7 @@ Every screen shows a live result, the AWS CLI command that does the same, and wh
 // envelopeResources are what the envelope lab creates, priced as AWS lists
 // them (https://aws.amazon.com/kms/pricing/: each rotation adds $1/month,
 // for the first two; https://aws.amazon.com/dynamodb/pricing/on-demand/).
-func envelopeResources(n awsops.Names) []Resource {
+func envelopeResources(n ledger.Names) []Resource {
 	return []Resource{
 		{"KMS key + alias", n.Alias, "$1/month, prorated hourly, while the key exists, plus $1/month for part 7's rotation: cents for this lab. " +
 			"Cleanup schedules its deletion after 7 days, the minimum AWS allows."},
@@ -108,7 +111,7 @@ func envDataKey() Step {
 		Title:   "Generate a data key bound to an encryption context",
 		Short:   "Get data key",
 		Explain: text("envelope2_data_key"),
-		CLI: func(n awsops.Names, _ awsops.Identity) []string {
+		CLI: func(n ledger.Names, _ awsops.Identity) []string {
 			return []string{
 				"# 64 bytes: openssl enc has no AES-GCM, so the commands use AES-256-CBC with the first 32 and HMAC-SHA256 with the last 32",
 				fmt.Sprintf("read -r %s %s <<< \"$(aws kms generate-data-key --key-id %s --number-of-bytes 64 \\\n"+
@@ -145,11 +148,11 @@ func envSeal() Step {
 		Title:   "Encrypt a secret locally and store the envelope",
 		Short:   "Seal & store",
 		Explain: text("envelope3_seal"),
-		CLI: func(n awsops.Names, _ awsops.Identity) []string {
+		CLI: func(n ledger.Names, _ awsops.Identity) []string {
 			return []string{
 				fmt.Sprintf("aws dynamodb create-table --table-name %s --attribute-definitions AttributeName=id,AttributeType=S \\\n"+
 					"  --key-schema AttributeName=id,KeyType=HASH --billing-mode PAY_PER_REQUEST --tags Key=%s,Value=%s",
-					n.Table, awsops.TagKey, n.RunID),
+					n.Table, ledger.TagKey, n.RunID),
 				fmt.Sprintf("aws dynamodb wait table-exists --table-name %s", n.Table),
 				fmt.Sprintf("KEY_HEX=$(base64 -d <<< \"$%s\" | od -An -tx1 -v | tr -d ' \\n')", varDataKey),
 				"IV_HEX=$(openssl rand -hex 16)",
@@ -186,7 +189,7 @@ func envSeal() Step {
 // getCLIEnvelope fetches the CLI's envelope into data-key.enc and shell
 // variables, in one call, as the commands of parts 4 to 7 need it; as
 // wraps the call (asTestUser).
-func getCLIEnvelope(n awsops.Names, as func(string) string) []string {
+func getCLIEnvelope(n ledger.Names, as func(string) string) []string {
 	return []string{
 		"read -r ENCRYPTED_KEY IV_HEX CT MAC <<< \"$(" + as(fmt.Sprintf("aws dynamodb get-item --table-name %s --key '{\"id\":{\"S\":\"%s\"}}' --consistent-read \\\n"+
 			"  --query 'Item.[encrypted_key.S,iv.S,ciphertext.S,mac.S]' --output text", n.Table, envelopeCLIID)) + ")\"",
@@ -217,7 +220,7 @@ func envRead() Step {
 		Title:   "Read it back: decrypt the data key, then the secret",
 		Short:   "Read it back",
 		Explain: text("envelope4_read"),
-		CLI: func(n awsops.Names, _ awsops.Identity) []string {
+		CLI: func(n ledger.Names, _ awsops.Identity) []string {
 			return append(getCLIEnvelope(n, asAdmin), openCLIEnvelope(asAdmin, envContext())...)
 		},
 		Run: func(ctx context.Context, lab *awsops.Lab) Outcome {
@@ -253,7 +256,7 @@ func envDenied() Step {
 		Title:   "As a test user with DynamoDB access only",
 		Short:   "Read as user",
 		Explain: text("envelope5_denied"),
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			cmds := part4().CLI(n, id)
 			cmds = append(cmds, "# the envelope is readable: DynamoDB access is all it takes")
 			cmds = append(cmds, getCLIEnvelope(n, asTestUser)...)
@@ -307,9 +310,9 @@ func runEnvDenied(ctx context.Context, lab *awsops.Lab) Outcome {
 // scopedPolicy is the key policy of part 6 as the commands write it: the
 // console's default, plus the statement scoped to tenant acme.
 func scopedPolicy(partition, account, me, user string) string {
-	p, err := awsops.WithStatement(awsops.ConsolePolicy(partition, account, me), awsops.ScopedDecryptStatement(scopedSid, user, ctxKey, ctxValue))
+	p, err := policydoc.WithStatement(policydoc.ConsolePolicy(partition, account, me), policydoc.ScopedDecryptStatement(scopedSid, user, ctxKey, ctxValue))
 	if err != nil {
-		return awsops.ConsolePolicy(partition, account, me)
+		return policydoc.ConsolePolicy(partition, account, me)
 	}
 	return p
 }
@@ -322,7 +325,7 @@ func envScoped() Step {
 		Title:   "Grant Decrypt for one tenant's encryption context",
 		Short:   "Scoped grant",
 		Explain: text("envelope6_scoped"),
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			setup, partition, account, me := who(id)
 			return append(setup,
 				keyIDByAlias(n),
@@ -355,12 +358,12 @@ func envScoped() Step {
 // ScopedAccess is the envelope lab's part 6: the key policy edit, the test
 // user's read with the right context, and the two refusals of the wrong one.
 type ScopedAccess struct {
-	Change       awsops.PolicyChange
+	Change       policydoc.Change
 	Right        awsops.Opened // the test user, tenant acme
 	WrongAsUser  awsops.Opened // the test user, tenant globex: the policy refuses
 	WrongAsAdmin awsops.Opened // the admin, tenant globex: the cryptography refuses
 	// Explanation traces the test user's refused request with the wrong context.
-	Explanation *awsops.Explanation
+	Explanation *explain.Explanation
 }
 
 func (ScopedAccess) isResult() {}
@@ -391,7 +394,7 @@ func runEnvScoped(ctx context.Context, lab *awsops.Lab) Outcome {
 	if err != nil {
 		return failed(err)
 	}
-	change, err := lab.AddKeyPolicyStatement(ctx, awsops.ScopedDecryptStatement(scopedSid, arn, ctxKey, ctxValue))
+	change, err := lab.AddKeyPolicyStatement(ctx, policydoc.ScopedDecryptStatement(scopedSid, arn, ctxKey, ctxValue))
 	if err != nil {
 		return failed(err)
 	}
@@ -422,7 +425,7 @@ func envRotate() Step {
 		Title:   "Rotate the key: old envelopes still open",
 		Short:   "Rotate key",
 		Explain: text("envelope7_rotate"),
-		CLI: func(n awsops.Names, _ awsops.Identity) []string {
+		CLI: func(n ledger.Names, _ awsops.Identity) []string {
 			return []string{
 				keyIDByAlias(n),
 				fmt.Sprintf("aws kms rotate-key-on-demand --key-id \"$%s\"", varKeyID),
@@ -477,7 +480,7 @@ func envRotate() Step {
 func envCleanup() Step {
 	s := cleanup()
 	s.Part = 8
-	s.CLI = func(n awsops.Names, id awsops.Identity) []string {
+	s.CLI = func(n ledger.Names, id awsops.Identity) []string {
 		return append(cleanup().CLI(n, id), "rm -f secret.enc data-key.enc key-policy.json")
 	}
 	return s

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 	"kmslab/steps"
 )
@@ -61,7 +62,7 @@ func TestEnvelopeCLIRunsAsPasted(t *testing.T) {
 			}
 			defer srv.Close()
 			course := steps.Envelope()
-			names := awsops.NewNames("clienv")
+			names := ledger.NewNames("clienv")
 			var script []string
 			script = append(script, "set -uo pipefail",
 				`aws() { command "$AWS_CLI" --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }`,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 // Probe names of the envelope lab's experiments: calls to KMS made directly
@@ -31,7 +32,7 @@ func probeOpen(ctx context.Context, e *awsops.Experiment, name string, as awsops
 
 // envCLIPrelude fetches envelope-1's data key into data-key.enc and the
 // key's id into KEY_ID, for the experiments' commands.
-func envCLIPrelude(n awsops.Names) []string {
+func envCLIPrelude(n ledger.Names) []string {
 	return []string{
 		keyIDByAlias(n),
 		fmt.Sprintf("aws dynamodb get-item --table-name %s --key '{\"id\":{\"S\":\"%s\"}}' --consistent-read --query Item.encrypted_key.S --output text | base64 -d > data-key.enc",
@@ -75,7 +76,7 @@ func EnvelopeExperiments() []Experiment {
 				}
 				return probeOpen(ctx, e, ProbeAdminOpen, awsops.AsAdmin, awsops.CallOpenEnvelope, nil)
 			},
-			CLI: func(n awsops.Names, _ awsops.Identity) []string {
+			CLI: func(n ledger.Names, _ awsops.Identity) []string {
 				return append(envCLIPrelude(n),
 					"# as the test user: AccessDeniedException",
 					asTestUser(decryptCLI(nil))+" || true",
@@ -103,7 +104,7 @@ func EnvelopeExperiments() []Experiment {
 				}
 				return probeOpen(ctx, e, ProbeUserOpen, awsops.AsTestUser, awsops.CallOpenEnvelope, otherContext())
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				setup, partition, account, _ := who(id)
 				c := append(setup, envCLIPrelude(n)...)
 				c = append(c,
@@ -145,10 +146,10 @@ func EnvelopeExperiments() []Experiment {
 				}
 				return probeOpen(ctx, e, ProbeUserReEncrypt, awsops.AsTestUser, awsops.CallReEncrypt, envContext())
 			},
-			CLI: func(n awsops.Names, _ awsops.Identity) []string {
+			CLI: func(n ledger.Names, _ awsops.Identity) []string {
 				return append(envCLIPrelude(n),
 					fmt.Sprintf("aws kms get-key-policy --key-id \"$%s\" --policy-name default --query Policy --output text > policy-part6.json", varKeyID),
-					fmt.Sprintf("KEY2=$(aws kms create-key --policy file://policy-part6.json --tags TagKey=%s,TagValue=%s --query KeyMetadata.Arn --output text)", awsops.TagKey, n.RunID),
+					fmt.Sprintf("KEY2=$(aws kms create-key --policy file://policy-part6.json --tags TagKey=%s,TagValue=%s --query KeyMetadata.Arn --output text)", ledger.TagKey, n.RunID),
 					"aws kms re-encrypt --ciphertext-blob fileb://data-key.enc --source-encryption-context "+cliContext(envContext())+
 						" \\\n  --destination-key-id \"$KEY2\" --destination-encryption-context "+cliContext(envContext())+" --query CiphertextBlob --output text | base64 -d > data-key2.enc",
 					"aws kms decrypt --ciphertext-blob fileb://data-key2.enc --encryption-context "+cliContext(envContext())+" --query KeyId --output text",
@@ -181,7 +182,7 @@ func EnvelopeExperiments() []Experiment {
 				}
 				return probeOpen(ctx, e, ProbeAdminOpenAfter, awsops.AsAdmin, awsops.CallOpenEnvelope, envContext())
 			},
-			CLI: func(n awsops.Names, _ awsops.Identity) []string {
+			CLI: func(n ledger.Names, _ awsops.Identity) []string {
 				return append(envCLIPrelude(n),
 					fmt.Sprintf("aws kms disable-key --key-id \"$%s\"", varKeyID),
 					decryptCLI(envContext())+" || true   # DisabledException",
@@ -221,7 +222,7 @@ func EnvelopeExperiments() []Experiment {
 				}
 				return probeOpen(ctx, e, ProbeAdminOpenAfter, awsops.AsAdmin, awsops.CallOpenEnvelope, envContext())
 			},
-			CLI: func(n awsops.Names, _ awsops.Identity) []string {
+			CLI: func(n ledger.Names, _ awsops.Identity) []string {
 				return append(envCLIPrelude(n),
 					fmt.Sprintf("aws kms schedule-key-deletion --key-id \"$%s\" --pending-window-in-days 7", varKeyID),
 					decryptCLI(envContext())+" || true   # KMSInvalidStateException",

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 	"kmslab/steps"
 )
@@ -33,7 +34,7 @@ func TestEnvelopeInterruptedRunCleanedUpFromLedger(t *testing.T) {
 		Credentials: credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
 	}
 	dir := t.TempDir()
-	lab, err := awsops.New(cfg, awsops.Options{RunID: awsops.NewRunID(rand.Reader), StateDir: dir,
+	lab, err := awsops.New(cfg, awsops.Options{RunID: ledger.NewRunID(rand.Reader), StateDir: dir,
 		WaitTimeout: 5 * time.Second, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -56,13 +57,13 @@ func TestEnvelopeInterruptedRunCleanedUpFromLedger(t *testing.T) {
 		t.Fatalf("interrupted experiment: err %v, second key %q", err, second)
 	}
 
-	left, err := awsops.Leftovers(ctx, cfg, dir)
+	left, err := ledger.Leftovers(ctx, cfg, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := 0
 	for _, l := range left {
-		if l.Kind == awsops.KindKey {
+		if l.Kind == ledger.KindKey {
 			keys++
 		}
 	}
@@ -86,7 +87,7 @@ func TestEnvelopeInterruptedRunCleanedUpFromLedger(t *testing.T) {
 			t.Errorf("second key %s: %v %v", k, err, d)
 		}
 	}
-	if again, err := awsops.Leftovers(ctx, cfg, dir); err != nil || len(again) != 0 {
+	if again, err := ledger.Leftovers(ctx, cfg, dir); err != nil || len(again) != 0 {
 		t.Errorf("left after cleanup: %v %+v", err, again)
 	}
 }

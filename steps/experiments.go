@@ -6,6 +6,8 @@ import (
 	"maps"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 	"kmslab/policy"
 )
 
@@ -28,7 +30,7 @@ type Experiment struct {
 	Why        string // why AWS decides so, shown with the result
 	// CLI returns the AWS CLI commands doing the same, runnable as pasted
 	// (with jq) in a shell where the admin is signed in.
-	CLI func(awsops.Names, awsops.Identity) []string
+	CLI func(ledger.Names, awsops.Identity) []string
 	// Do makes the change and probes. policy is the learner's key policy
 	// when YourPolicy is set.
 	Do func(ctx context.Context, e *awsops.Experiment, policy string) error
@@ -130,7 +132,7 @@ func (x Experiment) judge(t awsops.Trial, err error) []string {
 	expect := x.Expect
 	if x.YourPolicy && t.Trace != nil {
 		// The learner's policy: AWS's evaluation decides what must happen.
-		expect = map[string]awsops.Decision{ProbeRead: t.Trace.Expected()}
+		expect = map[string]awsops.Decision{ProbeRead: awsops.Expected(t.Trace)}
 	}
 	if len(t.Expected) > 0 {
 		// Decisions the experiment worked out for this account replace the
@@ -189,14 +191,14 @@ func ExperimentByID(id string) (Experiment, bool) {
 // the end-of-part-6 key policy plus a statement denying the test user
 // kms:Decrypt.
 func SampleOwnPolicy(keyPolicy, userARN string) (string, error) {
-	return awsops.WithStatement(keyPolicy, fmt.Sprintf(`{"Sid": "DenyTestUserDecrypt", "Effect": "Deny", `+
+	return policydoc.WithStatement(keyPolicy, fmt.Sprintf(`{"Sid": "DenyTestUserDecrypt", "Effect": "Deny", `+
 		`"Principal": {"AWS": %q}, "Action": "kms:Decrypt", "Resource": "*"}`, userARN))
 }
 
 const allow, deny = awsops.Allowed, awsops.Refused
 
 // shell snippets shared by the CLI equivalents.
-func cliPrelude(n awsops.Names, id awsops.Identity) []string {
+func cliPrelude(n ledger.Names, id awsops.Identity) []string {
 	partition, account := arnParts(id)
 	return []string{
 		fmt.Sprintf("KEY_ARN=$(aws kms describe-key --key-id %s --query KeyMetadata.Arn --output text)", n.Alias),
@@ -213,14 +215,14 @@ const restorePolicy = `aws kms put-key-policy --key-id "$KEY_ARN" --policy-name 
 
 const testUserNote = "# as the test user (its access key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY):"
 
-func scanCmd(n awsops.Names) string {
+func scanCmd(n ledger.Names) string {
 	return "aws dynamodb scan --table-name " + n.Table
 }
 
 const decryptCmd = `aws kms encrypt --key-id "$KEY_ARN" --plaintext fileb://<(printf 'kmslab experiment') --query CiphertextBlob --output text | base64 -d > sample.bin   # as the admin
 aws kms decrypt --ciphertext-blob fileb://sample.bin --query Plaintext --output text   # as the test user`
 
-func iamPolicyCLI(n awsops.Names, id awsops.Identity, actions string) []string {
+func iamPolicyCLI(n ledger.Names, id awsops.Identity, actions string) []string {
 	partition, account := arnParts(id)
 	pol := n.Prefix + "decrypt"
 	arn := fmt.Sprintf("arn:%s:iam::%s:policy/%s", partition, account, pol)
@@ -230,7 +232,7 @@ func iamPolicyCLI(n awsops.Names, id awsops.Identity, actions string) []string {
 	}
 }
 
-func iamPolicyRestore(n awsops.Names, id awsops.Identity) []string {
+func iamPolicyRestore(n ledger.Names, id awsops.Identity) []string {
 	partition, account := arnParts(id)
 	arn := fmt.Sprintf("arn:%s:iam::%s:policy/%s", partition, account, n.Prefix+"decrypt")
 	return []string{
@@ -258,7 +260,7 @@ func Experiments() []Experiment {
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
 				return iamInstead(ctx, e, []string{"kms:Decrypt"}, withoutUser)
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy)
 				c = append(c, iamPolicyCLI(n, id, `\"kms:Decrypt\"`)...)
 				c = append(c, testUserNote, scanCmd(n))
@@ -292,10 +294,10 @@ func Experiments() []Experiment {
 					if err != nil {
 						return "", err
 					}
-					return awsops.DropStatement(p, awsops.SidRoot)
+					return policydoc.DropStatement(p, policydoc.SidRoot)
 				})
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				c := append(cliPrelude(n, id),
 					jqRemoveUser+` && jq '.Statement |= map(select(.Sid != "Enable IAM User Permissions"))' policy.json > policy2.json && mv policy2.json policy.json`,
 					putPolicy)
@@ -317,7 +319,7 @@ func Experiments() []Experiment {
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
 				return iamInstead(ctx, e, []string{"kms:Decrypt", "kms:GenerateDataKey"}, withoutUser, probeWrite)
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy)
 				c = append(c, iamPolicyCLI(n, id, `[\"kms:Decrypt\",\"kms:GenerateDataKey\"]`)...)
 				c = append(c, testUserNote, scanCmd(n),
@@ -337,13 +339,13 @@ func Experiments() []Experiment {
 			Expect:  map[string]awsops.Decision{ProbeRead: deny, ProbeDecrypt: deny},
 			Why:     "An explicit Deny in any policy that applies wins over every Allow, the key policy's included.",
 			Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {
-				deny := awsops.IdentityPolicy("Deny", []string{"kms:Decrypt"}, "*")
+				deny := policydoc.IdentityPolicy("Deny", []string{"kms:Decrypt"}, "*")
 				if err := e.PutInlinePolicy(ctx, e.Names().Prefix+"deny-decrypt", deny); err != nil {
 					return err
 				}
 				return traceAndProbe(ctx, e, probeRead, probeDecrypt)
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				return []string{
 					fmt.Sprintf(`aws iam put-user-policy --user-name %s --policy-name %sdeny-decrypt --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}]}'`, n.User, n.Prefix),
 					testUserNote, scanCmd(n),
@@ -370,14 +372,14 @@ func Experiments() []Experiment {
 					if err != nil {
 						return "", err
 					}
-					return awsops.WithStatement(p, awsops.ConditionedUseStatement("Allow use through DynamoDB only",
+					return policydoc.WithStatement(p, policydoc.ConditionedUseStatement("Allow use through DynamoDB only",
 						e.UserARN(), "StringEquals", policy.KeyViaService, e.ViaService("dynamodb")))
 				}); err != nil {
 					return err
 				}
 				return traceAndProbe(ctx, e, probeRead, probeDecrypt)
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				via := awsops.ViaService("dynamodb", id) // its domain is the caller's partition's
 				if id.Region == "" {
 					via = "dynamodb.<region>.amazonaws.com"
@@ -416,7 +418,7 @@ func Experiments() []Experiment {
 				e.Probe(ctx, probeReadAfter)
 				return nil
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				return append(cliPrelude(n, id), jqRemoveUser, putPolicy,
 					fmt.Sprintf(`GRANT_ID=$(aws kms create-grant --key-id "$KEY_ARN" --grantee-principal "$USER_ARN" --operations Decrypt --name %sgrant --query GrantId --output text)`, n.Prefix),
 					testUserNote, scanCmd(n),
@@ -455,7 +457,7 @@ func Experiments() []Experiment {
 				e.Probe(ctx, probeAdminAfter)
 				return nil
 			},
-			CLI: func(n awsops.Names, _ awsops.Identity) []string {
+			CLI: func(n ledger.Names, _ awsops.Identity) []string {
 				return []string{
 					fmt.Sprintf("aws kms disable-key --key-id $(aws kms describe-key --key-id %s --query KeyMetadata.KeyId --output text)", n.Alias),
 					"sleep 330   # DynamoDB's cached table key expires after 5 minutes",
@@ -499,7 +501,7 @@ func Experiments() []Experiment {
 				e.Probe(ctx, probeDecrypt)
 				return nil
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				return append(cliPrelude(n, id), testUserNote, scanCmd(n), "# as the admin:", jqRemoveUser, putPolicy,
 					testUserNote, scanCmd(n), "sleep 330", scanCmd(n), "# restore:", restorePolicy)
 			},
@@ -521,13 +523,13 @@ func Experiments() []Experiment {
 				// the yardstick. The trace is of the read through DynamoDB; a direct
 				// decrypt lacks kms:ViaService, so only the read has one.
 				if x := e.Trace(ctx); x != nil {
-					e.Expect(ProbeRead, x.Expected())
+					e.Expect(ProbeRead, awsops.Expected(x))
 				}
 				e.Probe(ctx, probeRead)
 				e.Probe(ctx, probeDecrypt)
 				return nil
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				return append(cliPrelude(n, id), "cp policy-part6.json policy.json && ${VISUAL:-${EDITOR:-vi}} policy.json",
 					putPolicy, testUserNote, scanCmd(n), "# restore:", restorePolicy)
 			},
@@ -557,12 +559,12 @@ func Experiments() []Experiment {
 				if err := e.DetachDynamoDBAccess(ctx); err != nil {
 					return err
 				}
-				if err := e.PutTablePolicy(ctx, awsops.TablePolicy(tablePolicySid, e.UserARN(), e.TableARN(), tablePolicyActions)); err != nil {
+				if err := e.PutTablePolicy(ctx, policydoc.TablePolicy(tablePolicySid, e.UserARN(), e.TableARN(), tablePolicyActions)); err != nil {
 					return err
 				}
 				return traceAndProbe(ctx, e, probeDescribe, probeRead)
 			},
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				partition, _ := arnParts(id)
 				full := "arn:" + partition + ":iam::aws:policy/AmazonDynamoDBFullAccess"
 				c := append(cliPrelude(n, id), jqRemoveUser, putPolicy,
@@ -597,7 +599,7 @@ var tablePolicyActions = []string{"dynamodb:DescribeTable", "dynamodb:Scan"}
 
 // withoutUser takes the test user out of the key policy's "Allow use of the
 // key" statement: the end of part 6 undone, everything else kept.
-func withoutUser(p, user string) (string, error) { return awsops.RemoveKeyUser(p, user) }
+func withoutUser(p, user string) (string, error) { return policydoc.RemoveKeyUser(p, user) }
 
 // iamInstead edits the key policy, then attaches a customer managed policy
 // allowing actions on the key, traces and probes: the IAM way in.
@@ -605,7 +607,7 @@ func iamInstead(ctx context.Context, e *awsops.Experiment, actions []string, edi
 	if err := e.EditKeyPolicy(ctx, func(p string) (string, error) { return edit(p, e.UserARN()) }); err != nil {
 		return err
 	}
-	if err := e.AttachPolicy(ctx, e.Names().Prefix+"decrypt", awsops.IdentityPolicy("Allow", actions, e.KeyARN())); err != nil {
+	if err := e.AttachPolicy(ctx, e.Names().Prefix+"decrypt", policydoc.IdentityPolicy("Allow", actions, e.KeyARN())); err != nil {
 		return err
 	}
 	return traceAndProbe(ctx, e, append(append([]awsops.ProbeSpec{probeRead}, extra...), probeDecrypt)...)

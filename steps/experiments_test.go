@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 	"kmslab/internal/simtest"
 	"kmslab/policy"
 	"kmslab/sim"
@@ -41,7 +43,7 @@ func labAtPart6(t *testing.T) (*awsops.Lab, aws.Config, string) {
 	}
 	dir := t.TempDir()
 	lab, err := awsops.New(cfg, awsops.Options{
-		RunID:          awsops.NewRunID(rand.Reader),
+		RunID:          ledger.NewRunID(rand.Reader),
 		StateDir:       dir,
 		Clock:          clock.Now,
 		Sleep:          clock.Sleep,
@@ -156,8 +158,8 @@ func TestOwnPolicyRefusesInvalid(t *testing.T) {
 		{"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}", "invalid JSON", 4},
 		{`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}`, "Principal", 0},
 	} {
-		err := awsops.ValidateKeyPolicy(tt.doc)
-		pe, ok := err.(*awsops.PolicyError)
+		err := policydoc.ValidateKeyPolicy(tt.doc)
+		pe, ok := err.(*policydoc.Error)
 		if !ok || !strings.Contains(pe.Message, tt.want) || pe.Line != tt.line {
 			t.Errorf("ValidateKeyPolicy(%q) = %v, want %q at line %d", tt.doc, err, tt.want, tt.line)
 		}

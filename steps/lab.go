@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 // Lab is one lab as a value: what it is about, what it creates, its steps
@@ -23,7 +23,7 @@ type Lab struct {
 	Must string
 	// Resources lists what the lab creates and what it costs, for the
 	// confirmation before a real account is touched.
-	Resources func(awsops.Names) []Resource
+	Resources func(ledger.Names) []Resource
 	// Steps are the parts, then cleanup, in order.
 	Steps []Step
 	// Experiments are the what-ifs offered once the last part succeeded and
@@ -84,7 +84,7 @@ Every screen shows a live result, the AWS CLI command that does the same, and wh
 
 // kmsResources are what the KMS lab creates, priced as AWS lists them
 // (https://aws.amazon.com/kms/pricing/, https://aws.amazon.com/dynamodb/pricing/on-demand/).
-func kmsResources(n awsops.Names) []Resource {
+func kmsResources(n ledger.Names) []Resource {
 	return []Resource{
 		{"KMS key + alias", n.Alias, "$1/month, prorated hourly, while the key exists: cents for this lab. " +
 			"Cleanup schedules its deletion after 7 days, the minimum AWS allows; a key pending deletion is not charged."},

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kmslab/awsops"
+	"kmslab/awsops/policydoc"
 	"kmslab/policy"
 	"kmslab/steps"
 )
@@ -60,12 +61,12 @@ func TestRandomSetupsTellAWSDecisions(t *testing.T) {
 					if err := e.EditKeyPolicy(ctx, func(p string) (string, error) {
 						var err error
 						if s.dropUser {
-							if p, err = awsops.RemoveKeyUser(p, e.UserARN()); err != nil {
+							if p, err = policydoc.RemoveKeyUser(p, e.UserARN()); err != nil {
 								return "", err
 							}
 						}
 						if s.dropRoot {
-							return awsops.DropStatement(p, awsops.SidRoot)
+							return policydoc.DropStatement(p, policydoc.SidRoot)
 						}
 						return p, nil
 					}); err != nil {
@@ -96,7 +97,7 @@ func TestRandomSetupsTellAWSDecisions(t *testing.T) {
 					}
 				}
 				if s.tablePolicy {
-					doc := awsops.TablePolicy("Random", e.UserARN(), e.TableARN(), []string{"dynamodb:DescribeTable", "dynamodb:Scan"})
+					doc := policydoc.TablePolicy("Random", e.UserARN(), e.TableARN(), []string{"dynamodb:DescribeTable", "dynamodb:Scan"})
 					if err := e.PutTablePolicy(ctx, doc); err != nil {
 						return err
 					}

@@ -1,6 +1,11 @@
 package steps
 
-import "kmslab/awsops"
+import (
+	"kmslab/awsops"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
+)
 
 // Outcome is what one run of a step produced: where it stands, a one-line
 // summary and, when there is something to show, one typed Result.
@@ -61,22 +66,22 @@ type UserCreated struct{ User awsops.TestUser }
 // contrasting DescribeTable that the same user may make.
 type ReadDenied struct {
 	Denied      awsops.Denied
-	Explanation *awsops.Explanation // nil when the simulation failed
-	Table       *awsops.Table       // nil when the contrasting describe failed
+	Explanation *explain.Explanation // nil when the simulation failed
+	Table       *awsops.Table        // nil when the contrasting describe failed
 	// FixedBy names the step that lets the user in ("part 6"), if any.
 	FixedBy string
 }
 
 // KeyUseGranted is part 6's key policy edit and the read that follows it.
 type KeyUseGranted struct {
-	Change awsops.PolicyChange
+	Change policydoc.Change
 	Access awsops.Access
 	// Explanation is the decision traced again after the edit; nil when it failed.
-	Explanation *awsops.Explanation
+	Explanation *explain.Explanation
 }
 
 // CleanedUp is what cleanup did with each resource.
-type CleanedUp struct{ Report awsops.CleanupReport }
+type CleanedUp struct{ Report ledger.CleanupReport }
 
 func (Note) isResult()           {}
 func (KeyCreated) isResult()     {}

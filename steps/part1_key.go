@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 )
 
 func part1() Step {
@@ -15,15 +17,15 @@ func part1() Step {
 		Title:   "Create a customer managed KMS key",
 		Short:   "Create a key",
 		Explain: text("part1_key"),
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			setup, partition, account, me := who(id)
 			return append(setup,
 				"# key-policy.json: the console's default policy, naming you as Key Administrator and Key User",
-				writeFile("key-policy.json", awsops.ConsolePolicy(partition, account, me)),
+				writeFile("key-policy.json", policydoc.ConsolePolicy(partition, account, me)),
 				fmt.Sprintf("%s=$(aws kms create-key --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT \\\n"+
 					"  --description \"kmslab run %s\" --tags TagKey=%s,TagValue=%s --policy file://key-policy.json \\\n"+
 					"  --query KeyMetadata.KeyId --output text)",
-					varKeyID, n.RunID, awsops.TagKey, n.RunID),
+					varKeyID, n.RunID, ledger.TagKey, n.RunID),
 				fmt.Sprintf("aws kms create-alias --alias-name %s --target-key-id \"$%s\"", n.Alias, varKeyID),
 				fmt.Sprintf("aws kms describe-key --key-id %s", n.Alias),
 				fmt.Sprintf("aws kms get-key-policy --key-id \"$%s\" --policy-name default --query Policy --output text", varKeyID),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 func part2() Step {
@@ -15,12 +16,12 @@ func part2() Step {
 		Title:   "Encrypt a DynamoDB table with the key",
 		Short:   "Encrypt table",
 		Explain: text("part2_table"),
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			return []string{
 				fmt.Sprintf("aws dynamodb create-table --table-name %s \\\n"+
 					"  --attribute-definitions AttributeName=id,AttributeType=S --key-schema AttributeName=id,KeyType=HASH \\\n"+
 					"  --billing-mode PAY_PER_REQUEST --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=%s \\\n"+
-					"  --tags Key=%s,Value=%s", n.Table, n.Alias, awsops.TagKey, n.RunID),
+					"  --tags Key=%s,Value=%s", n.Table, n.Alias, ledger.TagKey, n.RunID),
 				fmt.Sprintf("aws dynamodb wait table-exists --table-name %s", n.Table),
 				fmt.Sprintf("aws dynamodb describe-table --table-name %s --query Table.SSEDescription", n.Table),
 			}

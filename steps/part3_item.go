@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 func part3() Step {
@@ -15,7 +16,7 @@ func part3() Step {
 		Title:   "Add an item and read it back",
 		Short:   "Add an item",
 		Explain: text("part3_item"),
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			return []string{
 				fmt.Sprintf("aws dynamodb put-item --table-name %s --item \\\n"+
 					"  '{\"id\":{\"S\":\"1\"},\"name\":{\"S\":\"Ada Lovelace\"},\"secret\":{\"S\":\"The vault opens with 4-8-15-16\"},\"balance\":{\"N\":\"1815\"}}'", n.Table),

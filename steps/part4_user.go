@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 func part4() Step {
@@ -15,10 +16,10 @@ func part4() Step {
 		Title:   "Create a test user with DynamoDB access only",
 		Short:   "Add test user",
 		Explain: text("part4_user"),
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			partition, _ := arnParts(id)
 			return []string{
-				fmt.Sprintf("aws iam create-user --user-name %s --tags Key=%s,Value=%s", n.User, awsops.TagKey, n.RunID),
+				fmt.Sprintf("aws iam create-user --user-name %s --tags Key=%s,Value=%s", n.User, ledger.TagKey, n.RunID),
 				fmt.Sprintf("aws iam attach-user-policy --user-name %s --policy-arn arn:%s:iam::aws:policy/AmazonDynamoDBFullAccess", n.User, partition),
 				"# keep the new access key in shell variables: the secret stays off the screen",
 				fmt.Sprintf("read -r %s %s <<< \"$(aws iam create-access-key --user-name %s \\\n"+

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 func part5() Step {
@@ -15,7 +16,7 @@ func part5() Step {
 		Title:   "Read the table as the test user",
 		Short:   "Read as user",
 		Explain: text("part5_denied"),
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			setup, partition, account, _ := who(id)
 			return append(setup,
 				"# as the test user, with the access key part 4 kept: the scan is refused (AccessDeniedException on kms:Decrypt)",

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 )
 
 func part6() Step {
@@ -15,10 +17,10 @@ func part6() Step {
 		Title:   "Grant the test user use of the key",
 		Short:   "Grant key use",
 		Explain: text("part6_grant"),
-		CLI: func(n awsops.Names, id awsops.Identity) []string {
+		CLI: func(n ledger.Names, id awsops.Identity) []string {
 			setup, partition, account, me := who(id)
 			user := userARN(partition, account, n)
-			policy, err := awsops.WithKeyUser(awsops.ConsolePolicy(partition, account, me), user)
+			policy, err := policydoc.WithKeyUser(policydoc.ConsolePolicy(partition, account, me), user)
 			if err != nil {
 				panic(err) // the lab's own policy always has the statement to add to
 			}

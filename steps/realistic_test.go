@@ -21,6 +21,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/internal/simtest"
 	"kmslab/sim"
 	"kmslab/steps"
@@ -73,7 +74,7 @@ func walkRealistic(t *testing.T, course steps.Lab, seed int64) {
 	}
 	var waits []string
 	lab, err := awsops.New(cfg, awsops.Options{
-		RunID:          awsops.NewRunID(rand.Reader),
+		RunID:          ledger.NewRunID(rand.Reader),
 		StateDir:       t.TempDir(),
 		Clock:          clock.Now,
 		Sleep:          clock.Sleep,
@@ -132,7 +133,7 @@ func walkRealistic(t *testing.T, course steps.Lab, seed int64) {
 // assertNothingLeft lists, as the admin, what a run of names could have
 // left: users, customer managed policies, tables, aliases, keys not pending
 // deletion, and grants on them.
-func assertNothingLeft(t *testing.T, ctx context.Context, cfg aws.Config, n awsops.Names) {
+func assertNothingLeft(t *testing.T, ctx context.Context, cfg aws.Config, n ledger.Names) {
 	t.Helper()
 	ic := iam.NewFromConfig(cfg)
 	users, err := ic.ListUsers(ctx, &iam.ListUsersInput{})

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 //go:embed text/*.md
@@ -81,7 +82,7 @@ type Step struct {
 	Short   string
 	Explain string // markdown, shown beside the step
 	// CLI returns the AWS CLI commands that do the same thing, for the curious.
-	CLI func(awsops.Names, awsops.Identity) []string
+	CLI func(ledger.Names, awsops.Identity) []string
 	// Run performs the step. It never panics; a failure is Outcome{Status: Failed, Err}.
 	Run func(ctx context.Context, lab *awsops.Lab) Outcome
 	// Check says why an outcome is not what the lab must reach at this

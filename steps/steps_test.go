@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 var placeholder = regexp.MustCompile(`<[a-z][a-z-]*>`)
@@ -18,7 +19,7 @@ func TestAllShape(t *testing.T) {
 		t.Fatalf("%d steps, want 7", len(all))
 	}
 	seen := map[string]bool{}
-	n := awsops.NewNames("abc123")
+	n := ledger.NewNames("abc123")
 	id := awsops.Identity{Account: "111122223333", ARN: "arn:aws:iam::111122223333:user/lab-admin", Region: "eu-west-1"}
 	for i, s := range all {
 		if s.Part != i+1 {
@@ -113,7 +114,7 @@ func TestCount(t *testing.T) {
 // stands for both.
 func TestCommandsOnceTheIdentityIsKnown(t *testing.T) {
 	t.Parallel()
-	names := awsops.NewNames("known1")
+	names := ledger.NewNames("known1")
 	// The aws partition: before the identity is known, parts 4 and cleanup
 	// name the AWS managed policy in it whatever the account's partition.
 	id := awsops.Identity{Account: "111122223333", ARN: "arn:aws:iam::111122223333:user/lab-admin", Region: "eu-west-1"}

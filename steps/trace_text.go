@@ -3,7 +3,7 @@ package steps
 import (
 	"fmt"
 
-	"kmslab/awsops"
+	"kmslab/awsops/explain"
 	"kmslab/policy"
 )
 
@@ -17,7 +17,7 @@ type TraceLine struct {
 // TraceLines writes the local evaluation of an explanation out, policy by
 // policy and statement by statement, then AWS's rules up to the decision:
 // the one rendering the headless report and the TUI share.
-func TraceLines(e *awsops.Explanation) []TraceLine {
+func TraceLines(e *explain.Explanation) []TraceLine {
 	if e == nil {
 		return nil
 	}
@@ -31,7 +31,7 @@ func TraceLines(e *awsops.Explanation) []TraceLine {
 }
 
 // TraceOf writes one trace out: a probe's own, or an explanation's.
-func TraceOf(t *awsops.Trace) []TraceLine {
+func TraceOf(t *explain.Trace) []TraceLine {
 	if t == nil || t.Trace == nil {
 		return nil
 	}

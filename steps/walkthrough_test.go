@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 	"kmslab/steps"
 )
@@ -31,7 +32,7 @@ func newLab(t *testing.T, opts sim.Options) *awsops.Lab {
 		HTTPClient:   http.DefaultClient,
 	}
 	lab, err := awsops.New(cfg, awsops.Options{
-		RunID:          awsops.NewRunID(rand.Reader),
+		RunID:          ledger.NewRunID(rand.Reader),
 		StateDir:       t.TempDir(),
 		WaitTimeout:    20 * time.Second,
 		InitialBackoff: 5 * time.Millisecond,

@@ -3,7 +3,7 @@ package ui
 import (
 	tea "charm.land/bubbletea/v2"
 
-	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/steps"
 )
 
@@ -14,7 +14,7 @@ func init() {
 // cleanupView is what cleanup did with each resource.
 type cleanupView struct {
 	staticView
-	r awsops.CleanupReport
+	r ledger.CleanupReport
 }
 
 func (v *cleanupView) Update(tea.Msg) (resultView, tea.Cmd, bool) { return v, nil, false }

@@ -5,6 +5,7 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 )
 
 // common is the context every component shares: size, styles, keys, the
@@ -26,7 +27,7 @@ type common struct {
 // runInfo is what every screen may say about the run.
 type runInfo struct {
 	mode     Mode
-	names    awsops.Names
+	names    ledger.Names
 	identity awsops.Identity
 	endpoint string
 	lab      *awsops.Lab // for the ledger's path; nil in tests

@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"kmslab/awsops"
+	"kmslab/awsops/explain"
 	"kmslab/policy"
 	"kmslab/steps"
 )
@@ -29,7 +30,7 @@ func (v *deniedView) View() string {
 	return renderDenied(v.c, v.width, v.r.Denied, v.r.Explanation, v.r.Table, v.r.FixedBy)
 }
 
-func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, table *awsops.Table, fixedBy string) string {
+func renderDenied(c common, w int, d awsops.Denied, ex *explain.Explanation, table *awsops.Table, fixedBy string) string {
 	st := *c.styles
 	inner := max(w-st.DeniedBox.GetHorizontalFrameSize(), 10)
 	banner := st.DeniedBanner.Render(padRight("⛔ ACCESS DENIED  "+d.Code, inner-2))
@@ -90,7 +91,7 @@ func renderDenied(c common, w int, d awsops.Denied, ex *awsops.Explanation, tabl
 	return denied + "\n" + box(st.WhyBox, whyW, whyBody) + "\n" + box(st.ContrastBox, conW, conBody)
 }
 
-func renderExplanation(st Styles, w int, e awsops.Explanation) string {
+func renderExplanation(st Styles, w int, e explain.Explanation) string {
 	var lines []string
 	if e.Summary != "" {
 		lines = append(lines, wrapText(e.Summary, max(w, 10), ""), "")

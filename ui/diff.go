@@ -7,7 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"kmslab/awsops"
+	"kmslab/awsops/policydoc"
 	"kmslab/steps"
 )
 
@@ -49,7 +49,7 @@ func (v *grantView) View() string {
 // columns (before | after) instead of one unified column.
 const sideBySideMin = 130
 
-func renderChange(c common, w int, ch awsops.PolicyChange) string {
+func renderChange(c common, w int, ch policydoc.Change) string {
 	st := *c.styles
 	out := []string{c.section("Key policy change")}
 	if !ch.Changed && ch.Before == ch.After {
@@ -70,7 +70,7 @@ func renderChange(c common, w int, ch awsops.PolicyChange) string {
 
 // policyDiff draws a diff unified, or side by side when width allows.
 // Unchanged policies say so rather than show nothing.
-func policyDiff(st Styles, width int, d awsops.PolicyDiff) string {
+func policyDiff(st Styles, width int, d policydoc.Diff) string {
 	if d.Empty() {
 		return st.Muted.Render("(the policy did not change)")
 	}
@@ -80,18 +80,18 @@ func policyDiff(st Styles, width int, d awsops.PolicyDiff) string {
 	return unified(st, width, d)
 }
 
-func unified(st Styles, width int, d awsops.PolicyDiff) string {
+func unified(st Styles, width int, d policydoc.Diff) string {
 	out := []string{st.DiffDel.Render("- before") + "  " + st.DiffAdd.Render("+ after")}
 	for _, h := range d.Hunks {
 		out = append(out, st.DiffHunk.Render(ansi.Truncate(hunkTitle(h), max(width, 1), "…")))
 		texts, gap := fitHunk(h, width)
 		for i, l := range h.Lines {
 			switch l.Op {
-			case awsops.DiffInsert:
+			case policydoc.DiffInsert:
 				out = append(out, diffRows(st.DiffAdd, "+"+gap, texts[i], width)...)
-			case awsops.DiffDelete:
+			case policydoc.DiffDelete:
 				out = append(out, diffRows(st.DiffDel, "-"+gap, texts[i], width)...)
-			case awsops.DiffSame:
+			case policydoc.DiffSame:
 				out = append(out, diffRows(st.DiffCtx, " "+gap, texts[i], width)...)
 			}
 		}
@@ -101,7 +101,7 @@ func unified(st Styles, width int, d awsops.PolicyDiff) string {
 
 // hunkTitle names what a hunk changes: the statement, which a reader knows
 // by its Sid, rather than a unified diff's line numbers.
-func hunkTitle(h awsops.DiffHunk) string {
+func hunkTitle(h policydoc.DiffHunk) string {
 	if h.Statement != "" {
 		return "in statement \"" + h.Statement + "\""
 	}
@@ -113,7 +113,7 @@ func hunkTitle(h awsops.DiffHunk) string {
 // two: first the indentation all lines share goes, then each level counts
 // one space instead of two, then the space after the sign. gap is what goes
 // after the sign; a line that still does not fit is wrapped by diffRows.
-func fitHunk(h awsops.DiffHunk, width int) (texts []string, gap string) {
+func fitHunk(h policydoc.DiffHunk, width int) (texts []string, gap string) {
 	texts = make([]string, len(h.Lines))
 	common := -1
 	for i, l := range h.Lines {
@@ -126,7 +126,7 @@ func fitHunk(h awsops.DiffHunk, width int) (texts []string, gap string) {
 	}
 	fits := func(avail int) bool {
 		for i, l := range h.Lines {
-			if l.Op != awsops.DiffSame && ansi.StringWidth(texts[i]) > avail {
+			if l.Op != policydoc.DiffSame && ansi.StringWidth(texts[i]) > avail {
 				return false
 			}
 		}
@@ -176,7 +176,7 @@ func diffRows(style lipgloss.Style, sign, text string, width int) []string {
 }
 
 // sideBySide pairs deletions with insertions row by row, as review tools do.
-func sideBySide(st Styles, width int, d awsops.PolicyDiff) string {
+func sideBySide(st Styles, width int, d policydoc.Diff) string {
 	col := (width - 3) / 2
 	var left, right []string
 	left = append(left, st.DiffHeader.Render(padRight("before", col)))
@@ -215,11 +215,11 @@ func sideBySide(st Styles, width int, d awsops.PolicyDiff) string {
 		}
 		for i, l := range h.Lines {
 			switch l.Op {
-			case awsops.DiffDelete:
+			case policydoc.DiffDelete:
 				dels = append(dels, texts[i])
-			case awsops.DiffInsert:
+			case policydoc.DiffInsert:
 				ins = append(ins, texts[i])
-			case awsops.DiffSame:
+			case policydoc.DiffSame:
 				flush()
 				pair(diffRows(st.DiffCtx, " "+gap, texts[i], col), diffRows(st.DiffCtx, " "+gap, texts[i], col))
 			}

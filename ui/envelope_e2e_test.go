@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/sim"
 	"kmslab/steps"
 )
@@ -72,7 +73,7 @@ func TestEnvelopeEndToEnd(t *testing.T) {
 	}
 
 	// The screens, from what this run produced.
-	names := awsops.NewNames("env01")
+	names := ledger.NewNames("env01")
 	for _, size := range []struct {
 		name string
 		w, h int

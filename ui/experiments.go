@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
+	"kmslab/awsops/policydoc"
 	"kmslab/steps"
 )
 
@@ -393,7 +394,7 @@ func (v experimentsView) saveArea() (experimentsView, tea.Cmd) {
 // accept validates an edited policy: valid, it becomes the experiment's
 // policy; invalid, the error and its line are shown.
 func (v experimentsView) accept(text string) (experimentsView, tea.Cmd) {
-	if err := awsops.ValidateKeyPolicy(text); err != nil {
+	if err := policydoc.ValidateKeyPolicy(text); err != nil {
 		v.policyErr = err.Error()
 		v.refresh(false)
 		return v, nil

@@ -11,12 +11,14 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"kmslab/awsops"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/policydoc"
 	"kmslab/policy"
 	"kmslab/steps"
 )
 
 // fxKeyPolicyDiff is experiment 1's change: the user out of the key policy.
-var fxKeyPolicyDiff = awsops.DiffPolicies(fxPolicyAfter, fxPolicyBefore)
+var fxKeyPolicyDiff = policydoc.DiffPolicies(fxPolicyAfter, fxPolicyBefore)
 
 // fxTrial is experiment 1 as a run against AWS reports it, with the
 // fixture's names: the user out of the key policy, an IAM policy in.
@@ -39,8 +41,8 @@ func fxTrial() steps.ExperimentOutcome {
 
 // fxIAMInsteadTrace is experiment 1's kms:Decrypt by the test user: the key
 // policy hands the decision to IAM, and the new IAM policy allows.
-func fxIAMInsteadTrace() *awsops.Trace {
-	return &awsops.Trace{Trace: &policy.Trace{
+func fxIAMInsteadTrace() *explain.Trace {
+	return &explain.Trace{Trace: &policy.Trace{
 		Principal: fxUserARN, Action: "kms:Decrypt", Resource: fxKeyARN, KMS: true, KeyState: "Enabled",
 		Policies: []policy.PolicyTrace{
 			{Kind: policy.KindKeyPolicy, Decision: policy.Allow, Statements: []policy.StatementTrace{

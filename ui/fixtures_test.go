@@ -15,6 +15,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/explain"
+	"kmslab/awsops/ledger"
+	"kmslab/awsops/policydoc"
 	"kmslab/policy"
 	"kmslab/steps"
 )
@@ -29,7 +33,7 @@ const (
 )
 
 var (
-	fxNames    = awsops.NewNames("demo01")
+	fxNames    = ledger.NewNames("demo01")
 	fxIdentity = awsops.Identity{Account: fxAccount, ARN: fxAdmin, UserID: "AIDAEXAMPLEADMIN", Region: "us-east-1"}
 	fxTime     = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 )
@@ -80,9 +84,9 @@ var fxDenied = &awsops.Denied{
 		" because no identity-based policy allows the kms:Decrypt action (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 00000000-0000-0000-0000-000000000000; Proxy: null)",
 }
 
-var fxExplanation = &awsops.Explanation{
+var fxExplanation = &explain.Explanation{
 	Action: "kms:Decrypt", Resource: fxKeyARN, Decision: "implicitDeny",
-	Details: []awsops.Detail{{Source: "IAM policies", Decision: "implicitDeny"}, {Source: "key policy", Decision: "implicitDeny"}},
+	Details: []explain.Detail{{Source: "IAM policies", Decision: "implicitDeny"}, {Source: "key policy", Decision: "implicitDeny"}},
 	Summary: "The key policy only delegates to IAM (the account root), and the user's IAM policy AmazonDynamoDBFullAccess allows no kms:Decrypt.",
 	Trace:   fxTrace(fxPolicyBefore),
 }
@@ -95,7 +99,7 @@ const fxDynamoDBFullAccess = `{"Version":"2012-10-17","Statement":[
 
 // fxTrace is the trace of the test user's kms:Decrypt through DynamoDB
 // under keyPolicy, made by the policy engine as awsops makes it.
-func fxTrace(keyPolicy string) *awsops.Trace {
+func fxTrace(keyPolicy string) *explain.Trace {
 	key, err := policy.ParseResource([]byte(keyPolicy))
 	if err != nil {
 		panic(err)
@@ -110,7 +114,7 @@ func fxTrace(keyPolicy string) *awsops.Trace {
 		Identity: []policy.Named{{Name: "AmazonDynamoDBFullAccess", Doc: ddb, Kind: policy.KindManaged}},
 		Resource: key, KMS: true, KeyState: "Enabled",
 	})
-	return &awsops.Trace{Trace: tr, Simulator: tr.EvalDecision()}
+	return &explain.Trace{Trace: tr, Simulator: tr.EvalDecision()}
 }
 
 // fxOutcomes are the outcomes each fixture step returns, in order.
@@ -127,17 +131,17 @@ var fxOutcomes = []steps.Outcome{
 		Result: steps.ReadDenied{Denied: *fxDenied, Explanation: fxExplanation, Table: &fxTable, FixedBy: "part 6"}},
 	{Status: steps.Done, Summary: "Added the test user to \"Allow use of the key\"; the read now works.",
 		Result: steps.KeyUseGranted{
-			Change: awsops.PolicyChange{Before: fxPolicyBefore, After: fxPolicyAfter, Added: []string{fxUserARN}, Changed: true,
-				Diff: awsops.DiffPolicies(fxPolicyBefore, fxPolicyAfter)},
+			Change: policydoc.Change{Before: fxPolicyBefore, After: fxPolicyAfter, Added: []string{fxUserARN}, Changed: true,
+				Diff: policydoc.DiffPolicies(fxPolicyBefore, fxPolicyAfter)},
 			Access:      awsops.Access{Items: []awsops.Item{fxItem}},
-			Explanation: &awsops.Explanation{Action: "kms:Decrypt", Resource: fxKeyARN, Decision: "allowed", Trace: fxTrace(fxPolicyAfter)}}},
-	{Status: steps.Done, Summary: "Removed 6 resources.", Result: steps.CleanedUp{Report: awsops.CleanupReport{Resources: []awsops.Fate{
-		{Kind: awsops.KindAccessKey, Name: "AKIAEXAMPLETESTUSER1", Outcome: "deleted"},
-		{Kind: awsops.KindPolicy, Name: fxNames.User + "|AmazonDynamoDBFullAccess", Outcome: "deleted"},
-		{Kind: awsops.KindUser, Name: fxNames.User, Outcome: "deleted"},
-		{Kind: awsops.KindTable, Name: fxNames.Table, Outcome: "deleted"},
-		{Kind: awsops.KindAlias, Name: fxNames.Alias, Outcome: "deleted"},
-		{Kind: awsops.KindKey, Name: fxKeyID, Outcome: "scheduled for deletion in 7 days"},
+			Explanation: &explain.Explanation{Action: "kms:Decrypt", Resource: fxKeyARN, Decision: "allowed", Trace: fxTrace(fxPolicyAfter)}}},
+	{Status: steps.Done, Summary: "Removed 6 resources.", Result: steps.CleanedUp{Report: ledger.CleanupReport{Resources: []ledger.Fate{
+		{Kind: ledger.KindAccessKey, Name: "AKIAEXAMPLETESTUSER1", Outcome: "deleted"},
+		{Kind: ledger.KindPolicy, Name: fxNames.User + "|AmazonDynamoDBFullAccess", Outcome: "deleted"},
+		{Kind: ledger.KindUser, Name: fxNames.User, Outcome: "deleted"},
+		{Kind: ledger.KindTable, Name: fxNames.Table, Outcome: "deleted"},
+		{Kind: ledger.KindAlias, Name: fxNames.Alias, Outcome: "deleted"},
+		{Kind: ledger.KindKey, Name: fxKeyID, Outcome: "scheduled for deletion in 7 days"},
 	}}}},
 }
 
@@ -170,13 +174,13 @@ func fixtureSteps(failOnce ...int) []steps.Step {
 			Part: part, Kind: kind, ID: fxIDs[i], Title: fxTitles[i], Short: fxShorts[i],
 			Explain: "## " + fxTitles[i] + "\n\nIn this part you **" + strings.ToLower(fxTitles[i]) +
 				"**. A customer managed key lets *you* decide, in its key policy, who may use it.\n\n- one\n- two",
-			CLI: func(n awsops.Names, id awsops.Identity) []string {
+			CLI: func(n ledger.Names, id awsops.Identity) []string {
 				return []string{"aws kms describe-key --key-id " + n.Alias + " --region " + id.Region}
 			},
 			Run: func(ctx context.Context, _ *awsops.Lab) steps.Outcome {
 				if fails > 0 {
 					fails--
-					err := &awsops.Error{Op: "step " + itoa(part), Resource: fxNames.Table, Code: "ThrottlingException",
+					err := &awserr.Error{Op: "step " + itoa(part), Resource: fxNames.Table, Code: "ThrottlingException",
 						Message: "Rate exceeded.", Hint: "Wait a moment and retry.", Err: errors.New("rate exceeded")}
 					return steps.Outcome{Status: steps.Failed, Err: err, Summary: err.Error()}
 				}

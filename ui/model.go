@@ -27,7 +27,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/steps"
 )
 
@@ -123,7 +123,7 @@ func New(o Options) Model {
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
-	if o.Names == (awsops.Names{}) && o.Lab != nil {
+	if o.Names == (ledger.Names{}) && o.Lab != nil {
 		o.Names = o.Lab.Names()
 	}
 	if o.Mode == AWS {

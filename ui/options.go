@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/steps"
 )
 
@@ -30,7 +31,7 @@ type Options struct {
 	Lab      *awsops.Lab
 	Identity awsops.Identity
 	// Names are the run's resource names; default Lab.Names().
-	Names awsops.Names
+	Names ledger.Names
 	Mode  Mode
 	// Endpoint is the custom endpoint URL in AWS mode (--endpoint-url), empty
 	// for AWS itself; default: the one the lab's ledger records. The screens

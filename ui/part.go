@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"kmslab/awsops"
+	"kmslab/awsops/awserr"
 	"kmslab/steps"
 )
 
@@ -379,7 +380,7 @@ func (v partView) outcomeHead(w int) string {
 
 func renderFailure(st Styles, w int, o steps.Outcome) string {
 	inner := max(w-st.ErrorBox.GetHorizontalFrameSize(), 10)
-	var ae *awsops.Error
+	var ae *awserr.Error
 	if !errors.As(o.Err, &ae) {
 		msg := "the step failed"
 		if o.Err != nil {
@@ -389,7 +390,7 @@ func renderFailure(st Styles, w int, o steps.Outcome) string {
 		}
 		return box(st.ErrorBox, w, st.Error.Render("✗ FAILED")+"  "+msg+"\n\n"+st.Muted.Render("Press r to retry this step."))
 	}
-	// An awsops.Error is already taken apart: show its parts, not its sentence.
+	// An awserr.Error is already taken apart: show its parts, not its sentence.
 	var pairs [][2]string
 	if ae.Resource != "" {
 		pairs = append(pairs, [2]string{"Resource", ae.Resource})

@@ -4,7 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/steps"
 )
 
@@ -49,7 +49,7 @@ func (m Model) resourcesPresent() bool {
 func (m Model) leftovers() (sure, maybe bool) {
 	if lab := m.opts.Lab; lab != nil && lab.LedgerPath() != "" {
 		for _, e := range lab.Ledger().Pending() {
-			if e.State == awsops.StateCreated {
+			if e.State == ledger.StateCreated {
 				sure = true
 			} else {
 				maybe = true

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"kmslab/awsops"
+	"kmslab/awsops/policydoc"
 	"kmslab/steps"
 
 	"github.com/charmbracelet/x/ansi"
@@ -58,7 +59,7 @@ func FuzzHighlightJSON(f *testing.F) {
 func TestPolicyDiff(t *testing.T) {
 	st := DefaultStyles(true, true)
 	for _, w := range []int{40, 80, 129, 130, 200} {
-		out := ansi.Strip(policyDiff(st, w, awsops.DiffPolicies(fxPolicyBefore, fxPolicyAfter)))
+		out := ansi.Strip(policyDiff(st, w, policydoc.DiffPolicies(fxPolicyBefore, fxPolicyAfter)))
 		// Side by side, additions are in the right column: look at each column.
 		cols := out
 		if strings.Contains(out, " │ ") {
@@ -81,7 +82,7 @@ func TestPolicyDiff(t *testing.T) {
 			t.Errorf("width %d: side by side = %v", w, side)
 		}
 	}
-	if out := ansi.Strip(policyDiff(st, 80, awsops.DiffPolicies("{}", "{}"))); !strings.Contains(out, "did not change") {
+	if out := ansi.Strip(policyDiff(st, 80, policydoc.DiffPolicies("{}", "{}"))); !strings.Contains(out, "did not change") {
 		t.Errorf("unchanged policy: %q", out)
 	}
 }
@@ -96,7 +97,7 @@ func FuzzPolicyDiff(f *testing.F) {
 		if w < 1 || w > 400 {
 			return
 		}
-		out := policyDiff(st, w, awsops.DiffPolicies(sanitize(before), sanitize(after)))
+		out := policyDiff(st, w, policydoc.DiffPolicies(sanitize(before), sanitize(after)))
 		for _, l := range strings.Split(out, "\n") {
 			if lw := ansi.StringWidth(l); lw > max(w, 30) {
 				t.Fatalf("width %d: line of %d", w, lw)

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"kmslab/awsops"
+	"kmslab/awsops/policydoc"
 	"kmslab/steps"
 )
 
@@ -56,7 +57,7 @@ func (v *keyView) View() string {
 // renderJSON shows a JSON document indented and colored, long lines cut
 // rather than wrapped so the indentation keeps meaning.
 func renderJSON(st Styles, w int, doc string) string {
-	lines := strings.Split(awsops.PrettyJSON(doc), "\n")
+	lines := strings.Split(policydoc.PrettyJSON(doc), "\n")
 	for i, l := range lines {
 		lines[i] = highlightJSON(st, ansi.Truncate(l, w, "…"))
 	}

@@ -9,7 +9,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"kmslab/awsops"
+	"kmslab/awsops/explain"
 	"kmslab/policy"
 )
 
@@ -20,7 +20,7 @@ import (
 // other result views' parts.
 type whyPanel struct {
 	st    Styles
-	tr    *awsops.Trace
+	tr    *explain.Trace
 	after bool // the same trace after the key policy edit
 	// fixedBy names the step that takes the first way in ("part 6"), if any.
 	fixedBy string

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"kmslab/awsops"
+	"kmslab/awsops/ledger"
 	"kmslab/steps"
 )
 
@@ -20,7 +21,7 @@ func ExtraExperiment() steps.Experiment {
 		Predict: "user-describe",
 		Expect:  map[string]awsops.Decision{"user-describe": awsops.Allowed},
 		Why:     "A table's metadata is not encrypted with its key.",
-		CLI: func(awsops.Names, awsops.Identity) []string {
+		CLI: func(ledger.Names, awsops.Identity) []string {
 			return []string{"aws kms disable-key --key-id \"$KEY_ID\""}
 		},
 		Do: func(ctx context.Context, e *awsops.Experiment, _ string) error {

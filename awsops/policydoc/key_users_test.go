@@ -1,4 +1,4 @@
-package awsops
+package policydoc
 
 import (
 	"encoding/json"
@@ -84,7 +84,7 @@ func TestAddKeyUser(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, added, err := addKeyUser(tt.policy, userARN)
+			out, added, err := AddKeyUser(tt.policy, userARN)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestAddKeyUser(t *testing.T) {
 				}
 			}
 			// Twice = once.
-			out2, added2, err := addKeyUser(out, userARN)
+			out2, added2, err := AddKeyUser(out, userARN)
 			if err != nil || added2 || out2 != PrettyJSON(out) {
 				t.Fatalf("second add: added=%v err=%v changed=%v", added2, err, out2 != PrettyJSON(out))
 			}
@@ -122,7 +122,7 @@ func TestAddKeyUser(t *testing.T) {
 func TestAddKeyUserKeepsOrderAndText(t *testing.T) {
 	// Key order and HTML-ish characters survive the edit untouched.
 	in := `{"Version":"2012-10-17","Id":"custom","Statement":[{"Sid":"Keep <me> & order","Resource":"*","Effect":"Deny","Principal":{"AWS":"*"},"Action":"kms:ScheduleKeyDeletion","Condition":{"StringNotEquals":{"aws:PrincipalArn":"` + adminARN + `"}}}]}`
-	out, added, err := addKeyUser(in, userARN)
+	out, added, err := AddKeyUser(in, userARN)
 	if err != nil || !added {
 		t.Fatalf("added=%v err=%v", added, err)
 	}
@@ -141,15 +141,15 @@ func TestAddKeyUserErrors(t *testing.T) {
 		`{"Statement":[{"Sid":"Allow use of the key","Effect":"Allow","Principal":"someone"}]}`,
 		`{"Statement":[]} trailing`,
 	} {
-		if _, _, err := addKeyUser(in, userARN); err == nil {
-			t.Errorf("addKeyUser(%q) succeeded", in)
+		if _, _, err := AddKeyUser(in, userARN); err == nil {
+			t.Errorf("AddKeyUser(%q) succeeded", in)
 		}
 	}
 }
 
 func TestPolicyDiffShowsOnlyTheAddedPrincipal(t *testing.T) {
 	before := PrettyJSON(consolePolicy("aws", "111122223333", adminARN))
-	after, added, err := addKeyUser(before, userARN)
+	after, added, err := AddKeyUser(before, userARN)
 	if err != nil || !added {
 		t.Fatal(added, err)
 	}
@@ -189,7 +189,7 @@ func TestPolicyDiffShowsOnlyTheAddedPrincipal(t *testing.T) {
 
 // applyDiff applies d's hunks to before, checking every context and deleted
 // line against it.
-func applyDiff(before string, d PolicyDiff) (string, error) {
+func applyDiff(before string, d Diff) (string, error) {
 	b := strings.Split(strings.TrimSuffix(ensureNewline(before), "\n"), "\n")
 	var out []string
 	i := 0
@@ -251,7 +251,7 @@ func FuzzAddKeyUser(f *testing.F) {
 	f.Add(`{"Statement":[{"Sid":"Allow use of the key","Effect":"Allow","Principal":"*"}]}`)
 	f.Add(`{"Statement":[]}`)
 	f.Fuzz(func(t *testing.T, policy string) {
-		out, added, err := addKeyUser(policy, userARN)
+		out, added, err := AddKeyUser(policy, userARN)
 		if err != nil {
 			return
 		}
@@ -261,7 +261,7 @@ func FuzzAddKeyUser(f *testing.F) {
 		if added && !strings.Contains(out, userARN) {
 			t.Fatalf("added but absent: %q", out)
 		}
-		out2, added2, err := addKeyUser(out, userARN)
+		out2, added2, err := AddKeyUser(out, userARN)
 		if err != nil || added2 || out2 != PrettyJSON(out) {
 			t.Fatalf("not idempotent: err=%v added=%v\n%s\n%s", err, added2, out, out2)
 		}
@@ -273,7 +273,7 @@ func FuzzAddKeyUser(f *testing.F) {
 // into after, and its lines are single lines.
 func FuzzDiffPolicies(f *testing.F) {
 	base := consolePolicy("aws", "111122223333", adminARN)
-	grown, _, _ := addKeyUser(base, userARN)
+	grown, _, _ := AddKeyUser(base, userARN)
 	f.Add(base, grown)
 	f.Add(`{"Statement":{"Sid":"x","Effect":"Allow"}}`, `{"Statement":{"Sid":"y","Effect":"Deny"}}`)
 	f.Add("a\nb\n", "a\nc")

@@ -1,4 +1,10 @@
-package awsops
+// Package ledger is what a lab run created and how it is removed again.
+// Every resource is written to the run's ledger before it is created, so an
+// interrupted run can always be cleaned up; cleanup removes what a ledger
+// records in the reverse order of creation, each resource checked as the
+// run's by its name (Names) and its tag (TagKey), and Leftovers finds what
+// unfinished runs left behind, by their ledgers and by their tags.
+package ledger
 
 import (
 	"bytes"
@@ -19,22 +25,22 @@ import (
 // before it is created and marked deleted as cleanup removes it; the file is
 // removed once everything is gone. It never holds a secret.
 type Ledger struct {
-	Version   int           `json:"version"`
-	RunID     string        `json:"run_id"`
-	Account   string        `json:"account,omitempty"`
-	Region    string        `json:"region,omitempty"`
-	Endpoint  string        `json:"endpoint,omitempty"` // a custom endpoint, when not AWS itself
-	Created   time.Time     `json:"created"`
-	Resources []LedgerEntry `json:"resources"`
+	Version   int       `json:"version"`
+	RunID     string    `json:"run_id"`
+	Account   string    `json:"account,omitempty"`
+	Region    string    `json:"region,omitempty"`
+	Endpoint  string    `json:"endpoint,omitempty"` // a custom endpoint, when not AWS itself
+	Created   time.Time `json:"created"`
+	Resources []Entry   `json:"resources"`
 	// Owner and Active tell cleanup whether the run is still in progress
-	// (ledger_live.go): the process writing it, and when it last wrote (the
+	// (live.go): the process writing it, and when it last wrote (the
 	// wall clock, whatever clock the run is seeded with).
-	Owner  *LedgerOwner `json:"owner,omitempty"`
-	Active time.Time    `json:"active,omitzero"`
+	Owner  *Owner    `json:"owner,omitempty"`
+	Active time.Time `json:"active,omitzero"`
 }
 
-// LedgerEntry is one resource of a run.
-type LedgerEntry struct {
+// Entry is one resource of a run.
+type Entry struct {
 	Kind    string    `json:"kind"`
 	Name    string    `json:"name,omitempty"` // empty until known (a new key's id, a new access key's id)
 	User    string    `json:"user,omitempty"` // owner of an access key or policy attachment
@@ -53,8 +59,8 @@ const (
 const ledgerVersion = 1
 
 // Pending returns the entries not yet deleted.
-func (l Ledger) Pending() []LedgerEntry {
-	var out []LedgerEntry
+func (l Ledger) Pending() []Entry {
+	var out []Entry
 	for _, e := range l.Resources {
 		if e.State != StateDeleted {
 			out = append(out, e)
@@ -81,9 +87,9 @@ func ledgerPath(stateDir, runID string) string {
 	return filepath.Join(runsDir(stateDir), runID+".json")
 }
 
-// LoadLedgers reads every run ledger under stateDir, oldest first. A missing
+// Load reads every run ledger under stateDir, oldest first. A missing
 // directory means no ledgers. A file that cannot be read is an error naming it.
-func LoadLedgers(stateDir string) ([]Ledger, error) {
+func Load(stateDir string) ([]Ledger, error) {
 	entries, err := os.ReadDir(runsDir(stateDir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -175,10 +181,10 @@ func decodeLedger(b []byte) (Ledger, error) {
 	return l, nil
 }
 
-// ledgerFile is a run's ledger in memory, written through to disk unless
+// File is a run's ledger in memory, written through to disk unless
 // persistence is off. Every change is saved before the method returns, so
 // the file on disk is never behind the AWS calls that follow.
-type ledgerFile struct {
+type File struct {
 	mu      sync.Mutex
 	path    string // "" when not persisted
 	now     func() time.Time
@@ -186,10 +192,10 @@ type ledgerFile struct {
 	written bool // the file exists on disk
 }
 
-// openLedger loads the run's ledger from stateDir if one exists, or starts
+// Open loads the run's ledger from stateDir if one exists, or starts
 // an empty one (written on the first change).
-func openLedger(stateDir, runID string, persist bool, now func() time.Time) (*ledgerFile, error) {
-	f := &ledgerFile{now: now, l: Ledger{Version: ledgerVersion, RunID: runID, Created: now().UTC(), Owner: currentOwner()}}
+func Open(stateDir, runID string, persist bool, now func() time.Time) (*File, error) {
+	f := &File{now: now, l: Ledger{Version: ledgerVersion, RunID: runID, Created: now().UTC(), Owner: currentOwner()}}
 	if !persist {
 		return f, nil
 	}
@@ -217,15 +223,20 @@ func openLedger(stateDir, runID string, persist bool, now func() time.Time) (*le
 	return f, nil
 }
 
-func (f *ledgerFile) snapshot() Ledger {
+// Path is where the ledger is kept, "" when it is not persisted.
+func (f *File) Path() string { return f.path }
+
+// Snapshot is a copy of the ledger as it stands.
+func (f *File) Snapshot() Ledger {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	l := f.l
-	l.Resources = append([]LedgerEntry(nil), f.l.Resources...)
+	l.Resources = append([]Entry(nil), f.l.Resources...)
 	return l
 }
 
-func (f *ledgerFile) setOrigin(account, region, endpoint string) error {
+// SetOrigin records the account, region and endpoint the run works in.
+func (f *File) SetOrigin(account, region, endpoint string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.l.Account, f.l.Region, f.l.Endpoint = account, region, endpoint
@@ -235,10 +246,10 @@ func (f *ledgerFile) setOrigin(account, region, endpoint string) error {
 	return f.saveLocked()
 }
 
-// plan records a resource about to be created and returns its index. A
+// Plan records a resource about to be created and returns its index. A
 // resource already recorded and not deleted is reused, so retrying a step
 // does not grow the ledger.
-func (f *ledgerFile) plan(kind, name, user string) (int, error) {
+func (f *File) Plan(kind, name, user string) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i, e := range f.l.Resources {
@@ -246,14 +257,14 @@ func (f *ledgerFile) plan(kind, name, user string) (int, error) {
 			return i, nil
 		}
 	}
-	f.l.Resources = append(f.l.Resources, LedgerEntry{
+	f.l.Resources = append(f.l.Resources, Entry{
 		Kind: kind, Name: name, User: user, State: StatePlanned, Updated: f.now().UTC(),
 	})
 	return len(f.l.Resources) - 1, f.saveLocked()
 }
 
-// created confirms the resource at i, filling in what creation revealed.
-func (f *ledgerFile) created(i int, name, arn string) error {
+// Created confirms the resource at i, filling in what creation revealed.
+func (f *File) Created(i int, name, arn string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if i < 0 || i >= len(f.l.Resources) {
@@ -271,10 +282,10 @@ func (f *ledgerFile) created(i int, name, arn string) error {
 	return f.saveLocked()
 }
 
-// deleted marks every entry of kind gone (for one run there is one user,
+// Deleted marks every entry of kind gone (for one run there is one user,
 // table, alias and key; access keys and attachments all go with their user),
 // and removes the file once nothing is left.
-func (f *ledgerFile) deleted(kind string) error {
+func (f *File) Deleted(kind string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	changed := false
@@ -292,7 +303,7 @@ func (f *ledgerFile) deleted(kind string) error {
 	return f.saveLocked()
 }
 
-func (f *ledgerFile) saveLocked() error {
+func (f *File) saveLocked() error {
 	if f.path == "" {
 		return nil
 	}

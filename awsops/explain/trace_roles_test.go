@@ -1,4 +1,4 @@
-package awsops_test
+package explain_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"kmslab/awsops"
+	"kmslab/awsops/explain"
 	"kmslab/policy"
 )
 
@@ -38,9 +38,9 @@ func (e *traceEnv) keyWith(t *testing.T, sts ...string) (string, []byte) {
 	return keyARN, blob.CiphertextBlob
 }
 
-func (e *traceEnv) explain(t *testing.T, principal, keyARN string) *awsops.Trace {
+func (e *traceEnv) explain(t *testing.T, principal, keyARN string) *explain.Trace {
 	t.Helper()
-	tr, err := awsops.NewExplainer(e.cfg).Explain(context.Background(), awsops.TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: keyARN})
+	tr, err := explain.New(e.cfg).Explain(context.Background(), explain.TraceRequest{Principal: principal, Action: "kms:Decrypt", Key: keyARN})
 	if err != nil {
 		t.Fatalf("Explain %s: %v", principal, err)
 	}
@@ -157,7 +157,7 @@ func TestTraceRoleSession(t *testing.T) {
 	}
 }
 
-func contextValue(tr *awsops.Trace, key string) string {
+func contextValue(tr *explain.Trace, key string) string {
 	for _, c := range tr.Context {
 		if c.Key == key {
 			return strings.Join(c.Values, ",")

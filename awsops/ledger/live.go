@@ -1,4 +1,4 @@
-package awsops
+package ledger
 
 import (
 	"errors"
@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// LedgerOwner is the process writing a run's ledger, so that cleanup can tell
+// Owner is the process writing a run's ledger, so that cleanup can tell
 // a run still in progress from one a crash abandoned.
-type LedgerOwner struct {
+type Owner struct {
 	PID  int    `json:"pid"`
 	Host string `json:"host,omitempty"`
 	// Start is when the process started, as the OS counts it (Linux: field 22
@@ -26,9 +26,9 @@ type LedgerOwner struct {
 // have written its ledger to count as still running.
 const LiveWindow = 10 * time.Minute
 
-func currentOwner() *LedgerOwner {
+func currentOwner() *Owner {
 	host, _ := os.Hostname()
-	return &LedgerOwner{PID: os.Getpid(), Host: host, Start: processStart(os.Getpid())}
+	return &Owner{PID: os.Getpid(), Host: host, Start: processStart(os.Getpid())}
 }
 
 // processStart is the start time of process pid in clock ticks since boot,
@@ -92,7 +92,7 @@ func (l Ledger) Running(now time.Time) string {
 
 // RunningRuns names the runs under stateDir still in progress, with why.
 func RunningRuns(stateDir string, now time.Time) (map[string]string, error) {
-	ledgers, err := LoadLedgers(stateDir)
+	ledgers, err := Load(stateDir)
 	if err != nil {
 		return nil, err
 	}

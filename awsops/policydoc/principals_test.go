@@ -1,4 +1,4 @@
-package awsops
+package policydoc
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package awsops
+package policydoc
 
 import (
 	"bytes"
@@ -6,13 +6,13 @@ import (
 	"strconv"
 	"strings"
 
-	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/aymanbagabas/go-udiff"
 )
 
-// PolicyDiff is the line diff between two key policies, both pretty-printed
+// Diff is the line diff between two key policies, both pretty-printed
 // the same way. It is computed once, here; the TUI and the plain report only
 // draw it.
-type PolicyDiff struct {
+type Diff struct {
 	Hunks []DiffHunk
 }
 
@@ -47,19 +47,19 @@ const DiffContext = 3
 
 // DiffPolicies diffs two key policies after pretty-printing both (text that
 // is not JSON is diffed as it is). Equal policies give an empty diff.
-func DiffPolicies(before, after string) PolicyDiff {
+func DiffPolicies(before, after string) Diff {
 	before, after = ensureNewline(PrettyJSON(before)), ensureNewline(PrettyJSON(after))
 	if before == after {
-		return PolicyDiff{}
+		return Diff{}
 	}
 	u, err := udiff.ToUnifiedDiff("before", "after", before, udiff.Lines(before, after), DiffContext)
 	if err != nil {
-		return PolicyDiff{}
+		return Diff{}
 	}
 	fromSids, _ := statementSids(before)
 	toSids, toSidLines := statementSids(after)
 	afterLines := strings.Split(strings.TrimSuffix(after, "\n"), "\n")
-	var d PolicyDiff
+	var d Diff
 	prevEnd := 0 // the first line of after that no earlier hunk covers
 	for _, h := range u.Hunks {
 		dh := DiffHunk{FromLine: h.FromLine, ToLine: h.ToLine}
@@ -112,7 +112,7 @@ func DiffPolicies(before, after string) PolicyDiff {
 const sidReach = 4
 
 // Empty reports whether nothing changed.
-func (d PolicyDiff) Empty() bool { return len(d.Hunks) == 0 }
+func (d Diff) Empty() bool { return len(d.Hunks) == 0 }
 
 // Counts returns how many lines of before and of after a hunk covers, as a
 // unified diff's "@@ -from,n +to,m @@" header gives them.
@@ -132,7 +132,7 @@ func (h DiffHunk) Counts() (from, to int) {
 }
 
 // Unified is the diff as unified diff text, for tools and --json.
-func (d PolicyDiff) Unified() string {
+func (d Diff) Unified() string {
 	if d.Empty() {
 		return ""
 	}
@@ -155,7 +155,7 @@ func (d PolicyDiff) Unified() string {
 
 // MarshalJSON writes the diff as unified diff text: one string a reader of
 // `run --json` can pipe to any diff viewer.
-func (d PolicyDiff) MarshalJSON() ([]byte, error) { return json.Marshal(d.Unified()) }
+func (d Diff) MarshalJSON() ([]byte, error) { return json.Marshal(d.Unified()) }
 
 // statementSids gives, for each line of a pretty-printed policy, the Sid of
 // the statement the line belongs to ("" outside statements or without Sid)
@@ -219,11 +219,27 @@ func bracketDelta(l string) int {
 	return d
 }
 
-// PolicyChange is an edit of the key policy, for the policy-diff view.
-type PolicyChange struct {
-	Before  string     `json:"before"`          // pretty-printed policy before the edit
-	After   string     `json:"after"`           // pretty-printed policy after the edit (equal to Before when unchanged)
-	Diff    PolicyDiff `json:"diff,omitempty"`  // Before -> After; empty when unchanged
-	Added   []string   `json:"added,omitempty"` // principals the edit added
-	Changed bool       `json:"changed"`
+// Change is an edit of the key policy, for the policy-diff view.
+type Change struct {
+	Before  string   `json:"before"`          // pretty-printed policy before the edit
+	After   string   `json:"after"`           // pretty-printed policy after the edit (equal to Before when unchanged)
+	Diff    Diff     `json:"diff,omitempty"`  // Before -> After; empty when unchanged
+	Added   []string `json:"added,omitempty"` // principals the edit added
+	Changed bool     `json:"changed"`
+}
+
+// policyDiffLabels is a unified diff with the given file labels.
+func policyDiffLabels(from, to, before, after string) string {
+	if before == after {
+		return ""
+	}
+	if before != "" {
+		before = ensureNewline(before)
+	}
+	return udiff.Unified(from, to, before, ensureNewline(after))
+}
+
+// NewDocDiff is a new document (label) as a unified diff against nothing.
+func NewDocDiff(label, doc string) string {
+	return policyDiffLabels(label+" (none)", label, "", PrettyJSON(doc))
 }

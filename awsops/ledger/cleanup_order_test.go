@@ -1,4 +1,4 @@
-package awsops
+package ledger
 
 import (
 	"slices"
@@ -11,10 +11,10 @@ import (
 // order when an item is known by its tags alone.
 func TestRemovalOrder(t *testing.T) {
 	t.Parallel()
-	ledger := func(kinds ...string) *ledgerFile {
-		f := &ledgerFile{now: time.Now}
+	ledger := func(kinds ...string) *File {
+		f := &File{now: time.Now}
 		for _, k := range kinds {
-			f.l.Resources = append(f.l.Resources, LedgerEntry{Kind: k, State: StateCreated})
+			f.l.Resources = append(f.l.Resources, Entry{Kind: k, State: StateCreated})
 		}
 		return f
 	}
@@ -28,7 +28,7 @@ func TestRemovalOrder(t *testing.T) {
 	parts := []string{KindKey, KindAlias, KindTable, KindUser, KindPolicy, KindAccessKey}
 	for _, tt := range []struct {
 		name   string
-		ledger *ledgerFile
+		ledger *File
 		items  []Leftover
 		want   []string
 	}{

@@ -1,4 +1,4 @@
-package awsops_test
+package explain_test
 
 import (
 	"context"
@@ -7,8 +7,10 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -18,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
-	"kmslab/awsops"
+	"kmslab/awsops/explain"
 	"kmslab/sim"
 )
 
@@ -145,8 +147,8 @@ func TestTraceMissingPermissions(t *testing.T) {
 	ctx := context.Background()
 	_, _ = e.run(t, "target", scenario{keyPolicy: []string{stRoot}, inline: []string{idDecrypt}, want: "Allowed"})
 	reader := e.user(t, "reader", nil, []string{`{"Effect":"Allow","Action":["kms:DescribeKey","iam:GetUser"],"Resource":"*"}`})
-	ex := awsops.NewExplainer(e.clientCfg(reader))
-	tr, err := ex.Explain(ctx, awsops.TraceRequest{Principal: "target", Action: "kms:Decrypt", Key: e.keys["target"]})
+	ex := explain.New(e.clientCfg(reader))
+	tr, err := ex.Explain(ctx, explain.TraceRequest{Principal: "target", Action: "kms:Decrypt", Key: e.keys["target"]})
 	if err != nil {
 		t.Fatalf("Explain: %v", err)
 	}
@@ -170,12 +172,30 @@ type traceEnv struct {
 
 func startTraceSim(t *testing.T) *traceEnv {
 	t.Helper()
-	e := startSim(t, sim.Options{KeyCacheTTL: sim.NoKeyCache})
-	out, err := sts.NewFromConfig(e.cfg).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	srv, err := sim.Start(ctx, sim.Options{KeyCacheTTL: sim.NoKeyCache})
+	if err != nil {
+		t.Fatalf("start sim: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	cfg := aws.Config{
+		Region:       srv.Region,
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider(srv.Admin.AccessKeyID, srv.Admin.SecretAccessKey, ""),
+		// The SDK's own retryer rides out throttling; short pauses keep tests quick.
+		Retryer: func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = 5
+				o.MaxBackoff = 20 * time.Millisecond
+			})
+		},
+	}
+	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &traceEnv{srv: e.srv, cfg: e.cfg, admin: aws.ToString(out.Arn), keys: map[string]string{}}
+	return &traceEnv{srv: srv, cfg: cfg, admin: aws.ToString(out.Arn), keys: map[string]string{}}
 }
 
 func (e *traceEnv) clientCfg(c *credentials.StaticCredentialsProvider) aws.Config {
@@ -213,7 +233,7 @@ func (e *traceEnv) user(t *testing.T, name string, managed, inline []string) *cr
 
 // run builds the scenario, explains it as the admin, makes the call as the
 // user and returns the trace and what the offline AWS answered.
-func (e *traceEnv) run(t *testing.T, name string, c scenario) (*awsops.Trace, string) {
+func (e *traceEnv) run(t *testing.T, name string, c scenario) (*explain.Trace, string) {
 	t.Helper()
 	ctx := context.Background()
 	// The user's inline policies name the key, so the key comes first.
@@ -278,11 +298,11 @@ func (e *traceEnv) run(t *testing.T, name string, c scenario) (*awsops.Trace, st
 		}
 	}
 
-	req := awsops.TraceRequest{Principal: name, Action: "kms:Decrypt", Key: keyARN}
+	req := explain.TraceRequest{Principal: name, Action: "kms:Decrypt", Key: keyARN}
 	if c.via {
 		req.Via = "dynamodb"
 	}
-	tr, err := awsops.NewExplainer(e.cfg).Explain(ctx, req)
+	tr, err := explain.New(e.cfg).Explain(ctx, req)
 	if err != nil {
 		t.Fatalf("Explain: %v", err)
 	}
@@ -313,7 +333,7 @@ func answer(err error) string {
 	return err.Error()
 }
 
-func traceText(tr *awsops.Trace) string {
+func traceText(tr *explain.Trace) string {
 	var b strings.Builder
 	for _, p := range tr.Policies {
 		fmt.Fprintf(&b, "%s: %s\n", p.Label(), p.Decision)

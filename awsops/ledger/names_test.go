@@ -1,4 +1,4 @@
-package awsops
+package ledger
 
 import (
 	"bytes"

@@ -1,4 +1,11 @@
-package awsops
+// Package explain tells why AWS allows or refuses a request: it reads the
+// documents behind a KMS decision on a key, or a DynamoDB decision on a
+// table (key policy, grants, key state, the caller's identity policies, a
+// table's resource-based policy) through the API, evaluates them with the
+// policy engine the offline AWS enforces with (kmslab/policy), and asks
+// IAM's policy simulator the same question for comparison. It changes
+// nothing.
+package explain
 
 import (
 	"context"
@@ -17,6 +24,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/smithy-go"
 
+	"kmslab/awsops/awserr"
+	"kmslab/awsops/partition"
 	"kmslab/internal/sdkhttp"
 	"kmslab/policy"
 )
@@ -59,24 +68,26 @@ type Trace struct {
 // Explainer gathers the documents behind a KMS or DynamoDB decision with
 // one account's clients.
 type Explainer struct {
-	kms    *kms.Client
-	iam    *iam.Client
-	ddb    *dynamodb.Client
-	region string
-	// secure is whether calls travel over TLS (aws:SecureTransport): always
+	KMS    *kms.Client
+	IAM    *iam.Client
+	DDB    *dynamodb.Client // for a decision on a table
+	Region string
+	// Secure is whether calls travel over TLS (aws:SecureTransport): always
 	// on AWS, not on a plain-http endpoint such as kmslab serve's.
-	secure bool
-	now    func() time.Time
+	Secure bool
+	Now    func() time.Time // the request's time; nil leaves it unset
 }
 
-// NewExplainer prepares read-only clients on cfg. It makes no AWS call.
-func NewExplainer(cfg aws.Config) *Explainer {
-	cfg = withProbe(sdkhttp.Guard(cfg))
-	return &Explainer{kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), ddb: dynamodb.NewFromConfig(cfg), region: cfg.Region,
-		secure: secureEndpoint(cfg), now: time.Now}
+// New prepares read-only clients on cfg. It makes no AWS call.
+func New(cfg aws.Config) *Explainer {
+	cfg = awserr.WithProbe(sdkhttp.Guard(cfg))
+	return &Explainer{KMS: kms.NewFromConfig(cfg), IAM: iam.NewFromConfig(cfg), DDB: dynamodb.NewFromConfig(cfg), Region: cfg.Region,
+		Secure: SecureEndpoint(cfg), Now: time.Now}
 }
 
-func secureEndpoint(cfg aws.Config) bool {
+// SecureEndpoint is whether calls on cfg travel over TLS: always on AWS,
+// not on a plain-http endpoint.
+func SecureEndpoint(cfg aws.Config) bool {
 	return cfg.BaseEndpoint == nil || !strings.HasPrefix(strings.ToLower(*cfg.BaseEndpoint), "http://")
 }
 
@@ -90,7 +101,7 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 		return e.explainTable(ctx, r)
 	}
 	out := &Trace{}
-	key, err := e.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(r.Key)})
+	key, err := e.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(r.Key)})
 	if err != nil {
 		return nil, explainFail("key", r.Key, err)
 	}
@@ -114,7 +125,7 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 	}
 
 	keyPolicy := ""
-	if p, err := e.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyARN), PolicyName: aws.String("default")}); err != nil {
+	if p, err := e.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyARN), PolicyName: aws.String("default")}); err != nil {
 		if !denied(err) {
 			return nil, explainFail("key", keyARN, err)
 		}
@@ -123,7 +134,7 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 	} else if keyPolicy = aws.ToString(p.Policy); keyPolicy != "" {
 		doc, err := policy.Parse([]byte(keyPolicy))
 		if err != nil {
-			return nil, &Error{Op: "explain the decision on", Resource: keyARN, Message: "the key policy does not parse: " + err.Error(), Err: err}
+			return nil, &awserr.Error{Op: "explain the decision on", Resource: keyARN, Message: "the key policy does not parse: " + err.Error(), Err: err}
 		}
 		in.Resource = doc
 	}
@@ -147,7 +158,7 @@ func (e *Explainer) Explain(ctx context.Context, r TraceRequest) (*Trace, error)
 // the policy is attached to the table's ARN, never its name).
 func (e *Explainer) explainTable(ctx context.Context, r TraceRequest) (*Trace, error) {
 	out := &Trace{}
-	d, err := e.ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(r.Table)})
+	d, err := e.DDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(r.Table)})
 	if err != nil {
 		return nil, explainFail("table", r.Table, err)
 	}
@@ -164,16 +175,16 @@ func (e *Explainer) explainTable(ctx context.Context, r TraceRequest) (*Trace, e
 		Context:      e.requestContext(who, r),
 	}}
 	tablePolicy := ""
-	p, err := e.ddb.GetResourcePolicy(ctx, &dynamodb.GetResourcePolicyInput{ResourceArn: aws.String(tableARN)})
+	p, err := e.DDB.GetResourcePolicy(ctx, &dynamodb.GetResourcePolicyInput{ResourceArn: aws.String(tableARN)})
 	switch {
 	case err == nil:
 		tablePolicy = aws.ToString(p.Policy)
 		doc, err := policy.Parse([]byte(tablePolicy))
 		if err != nil {
-			return nil, &Error{Op: "explain the decision on", Resource: tableARN, Message: "the table policy does not parse: " + err.Error(), Err: err}
+			return nil, &awserr.Error{Op: "explain the decision on", Resource: tableARN, Message: "the table policy does not parse: " + err.Error(), Err: err}
 		}
 		in.Resource = doc
-	case isCode(err, "PolicyNotFoundException"):
+	case awserr.IsCode(err, "PolicyNotFoundException"):
 		// No table policy: the identity policies alone decide.
 	case denied(err):
 		in.ResourceUnreadable = "no permission for dynamodb:GetResourcePolicy"
@@ -232,7 +243,7 @@ func (e *Explainer) principal(ctx context.Context, principal string) (*caller, e
 		return e.userCaller(ctx, principal, name)
 	}
 	c := &caller{roleName: name}
-	out, err := e.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	out, err := e.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 	switch {
 	case err == nil:
 		c.roleARN = aws.ToString(out.Role.Arn)
@@ -259,7 +270,7 @@ func (e *Explainer) principal(ctx context.Context, principal string) (*caller, e
 
 // userCaller resolves a user by name, given as principal.
 func (e *Explainer) userCaller(ctx context.Context, principal, name string) (*caller, error) {
-	out, err := e.iam.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+	out, err := e.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
 	if err != nil {
 		if denied(err) && strings.HasPrefix(principal, "arn:") {
 			// Without iam:GetUser the ARN given is all there is.
@@ -283,14 +294,14 @@ func arnAccount(arn string) string {
 func (e *Explainer) requestContext(who *caller, r TraceRequest) policy.Context {
 	f := policy.RequestFacts{
 		Caller: policy.Caller{ARN: who.arn, Account: who.account, RoleARN: who.roleARN, UserName: who.userName, UserID: who.userID},
-		Secure: e.secure,
+		Secure: e.Secure,
 		KMS:    r.Table == "",
 	}
-	if e.now != nil {
-		f.Time = e.now()
+	if e.Now != nil {
+		f.Time = e.Now()
 	}
 	if r.Via != "" {
-		f.ViaService = viaService(r.Via, e.region, partitionOf(who.arn))
+		f.ViaService = partition.ViaService(r.Via, e.Region, partition.Of(who.arn))
 	}
 	f.EncryptionContext = r.EncryptionContext
 	return policy.RequestContext(f)
@@ -300,8 +311,8 @@ func (e *Explainer) requestContext(who *caller, r TraceRequest) policy.Context {
 // KMS adds that IAM cannot derive from the caller.
 var simulatedKeys = []policy.Key{policy.KeyViaService, policy.KeyCallerAccount}
 
-// contextEntries passes the request's KMS keys to IAM's policy simulator.
-func contextEntries(c policy.Context) []iamtypes.ContextEntry {
+// ContextEntries passes the request's KMS keys to IAM's policy simulator.
+func ContextEntries(c policy.Context) []iamtypes.ContextEntry {
 	var out []iamtypes.ContextEntry
 	for _, k := range simulatedKeys {
 		if v, ok := c.Value(k); ok {
@@ -335,7 +346,7 @@ func (e *Explainer) identityPolicies(ctx context.Context, who *caller, in *polic
 	holders := []holder{{"role", who.roleName}}
 	if who.roleName == "" {
 		holders = []holder{{"user", who.userName}}
-		p := iam.NewListGroupsForUserPaginator(e.iam, &iam.ListGroupsForUserInput{UserName: aws.String(who.userName)})
+		p := iam.NewListGroupsForUserPaginator(e.IAM, &iam.ListGroupsForUserInput{UserName: aws.String(who.userName)})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if denied(err) {
@@ -389,7 +400,7 @@ func (e *Explainer) attached(ctx context.Context, h holder) ([]policy.Named, err
 	var listErr error
 	switch h.kind {
 	case "user":
-		p := iam.NewListAttachedUserPoliciesPaginator(e.iam, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(h.name)})
+		p := iam.NewListAttachedUserPoliciesPaginator(e.IAM, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListAttachedUserPoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
@@ -398,7 +409,7 @@ func (e *Explainer) attached(ctx context.Context, h holder) ([]policy.Named, err
 		}
 	case "group":
 		kind, action = policy.KindGroupManaged, "iam:ListAttachedGroupPolicies"
-		p := iam.NewListAttachedGroupPoliciesPaginator(e.iam, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(h.name)})
+		p := iam.NewListAttachedGroupPoliciesPaginator(e.IAM, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListAttachedGroupPoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
@@ -407,7 +418,7 @@ func (e *Explainer) attached(ctx context.Context, h holder) ([]policy.Named, err
 		}
 	case "role":
 		action = "iam:ListAttachedRolePolicies"
-		p := iam.NewListAttachedRolePoliciesPaginator(e.iam, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(h.name)})
+		p := iam.NewListAttachedRolePoliciesPaginator(e.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListAttachedRolePoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
@@ -437,14 +448,14 @@ func (e *Explainer) attached(ctx context.Context, h holder) ([]policy.Named, err
 // managedDocument reads a managed policy's default version; why is set
 // instead when the caller may not read it.
 func (e *Explainer) managedDocument(ctx context.Context, arn string) (doc *policy.Document, why string, err error) {
-	p, err := e.iam.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	p, err := e.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 	if denied(err) {
 		return nil, "no permission for iam:GetPolicy", nil
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	v, err := e.iam.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: p.Policy.DefaultVersionId})
+	v, err := e.IAM.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: p.Policy.DefaultVersionId})
 	if denied(err) {
 		return nil, "no permission for iam:GetPolicyVersion", nil
 	}
@@ -465,7 +476,7 @@ func (e *Explainer) inline(ctx context.Context, h holder) ([]policy.Named, error
 	var listErr error
 	switch h.kind {
 	case "user":
-		p := iam.NewListUserPoliciesPaginator(e.iam, &iam.ListUserPoliciesInput{UserName: aws.String(h.name)})
+		p := iam.NewListUserPoliciesPaginator(e.IAM, &iam.ListUserPoliciesInput{UserName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListUserPoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
@@ -474,7 +485,7 @@ func (e *Explainer) inline(ctx context.Context, h holder) ([]policy.Named, error
 		}
 	case "group":
 		kind, listAction, getAction = policy.KindGroupInline, "iam:ListGroupPolicies", "iam:GetGroupPolicy"
-		p := iam.NewListGroupPoliciesPaginator(e.iam, &iam.ListGroupPoliciesInput{GroupName: aws.String(h.name)})
+		p := iam.NewListGroupPoliciesPaginator(e.IAM, &iam.ListGroupPoliciesInput{GroupName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListGroupPoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
@@ -483,7 +494,7 @@ func (e *Explainer) inline(ctx context.Context, h holder) ([]policy.Named, error
 		}
 	case "role":
 		listAction, getAction = "iam:ListRolePolicies", "iam:GetRolePolicy"
-		p := iam.NewListRolePoliciesPaginator(e.iam, &iam.ListRolePoliciesInput{RoleName: aws.String(h.name)})
+		p := iam.NewListRolePoliciesPaginator(e.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(h.name)})
 		for p.HasMorePages() && listErr == nil {
 			var page *iam.ListRolePoliciesOutput
 			if page, listErr = p.NextPage(ctx); listErr == nil {
@@ -520,19 +531,19 @@ func (e *Explainer) inline(ctx context.Context, h holder) ([]policy.Named, error
 func (e *Explainer) inlineDocument(ctx context.Context, h holder, name string) (string, error) {
 	switch h.kind {
 	case "group":
-		r, err := e.iam.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(h.name), PolicyName: aws.String(name)})
+		r, err := e.IAM.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(h.name), PolicyName: aws.String(name)})
 		if err != nil {
 			return "", err
 		}
 		return aws.ToString(r.PolicyDocument), nil
 	case "role":
-		r, err := e.iam.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(h.name), PolicyName: aws.String(name)})
+		r, err := e.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(h.name), PolicyName: aws.String(name)})
 		if err != nil {
 			return "", err
 		}
 		return aws.ToString(r.PolicyDocument), nil
 	}
-	r, err := e.iam.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(h.name), PolicyName: aws.String(name)})
+	r, err := e.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(h.name), PolicyName: aws.String(name)})
 	if err != nil {
 		return "", err
 	}
@@ -549,7 +560,7 @@ func parseIAMDocument(text string) (*policy.Document, error) {
 
 // grants lists the key's grants.
 func (e *Explainer) grants(ctx context.Context, keyARN string, in *policy.Input, out *Trace) error {
-	p := kms.NewListGrantsPaginator(e.kms, &kms.ListGrantsInput{KeyId: aws.String(keyARN)})
+	p := kms.NewListGrantsPaginator(e.KMS, &kms.ListGrantsInput{KeyId: aws.String(keyARN)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if denied(err) {
@@ -594,8 +605,8 @@ func (e *Explainer) simulate(ctx context.Context, who *caller, in policy.Input, 
 			sim.CallerArn = aws.String(in.Request.PrincipalARN)
 		}
 	}
-	sim.ContextEntries = contextEntries(in.Request.Context)
-	res, err := e.iam.SimulatePrincipalPolicy(ctx, sim)
+	sim.ContextEntries = ContextEntries(in.Request.Context)
+	res, err := e.IAM.SimulatePrincipalPolicy(ctx, sim)
 	var refused smithy.APIError
 	switch {
 	case denied(err):
@@ -632,17 +643,17 @@ func (e *Explainer) simulate(ctx context.Context, who *caller, in policy.Input, 
 
 // denied reports an AWS refusal for lack of permission.
 func denied(err error) bool {
-	return err != nil && isCode(err, "AccessDenied", "AccessDeniedException")
+	return err != nil && awserr.IsCode(err, "AccessDenied", "AccessDeniedException")
 }
 
-// explainFail is fail for the explainer. It reads what exists now, outside
+// explainFail is awserr.Fail for the explainer. It reads what exists now, outside
 // any run, so the lab's hints (retry the step, start a new run, cleanup)
 // would mislead: a missing key, principal or table is a name to check, and
 // other failures are worth one more try of explain itself. An access denial
 // keeps its hint, which names the permission.
 func explainFail(what, resource string, err error) error {
-	out := fail("explain the decision on", resource, err)
-	var e *Error
+	out := awserr.Fail("explain the decision on", resource, err)
+	var e *awserr.Error
 	if !errors.As(out, &e) {
 		return out
 	}
@@ -656,7 +667,7 @@ func explainFail(what, resource string, err error) error {
 	case "ThrottlingException", "Throttling":
 		e.Hint = "AWS is throttling requests: wait a minute and run explain again"
 	default:
-		if e.Hint != "" && e.Hint != connectionHint {
+		if e.Hint != "" && e.Hint != awserr.ConnectionHint {
 			e.Hint = "Run explain again; if it keeps failing, check the endpoint and your credentials"
 		}
 	}

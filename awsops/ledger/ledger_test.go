@@ -1,4 +1,4 @@
-package awsops
+package ledger
 
 import (
 	"os"
@@ -15,7 +15,7 @@ func fixedClock() func() time.Time {
 
 func TestLedgerLifecycle(t *testing.T) {
 	dir := t.TempDir()
-	f, err := openLedger(dir, "run1", true, fixedClock())
+	f, err := Open(dir, "run1", true, fixedClock())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,10 +23,10 @@ func TestLedgerLifecycle(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("ledger written before anything was planned: %v", err)
 	}
-	if err := f.setOrigin("111122223333", "eu-west-1", ""); err != nil {
+	if err := f.SetOrigin("111122223333", "eu-west-1", ""); err != nil {
 		t.Fatal(err)
 	}
-	key, err := f.plan(KindKey, "", "")
+	key, err := f.Plan(KindKey, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,15 +35,15 @@ func TestLedgerLifecycle(t *testing.T) {
 	if len(l.Resources) != 1 || l.Resources[0].State != StatePlanned || l.Account != "111122223333" {
 		t.Fatalf("after plan: %+v", l)
 	}
-	if err := f.created(key, "key-id", "arn:aws:kms:eu-west-1:111122223333:key/key-id"); err != nil {
+	if err := f.Created(key, "key-id", "arn:aws:kms:eu-west-1:111122223333:key/key-id"); err != nil {
 		t.Fatal(err)
 	}
-	again, err := f.plan(KindKey, "key-id", "")
+	again, err := f.Plan(KindKey, "key-id", "")
 	if err != nil || again != key {
 		t.Fatalf("planning a recorded resource again = %d, %v; want %d", again, err, key)
 	}
-	user, _ := f.plan(KindUser, "kmslab-user-run1", "")
-	if err := f.created(user, "", "arn:aws:iam::111122223333:user/kmslab-user-run1"); err != nil {
+	user, _ := f.Plan(KindUser, "kmslab-user-run1", "")
+	if err := f.Created(user, "", "arn:aws:iam::111122223333:user/kmslab-user-run1"); err != nil {
 		t.Fatal(err)
 	}
 	l = readLedgerFile(t, path)
@@ -63,20 +63,20 @@ func TestLedgerLifecycle(t *testing.T) {
 	assertNoTempFiles(t, filepath.Dir(path))
 
 	// A second process picks the ledger up where the first left it.
-	f2, err := openLedger(dir, "run1", true, fixedClock())
+	f2, err := Open(dir, "run1", true, fixedClock())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(f2.snapshot().Pending()); got != 2 {
+	if got := len(f2.Snapshot().Pending()); got != 2 {
 		t.Fatalf("reopened ledger has %d pending, want 2", got)
 	}
-	if err := f2.deleted(KindUser); err != nil {
+	if err := f2.Deleted(KindUser); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("ledger removed while the key is still recorded: %v", err)
 	}
-	if err := f2.deleted(KindKey); err != nil {
+	if err := f2.Deleted(KindKey); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
@@ -87,14 +87,14 @@ func TestLedgerLifecycle(t *testing.T) {
 
 func TestLedgerNotPersisted(t *testing.T) {
 	dir := t.TempDir()
-	f, err := openLedger(dir, "run2", false, fixedClock())
+	f, err := Open(dir, "run2", false, fixedClock())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.plan(KindTable, "kmslab-run2", ""); err != nil {
+	if _, err := f.Plan(KindTable, "kmslab-run2", ""); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(f.snapshot().Pending()); got != 1 {
+	if got := len(f.Snapshot().Pending()); got != 1 {
 		t.Fatalf("in-memory ledger has %d pending, want 1", got)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -106,19 +106,19 @@ func TestLoadLedgers(t *testing.T) {
 	dir := t.TempDir()
 	for i, run := range []string{"bbb", "aaa"} {
 		clock := func() time.Time { return time.Date(2026, 1, 1+i, 0, 0, 0, 0, time.UTC) }
-		f, _ := openLedger(dir, run, true, clock)
-		if _, err := f.plan(KindTable, "kmslab-"+run, ""); err != nil {
+		f, _ := Open(dir, run, true, clock)
+		if _, err := f.Plan(KindTable, "kmslab-"+run, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := LoadLedgers(dir)
+	got, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 || got[0].RunID != "bbb" || got[1].RunID != "aaa" {
-		t.Fatalf("LoadLedgers order = %+v, want bbb (older) then aaa", got)
+		t.Fatalf("Load order = %+v, want bbb (older) then aaa", got)
 	}
-	if l, err := LoadLedgers(filepath.Join(dir, "missing")); err != nil || l != nil {
+	if l, err := Load(filepath.Join(dir, "missing")); err != nil || l != nil {
 		t.Fatalf("missing dir: %v, %v", l, err)
 	}
 	// A ledger whose file name and run id disagree is refused.
@@ -126,7 +126,7 @@ func TestLoadLedgers(t *testing.T) {
 	if err := os.WriteFile(ledgerPath(dir, "ccc"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadLedgers(dir); err == nil || !strings.Contains(err.Error(), "ccc.json") {
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "ccc.json") {
 		t.Fatalf("mismatched ledger: err = %v", err)
 	}
 }
@@ -216,11 +216,11 @@ func TestLedgerDirIsPrivate(t *testing.T) {
 	if err := os.MkdirAll(runsDir(dir), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	f, err := openLedger(dir, "run7", true, fixedClock())
+	f, err := Open(dir, "run7", true, fixedClock())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.plan(KindKey, "", ""); err != nil {
+	if _, err := f.Plan(KindKey, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if fi, _ := os.Stat(runsDir(dir)); fi.Mode().Perm() != 0o700 {
@@ -258,8 +258,8 @@ func TestStaleLedgerTempsRemoved(t *testing.T) {
 		}
 	}
 	for _, load := range []func() error{
-		func() error { _, err := LoadLedgers(dir); return err },
-		func() error { _, err := openLedger(dir, "abc123", true, time.Now); return err },
+		func() error { _, err := Load(dir); return err },
+		func() error { _, err := Open(dir, "abc123", true, time.Now); return err },
 	} {
 		if err := load(); err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-package awsops
+package ledger
 
 import (
 	"os"
@@ -25,15 +25,15 @@ func TestLedgerRunning(t *testing.T) {
 	now := time.Date(2026, 12, 7, 13, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name  string
-		owner *LedgerOwner
+		owner *Owner
 		ago   time.Duration
 		want  string
 	}{
-		{"live process, long quiet", &LedgerOwner{PID: alive.Process.Pid, Host: host, Start: processStart(alive.Process.Pid)}, time.Hour, "its process"},
-		{"dead process, just written", &LedgerOwner{PID: dead.Process.Pid, Host: host}, time.Second, ""},
-		{"pid reused by another process", &LedgerOwner{PID: alive.Process.Pid, Host: host, Start: "1"}, time.Second, ""},
-		{"other host, recent", &LedgerOwner{PID: 1, Host: host + "-other"}, 2 * time.Minute, "wrote its ledger 2m0s ago"},
-		{"other host, old", &LedgerOwner{PID: 1, Host: host + "-other"}, time.Hour, ""},
+		{"live process, long quiet", &Owner{PID: alive.Process.Pid, Host: host, Start: processStart(alive.Process.Pid)}, time.Hour, "its process"},
+		{"dead process, just written", &Owner{PID: dead.Process.Pid, Host: host}, time.Second, ""},
+		{"pid reused by another process", &Owner{PID: alive.Process.Pid, Host: host, Start: "1"}, time.Second, ""},
+		{"other host, recent", &Owner{PID: 1, Host: host + "-other"}, 2 * time.Minute, "wrote its ledger 2m0s ago"},
+		{"other host, old", &Owner{PID: 1, Host: host + "-other"}, time.Hour, ""},
 		{"no owner (older kmslab), recent", nil, time.Minute, "wrote its ledger"},
 		{"no owner, old", nil, LiveWindow + time.Second, ""},
 	} {

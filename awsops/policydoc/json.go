@@ -1,7 +1,4 @@
-package awsops
-
-// Policy documents are edited as ordered JSON objects, so that an edit
-// changes only the lines it means to and the diff shows just that.
+package policydoc
 
 import (
 	"bytes"
@@ -10,6 +7,9 @@ import (
 	"io"
 	"strings"
 )
+
+// Policy documents are edited as ordered JSON objects, so that an edit
+// changes only the lines it means to and the diff shows just that.
 
 // PrettyJSON indents a JSON document two spaces, keeping its key order; text
 // that is not JSON comes back unchanged. It is the one formatting of a

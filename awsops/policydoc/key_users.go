@@ -1,4 +1,4 @@
-package awsops
+package policydoc
 
 import (
 	"encoding/json"
@@ -25,12 +25,19 @@ func consolePolicy(partition, account, principal string) string {
 	return policy.ConsoleKeyPolicy(partition, account, p, p)
 }
 
-// addKeyUser returns policy with principal added to the "Allow use of the
+// ConsolePolicy is the key policy part 1 creates (the console's default with
+// principal as Key Administrator and Key User). It is exported so that the
+// AWS CLI commands a step shows write the very document the lab writes.
+func ConsolePolicy(partition, account, principal string) string {
+	return consolePolicy(partition, account, principal)
+}
+
+// AddKeyUser returns policy with principal added to the "Allow use of the
 // key" statement, creating the statement if there is none. Every other
 // statement, and every other part of that one, is kept as it was. added is
 // false when the principal was already there (or the statement allows every
 // principal), in which case out equals the pretty-printed input.
-func addKeyUser(policy, principal string) (out string, added bool, err error) {
+func AddKeyUser(policy, principal string) (out string, added bool, err error) {
 	doc, stmts, err := policyStatements(policy)
 	if err != nil {
 		return "", false, err
@@ -71,6 +78,13 @@ func addKeyUser(policy, principal string) (out string, added bool, err error) {
 		return PrettyJSON(policy), false, nil
 	}
 	return withPolicyStatements(doc, stmts), true, nil
+}
+
+// WithKeyUser returns policy with principal added to its "Allow use of the
+// key" statement, as part 6 changes it.
+func WithKeyUser(policy, principal string) (string, error) {
+	out, _, err := AddKeyUser(policy, principal)
+	return out, err
 }
 
 func isUseStatement(st object) bool {
@@ -138,16 +152,60 @@ func addPrincipal(st object, principal string) (object, bool, error) {
 	return st.set("Principal", p.bytes()), true, nil
 }
 
-// ConsolePolicy is the key policy part 1 creates (the console's default with
-// principal as Key Administrator and Key User). It is exported so that the
-// AWS CLI commands a step shows write the very document the lab writes.
-func ConsolePolicy(partition, account, principal string) string {
-	return consolePolicy(partition, account, principal)
+// RemoveKeyUser takes principal out of the "Allow use of the key" statement,
+// dropping the statement if it named nobody else; everything else is kept.
+func RemoveKeyUser(p, principal string) (string, error) {
+	doc, list, err := policyStatements(p)
+	if err != nil {
+		return "", err
+	}
+	var out []json.RawMessage
+	for _, raw := range list {
+		st, err := parseObject(raw)
+		if err != nil {
+			return "", err
+		}
+		if !isUseStatement(st) {
+			out = append(out, raw)
+			continue
+		}
+		next, empty, err := dropPrincipal(st, principal)
+		if err != nil {
+			return "", err
+		}
+		if !empty {
+			out = append(out, next.bytes())
+		}
+	}
+	return withPolicyStatements(doc, out), nil
 }
 
-// WithKeyUser returns policy with principal added to its "Allow use of the
-// key" statement, as part 6 changes it.
-func WithKeyUser(policy, principal string) (string, error) {
-	out, _, err := addKeyUser(policy, principal)
-	return out, err
+func dropPrincipal(st object, principal string) (object, bool, error) {
+	raw, ok := st.get("Principal")
+	if !ok {
+		return st, false, nil
+	}
+	p, err := parseObject(raw)
+	if err != nil {
+		return st, false, nil // "*" or another shape: nothing names the user
+	}
+	awsRaw, ok := p.get("AWS")
+	if !ok {
+		return st, false, nil
+	}
+	list, err := awsPrincipals(awsRaw)
+	if err != nil {
+		return nil, false, err
+	}
+	var kept []string
+	for _, a := range list {
+		if a != principal {
+			kept = append(kept, a)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, true, nil
+	}
+	p = p.set("AWS", marshalRaw(kept))
+	return st.set("Principal", p.bytes()), false, nil
 }

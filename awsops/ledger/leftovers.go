@@ -1,10 +1,8 @@
-package awsops
+package ledger
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"kmslab/internal/sdkhttp"
 	"sort"
 	"strings"
 
@@ -14,6 +12,9 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"kmslab/awsops/awserr"
+	"kmslab/internal/sdkhttp"
 )
 
 var kindOrder = map[string]int{KindAccessKey: 0, KindPolicy: 1, KindInlinePolicy: 2, KindUser: 3, KindManagedPolicy: 4,
@@ -26,7 +27,7 @@ var kindOrder = map[string]int{KindAccessKey: 0, KindPolicy: 1, KindInlinePolicy
 func Leftovers(ctx context.Context, cfg aws.Config, stateDir string) ([]Leftover, error) {
 	cfg = sdkhttp.Guard(cfg)
 	const op = "list leftovers"
-	cfg = withProbe(cfg)
+	cfg = awserr.WithProbe(cfg)
 	if stateDir == "" {
 		d, err := DefaultStateDir()
 		if err != nil {
@@ -36,23 +37,23 @@ func Leftovers(ctx context.Context, cfg aws.Config, stateDir string) ([]Leftover
 	}
 	who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, fail(op, "", err)
+		return nil, awserr.Fail(op, "", err)
 	}
 	account := aws.ToString(who.Account)
-	ledgers, err := LoadLedgers(stateDir)
+	ledgers, err := Load(stateDir)
 	if err != nil {
-		return nil, fail(op, stateDir, err)
+		return nil, awserr.Fail(op, stateDir, err)
 	}
 	var out []Leftover
 	for _, l := range ledgers {
 		if (l.Account != "" && l.Account != account) || (l.Region != "" && l.Region != cfg.Region) {
 			continue
 		}
-		out = append(out, leftoversOf(l)...)
+		out = append(out, l.Leftovers()...)
 	}
 	tagged, err := taggedLeftovers(ctx, cfg)
 	if err != nil {
-		return nil, fail(op, "", err)
+		return nil, awserr.Fail(op, "", err)
 	}
 	return mergeLeftovers(out, tagged), nil
 }
@@ -107,7 +108,7 @@ func taggedLeftovers(ctx context.Context, cfg aws.Config) ([]Leftover, error) {
 			}
 			tags, err := iamc.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: u.UserName})
 			if err != nil {
-				if isCode(err, "NoSuchEntity") {
+				if awserr.IsCode(err, "NoSuchEntity") {
 					continue
 				}
 				return nil, fmt.Errorf("list tags of user %s: %w", name, err)
@@ -145,7 +146,7 @@ func taggedLeftovers(ctx context.Context, cfg aws.Config) ([]Leftover, error) {
 			}
 			d, err := ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
 			if err != nil {
-				if isCode(err, "ResourceNotFoundException") {
+				if awserr.IsCode(err, "ResourceNotFoundException") {
 					continue
 				}
 				return nil, fmt.Errorf("describe table %s: %w", name, err)
@@ -185,7 +186,7 @@ func taggedLeftovers(ctx context.Context, cfg aws.Config) ([]Leftover, error) {
 			}
 			// Aliases carry no tags: the key they point at must.
 			tagged, err := keyHasTag(ctx, kc, aws.ToString(a.TargetKeyId), run)
-			if err != nil && !isCode(err, "NotFoundException", "AccessDeniedException") {
+			if err != nil && !awserr.IsCode(err, "NotFoundException", "AccessDeniedException") {
 				return nil, fmt.Errorf("list tags of key %s: %w", aws.ToString(a.TargetKeyId), err)
 			}
 			if tagged {
@@ -203,37 +204,6 @@ func hasIAMTag(tags []iamtypes.Tag, run string) bool {
 		}
 	}
 	return false
-}
-
-// CleanupLeftovers removes the given leftovers, run by run in dependency
-// order, updating and finally removing their ledgers under stateDir ("" for
-// the default). progress, when set, hears each fate as it is decided.
-func CleanupLeftovers(ctx context.Context, cfg aws.Config, stateDir string, leftovers []Leftover, progress func(Fate)) (CleanupReport, error) {
-	cfg = sdkhttp.Guard(cfg)
-	byRun := map[string][]Leftover{}
-	var runs []string
-	for _, lo := range leftovers {
-		if _, ok := byRun[lo.RunID]; !ok {
-			runs = append(runs, lo.RunID)
-		}
-		byRun[lo.RunID] = append(byRun[lo.RunID], lo)
-	}
-	sort.Strings(runs)
-	var report CleanupReport
-	var errs []error
-	for _, run := range runs {
-		lab, err := New(cfg, Options{RunID: run, StateDir: stateDir})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("run %s: %w", run, err))
-			continue
-		}
-		r := lab.cleaner(progress).run(ctx, run, byRun[run], lab.ledger)
-		report.Resources = append(report.Resources, r.Resources...)
-	}
-	if err := report.err(); err != nil {
-		errs = append(errs, err)
-	}
-	return report, errors.Join(errs...)
 }
 
 // Kinds of resources, in the order cleanup removes them.
