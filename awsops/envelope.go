@@ -370,7 +370,7 @@ func (l *Lab) ListRotations(ctx context.Context) ([]Rotation, error) {
 }
 
 // ScopedDecryptStatement is the key policy statement of the envelope lab's
-// part 6: principal may Decrypt and GenerateDataKey with this key only
+// the grant step: principal may Decrypt and GenerateDataKey with this key only
 // when the request's encryption context has key = value.
 func ScopedDecryptStatement(sid, principal, key, value string) string {
 	return string(object{
@@ -488,7 +488,7 @@ func (l *Lab) ExplainDecrypt(ctx context.Context, encCtx map[string]string) (Exp
 	})
 }
 
-// TestUserARN is the test user's ARN, once part 5 created it.
+// TestUserARN is the test user's ARN, once a step created it.
 func (l *Lab) TestUserARN() (string, error) {
 	if l.user == nil {
 		return "", &Error{Op: "name the test user", Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}

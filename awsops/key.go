@@ -10,7 +10,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
 
-// errNoKey is returned by steps that need the key before part 1 ran.
+// errNoKey is returned by steps that need the key before a step created it.
 var errNoKey = errors.New("the lab's key does not exist yet")
 
 // CreateKey creates the run's symmetric customer managed key with a

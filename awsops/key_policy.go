@@ -138,7 +138,7 @@ func addPrincipal(st object, principal string) (object, bool, error) {
 	return st.set("Principal", p.bytes()), true, nil
 }
 
-// ConsolePolicy is the key policy part 1 creates (the console's default with
+// ConsolePolicy is the key policy the lab's key is created with (the console's default with
 // principal as Key Administrator and Key User). It is exported so that the
 // AWS CLI commands a step shows write the very document the lab writes.
 func ConsolePolicy(partition, account, principal string) string {
@@ -146,7 +146,7 @@ func ConsolePolicy(partition, account, principal string) string {
 }
 
 // WithKeyUser returns policy with principal added to its "Allow use of the
-// key" statement, as part 6 changes it.
+// key" statement, as the lab's grant step changes it.
 func WithKeyUser(policy, principal string) (string, error) {
 	out, _, err := addKeyUser(policy, principal)
 	return out, err
