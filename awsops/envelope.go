@@ -466,7 +466,7 @@ func (l *Lab) ExplainDecrypt(ctx context.Context, encCtx map[string]string) (exp
 	})
 }
 
-// TestUserARN is the test user's ARN, once part 5 created it.
+// TestUserARN is the test user's ARN, once a step created it.
 func (l *Lab) TestUserARN() (string, error) {
 	if l.user == nil {
 		return "", &awserr.Error{Op: "name the test user", Message: errNoUser.Error(), Hint: "Create the test user first", Err: errNoUser}

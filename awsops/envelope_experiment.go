@@ -14,7 +14,7 @@ import (
 )
 
 // The envelope lab's experiments call KMS directly, with an encryption
-// context, on the envelope part 3 stored: the probes here are those calls,
+// context, on the envelope the lab stored: the probes here are those calls,
 // recorded in the trial as Probe records, each with the trace of its own
 // kms action (the context included) when the call reached authorization.
 

@@ -67,7 +67,7 @@ type Diff struct {
 	Text  string `json:"text"`
 	// Policy is the same change as computed once for every screen, when it is
 	// a change to an existing policy document, so the TUI draws it as it
-	// draws part 6's diff.
+	// draws the grant step's diff.
 	Policy *policydoc.Diff `json:"-"`
 }
 
@@ -339,7 +339,7 @@ func (e *Experiment) Trace(ctx context.Context) *explain.Explanation {
 }
 
 // restore undoes the experiment's changes, puts back anything else that
-// differs from the end of part 6, and reads the state back to compare.
+// differs from the lab's baseline, and reads the state back to compare.
 func (e *Experiment) restore(ctx context.Context) error {
 	l := e.l
 	var errs []error

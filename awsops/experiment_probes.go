@@ -24,7 +24,7 @@ type Principal int
 
 // The lab's two principals.
 const (
-	AsTestUser Principal = iota // part 4's user, signed with its own access key
+	AsTestUser Principal = iota // the lab's test user, signed with its own access key
 	AsAdmin                     // whoever runs the lab
 )
 

@@ -19,7 +19,7 @@ import (
 // policy leaves nothing behind (cleanup removes the user whatever is
 // attached to it).
 
-// DetachDynamoDBAccess detaches AmazonDynamoDBFullAccess, which part 4
+// DetachDynamoDBAccess detaches AmazonDynamoDBFullAccess, which the lab
 // attached, from the test user; undo attaches it again.
 func (e *Experiment) DetachDynamoDBAccess(ctx context.Context) error {
 	l := e.l
@@ -44,7 +44,7 @@ func (e *Experiment) DetachDynamoDBAccess(ctx context.Context) error {
 func (e *Experiment) TableARN() string { return e.l.table.ARN }
 
 // PutTablePolicy attaches doc to the table as its resource-based policy;
-// undo deletes it. The lab's table has none at the end of part 6. On AWS
+// undo deletes it. The lab's table has none at the experiments' baseline. On AWS
 // this needs DynamoDB's resource-based policies (2024; the AWS CLI v1 and
 // v2 releases of that year onwards have put-resource-policy), takes the
 // table's ARN, and applies eventually: the probes wait for the decision

@@ -14,7 +14,7 @@ import (
 	"kmslab/awsops/policydoc"
 )
 
-// errNoKey is returned by steps that need the key before part 1 ran.
+// errNoKey is returned by steps that need the key before a step created it.
 var errNoKey = errors.New("the lab's key does not exist yet")
 
 // CreateKey creates the run's symmetric customer managed key with a

@@ -157,7 +157,7 @@ func (l *Lab) DescribeTableAsTestUser(ctx context.Context) (Table, error) {
 	return t, nil
 }
 
-// sampleItem is what part 3 stores: something worth protecting.
+// sampleItem is what the lab stores: something worth protecting.
 func sampleItem() Item {
 	return Item{
 		{Name: "id", Type: "S", Value: "1"},

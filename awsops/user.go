@@ -17,7 +17,7 @@ import (
 	"kmslab/awsops/policydoc"
 )
 
-// errNoUser is returned by steps that need the test user before part 4 ran.
+// errNoUser is returned by steps that need the test user before a step created it.
 var errNoUser = errors.New("the test user does not exist yet")
 
 // dynamoFullAccess is the managed policy the lab gives the test user: all
@@ -149,7 +149,7 @@ func (l *Lab) waitForTestUser(ctx context.Context) error {
 		return nil
 	}
 	// DescribeTable needs dynamodb:DescribeTable from the attached policy and
-	// no KMS permission: when it works, the user is ready for part 5.
+	// no KMS permission: when it works, the user is ready to be refused by the key.
 	err = l.wait(ctx, "CreateTestUser", "IAM to apply the test user's DynamoDB permissions", func(ctx context.Context) (bool, error) {
 		_, err := l.describeTable(ctx, l.test.ddb)
 		if err == nil {
@@ -308,7 +308,7 @@ func (l *Lab) GrantKeyUse(ctx context.Context) (policydoc.Change, error) {
 	return policydoc.Change{Before: before, After: after, Diff: policydoc.DiffPolicies(before, after), Added: []string{l.user.ARN}, Changed: true}, nil
 }
 
-// TestUser is the restricted IAM user of part 4. Its secret access key is
+// TestUser is the lab's restricted IAM user. Its secret access key is
 // kept inside the Lab only and never appears here.
 type TestUser struct {
 	Name        string   `json:"name"`

@@ -41,7 +41,7 @@ type wsReport struct {
 }
 
 // stepNames are the walk's steps, in order.
-var stepNames = []string{"part 1", "part 2", "part 3", "part 4", "part 5", "part 6", "cleanup"}
+var stepNames = sshwalk.StepNames()
 
 // runWorkshop starts `kmslab workshop` (the real binary, --quiet, on a free
 // loopback port) and has n attendees connect at once and each walk the whole
@@ -140,7 +140,7 @@ func runWorkshop(ctx context.Context, bin string, n int, cpuProfile string, prog
 			defer wg.Done()
 			wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 			defer cancel()
-			took, err := terms[i].WalkTo(wctx, 8)
+			took, err := terms[i].WalkTo(wctx, len(stepNames)+1)
 			mu.Lock()
 			defer mu.Unlock()
 			for s, d := range took {

@@ -27,7 +27,7 @@ type experimentRecord struct {
 }
 
 // runExperiments runs every experiment after the last part and returns, one line
-// each, where they did not behave as AWS would. They need parts 1 to 6 done.
+// each, where they did not behave as AWS would. They need the lab's parts done.
 func runExperiments(ctx context.Context, r *report, lab *awsops.Lab, id awsops.Identity, done []steps.Outcome) []string {
 	course := r.course
 	if !course.ReadyForExperiments(done) {

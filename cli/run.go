@@ -95,7 +95,7 @@ func newLab(sess *session, g *globals, progress func(awsops.Progress)) (*awsops.
 type stepRecord struct {
 	ID          string               `json:"id"`
 	Kind        string               `json:"kind"`           // part, experiment or cleanup
-	Part        int                  `json:"part,omitempty"` // parts only: cleanup is no part 7
+	Part        int                  `json:"part,omitempty"` // parts only: cleanup has no part number
 	Title       string               `json:"title"`
 	Status      string               `json:"status"`
 	Summary     string               `json:"summary"`

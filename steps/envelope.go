@@ -55,7 +55,7 @@ func Envelope() Lab {
 
 const envelopeIntro = `**Envelope encryption by hand**: what DynamoDB does under the hood with a table key, one call at a time.
 
-You will ask KMS for a **data key**, encrypt a secret with it on this machine, and store the ciphertext beside
+You will ask KMS for a **data key**, encrypt a secret with it yourself, outside KMS, and store the ciphertext beside
 the *encrypted* data key: an envelope. Reading it means asking KMS to decrypt the data key, which is where the
 key policy, the **encryption context** and the key's state decide. A user with DynamoDB access reads the
 envelope but not the secret, until a grant scoped to one tenant lets it in; then the key rotates.

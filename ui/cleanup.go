@@ -40,7 +40,7 @@ func (v *cleanupView) View() string {
 }
 
 // cleanupPreview lists what cleanup will remove, before it runs. keyID is
-// the lab key's id once part 1 made it: a key is named by its id (an alias
+// the lab key's id once a step made it: a key is named by its id (an alias
 // is only a pointer to it), so the row says both.
 func cleanupPreview(c common, w int, keyID string) string {
 	n := c.run.names

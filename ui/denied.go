@@ -16,7 +16,7 @@ func init() {
 	registerResult(func(c common, r steps.ReadDenied) resultView { return &deniedView{staticView{c: c}, r} })
 }
 
-// deniedView is part 5's decisive screen: the refusal, impossible to miss (in
+// deniedView is the refused read's decisive screen: the refusal, impossible to miss (in
 // red and, without color, in a heavy frame with a reversed banner), why, and
 // the contrast of the same user describing the table.
 type deniedView struct {

@@ -15,7 +15,7 @@ func init() {
 	registerResult(func(c common, r steps.KeyUseGranted) resultView { return &grantView{staticView{c: c}, r} })
 }
 
-// grantView is part 6: the key policy change as a diff (computed by awsops,
+// grantView is the grant step's result: the key policy change as a diff (computed by awsops,
 // drawn here), then the read that now works.
 type grantView struct {
 	staticView

@@ -39,7 +39,7 @@ const (
 	screenConfirm        // real AWS only: what will be created and what it costs
 	screenStep
 	screenSummary
-	screenExperiments // the what-ifs, after part 6 and before cleanup
+	screenExperiments // the what-ifs, after the parts and before cleanup
 )
 
 // Minimum usable terminal size; below it the screen says so.

@@ -74,8 +74,8 @@ type screenComponent interface {
 	// such as the policy editor).
 	visible() []string
 	hint() string
-	// header is the screen's name and subtitle for the header ("Part 2 of
-	// 6", the step's title); location is its name where room is short.
+	// header is the screen's name and subtitle for the header ("Part n of
+	// N" and the step's title); location is its name where room is short.
 	header() (string, string)
 	location() string
 }

@@ -11,8 +11,8 @@ import (
 	"kmslab/steps"
 )
 
-// The views of the resources the parts create: the key (part 1), the
-// encrypted table (part 2), the items read (part 3) and the test user (part 4).
+// The views of the resources the parts create: the key, the
+// encrypted table, the items read and the test user.
 
 func init() {
 	registerResult(func(c common, r steps.KeyCreated) resultView { return &keyView{staticView{c: c}, r} })
@@ -21,7 +21,7 @@ func init() {
 	registerResult(func(c common, r steps.UserCreated) resultView { return &userView{staticView{c: c}, r} })
 }
 
-// keyView shows part 1's key whole, with its policy.
+// keyView shows the lab's key whole, with its policy.
 type keyView struct {
 	staticView
 	r steps.KeyCreated
@@ -64,8 +64,8 @@ func renderJSON(st Styles, w int, doc string) string {
 	return strings.Join(lines, "\n")
 }
 
-// tableView shows part 2's table and its encryption first, then the key in
-// brief: part 1 showed it whole.
+// tableView shows the lab's table and its encryption first, then the key in
+// brief: the key's own step showed it whole.
 type tableView struct {
 	staticView
 	r steps.TableEncrypted
@@ -126,7 +126,7 @@ func (v *itemsView) View() string {
 	return v.c.section("Items") + "\n" + itemsTable(*v.c.styles, v.width, v.r.Items)
 }
 
-// userView shows part 4's test user; its secret never reaches the screen.
+// userView shows the lab's test user; its secret never reaches the screen.
 type userView struct {
 	staticView
 	r steps.UserCreated

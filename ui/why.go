@@ -22,7 +22,7 @@ type whyPanel struct {
 	st    Styles
 	tr    *explain.Trace
 	after bool // the same trace after the key policy edit
-	// fixedBy names the step that takes the first way in ("part 6"), if any.
+	// fixedBy names the step that takes the first way in (the grant step), if any.
 	fixedBy string
 }
 

@@ -27,7 +27,7 @@ type Room struct {
 // roomLab is one lab as the room counts it.
 type roomLab struct {
 	id, title string
-	baseline  string  // where the experiments open: "the end of part 6"
+	baseline  string  // where the experiments open: the lab's Baseline
 	stages    []stage // the parts, cleanup and the summary, in lab order
 	exps      []steps.Experiment
 }
@@ -210,7 +210,7 @@ type Snapshot struct {
 // LabSnapshot is the room in one lab.
 type LabSnapshot struct {
 	ID, Title string
-	Baseline  string  // where its experiments open: "the end of part 6"
+	Baseline  string  // where its experiments open: the lab's Baseline
 	Reached   []Count // per part (then cleanup and summary): how many of those who joined got there
 	Tallies   []Tally // per experiment, in the lab's order
 }

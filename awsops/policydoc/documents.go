@@ -46,7 +46,7 @@ func TablePolicy(sid, principal, tableARN string, actions []string) string {
 }
 
 // ScopedDecryptStatement is the key policy statement of the envelope lab's
-// part 6: principal may Decrypt and GenerateDataKey with this key only
+// the grant step: principal may Decrypt and GenerateDataKey with this key only
 // when the request's encryption context has key = value.
 func ScopedDecryptStatement(sid, principal, key, value string) string {
 	return string(object{

@@ -25,7 +25,7 @@ func consolePolicy(partition, account, principal string) string {
 	return policy.ConsoleKeyPolicy(partition, account, p, p)
 }
 
-// ConsolePolicy is the key policy part 1 creates (the console's default with
+// ConsolePolicy is the key policy the lab's key is created with (the console's default with
 // principal as Key Administrator and Key User). It is exported so that the
 // AWS CLI commands a step shows write the very document the lab writes.
 func ConsolePolicy(partition, account, principal string) string {
@@ -81,7 +81,7 @@ func AddKeyUser(policy, principal string) (out string, added bool, err error) {
 }
 
 // WithKeyUser returns policy with principal added to its "Allow use of the
-// key" statement, as part 6 changes it.
+// key" statement, as the lab's grant step changes it.
 func WithKeyUser(policy, principal string) (string, error) {
 	out, _, err := AddKeyUser(policy, principal)
 	return out, err

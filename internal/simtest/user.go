@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
-// User is an IAM user a test creates over the wire, as the lab's part 4 does.
+// User is an IAM user a test creates over the wire, as the lab does.
 type User struct {
 	Name    string
 	Managed []string          // AWS managed policies by name, e.g. AmazonDynamoDBFullAccess

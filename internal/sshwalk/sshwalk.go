@@ -17,6 +17,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"kmslab/steps"
 	"kmslab/tape"
 )
 
@@ -226,9 +227,15 @@ func (t *Term) Close() {
 	t.screen.Close()
 }
 
-// The moments of the walk, as the status line announces them. of the walk the status line announces.
+// walked is the lab a Term walks: the default one, which a session without
+// the choice of lab begins and WalkTo's steps follow.
+var walked = steps.KMS()
+
+// welcomeHint is the welcome screen's status line when the lab is fixed.
+var welcomeHint = "Press Enter to begin with " + walked.FirstStep() + "."
+
+// The moments of the walk, as the status line announces them.
 const (
-	welcomeHint = "Press Enter to begin with part 1."
 	// chooserHint is the welcome screen's when the attendee chooses the lab.
 	chooserHint = "Choose a lab with ↑/↓ or its number; Enter begins it."
 	doneHint    = "Press Enter to continue."
@@ -236,12 +243,19 @@ const (
 	failedHint  = "This step failed."
 	cleanupHint = "Press Enter to remove everything this run created."
 	summaryHint = "Enter or q to quit." // after "Press n for the next lab," when there is one
-	// DeniedBanner is on part 5's result.
+	// DeniedBanner is on the result of the read the key policy refuses.
 	DeniedBanner = "ACCESS DENIED"
 )
 
-// RunHint is the status line of part n before it runs.
-func RunHint(n int) string { return fmt.Sprintf("Press Enter to run part %d.", n) }
+// RunHint is the status line of the lab's n-th part (from 1) before it runs.
+func RunHint(n int) string { return runHint(walked.Steps[n-1]) }
+
+func runHint(s steps.Step) string {
+	if s.IsCleanup() {
+		return cleanupHint
+	}
+	return fmt.Sprintf("Press Enter to run part %d.", s.Part)
+}
 
 // WaitWelcome waits for the first screen, with or without the choice of
 // the lab.
@@ -251,7 +265,7 @@ func (t *Term) WaitWelcome(ctx context.Context) error {
 }
 
 // ChooseLab waits for the list of labs and begins the n-th (from 1) by its
-// number: its part 1 follows.
+// number: its first step follows.
 func (t *Term) ChooseLab(ctx context.Context, n int) error {
 	if _, err := t.WaitFor(ctx, chooserHint); err != nil {
 		return err
@@ -259,21 +273,18 @@ func (t *Term) ChooseLab(ctx context.Context, n int) error {
 	return t.Send(fmt.Sprint(n))
 }
 
-// WalkTo walks from the welcome screen through parts 1 to last, running
-// each; it stops on part last's result. last 7 walks cleanup too, and 8 on
-// to the summary. It returns the time each step took to show its result.
+// WalkTo walks from the welcome screen through the lab's steps 1 to last,
+// running each; it stops on step last's result. A last past the lab's
+// steps walks them all and on to the summary. It returns the time each step
+// took to show its result.
 func (t *Term) WalkTo(ctx context.Context, last int) ([]time.Duration, error) {
 	if err := t.Send("\r"); err != nil {
 		return nil, err
 	}
 	var took []time.Duration
-	for p := 1; p <= min(last, 7); p++ {
-		before := RunHint(p)
-		if p == 7 {
-			before = cleanupHint
-		}
-		if _, err := t.WaitFor(ctx, before); err != nil {
-			return took, fmt.Errorf("part %d: %w", p, err)
+	for i, s := range walked.Steps[:min(last, len(walked.Steps))] {
+		if _, err := t.WaitFor(ctx, runHint(s)); err != nil {
+			return took, fmt.Errorf("%s: %w", s.ID, err)
 		}
 		start := time.Now()
 		if err := t.Send("\r"); err != nil {
@@ -281,24 +292,33 @@ func (t *Term) WalkTo(ctx context.Context, last int) ([]time.Duration, error) {
 		}
 		got, err := t.WaitFor(ctx, doneHint, lastHint, failedHint)
 		if err != nil {
-			return took, fmt.Errorf("part %d: %w", p, err)
+			return took, fmt.Errorf("%s: %w", s.ID, err)
 		}
 		took = append(took, time.Since(start))
 		if got == failedHint {
-			return took, fmt.Errorf("part %d failed; screen:\n%s", p, t.Text())
+			return took, fmt.Errorf("%s failed; screen:\n%s", s.ID, t.Text())
 		}
-		if p < last {
+		if i+1 < last {
 			if err := t.Send("\r"); err != nil {
 				return took, err
 			}
 		}
 	}
-	if last >= 8 {
+	if last > len(walked.Steps) {
 		if _, err := t.WaitFor(ctx, summaryHint); err != nil {
 			return took, fmt.Errorf("summary: %w", err)
 		}
 	}
 	return took, nil
+}
+
+// StepNames are the ids of the steps WalkTo walks, in order.
+func StepNames() []string {
+	var ids []string
+	for _, s := range walked.Steps {
+		ids = append(ids, s.ID)
+	}
+	return ids
 }
 
 // IsClosed reports whether err says the connection is gone.
