@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -195,15 +194,6 @@ func taggedLeftovers(ctx context.Context, cfg aws.Config) ([]Leftover, error) {
 		}
 	}
 	return out, nil
-}
-
-func hasIAMTag(tags []iamtypes.Tag, run string) bool {
-	for _, t := range tags {
-		if aws.ToString(t.Key) == TagKey && aws.ToString(t.Value) == run {
-			return true
-		}
-	}
-	return false
 }
 
 // Kinds of resources, in the order cleanup removes them.
