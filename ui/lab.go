@@ -31,7 +31,7 @@ type (
 // chooseLab makes lab the run's lab, unless a step of this run already
 // ran, and with begin begins it.
 func (m Model) chooseLab(msg chooseLabMsg) (Model, tea.Cmd) {
-	if m.screen != screenWelcome || m.running >= 0 || m.anyStepRan() {
+	if m.screen != screenWelcome || m.busy() || m.anyStepRan() {
 		return m, nil
 	}
 	if msg.lab.ID != m.opts.Course.ID {
@@ -62,7 +62,7 @@ func (m Model) nextLab() *steps.Lab {
 // next lab rather than the summary.
 func (m Model) startNextLab() (Model, tea.Cmd) {
 	next := m.nextLab()
-	if next == nil || m.screen != screenSummary || m.running >= 0 {
+	if next == nil || m.screen != screenSummary || m.busy() {
 		return m, nil
 	}
 	lab, ctx, course := m.opts.Lab, m.opts.Context, *next
@@ -96,13 +96,10 @@ func (m Model) handleNextRun(msg nextRunMsg) (Model, tea.Cmd) {
 // setCourse makes lab the walkthrough's lab: its steps start afresh, and
 // every screen that shows the lab is built for it.
 func (m *Model) setCourse(lab steps.Lab) {
-	if m.experiments.cancel != nil {
-		m.experiments.stop()
-	}
 	m.opts.Course = lab
 	m.c.run.course = lab.ID
 	m.steps = make([]stepState, len(lab.Steps))
-	m.cur, m.expFrom = 0, 0
+	m.cur = 0
 	m.welcome.setCourse(lab)
 	m.confirm = newConfirmView(m.c, lab)
 	m.experiments = newExperimentsView(m.c, lab, m.opts.Context)

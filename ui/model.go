@@ -60,19 +60,6 @@ type stepState struct {
 	snapshot *extrasMsg
 }
 
-// runner is the step being run, if any.
-type runner struct {
-	running int // index of the running step, -1 when idle
-	nextRun int
-	doneSeq int // counts step completions, to order them (stepState.done)
-	// settling counts key presses whose commands have not come back yet;
-	// held are the keys that arrived meanwhile (settle.go).
-	settling int
-	held     []tea.KeyPressMsg
-	cancel   context.CancelFunc
-	waiting  string // what the running step waits for
-}
-
 // Model is the root of the walkthrough and the only tea.Model.
 type Model struct {
 	opts   Options
@@ -89,6 +76,8 @@ type Model struct {
 	screen screen
 	cur    int // the step shown on screenStep
 	steps  []stepState
+	// doneSeq counts step completions, to order them (stepState.done).
+	doneSeq int
 	runner
 
 	flash    string // one-shot note, cleared by the next key or after flashTTL
@@ -99,13 +88,11 @@ type Model struct {
 	// labsDone are the labs whose summary this run reached (lab.go).
 	labsDone map[string]bool
 
-	welcome welcomeView
-	confirm confirmView
-	part    partView
-	summary summaryView
-	// experiments is the what-if screen; expFrom the step it was opened from.
+	welcome     welcomeView
+	confirm     confirmView
+	part        partView
+	summary     summaryView
 	experiments experimentsView
-	expFrom     int
 	sidebar     sidebar
 	spinner     spinner.Model
 	bar         progress.Model
@@ -245,23 +232,24 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.spinner, cmd = m.spinner.Update(msg)
 		m.syncSidebar()
 		return m, cmd
+	case runJobMsg:
+		return m.startJob(msg.job)
+	case jobDoneMsg:
+		return m.finishJob(msg)
+	case stepStartedMsg:
+		return m.beginStep(msg.index)
 	case stepDoneMsg:
 		return m.handleStepDone(msg)
 	case progressMsg:
-		if m.screen == screenExperiments && m.experiments.busy() {
-			m.experiments, _ = m.experiments.Update(msg)
-		}
-		if m.running >= 0 {
+		var cmd tea.Cmd
+		if m.busy() {
 			m.waiting = msg.p.String()
-			if m.waiting == "" {
-				m.waiting = msg.p.Message
-			}
-			m.part.ctx.waiting = m.waitingLabel()
+			m, cmd = m.updateActive(msg)
 		}
-		return m, m.listenProgress()
+		return m, tea.Batch(cmd, m.listenProgress())
 	case navMsg:
 		if msg.cur < 0 {
-			msg.cur = m.expFrom // back from the experiments
+			msg.cur = m.cur
 		}
 		m.goTo(msg.to, msg.cur)
 		return m, nil
@@ -283,13 +271,6 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case runStepMsg:
 		return m.startStep(msg.index)
-	case runExperimentMsg:
-		if m.screen != screenExperiments {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.experiments, cmd = m.experiments.start(msg.predicted)
-		return m, cmd
 	case settledMsg:
 		return m.applySettled(msg)
 	case askQuitMsg:
@@ -315,17 +296,17 @@ func (m Model) note(s string) (Model, tea.Cmd) {
 	return m, tea.Tick(flashTTL, func(time.Time) tea.Msg { return flashTickMsg{seq} })
 }
 
-// updateActive hands a message to the active screen.
+// addressed is a message for one screen, shown or not: a result that may
+// come back after the learner left the screen that asked for it.
+type addressed interface{ to() screen }
+
+// updateActive hands a message to the active screen, or to the one it is
+// addressed to.
 func (m Model) updateActive(msg tea.Msg) (Model, tea.Cmd) {
-	cmd := m.active().update(msg)
-	// An experiment's result or the edited policy may arrive after the
-	// learner left the screen: the screen keeps it for their return.
-	switch msg.(type) {
-	case expDoneMsg, policyLoadedMsg, editorDoneMsg:
-		if m.screen != screenExperiments {
-			m.experiments, cmd = m.experiments.Update(msg)
-		}
+	if a, ok := msg.(addressed); ok {
+		return m, m.screens()[a.to()].update(msg)
 	}
+	cmd := m.active().update(msg)
 	// Panels read after a step ran arrive whatever the screen.
 	if x, ok := msg.(extrasMsg); ok && x.step >= 0 && x.step < len(m.steps) && x.run == m.steps[x.step].run {
 		m.steps[x.step].snapshot = &x
@@ -484,7 +465,6 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if key.Matches(msg, keys.Experiments) {
-		m.expFrom = m.cur
 		m.goTo(screenExperiments, m.cur)
 		return m, nil
 	}
@@ -543,7 +523,7 @@ func (m *Model) showStep(top bool) {
 		index:     i,
 		last:      i == len(m.opts.Course.Steps)-1,
 		partCount: m.opts.Course.PartCount(),
-		waiting:   m.waitingLabel(),
+		waiting:   m.waitingLabel(m.opts.Course),
 	}
 	// The at-rest view shows the latest items read beside their ciphertext,
 	// and recognises the lab key's id inside the wrapped table key.

@@ -132,6 +132,9 @@ func (v partView) Update(msg tea.Msg) (partView, tea.Cmd) {
 			v.refresh(false)
 		}
 		return v, nil
+	case progressMsg:
+		v.ctx.waiting = msg.p.String()
+		return v, nil
 	}
 	var cmd tea.Cmd
 	v.pane, cmd = v.pane.Update(msg)

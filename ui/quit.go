@@ -26,7 +26,7 @@ func (m *Model) renderQuitPrompt() string {
 			st.Bold.Render("esc") + "  stay"
 	} else {
 		reason := "Offline: nothing to keep. The simulated AWS and all it holds vanish with the program."
-		if m.running >= 0 {
+		if m.busy() {
 			reason = "A step is still running; quitting cancels it. " + reason
 		}
 		body = st.Bold.Render("Quit kmslab?") + "\n\n" + reason + "\n\n" +
@@ -108,7 +108,7 @@ func (m Model) cleanupIndex() int {
 }
 
 func (m Model) askQuit() (Model, tea.Cmd) {
-	if !m.resourcesPresent() && m.running < 0 {
+	if !m.resourcesPresent() && !m.busy() {
 		return m, m.quit()
 	}
 	m.quitting = true
@@ -116,10 +116,7 @@ func (m Model) askQuit() (Model, tea.Cmd) {
 }
 
 func (m Model) quit() tea.Cmd {
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.experiments.stop()
+	m.runner.stop()
 	return tea.Quit
 }
 
@@ -141,12 +138,16 @@ func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		if ci < 0 {
 			return m, m.quit()
 		}
-		if m.running >= 0 && m.cancel != nil {
-			m.cancel() // the running step would race cleanup
-		}
-		m.experiments.stop() // so would a running experiment
 		m.quitAfterCleanup = true
 		m.goTo(screenStep, ci)
+		if m.busy() {
+			// The running job would race cleanup: cancelled, it comes
+			// back, then cleanup starts.
+			m.runner.stop()
+			j := m.stepJob(ci)
+			m.queued = &j
+			return m, nil
+		}
 		return m.startStep(ci)
 	case key.Matches(msg, keys.No):
 		m.quitting = false

@@ -12,27 +12,96 @@ import (
 	"kmslab/steps"
 )
 
-// stepDoneMsg is the outcome of one run of one step. run identifies the run,
-// so a result arriving after a retry or a cancellation is dropped.
-type stepDoneMsg struct {
-	index   int
-	run     int
-	outcome steps.Outcome
-	// extras is the panels' reading taken right after the run, offline: it
-	// arrives with the outcome, so the result is never drawn with its
-	// panels still "reading…" (a frame a loaded machine could leave on
-	// screen long enough for kmslab record to film it).
-	extras *extrasMsg
+// A job is long work a screen asks the root to run: a step of the lab, or
+// an experiment. The runner runs one at a time, in a command of its own so
+// keys stay live, under a context it cancels (quitting, cleanup chosen in
+// the quit prompt), and numbers each run: the result comes back as
+// jobDoneMsg, and one whose run is not the latest is dropped. What the job
+// is for learns of it through its messages: started once the runner took
+// it, then the result, routed as any message is (the walkthrough's steps
+// by the root, a screen's own by addressed), shown or not.
+type job struct {
+	step    int     // the step's index, for the status line and the spinner; -1 for another job
+	started tea.Msg // applied as the job starts
+	do      func(ctx context.Context, run int) tea.Msg
+}
+
+// runJobMsg asks the root to run a job; it is refused while another runs.
+type runJobMsg struct{ job job }
+
+// jobDoneMsg is a job's result, tagged with its run.
+type jobDoneMsg struct {
+	run    int
+	result tea.Msg
+}
+
+// runner is the job being run, if any.
+type runner struct {
+	running int // index of the running step, -1 when no step runs
+	job     int // the running job's run, 0 when idle
+	nextRun int
+	cancel  context.CancelFunc
+	waiting string // what the running job waits for (its latest progress report)
+	// queued starts when the running job has come back: cleanup chosen in
+	// the quit prompt must not race the job it cancelled.
+	queued *job
+	// settling counts key presses whose commands have not come back yet;
+	// held are the keys that arrived meanwhile (settle.go).
+	settling int
+	held     []tea.KeyPressMsg
+}
+
+func (r *runner) busy() bool { return r.job != 0 }
+
+// start runs j under a child of parent, unless a job runs already.
+func (r *runner) start(parent context.Context, j job) tea.Cmd {
+	if r.busy() {
+		return nil
+	}
+	r.nextRun++
+	run := r.nextRun
+	ctx, cancel := context.WithCancel(parent)
+	r.job, r.cancel, r.running, r.waiting = run, cancel, j.step, ""
+	return func() tea.Msg { return jobDoneMsg{run: run, result: j.do(ctx, run)} }
+}
+
+// finish releases the runner for the job of run, reporting false when that
+// is not the running job (a stale result, to drop).
+func (r *runner) finish(run int) bool {
+	if run != r.job {
+		return false
+	}
+	r.stop()
+	r.job, r.running, r.waiting = 0, -1, ""
+	return true
+}
+
+// stop cancels the running job; its result still comes back.
+func (r *runner) stop() {
+	if r.cancel != nil {
+		r.cancel()
+		r.cancel = nil
+	}
+}
+
+// waitingLabel is what the running step waits for, or its title.
+func (r *runner) waitingLabel(course steps.Lab) string {
+	if r.waiting != "" {
+		return r.waiting
+	}
+	if r.running >= 0 && r.running < len(course.Steps) {
+		return course.Steps[r.running].Title + "…"
+	}
+	return "working…"
 }
 
 // progressMsg is one awsops progress report.
 type progressMsg struct{ p awsops.Progress }
 
 // request is how a screen asks the root for something (navigate, run a
-// step or an experiment, a note): a command whose message the root
-// handles. The root settles a key press's commands before the next key
-// (see settle), so a fast second Enter meets the screen the first one
-// opened.
+// job, a note): a command whose message the root handles. The root
+// settles a key press's commands before the next key (see settle), so a
+// fast second Enter meets the screen the first one opened.
 func request(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 // The screens ask the root to navigate with these messages; the root refuses
@@ -40,49 +109,80 @@ func request(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 type (
 	navMsg struct {
 		to  screen
-		cur int
+		cur int // the step to show; -1 keeps the current one
 	} // show a screen (and step)
 	beginMsg   struct{}            // leave the welcome screen
 	nextMsg    struct{}            // past a finished step
 	runStepMsg struct{ index int } // run (or retry) a step
 	askQuitMsg struct{}            // quit, asking first if resources remain
-	// runExperimentMsg runs the selected experiment with the learner's
-	// prediction: the root starts it, so keys stay live while it runs.
-	runExperimentMsg struct{ predicted awsops.Decision }
-	flashMsg         string // a one-shot note on the status line
+	flashMsg   string              // a one-shot note on the status line
 )
 
-// startStep runs step i in a command.
+// The messages of a step's job.
+type (
+	// stepStartedMsg: the step runs, as the runner's current job.
+	stepStartedMsg struct{ index int }
+	// stepDoneMsg is the outcome of one run of one step.
+	stepDoneMsg struct {
+		index   int
+		outcome steps.Outcome
+		// extras is the panels' reading taken right after the run, offline: it
+		// arrives with the outcome, so the result is never drawn with its
+		// panels still "reading…" (a frame a loaded machine could leave on
+		// screen long enough for kmslab record to film it).
+		extras *extrasMsg
+	}
+)
+
+// startStep runs step i as a job.
 func (m Model) startStep(i int) (Model, tea.Cmd) {
-	if i < 0 || i >= len(m.opts.Course.Steps) || m.running >= 0 && m.running != i {
+	if i < 0 || i >= len(m.opts.Course.Steps) {
 		return m, nil
 	}
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.nextRun++
-	run := m.nextRun
-	ctx, cancel := context.WithCancel(m.opts.Context)
-	m.cancel = cancel
-	m.running = i
-	m.waiting = ""
-	m.steps[i].status = statusRunning
-	m.steps[i].run = run
-	m.steps[i].ran = true
-	m.steps[i].outcome = steps.Outcome{}
-	m.syncSidebar()
-	m.showStep(false)
+	return m.startJob(m.stepJob(i))
+}
+
+// stepJob is the job of running step i, with the panels read right after.
+func (m Model) stepJob(i int) job {
 	step, lab := m.opts.Course.Steps[i], m.opts.Lab
 	extras, table := m.part.panels.extras, m.opts.Names.Table
-	runCmd := func() tea.Msg {
-		msg := stepDoneMsg{index: i, run: run, outcome: runSafely(ctx, step, lab)}
+	return job{step: i, started: stepStartedMsg{i}, do: func(ctx context.Context, run int) tea.Msg {
+		msg := stepDoneMsg{index: i, outcome: runSafely(ctx, step, lab)}
 		if extras != nil {
 			x := readExtras(extras, table, i, run)
 			msg.extras = &x
 		}
 		return msg
+	}}
+}
+
+// startJob hands j to the runner and applies its started message.
+func (m Model) startJob(j job) (Model, tea.Cmd) {
+	run := m.runner.start(m.opts.Context, j)
+	if run == nil {
+		return m, nil
 	}
-	return m, tea.Batch(runCmd, m.spinner.Tick)
+	m, cmd := m.update(j.started)
+	if j.step >= 0 {
+		cmd = tea.Batch(cmd, m.spinner.Tick)
+	}
+	return m, tea.Batch(run, cmd)
+}
+
+// finishJob drops a stale result, releases the runner, routes the result,
+// then starts what was queued.
+func (m Model) finishJob(msg jobDoneMsg) (Model, tea.Cmd) {
+	if !m.runner.finish(msg.run) {
+		return m, nil
+	}
+	m, cmd := m.update(msg.result)
+	if q := m.queued; q != nil {
+		m.queued = nil
+		var c tea.Cmd
+		m, c = m.startJob(*q)
+		return m, tea.Batch(cmd, c)
+	}
+	return m, cmd
 }
 
 // runSafely runs a step, turning a missing Run or a panic into a failed
@@ -100,11 +200,20 @@ func runSafely(ctx context.Context, step steps.Step, lab *awsops.Lab) (out steps
 	return step.Run(ctx, lab)
 }
 
+// beginStep marks step i running as the runner's current job.
+func (m Model) beginStep(i int) (Model, tea.Cmd) {
+	st := &m.steps[i]
+	st.status, st.run, st.ran, st.outcome = statusRunning, m.job, true, steps.Outcome{}
+	m.syncSidebar()
+	m.showStep(false)
+	return m, nil
+}
+
 // handleStepDone records a step's outcome: the one place a step completes,
 // for anything that must hear of it.
 func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
-	if msg.index < 0 || msg.index >= len(m.steps) || msg.run != m.steps[msg.index].run {
-		return m, nil // stale: a newer run of this step exists
+	if msg.index < 0 || msg.index >= len(m.steps) {
+		return m, nil
 	}
 	st := &m.steps[msg.index]
 	m.doneSeq++
@@ -114,14 +223,6 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	if st.status == statusRunning || st.status == statusPending {
 		// A Run that returns without deciding did not succeed.
 		st.status = statusFailed
-	}
-	if m.running == msg.index {
-		m.running = -1
-		m.waiting = ""
-		if m.cancel != nil {
-			m.cancel()
-			m.cancel = nil
-		}
 	}
 	if x := msg.extras; x != nil {
 		// The panels' snapshot came with the outcome: it is the latest

@@ -13,8 +13,8 @@ import (
 // be queued; so the root settles a key press's commands: it runs them in
 // one command (settle), holds the keys that arrive meanwhile, applies the
 // requests in Update when settledMsg arrives, then replays the held keys.
-// Long work is never settled: a step or an experiment is started by the
-// root from a request, in a command of its own.
+// Long work is never settled: a job (a step, an experiment) is started by
+// the root's runner from a request, in a command of its own.
 
 // settledMsg carries what a key press's commands returned, in order.
 type settledMsg struct{ msgs []tea.Msg }
@@ -48,7 +48,7 @@ func settle(cmd tea.Cmd) tea.Cmd {
 // reading) goes back to Bubble Tea as a command.
 func isRequest(msg tea.Msg) bool {
 	switch msg.(type) {
-	case navMsg, beginMsg, nextMsg, runStepMsg, runExperimentMsg, askQuitMsg, flashMsg,
+	case navMsg, beginMsg, nextMsg, runStepMsg, runJobMsg, askQuitMsg, flashMsg,
 		chooseLabMsg, otherLabMsg, nextRunMsg:
 		return true
 	}

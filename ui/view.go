@@ -229,7 +229,7 @@ func (m *Model) renderStatus() string {
 	case m.running >= 0:
 		// A wait's report says what it waits for ("waiting for IAM to …"):
 		// it is not prefixed twice, so it fits an 80-column status line.
-		label, prefix := m.waitingLabel(), "Waiting: "
+		label, prefix := m.waitingLabel(m.opts.Course), "Waiting: "
 		if rest, ok := strings.CutPrefix(label, "waiting "); ok {
 			label, prefix = rest, "Waiting "
 		}
@@ -327,15 +327,5 @@ func endpointHost(u string) string {
 }
 
 func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
-
-func (m *Model) waitingLabel() string {
-	if m.waiting != "" {
-		return m.waiting
-	}
-	if m.running >= 0 && m.running < len(m.opts.Course.Steps) {
-		return m.opts.Course.Steps[m.running].Title + "…"
-	}
-	return "working…"
-}
 
 func (m *Model) locationLabel() string { return m.active().location() }
