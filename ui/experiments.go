@@ -642,21 +642,18 @@ func (v experimentsView) resultLines() []string {
 	return out
 }
 
-// experimentsOpen reports whether the what-ifs may be opened: the last part
-// has succeeded, cleanup has not run and nothing is running.
-func (m Model) experimentsOpen() bool {
-	after := m.opts.Course.ExperimentsAfter()
-	if after < 0 || m.busy() || m.screen != screenStep || m.cur < after {
-		return false
-	}
-	for i, s := range m.opts.Course.Steps {
-		if s.IsCleanup() && m.steps[i].ran {
-			return false
-		}
-	}
-	st := m.steps[after].status
-	return st == statusDone || st == statusDenied
+func (v *experimentsView) enter(*walk) { v.refresh(true) }
+
+func (v *experimentsView) setKeys(k *KeyMap, _ *walk) {
+	enable(&k.Next, &k.Cancel)
+	k.Back.SetEnabled(!v.busy())
+	k.PredictAllow.SetEnabled(v.phase == expSetup)
+	k.PredictDeny.SetEnabled(v.phase == expSetup)
+	k.Save.SetEnabled(v.phase == expEditing)
 }
+
+// place: the what-ifs stand at the step they were opened from.
+func (v experimentsView) place() place { return placeStep }
 
 func (v experimentsView) header() (string, string) { return "Experiments", "what if…" }
 

@@ -34,7 +34,7 @@ func (m Model) chooseLab(msg chooseLabMsg) (Model, tea.Cmd) {
 	if m.screen != screenWelcome || m.busy() || m.anyStepRan() {
 		return m, nil
 	}
-	if msg.lab.ID != m.opts.Course.ID {
+	if msg.lab.ID != m.course.ID {
 		m.setCourse(msg.lab)
 		m.welcome.GotoTop()
 	}
@@ -42,18 +42,6 @@ func (m Model) chooseLab(msg chooseLabMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.update(beginMsg{})
-}
-
-// nextLab is the lab the current lab's summary points to, when it is one
-// of the labs offered; nil otherwise.
-func (m Model) nextLab() *steps.Lab {
-	id := m.opts.Course.NextID
-	for _, l := range m.opts.Labs {
-		if l.ID == id && id != m.opts.Course.ID {
-			return &l
-		}
-	}
-	return nil
 }
 
 // startNextLab opens the next lab's run in this session (awsops.Lab.NextRun:
@@ -82,7 +70,7 @@ func (m Model) handleNextRun(msg nextRunMsg) (Model, tea.Cmd) {
 		if context.Cause(m.opts.Context) != nil {
 			return m, nil
 		}
-		return m.note("The next lab could not start: " + msg.err.Error())
+		return m, m.note("The next lab could not start: " + msg.err.Error())
 	}
 	if msg.run != nil {
 		m.opts.Lab, m.opts.Names = msg.run, msg.run.Names()
@@ -96,7 +84,7 @@ func (m Model) handleNextRun(msg nextRunMsg) (Model, tea.Cmd) {
 // setCourse makes lab the walkthrough's lab: its steps start afresh, and
 // every screen that shows the lab is built for it.
 func (m *Model) setCourse(lab steps.Lab) {
-	m.opts.Course = lab
+	m.course = lab
 	m.c.run.course = lab.ID
 	m.steps = make([]stepState, len(lab.Steps))
 	m.cur = 0
@@ -105,24 +93,4 @@ func (m *Model) setCourse(lab steps.Lab) {
 	m.experiments = newExperimentsView(m.c, lab, m.opts.Context)
 	m.layout()
 	m.showStep(true)
-}
-
-// anyStepRan reports whether a step of this run was started.
-func (m Model) anyStepRan() bool {
-	for _, s := range m.steps {
-		if s.ran || s.status != statusPending {
-			return true
-		}
-	}
-	return false
-}
-
-// markDone records that the run reached the current lab's summary, for
-// the welcome screen's list.
-func (m *Model) markDone() {
-	if m.labsDone == nil {
-		m.labsDone = map[string]bool{}
-	}
-	m.labsDone[m.opts.Course.ID] = true
-	m.welcome.done = m.labsDone
 }

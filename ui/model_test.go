@@ -334,8 +334,8 @@ func TestExperiment(t *testing.T) {
 	if got := content(m); !strings.Contains(got, "Rotation") || !strings.Contains(got, "on demand") {
 		t.Fatalf("experiment result:\n%s", got)
 	}
-	if m.locationLabel() != "Experiment" {
-		t.Errorf("location %q", m.locationLabel())
+	if m.active().location() != "Experiment" {
+		t.Errorf("location %q", m.active().location())
 	}
 }
 

@@ -78,9 +78,21 @@ type screenComponent interface {
 	// 6", the step's title); location is its name where room is short.
 	header() (string, string)
 	location() string
+	// enter is what the screen does as it comes on display.
+	enter(w *walk)
+	// setKeys enables on the shared KeyMap the keys that act on the screen
+	// now (the root has disabled every screen's keys first).
+	setKeys(k *KeyMap, w *walk)
+	// place is where in the walk the screen stands, for the sidebar.
+	place() place
+	// capturing reports whether keys are text typed into the screen (q and
+	// ? are letters then), whose scrolling is its own.
+	capturing() bool
 }
 
 func (p *pane) scroller() *pane { return p }
+
+func (p *pane) capturing() bool { return false }
 
 // scroll is the viewport to change: a copy, which the pane then keeps.
 func (p *pane) scroll() *viewport.Model {

@@ -45,10 +45,6 @@ type runner struct {
 	// queued starts when the running job has come back: cleanup chosen in
 	// the quit prompt must not race the job it cancelled.
 	queued *job
-	// settling counts key presses whose commands have not come back yet;
-	// held are the keys that arrived meanwhile (settle.go).
-	settling int
-	held     []tea.KeyPressMsg
 }
 
 func (r *runner) busy() bool { return r.job != 0 }
@@ -84,13 +80,13 @@ func (r *runner) stop() {
 	}
 }
 
-// waitingLabel is what the running step waits for, or its title.
-func (r *runner) waitingLabel(course steps.Lab) string {
-	if r.waiting != "" {
-		return r.waiting
+// waitingLabel is what the running job waits for, or the running step's title.
+func (w *walk) waitingLabel() string {
+	if w.waiting != "" {
+		return w.waiting
 	}
-	if r.running >= 0 && r.running < len(course.Steps) {
-		return course.Steps[r.running].Title + "…"
+	if w.running >= 0 && w.running < len(w.course.Steps) {
+		return w.course.Steps[w.running].Title + "…"
 	}
 	return "working…"
 }
@@ -136,7 +132,7 @@ type (
 
 // startStep runs step i as a job.
 func (m Model) startStep(i int) (Model, tea.Cmd) {
-	if i < 0 || i >= len(m.opts.Course.Steps) {
+	if i < 0 || i >= len(m.course.Steps) {
 		return m, nil
 	}
 	return m.startJob(m.stepJob(i))
@@ -144,7 +140,7 @@ func (m Model) startStep(i int) (Model, tea.Cmd) {
 
 // stepJob is the job of running step i, with the panels read right after.
 func (m Model) stepJob(i int) job {
-	step, lab := m.opts.Course.Steps[i], m.opts.Lab
+	step, lab := m.course.Steps[i], m.c.run.lab
 	extras, table := m.part.panels.extras, m.opts.Names.Table
 	return job{step: i, started: stepStartedMsg{i}, do: func(ctx context.Context, run int) tea.Msg {
 		msg := stepDoneMsg{index: i, outcome: runSafely(ctx, step, lab)}
@@ -239,11 +235,8 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	if focus {
 		m.part.showResult()
 	}
-	if m.quitAfterCleanup && m.opts.Course.Steps[msg.index].IsCleanup() {
-		m.quitAfterCleanup = false
-		if st.status == statusDone && !m.resourcesPresent() {
-			return m, tea.Quit
-		}
+	if m.cleanedUp(&m.walk, msg.index, m.c.run.lab) {
+		return m, tea.Quit
 	}
 	if x := msg.extras; x != nil {
 		// ... and becomes this step's snapshot, through the one path every
@@ -251,6 +244,18 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 		return m.update(*x)
 	}
 	return m, nil
+}
+
+// takeReading hands a panels' reading to the part screen, shown or not,
+// and keeps one that follows a step's run as that step's snapshot.
+func (m Model) takeReading(x extrasMsg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.part, cmd = m.part.Update(x)
+	if x.step >= 0 && x.step < len(m.steps) && x.run == m.steps[x.step].run {
+		m.steps[x.step].snapshot = &x
+		m.showStep(false)
+	}
+	return m, cmd
 }
 
 func fromStepStatus(s steps.Status) status {

@@ -165,7 +165,17 @@ func firstLine(s string) string {
 	return s
 }
 
-// syncSummary hands the summary what every step did.
+// syncShownSummary brings the summary up to date when it is on display;
+// goTo does when it is shown, so a hidden summary is not drawn again for
+// every step's result.
+func (m *Model) syncShownSummary() {
+	if m.screen == screenSummary {
+		m.syncSummary()
+	}
+}
+
+// syncSummary hands the summary what every step did and the experiments'
+// record: the one place two screens meet.
 func (m *Model) syncSummary() {
 	m.summary.score = m.experiments.score()
 	m.summary.lessons = nil
@@ -178,8 +188,23 @@ func (m *Model) syncSummary() {
 			wrong: !r.right(x), predicted: r.predicted, actual: r.outcome.Actual(x)})
 	}
 	m.summary.canStartNext = m.nextLab() != nil
-	m.summary.show(m.opts.Course, m.steps, m.resourcesPresent())
+	m.summary.show(m.course, m.steps, m.resourcesPresent(m.c.run.lab))
 }
+
+// enter records that the run reached this lab's summary; the root hands it
+// what to recap (syncSummary).
+func (v *summaryView) enter(w *walk) {
+	w.markDone()
+	v.c.run.emit(Event{Kind: EventReached, Step: SummaryID})
+	v.GotoTop()
+}
+
+func (v *summaryView) setKeys(k *KeyMap, w *walk) {
+	enable(&k.Next, &k.Back)
+	k.OtherLab.SetEnabled(w.nextLab() != nil)
+}
+
+func (v summaryView) place() place { return placeEnd }
 
 func (v summaryView) header() (string, string) { return "Summary", "what you did" }
 

@@ -5,13 +5,127 @@ import (
 	"slices"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"kmslab/steps"
 )
+
+// Minimum usable terminal size; below it the screen says so.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+func (m *Model) applyStyles() {
+	st := DefaultStyles(m.isDark, m.opts.NoColor) // one per palette: components hold a pointer to it
+	m.styles, m.c.styles = &st, &st
+	m.c.mdStyle = markdownStyle(m.isDark, m.opts.NoColor)
+	m.spinner.Style = m.styles.Spinner
+	m.editHelp().Styles = m.styles.Help
+	if m.styles.NoColor {
+		m.bar = progress.New(progress.WithFillCharacters('#', '.'))
+		m.bar.FullColor, m.bar.EmptyColor = lipgloss.NoColor{}, lipgloss.NoColor{}
+	} else {
+		m.bar = progress.New(progress.WithFillCharacters('█', '░'))
+		m.bar.FullColor, m.bar.EmptyColor = m.styles.ProgFull, m.styles.ProgEmpty
+	}
+	if m.c.width > 0 { // New styles first and lays out once, at its size
+		m.layout()
+	}
+}
+
+// View draws the whole screen.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "kmslab — " + m.active().location()
+	return v
+}
+
+func (m *Model) resize(w, h int) {
+	m.c.width, m.c.height = w, h
+	m.layout()
+}
+
+// layout computes the frame's parts from the terminal size and cascades the
+// sizes and the shared context to every component.
+func (m *Model) layout() {
+	w, h := m.c.width, m.c.height
+	m.editHelp().SetWidth(w)
+	side := sidebarWidth(w)
+	bodyH := max(h-headerHeight-m.footerHeight(), 1)
+	m.sidebar.c = m.c
+	m.sidebar.SetSize(side, bodyH)
+	m.syncSidebar()
+	paneW := max(w-side, 1)
+	if side > 0 {
+		paneW = max(w-side-1, 1) // one column of air after the sidebar's rule
+	}
+	// Only the screen on display is laid out now; the others take the
+	// size here and lay their content out when shown (fitActive): every
+	// screen at every restyle and resize was a third of a new session's
+	// cost.
+	m.laidOut.gen++
+	m.laidOut.w, m.laidOut.h = paneW, bodyH
+	for _, s := range m.screens() {
+		s.setCommon(m.c)
+		s.scroller().SetSize(paneW, bodyH)
+	}
+	m.fitActive()
+	m.syncShownSummary()
+}
+
+// editHelp is the help to change: a copy, which this Model then keeps.
+func (m *Model) editHelp() *help.Model {
+	h := *m.help
+	m.help = &h
+	return m.help
+}
+
+// fitActive lays the screen on display out at the latest layout's size,
+// unless it already is.
+func (m *Model) fitActive() {
+	a := m.active()
+	if p := a.scroller(); p.laidOut != m.laidOut.gen {
+		a.SetSize(m.laidOut.w, m.laidOut.h)
+		p.laidOut = m.laidOut.gen
+	}
+}
+
+func sidebarWidth(w int) int {
+	switch {
+	case w >= 120:
+		return 26
+	case w >= 80:
+		return 22 // every short part title fits whole; the pane keeps 57 columns at 80
+	default:
+		return 0 // narrow: the header still says where we are
+	}
+}
+
+const headerHeight = 3
+
+func (m Model) footerHeight() int {
+	if m.help.ShowAll {
+		n := 0
+		for _, g := range m.helpKeys().FullHelp() {
+			shown := 0
+			for _, b := range g {
+				if b.Enabled() {
+					shown++
+				}
+			}
+			n = max(n, shown)
+		}
+		return 1 + n
+	}
+	return 2
+}
 
 // render composes the frame from parts rendered when they changed (header,
 // sidebar, pane lines, help: see cacheChrome and refresh); per frame it only
@@ -30,7 +144,7 @@ func (m *Model) render() string {
 	active := m.active()
 	if m.quitting {
 		ph := active.scroller().height
-		body := lipgloss.Place(w, ph, lipgloss.Center, lipgloss.Center, m.renderQuitPrompt())
+		body := lipgloss.Place(w, ph, lipgloss.Center, lipgloss.Center, m.quitPrompt.View(m.c, active.scroller().width, &m.walk))
 		b.WriteString("\n")
 		b.WriteString(lipgloss.NewStyle().MaxWidth(w).MaxHeight(ph).Render(body))
 	} else {
@@ -97,7 +211,7 @@ func (m *Model) cacheChrome() {
 	}
 	m.updateKeybindings()
 	label, sub := m.headerLabel()
-	hk := headerKey{styles: m.c.styles, width: m.c.width, done: m.partsDone(), course: m.opts.Course.Title, label: label, subtitle: sub}
+	hk := headerKey{styles: m.c.styles, width: m.c.width, done: m.partsDone(), course: m.course.Title, label: label, subtitle: sub}
 	if hk != m.chrome.headerOf || m.chrome.header == "" {
 		m.chrome.header, m.chrome.headerOf = m.renderHeader(), hk
 	}
@@ -166,7 +280,7 @@ func (m *Model) renderHeader() string {
 			badge = st.BadgeAWS.Render("ENDPOINT " + endpointHost(ep) + " " + region)
 		}
 	}
-	title := st.Title.Render("kmslab") + st.Muted.Render(" · "+m.opts.Course.Title)
+	title := st.Title.Render("kmslab") + st.Muted.Render(" · "+m.course.Title)
 	gap := max(w-lipgloss.Width(title)-lipgloss.Width(badge), 1)
 	line1 := ansi.Truncate(title+strings.Repeat(" ", gap)+badge, w, "")
 
@@ -197,18 +311,7 @@ func (m *Model) headerLabel() (string, string) { return m.active().header() }
 func (m *Model) progressBar(width int) string {
 	p := m.bar
 	p.SetWidth(width)
-	return p.ViewAs(float64(m.partsDone()) / float64(max(m.opts.Course.PartCount(), 1)))
-}
-
-// partsDone counts the parts that reached the state the lab wants.
-func (m *Model) partsDone() int {
-	done := 0
-	for i, s := range m.steps {
-		if m.opts.Course.Steps[i].Kind == steps.KindPart && (s.status == statusDone || s.status == statusDenied) {
-			done++
-		}
-	}
-	return done
+	return p.ViewAs(float64(m.partsDone()) / float64(max(m.course.PartCount(), 1)))
 }
 
 // renderStatus is the line above the help: what is running, a note, or
@@ -229,7 +332,7 @@ func (m *Model) renderStatus() string {
 	case m.running >= 0:
 		// A wait's report says what it waits for ("waiting for IAM to …"):
 		// it is not prefixed twice, so it fits an 80-column status line.
-		label, prefix := m.waitingLabel(m.opts.Course), "Waiting: "
+		label, prefix := m.waitingLabel(), "Waiting: "
 		if rest, ok := strings.CutPrefix(label, "waiting "); ok {
 			label, prefix = rest, "Waiting "
 		}
@@ -327,5 +430,3 @@ func endpointHost(u string) string {
 }
 
 func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
-
-func (m *Model) locationLabel() string { return m.active().location() }
