@@ -187,6 +187,19 @@ func (v experimentsView) score() string {
 	return fmt.Sprintf("%d of %d predictions right", right, ran)
 }
 
+// lessons are the experiments run with a prediction, for the summary's recap.
+func (v experimentsView) lessons() []lesson {
+	var out []lesson
+	for i, r := range v.records {
+		if !r.done || r.predicted == "" || i >= len(v.list) {
+			continue
+		}
+		x := v.list[i]
+		out = append(out, lesson{title: x.Title, text: x.Why, wrong: !r.right(x), predicted: r.predicted, actual: r.outcome.Actual(x)})
+	}
+	return out
+}
+
 // Update handles the screen's keys and its messages.
 func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
 	switch msg := msg.(type) {

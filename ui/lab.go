@@ -53,7 +53,7 @@ func (m Model) startNextLab() (Model, tea.Cmd) {
 	if next == nil || m.screen != screenSummary || m.busy() {
 		return m, nil
 	}
-	lab, ctx, course := m.opts.Lab, m.opts.Context, *next
+	lab, ctx, course := m.c.run.lab, m.opts.Context, *next
 	m.settling++
 	return m, func() tea.Msg {
 		msg := nextRunMsg{lab: course}
@@ -84,10 +84,8 @@ func (m Model) handleNextRun(msg nextRunMsg) (Model, tea.Cmd) {
 // setCourse makes lab the walkthrough's lab: its steps start afresh, and
 // every screen that shows the lab is built for it.
 func (m *Model) setCourse(lab steps.Lab) {
-	m.course = lab
+	m.walk.setCourse(lab)
 	m.c.run.course = lab.ID
-	m.steps = make([]stepState, len(lab.Steps))
-	m.cur = 0
 	m.welcome.setCourse(lab)
 	m.confirm = newConfirmView(m.c, lab)
 	m.experiments = newExperimentsView(m.c, lab, m.opts.Context)

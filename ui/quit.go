@@ -16,6 +16,9 @@ type quitPrompt struct {
 	quitAfterCleanup bool
 }
 
+// quitHint is the status line's hint while the prompt is open.
+const quitHint = "Answer above: y, n or esc."
+
 // The quit prompt's answers.
 type (
 	quitMsg    struct{} // stop what runs and end the program

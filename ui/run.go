@@ -198,8 +198,7 @@ func runSafely(ctx context.Context, step steps.Step, lab *awsops.Lab) (out steps
 
 // beginStep marks step i running as the runner's current job.
 func (m Model) beginStep(i int) (Model, tea.Cmd) {
-	st := &m.steps[i]
-	st.status, st.run, st.ran, st.outcome = statusRunning, m.job, true, steps.Outcome{}
+	m.begin(i)
 	m.syncSidebar()
 	m.showStep(false)
 	return m, nil
@@ -211,22 +210,12 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	if msg.index < 0 || msg.index >= len(m.steps) {
 		return m, nil
 	}
-	st := &m.steps[msg.index]
-	m.doneSeq++
-	st.done, st.snapshot = m.doneSeq, nil
-	st.outcome = sanitizeOutcome(msg.outcome)
-	st.status = fromStepStatus(msg.outcome.Status)
-	if st.status == statusRunning || st.status == statusPending {
-		// A Run that returns without deciding did not succeed.
-		st.status = statusFailed
-	}
+	m.complete(msg.index, sanitizeOutcome(msg.outcome))
 	if x := msg.extras; x != nil {
 		// The panels' snapshot came with the outcome: it is the latest
 		// reading from now on, so the result and its panels are drawn
 		// together, once.
-		m.part.panels.readID++
-		x.id = m.part.panels.readID
-		m.part.panels.take(*x)
+		m.part.panels.adopt(x)
 	}
 	m.syncSidebar()
 	focus := m.screen == screenStep && m.cur == msg.index

@@ -44,9 +44,11 @@ func (v *summaryView) SetSize(w, h int) {
 	v.refresh()
 }
 
-// show takes what every step did.
-func (v *summaryView) show(lab steps.Lab, states []stepState, remaining bool) {
-	v.lab, v.steps, v.states, v.remaining = lab, lab.Steps, states, remaining
+// show takes what every step did and the experiments' record.
+func (v *summaryView) show(w *walk, lessons []lesson, score string) {
+	v.lab, v.steps, v.states = w.course, w.course.Steps, w.steps
+	v.remaining, v.canStartNext = w.resourcesPresent(v.c.run.lab), w.nextLab() != nil
+	v.lessons, v.score = lessons, score
 	v.refresh()
 }
 
@@ -177,18 +179,7 @@ func (m *Model) syncShownSummary() {
 // syncSummary hands the summary what every step did and the experiments'
 // record: the one place two screens meet.
 func (m *Model) syncSummary() {
-	m.summary.score = m.experiments.score()
-	m.summary.lessons = nil
-	for i, r := range m.experiments.records {
-		if !r.done || r.predicted == "" || i >= len(m.experiments.list) {
-			continue
-		}
-		x := m.experiments.list[i]
-		m.summary.lessons = append(m.summary.lessons, lesson{title: x.Title, text: x.Why,
-			wrong: !r.right(x), predicted: r.predicted, actual: r.outcome.Actual(x)})
-	}
-	m.summary.canStartNext = m.nextLab() != nil
-	m.summary.show(m.course, m.steps, m.resourcesPresent(m.c.run.lab))
+	m.summary.show(&m.walk, m.experiments.lessons(), m.experiments.score())
 }
 
 // enter records that the run reached this lab's summary; the root hands it

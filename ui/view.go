@@ -58,7 +58,7 @@ func (m *Model) layout() {
 	w, h := m.c.width, m.c.height
 	m.editHelp().SetWidth(w)
 	side := sidebarWidth(w)
-	bodyH := max(h-headerHeight-m.footerHeight(), 1)
+	bodyH := max(h-headerHeight-footerHeight(m.help, m.helpKeys()), 1)
 	m.sidebar.c = m.c
 	m.sidebar.SetSize(side, bodyH)
 	m.syncSidebar()
@@ -110,10 +110,12 @@ func sidebarWidth(w int) int {
 
 const headerHeight = 3
 
-func (m Model) footerHeight() int {
-	if m.help.ShowAll {
+// footerHeight is the status line's and the help's: the short help is one
+// line, the full one as tall as its longest column.
+func footerHeight(h *help.Model, keys help.KeyMap) int {
+	if h.ShowAll {
 		n := 0
-		for _, g := range m.helpKeys().FullHelp() {
+		for _, g := range keys.FullHelp() {
 			shown := 0
 			for _, b := range g {
 				if b.Enabled() {
@@ -136,7 +138,7 @@ func (m *Model) render() string {
 		return "" // the terminal's size is not known yet: see Model.sized
 	}
 	if m.tooSmall() {
-		return m.renderTooSmall()
+		return tooSmallView(m.styles, w, h)
 	}
 	var b strings.Builder
 	b.Grow((w + 32) * h * 2)
@@ -210,10 +212,10 @@ func (m *Model) cacheChrome() {
 		return
 	}
 	m.updateKeybindings()
-	label, sub := m.headerLabel()
+	label, sub := m.active().header()
 	hk := headerKey{styles: m.c.styles, width: m.c.width, done: m.partsDone(), course: m.course.Title, label: label, subtitle: sub}
 	if hk != m.chrome.headerOf || m.chrome.header == "" {
-		m.chrome.header, m.chrome.headerOf = m.renderHeader(), hk
+		m.chrome.header, m.chrome.headerOf = m.renderHeader(hk), hk
 	}
 	s := m.sidebar
 	sk := sideKey{styles: s.c.styles, width: s.width, height: s.height, current: s.current, spin: s.spin, entries: s.entries}
@@ -224,7 +226,7 @@ func (m *Model) cacheChrome() {
 		m.chrome.side, m.chrome.sideOf = s.respin(m.chrome.side), sk
 	}
 	keys := m.helpKeys()
-	if hf := m.helpFingerprint(keys); hf != m.chrome.helpOf {
+	if hf := helpFingerprint(keys, m.c.width, m.c.styles, m.help.ShowAll); hf != m.chrome.helpOf {
 		help := m.help.View(keys)
 		lines := strings.Split(help, "\n")
 		for i, l := range lines {
@@ -237,10 +239,10 @@ func (m *Model) cacheChrome() {
 // helpFingerprint is everything the help line is drawn from: its bindings as
 // shown (enabled or not, key and description), open or not, the width and
 // the styles.
-func (m *Model) helpFingerprint(keys help.KeyMap) string {
+func helpFingerprint(keys help.KeyMap, width int, styles *Styles, showAll bool) string {
 	var b strings.Builder
-	b.WriteString(itoa(m.c.width))
-	fmt.Fprintf(&b, " %p %t", m.c.styles, m.help.ShowAll)
+	b.WriteString(itoa(width))
+	fmt.Fprintf(&b, " %p %t", styles, showAll)
 	add := func(bs []key.Binding) {
 		b.WriteByte('|')
 		for _, k := range bs {
@@ -260,16 +262,19 @@ func (m *Model) helpFingerprint(keys help.KeyMap) string {
 	return b.String()
 }
 
-func (m *Model) renderTooSmall() string {
-	w, h := m.c.width, m.c.height
+// tooSmallView says how large the terminal must be.
+func tooSmallView(st *Styles, w, h int) string {
 	msg := "Terminal too small: " + itoa(w) + "×" + itoa(h) + ".\nkmslab needs at least " +
 		itoa(minWidth) + "×" + itoa(minHeight) + " (80×24 or more is best).\nEnlarge the window, or press q to quit."
 	msg = ansi.Wrap(msg, max(w, 1), "")
 	return lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).
-		Render(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.styles.Warn.Render(msg)))
+		Render(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg)))
 }
 
-func (m *Model) renderHeader() string {
+// renderHeader is the lab's title and where it runs, then the screen's
+// name (hk) and how many parts reached the state the lab wants, drawn
+// statically (ViewAs): no animation frames, nothing moves by itself.
+func (m *Model) renderHeader(hk headerKey) string {
 	st := m.styles
 	w := m.c.width
 	badge := st.Badge.Render("OFFLINE")
@@ -284,13 +289,13 @@ func (m *Model) renderHeader() string {
 	gap := max(w-lipgloss.Width(title)-lipgloss.Width(badge), 1)
 	line1 := ansi.Truncate(title+strings.Repeat(" ", gap)+badge, w, "")
 
-	label, title2 := m.headerLabel()
-	left := st.Bold.Render(label)
-	if title2 != "" {
-		left += st.Muted.Render(" · ") + st.Accent.Render(title2)
+	left := st.Bold.Render(hk.label)
+	if hk.subtitle != "" {
+		left += st.Muted.Render(" · ") + st.Accent.Render(hk.subtitle)
 	}
-	barW := min(max(w/4, 10), 30)
-	bar := m.progressBar(barW)
+	p := m.bar
+	p.SetWidth(min(max(w/4, 10), 30))
+	bar := p.ViewAs(float64(hk.done) / float64(max(m.course.PartCount(), 1)))
 	gap = max(w-lipgloss.Width(left)-lipgloss.Width(bar), 1)
 	if lipgloss.Width(left)+lipgloss.Width(bar)+1 > w {
 		left = ansi.Truncate(left, max(w-lipgloss.Width(bar)-2, 1), "…")
@@ -301,30 +306,19 @@ func (m *Model) renderHeader() string {
 	return line1 + "\n" + line2 + "\n" + rule
 }
 
-// headerLabel is the active screen's name and subtitle.
-// A pointer receiver: active() takes the Model's address, and a value
-// receiver would copy the whole Model to the heap for it.
-func (m *Model) headerLabel() (string, string) { return m.active().header() }
-
-// progressBar shows how many parts have reached the state the lab wants. It
-// is drawn statically (ViewAs): no animation frames, nothing moves by itself.
-func (m *Model) progressBar(width int) string {
-	p := m.bar
-	p.SetWidth(width)
-	return p.ViewAs(float64(m.partsDone()) / float64(max(m.course.PartCount(), 1)))
-}
-
 // renderStatus is the line above the help: what is running, a note, or
 // what Enter does here, plus the scroll position.
 func (m *Model) renderStatus() string {
 	st := m.styles
 	w := m.c.width
-	scroll := ""
-	// The policy editor scrolls itself: the pane's hint would be about the
-	// setup text under it.
-	editing := m.screen == screenExperiments && m.experiments.capturing()
-	if hint := m.active().scroller().scrollHint(); hint != "" && !m.quitting && !editing {
-		scroll = st.Muted.Render("  " + hint)
+	scroll, hint := "", m.active().hint()
+	if m.quitting {
+		hint = quitHint
+	}
+	// A screen that captures keys (the policy editor) scrolls itself: the
+	// pane's hint would be about the text under it.
+	if sh := m.active().scroller().scrollHint(); sh != "" && !m.quitting && !m.active().capturing() {
+		scroll = st.Muted.Render("  " + sh)
 	}
 	room := w - ansi.StringWidth(scroll)
 	var status string
@@ -340,25 +334,17 @@ func (m *Model) renderStatus() string {
 	case m.flash != "":
 		// The hint stays when there is room: the note adds, it does not replace.
 		status = st.Flash.Render(m.flash)
-		if hint := m.hint(); ansi.StringWidth(m.flash+"  "+hint) <= room {
+		if ansi.StringWidth(m.flash+"  "+hint) <= room {
 			status += "  " + st.StatusBar.Render(hint)
 		}
 	default:
-		status = st.StatusBar.Render(m.hint())
+		status = st.StatusBar.Render(hint)
 	}
 	if scroll != "" {
 		status = ansi.Truncate(status, max(room, 1), "…")
 		status = padRight(status, room) + scroll
 	}
 	return ansi.Truncate(status, w, "…")
-}
-
-// hint says what Enter does here.
-func (m *Model) hint() string {
-	if m.quitting {
-		return "Answer above: y, n or esc."
-	}
-	return m.active().hint()
 }
 
 // helpKeys are the active screen's bindings, then the dialog's and the

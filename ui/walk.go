@@ -35,6 +35,29 @@ func newWalk(course steps.Lab, labs []steps.Lab) walk {
 	return walk{course: course, labs: labs, steps: make([]stepState, len(course.Steps)), runner: runner{running: -1}}
 }
 
+// begin marks step i running as the runner's current job.
+func (w *walk) begin(i int) {
+	st := &w.steps[i]
+	st.status, st.run, st.ran, st.outcome = statusRunning, w.job, true, steps.Outcome{}
+}
+
+// complete records step i's outcome as its latest completion.
+func (w *walk) complete(i int, o steps.Outcome) {
+	st := &w.steps[i]
+	w.doneSeq++
+	st.done, st.snapshot = w.doneSeq, nil
+	st.outcome, st.status = o, fromStepStatus(o.Status)
+	if st.status == statusRunning || st.status == statusPending {
+		// A Run that returns without deciding did not succeed.
+		st.status = statusFailed
+	}
+}
+
+// setCourse makes lab the walk's lab, its steps afresh.
+func (w *walk) setCourse(lab steps.Lab) {
+	w.course, w.steps, w.cur = lab, make([]stepState, len(lab.Steps)), 0
+}
+
 // anyStepRan reports whether a step of this run was started.
 func (w *walk) anyStepRan() bool {
 	for _, s := range w.steps {
