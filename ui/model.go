@@ -78,10 +78,7 @@ func New(o Options) Model {
 	keys := DefaultKeyMap()
 	m := Model{opts: o, isDark: o.Dark == nil || *o.Dark, walk: newWalk(o.Course, o.Labs), help: new(help.New())}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	m.c = common{md: sharedMarkdown, keys: &keys, run: runInfo{
-		mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
-		warnings: o.Warnings, remote: o.Remote, onEvent: o.OnEvent, course: o.Course.ID,
-	}}
+	m.c = common{md: sharedMarkdown, keys: &keys, run: o.runInfo()}
 	m.welcome = newWelcomeView(m.c, o.Course, o.Labs, o.FixedLab)
 	m.confirm = newConfirmView(m.c, o.Course)
 	m.part = newPartView(m.c, o.Extras)
@@ -150,25 +147,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.spinner, cmd = m.spinner.Update(msg)
 		m.syncSidebar()
 		return m, cmd
-	case runJobMsg:
-		return m.startJob(msg.job)
-	case runStepMsg:
-		return m.startStep(msg.index)
-	case jobDoneMsg:
-		return m.finishJob(msg)
-	case stepStartedMsg:
-		return m.beginStep(msg.index)
-	case stepDoneMsg:
-		return m.handleStepDone(msg)
-	case extrasMsg:
-		return m.takeReading(msg)
-	case progressMsg:
-		var cmd tea.Cmd
-		if m.busy() {
-			m.waiting = msg.p.String()
-			m, cmd = m.updateActive(msg)
-		}
-		return m, tea.Batch(cmd, m.listenProgress())
+	case runMsg:
+		return m.updateRun(msg)
 	case navMsg:
 		if msg.cur < 0 {
 			msg.cur = m.cur // -1 keeps the step shown
@@ -182,12 +162,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	case nextMsg:
 		m.advance()
-	case chooseLabMsg:
-		return m.chooseLab(msg)
-	case otherLabMsg:
-		return m.startNextLab()
-	case nextRunMsg:
-		return m.handleNextRun(msg)
+	case labMsg:
+		return m.updateLab(msg)
 	case settledMsg:
 		return m.applySettled(msg)
 	case askQuitMsg:
@@ -208,10 +184,6 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	return m, nil
 }
-
-// addressed is a message for one screen, shown or not: a result that may
-// come back after the learner left the screen that asked for it.
-type addressed interface{ to() screen }
 
 // updateActive hands a message to the active screen, or to the one it is
 // addressed to; what a key press asked for is applied before the next key
@@ -283,29 +255,6 @@ func (m *Model) advance() {
 		return
 	}
 	m.goTo(screenSummary, 0)
-}
-
-// askQuit quits at once when nothing would be lost, else opens the prompt.
-func (m Model) askQuit() (Model, tea.Cmd) {
-	if !m.resourcesPresent(m.c.run.lab) && !m.busy() {
-		return m.update(quitMsg{})
-	}
-	m.quitting = true
-	return m, nil
-}
-
-// cleanUp shows cleanup and runs it, once the job it cancels came back:
-// the two would race on the lab.
-func (m Model) cleanUp() (Model, tea.Cmd) {
-	ci := m.cleanupIndex()
-	m.goTo(screenStep, ci)
-	if !m.busy() {
-		return m.startStep(ci)
-	}
-	m.runner.stop()
-	j := m.stepJob(ci)
-	m.queued = &j
-	return m, nil
 }
 
 // syncSidebar hands the sidebar the walk, the place on display and the spinner.

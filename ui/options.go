@@ -70,6 +70,12 @@ type Options struct {
 	Remote bool
 }
 
+// runInfo is what every screen may say about the run.
+func (o Options) runInfo() runInfo {
+	return runInfo{mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
+		warnings: o.Warnings, remote: o.Remote, onEvent: o.OnEvent, course: o.Course.ID}
+}
+
 // withDefaults fills in what o leaves out and drops what its mode cannot use.
 func (o Options) withDefaults() Options {
 	if o.Context == nil {

@@ -90,6 +90,10 @@ type screenComponent interface {
 	capturing() bool
 }
 
+// addressed is a message for one screen, shown or not: a result that may
+// come back after the learner left the screen that asked for it.
+type addressed interface{ to() screen }
+
 func (p *pane) scroller() *pane { return p }
 
 func (p *pane) capturing() bool { return false }

@@ -86,6 +86,29 @@ func (q quitPrompt) View(c common, width int, w *walk) string {
 	return box(st.Dialog, width, body)
 }
 
+// askQuit quits at once when nothing would be lost, else opens the prompt.
+func (m Model) askQuit() (Model, tea.Cmd) {
+	if !m.resourcesPresent(m.c.run.lab) && !m.busy() {
+		return m.update(quitMsg{})
+	}
+	m.quitting = true
+	return m, nil
+}
+
+// cleanUp shows cleanup and runs it, once the job it cancels came back:
+// the two would race on the lab.
+func (m Model) cleanUp() (Model, tea.Cmd) {
+	ci := m.cleanupIndex()
+	m.goTo(screenStep, ci)
+	if !m.busy() {
+		return m.startStep(ci)
+	}
+	m.runner.stop()
+	j := m.stepJob(ci)
+	m.queued = &j
+	return m, nil
+}
+
 // ExitNote is what to tell the learner once the program has ended: on AWS,
 // that resources remain and `kmslab cleanup` removes them. Empty when
 // nothing remains (and always offline: the embedded AWS vanished).

@@ -130,6 +130,54 @@ type (
 	}
 )
 
+// runMsg is a message of the runner and its jobs, for updateRun.
+type runMsg interface{ runMsg() }
+
+func (runJobMsg) runMsg()      {}
+func (runStepMsg) runMsg()     {}
+func (jobDoneMsg) runMsg()     {}
+func (stepStartedMsg) runMsg() {}
+func (stepDoneMsg) runMsg()    {}
+func (extrasMsg) runMsg()      {}
+func (progressMsg) runMsg()    {}
+
+// updateRun starts jobs, takes their results and progress, and keeps the
+// walk's steps as they start and end.
+func (m Model) updateRun(msg runMsg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runJobMsg:
+		return m.startJob(msg.job)
+	case runStepMsg:
+		return m.startStep(msg.index)
+	case jobDoneMsg:
+		return m.finishJob(msg)
+	case stepStartedMsg:
+		m.begin(msg.index)
+		m.syncSidebar()
+		m.showStep(false)
+	case stepDoneMsg:
+		return m.handleStepDone(msg)
+	case extrasMsg:
+		// A panels' reading goes to the part screen, shown or not; one that
+		// follows a step's run is that step's snapshot.
+		var cmd tea.Cmd
+		m.part, cmd = m.part.Update(msg)
+		if msg.step >= 0 && msg.step < len(m.steps) && msg.run == m.steps[msg.step].run {
+			m.steps[msg.step].snapshot = &msg
+			m.showStep(false)
+		}
+		return m, cmd
+	case progressMsg:
+		var cmd tea.Cmd
+		if m.busy() {
+			m.waiting = msg.p.String()
+			m, cmd = m.updateActive(msg)
+		}
+		return m, tea.Batch(cmd, m.listenProgress())
+	}
+	return m, nil
+}
+
 // startStep runs step i as a job.
 func (m Model) startStep(i int) (Model, tea.Cmd) {
 	if i < 0 || i >= len(m.course.Steps) {
@@ -196,14 +244,6 @@ func runSafely(ctx context.Context, step steps.Step, lab *awsops.Lab) (out steps
 	return step.Run(ctx, lab)
 }
 
-// beginStep marks step i running as the runner's current job.
-func (m Model) beginStep(i int) (Model, tea.Cmd) {
-	m.begin(i)
-	m.syncSidebar()
-	m.showStep(false)
-	return m, nil
-}
-
 // handleStepDone records a step's outcome: the one place a step completes,
 // for anything that must hear of it.
 func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
@@ -233,18 +273,6 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 		return m.update(*x)
 	}
 	return m, nil
-}
-
-// takeReading hands a panels' reading to the part screen, shown or not,
-// and keeps one that follows a step's run as that step's snapshot.
-func (m Model) takeReading(x extrasMsg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	m.part, cmd = m.part.Update(x)
-	if x.step >= 0 && x.step < len(m.steps) && x.run == m.steps[x.step].run {
-		m.steps[x.step].snapshot = &x
-		m.showStep(false)
-	}
-	return m, cmd
 }
 
 func fromStepStatus(s steps.Status) status {
