@@ -215,7 +215,7 @@ func (m *Model) cacheChrome() {
 	label, sub := m.active().header()
 	hk := headerKey{styles: m.c.styles, width: m.c.width, done: m.partsDone(), course: m.course.Title, label: label, subtitle: sub}
 	if hk != m.chrome.headerOf || m.chrome.header == "" {
-		m.chrome.header, m.chrome.headerOf = m.renderHeader(hk), hk
+		m.chrome.header, m.chrome.headerOf = renderHeader(m.c.run, m.styles, m.bar, m.course.PartCount(), hk), hk
 	}
 	s := m.sidebar
 	sk := sideKey{styles: s.c.styles, width: s.width, height: s.height, current: s.current, spin: s.spin, entries: s.entries}
@@ -274,18 +274,17 @@ func tooSmallView(st *Styles, w, h int) string {
 // renderHeader is the lab's title and where it runs, then the screen's
 // name (hk) and how many parts reached the state the lab wants, drawn
 // statically (ViewAs): no animation frames, nothing moves by itself.
-func (m *Model) renderHeader(hk headerKey) string {
-	st := m.styles
-	w := m.c.width
+func renderHeader(run runInfo, st *Styles, pb progress.Model, parts int, hk headerKey) string {
+	w := hk.width
 	badge := st.Badge.Render("OFFLINE")
-	if m.opts.Mode == AWS {
-		region := m.opts.Identity.Region
-		badge = st.BadgeAWS.Render("AWS " + m.opts.Identity.Account + " " + region)
-		if ep := m.opts.Endpoint; ep != "" {
+	if run.mode == AWS {
+		region := run.identity.Region
+		badge = st.BadgeAWS.Render("AWS " + run.identity.Account + " " + region)
+		if ep := run.endpoint; ep != "" {
 			badge = st.BadgeAWS.Render("ENDPOINT " + endpointHost(ep) + " " + region)
 		}
 	}
-	title := st.Title.Render("kmslab") + st.Muted.Render(" · "+m.course.Title)
+	title := st.Title.Render("kmslab") + st.Muted.Render(" · "+hk.course)
 	gap := max(w-lipgloss.Width(title)-lipgloss.Width(badge), 1)
 	line1 := ansi.Truncate(title+strings.Repeat(" ", gap)+badge, w, "")
 
@@ -293,9 +292,8 @@ func (m *Model) renderHeader(hk headerKey) string {
 	if hk.subtitle != "" {
 		left += st.Muted.Render(" · ") + st.Accent.Render(hk.subtitle)
 	}
-	p := m.bar
-	p.SetWidth(min(max(w/4, 10), 30))
-	bar := p.ViewAs(float64(hk.done) / float64(max(m.course.PartCount(), 1)))
+	pb.SetWidth(min(max(w/4, 10), 30))
+	bar := pb.ViewAs(float64(hk.done) / float64(max(parts, 1)))
 	gap = max(w-lipgloss.Width(left)-lipgloss.Width(bar), 1)
 	if lipgloss.Width(left)+lipgloss.Width(bar)+1 > w {
 		left = ansi.Truncate(left, max(w-lipgloss.Width(bar)-2, 1), "…")
@@ -347,19 +345,23 @@ func (m *Model) renderStatus() string {
 	return ansi.Truncate(status, w, "…")
 }
 
-// helpKeys are the active screen's bindings, then the dialog's and the
+// helpKeys are the help's bindings: the active screen's, or none of a
+// screen's while the quit prompt is open.
+func (m *Model) helpKeys() help.KeyMap {
+	if m.quitting {
+		return newHelpKeys(m.c.keys, noKeys{}, m.c.width)
+	}
+	return newHelpKeys(m.c.keys, m.active(), m.c.width)
+}
+
+// newHelpKeys are a screen's bindings (own), then the dialog's and the
 // global ones; disabled bindings drop out by themselves. Below 80 columns
 // the full help packs them into two columns, scrolling abbreviated, so quit
 // and scrolling stay on screen (help drops the columns that do not fit).
-func (m *Model) helpKeys() help.KeyMap {
-	k := m.c.keys
-	var own help.KeyMap = noKeys{}
-	if !m.quitting {
-		own = m.active()
-	}
+func newHelpKeys(k *KeyMap, own help.KeyMap, width int) helpKeys {
 	global := []key.Binding{k.Yes, k.No, k.Cancel, k.Experiments, k.Help, k.Quit}
 	full := append(own.FullHelp(), global)
-	if m.c.width < 80 {
+	if width < 80 {
 		cols := own.FullHelp()
 		var first, second []key.Binding
 		if len(cols) > 0 {
