@@ -243,6 +243,7 @@ func (m *Model) goTo(s screen, cur int) {
 	m.screen, m.cur = s, cur
 	m.fitActive()
 	m.active().enter(&m.walk)
+	m.sidebar.at = m.active().place()
 	m.syncShownSummary()
 	m.syncSidebar()
 	m.cacheChrome()
@@ -257,8 +258,11 @@ func (m *Model) advance() {
 	m.goTo(screenSummary, 0)
 }
 
-// syncSidebar hands the sidebar the walk, the place on display and the spinner.
-func (m *Model) syncSidebar() { m.sidebar.sync(&m.walk, m.active().place(), m.spinner.View()) }
+// syncSidebar hands the sidebar the walk and the spinner. It does not ask
+// the active screen (goTo gave the sidebar its place): that would take the
+// Model's address, and every Update method calling it would copy the whole
+// Model to the heap.
+func (m *Model) syncSidebar() { m.sidebar.sync(&m.walk, m.spinner.View()) }
 
 // showStep hands the current step and what the walkthrough knows around it
 // to the part pane.

@@ -38,6 +38,7 @@ type sidebar struct {
 	entries []sideEntry
 	current int
 	spin    string
+	at      place // where the screen on display stands
 }
 
 func newSidebar(c common) sidebar { return sidebar{c: c} }
@@ -152,8 +153,8 @@ const (
 	placeEnd
 )
 
-// sync takes the walk's steps, the place on display and the spinner's frame.
-func (s *sidebar) sync(w *walk, at place, spin string) {
+// sync takes the walk's steps and the spinner's frame.
+func (s *sidebar) sync(w *walk, spin string) {
 	entries := make([]sideEntry, 0, len(w.steps)+2)
 	entries = append(entries, sideEntry{label: "Welcome", status: statusDone})
 	for i, st := range w.steps {
@@ -165,7 +166,7 @@ func (s *sidebar) sync(w *walk, at place, spin string) {
 		entries = append(entries, e)
 	}
 	entries = append(entries, sideEntry{label: "Summary", status: statusPending})
-	switch at {
+	switch s.at {
 	case placeStart:
 		entries[0].status = statusPending
 		s.current = 0
