@@ -22,6 +22,8 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"kmslab/steps"
 )
 
 // screen is which screen is active: an index into Model.screens.
@@ -85,6 +87,7 @@ func New(o Options) Model {
 	m.summary = newSummaryView(m.c)
 	m.experiments = newExperimentsView(m.c, o.Course, o.Context)
 	m.sidebar = newSidebar(m.c)
+	m.opts.Course, m.opts.Labs = steps.Lab{}, nil // the walk holds them, changed by a lab's choice
 	m.applyStyles()
 	w, h := o.Width, o.Height
 	m.sized = w > 0 && h > 0
