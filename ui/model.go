@@ -26,17 +26,6 @@ import (
 	"kmslab/steps"
 )
 
-// screen is which screen is active: an index into Model.screens.
-type screen int
-
-const (
-	screenWelcome screen = iota
-	screenConfirm        // real AWS only: what will be created and what it costs
-	screenStep
-	screenSummary
-	screenExperiments // the what-ifs, after part 6 and before cleanup
-)
-
 // Model is the root of the walkthrough and the only tea.Model: it routes
 // messages to the screen on display and draws the chrome around it.
 type Model struct {

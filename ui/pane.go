@@ -60,6 +60,17 @@ func (p *pane) SetSize(w, h int) {
 	p.blank = strings.Repeat(" ", max(w, 0))
 }
 
+// screen is which screen is active: an index into Model.screens.
+type screen int
+
+const (
+	screenWelcome screen = iota
+	screenConfirm        // real AWS only: what will be created and what it costs
+	screenStep
+	screenSummary
+	screenExperiments // the what-ifs, after part 6 and before cleanup
+)
+
 // screenComponent is a screen the root can route to: a component that
 // scrolls, takes the shared context and says what Enter does on it.
 type screenComponent interface {

@@ -205,6 +205,28 @@ func (k sideKey) equal(o sideKey) (butSpin, same bool) {
 	return butSpin, butSpin && k.spin == o.spin
 }
 
+// updateKeybindings enables the bindings that act in the current state: the
+// quit prompt's answers while it is open, else the active screen's. The
+// help bar lists the same bindings, so what it shows and what answers are
+// the same keys.
+func (m *Model) updateKeybindings() {
+	k := m.c.keys
+	for _, b := range k.screenKeys() {
+		b.SetEnabled(false)
+	}
+	if m.quitting {
+		enable(&k.Yes, &k.No, &k.Cancel)
+	} else {
+		m.active().setKeys(k, &m.walk)
+	}
+	k.Quit.SetEnabled(!m.quitting) // the prompt is already the way out
+	if m.help.ShowAll {
+		k.Help.SetHelp("?", "close")
+	} else {
+		k.Help.SetHelp("?", "keys")
+	}
+}
+
 // cacheChrome re-renders header, sidebar and help after a state change, each
 // only when what it is drawn from changed.
 func (m *Model) cacheChrome() {

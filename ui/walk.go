@@ -208,3 +208,29 @@ func (w *walk) leftovers(lab *awsops.Lab) (sure, maybe bool) {
 	}
 	return sure, maybe && !sure
 }
+
+// waitingLabel is what the running job waits for, or the running step's title.
+func (w *walk) waitingLabel() string {
+	if w.waiting != "" {
+		return w.waiting
+	}
+	if w.running >= 0 && w.running < len(w.course.Steps) {
+		return w.course.Steps[w.running].Title + "…"
+	}
+	return "working…"
+}
+
+func fromStepStatus(s steps.Status) status {
+	switch s {
+	case steps.Running:
+		return statusRunning
+	case steps.Done:
+		return statusDone
+	case steps.DeniedAsExpected:
+		return statusDenied
+	case steps.Failed:
+		return statusFailed
+	default:
+		return statusPending
+	}
+}
