@@ -10,9 +10,10 @@
 // as do the offline-only panels (atrest.go, audit.go). The root Model
 // (model.go) routes messages to the active screen and draws the chrome
 // around it (view.go: header, status, help); walk.go is the walkthrough's
-// state the screens draw from, run.go the one runner of its jobs (a step,
-// an experiment), sidebar.go the steps, quit.go the quit prompt and what
-// the run leaves behind, note.go the status line's notes.
+// state the screens draw from, runner.go the one runner of its jobs (a
+// step, an experiment) and run.go where the root starts them and a step
+// completes, sidebar.go the steps, quit.go the quit prompt and what the
+// run leaves behind, note.go the status line's notes.
 package ui
 
 import (

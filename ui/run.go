@@ -71,13 +71,17 @@ func (m Model) stepJob(i int) job {
 	}}
 }
 
-// startJob hands j to the runner and applies its started message.
+// startJob hands j to the runner and applies its started message; while
+// another job runs, it says so instead.
 func (m Model) startJob(j job) (Model, tea.Cmd) {
 	run := m.runner.start(m.opts.Context, j)
 	if run == nil {
-		return m, nil
+		return m, m.note("Still running: " + m.waitingLabel())
 	}
-	m, cmd := m.update(j.started)
+	var cmd tea.Cmd
+	if j.started != nil {
+		m, cmd = m.update(j.started)
+	}
 	if j.step >= 0 {
 		cmd = tea.Batch(cmd, m.spinner.Tick)
 	}

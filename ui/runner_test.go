@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -62,8 +63,8 @@ func TestExperimentIsAJob(t *testing.T) {
 	if m.experiments.phase != expRunning || m.running != -1 {
 		t.Fatalf("phase %d, running step %d: want the experiment running, no step", m.experiments.phase, m.running)
 	}
-	if nm, _ := m.startStep(cleanup); nm.steps[cleanup].ran {
-		t.Fatal("a step started while an experiment ran")
+	if nm, _ := m.startStep(cleanup); nm.steps[cleanup].ran || !strings.Contains(nm.flash, "Still running") {
+		t.Fatalf("a step started while an experiment ran, or the refusal said nothing (note %q)", nm.flash)
 	}
 	if nm, _ := m.Update(jobDoneMsg{run: m.job - 1, result: expDoneMsg{index: 0, out: fxTrial()}}); nm.(Model).experiments.records[0].done {
 		t.Fatal("a result of an older run was applied")
