@@ -96,7 +96,7 @@ func (m Model) Init() tea.Cmd {
 	if m.opts.Dark == nil {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
-	cmds = append(cmds, m.listenProgress())
+	cmds = append(cmds, m.opts.Progress.listen())
 	return tea.Batch(cmds...)
 }
 
@@ -237,7 +237,7 @@ func (m *Model) goTo(s screen, cur int) {
 	m.fitActive()
 	m.active().enter(&m.walk)
 	m.sidebar.at = m.active().place()
-	m.syncShownSummary()
+	m.syncSummary()
 	m.syncSidebar()
 	m.cacheChrome()
 }

@@ -149,7 +149,7 @@ func TestProgressShown(t *testing.T) {
 	m, _ = press(t, m, "enter")
 	m, _ = m.startStep(0) // the command is never run: the step stays running
 	feed.Report(awsops.Progress{Step: "CreateTestUser", Message: "waiting for IAM to accept the new access key"})
-	nm, _ := m.Update(m.listenProgress()())
+	nm, _ := m.Update(m.opts.Progress.listen()())
 	m = nm.(Model)
 	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "Waiting for IAM to accept the new access key") {
 		t.Fatalf("progress not shown:\n%s", got)

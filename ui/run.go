@@ -44,7 +44,7 @@ func (m Model) updateRun(msg runMsg) (Model, tea.Cmd) {
 			m.waiting = msg.p.String()
 			m, cmd = m.updateActive(msg)
 		}
-		return m, tea.Batch(cmd, m.listenProgress())
+		return m, tea.Batch(cmd, m.opts.Progress.listen())
 	}
 	return m, nil
 }
@@ -135,7 +135,7 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	m.syncSidebar()
 	focus := m.screen == screenStep && m.cur == msg.index
 	m.showStep(false)
-	m.syncShownSummary()
+	m.syncSummary()
 	if focus {
 		m.part.showResult()
 	}
@@ -148,18 +148,6 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 		return m.update(*x)
 	}
 	return m, nil
-}
-
-// listenProgress waits for the next progress report. It re-arms itself on
-// every report, so one listener runs for the program's life.
-func (m Model) listenProgress() tea.Cmd {
-	f := m.opts.Progress
-	if f == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		return progressMsg{p: <-f.ch}
-	}
 }
 
 // sanitizeOutcome cleans every string that came from AWS before any of it is

@@ -167,19 +167,14 @@ func firstLine(s string) string {
 	return s
 }
 
-// syncShownSummary brings the summary up to date when it is on display;
-// goTo does when it is shown, so a hidden summary is not drawn again for
-// every step's result.
-func (m *Model) syncShownSummary() {
-	if m.screen == screenSummary {
-		m.syncSummary()
-	}
-}
-
-// syncSummary hands the summary what every step did and the experiments'
-// record: the one place two screens meet.
+// syncSummary hands the summary, when it is on display, what every step did
+// and the experiments' record: the one place two screens meet. goTo does
+// as it is shown, so a hidden summary is not drawn again for every step's
+// result.
 func (m *Model) syncSummary() {
-	m.summary.show(&m.walk, m.experiments.lessons(), m.experiments.score())
+	if m.screen == screenSummary {
+		m.summary.show(&m.walk, m.experiments.lessons(), m.experiments.score())
+	}
 }
 
 // enter records that the run reached this lab's summary; the root hands it

@@ -77,7 +77,7 @@ func (m *Model) layout() {
 		s.scroller().SetSize(paneW, bodyH)
 	}
 	m.fitActive()
-	m.syncShownSummary()
+	m.syncSummary()
 }
 
 // editHelp is the help to change: a copy, which this Model then keeps.
