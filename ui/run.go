@@ -80,7 +80,7 @@ func (m Model) startJob(j job) (Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	if j.started != nil {
-		m, cmd = m.update(j.started)
+		m, cmd = m.deliver(j.started)
 	}
 	if j.step >= 0 {
 		cmd = tea.Batch(cmd, m.spinner.Tick)
@@ -94,7 +94,7 @@ func (m Model) finishJob(msg jobDoneMsg) (Model, tea.Cmd) {
 	if !m.runner.finish(msg.run) {
 		return m, nil
 	}
-	m, cmd := m.update(msg.result)
+	m, cmd := m.deliver(msg.result)
 	if q := m.queued; q != nil {
 		m.queued = nil
 		var c tea.Cmd
@@ -102,6 +102,17 @@ func (m Model) finishJob(msg jobDoneMsg) (Model, tea.Cmd) {
 		return m, tea.Batch(cmd, c)
 	}
 	return m, cmd
+}
+
+// deliver routes a job's message: a step's to updateRun directly, any
+// other (a screen's, addressed) as every message is. Not through update:
+// it takes the Model's address, which would copy the whole Model to the
+// heap once more for every step's start and end.
+func (m Model) deliver(msg tea.Msg) (Model, tea.Cmd) {
+	if r, ok := msg.(runMsg); ok {
+		return m.updateRun(r)
+	}
+	return m.updateActive(msg)
 }
 
 // runSafely runs a step, turning a missing Run or a panic into a failed
@@ -145,7 +156,7 @@ func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
 	if x := msg.extras; x != nil {
 		// ... and becomes this step's snapshot, through the one path every
 		// reading takes.
-		return m.update(*x)
+		return m.updateRun(*x)
 	}
 	return m, nil
 }

@@ -46,7 +46,7 @@ func (v *summaryView) SetSize(w, h int) {
 
 // show takes what every step did and the experiments' record.
 func (v *summaryView) show(w *walk, lessons []lesson, score string) {
-	v.lab, v.steps, v.states = w.course, w.course.Steps, w.steps
+	v.lab, v.steps, v.states = *w.course, w.course.Steps, w.steps
 	v.remaining, v.canStartNext = w.resourcesPresent(v.c.run.lab), w.nextLab() != nil
 	v.lessons, v.score = lessons, score
 	v.refresh()

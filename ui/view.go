@@ -58,7 +58,11 @@ func (m *Model) layout() {
 	w, h := m.c.width, m.c.height
 	m.editHelp().SetWidth(w)
 	side := sidebarWidth(w)
-	bodyH := max(h-headerHeight-footerHeight(m.help, m.helpKeys()), 1)
+	footer := 2 // the status line and the short help
+	if m.help.ShowAll {
+		footer = 1 + tallestColumn(m.helpKeys())
+	}
+	bodyH := max(h-headerHeight-footer, 1)
 	m.sidebar.c = m.c
 	m.sidebar.SetSize(side, bodyH)
 	m.syncSidebar()
@@ -110,23 +114,20 @@ func sidebarWidth(w int) int {
 
 const headerHeight = 3
 
-// footerHeight is the status line's and the help's: the short help is one
-// line, the full one as tall as its longest column.
-func footerHeight(h *help.Model, keys help.KeyMap) int {
-	if h.ShowAll {
-		n := 0
-		for _, g := range keys.FullHelp() {
-			shown := 0
-			for _, b := range g {
-				if b.Enabled() {
-					shown++
-				}
+// tallestColumn is how many lines the full help takes: its longest column
+// of bindings shown.
+func tallestColumn(keys help.KeyMap) int {
+	n := 0
+	for _, g := range keys.FullHelp() {
+		shown := 0
+		for _, b := range g {
+			if b.Enabled() {
+				shown++
 			}
-			n = max(n, shown)
 		}
-		return 1 + n
+		n = max(n, shown)
 	}
-	return 2
+	return n
 }
 
 // render composes the frame from parts rendered when they changed (header,

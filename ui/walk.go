@@ -21,7 +21,9 @@ type stepState struct {
 // walked and the labs offered, each step's state, the step shown, the job
 // running, and the labs whose summary this run reached.
 type walk struct {
-	course steps.Lab
+	// course is never changed in place, only replaced: a pointer keeps the
+	// Model, copied on every Update, small.
+	course *steps.Lab
 	labs   []steps.Lab
 	cur    int // the step shown on screenStep
 	steps  []stepState
@@ -32,7 +34,7 @@ type walk struct {
 }
 
 func newWalk(course steps.Lab, labs []steps.Lab) walk {
-	return walk{course: course, labs: labs, steps: make([]stepState, len(course.Steps)), runner: runner{running: -1}}
+	return walk{course: &course, labs: labs, steps: make([]stepState, len(course.Steps)), runner: runner{running: -1}}
 }
 
 // begin marks step i running as the runner's current job.
@@ -55,7 +57,7 @@ func (w *walk) complete(i int, o steps.Outcome) {
 
 // setCourse makes lab the walk's lab, its steps afresh.
 func (w *walk) setCourse(lab steps.Lab) {
-	w.course, w.steps, w.cur = lab, make([]stepState, len(lab.Steps)), 0
+	w.course, w.steps, w.cur = &lab, make([]stepState, len(lab.Steps)), 0
 }
 
 // anyStepRan reports whether a step of this run was started.
