@@ -71,8 +71,8 @@ func TestChooserKeys(t *testing.T) {
 		want string
 	}{{"j", env.ID}, {"j", kms.ID}, {"k", env.ID}, {"up", kms.ID}, {"down", env.ID}} {
 		m, _ = press(t, m, tc.key)
-		if m.opts.Course.ID != tc.want || m.screen != screenWelcome {
-			t.Fatalf("after %s: lab %q on screen %d, want %q on the welcome screen", tc.key, m.opts.Course.ID, m.screen, tc.want)
+		if m.course.ID != tc.want || m.screen != screenWelcome {
+			t.Fatalf("after %s: lab %q on screen %d, want %q on the welcome screen", tc.key, m.course.ID, m.screen, tc.want)
 		}
 	}
 	screen := plain(m)
@@ -81,27 +81,27 @@ func TestChooserKeys(t *testing.T) {
 			t.Errorf("with the envelope lab chosen the screen lacks %q:\n%s", want, screen)
 		}
 	}
-	if m, _ = press(t, m, "enter"); m.screen != screenStep || m.cur != 0 || m.opts.Course.ID != env.ID || len(m.steps) != len(env.Steps) {
-		t.Fatalf("enter: screen %d step %d lab %q (%d steps)", m.screen, m.cur, m.opts.Course.ID, len(m.steps))
+	if m, _ = press(t, m, "enter"); m.screen != screenStep || m.cur != 0 || m.course.ID != env.ID || len(m.steps) != len(env.Steps) {
+		t.Fatalf("enter: screen %d step %d lab %q (%d steps)", m.screen, m.cur, m.course.ID, len(m.steps))
 	}
 
 	m = chooserFixture(t, 80, 24, Options{})
-	if m, _ = press(t, m, "2"); m.screen != screenStep || m.opts.Course.ID != env.ID {
-		t.Fatalf("2: screen %d lab %q, want the envelope lab's part 1", m.screen, m.opts.Course.ID)
+	if m, _ = press(t, m, "2"); m.screen != screenStep || m.course.ID != env.ID {
+		t.Fatalf("2: screen %d lab %q, want the envelope lab's part 1", m.screen, m.course.ID)
 	}
 	if m, _ = press(t, m, "left"); m.screen != screenWelcome || !m.welcome.choosing() {
 		t.Fatalf("back from part 1 before anything ran: screen %d, choosing %v", m.screen, m.welcome.choosing())
 	}
-	if m, _ = press(t, m, "1"); m.opts.Course.ID != kms.ID || m.screen != screenStep {
-		t.Fatalf("1: lab %q screen %d", m.opts.Course.ID, m.screen)
+	if m, _ = press(t, m, "1"); m.course.ID != kms.ID || m.screen != screenStep {
+		t.Fatalf("1: lab %q screen %d", m.course.ID, m.screen)
 	}
 	m.steps[0] = stepState{status: statusDone, ran: true}
 	m, _ = press(t, m, "left")
 	if m.screen != screenWelcome || m.welcome.choosing() {
 		t.Fatalf("back to the welcome screen after a step ran: screen %d, choosing %v", m.screen, m.welcome.choosing())
 	}
-	if m, _ = press(t, m, "2"); m.opts.Course.ID != kms.ID {
-		t.Errorf("2 changed the lab of a run under way to %q", m.opts.Course.ID)
+	if m, _ = press(t, m, "2"); m.course.ID != kms.ID {
+		t.Errorf("2 changed the lab of a run under way to %q", m.course.ID)
 	}
 	if c := content(m); !strings.Contains(c, "The labs") || strings.Contains(c, "Choose a lab") {
 		t.Errorf("a run under way does not list the labs, or offers to choose:\n%s", c)
@@ -111,8 +111,8 @@ func TestChooserKeys(t *testing.T) {
 	if m.welcome.choosing() {
 		t.Fatal("--lab still offers the choice")
 	}
-	if m, _ = press(t, m, "j", "2"); m.opts.Course.ID != kms.ID || m.screen != screenWelcome {
-		t.Errorf("--lab: j and 2 moved to lab %q on screen %d", m.opts.Course.ID, m.screen)
+	if m, _ = press(t, m, "j", "2"); m.course.ID != kms.ID || m.screen != screenWelcome {
+		t.Errorf("--lab: j and 2 moved to lab %q on screen %d", m.course.ID, m.screen)
 	}
 }
 
@@ -132,8 +132,8 @@ func TestSummaryStartsNextLab(t *testing.T) {
 		t.Errorf("summary's help lacks n:\n%s", screen)
 	}
 	m, _ = press(t, m, "n")
-	if m.opts.Course.ID != "envelope" || m.screen != screenStep || m.cur != 0 {
-		t.Fatalf("n: lab %q screen %d step %d, want the envelope lab's part 1", m.opts.Course.ID, m.screen, m.cur)
+	if m.course.ID != "envelope" || m.screen != screenStep || m.cur != 0 {
+		t.Fatalf("n: lab %q screen %d step %d, want the envelope lab's part 1", m.course.ID, m.screen, m.cur)
 	}
 	if last := got[len(got)-1]; last.Lab != "envelope" || last.Step != steps.Envelope().Steps[0].ID {
 		t.Errorf("last event %+v, want the envelope lab's part 1 reached", last)
@@ -147,15 +147,15 @@ func TestSummaryStartsNextLab(t *testing.T) {
 	onAWS := chooserFixture(t, 80, 24, Options{})
 	onAWS.opts.Mode = AWS
 	onAWS.goTo(screenSummary, 0)
-	if onAWS, _ = press(t, onAWS, "n"); onAWS.opts.Course.ID != "envelope" || onAWS.screen != screenConfirm {
-		t.Errorf("n on AWS: lab %q screen %d, want the envelope lab's confirmation", onAWS.opts.Course.ID, onAWS.screen)
+	if onAWS, _ = press(t, onAWS, "n"); onAWS.course.ID != "envelope" || onAWS.screen != screenConfirm {
+		t.Errorf("n on AWS: lab %q screen %d, want the envelope lab's confirmation", onAWS.course.ID, onAWS.screen)
 	}
 
 	dark := true
 	alone := New(Options{Course: steps.KMS(), Identity: fxIdentity, Names: fxNames, Mode: Offline, Width: 80, Height: 24, Dark: &dark})
 	alone.goTo(screenSummary, 0)
-	if alone, _ = press(t, alone, "n"); alone.opts.Course.ID != "kms" || alone.screen != screenSummary {
-		t.Errorf("n without the labs offered: lab %q screen %d", alone.opts.Course.ID, alone.screen)
+	if alone, _ = press(t, alone, "n"); alone.course.ID != "kms" || alone.screen != screenSummary {
+		t.Errorf("n without the labs offered: lab %q screen %d", alone.course.ID, alone.screen)
 	}
 }
 
@@ -183,7 +183,7 @@ func TestChooserEndToEnd(t *testing.T) {
 
 	tm.Send(tea.KeyPressMsg{Code: '2', Text: "2"})
 	waitModel("the envelope lab's part 1", func(m Model) bool {
-		return m.screen == screenStep && m.cur == 0 && m.opts.Course.ID == env.ID
+		return m.screen == screenStep && m.cur == 0 && m.course.ID == env.ID
 	})
 	var firstKey string
 	for i, st := range env.Steps {
@@ -203,7 +203,7 @@ func TestChooserEndToEnd(t *testing.T) {
 	waitModel("the envelope lab's summary", func(m Model) bool { return m.screen == screenSummary })
 	tm.Send(tea.KeyPressMsg{Code: 'n', Text: "n"})
 	next := waitModel("the first lab's part 1", func(m Model) bool {
-		return m.screen == screenStep && m.cur == 0 && m.opts.Course.ID == "kms"
+		return m.screen == screenStep && m.cur == 0 && m.course.ID == "kms"
 	})
 	if next.opts.Names.RunID != "pick01n" || next.c.run.names.Table != "kmslab-pick01n" {
 		t.Errorf("the next lab runs as %+v, want a run of its own", next.opts.Names)

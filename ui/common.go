@@ -3,6 +3,7 @@ package ui
 import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"kmslab/awsops"
 	"kmslab/awsops/ledger"
@@ -76,6 +77,15 @@ type ProgressFeed struct {
 // NewProgressFeed returns an empty feed.
 func NewProgressFeed() *ProgressFeed {
 	return &ProgressFeed{ch: make(chan awsops.Progress, 16)}
+}
+
+// listen waits for the next report. It is armed again on every report, so
+// one listener runs for the program's life; a nil feed has none.
+func (f *ProgressFeed) listen() tea.Cmd {
+	if f == nil {
+		return nil
+	}
+	return func() tea.Msg { return progressMsg{p: <-f.ch} }
 }
 
 // Report queues p without ever blocking the AWS call that reports it: when the

@@ -106,6 +106,14 @@ func (v *confirmView) refresh() {
 	v.setSections(out, -1, false)
 }
 
+func (v *confirmView) enter(*walk) { v.GotoTop() }
+
+// setKeys: Enter only explains that y is the answer: it answers, but is
+// not offered.
+func (v *confirmView) setKeys(k *KeyMap, _ *walk) { enable(&k.Next, &k.Back, &k.Yes, &k.No) }
+
+func (v confirmView) place() place { return placeStart }
+
 func (v confirmView) header() (string, string) {
 	if v.c.run.endpoint != "" {
 		return "Before we start", "what will be created at the endpoint"

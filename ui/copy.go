@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -16,13 +15,6 @@ type copiedMsg struct {
 	path string
 	err  error
 }
-
-// flashTTL is how long a note stays on the status line before the hint
-// returns.
-var flashTTL = 8 * time.Second
-
-// flashTickMsg clears the note it was armed for, unless a newer one replaced it.
-type flashTickMsg struct{ seq int }
 
 // copyCommands sends a step's commands to the terminal clipboard with OSC 52
 // and saves them to a file: OSC 52 reaches no clipboard under tmux's default

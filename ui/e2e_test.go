@@ -106,7 +106,7 @@ func TestEndToEndOffline(t *testing.T) {
 		enter() // continue
 	}
 	final := waitModel("summary", func(m Model) bool { return m.screen == screenSummary })
-	if final.resourcesPresent() {
+	if final.resourcesPresent(final.c.run.lab) {
 		t.Error("resources still present after cleanup")
 	}
 	enter() // quits: nothing left to clean up

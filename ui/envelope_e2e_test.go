@@ -63,7 +63,7 @@ func TestEnvelopeEndToEnd(t *testing.T) {
 		enter() // continue
 	}
 	final := waitModel("summary", func(m Model) bool { return m.screen == screenSummary })
-	if final.resourcesPresent() {
+	if final.resourcesPresent(final.c.run.lab) {
 		t.Error("resources still present after cleanup")
 	}
 	enter()

@@ -60,7 +60,7 @@ func TestEventsExperiment(t *testing.T) {
 	m = atStep(m, 5)
 	got = nil
 	m, _ = press(t, m, "w", "enter", "d")
-	lab := m.opts.Course.ID
+	lab := m.course.ID
 	want := []Event{
 		{Kind: EventPredicted, Lab: lab, Experiment: xs[0].ID, Predicted: awsops.Refused},
 		{Kind: EventResult, Lab: lab, Experiment: xs[0].ID, Predicted: awsops.Refused, Actual: awsops.Refused},

@@ -42,11 +42,17 @@ func (r expRecord) right(x steps.Experiment) bool {
 	return r.done && r.predicted != "" && r.predicted == r.outcome.Actual(x)
 }
 
-// Messages of the Experiments screen.
+// Messages of the Experiments screen, addressed to it: they may come back
+// after the learner left it (quitting into cleanup), and it keeps them for
+// their return.
 type (
+	// expStartedMsg: the runner took the experiment, with the learner's prediction.
+	expStartedMsg struct {
+		index     int
+		predicted awsops.Decision
+	}
 	expDoneMsg struct {
 		index int
-		run   int
 		out   steps.ExperimentOutcome
 	}
 	// policyLoadedMsg brings the current key policy to edit.
@@ -60,6 +66,11 @@ type (
 		err  error
 	}
 )
+
+func (expStartedMsg) to() screen   { return screenExperiments }
+func (expDoneMsg) to() screen      { return screenExperiments }
+func (policyLoadedMsg) to() screen { return screenExperiments }
+func (editorDoneMsg) to() screen   { return screenExperiments }
 
 // experimentsView is the screen after the last part listing the what-ifs:
 // the learner picks one, predicts allowed or denied, kmslab runs it for
@@ -75,31 +86,20 @@ type experimentsView struct {
 	records []expRecord
 	cursor  int
 	phase   expPhase
-	run     int // id of the latest run, to drop stale results
 	waiting string
 
 	policy    string // own-policy: the learner's policy, once valid
 	policyErr string // why the last saved policy was refused
 	area      textarea.Model
 
-	// ctx parents each run; exec runs an experiment (default: x.Run on the lab).
+	// ctx is the key policy's read's; exec runs an experiment (default:
+	// x.Run on the lab), as a job of the root's runner.
 	ctx  context.Context
 	exec func(ctx context.Context, x steps.Experiment, policy string) steps.ExperimentOutcome
 	// keyPolicy reads the key policy the editor starts from (default: the lab's).
 	keyPolicy func(ctx context.Context) (string, error)
 	// editor is $VISUAL or $EDITOR; empty opens the textarea instead.
 	editor string
-	// cancel stops the running experiment (quitting, or cleanup starting);
-	// what it created is in the ledger.
-	cancel context.CancelFunc
-}
-
-// stop cancels a running experiment.
-func (v *experimentsView) stop() {
-	if v.cancel != nil {
-		v.cancel()
-		v.cancel = nil
-	}
 }
 
 func newExperimentsView(c common, course steps.Lab, ctx context.Context) experimentsView {
@@ -188,14 +188,33 @@ func (v experimentsView) score() string {
 	return fmt.Sprintf("%d of %d predictions right", right, ran)
 }
 
+// lessons are the experiments run with a prediction, for the summary's recap.
+func (v experimentsView) lessons() []lesson {
+	var out []lesson
+	for i, r := range v.records {
+		if !r.done || r.predicted == "" || i >= len(v.list) {
+			continue
+		}
+		x := v.list[i]
+		out = append(out, lesson{title: x.Title, text: x.Why, wrong: !r.right(x), predicted: r.predicted, actual: r.outcome.Actual(x)})
+	}
+	return out
+}
+
 // Update handles the screen's keys and its messages.
 func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
 	switch msg := msg.(type) {
+	case expStartedMsg: // the one place a prediction is recorded
+		v.records[msg.index] = expRecord{predicted: msg.predicted}
+		v.c.run.emit(Event{Kind: EventPredicted, Experiment: v.list[msg.index].ID, Predicted: msg.predicted})
+		v.phase = expRunning
+		v.waiting = ""
+		v.refresh(true)
+		return v, nil
 	case expDoneMsg: // the one place an experiment completes
-		if msg.run != v.run || msg.index != v.cursor {
+		if msg.index >= len(v.records) {
 			return v, nil
 		}
-		v.stop() // releases the run's context
 		r := &v.records[msg.index]
 		r.outcome, r.done = msg.out, true
 		v.c.run.emit(Event{Kind: EventResult, Experiment: v.list[msg.index].ID, Predicted: r.predicted, Actual: msg.out.Actual(v.list[msg.index])})
@@ -207,8 +226,10 @@ func (v experimentsView) Update(msg tea.Msg) (experimentsView, tea.Cmd) {
 	case editorDoneMsg:
 		return v.editorDone(msg)
 	case progressMsg:
-		v.waiting = msg.p.String()
-		v.refresh(false)
+		if v.phase == expRunning {
+			v.waiting = msg.p.String()
+			v.refresh(false)
+		}
 		return v, nil
 	case tea.KeyPressMsg:
 		return v.handleKey(msg)
@@ -256,7 +277,7 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 			if key.Matches(k, keys.PredictDeny) {
 				d = awsops.Refused
 			}
-			return v, request(runExperimentMsg{predicted: d})
+			return v, request(runJobMsg{v.job(d)})
 		case key.Matches(k, keys.Next) && x.YourPolicy:
 			return v, v.loadPolicy()
 		case key.Matches(k, keys.Back), key.Matches(k, keys.Cancel):
@@ -293,24 +314,12 @@ func (v experimentsView) handleKey(k tea.KeyPressMsg) (experimentsView, tea.Cmd)
 	return v, nil
 }
 
-// start runs the selected experiment with the learner's prediction: the
-// one place a prediction is recorded.
-func (v experimentsView) start(predicted awsops.Decision) (experimentsView, tea.Cmd) {
-	i := v.cursor
-	v.records[i] = expRecord{predicted: predicted}
-	v.c.run.emit(Event{Kind: EventPredicted, Experiment: v.list[i].ID, Predicted: predicted})
-	v.phase = expRunning
-	v.waiting = ""
-	v.run++
-	run, x, policy, exec := v.run, v.list[i], v.policy, v.exec
-	parent := v.ctx
-	if parent == nil {
-		parent = context.Background()
-	}
-	ctx, cancel := context.WithCancel(parent)
-	v.cancel = cancel
-	v.refresh(true)
-	return v, func() tea.Msg { return expDoneMsg{index: i, run: run, out: exec(ctx, x, policy)} }
+// job runs the selected experiment with the learner's prediction.
+func (v experimentsView) job(predicted awsops.Decision) job {
+	i, x, policy, exec := v.cursor, v.list[v.cursor], v.policy, v.exec
+	return job{step: -1, started: expStartedMsg{index: i, predicted: predicted}, do: func(ctx context.Context, _ int) tea.Msg {
+		return expDoneMsg{index: i, out: exec(ctx, x, policy)}
+	}}
 }
 
 // loadPolicy fetches the key policy as it stands, the starting point of the edit.
@@ -647,21 +656,18 @@ func (v experimentsView) resultLines() []string {
 	return out
 }
 
-// experimentsOpen reports whether the what-ifs may be opened: the last part
-// has succeeded, cleanup has not run and nothing is running.
-func (m Model) experimentsOpen() bool {
-	after := m.opts.Course.ExperimentsAfter()
-	if after < 0 || m.running >= 0 || m.screen != screenStep || m.cur < after {
-		return false
-	}
-	for i, s := range m.opts.Course.Steps {
-		if s.IsCleanup() && m.steps[i].ran {
-			return false
-		}
-	}
-	st := m.steps[after].status
-	return st == statusDone || st == statusDenied
+func (v *experimentsView) enter(*walk) { v.refresh(true) }
+
+func (v *experimentsView) setKeys(k *KeyMap, _ *walk) {
+	enable(&k.Next, &k.Cancel)
+	k.Back.SetEnabled(!v.busy())
+	k.PredictAllow.SetEnabled(v.phase == expSetup)
+	k.PredictDeny.SetEnabled(v.phase == expSetup)
+	k.Save.SetEnabled(v.phase == expEditing)
 }
+
+// place: the what-ifs stand at the step they were opened from.
+func (v experimentsView) place() place { return placeStep }
 
 func (v experimentsView) header() (string, string) { return "Experiments", "what if…" }
 

@@ -95,47 +95,17 @@ func (k KeyMap) compactScroll() []key.Binding {
 	return []key.Binding{b("↑↓/jk", "scroll"), b("pgup/pgdn", "page"), b("g/G", "top/end")}
 }
 
-// updateKeybindings enables the bindings that act in the current state. The
-// help bar lists the active screen's bindings, so what it shows and what
-// answers are the same keys.
-func (m *Model) updateKeybindings() {
-	k := m.c.keys
-	onStep := m.screen == screenStep && !m.quitting
-	var st status
-	if onStep && m.cur < len(m.steps) {
-		st = m.steps[m.cur].status
-	}
-	// On the confirmation Enter only explains that y is the answer: it
-	// answers, but is not offered.
-	k.Next.SetEnabled(!m.quitting)
-	k.Back.SetEnabled(!m.quitting && m.screen != screenWelcome && !(m.screen == screenExperiments && m.experiments.busy()))
-	// → answers on every step: past a finished one, or with why not.
-	k.Forward.SetEnabled(!m.quitting && (m.screen == screenWelcome || onStep))
-	k.Retry.SetEnabled(onStep && st == statusFailed)
-	k.Copy.SetEnabled(onStep && len(m.part.cli) > 0)
-	k.ToggleExplain.SetEnabled(onStep)
-	// On AWS, x and t answer that the panels exist offline only.
-	k.ToggleAtRest.SetEnabled(onStep)
-	k.ToggleAudit.SetEnabled(onStep)
-	dialog := m.quitting || m.screen == screenConfirm
-	k.Yes.SetEnabled(dialog)
-	k.No.SetEnabled(dialog)
-	onExp := m.screen == screenExperiments && !m.quitting
-	k.Cancel.SetEnabled(m.quitting || onExp)
-	k.Experiments.SetEnabled(!m.quitting && m.experimentsOpen())
-	k.PredictAllow.SetEnabled(onExp && m.experiments.phase == expSetup)
-	k.PredictDeny.SetEnabled(onExp && m.experiments.phase == expSetup)
-	k.Save.SetEnabled(onExp && m.experiments.phase == expEditing)
-	choosing := !m.quitting && m.screen == screenWelcome && m.welcome.choosing()
-	k.LabUp.SetEnabled(choosing)
-	k.LabDown.SetEnabled(choosing)
-	k.LabPick.SetEnabled(choosing)
-	k.LabPick.SetHelp("1-"+itoa(max(len(m.opts.Labs), 1)), "begin that lab")
-	k.OtherLab.SetEnabled(!m.quitting && m.screen == screenSummary && m.nextLab() != nil)
-	k.Quit.SetEnabled(!m.quitting) // the prompt is already the way out
-	if m.help.ShowAll {
-		k.Help.SetHelp("?", "close")
-	} else {
-		k.Help.SetHelp("?", "keys")
+// screenKeys are the bindings that screens enable (setKeys); scrolling,
+// help and quit answer everywhere.
+func (k *KeyMap) screenKeys() []*key.Binding {
+	return []*key.Binding{&k.Next, &k.Forward, &k.Back, &k.Retry, &k.Copy, &k.ToggleExplain, &k.ToggleAtRest, &k.ToggleAudit,
+		&k.Experiments, &k.PredictAllow, &k.PredictDeny, &k.Save, &k.LabUp, &k.LabDown, &k.LabPick, &k.OtherLab,
+		&k.Yes, &k.No, &k.Cancel}
+}
+
+// enable turns bindings on.
+func enable(bs ...*key.Binding) {
+	for _, b := range bs {
+		b.SetEnabled(true)
 	}
 }

@@ -28,104 +28,73 @@ type (
 	}
 )
 
-// chooseLab makes lab the run's lab, unless a step of this run already
-// ran, and with begin begins it.
-func (m Model) chooseLab(msg chooseLabMsg) (Model, tea.Cmd) {
-	if m.screen != screenWelcome || m.running >= 0 || m.anyStepRan() {
-		return m, nil
-	}
-	if msg.lab.ID != m.opts.Course.ID {
-		m.setCourse(msg.lab)
-		m.welcome.GotoTop()
-	}
-	if !msg.begin {
-		return m, nil
-	}
-	return m.update(beginMsg{})
-}
+// labMsg is one of the messages above.
+type labMsg interface{ labMsg() }
 
-// nextLab is the lab the current lab's summary points to, when it is one
-// of the labs offered; nil otherwise.
-func (m Model) nextLab() *steps.Lab {
-	id := m.opts.Course.NextID
-	for _, l := range m.opts.Labs {
-		if l.ID == id && id != m.opts.Course.ID {
-			return &l
-		}
-	}
-	return nil
-}
+func (chooseLabMsg) labMsg() {}
+func (otherLabMsg) labMsg()  {}
+func (nextRunMsg) labMsg()   {}
 
-// startNextLab opens the next lab's run in this session (awsops.Lab.NextRun:
-// one AWS call, to see whether the key can be handed on). Keys pressed
-// meanwhile wait, as for a settling key press, so a quick Enter meets the
-// next lab rather than the summary.
-func (m Model) startNextLab() (Model, tea.Cmd) {
-	next := m.nextLab()
-	if next == nil || m.screen != screenSummary || m.running >= 0 {
-		return m, nil
-	}
-	lab, ctx, course := m.opts.Lab, m.opts.Context, *next
-	m.settling++
-	return m, func() tea.Msg {
-		msg := nextRunMsg{lab: course}
-		if lab != nil {
-			msg.run, msg.err = lab.NextRun(ctx)
-		}
-		return settledMsg{msgs: []tea.Msg{msg}}
-	}
-}
-
-// handleNextRun switches to the next lab on its own run and begins it.
-func (m Model) handleNextRun(msg nextRunMsg) (Model, tea.Cmd) {
-	if msg.err != nil {
-		if context.Cause(m.opts.Context) != nil {
+// updateLab changes the run's lab: to the one chosen on the welcome screen
+// (unless a step of this run ran), with begin beginning it; or, from a
+// summary, to the lab it points to, on a run of its own in this session
+// (awsops.Lab.NextRun: one AWS call, to see whether the key can be handed
+// on), which then begins.
+func (m Model) updateLab(msg labMsg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case chooseLabMsg:
+		if m.screen != screenWelcome || m.busy() || m.anyStepRan() {
 			return m, nil
 		}
-		return m.note("The next lab could not start: " + msg.err.Error())
+		if msg.lab.ID != m.course.ID {
+			m.setCourse(msg.lab)
+			m.welcome.GotoTop()
+		}
+		if msg.begin {
+			return m.update(beginMsg{})
+		}
+	case otherLabMsg:
+		next := m.nextLab()
+		if next == nil || m.screen != screenSummary || m.busy() {
+			return m, nil
+		}
+		// Keys pressed meanwhile wait, as for a settling key press, so a
+		// quick Enter meets the next lab rather than the summary.
+		lab, ctx, course := m.c.run.lab, m.opts.Context, *next
+		m.settling++
+		return m, func() tea.Msg {
+			msg := nextRunMsg{lab: course}
+			if lab != nil {
+				msg.run, msg.err = lab.NextRun(ctx)
+			}
+			return settledMsg{msgs: []tea.Msg{msg}}
+		}
+	case nextRunMsg:
+		if msg.err != nil {
+			if context.Cause(m.opts.Context) != nil {
+				return m, nil
+			}
+			return m, m.note("The next lab could not start: " + msg.err.Error())
+		}
+		if msg.run != nil {
+			m.opts.Lab, m.opts.Names = msg.run, msg.run.Names()
+			m.c.run.lab, m.c.run.names = msg.run, msg.run.Names()
+		}
+		m.setCourse(msg.lab)
+		m.goTo(screenWelcome, 0)
+		return m.update(beginMsg{})
 	}
-	if msg.run != nil {
-		m.opts.Lab, m.opts.Names = msg.run, msg.run.Names()
-		m.c.run.lab, m.c.run.names = msg.run, msg.run.Names()
-	}
-	m.setCourse(msg.lab)
-	m.goTo(screenWelcome, 0)
-	return m.update(beginMsg{})
+	return m, nil
 }
 
 // setCourse makes lab the walkthrough's lab: its steps start afresh, and
 // every screen that shows the lab is built for it.
 func (m *Model) setCourse(lab steps.Lab) {
-	if m.experiments.cancel != nil {
-		m.experiments.stop()
-	}
-	m.opts.Course = lab
+	m.walk.setCourse(lab)
 	m.c.run.course = lab.ID
-	m.steps = make([]stepState, len(lab.Steps))
-	m.cur, m.expFrom = 0, 0
 	m.welcome.setCourse(lab)
 	m.confirm = newConfirmView(m.c, lab)
 	m.experiments = newExperimentsView(m.c, lab, m.opts.Context)
 	m.layout()
 	m.showStep(true)
-}
-
-// anyStepRan reports whether a step of this run was started.
-func (m Model) anyStepRan() bool {
-	for _, s := range m.steps {
-		if s.ran || s.status != statusPending {
-			return true
-		}
-	}
-	return false
-}
-
-// markDone records that the run reached the current lab's summary, for
-// the welcome screen's list.
-func (m *Model) markDone() {
-	if m.labsDone == nil {
-		m.labsDone = map[string]bool{}
-	}
-	m.labsDone[m.opts.Course.ID] = true
-	m.welcome.done = m.labsDone
 }

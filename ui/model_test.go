@@ -129,12 +129,12 @@ func TestStaleResultDropped(t *testing.T) {
 	m, _ = press(t, m, "enter")
 	m, _ = m.startStep(0)
 	first := m.steps[0].run
-	nm, _ := m.Update(stepDoneMsg{index: 0, run: first - 1, outcome: steps.Outcome{Status: steps.Done, Summary: "stale"}})
+	nm, _ := m.Update(jobDoneMsg{run: first - 1, result: stepDoneMsg{index: 0, outcome: steps.Outcome{Status: steps.Done, Summary: "stale"}}})
 	m = nm.(Model)
 	if m.steps[0].status != statusRunning {
 		t.Fatalf("stale result applied: status %d", m.steps[0].status)
 	}
-	nm, _ = m.Update(stepDoneMsg{index: 0, run: first, outcome: fxOutcomes[0]})
+	nm, _ = m.Update(jobDoneMsg{run: first, result: stepDoneMsg{index: 0, outcome: fxOutcomes[0]}})
 	m = nm.(Model)
 	if m.steps[0].status != statusDone || m.running != -1 {
 		t.Fatalf("current result not applied: status %d running %d", m.steps[0].status, m.running)
@@ -147,10 +147,9 @@ func TestProgressShown(t *testing.T) {
 	dark := true
 	m := New(Options{Course: fxCourse(fixtureSteps()), Names: fxNames, Identity: fxIdentity, Progress: feed, Width: 100, Height: 30, Dark: &dark})
 	m, _ = press(t, m, "enter")
-	m.steps[0].status = statusRunning
-	m.running = 0
+	m, _ = m.startStep(0) // the command is never run: the step stays running
 	feed.Report(awsops.Progress{Step: "CreateTestUser", Message: "waiting for IAM to accept the new access key"})
-	nm, _ := m.Update(m.listenProgress()())
+	nm, _ := m.Update(m.opts.Progress.listen()())
 	m = nm.(Model)
 	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "Waiting for IAM to accept the new access key") {
 		t.Fatalf("progress not shown:\n%s", got)
@@ -335,8 +334,8 @@ func TestExperiment(t *testing.T) {
 	if got := content(m); !strings.Contains(got, "Rotation") || !strings.Contains(got, "on demand") {
 		t.Fatalf("experiment result:\n%s", got)
 	}
-	if m.locationLabel() != "Experiment" {
-		t.Errorf("location %q", m.locationLabel())
+	if m.active().location() != "Experiment" {
+		t.Errorf("location %q", m.active().location())
 	}
 }
 

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 
 	"kmslab/awsops"
 	"kmslab/awsops/ledger"
@@ -67,4 +69,35 @@ type Options struct {
 	// SSH): copy goes by OSC 52 only, never to a file here, and the policy
 	// editor is the built-in one, never $VISUAL or $EDITOR.
 	Remote bool
+}
+
+// runInfo is what every screen may say about the run.
+func (o Options) runInfo() runInfo {
+	return runInfo{mode: o.Mode, names: o.Names, identity: o.Identity, endpoint: o.Endpoint, lab: o.Lab, saveDir: o.SaveDir,
+		warnings: o.Warnings, remote: o.Remote, onEvent: o.OnEvent, course: o.Course.ID}
+}
+
+// withDefaults fills in what o leaves out and drops what its mode cannot use.
+func (o Options) withDefaults() Options {
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	if o.Names == (ledger.Names{}) && o.Lab != nil {
+		o.Names = o.Lab.Names()
+	}
+	if o.Mode == AWS {
+		o.Extras = nil // the panels describe the simulator; AWS cannot show them
+		if o.Endpoint == "" && o.Lab != nil {
+			o.Endpoint = o.Lab.Ledger().Endpoint
+		}
+	} else {
+		o.Endpoint = ""
+	}
+	if _, ok := os.LookupEnv("NO_COLOR"); ok && !o.Remote {
+		o.NoColor = true
+	}
+	if o.SaveDir == "" && o.Lab != nil && o.Lab.LedgerPath() != "" {
+		o.SaveDir = filepath.Dir(o.Lab.LedgerPath())
+	}
+	return o
 }

@@ -60,6 +60,17 @@ func (p *pane) SetSize(w, h int) {
 	p.blank = strings.Repeat(" ", max(w, 0))
 }
 
+// screen is which screen is active: an index into Model.screens.
+type screen int
+
+const (
+	screenWelcome screen = iota
+	screenConfirm        // real AWS only: what will be created and what it costs
+	screenStep
+	screenSummary
+	screenExperiments // the what-ifs, after the parts and before cleanup
+)
+
 // screenComponent is a screen the root can route to: a component that
 // scrolls, takes the shared context and says what Enter does on it.
 type screenComponent interface {
@@ -78,9 +89,25 @@ type screenComponent interface {
 	// N" and the step's title); location is its name where room is short.
 	header() (string, string)
 	location() string
+	// enter is what the screen does as it comes on display.
+	enter(w *walk)
+	// setKeys enables on the shared KeyMap the keys that act on the screen
+	// now (the root has disabled every screen's keys first).
+	setKeys(k *KeyMap, w *walk)
+	// place is where in the walk the screen stands, for the sidebar.
+	place() place
+	// capturing reports whether keys are text typed into the screen (q and
+	// ? are letters then), whose scrolling is its own.
+	capturing() bool
 }
 
+// addressed is a message for one screen, shown or not: a result that may
+// come back after the learner left the screen that asked for it.
+type addressed interface{ to() screen }
+
 func (p *pane) scroller() *pane { return p }
+
+func (p *pane) capturing() bool { return false }
 
 // scroll is the viewport to change: a copy, which the pane then keeps.
 func (p *pane) scroll() *viewport.Model {

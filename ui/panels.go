@@ -72,6 +72,14 @@ func newPanels(c common, x Extras) panels {
 
 func (p *panels) setCommon(c common) { p.c, p.atRest.c, p.audit.c = c, c, c }
 
+// adopt takes a reading that came with a step's outcome as the latest,
+// numbered as if asked for now.
+func (p *panels) adopt(x *extrasMsg) {
+	p.readID++
+	x.id = p.readID
+	p.take(*x)
+}
+
 // fetch reads the panels' data when one of them is shown.
 func (p *panels) fetch(table string) tea.Cmd {
 	if !p.showAtRest && !p.showAudit {

@@ -133,6 +133,9 @@ func (v partView) Update(msg tea.Msg) (partView, tea.Cmd) {
 			v.refresh(false)
 		}
 		return v, nil
+	case progressMsg:
+		v.ctx.waiting = msg.p.String()
+		return v, nil
 	}
 	var cmd tea.Cmd
 	v.pane, cmd = v.pane.Update(msg)
@@ -171,6 +174,8 @@ func (v partView) handleKey(msg tea.KeyPressMsg) (partView, tea.Cmd) {
 		return v, request(navMsg{to: screenStep, cur: v.ctx.index - 1})
 	case key.Matches(msg, keys.Retry):
 		return v, request(runStepMsg{index: v.ctx.index})
+	case key.Matches(msg, keys.Experiments):
+		return v, request(navMsg{to: screenExperiments, cur: v.ctx.index})
 	case key.Matches(msg, keys.Copy):
 		return v, copyCommands(v.c.run, v.step, v.cli)
 	case key.Matches(msg, keys.ToggleExplain):
@@ -424,6 +429,38 @@ func dropTitle(md string) string {
 	_, rest, _ := strings.Cut(md, "\n")
 	return strings.TrimLeft(rest, "\n")
 }
+
+// showFrom shows the walk's current step, with what the walk knows around it.
+func (v *partView) showFrom(w *walk, top bool) {
+	if len(w.course.Steps) == 0 {
+		return
+	}
+	i := min(w.cur, len(w.course.Steps)-1)
+	v.show(w.course.Steps[i], w.steps[i], w.partContext(i), top)
+}
+
+// enter shows the current step from the top; going back to a step that ran
+// is going back to its result, the explanation one PgUp away.
+func (v *partView) enter(w *walk) {
+	if w.cur < len(w.course.Steps) {
+		v.c.run.emit(reachedEvent(w.course.Steps[w.cur]))
+	}
+	v.showFrom(w, true)
+	if w.cur < len(w.steps) && w.steps[w.cur].status != statusPending && w.steps[w.cur].status != statusRunning {
+		v.showResult()
+	}
+}
+
+// setKeys: → answers on every step, past a finished one or with why not;
+// on AWS, x and t answer that the panels exist offline only.
+func (v *partView) setKeys(k *KeyMap, w *walk) {
+	enable(&k.Next, &k.Back, &k.Forward, &k.ToggleExplain, &k.ToggleAtRest, &k.ToggleAudit)
+	k.Retry.SetEnabled(v.state.status == statusFailed)
+	k.Copy.SetEnabled(len(v.cli) > 0)
+	k.Experiments.SetEnabled(w.experimentsOpen())
+}
+
+func (v partView) place() place { return placeStep }
 
 // header is "Part n of 6" and the step's title, or Cleanup.
 func (v partView) header() (string, string) {

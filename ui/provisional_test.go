@@ -102,13 +102,13 @@ func TestStepResultArrivesWithItsPanels(t *testing.T) {
 	m, cmd := m.startStep(0)
 	var done tea.Msg
 	for _, c := range cmd().(tea.BatchMsg) {
-		if msg, ok := c().(stepDoneMsg); ok {
+		if msg, ok := c().(jobDoneMsg); ok {
 			done = msg
 			break
 		}
 	}
 	if done == nil {
-		t.Fatal("running step 0 gave no stepDoneMsg")
+		t.Fatal("running step 0 gave no jobDoneMsg")
 	}
 	nm, _ := m.Update(done)
 	got := nm.(Model)

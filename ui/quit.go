@@ -4,20 +4,71 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"kmslab/awsops/ledger"
-	"kmslab/steps"
+	"kmslab/awsops"
 )
 
-// renderQuitPrompt is the quit dialog drawn over the active screen: on AWS
-// with resources left, the choice to clean up first; otherwise a plain "quit?".
-func (m *Model) renderQuitPrompt() string {
-	st := m.styles
-	w := min(max(m.active().scroller().width-4, 30), 70)
+// quitPrompt is the quit dialog, drawn over the active screen while open:
+// on AWS with resources left, the choice to clean up first; otherwise a
+// plain "quit?". Its answers are requests the root applies.
+type quitPrompt struct {
+	quitting bool // open
+	// quitAfterCleanup makes a successful cleanup end the program (chosen here).
+	quitAfterCleanup bool
+}
+
+// quitHint is the status line's hint while the prompt is open.
+const quitHint = "Answer above: y, n or esc."
+
+// The quit prompt's answers.
+type (
+	quitMsg    struct{} // stop what runs and end the program
+	cleanUpMsg struct{} // run cleanup, then quit if it succeeds
+)
+
+// Update answers y, n, esc and Ctrl+C.
+func (q quitPrompt) Update(msg tea.KeyPressMsg, c common, w *walk) (quitPrompt, tea.Cmd) {
+	keys := c.keys
+	switch {
+	case key.Matches(msg, keys.ForceQuit):
+	case key.Matches(msg, keys.Cancel):
+		q.quitting = false
+		return q, nil
+	case key.Matches(msg, keys.Yes):
+		if c.run.mode == AWS && w.resourcesPresent(c.run.lab) && w.cleanupIndex() >= 0 {
+			q.quitting, q.quitAfterCleanup = false, true
+			return q, request(cleanUpMsg{})
+		}
+	case key.Matches(msg, keys.No):
+		if c.run.mode == Offline {
+			q.quitting = false
+			return q, nil
+		}
+	default:
+		return q, nil
+	}
+	q.quitting = false
+	return q, request(quitMsg{})
+}
+
+// cleanedUp reports whether step i's end is the successful cleanup the
+// prompt asked for, after which the program ends.
+func (q *quitPrompt) cleanedUp(w *walk, i int, lab *awsops.Lab) bool {
+	if !q.quitAfterCleanup || !w.course.Steps[i].IsCleanup() {
+		return false
+	}
+	q.quitAfterCleanup = false
+	return w.steps[i].status == statusDone && !w.resourcesPresent(lab)
+}
+
+// View is the dialog, at most width columns wide.
+func (q quitPrompt) View(c common, width int, w *walk) string {
+	st := c.styles
+	width = min(max(width-4, 30), 70)
 	var body string
-	if m.opts.Mode == AWS && m.resourcesPresent() {
+	if c.run.mode == AWS && w.resourcesPresent(c.run.lab) {
 		where, cost := "in your AWS account.", "The KMS key costs $1/month until deleted; the rest is nearly free but clutters your account."
-		if m.opts.Endpoint != "" {
-			where = "at " + m.opts.Endpoint + "."
+		if ep := c.run.endpoint; ep != "" {
+			where = "at " + ep + "."
 			cost = "If that endpoint is AWS itself, the KMS key costs $1/month until deleted."
 		}
 		body = st.Warn.Render("Resources from this run still exist "+where) + "\n\n" + cost + "\n\n" +
@@ -26,54 +77,36 @@ func (m *Model) renderQuitPrompt() string {
 			st.Bold.Render("esc") + "  stay"
 	} else {
 		reason := "Offline: nothing to keep. The simulated AWS and all it holds vanish with the program."
-		if m.running >= 0 {
+		if w.busy() {
 			reason = "A step is still running; quitting cancels it. " + reason
 		}
 		body = st.Bold.Render("Quit kmslab?") + "\n\n" + reason + "\n\n" +
 			st.OK.Render("y") + "      quit\n" + st.Bold.Render("n/esc") + "  stay"
 	}
-	return box(st.Dialog, w, body)
+	return box(st.Dialog, width, body)
 }
 
-// resourcesPresent reports whether the run created something that cleanup
-// has not yet removed.
-func (m Model) resourcesPresent() bool {
-	sure, _ := m.leftovers()
-	return sure
+// askQuit quits at once when nothing would be lost, else opens the prompt.
+func (m Model) askQuit() (Model, tea.Cmd) {
+	if !m.resourcesPresent(m.c.run.lab) && !m.busy() {
+		return m.update(quitMsg{})
+	}
+	m.quitting = true
+	return m, nil
 }
 
-// leftovers says what the run may have left behind: sure when a resource is
-// known to exist, maybe when a step failed while creating one (it may or may
-// not exist). The run's ledger knows exactly; without one (offline, tests) a
-// step that produced something created it.
-func (m Model) leftovers() (sure, maybe bool) {
-	if lab := m.opts.Lab; lab != nil && lab.LedgerPath() != "" {
-		for _, e := range lab.Ledger().Pending() {
-			if e.State == ledger.StateCreated {
-				sure = true
-			} else {
-				maybe = true
-			}
-		}
-		return sure, maybe && !sure
+// cleanUp shows cleanup and runs it, once the job it cancels came back:
+// the two would race on the lab.
+func (m Model) cleanUp() (Model, tea.Cmd) {
+	ci := m.cleanupIndex()
+	m.goTo(screenStep, ci)
+	if !m.busy() {
+		return m.startStep(ci)
 	}
-	for i, s := range m.steps {
-		if m.opts.Course.Steps[i].IsCleanup() {
-			if s.status == statusDone {
-				if r, ok := s.outcome.Result.(steps.CleanedUp); !ok || r.Report.OK() {
-					return false, false
-				}
-			}
-			continue
-		}
-		switch {
-		case s.status == statusDone || s.status == statusDenied || s.outcome.Result != nil:
-			sure = true
-		case s.ran:
-			maybe = true
-		}
-	}
-	return sure, maybe && !sure
+	m.runner.stop()
+	j := m.stepJob(ci)
+	m.queued = &j
+	return m, nil
 }
 
 // ExitNote is what to tell the learner once the program has ended: on AWS,
@@ -87,73 +120,13 @@ func (m Model) ExitNote() string {
 	if m.opts.Endpoint != "" {
 		where = m.opts.Endpoint
 	}
-	sure, maybe := m.leftovers()
-	switch {
+	run := m.c.run.names.RunID
+	switch sure, maybe := m.leftovers(m.c.run.lab); {
 	case sure:
-		return "Resources of kmslab run " + m.opts.Names.RunID + " remain in " + where + ": `kmslab cleanup` removes them."
+		return "Resources of kmslab run " + run + " remain in " + where + ": `kmslab cleanup` removes them."
 	case maybe:
-		return "A step of kmslab run " + m.opts.Names.RunID + " failed while creating a resource in " + where +
+		return "A step of kmslab run " + run + " failed while creating a resource in " + where +
 			": `kmslab cleanup` finds and removes it if it exists."
 	}
 	return ""
-}
-
-func (m Model) cleanupIndex() int {
-	for i, s := range m.opts.Course.Steps {
-		if s.IsCleanup() {
-			return i
-		}
-	}
-	return -1
-}
-
-func (m Model) askQuit() (Model, tea.Cmd) {
-	if !m.resourcesPresent() && m.running < 0 {
-		return m, m.quit()
-	}
-	m.quitting = true
-	return m, nil
-}
-
-func (m Model) quit() tea.Cmd {
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.experiments.stop()
-	return tea.Quit
-}
-
-func (m Model) handleQuitPrompt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	keys := m.c.keys
-	switch {
-	case key.Matches(msg, keys.ForceQuit):
-		m.quitting = false
-		return m, m.quit()
-	case key.Matches(msg, keys.Cancel):
-		m.quitting = false
-		return m, nil
-	case key.Matches(msg, keys.Yes):
-		m.quitting = false
-		if m.opts.Mode == Offline || !m.resourcesPresent() {
-			return m, m.quit()
-		}
-		ci := m.cleanupIndex()
-		if ci < 0 {
-			return m, m.quit()
-		}
-		if m.running >= 0 && m.cancel != nil {
-			m.cancel() // the running step would race cleanup
-		}
-		m.experiments.stop() // so would a running experiment
-		m.quitAfterCleanup = true
-		m.goTo(screenStep, ci)
-		return m.startStep(ci)
-	case key.Matches(msg, keys.No):
-		m.quitting = false
-		if m.opts.Mode == Offline {
-			return m, nil
-		}
-		return m, m.quit()
-	}
-	return m, nil
 }

@@ -190,9 +190,10 @@ func TestSanitize(t *testing.T) {
 func TestOutcomeSanitized(t *testing.T) {
 	m := newFixtureModel(Offline, 100, 30, nil)
 	m, _ = press(t, m, "enter")
+	m, _ = m.startStep(0)
 	evil := steps.Outcome{Status: steps.Done, Summary: "ok\x1b]52;c;ZXZpbA==\a",
 		Result: steps.ItemsRead{Items: []awsops.Item{{{Name: "id", Type: "S", Value: "\x1b[2Jgotcha"}}}}}
-	nm, _ := m.Update(stepDoneMsg{index: 0, run: m.steps[0].run, outcome: evil})
+	nm, _ := m.Update(jobDoneMsg{run: m.steps[0].run, result: stepDoneMsg{index: 0, outcome: evil}})
 	m = nm.(Model)
 	if c := m.part.content(); strings.Contains(c, "\x1b[2J") || strings.Contains(c, "\x1b]52") {
 		t.Fatalf("escape sequence from AWS data reached the screen: %q", c)

@@ -12,77 +12,107 @@ import (
 	"kmslab/steps"
 )
 
-// stepDoneMsg is the outcome of one run of one step. run identifies the run,
-// so a result arriving after a retry or a cancellation is dropped.
-type stepDoneMsg struct {
-	index   int
-	run     int
-	outcome steps.Outcome
-	// extras is the panels' reading taken right after the run, offline: it
-	// arrives with the outcome, so the result is never drawn with its
-	// panels still "reading…" (a frame a loaded machine could leave on
-	// screen long enough for kmslab record to film it).
-	extras *extrasMsg
+// updateRun starts jobs, takes their results and progress, and keeps the
+// walk's steps as they start and end.
+func (m Model) updateRun(msg runMsg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runJobMsg:
+		return m.startJob(msg.job)
+	case runStepMsg:
+		return m.startStep(msg.index)
+	case jobDoneMsg:
+		return m.finishJob(msg)
+	case stepStartedMsg:
+		m.begin(msg.index)
+		m.syncSidebar()
+		m.showStep(false)
+	case stepDoneMsg:
+		return m.handleStepDone(msg)
+	case extrasMsg:
+		// A panels' reading goes to the part screen, shown or not; one that
+		// follows a step's run is that step's snapshot.
+		var cmd tea.Cmd
+		m.part, cmd = m.part.Update(msg)
+		if msg.step >= 0 && msg.step < len(m.steps) && msg.run == m.steps[msg.step].run {
+			m.steps[msg.step].snapshot = &msg
+			m.showStep(false)
+		}
+		return m, cmd
+	case progressMsg:
+		var cmd tea.Cmd
+		if m.busy() {
+			m.waiting = msg.p.String()
+			m, cmd = m.updateActive(msg)
+		}
+		return m, tea.Batch(cmd, m.opts.Progress.listen())
+	}
+	return m, nil
 }
 
-// progressMsg is one awsops progress report.
-type progressMsg struct{ p awsops.Progress }
-
-// request is how a screen asks the root for something (navigate, run a
-// step or an experiment, a note): a command whose message the root
-// handles. The root settles a key press's commands before the next key
-// (see settle), so a fast second Enter meets the screen the first one
-// opened.
-func request(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
-
-// The screens ask the root to navigate with these messages; the root refuses
-// what the state does not allow (a second step while one runs).
-type (
-	navMsg struct {
-		to  screen
-		cur int
-	} // show a screen (and step)
-	beginMsg   struct{}            // leave the welcome screen
-	nextMsg    struct{}            // past a finished step
-	runStepMsg struct{ index int } // run (or retry) a step
-	askQuitMsg struct{}            // quit, asking first if resources remain
-	// runExperimentMsg runs the selected experiment with the learner's
-	// prediction: the root starts it, so keys stay live while it runs.
-	runExperimentMsg struct{ predicted awsops.Decision }
-	flashMsg         string // a one-shot note on the status line
-)
-
-// startStep runs step i in a command.
+// startStep runs step i as a job.
 func (m Model) startStep(i int) (Model, tea.Cmd) {
-	if i < 0 || i >= len(m.opts.Course.Steps) || m.running >= 0 && m.running != i {
+	if i < 0 || i >= len(m.course.Steps) {
 		return m, nil
 	}
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.nextRun++
-	run := m.nextRun
-	ctx, cancel := context.WithCancel(m.opts.Context)
-	m.cancel = cancel
-	m.running = i
-	m.waiting = ""
-	m.steps[i].status = statusRunning
-	m.steps[i].run = run
-	m.steps[i].ran = true
-	m.steps[i].outcome = steps.Outcome{}
-	m.syncSidebar()
-	m.showStep(false)
-	step, lab := m.opts.Course.Steps[i], m.opts.Lab
+	return m.startJob(m.stepJob(i))
+}
+
+// stepJob is the job of running step i, with the panels read right after.
+func (m Model) stepJob(i int) job {
+	step, lab := m.course.Steps[i], m.c.run.lab
 	extras, table := m.part.panels.extras, m.opts.Names.Table
-	runCmd := func() tea.Msg {
-		msg := stepDoneMsg{index: i, run: run, outcome: runSafely(ctx, step, lab)}
+	return job{step: i, started: stepStartedMsg{i}, do: func(ctx context.Context, run int) tea.Msg {
+		msg := stepDoneMsg{index: i, outcome: runSafely(ctx, step, lab)}
 		if extras != nil {
 			x := readExtras(extras, table, i, run)
 			msg.extras = &x
 		}
 		return msg
+	}}
+}
+
+// startJob hands j to the runner and applies its started message; while
+// another job runs, it says so instead.
+func (m Model) startJob(j job) (Model, tea.Cmd) {
+	run := m.runner.start(m.opts.Context, j)
+	if run == nil {
+		return m, m.note("Still running: " + m.waitingLabel())
 	}
-	return m, tea.Batch(runCmd, m.spinner.Tick)
+	var cmd tea.Cmd
+	if j.started != nil {
+		m, cmd = m.deliver(j.started)
+	}
+	if j.step >= 0 {
+		cmd = tea.Batch(cmd, m.spinner.Tick)
+	}
+	return m, tea.Batch(run, cmd)
+}
+
+// finishJob drops a stale result, releases the runner, routes the result,
+// then starts what was queued.
+func (m Model) finishJob(msg jobDoneMsg) (Model, tea.Cmd) {
+	if !m.runner.finish(msg.run) {
+		return m, nil
+	}
+	m, cmd := m.deliver(msg.result)
+	if q := m.queued; q != nil {
+		m.queued = nil
+		var c tea.Cmd
+		m, c = m.startJob(*q)
+		return m, tea.Batch(cmd, c)
+	}
+	return m, cmd
+}
+
+// deliver routes a job's message: a step's to updateRun directly, any
+// other (a screen's, addressed) as every message is. Not through update:
+// it takes the Model's address, which would copy the whole Model to the
+// heap once more for every step's start and end.
+func (m Model) deliver(msg tea.Msg) (Model, tea.Cmd) {
+	if r, ok := msg.(runMsg); ok {
+		return m.updateRun(r)
+	}
+	return m.updateActive(msg)
 }
 
 // runSafely runs a step, turning a missing Run or a panic into a failed
@@ -103,80 +133,32 @@ func runSafely(ctx context.Context, step steps.Step, lab *awsops.Lab) (out steps
 // handleStepDone records a step's outcome: the one place a step completes,
 // for anything that must hear of it.
 func (m Model) handleStepDone(msg stepDoneMsg) (Model, tea.Cmd) {
-	if msg.index < 0 || msg.index >= len(m.steps) || msg.run != m.steps[msg.index].run {
-		return m, nil // stale: a newer run of this step exists
+	if msg.index < 0 || msg.index >= len(m.steps) {
+		return m, nil
 	}
-	st := &m.steps[msg.index]
-	m.doneSeq++
-	st.done, st.snapshot = m.doneSeq, nil
-	st.outcome = sanitizeOutcome(msg.outcome)
-	st.status = fromStepStatus(msg.outcome.Status)
-	if st.status == statusRunning || st.status == statusPending {
-		// A Run that returns without deciding did not succeed.
-		st.status = statusFailed
-	}
-	if m.running == msg.index {
-		m.running = -1
-		m.waiting = ""
-		if m.cancel != nil {
-			m.cancel()
-			m.cancel = nil
-		}
-	}
+	m.complete(msg.index, sanitizeOutcome(msg.outcome))
 	if x := msg.extras; x != nil {
 		// The panels' snapshot came with the outcome: it is the latest
 		// reading from now on, so the result and its panels are drawn
 		// together, once.
-		m.part.panels.readID++
-		x.id = m.part.panels.readID
-		m.part.panels.take(*x)
+		m.part.panels.adopt(x)
 	}
 	m.syncSidebar()
 	focus := m.screen == screenStep && m.cur == msg.index
 	m.showStep(false)
-	m.syncShownSummary()
+	m.syncSummary()
 	if focus {
 		m.part.showResult()
 	}
-	if m.quitAfterCleanup && m.opts.Course.Steps[msg.index].IsCleanup() {
-		m.quitAfterCleanup = false
-		if st.status == statusDone && !m.resourcesPresent() {
-			return m, tea.Quit
-		}
+	if m.cleanedUp(&m.walk, msg.index, m.c.run.lab) {
+		return m, tea.Quit
 	}
 	if x := msg.extras; x != nil {
 		// ... and becomes this step's snapshot, through the one path every
 		// reading takes.
-		return m.update(*x)
+		return m.updateRun(*x)
 	}
 	return m, nil
-}
-
-func fromStepStatus(s steps.Status) status {
-	switch s {
-	case steps.Running:
-		return statusRunning
-	case steps.Done:
-		return statusDone
-	case steps.DeniedAsExpected:
-		return statusDenied
-	case steps.Failed:
-		return statusFailed
-	default:
-		return statusPending
-	}
-}
-
-// listenProgress waits for the next progress report. It re-arms itself on
-// every report, so one listener runs for the program's life.
-func (m Model) listenProgress() tea.Cmd {
-	f := m.opts.Progress
-	if f == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		return progressMsg{p: <-f.ch}
-	}
 }
 
 // sanitizeOutcome cleans every string that came from AWS before any of it is

@@ -13,8 +13,8 @@ import (
 // be queued; so the root settles a key press's commands: it runs them in
 // one command (settle), holds the keys that arrive meanwhile, applies the
 // requests in Update when settledMsg arrives, then replays the held keys.
-// Long work is never settled: a step or an experiment is started by the
-// root from a request, in a command of its own.
+// Long work is never settled: a job (a step, an experiment) is started by
+// the root's runner from a request, in a command of its own.
 
 // settledMsg carries what a key press's commands returned, in order.
 type settledMsg struct{ msgs []tea.Msg }
@@ -48,7 +48,7 @@ func settle(cmd tea.Cmd) tea.Cmd {
 // reading) goes back to Bubble Tea as a command.
 func isRequest(msg tea.Msg) bool {
 	switch msg.(type) {
-	case navMsg, beginMsg, nextMsg, runStepMsg, runExperimentMsg, askQuitMsg, flashMsg,
+	case navMsg, beginMsg, nextMsg, runStepMsg, runJobMsg, askQuitMsg, quitMsg, cleanUpMsg, flashMsg,
 		chooseLabMsg, otherLabMsg, nextRunMsg:
 		return true
 	}
@@ -79,12 +79,27 @@ func (m Model) applySettled(msg settledMsg) (Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// hold keeps a key that arrived while a previous one settles; Ctrl+C is
-// never held.
-func (m Model) hold(k tea.KeyPressMsg) (Model, bool) {
-	if m.settling == 0 || key.Matches(k, m.c.keys.ForceQuit) {
-		return m, false
+// settler holds the keys that arrive while a key press's commands settle.
+type settler struct {
+	settling int // key presses whose commands have not come back yet
+	held     []tea.KeyPressMsg
+}
+
+// settled makes a key press's commands settle before the next key is read.
+func (m Model) settled(cmd tea.Cmd) (Model, tea.Cmd) {
+	if cmd == nil {
+		return m, nil
 	}
-	m.held = append(m.held, k)
-	return m, true
+	m.settling++
+	return m, settle(cmd)
+}
+
+// hold keeps k when it arrived while a previous key settles; force (Ctrl+C)
+// is never held.
+func (s *settler) hold(k tea.KeyPressMsg, force key.Binding) bool {
+	if s.settling == 0 || key.Matches(k, force) {
+		return false
+	}
+	s.held = append(s.held, k)
+	return true
 }

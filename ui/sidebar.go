@@ -38,6 +38,7 @@ type sidebar struct {
 	entries []sideEntry
 	current int
 	spin    string
+	at      place // where the screen on display stands
 }
 
 func newSidebar(c common) sidebar { return sidebar{c: c} }
@@ -142,35 +143,38 @@ func (s sidebar) respin(old []string) []string {
 	return out
 }
 
-func (m *Model) syncSidebar() {
-	entries := make([]sideEntry, 0, len(m.steps)+2)
+// place is where in the walk a screen stands: before the steps (the
+// welcome and the confirmation), at the current step, or at the summary.
+type place int
+
+const (
+	placeStart place = iota
+	placeStep
+	placeEnd
+)
+
+// sync takes the walk's steps and the spinner's frame.
+func (s *sidebar) sync(w *walk, spin string) {
+	entries := make([]sideEntry, 0, len(w.steps)+2)
 	entries = append(entries, sideEntry{label: "Welcome", status: statusDone})
-	for i, s := range m.steps {
-		st := m.opts.Course.Steps[i]
-		e := sideEntry{label: st.ShortTitle(), status: s.status}
-		if st.Kind == steps.KindPart {
-			e.part = st.Part
+	for i, st := range w.steps {
+		step := w.course.Steps[i]
+		e := sideEntry{label: step.ShortTitle(), status: st.status}
+		if step.Kind == steps.KindPart {
+			e.part = step.Part
 		}
 		entries = append(entries, e)
 	}
-	sum := sideEntry{label: "Summary", status: statusPending}
-	if m.screen == screenSummary {
-		sum.status = statusDone
-	}
-	entries = append(entries, sum)
-	if m.screen == screenWelcome || m.screen == screenConfirm {
+	entries = append(entries, sideEntry{label: "Summary", status: statusPending})
+	switch s.at {
+	case placeStart:
 		entries[0].status = statusPending
+		s.current = 0
+	case placeStep:
+		s.current = w.cur + 1
+	case placeEnd:
+		entries[len(entries)-1].status = statusDone
+		s.current = len(entries) - 1
 	}
-	m.sidebar.entries = entries
-	switch m.screen {
-	case screenWelcome, screenConfirm:
-		m.sidebar.current = 0
-	case screenStep:
-		m.sidebar.current = m.cur + 1
-	case screenSummary:
-		m.sidebar.current = len(entries) - 1
-	case screenExperiments:
-		m.sidebar.current = m.cur + 1
-	}
-	m.sidebar.spin = m.spinner.View()
+	s.entries, s.spin = entries, spin
 }

@@ -44,9 +44,11 @@ func (v *summaryView) SetSize(w, h int) {
 	v.refresh()
 }
 
-// show takes what every step did.
-func (v *summaryView) show(lab steps.Lab, states []stepState, remaining bool) {
-	v.lab, v.steps, v.states, v.remaining = lab, lab.Steps, states, remaining
+// show takes what every step did and the experiments' record.
+func (v *summaryView) show(w *walk, lessons []lesson, score string) {
+	v.lab, v.steps, v.states = *w.course, w.course.Steps, w.steps
+	v.remaining, v.canStartNext = w.resourcesPresent(v.c.run.lab), w.nextLab() != nil
+	v.lessons, v.score = lessons, score
 	v.refresh()
 }
 
@@ -165,21 +167,30 @@ func firstLine(s string) string {
 	return s
 }
 
-// syncSummary hands the summary what every step did.
+// syncSummary hands the summary, when it is on display, what every step did
+// and the experiments' record: the one place two screens meet. goTo does
+// as it is shown, so a hidden summary is not drawn again for every step's
+// result.
 func (m *Model) syncSummary() {
-	m.summary.score = m.experiments.score()
-	m.summary.lessons = nil
-	for i, r := range m.experiments.records {
-		if !r.done || r.predicted == "" || i >= len(m.experiments.list) {
-			continue
-		}
-		x := m.experiments.list[i]
-		m.summary.lessons = append(m.summary.lessons, lesson{title: x.Title, text: x.Why,
-			wrong: !r.right(x), predicted: r.predicted, actual: r.outcome.Actual(x)})
+	if m.screen == screenSummary {
+		m.summary.show(&m.walk, m.experiments.lessons(), m.experiments.score())
 	}
-	m.summary.canStartNext = m.nextLab() != nil
-	m.summary.show(m.opts.Course, m.steps, m.resourcesPresent())
 }
+
+// enter records that the run reached this lab's summary; the root hands it
+// what to recap (syncSummary).
+func (v *summaryView) enter(w *walk) {
+	w.markDone()
+	v.c.run.emit(Event{Kind: EventReached, Step: SummaryID})
+	v.GotoTop()
+}
+
+func (v *summaryView) setKeys(k *KeyMap, w *walk) {
+	enable(&k.Next, &k.Back)
+	k.OtherLab.SetEnabled(w.nextLab() != nil)
+}
+
+func (v summaryView) place() place { return placeEnd }
 
 func (v summaryView) header() (string, string) { return "Summary", "what you did" }
 

@@ -224,6 +224,23 @@ func (v welcomeView) otherLabs() []string {
 	return out
 }
 
+// enter locks the choice once a step of this run ran.
+func (v *welcomeView) enter(w *walk) {
+	v.locked, v.done = w.anyStepRan(), w.labsDone
+	v.refresh()
+	v.GotoTop()
+}
+
+func (v *welcomeView) setKeys(k *KeyMap, _ *walk) {
+	enable(&k.Next, &k.Forward)
+	if v.choosing() {
+		enable(&k.LabUp, &k.LabDown, &k.LabPick)
+	}
+	k.LabPick.SetHelp("1-"+itoa(max(len(v.labs), 1)), "begin that lab")
+}
+
+func (v welcomeView) place() place { return placeStart }
+
 func (v welcomeView) header() (string, string) { return "Welcome", "" }
 
 func (v welcomeView) location() string { return "Welcome" }
