@@ -396,8 +396,6 @@ func TestVerdict(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) { testbin.Main(m) }
-
 // kmslabBinary builds the real binary once, for the tests that need a process.
 func kmslabBinary(t *testing.T) string {
 	t.Helper()

@@ -16,8 +16,6 @@ import (
 // The demo tape at the repository root, and the binary its setup builds.
 const demoTape = "../demo.tape"
 
-func TestMain(m *testing.M) { testbin.Main(m) }
-
 // kmslabBinary builds kmslab once per test run: it is what the tape's hidden
 // setup (go build -o kmslab .) does before filming.
 func kmslabBinary(t *testing.T) string {
