@@ -1,0 +1,57 @@
+package testbin
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestSourceKey: the cache key changes with whatever the build reads and
+// with nothing else, so a stale binary is never reused and a test edit
+// costs no rebuild.
+func TestSourceKey(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		file    string
+		changes bool
+	}{
+		{"a Go file", "main.go", true},
+		{"an embedded text", "steps/text/part1.md", true},
+		{"go.sum", "go.sum", true},
+		{"a new file", "awsops/new.go", true},
+		{"a test", "main_test.go", false},
+		{"a new test", "awsops/new_test.go", false},
+		{"version control", ".git/index", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			for _, f := range []string{"main.go", "main_test.go", "go.sum", "steps/text/part1.md", ".git/index"} {
+				write(t, filepath.Join(root, f), "before")
+			}
+			before, err := sourceKey(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, filepath.Join(root, tt.file), "after")
+			after, err := sourceKey(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (before != after) != tt.changes {
+				t.Errorf("changing %s: key %s -> %s, want a change: %v", tt.file, before, after, tt.changes)
+			}
+		})
+	}
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
