@@ -43,7 +43,7 @@ func runInProcess(t *testing.T, args ...string) (stdout, stderr string, err erro
 }
 
 func TestRunSeedIsDeterministic(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	for _, extra := range [][]string{nil, {"--json"}} {
 		args := append([]string{"run", "--seed", "1"}, extra...)
 		out1, err1, e1 := runInProcess(t, args...)
@@ -96,7 +96,7 @@ func firstDiff(a, b string) string {
 }
 
 func TestRunPlainText(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	out, _, err := runInProcess(t, "run")
 	if err != nil {
 		t.Fatalf("kmslab run: %v\n%s", err, out)
@@ -154,7 +154,7 @@ func decodeSteps(t *testing.T, out string) []jsonStep {
 }
 
 func TestRunJSON(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	out, _, err := runInProcess(t, "run", "--json", "--seed", "7")
 	if err != nil {
 		t.Fatalf("kmslab run --json: %v\n%s", err, out)
@@ -204,7 +204,7 @@ func TestRunJSON(t *testing.T) {
 // a seeded run is the one a seeded session gets; the test user's is read off
 // the wire of an endpoint run below.
 func TestRunOutputHasNoSecrets(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	sess, err := openSession(context.Background(), &globals{seed: 3, seeded: true})
 	if err != nil {
 		t.Fatal(err)
@@ -405,6 +405,7 @@ func kmslabBinary(t *testing.T) string {
 // TestRunThroughPipe is `kmslab run | cat` and `kmslab | cat`: a real
 // process whose output is a pipe, offline, must run the whole lab and exit 0.
 func TestRunThroughPipe(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	for _, args := range [][]string{{"run"}, {}} {
 		t.Run("kmslab "+strings.Join(args, " "), func(t *testing.T) {
@@ -436,6 +437,7 @@ func TestRunThroughPipe(t *testing.T) {
 // TestRunSeedBinaryIsDeterministic is the issue's own check on the real
 // binary: `kmslab run --seed 1` twice prints the same bytes.
 func TestRunSeedBinaryIsDeterministic(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	var outs [2][]byte
 	for i := range outs {

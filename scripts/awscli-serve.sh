@@ -34,8 +34,8 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 printf 'kmslab signs this message' >"$dir/msg"
 
-account=$(aws sts get-caller-identity --query Account --output text)
 admin_arn=$(aws sts get-caller-identity --query Arn --output text)
+
 # delete_later KEY: the key is scheduled for deletion at the end. A file, not an array:
 # sections run in subshells of their own.
 delete_later() { echo "$1" >>"$dir/keys"; }

@@ -24,6 +24,7 @@ func TestEnvelopeCLIRunsAsPasted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI")
 	}
+	t.Parallel() // the longest chain of CLI calls in the package: start it first
 	for _, tool := range []string{"jq", "bash", "openssl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not installed", tool)

@@ -195,6 +195,7 @@ func TestExperimentCLIRunsAsPasted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI")
 	}
+	t.Parallel()
 	for _, tool := range []string{"jq", "bash"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not installed", tool)
