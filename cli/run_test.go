@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,12 +43,39 @@ func runInProcess(t *testing.T, args ...string) (stdout, stderr string, err erro
 	return out.String(), errOut.String(), err
 }
 
+// seededRuns keeps the output of each seeded in-process run, by its
+// arguments: a seeded run prints the same bytes every time (which
+// TestRunSeedIsDeterministic and TestRunExperimentsSeedIsDeterministic
+// check by running it a second time), so the tests that only read it share
+// one run instead of walking the lab and its experiments again.
+var seededRuns sync.Map // strings.Join(args, " ") -> func() seededRun
+
+type seededRun struct {
+	stdout, stderr string
+	err            error
+}
+
+// runSeeded is runInProcess for arguments that include --seed.
+func runSeeded(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	if !slices.Contains(args, "--seed") {
+		t.Fatalf("runSeeded %v: only a seeded run prints the same bytes every time", args)
+	}
+	once, _ := seededRuns.LoadOrStore(strings.Join(args, " "), sync.OnceValue(func() seededRun {
+		var r seededRun
+		r.stdout, r.stderr, r.err = runInProcess(t, args...)
+		return r
+	}))
+	r := once.(func() seededRun)()
+	return r.stdout, r.stderr, r.err
+}
+
 func TestRunSeedIsDeterministic(t *testing.T) {
 	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	for _, extra := range [][]string{nil, {"--json"}} {
 		args := append([]string{"run", "--seed", "1"}, extra...)
-		out1, err1, e1 := runInProcess(t, args...)
-		out2, err2, e2 := runInProcess(t, args...)
+		out1, err1, e1 := runSeeded(t, args...)
+		out2, err2, e2 := runInProcess(t, args...) // a run of its own, to compare
 		if e1 != nil || e2 != nil {
 			t.Fatalf("kmslab %s: %v / %v\n%s%s", strings.Join(args, " "), e1, e2, out1, err1)
 		}
@@ -63,7 +91,7 @@ func TestRunSeedIsDeterministic(t *testing.T) {
 	}
 
 	// The seed, not luck, makes the output stable: another seed names another run.
-	one, _, _ := runInProcess(t, "run", "--seed", "1")
+	one, _, _ := runSeeded(t, "run", "--seed", "1")
 	two, _, err := runInProcess(t, "run", "--seed", "2")
 	if err != nil {
 		t.Fatal(err)
