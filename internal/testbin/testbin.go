@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -54,9 +55,16 @@ func KmslabUnlessShort(t testing.TB, why string) string {
 // cacheDir holds one directory per source hash, each with one kmslab.
 func cacheDir() string { return filepath.Join(os.TempDir(), "kmslab-testbin") }
 
-// staleAfter is how long an unused entry stays: other checkouts of the
-// module on this machine (each its own hash) may still be using theirs.
-const staleAfter = 24 * time.Hour
+// Each entry is a 30 MB binary, and every edit of a non-test file makes a
+// new one: an entry goes once unused for staleAfter, or sooner, once unused
+// for inUse, beyond the keep most recently used. Other checkouts of the
+// module on this machine (each its own hashes) may be using theirs, and a
+// test run holds its path for at most a few minutes.
+const (
+	staleAfter = time.Hour
+	inUse      = 10 * time.Minute
+	keep       = 16
+)
 
 func cachedBuild() (string, error) {
 	gomod, err := exec.Command("go", "env", "GOMOD").Output()
@@ -136,17 +144,39 @@ func sourceKey(root string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
 }
 
-// prune removes the entries nobody has used for staleAfter.
-func prune(keep string) {
+// prune removes the entries nobody uses any more, by prunable.
+func prune(current string) {
 	entries, err := os.ReadDir(cacheDir())
 	if err != nil {
 		return
 	}
+	var used []entry
 	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil || e.Name() == keep || time.Since(info.ModTime()) < staleAfter {
-			continue
+		if info, err := e.Info(); err == nil && e.Name() != current {
+			used = append(used, entry{e.Name(), info.ModTime()})
 		}
-		_ = os.RemoveAll(filepath.Join(cacheDir(), e.Name()))
 	}
+	for _, name := range prunable(used, time.Now()) {
+		_ = os.RemoveAll(filepath.Join(cacheDir(), name))
+	}
+}
+
+// entry is a cache entry and when it was last used.
+type entry struct {
+	name string
+	used time.Time
+}
+
+// prunable names the entries unused for staleAfter, and those beyond the
+// keep most recently used that are unused for inUse.
+func prunable(entries []entry, now time.Time) []string {
+	slices.SortFunc(entries, func(a, b entry) int { return b.used.Compare(a.used) })
+	var out []string
+	for i, e := range entries {
+		idle := now.Sub(e.used)
+		if idle >= staleAfter || (i >= keep && idle >= inUse) {
+			out = append(out, e.name)
+		}
+	}
+	return out
 }

@@ -1,9 +1,12 @@
 package testbin
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 )
 
 // TestSourceKey: the cache key changes with whatever the build reads and
@@ -53,5 +56,35 @@ func write(t *testing.T, path, content string) {
 	}
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPrunable: the cache drops what nobody has used for an hour, and
+// beyond its most recent entries what no test run can still be holding.
+func TestPrunable(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 7, 20, 0, 0, 0, time.UTC)
+	ago := func(d time.Duration) time.Time { return now.Add(-d) }
+	var many []entry
+	for i := range keep + 2 {
+		many = append(many, entry{fmt.Sprintf("e%02d", i), ago(time.Duration(i) * 30 * time.Second)})
+	}
+	for _, tt := range []struct {
+		name    string
+		entries []entry
+		want    []string
+	}{
+		{"nothing old", []entry{{"a", ago(time.Minute)}, {"b", ago(59 * time.Minute)}}, nil},
+		{"unused for an hour", []entry{{"a", ago(time.Minute)}, {"b", ago(time.Hour)}}, []string{"b"}},
+		{"beyond keep, recent: may be in use", many, nil},
+		{"within keep, idle under an hour", []entry{{"a", ago(50 * time.Minute)}}, nil},
+		{"beyond keep, idle", append(slices.Clone(many), entry{"old", ago(11 * time.Minute)}), []string{"old"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := prunable(slices.Clone(tt.entries), now); !slices.Equal(got, tt.want) {
+				t.Errorf("prunable = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
