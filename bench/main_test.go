@@ -18,9 +18,7 @@ func TestMain(m *testing.M) {
 	if serveChild() {
 		return
 	}
-	code := m.Run()
-	testbin.Cleanup()
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 // TestRunWithoutMoto runs the whole bench small, with moto skipped: both sim

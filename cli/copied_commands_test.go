@@ -10,6 +10,7 @@ import (
 
 	"kmslab/awsops"
 	"kmslab/awsops/ledger"
+	"kmslab/internal/testbin"
 	"kmslab/steps"
 )
 
@@ -70,32 +71,23 @@ func pasteLab(t *testing.T, awsBin string, env []string, names ledger.Names, id 
 }
 
 // TestCopiedCommandsRunAsPasted runs the whole lab from the AWS CLI commands
-// the steps show, pasted into bash against `kmslab serve`, with every AWS CLI
-// on the machine: once with the identity known (real account and ARN in the
-// commands) and once before it is (shell variables instead).
+// the steps show, pasted into bash against `kmslab serve`, as shown before
+// the identity is known (shell variables) and, in CI, also as shown after
+// (real account and ARN in the commands), with every AWS CLI on the machine.
 func TestCopiedCommandsRunAsPasted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI many times")
 	}
 	t.Parallel()
-	clis := awsCLIs()
-	if len(clis) == 0 {
-		t.Skip("no AWS CLI on this machine")
-	}
 	bin := kmslabBinary(t)
-	for i, awsBin := range clis {
-		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
-		version := strings.ReplaceAll(strings.Fields(string(v))[0], "/", "-")
-		// Both modes run the same shell code whatever the CLI, so the first
-		// CLI pastes the commands as shown before the identity is known and
-		// any other those shown after. With one CLI, the commands shown after
-		// are those shown before with the identity in place of its shell
-		// variables: steps' TestCommandsOnceTheIdentityIsKnown checks that
-		// in-process, and the CLI runs once.
-		modes := []string{"identity-known"}
-		if i == 0 {
-			modes = []string{"identity-unknown"}
-		}
+	// The commands shown once the identity is known are those shown before
+	// with the identity in place of its shell variables: steps'
+	// TestCommandsOnceTheIdentityIsKnown checks that in-process, so a local
+	// run pastes the commands as shown before the identity is known, once.
+	// CI pastes both with every CLI.
+	modes := testbin.Breadth(t, "identity modes", []string{"identity-unknown", "identity-known"}, []string{"identity-unknown"})
+	for _, cli := range testbin.AWSCLIs(t) {
+		awsBin, version := cli.Path, cli.Name()
 		for _, mode := range modes {
 			t.Run(version+"/"+mode, func(t *testing.T) {
 				t.Parallel() // each mode pastes into its own serve

@@ -9,7 +9,7 @@ import (
 // twice, walks the envelope lab (not the first one) and passes its verdict;
 // an unknown lab is refused in one sentence naming the labs.
 func TestRunEnvelopeSeedIsDeterministic(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	args := []string{"run", "--lab", "envelope", "--experiments", "--seed", "1"}
 	out1, errOut, e1 := runInProcess(t, args...)
 	out2, _, e2 := runInProcess(t, args...)

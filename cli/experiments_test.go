@@ -18,11 +18,11 @@ import (
 )
 
 func TestRunExperimentsSeedIsDeterministic(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	for _, extra := range [][]string{nil, {"--json"}} {
 		args := append([]string{"run", "--experiments", "--seed", "1"}, extra...)
-		out1, err1, e1 := runInProcess(t, args...)
-		out2, _, e2 := runInProcess(t, args...)
+		out1, err1, e1 := runSeeded(t, args...)
+		out2, _, e2 := runInProcess(t, args...) // a run of its own, to compare
 		if e1 != nil || e2 != nil {
 			t.Fatalf("kmslab %s: %v / %v\n%s%s", strings.Join(args, " "), e1, e2, out1, err1)
 		}
@@ -46,6 +46,7 @@ func TestRunExperimentsSeedIsDeterministic(t *testing.T) {
 // kms Decrypt, which real AWS allows in experiment 1: the run must name that
 // experiment and what AWS would have done.
 func TestExperimentsReportWhatDiffersFromAWS(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	clock := &shiftClock{base: time.Now}

@@ -77,6 +77,7 @@ func keys(m map[string]string) []string {
 // prints the trace (text and JSON); as a user who may read almost nothing it
 // names each document it could not read.
 func TestExplainAgainstServe(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	env := serveBinary(t, bin)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -21,8 +21,8 @@ import (
 // by policy.Narrate) states the decision the offline AWS returned, and that
 // part 5 leads with the narrative, not the raw AWS message.
 func TestRunStatesAWSDecisions(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	out, errOut, err := runInProcess(t, "run", "--experiments", "--seed", "1", "--json")
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
+	out, errOut, err := runSeeded(t, "run", "--experiments", "--seed", "1", "--json")
 	if err != nil {
 		t.Fatalf("run --json: %v\n%s", err, errOut)
 	}
@@ -66,7 +66,7 @@ func TestRunStatesAWSDecisions(t *testing.T) {
 		t.Fatalf("part 5 seen %v, %d probes with a trace: %s", part5, probes, out)
 	}
 
-	text, errOut, err := runInProcess(t, "run", "--experiments", "--seed", "1")
+	text, errOut, err := runSeeded(t, "run", "--experiments", "--seed", "1")
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut)
 	}
@@ -167,8 +167,8 @@ func TestGoldensStateDecisionsOnlyThroughNarrate(t *testing.T) {
 // --experiments --seed 1` prints it: each probe with the why told from its
 // own trace, and the trace of the call the learner predicts.
 func TestGoldenExperimentResults(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	out, errOut, err := runInProcess(t, "run", "--experiments", "--seed", "1")
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
+	out, errOut, err := runSeeded(t, "run", "--experiments", "--seed", "1")
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut)
 	}

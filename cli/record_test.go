@@ -13,6 +13,7 @@ import (
 // the Output and the Screenshot into the working directory, and says what it
 // left to VHS. A tape it cannot honour is one sentence, naming the line.
 func TestRecordCommand(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	dir := t.TempDir()
 	tape := `Output out/talk.cast

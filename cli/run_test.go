@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,12 +43,39 @@ func runInProcess(t *testing.T, args ...string) (stdout, stderr string, err erro
 	return out.String(), errOut.String(), err
 }
 
+// seededRuns keeps the output of each seeded in-process run, by its
+// arguments: a seeded run prints the same bytes every time (which
+// TestRunSeedIsDeterministic and TestRunExperimentsSeedIsDeterministic
+// check by running it a second time), so the tests that only read it share
+// one run instead of walking the lab and its experiments again.
+var seededRuns sync.Map // strings.Join(args, " ") -> func() seededRun
+
+type seededRun struct {
+	stdout, stderr string
+	err            error
+}
+
+// runSeeded is runInProcess for arguments that include --seed.
+func runSeeded(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	if !slices.Contains(args, "--seed") {
+		t.Fatalf("runSeeded %v: only a seeded run prints the same bytes every time", args)
+	}
+	once, _ := seededRuns.LoadOrStore(strings.Join(args, " "), sync.OnceValue(func() seededRun {
+		var r seededRun
+		r.stdout, r.stderr, r.err = runInProcess(t, args...)
+		return r
+	}))
+	r := once.(func() seededRun)()
+	return r.stdout, r.stderr, r.err
+}
+
 func TestRunSeedIsDeterministic(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	for _, extra := range [][]string{nil, {"--json"}} {
 		args := append([]string{"run", "--seed", "1"}, extra...)
-		out1, err1, e1 := runInProcess(t, args...)
-		out2, err2, e2 := runInProcess(t, args...)
+		out1, err1, e1 := runSeeded(t, args...)
+		out2, err2, e2 := runInProcess(t, args...) // a run of its own, to compare
 		if e1 != nil || e2 != nil {
 			t.Fatalf("kmslab %s: %v / %v\n%s%s", strings.Join(args, " "), e1, e2, out1, err1)
 		}
@@ -63,7 +91,7 @@ func TestRunSeedIsDeterministic(t *testing.T) {
 	}
 
 	// The seed, not luck, makes the output stable: another seed names another run.
-	one, _, _ := runInProcess(t, "run", "--seed", "1")
+	one, _, _ := runSeeded(t, "run", "--seed", "1")
 	two, _, err := runInProcess(t, "run", "--seed", "2")
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +124,7 @@ func firstDiff(a, b string) string {
 }
 
 func TestRunPlainText(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	out, _, err := runInProcess(t, "run")
 	if err != nil {
 		t.Fatalf("kmslab run: %v\n%s", err, out)
@@ -154,7 +182,7 @@ func decodeSteps(t *testing.T, out string) []jsonStep {
 }
 
 func TestRunJSON(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	out, _, err := runInProcess(t, "run", "--json", "--seed", "7")
 	if err != nil {
 		t.Fatalf("kmslab run --json: %v\n%s", err, out)
@@ -204,7 +232,7 @@ func TestRunJSON(t *testing.T) {
 // a seeded run is the one a seeded session gets; the test user's is read off
 // the wire of an endpoint run below.
 func TestRunOutputHasNoSecrets(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Parallel() // offline: no ledger, and the package has a state home of its own (TestMain)
 	sess, err := openSession(context.Background(), &globals{seed: 3, seeded: true})
 	if err != nil {
 		t.Fatal(err)
@@ -396,8 +424,6 @@ func TestVerdict(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) { testbin.Main(m) }
-
 // kmslabBinary builds the real binary once, for the tests that need a process.
 func kmslabBinary(t *testing.T) string {
 	t.Helper()
@@ -407,6 +433,7 @@ func kmslabBinary(t *testing.T) string {
 // TestRunThroughPipe is `kmslab run | cat` and `kmslab | cat`: a real
 // process whose output is a pipe, offline, must run the whole lab and exit 0.
 func TestRunThroughPipe(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	for _, args := range [][]string{{"run"}, {}} {
 		t.Run("kmslab "+strings.Join(args, " "), func(t *testing.T) {
@@ -438,6 +465,7 @@ func TestRunThroughPipe(t *testing.T) {
 // TestRunSeedBinaryIsDeterministic is the issue's own check on the real
 // binary: `kmslab run --seed 1` twice prints the same bytes.
 func TestRunSeedBinaryIsDeterministic(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	var outs [2][]byte
 	for i := range outs {

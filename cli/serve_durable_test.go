@@ -72,6 +72,7 @@ func killClient(addr string) *dynamodb.Client {
 // SIGKILL while clients write, restarts it on the same data dir, and requires
 // every write it acknowledged to be there, intact, and the store readable.
 func TestServeSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the serve binary under a write load")
 	}

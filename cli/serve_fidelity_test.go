@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"kmslab/internal/testbin"
 	"kmslab/sim"
 )
 
@@ -20,18 +21,14 @@ func TestAWSCLIServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI many times")
 	}
+	t.Parallel() // serial, it held the package's other tests for its whole run
 	if _, err := exec.LookPath("openssl"); err != nil {
 		t.Skip("no openssl to check signatures with")
 	}
-	clis := awsCLIs()
-	if len(clis) == 0 {
-		t.Skip("no AWS CLI on this machine")
-	}
 	script, _ := filepath.Abs("../scripts/awscli-serve.sh")
-	for _, awsBin := range clis {
-		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
-		name := strings.Fields(string(v))[0]
-		t.Run(strings.ReplaceAll(name, "/", "-"), func(t *testing.T) {
+	for _, cli := range testbin.AWSCLIs(t) {
+		awsBin, name := cli.Path, cli.Version
+		t.Run(cli.Name(), func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithCancel(context.Background())
 			srv, err := sim.Start(ctx, sim.Options{KeyCacheTTL: -1})

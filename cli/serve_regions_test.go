@@ -15,6 +15,8 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"kmslab/internal/testbin"
 )
 
 // TestServeRegionsWithAWSCLI: the AWS CLI in two regions against one serve
@@ -25,10 +27,8 @@ func TestServeRegionsWithAWSCLI(t *testing.T) {
 		t.Skip("runs the AWS CLI")
 	}
 	t.Parallel()
-	clis := awsCLIs()
-	if len(clis) == 0 {
-		t.Skip("no AWS CLI on this machine")
-	}
+	// One CLI whatever the breadth: what it shows is the server's regions.
+	cli := testbin.FirstAWSCLI(t)
 	env := startServeBinary(t, kmslabBinary(t))
 	vars := map[string]string{}
 	for _, kv := range env {
@@ -78,7 +78,7 @@ func TestServeRegionsWithAWSCLI(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, c := range calls {
 		wg.Go(func() {
-			cmd := exec.Command(clis[0], append(c.args, "--output", "json")...)
+			cmd := exec.Command(cli.Path, append(c.args, "--output", "json")...)
 			for _, kv := range os.Environ() {
 				if !strings.HasPrefix(kv, "AWS_") {
 					cmd.Env = append(cmd.Env, kv)

@@ -11,6 +11,7 @@ import (
 
 // TestServeStopsOnSignals: the real binary stops cleanly, exit 0, on SIGINT and on SIGTERM.
 func TestServeStopsOnSignals(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {

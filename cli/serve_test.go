@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"kmslab/internal/testbin"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -207,36 +209,6 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// awsCLIs returns each distinct AWS CLI on this machine (in CI; the first
-// elsewhere): the one on PATH (v1 here, through pyenv) and Debian's v2 at
-// /usr/bin/aws when installed.
-func awsCLIs() []string {
-	var out []string
-	seen := map[string]bool{}
-	cands := []string{"/usr/bin/aws", "/usr/local/bin/aws"}
-	if p, err := exec.LookPath("aws"); err == nil {
-		cands = append([]string{p}, cands...)
-	}
-	for _, c := range cands {
-		v, err := exec.Command(c, "--version").CombinedOutput()
-		if err != nil {
-			continue
-		}
-		version := strings.Fields(string(v))[0] // aws-cli/2.9.19
-		if !seen[version] {
-			seen[version] = true
-			out = append(out, c)
-		}
-	}
-	// Each version runs the same commands, a few hundred CLI start-ups in
-	// all: CI runs every version (.ci/run sets KMSLAB_ALL_AWS_CLIS), a local
-	// run the first.
-	if os.Getenv("KMSLAB_ALL_AWS_CLIS") == "" && len(out) > 1 {
-		out = out[:1]
-	}
-	return out
-}
-
 // TestAWSCLILab runs scripts/awscli-lab.sh, the whole lab with the AWS CLI,
 // unchanged, against `kmslab serve`, with every AWS CLI version on the machine.
 func TestAWSCLILab(t *testing.T) {
@@ -245,14 +217,9 @@ func TestAWSCLILab(t *testing.T) {
 	}
 	t.Parallel()
 	bin := kmslabBinary(t)
-	clis := awsCLIs()
-	if len(clis) == 0 {
-		t.Skip("no AWS CLI on this machine")
-	}
-	for _, awsBin := range clis {
-		v, _ := exec.Command(awsBin, "--version").CombinedOutput()
-		name := strings.Fields(string(v))[0]
-		t.Run(strings.ReplaceAll(name, "/", "-"), func(t *testing.T) {
+	for _, cli := range testbin.AWSCLIs(t) {
+		awsBin, name := cli.Path, cli.Version
+		t.Run(cli.Name(), func(t *testing.T) {
 			t.Parallel() // each CLI runs against its own serve process
 			env := startServeBinary(t, bin)
 			script, _ := filepath.Abs("../scripts/awscli-lab.sh")

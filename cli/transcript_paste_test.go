@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 // heredoc whose body or terminator is indented, or a comment broken with a
 // backslash, would differ.
 func TestTranscriptPastesIntoBash(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}
@@ -34,18 +36,21 @@ func TestTranscriptPastesIntoBash(t *testing.T) {
 		cmds = append(cmds, x.CLI(names, rxID))
 	}
 	for _, width := range []int{0, 60, 80, 200} {
-		for i, c := range cmds {
-			var buf bytes.Buffer
-			r := newReport(&buf, steps.KMS(), false, width)
-			r.commands(c)
-			pasted := unprompt(buf.String())
-			want, wantFiles := runPasted(t, strings.Join(c, "\n")+"\n")
-			got, gotFiles := runPasted(t, pasted)
-			if got != want || gotFiles != wantFiles {
-				t.Errorf("width %d, commands %d: pasted from the transcript, bash did\n%s%s\nwhere the commands themselves do\n%s%s\ntranscript:\n%s",
-					width, i, got, gotFiles, want, wantFiles, buf.String())
+		t.Run(fmt.Sprintf("width=%d", width), func(t *testing.T) {
+			t.Parallel() // a few hundred bash start-ups in all
+			for i, c := range cmds {
+				var buf bytes.Buffer
+				r := newReport(&buf, steps.KMS(), false, width)
+				r.commands(c)
+				pasted := unprompt(buf.String())
+				want, wantFiles := runPasted(t, strings.Join(c, "\n")+"\n")
+				got, gotFiles := runPasted(t, pasted)
+				if got != want || gotFiles != wantFiles {
+					t.Errorf("width %d, commands %d: pasted from the transcript, bash did\n%s%s\nwhere the commands themselves do\n%s%s\ntranscript:\n%s",
+						width, i, got, gotFiles, want, wantFiles, buf.String())
+				}
 			}
-		}
+		})
 	}
 }
 

@@ -141,6 +141,7 @@ func TestWorkshopRefusesForwarding(t *testing.T) {
 // TestWorkshopWindowSizes: 0x0 and 10000x10000 windows are drawn within
 // bounds (a 10000x10000 screen would be 10^8 cells).
 func TestWorkshopWindowSizes(t *testing.T) {
+	t.Parallel()
 	// Not parallel: it measures the heap.
 	rs := startRoom(t, workshopFlags{}, nil)
 	others := bystander(t, rs, 2)

@@ -190,6 +190,7 @@ func TestWorkshopTwoAttendeesIsolated(t *testing.T) {
 // leaves nothing behind: the step's context ends, their offline AWS is
 // closed, and no goroutine of the session remains.
 func TestWorkshopDisconnectMidStep(t *testing.T) {
+	t.Parallel()
 	// Not parallel: it counts the process's goroutines.
 	started := make(chan struct{})
 	stepEnded := make(chan struct{})

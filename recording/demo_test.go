@@ -15,8 +15,6 @@ import (
 	"kmslab/tape"
 )
 
-func TestMain(m *testing.M) { testbin.Main(m) }
-
 // regenerate is the README's command for its pictures.
 const regenerate = "go run . record --fast"
 

@@ -24,8 +24,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 say() { echo "== $*"; }
 
 say "who am I"
-admin_arn=$(aws sts get-caller-identity --query Arn --output text)
-account=$(aws sts get-caller-identity --query Account --output text)
+caller=$(aws sts get-caller-identity --query '[Account,Arn]' --output text)
+read -r account admin_arn <<<"$caller"
 echo "admin: $admin_arn"
 
 say "part 1: create the key"

@@ -7,6 +7,9 @@
 # permissions boundary and signing certificates. It
 # checks every expectation and exits non-zero with the reason when one fails. What an older
 # CLI cannot send (its models predate the feature) is skipped with a SKIP line saying so.
+# The sections are independent and run side by side, AWSCLI_JOBS at a time (twice the CPUs
+# by default: each CLI call is most of a second of Python start-up); each section's output
+# is printed whole, in order.
 #
 #   eval "$(kmslab serve ...)" in another shell, then: scripts/awscli-serve.sh
 #
@@ -31,9 +34,11 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 printf 'kmslab signs this message' >"$dir/msg"
 
-account=$(aws sts get-caller-identity --query Account --output text)
 admin_arn=$(aws sts get-caller-identity --query Arn --output text)
-keys_to_delete=()
+
+# delete_later KEY: the key is scheduled for deletion at the end. A file, not an array:
+# sections run in subshells of their own.
+delete_later() { echo "$1" >>"$dir/keys"; }
 
 # --- a table resource policy lets the user in; the key keeps the items closed -------------
 table_policy_section() {
@@ -46,7 +51,7 @@ table_policy_section() {
   key_arn=$(aws kms create-key --description "kmslab $run_id table key" --query KeyMetadata.Arn --output text \
     --policy '{"Version":"2012-10-17","Statement":[{"Sid":"Admin only","Effect":"Allow","Principal":{"AWS":"'"$admin_arn"'"},"Action":"kms:*","Resource":"*"}]}' \
     --bypass-policy-lockout-safety-check)
-  keys_to_delete+=("$key_arn")
+  delete_later "$key_arn"
   table_arn=$(aws dynamodb create-table --table-name "$table" --billing-mode PAY_PER_REQUEST \
     --attribute-definitions AttributeName=id,AttributeType=S --key-schema AttributeName=id,KeyType=HASH \
     --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId="$key_arn" \
@@ -121,21 +126,18 @@ openssl_verify() {
   esac >/dev/null || fail "openssl rejects the $alg signature"
 }
 
-signing_section() {
-  say "signing keys: Sign/Verify, checked by openssl against GetPublicKey"
-  local spec algs alg key pem sig p256_key=""
-  for spec_algs in \
-    "RSA_2048 RSASSA_PSS_SHA_256 RSASSA_PSS_SHA_384 RSASSA_PSS_SHA_512 RSASSA_PKCS1_V1_5_SHA_256 RSASSA_PKCS1_V1_5_SHA_384 RSASSA_PKCS1_V1_5_SHA_512" \
-    "RSA_3072 RSASSA_PSS_SHA_384" "RSA_4096 RSASSA_PKCS1_V1_5_SHA_512" \
-    "ECC_NIST_P256 ECDSA_SHA_256" "ECC_NIST_P384 ECDSA_SHA_384" "ECC_NIST_P521 ECDSA_SHA_512" \
-    "ECC_NIST_EDWARDS25519 ED25519_SHA_512"; do
+# sign_and_check "SPEC ALG..."...: a signing key of each SPEC signs with each ALG, and
+# openssl checks every signature.
+sign_and_check() {
+  local spec algs alg key pem sig spec_algs
+  for spec_algs in "$@"; do
     read -r spec algs <<<"$spec_algs"
     if ! key=$(aws kms create-key --key-spec "$spec" --key-usage SIGN_VERIFY --query KeyMetadata.KeyId --output text 2>"$dir/err"); then
       grep -q "Invalid choice\|valid choices\|Member must satisfy enum" "$dir/err" || fail "create $spec key: $(cat "$dir/err")"
       echo "SKIP: this AWS CLI does not know the key spec $spec"
       continue
     fi
-    keys_to_delete+=("$key")
+    delete_later "$key"
     pem="$dir/$spec.pem"
     public_pem "$key" "$pem"
     for alg in $algs; do
@@ -148,12 +150,26 @@ signing_section() {
       [ "$(aws kms verify --key-id "$key" --signing-algorithm "$alg" --message "fileb://$dir/msg" \
         --signature "fileb://$sig" --query SignatureValid --output text)" = True ] || fail "KMS rejects its own $alg signature"
     fi
-    if [ "$spec" = ECC_NIST_P256 ]; then p256_key=$key; fi
+    if [ "$spec" = ECC_NIST_P256 ]; then echo "$key" >"$dir/p256_key"; fi
     echo "$spec: $algs verified by openssl"
   done
+}
+
+rsa_signing_section() {
+  say "RSA signing keys: Sign/Verify, checked by openssl against GetPublicKey"
+  sign_and_check \
+    "RSA_2048 RSASSA_PSS_SHA_256 RSASSA_PSS_SHA_384 RSASSA_PSS_SHA_512 RSASSA_PKCS1_V1_5_SHA_256 RSASSA_PKCS1_V1_5_SHA_384 RSASSA_PKCS1_V1_5_SHA_512" \
+    "RSA_3072 RSASSA_PSS_SHA_384" "RSA_4096 RSASSA_PKCS1_V1_5_SHA_512"
+}
+
+ecc_signing_section() {
+  say "ECC and Ed25519 signing keys: Sign/Verify, checked by openssl against GetPublicKey"
+  local key out
+  sign_and_check "ECC_NIST_P256 ECDSA_SHA_256" "ECC_NIST_P384 ECDSA_SHA_384" "ECC_NIST_P521 ECDSA_SHA_512" \
+    "ECC_NIST_EDWARDS25519 ED25519_SHA_512"
 
   # A DIGEST message is signed as is: openssl checks it over the message it digests.
-  key=$p256_key
+  key=$(cat "$dir/p256_key")
   openssl dgst -sha256 -binary "$dir/msg" >"$dir/msg.sha256"
   sign "$key" ECDSA_SHA_256 DIGEST "$dir/msg.sha256" "$dir/digest.sig"
   openssl_verify ECDSA_SHA_256 "$dir/ECC_NIST_P256.pem" "$dir/digest.sig"
@@ -173,7 +189,7 @@ rsa_encryption_section() {
   say "RSA encryption: openssl encrypts with the public key, KMS decrypts"
   local key out
   key=$(aws kms create-key --key-spec RSA_2048 --key-usage ENCRYPT_DECRYPT --query KeyMetadata.KeyId --output text)
-  keys_to_delete+=("$key")
+  delete_later "$key"
   public_pem "$key" "$dir/rsa-enc.pem"
   printf 'for the private key only' >"$dir/secret"
   openssl pkeyutl -encrypt -pubin -inkey "$dir/rsa-enc.pem" -pkeyopt rsa_padding_mode:oaep \
@@ -196,7 +212,7 @@ hmac_section() {
   for spec in HMAC_224 HMAC_256 HMAC_384 HMAC_512; do
     alg="HMAC_SHA_${spec#HMAC_}"
     key=$(aws kms create-key --key-spec "$spec" --key-usage GENERATE_VERIFY_MAC --query KeyMetadata.KeyId --output text)
-    keys_to_delete+=("$key")
+    delete_later "$key"
     mac=$(aws kms generate-mac --key-id "$key" --mac-algorithm "$alg" --message "fileb://$dir/msg" --query Mac --output text)
     base64 -d <<<"$mac" >"$dir/mac"
     [ "$(wc -c <"$dir/mac")" -eq "$((${spec#HMAC_} / 8))" ] || fail "$spec: a MAC of $(wc -c <"$dir/mac") bytes"
@@ -215,7 +231,7 @@ data_key_pair_section() {
   say "data key pairs: the private key decrypts to the one openssl reads"
   local key out
   key=$(aws kms create-key --query KeyMetadata.KeyId --output text)
-  keys_to_delete+=("$key")
+  delete_later "$key"
   aws kms generate-data-key-pair --key-id "$key" --key-pair-spec ECC_NIST_P256 \
     --encryption-context purpose=cli >"$dir/pair.json"
   python3 -c 'import json,sys,base64
@@ -238,7 +254,7 @@ multi_region_section() {
   local key blob type
   key=$(aws kms create-key --multi-region --query KeyMetadata.KeyId --output text)
   [[ "$key" == mrk-* ]] || fail "multi-Region key id $key"
-  keys_to_delete+=("$key")
+  delete_later "$key"
   aws kms replicate-key --key-id "$key" --replica-region "$other_region" >/dev/null
   type=$(aws kms describe-key --region "$other_region" --key-id "$key" --query KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType --output text)
   [ "$type" = REPLICA ] || fail "the key in $other_region is $type"
@@ -335,19 +351,33 @@ iam_section() {
   aws dynamodb delete-table --table-name "$table" >/dev/null
 }
 
-table_policy_section
-signing_section
-rsa_encryption_section
-hmac_section
-data_key_pair_section
-multi_region_section
-multi_attribute_gsi_section
-iam_section
+jobs="${AWSCLI_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}"
+# at_most N: waits until fewer than N background jobs run.
+at_most() { while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do wait -n || true; done; }
 
-say "cleanup"
-# Side by side: each CLI call costs a second.
-for key in "${keys_to_delete[@]}"; do
-  aws kms schedule-key-deletion --key-id "$key" --pending-window-in-days 7 >/dev/null 2>&1 &
+# The longest sections first, so the last to start is a short one.
+sections=(iam_section table_policy_section ecc_signing_section rsa_signing_section hmac_section
+  multi_region_section multi_attribute_gsi_section rsa_encryption_section data_key_pair_section)
+for section in "${sections[@]}"; do
+  at_most "$jobs"
+  # A section stops at its first failure (set -e, fail), in its own subshell; its exit
+  # status is kept in a file, since wait -n may already have collected it.
+  ( set +e; ( set -e; "$section" ) >"$dir/$section.out" 2>&1; echo $? >"$dir/$section.rc" ) &
 done
 wait
+failed=""
+for section in "${sections[@]}"; do
+  cat "$dir/$section.out"
+  [ "$(cat "$dir/$section.rc")" = 0 ] || failed="$failed $section"
+done
+
+say "cleanup"
+if [ -s "$dir/keys" ]; then
+  while read -r key; do
+    at_most "$jobs"
+    aws kms schedule-key-deletion --key-id "$key" --pending-window-in-days 7 >/dev/null 2>&1 &
+  done <"$dir/keys"
+fi
+wait
+[ -z "$failed" ] || fail "failed:$failed"
 echo "PASS: kmslab serve behaves as AWS for everything above"

@@ -10,45 +10,30 @@ import (
 
 	"kmslab/awsops"
 	"kmslab/awsops/ledger"
+	"kmslab/internal/testbin"
 	"kmslab/sim"
 	"kmslab/steps"
 )
 
 // The envelope lab's commands, every part, experiment and the cleanup,
 // pasted in order into one bash against a fresh offline AWS, with the AWS
-// CLI v1 and v2 side by side: nothing is malformed, the secret comes back
-// exactly where the lab says it does (parts 4, 6 and 7, and not part 5),
-// and AWS refuses exactly with the codes the lab teaches.
+// CLI (in CI every version on the machine, side by side): nothing is
+// malformed, the secret comes back exactly where the lab says it does
+// (parts 4, 6 and 7, and not part 5), and AWS refuses exactly with the
+// codes the lab teaches.
 func TestEnvelopeCLIRunsAsPasted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI")
 	}
+	t.Parallel() // the longest chain of CLI calls in the package: start it first
 	for _, tool := range []string{"jq", "bash", "openssl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not installed", tool)
 		}
 	}
-	clis := map[string]string{}
-	for _, p := range []string{"aws", "/usr/bin/aws"} {
-		path, err := exec.LookPath(p)
-		if err != nil {
-			continue
-		}
-		out, err := exec.Command(path, "--version").CombinedOutput()
-		if err != nil {
-			continue
-		}
-		if v := string(out); strings.HasPrefix(v, "aws-cli/1.") {
-			clis["v1"] = path
-		} else if strings.HasPrefix(v, "aws-cli/2.") {
-			clis["v2"] = path
-		}
-	}
-	if len(clis) == 0 {
-		t.Skip("no AWS CLI installed")
-	}
-	for name, path := range clis {
-		t.Run(name, func(t *testing.T) {
+	for _, cli := range testbin.AWSCLIs(t) {
+		path := cli.Path
+		t.Run(cli.Name(), func(t *testing.T) {
 			t.Parallel()
 			// Debian's AWS CLI v2 predates RotateKeyOnDemand (2024): part 7's
 			// rotation commands are then only checked with the other CLI.

@@ -23,17 +23,20 @@ import (
 	"kmslab/awsops"
 	"kmslab/awsops/ledger"
 	"kmslab/internal/simtest"
+	"kmslab/internal/testbin"
 	"kmslab/sim"
 	"kmslab/steps"
 )
 
 // realisticSeeds is how many seeds TestLabPassesRealisticMode walks each
-// lab with: the 20, or 3 under -short.
-func realisticSeeds() int {
+// lab with: the 20 at CI's breadth (testbin.Full), 5 in a local
+// run, 3 under -short. A kms seed costs some 3 s of CPU under -race.
+func realisticSeeds(t *testing.T) int {
 	if testing.Short() {
+		t.Log("realistic-mode seeds per lab: 3 (-short)")
 		return 3
 	}
-	return 20
+	return testbin.Breadth(t, "realistic-mode seeds per lab", 20, 5)
 }
 
 // TestLabPassesRealisticMode walks both labs whole (every part, every
@@ -46,7 +49,8 @@ func realisticSeeds() int {
 // cost CPU, not wall time.
 func TestLabPassesRealisticMode(t *testing.T) {
 	t.Parallel()
-	for seed := int64(1); seed <= int64(realisticSeeds()); seed++ {
+	seeds := int64(realisticSeeds(t))
+	for seed := int64(1); seed <= seeds; seed++ {
 		for _, course := range steps.Labs() {
 			t.Run(fmt.Sprintf("%s/seed=%d", course.ID, seed), func(t *testing.T) {
 				t.Parallel()

@@ -16,8 +16,6 @@ import (
 // The demo tape at the repository root, and the binary its setup builds.
 const demoTape = "../demo.tape"
 
-func TestMain(m *testing.M) { testbin.Main(m) }
-
 // kmslabBinary builds kmslab once per test run: it is what the tape's hidden
 // setup (go build -o kmslab .) does before filming.
 func kmslabBinary(t *testing.T) string {
@@ -75,6 +73,7 @@ func filmedWaits(cmds []Command) []Command {
 }
 
 func TestDemoTapeShape(t *testing.T) {
+	t.Parallel()
 	_, cmds := readDemo(t)
 	var output string
 	set := map[string]string{}
@@ -131,6 +130,7 @@ func TestDemoTapeShape(t *testing.T) {
 // up on the virtual screen, in order. Sleeps are skipped: a tape that only
 // works with its pauses would be flaky under VHS too.
 func TestDemoTape(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	_, cmds := readDemo(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -156,6 +156,7 @@ func TestDemoTape(t *testing.T) {
 // with the denied screen's pattern changed to text kmslab never shows must
 // stop there, with a WaitError naming the line, after the earlier Waits matched.
 func TestDemoTapeBrokenPatternFails(t *testing.T) {
+	t.Parallel()
 	bin := kmslabBinary(t)
 	src, cmds := readDemo(t)
 	const good = "ACCESS DENIED"
@@ -199,6 +200,7 @@ func TestDemoTapeBrokenPatternFails(t *testing.T) {
 // TestReplayWithCat checks Type, keys and both Wait scopes against cat, which
 // echoes each line back: no kmslab needed.
 func TestReplayWithCat(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("cat"); err != nil {
 		t.Skip("no cat")
 	}
@@ -215,6 +217,7 @@ func TestReplayWithCat(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each its own cat in its own terminal
 			cmds, err := Parse(tt.tape)
 			if err != nil {
 				t.Fatal(err)
@@ -238,6 +241,7 @@ func TestReplayWithCat(t *testing.T) {
 }
 
 func TestTerminalSize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		tape       string
 		cols, rows int

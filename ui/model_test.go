@@ -386,20 +386,24 @@ func TestEveryKeyEverySize(t *testing.T) {
 			return m
 		},
 	}
+	t.Parallel()
 	for _, sz := range sizes {
-		for si, mk := range screens {
-			base := mk(sz[0], sz[1])
-			checkFits(t, base, sz[0], sz[1], si, "")
-			for _, k := range keys {
-				m := base
-				m.steps = append([]stepState(nil), base.steps...) // steps are shared by copies
-				m, _ = press(t, m, k)
-				checkFits(t, m, sz[0], sz[1], si, k)
-				// and a resize after the key
-				nm, _ := m.Update(tea.WindowSizeMsg{Width: sz[1] + 50, Height: sz[0]/2 + 3})
-				checkFits(t, nm.(Model), sz[1]+50, sz[0]/2+3, si, k+"+resize")
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			t.Parallel() // each size's models are its own
+			for si, mk := range screens {
+				base := mk(sz[0], sz[1])
+				checkFits(t, base, sz[0], sz[1], si, "")
+				for _, k := range keys {
+					m := base
+					m.steps = append([]stepState(nil), base.steps...) // steps are shared by copies
+					m, _ = press(t, m, k)
+					checkFits(t, m, sz[0], sz[1], si, k)
+					// and a resize after the key
+					nm, _ := m.Update(tea.WindowSizeMsg{Width: sz[1] + 50, Height: sz[0]/2 + 3})
+					checkFits(t, nm.(Model), sz[1]+50, sz[0]/2+3, si, k+"+resize")
+				}
 			}
-		}
+		})
 	}
 }
 

@@ -24,6 +24,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"kmslab/internal/testbin"
 )
 
 // fakeAWS verifies every request at the real clock (the clients sign with
@@ -298,14 +300,11 @@ func TestAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: starts the AWS CLI")
 	}
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("aws CLI not installed")
-	}
+	awsCLI := testbin.FirstAWSCLI(t).Path
 	t.Parallel() // the CLI's start-up is its own: run beside the in-process checks
-	f := newFakeAWS(t)
 	home := t.TempDir()
-	run := func(secret string, args ...string) (string, error) {
-		cmd := exec.Command("aws", append(args, "--endpoint-url", f.URL, "--region", "us-east-1", "--output", "json")...)
+	run := func(f *fakeAWS, secret string, args ...string) (string, error) {
+		cmd := exec.Command(awsCLI, append(args, "--endpoint-url", f.URL, "--region", "us-east-1", "--output", "json")...)
 		// Nothing from the developer's own AWS setup may leak in.
 		for _, kv := range os.Environ() {
 			if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "HOME=") {
@@ -328,12 +327,14 @@ func TestAWSCLI(t *testing.T) {
 		{"sts", []string{"sts", "get-caller-identity"}, "SignatureDoesNotMatch"},
 	} {
 		t.Run(c.service, func(t *testing.T) {
-			if out, err := run(testSecret, c.args...); err != nil {
+			t.Parallel() // each service against its own fake
+			f := newFakeAWS(t)
+			if out, err := run(f, testSecret, c.args...); err != nil {
 				t.Fatalf("aws %v: %v\n%s", c.args, err, out)
 			}
 			expectAll(t, f.take(), 0, c.service)
 
-			out, err := run("wrong", c.args...)
+			out, err := run(f, "wrong", c.args...)
 			if err == nil || !strings.Contains(out, "("+c.badCode+")") || !strings.Contains(out, msgBadSignature) {
 				t.Fatalf("aws %v with a wrong secret: err %v\n%s", c.args, err, out)
 			}
