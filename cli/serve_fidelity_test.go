@@ -21,6 +21,7 @@ func TestAWSCLIServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI many times")
 	}
+	testbin.CIOnly(t, "scripts/awscli-serve.sh")
 	t.Parallel() // serial, it held the package's other tests for its whole run
 	if _, err := exec.LookPath("openssl"); err != nil {
 		t.Skip("no openssl to check signatures with")

@@ -215,6 +215,7 @@ func TestAWSCLILab(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI many times")
 	}
+	testbin.CIOnly(t, "scripts/awscli-lab.sh")
 	t.Parallel()
 	bin := kmslabBinary(t)
 	for _, cli := range testbin.AWSCLIs(t) {

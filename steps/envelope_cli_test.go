@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"kmslab/awsops"
@@ -39,47 +40,29 @@ func TestEnvelopeCLIRunsAsPasted(t *testing.T) {
 			// rotation commands are then only checked with the other CLI.
 			probe, _ := exec.Command(path, "kms", "rotate-key-on-demand").CombinedOutput()
 			rotates := !strings.Contains(strings.ToLower(string(probe)), "invalid choice")
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			srv, err := sim.Start(ctx, sim.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
+			// Two chains side by side, each on its own offline AWS: the whole
+			// lab with the first experiments, and the parts again with the
+			// rest. One chain was the package's longest wait, on one core.
 			course := steps.Envelope()
-			names := ledger.NewNames("clienv")
-			var script []string
-			script = append(script, "set -uo pipefail",
-				`aws() { command "$AWS_CLI" --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }`,
-				"sleep() { :; }  # the offline AWS applies policy changes at once")
-			for i, st := range course.Steps {
-				script = append(script, "echo '=== "+st.ID+"'")
-				script = append(script, st.CLI(names, awsops.Identity{})...)
-				if i == course.ExperimentsAfter() {
-					for _, x := range course.Experiments {
-						script = append(script, "echo '=== "+x.ID+"'")
-						script = append(script, x.CLI(names, awsops.Identity{})...)
-					}
-				}
+			half := len(course.Experiments) / 2
+			chains := [][]steps.Experiment{course.Experiments[:half], course.Experiments[half:]}
+			outs := make([]map[string]string, len(chains))
+			var wg sync.WaitGroup
+			for i, xs := range chains {
+				wg.Go(func() { outs[i] = pasteEnvelope(t, path, course, xs, i == 0) })
 			}
-			cmd := exec.Command("bash", "-c", strings.Join(script, "\n")+"\n")
-			cmd.Dir = t.TempDir()
-			var env []string
-			for _, kv := range os.Environ() {
-				if !strings.HasPrefix(kv, "AWS_") {
-					env = append(env, kv)
-				}
+			wg.Wait()
+			if outs[0] == nil || outs[1] == nil {
+				return // pasteEnvelope said why
 			}
-			cmd.Env = append(env, "AWS_CLI="+path,
-				"AWS_ENDPOINT_URL="+srv.URL, "AWS_DEFAULT_REGION="+srv.Region,
-				"AWS_ACCESS_KEY_ID="+srv.Admin.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+srv.Admin.SecretAccessKey,
-				"AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
-			raw, _ := cmd.CombinedOutput()
-			out := string(raw)
-			sections := map[string]string{}
-			for _, sec := range strings.Split(out, "=== ")[1:] {
-				id, body, _ := strings.Cut(sec, "\n")
-				sections[id] = body
+			sections := outs[0]
+			for _, x := range chains[1] {
+				sections[x.ID] = outs[1][x.ID]
+			}
+			for id, body := range outs[1] {
+				if m := cliMisuse.FindString(body); m != "" {
+					t.Fatalf("%s (second chain): a command is malformed (%q):\n%s", id, m, body)
+				}
 			}
 			if !rotates {
 				t.Logf("%s has no rotate-key-on-demand: part 7's rotation not checked", path)
@@ -120,4 +103,56 @@ func TestEnvelopeCLIRunsAsPasted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pasteEnvelope pastes the envelope lab's parts, with the experiments xs
+// after the step they follow, into one bash against a fresh offline AWS;
+// whole adds the steps after them (cleanup included). It returns each
+// section's output by step or experiment id.
+func pasteEnvelope(t *testing.T, awsCLI string, course steps.Lab, xs []steps.Experiment, whole bool) map[string]string {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := sim.Start(ctx, sim.Options{})
+	if err != nil {
+		t.Error(err)
+		return nil
+	}
+	defer srv.Close()
+	names := ledger.NewNames("clienv")
+	var script []string
+	script = append(script, "set -uo pipefail",
+		`aws() { command "$AWS_CLI" --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }`,
+		"sleep() { :; }  # the offline AWS applies policy changes at once")
+	for i, st := range course.Steps {
+		if i > course.ExperimentsAfter() && !whole {
+			break
+		}
+		script = append(script, "echo '=== "+st.ID+"'")
+		script = append(script, st.CLI(names, awsops.Identity{})...)
+		if i == course.ExperimentsAfter() {
+			for _, x := range xs {
+				script = append(script, "echo '=== "+x.ID+"'")
+				script = append(script, x.CLI(names, awsops.Identity{})...)
+			}
+		}
+	}
+	cmd := exec.Command("bash", "-c", strings.Join(script, "\n")+"\n")
+	cmd.Dir = t.TempDir()
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "AWS_CLI="+awsCLI,
+		"AWS_ENDPOINT_URL="+srv.URL, "AWS_DEFAULT_REGION="+srv.Region,
+		"AWS_ACCESS_KEY_ID="+srv.Admin.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+srv.Admin.SecretAccessKey,
+		"AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+	raw, _ := cmd.CombinedOutput()
+	sections := map[string]string{}
+	for _, sec := range strings.Split(string(raw), "=== ")[1:] {
+		id, body, _ := strings.Cut(sec, "\n")
+		sections[id] = body
+	}
+	return sections
 }

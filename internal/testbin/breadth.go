@@ -30,3 +30,16 @@ func Breadth[T any](t testing.TB, what string, full, local T) T {
 	t.Logf("%s: %v (local breadth; %s=1 runs %v, as CI does)", what, local, FullEnv, full)
 	return local
 }
+
+// CIOnly skips t unless Full(): for the AWS CLI suites whose hundreds of
+// Python start-ups are most of a local run's CPU (some 90 s of it on two
+// cores), and whose paths a local run still crosses through the pasted
+// commands (TestCopiedCommandsRunAsPasted) and SDK clients against the
+// same server. CI runs them whole, with every CLI version.
+func CIOnly(t testing.TB, what string) {
+	t.Helper()
+	if !Full() {
+		t.Skipf("%s runs in CI only (%s=1 runs it here)", what, FullEnv)
+	}
+	t.Logf("%s: %s set: CI's breadth", what, FullEnv)
+}
