@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -265,16 +264,14 @@ func (l *Lab) adminPrincipal(ctx context.Context) (string, error) {
 
 // principalFor maps an STS identity ARN to the IAM ARN policies use.
 func principalFor(ctx context.Context, c *iam.Client, id Identity) string {
-	// arn:aws:sts::123456789012:assumed-role/RoleName/session
-	parts := strings.SplitN(id.ARN, ":", 6)
-	if len(parts) != 6 || parts[2] != "sts" || !strings.HasPrefix(parts[5], "assumed-role/") {
+	p, ok := partition.ParsePrincipal(id.ARN)
+	if !ok || p.Kind != partition.RoleSession {
 		return id.ARN
 	}
-	role := strings.SplitN(strings.TrimPrefix(parts[5], "assumed-role/"), "/", 2)[0]
-	if out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)}); err == nil && out.Role != nil {
+	if out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(p.Name)}); err == nil && out.Role != nil {
 		return aws.ToString(out.Role.Arn) // carries the role's path, which SSO roles have
 	}
-	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role
+	return p.RoleARN()
 }
 
 // Identity is who the SDK is signed in as, and where.

@@ -148,16 +148,13 @@ const (
 )
 
 func callerKind(arn string) callerType {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 {
-		return callerUser
-	}
-	switch {
-	case parts[2] == "iam" && parts[5] == "root":
+	p, _ := partition.ParsePrincipal(arn)
+	switch p.Kind {
+	case partition.Root:
 		return callerRoot
-	case parts[2] == "sts" && strings.HasPrefix(parts[5], "assumed-role/"):
+	case partition.RoleSession:
 		return callerRole
-	case parts[2] == "sts" && strings.HasPrefix(parts[5], "federated-user/"):
+	case partition.Federated:
 		return callerFederated
 	}
 	return callerUser

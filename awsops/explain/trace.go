@@ -212,22 +212,19 @@ func (e *Explainer) principal(ctx context.Context, principal string) (*caller, e
 		kind, name = "role", n[strings.LastIndexByte(n, '/')+1:]
 	}
 	if strings.HasPrefix(principal, "arn:") {
-		parts := strings.SplitN(principal, ":", 6)
-		if len(parts) != 6 {
-			return nil, fmt.Errorf("principal %s: not an ARN of an IAM user, a role or a role session", principal)
-		}
-		res := parts[5]
+		p, ok := partition.ParsePrincipal(principal)
 		switch {
-		case parts[2] == "iam" && strings.HasPrefix(res, "user/"):
-			name = res[strings.LastIndexByte(res, '/')+1:]
-		case parts[2] == "iam" && strings.HasPrefix(res, "role/"):
-			kind, name = "role", res[strings.LastIndexByte(res, '/')+1:]
-		case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
-			role, s, ok := strings.Cut(strings.TrimPrefix(res, "assumed-role/"), "/")
-			if !ok || role == "" || s == "" {
+		case !ok:
+			return nil, fmt.Errorf("principal %s: not an ARN of an IAM user, a role or a role session", principal)
+		case p.Kind == partition.User:
+			name = p.Name
+		case p.Kind == partition.Role:
+			kind, name = "role", p.Name
+		case p.Kind == partition.RoleSession:
+			if p.Name == "" || p.Session == "" {
 				return nil, fmt.Errorf("principal %s: a role session ARN ends in assumed-role/ROLE/SESSION", principal)
 			}
-			kind, name, session = "role", role, s
+			kind, name, session = "role", p.Name, p.Session
 		default:
 			return nil, fmt.Errorf("principal %s: only IAM users, roles and role sessions can be explained", principal)
 		}
@@ -245,8 +242,8 @@ func (e *Explainer) principal(ctx context.Context, principal string) (*caller, e
 		}
 	case denied(err) && strings.HasPrefix(principal, "arn:"):
 		// Without iam:GetRole the ARN given is all there is.
-		parts := strings.SplitN(principal, ":", 6)
-		c.roleARN = "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + name
+		p, _ := partition.ParsePrincipal(principal)
+		c.roleARN = p.RoleARN()
 		if session == "" {
 			c.roleARN = principal
 		}
@@ -276,10 +273,8 @@ func (e *Explainer) userCaller(ctx context.Context, principal, name string) (*ca
 }
 
 func arnAccount(arn string) string {
-	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
-		return parts[4]
-	}
-	return ""
+	p, _ := partition.ParsePrincipal(arn)
+	return p.Account
 }
 
 // requestContext is the condition keys KMS supplies for the call, built by
